@@ -1,0 +1,52 @@
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+LOCAL := deploy/local
+
+.PHONY: help install infra-up infra-down infra-status migrate topics up down status test test-unit lint
+
+help:
+	@echo "make demo | up | down | status | test | lint | install | infra-up | infra-down"
+
+install:
+	@command -v uv >/dev/null 2>&1 || test -x $(UV) || python3 -m pip install --quiet --user uv
+	$(UV) sync --frozen
+
+infra-up:
+	bash $(LOCAL)/infra.sh up
+
+infra-down:
+	bash $(LOCAL)/infra.sh down
+
+infra-status:
+	bash $(LOCAL)/infra.sh status
+
+migrate: install
+	$(UV) run --frozen lotledger-inventory migrate
+	$(UV) run --frozen lotledger-traceability migrate
+	$(UV) run --frozen lotledger-alerts migrate
+
+topics: install
+	$(UV) run --frozen lotledger topics
+
+up: install infra-up migrate topics
+	bash $(LOCAL)/services.sh up
+
+down:
+	bash $(LOCAL)/services.sh down
+	bash $(LOCAL)/infra.sh down
+
+status:
+	bash $(LOCAL)/infra.sh status
+	bash $(LOCAL)/services.sh status
+
+test: install infra-up
+	$(UV) run --frozen pytest
+
+test-unit: install
+	$(UV) run --frozen pytest tests/unit
+
+lint: install
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy shared/src services/inventory/src services/traceability/src services/alerts/src tests

@@ -1,0 +1,1 @@
+"""Entrypoints: HTTP routers and background workers."""

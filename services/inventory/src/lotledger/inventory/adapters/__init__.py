@@ -1,0 +1,1 @@
+"""Adapters: Postgres, Kafka and HTTP clients."""

@@ -1,0 +1,3 @@
+from lotledger.shared.migrations import run_env
+
+run_env()

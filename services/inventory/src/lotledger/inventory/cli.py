@@ -1,0 +1,29 @@
+"""`lotledger-inventory`: serve the API, migrate the schema, run the workers."""
+
+from __future__ import annotations
+
+from lotledger.inventory import SERVICE
+from lotledger.inventory.bootstrap import MIGRATIONS
+from lotledger.inventory.settings import InventorySettings
+from lotledger.shared.runner import run_cli
+
+
+def main(argv: list[str] | None = None) -> int:
+    def database() -> tuple[str, str]:
+        settings = InventorySettings()
+        return settings.inventory_database_url, settings.inventory_db_schema
+
+    return run_cli(
+        service=SERVICE,
+        app_factory="lotledger.inventory.bootstrap:create_app",
+        default_port=InventorySettings().inventory_port,
+        database_url=database,
+        migrations=MIGRATIONS,
+        workers={},
+        argv=argv,
+        log_level=lambda: InventorySettings().log_level,
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,22 @@
+"""inventory settings (environment variables prefixed `LOTLEDGER_`)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from lotledger.shared.settings import CommonSettings, has_dev_password
+
+
+class InventorySettings(CommonSettings):
+    inventory_database_url: str = (
+        "postgresql+asyncpg://inventory:inventory@127.0.0.1:5433/lotledger"
+    )
+    inventory_db_schema: str = "inventory"
+    inventory_db_pool_size: int = Field(default=10, ge=1, le=100)
+    inventory_port: int = 8001
+
+    def dev_secrets(self) -> dict[str, bool]:
+        return {
+            **super().dev_secrets(),
+            "LOTLEDGER_INVENTORY_DATABASE_URL": has_dev_password(self.inventory_database_url),
+        }

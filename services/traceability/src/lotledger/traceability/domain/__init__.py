@@ -1,0 +1,1 @@
+"""Pure domain: no framework, database or broker imports."""

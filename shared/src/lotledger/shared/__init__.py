@@ -1,0 +1,1 @@
+"""Contracts and cross-cutting plumbing shared by the lotledger services."""

@@ -1,0 +1,61 @@
+"""Alert lifecycle, topic `lotledger.alerts.v1`, key = alert id."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from lotledger.shared.contracts.common import Payload
+
+
+class AlertType(StrEnum):
+    NEAR_EXPIRY = "near_expiry"
+    EXPIRED_ON_HAND = "expired_on_hand"
+    LOW_STOCK = "low_stock"
+    STOCK_OUT = "stock_out"
+    OVERSTOCK = "overstock"
+    TEMPERATURE_EXCURSION = "temperature_excursion"
+    HUMIDITY_EXCURSION = "humidity_excursion"
+    SENSOR_SILENT = "sensor_silent"
+    RECALL = "recall"
+    FEFO_DEVIATION = "fefo_deviation"
+    WEBHOOK_FAILING = "webhook_failing"
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+
+class AlertStatus(StrEnum):
+    RAISED = "raised"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+class AlertChanged(Payload):
+    alert_id: str
+    alert_type: AlertType
+    subject: str
+    tier: str
+    severity: Severity
+    status: AlertStatus
+    raised_at: datetime
+    changed_at: datetime
+    by: str | None = None
+    details: dict[str, Any] = {}
+
+
+RAISED = "lotledger.alert.raised.v1"
+UPDATED = "lotledger.alert.updated.v1"
+ACKNOWLEDGED = "lotledger.alert.acknowledged.v1"
+RESOLVED = "lotledger.alert.resolved.v1"
+
+EVENT_TYPES: dict[str, type[Payload]] = {
+    RAISED: AlertChanged,
+    UPDATED: AlertChanged,
+    ACKNOWLEDGED: AlertChanged,
+    RESOLVED: AlertChanged,
+}

@@ -1,0 +1,51 @@
+"""Climate excursions detected by traceability, topic `lotledger.excursions.v1`,
+key = location id."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from lotledger.shared.contracts.common import Payload
+
+
+class ExcursionKind(StrEnum):
+    TEMPERATURE_HIGH = "temperature_high"
+    TEMPERATURE_LOW = "temperature_low"
+    HUMIDITY_HIGH = "humidity_high"
+    HUMIDITY_LOW = "humidity_low"
+
+
+class ExposedLot(Payload):
+    gtin: str
+    lot: str
+    qty: int
+
+
+class ExcursionStarted(Payload):
+    excursion_id: str
+    location: str
+    kind: ExcursionKind
+    limit: float
+    started_at: datetime
+    peak: float
+    exposed_lots: list[ExposedLot] = []
+
+
+class ExcursionEnded(Payload):
+    excursion_id: str
+    location: str
+    kind: ExcursionKind
+    limit: float
+    started_at: datetime
+    ended_at: datetime
+    peak: float
+    duration_minutes: float
+    readings: int
+    exposed_lots: list[ExposedLot] = []
+
+
+STARTED = "lotledger.excursion.started.v1"
+ENDED = "lotledger.excursion.ended.v1"
+
+EVENT_TYPES: dict[str, type[Payload]] = {STARTED: ExcursionStarted, ENDED: ExcursionEnded}

@@ -1,0 +1,20 @@
+"""Sensor readings, topic `lotledger.telemetry.v1`, key = sensor id."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from lotledger.shared.contracts.common import Payload
+
+READING = "lotledger.telemetry.reading.v1"
+
+
+class Reading(Payload):
+    sensor: str
+    location: str
+    at: datetime
+    temperature_c: float | None = None
+    humidity_pct: float | None = None
+
+
+EVENT_TYPES: dict[str, type[Payload]] = {READING: Reading}

@@ -1,0 +1,34 @@
+"""Topic names and their retention. A deployment may prefix every name (tests do)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+STOCK = "lotledger.stock.v1"
+CATALOG = "lotledger.catalog.v1"
+TELEMETRY = "lotledger.telemetry.v1"
+EXCURSIONS = "lotledger.excursions.v1"
+ALERTS = "lotledger.alerts.v1"
+
+FOREVER = "-1"
+DAY_MS = 24 * 3600 * 1000
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    key: str
+    configs: dict[str, str] = field(default_factory=dict)
+
+
+TOPICS: tuple[TopicSpec, ...] = (
+    TopicSpec(STOCK, "batch id {gtin}/{lot}", {"retention.ms": FOREVER, "retention.bytes": "-1"}),
+    TopicSpec(CATALOG, "product:{gtin} | location:{id}", {"cleanup.policy": "compact"}),
+    TopicSpec(TELEMETRY, "sensor id", {"retention.ms": str(90 * DAY_MS)}),
+    TopicSpec(EXCURSIONS, "location id", {"retention.ms": FOREVER}),
+    TopicSpec(ALERTS, "alert id", {"retention.ms": str(400 * DAY_MS)}),
+)
+
+
+def topic_name(prefix: str, name: str) -> str:
+    return f"{prefix}{name}"

@@ -1,0 +1,53 @@
+"""Async SQLAlchemy plumbing. Each service's tables live in its own schema, chosen per
+connection through `search_path`, so the same code can target a rebuild schema."""
+
+from __future__ import annotations
+
+import asyncio
+
+import orjson
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+
+def create_engine(
+    url: str, schema: str, *, pool_size: int = 10, application_name: str = "lotledger"
+) -> AsyncEngine:
+    """An engine whose connections see `schema` first; nothing connects until first use."""
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=False,
+        json_serializer=_json_dumps,
+        json_deserializer=orjson.loads,
+        connect_args={
+            "server_settings": {
+                "search_path": schema,
+                "application_name": application_name,
+                "timezone": "UTC",
+            },
+        },
+    )
+
+
+def _json_dumps(value: object) -> str:
+    return orjson.dumps(value).decode()
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def database_ready(engine: AsyncEngine, timeout_s: float = 2.0) -> bool:
+    try:
+        async with asyncio.timeout(timeout_s), engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception:
+        return False
+    return True

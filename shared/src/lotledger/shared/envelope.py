@@ -1,0 +1,63 @@
+"""The CloudEvents 1.0 envelope carried on every lotledger topic (structured JSON mode).
+
+Extension attributes (lowercase, per the CloudEvents naming rule): `streamversion`,
+`actor`, `device`, `correlationid`, `causationid`, `prevhash`, `hash`. Times are always
+UTC with microseconds, `2026-11-24T09:15:00.000000Z`, so that the canonical form used by
+the hash chain is byte-for-byte reproducible by any consumer.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+from uuid import UUID
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def format_time(value: datetime) -> str:
+    return value.astimezone(UTC).strftime(TIME_FORMAT)
+
+
+class CloudEvent(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    specversion: Literal["1.0"] = "1.0"
+    id: UUID
+    source: str = Field(min_length=1)
+    type: str = Field(min_length=1)
+    subject: str | None = None
+    time: datetime
+    datacontenttype: Literal["application/json"] = "application/json"
+    data: dict[str, Any]
+    streamversion: int | None = None
+    actor: str | None = None
+    device: str | None = None
+    correlationid: str | None = None
+    causationid: str | None = None
+    prevhash: str | None = None
+    hash: str | None = None
+
+    @field_validator("time")
+    @classmethod
+    def _aware_utc(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("time must carry a UTC offset")
+        return value.astimezone(UTC)
+
+    @field_serializer("time")
+    def _time(self, value: datetime) -> str:
+        return format_time(value)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(self.to_dict())
+
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> CloudEvent:
+        return cls.model_validate(orjson.loads(raw))

@@ -1,0 +1,26 @@
+"""Named refusals. Domain code raises these; the HTTP edge maps them once to RFC 9457
+problems (status and type live in each service's problem map, not here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A rule refused a command. `field` names the input at fault when there is one;
+    `context` carries machine-readable facts (e.g. available quantity)."""
+
+    def __init__(self, detail: str, *, field: str | None = None, **context: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+        self.context = context
+
+
+class NotFound(DomainError):
+    """The named product, location, batch or resource does not exist."""
+
+
+class Conflict(DomainError):
+    """The request contradicts the current state (e.g. a different body under the same
+    idempotency key)."""

@@ -1,0 +1,92 @@
+"""GS1 identifiers and lotledger ids as validated pydantic types (DESIGN §2)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+
+_LOT_CHARS = re.compile(r"^[!\"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}$")
+_LOCATION = re.compile(
+    r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}(/[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}){1,5}$"
+)
+_WAREHOUSE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
+_PARTY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$")
+
+MAX_QTY = 10**9
+
+
+def gs1_check_digit(body: str) -> int:
+    """GS1 mod-10 check digit for the digits preceding it."""
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10
+
+
+def normalize_gtin(value: object) -> str:
+    """A GTIN-8/12/13/14 as 14 digits; raises ValueError on bad length or check digit."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError("GTIN must be a string of digits")
+    digits = value.strip()
+    if not digits.isascii() or not digits.isdigit():
+        raise ValueError("GTIN must contain only digits")
+    if len(digits) not in (8, 12, 13, 14):
+        raise ValueError("GTIN must have 8, 12, 13 or 14 digits")
+    digits = digits.zfill(14)
+    if gs1_check_digit(digits[:-1]) != int(digits[-1]):
+        raise ValueError("GTIN check digit is wrong")
+    return digits
+
+
+def check_lot(value: str) -> str:
+    if not _LOT_CHARS.match(value):
+        raise ValueError("lot must be 1-20 characters of the GS1 AI 82 character set")
+    return value
+
+
+def check_location(value: str) -> str:
+    if not _LOCATION.match(value):
+        raise ValueError("location id must be '<warehouse>/<area>[/<bin>...]' of [A-Za-z0-9_.-]")
+    return value
+
+
+def check_warehouse(value: str) -> str:
+    if not _WAREHOUSE.match(value):
+        raise ValueError("warehouse id must be 1-32 characters of [A-Za-z0-9_.-]")
+    return value
+
+
+def check_party(value: str) -> str:
+    """Parties are opaque ids (ideally a GLN), never names, addresses or phone numbers."""
+    if not _PARTY.match(value):
+        raise ValueError("party must be an opaque id (e.g. a GLN) of [A-Za-z0-9_.:-], no spaces")
+    if value.isdigit() and len(value) == 13 and gs1_check_digit(value[:-1]) != int(value[-1]):
+        raise ValueError("party looks like a GLN but its check digit is wrong")
+    return value
+
+
+def warehouse_of(location: str) -> str:
+    return location.split("/", 1)[0]
+
+
+def batch_id(gtin: str, lot: str) -> str:
+    return f"{gtin}/{lot}"
+
+
+def split_batch_id(value: str) -> tuple[str, str]:
+    gtin, _, lot = value.partition("/")
+    return gtin, lot
+
+
+Gtin = Annotated[str, BeforeValidator(normalize_gtin), Field(examples=["09506000134352"])]
+Lot = Annotated[str, AfterValidator(check_lot), Field(examples=["LOT-2026A"])]
+LocationId = Annotated[str, AfterValidator(check_location), Field(examples=["WH1/COLD-A/03"])]
+WarehouseId = Annotated[str, AfterValidator(check_warehouse), Field(examples=["WH1"])]
+PartyId = Annotated[str, AfterValidator(check_party), Field(examples=["9506000000015"])]
+Quantity = Annotated[int, Field(gt=0, le=MAX_QTY, strict=True)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+Reference = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/#\-]*$")
+]

@@ -1,0 +1,128 @@
+"""aiokafka factories. Producers are idempotent with acks=all; consumers never
+auto-commit (positions are stored with the work they describe)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.client import AIOKafkaClient
+from aiokafka.errors import for_code
+
+from lotledger.shared.contracts.topics import TOPICS, TopicSpec
+from lotledger.shared.settings import CommonSettings
+
+TOPIC_ALREADY_EXISTS = 36
+
+
+def create_producer(
+    settings: CommonSettings, client_id: str, **overrides: object
+) -> AIOKafkaProducer:
+    options: dict[str, object] = {
+        "bootstrap_servers": settings.kafka_bootstrap,
+        "client_id": client_id,
+        "enable_idempotence": True,
+        "acks": "all",
+        "linger_ms": 2,
+        "max_batch_size": 256 * 1024,
+        "request_timeout_ms": 30000,
+    }
+    options.update(overrides)
+    return AIOKafkaProducer(**options)
+
+
+def create_consumer(
+    settings: CommonSettings, group_id: str | None, client_id: str, **overrides: object
+) -> AIOKafkaConsumer:
+    options: dict[str, object] = {
+        "bootstrap_servers": settings.kafka_bootstrap,
+        "client_id": client_id,
+        "group_id": group_id,
+        "enable_auto_commit": False,
+        "auto_offset_reset": "earliest",
+        "isolation_level": "read_committed",
+        "max_poll_records": 2000,
+        "fetch_max_bytes": 16 * 1024 * 1024,
+        "max_partition_fetch_bytes": 4 * 1024 * 1024,
+    }
+    options.update(overrides)
+    return AIOKafkaConsumer(**options)
+
+
+async def ensure_topics(
+    settings: CommonSettings, specs: Iterable[TopicSpec] = TOPICS, timeout_s: float = 30.0
+) -> list[str]:
+    """Create any missing topics; returns the names it created. Existing topics are left
+    as they are (their partitions and configs are an operator's decision)."""
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=settings.kafka_bootstrap, client_id="lotledger-admin"
+    )
+    await admin.start()
+    try:
+        new = [
+            NewTopic(
+                name=settings.topic(spec.name),
+                num_partitions=settings.topic_partitions,
+                replication_factor=settings.topic_replication,
+                topic_configs=spec.configs,
+            )
+            for spec in specs
+        ]
+        response = await admin.create_topics(new, timeout_ms=int(timeout_s * 1000))
+        created = []
+        for topic, code, *_ in response.topic_errors:
+            if code == 0:
+                created.append(topic)
+            elif code != TOPIC_ALREADY_EXISTS:
+                raise for_code(code)(f"creating topic {topic}")
+        if created:
+            await _wait_for_leaders(admin, created, timeout_s)
+        return created
+    finally:
+        await admin.close()
+
+
+async def _wait_for_leaders(
+    admin: AIOKafkaAdminClient, topics: list[str], timeout_s: float
+) -> None:
+    async with asyncio.timeout(timeout_s):
+        while True:
+            described = await admin.describe_topics(topics)
+            if all(
+                t["error_code"] == 0
+                and t["partitions"]
+                and all(p["leader"] >= 0 for p in t["partitions"])
+                for t in described
+            ):
+                return
+            await asyncio.sleep(0.1)
+
+
+async def delete_topics(settings: CommonSettings, names: list[str]) -> None:
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=settings.kafka_bootstrap, client_id="lotledger-admin"
+    )
+    await admin.start()
+    try:
+        await admin.delete_topics(names)
+    finally:
+        await admin.close()
+
+
+async def kafka_ready(bootstrap: str, timeout_s: float = 2.0) -> bool:
+    """Whether a broker answers a metadata request now (a fresh connection each time)."""
+    client = AIOKafkaClient(
+        bootstrap_servers=bootstrap,
+        client_id="lotledger-readyz",
+        request_timeout_ms=int(timeout_s * 1000),
+    )
+    try:
+        async with asyncio.timeout(timeout_s):
+            await client.bootstrap()
+    except Exception:
+        return False
+    finally:
+        await client.close()
+    return True

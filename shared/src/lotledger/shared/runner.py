@@ -1,0 +1,61 @@
+"""Command-line skeleton shared by the service CLIs: `serve`, `migrate`, plus the
+service's own worker commands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from lotledger.shared.logging import configure_logging
+from lotledger.shared.migrations import upgrade
+
+Worker = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
+
+
+def run_cli(
+    *,
+    service: str,
+    app_factory: str,
+    default_port: int,
+    database_url: Callable[[], tuple[str, str]],
+    migrations: Path,
+    workers: dict[str, tuple[str, Worker]],
+    argv: list[str] | None = None,
+    log_level: Callable[[], str] = lambda: "INFO",
+) -> int:
+    parser = argparse.ArgumentParser(prog=f"lotledger-{service}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=default_port)
+    serve.add_argument("--workers", type=int, default=1)
+    commands.add_parser("migrate", help="apply database migrations to the service schema")
+    for name, (help_text, _) in workers.items():
+        commands.add_parser(name, help=help_text)
+    args = parser.parse_args(argv)
+
+    configure_logging(service, log_level())
+    if args.command == "serve":
+        uvicorn.run(
+            app_factory,
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            loop="uvloop",
+            http="httptools",
+            access_log=False,
+            log_config=None,
+        )
+        return 0
+    if args.command == "migrate":
+        url, schema = database_url()
+        upgrade(migrations, url, schema)
+        return 0
+    _, worker = workers[args.command]
+    return asyncio.run(worker(args))

@@ -1,0 +1,61 @@
+"""Settings base: environment variables with the `LOTLEDGER_` prefix.
+
+Development defaults let `make up` work on a fresh machine; outside `env=dev` the
+service refuses to start while any secret still has its development default.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_AUTH_SECRET = "lotledger-dev-secret-change-me-0123456789"  # noqa: S105
+
+
+class CommonSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LOTLEDGER_", extra="ignore")
+
+    env: Literal["dev", "test", "prod"] = "dev"
+    log_level: str = "INFO"
+    log_requests: bool = False
+
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    topic_prefix: str = ""
+    topic_partitions: int = Field(default=6, ge=1)
+    topic_replication: int = Field(default=1, ge=1)
+
+    auth_secret: SecretStr = SecretStr(DEV_AUTH_SECRET)
+    auth_public_key: str | None = None
+    auth_audience: str = "lotledger"
+    auth_issuer: str | None = None
+    auth_leeway_s: int = Field(default=10, ge=0, le=300)
+
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+
+    @model_validator(mode="after")
+    def _refuse_dev_secrets(self) -> Self:
+        if self.env == "dev":
+            return self
+        insecure = [name for name, value in self.dev_secrets().items() if value]
+        if insecure:
+            raise ValueError(
+                f"refusing to start with development defaults outside dev: {', '.join(insecure)}"
+            )
+        return self
+
+    def dev_secrets(self) -> dict[str, bool]:
+        """Name → whether it still holds its development default. Services extend this."""
+        return {"LOTLEDGER_AUTH_SECRET": self.auth_secret.get_secret_value() == DEV_AUTH_SECRET}
+
+    def topic(self, name: str) -> str:
+        return f"{self.topic_prefix}{name}"
+
+
+def has_dev_password(url: str) -> bool:
+    """True when a database URL still carries the role-name-as-password of the local setup."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return parsed.password is not None and parsed.password == parsed.username

@@ -1,0 +1,1 @@
+"""FastAPI plumbing shared by the three services: app factory, problems, auth, metrics."""

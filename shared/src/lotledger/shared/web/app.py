@@ -1,0 +1,94 @@
+"""The app factory every service builds on: problem handlers, auth, observation
+middleware, and the operational endpoints `/healthz`, `/readyz`, `/metrics`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.responses import Response
+
+from lotledger.shared.auth import Authenticator
+from lotledger.shared.db import database_ready
+from lotledger.shared.kafka import kafka_ready
+from lotledger.shared.settings import CommonSettings
+from lotledger.shared.web.observe import BodyLimit, RequestObserver
+from lotledger.shared.web.problems import DomainProblemMap, install_problem_handlers
+
+ReadinessCheck = Callable[[], Awaitable[bool]]
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def create_service_app(
+    *,
+    service: str,
+    version: str,
+    description: str,
+    settings: CommonSettings,
+    lifespan: Lifespan,
+    routers: Sequence[APIRouter],
+    problem_map: DomainProblemMap | None = None,
+) -> FastAPI:
+    app = FastAPI(
+        title=f"lotledger {service}",
+        version=version,
+        description=description,
+        lifespan=lifespan,
+        responses={
+            422: {"description": "Invalid input (problem+json)"},
+        },
+    )
+    app.state.settings = settings
+    app.state.authenticator = Authenticator(settings)
+    app.state.readiness = {}
+    install_problem_handlers(app, problem_map)
+    app.include_router(operations_router())
+    for router in routers:
+        app.include_router(router)
+    app.add_middleware(BodyLimit, service=service, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestObserver, service=service, log_requests=settings.log_requests)
+    return app
+
+
+def operations_router() -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz", summary="Liveness: the process answers")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get(
+        "/readyz",
+        summary="Readiness: database and Kafka reachable",
+        responses={503: {"description": "A dependency is unreachable"}},
+    )
+    async def readyz(request: Request) -> JSONResponse:
+        checks: dict[str, ReadinessCheck] = request.app.state.readiness
+        names = list(checks)
+        results = await asyncio.gather(*(checks[n]() for n in names))
+        status: dict[str, Any] = {
+            n: ("ok" if ok else "unreachable") for n, ok in zip(names, results, strict=True)
+        }
+        ready = bool(names) and all(results)
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready", "checks": status},
+            status_code=200 if ready else 503,
+        )
+
+    @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def add_standard_readiness(app: FastAPI, engine: AsyncEngine, kafka_bootstrap: str) -> None:
+    """`/readyz` checks: the service's database and the Kafka cluster."""
+    app.state.readiness["database"] = lambda: database_ready(engine)
+    app.state.readiness["kafka"] = lambda: kafka_ready(kafka_bootstrap)

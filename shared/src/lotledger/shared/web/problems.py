@@ -1,0 +1,185 @@
+"""RFC 9457 problem+json responses: one shape for every error a service returns.
+
+Validation failures (422) list each offending field with the rule it broke; malformed
+JSON is 400; unexpected failures are 500 with no stack trace or SQL in the body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from lotledger.shared.auth import AuthError, Forbidden
+from lotledger.shared.errors import Conflict, DomainError, NotFound
+
+MEDIA_TYPE = "application/problem+json"
+log = structlog.get_logger("lotledger.problems")
+
+
+def problem_type(slug: str) -> str:
+    return f"urn:lotledger:problem:{slug}"
+
+
+@dataclass
+class Problem(Exception):
+    status: int
+    slug: str
+    title: str
+    detail: str | None = None
+    extensions: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def body(self, instance: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": problem_type(self.slug),
+            "title": self.title,
+            "status": self.status,
+        }
+        if self.detail:
+            body["detail"] = self.detail
+        if instance:
+            body["instance"] = instance
+        body.update(self.extensions)
+        return body
+
+    def response(self, instance: str | None = None) -> Response:
+        return Response(
+            orjson.dumps(self.body(instance)),
+            status_code=self.status,
+            media_type=MEDIA_TYPE,
+            headers=self.headers or None,
+        )
+
+
+@dataclass(frozen=True)
+class ProblemSpec:
+    status: int
+    slug: str
+    title: str
+
+
+DomainProblemMap = Mapping[type[DomainError], ProblemSpec]
+
+BASE_MAP: dict[type[DomainError], ProblemSpec] = {
+    NotFound: ProblemSpec(404, "not-found", "Not found"),
+    Conflict: ProblemSpec(409, "conflict", "Conflict"),
+}
+
+_HTTP_SLUGS = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    409: "conflict",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    429: "too-many-requests",
+}
+
+
+def problem_for(exc: DomainError, mapping: DomainProblemMap) -> Problem:
+    for cls in type(exc).__mro__:
+        spec = mapping.get(cls) or BASE_MAP.get(cls)
+        if spec is not None:
+            extensions = dict(exc.context)
+            if exc.field:
+                extensions["errors"] = [
+                    {"field": exc.field, "rule": spec.slug, "message": exc.detail}
+                ]
+            return Problem(spec.status, spec.slug, spec.title, exc.detail, extensions)
+    return Problem(
+        422, "rule-violation", "Refused by a business rule", exc.detail, dict(exc.context)
+    )
+
+
+def validation_errors(errors: list[Any]) -> list[dict[str, str]]:
+    out = []
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body",)]
+        out.append(
+            {
+                "field": ".".join(loc) or "body",
+                "rule": str(err.get("type", "invalid")),
+                "message": str(err.get("msg", "invalid")),
+            }
+        )
+    return out
+
+
+def invalid_input(errors: list[dict[str, str]]) -> Problem:
+    first = errors[0] if errors else {"field": "body", "message": "invalid", "rule": "invalid"}
+    detail = f"{first['field']}: {first['message']} ({first['rule']})"
+    if len(errors) > 1:
+        detail += f"; and {len(errors) - 1} more"
+    return Problem(422, "invalid-input", "Invalid input", detail, {"errors": errors})
+
+
+def install_problem_handlers(app: FastAPI, mapping: DomainProblemMap | None = None) -> None:
+    domain_map: DomainProblemMap = mapping or {}
+
+    async def on_problem(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Problem)
+        return exc.response(request.url.path)
+
+    async def on_domain(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, DomainError)
+        return problem_for(exc, domain_map).response(request.url.path)
+
+    async def on_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError | ValidationError)
+        errors = list(exc.errors())
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return Problem(
+                400, "malformed-json", "Malformed JSON", "the request body is not valid JSON"
+            ).response(request.url.path)
+        return invalid_input(validation_errors(errors)).response(request.url.path)
+
+    async def on_auth(request: Request, exc: Exception) -> Response:
+        return Problem(
+            401,
+            "unauthorized",
+            "Unauthorized",
+            str(exc),
+            headers={"WWW-Authenticate": 'Bearer realm="lotledger"'},
+        ).response(request.url.path)
+
+    async def on_forbidden(request: Request, exc: Exception) -> Response:
+        return Problem(403, "forbidden", "Forbidden", str(exc)).response(request.url.path)
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        slug = _HTTP_SLUGS.get(exc.status_code, "http-error")
+        title = slug.replace("-", " ").capitalize()
+        detail = exc.detail if isinstance(exc.detail, str) else None
+        return Problem(
+            exc.status_code, slug, title, detail, headers=dict(exc.headers or {})
+        ).response(request.url.path)
+
+    async def on_unexpected(request: Request, exc: Exception) -> Response:
+        log.error("unhandled_error", path=request.url.path, error=type(exc).__name__, exc_info=exc)
+        return Problem(
+            500,
+            "internal-error",
+            "Internal error",
+            "the request failed unexpectedly; it has been logged",
+        ).response(request.url.path)
+
+    app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(DomainError, on_domain)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(ValidationError, on_validation)
+    app.add_exception_handler(AuthError, on_auth)
+    app.add_exception_handler(Forbidden, on_forbidden)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_unexpected)
