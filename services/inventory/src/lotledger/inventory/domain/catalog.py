@@ -1,0 +1,54 @@
+"""Master data as the domain sees it, and the storage-condition rules (DESIGN §7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from lotledger.shared.clock import local_date
+from lotledger.shared.contracts.catalog import Location, LocationKind, Product, StorageClass
+
+TempRange = tuple[float | None, float | None]
+
+CLASS_RANGES: dict[StorageClass, TempRange] = {
+    StorageClass.COLD: (2.0, 8.0),
+    StorageClass.COOL: (None, 20.0),
+    StorageClass.AMBIENT: (10.0, 30.0),
+}
+HUMIDITY_RANGE = (35.0, 75.0)
+
+
+@dataclass(frozen=True)
+class ClassRanges:
+    """Storage-class temperature ranges; `cold` may be configured as 2–10 °C (China GSP)."""
+
+    cold_max_c: float = 8.0
+
+    def range_of(self, storage_class: StorageClass) -> TempRange:
+        low, high = CLASS_RANGES[storage_class]
+        if storage_class is StorageClass.COLD:
+            high = self.cold_max_c
+        return low, high
+
+    def location_within_class(self, location: Location) -> bool:
+        low, high = self.range_of(location.storage_class)
+        return (low is None or location.temp_min_c >= low) and (
+            high is None or location.temp_max_c <= high
+        )
+
+    def fits(self, product: Product, location: Location) -> bool:
+        """A product fits where the location's whole range lies within the product's class."""
+        low, high = self.range_of(product.storage_class)
+        return (low is None or location.temp_min_c >= low) and (
+            high is None or location.temp_max_c <= high
+        )
+
+
+def pickable(location: Location) -> bool:
+    return location.kind is not LocationKind.QUARANTINE
+
+
+def today_at(location: Location, instant: datetime) -> date:
+    """The calendar date in the location's warehouse time zone, where expiry is judged."""
+    return local_date(instant, ZoneInfo(location.timezone))

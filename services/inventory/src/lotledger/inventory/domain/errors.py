@@ -1,0 +1,78 @@
+"""Every rule of DESIGN §7 as a named refusal. The HTTP mapping lives at the edge
+(entrypoints/api/problem_map.py)."""
+
+from __future__ import annotations
+
+from lotledger.shared.errors import DomainError, NotFound
+
+
+class UnknownProduct(NotFound):
+    pass
+
+
+class UnknownLocation(NotFound):
+    pass
+
+
+class UnknownBatch(NotFound):
+    pass
+
+
+class InsufficientStock(DomainError):
+    """The stock-out would make a location negative."""
+
+
+class BatchNotAvailable(DomainError):
+    """The batch's status forbids shipping it."""
+
+
+class BatchQuarantined(BatchNotAvailable):
+    pass
+
+
+class BatchRejected(BatchNotAvailable):
+    pass
+
+
+class BatchRecalled(BatchNotAvailable):
+    pass
+
+
+class BatchExpired(DomainError):
+    """The batch's expiry is before today in the warehouse's time zone."""
+
+
+class ShelfLifeTooShort(DomainError):
+    """Fewer days remain before expiry than the pick's `min_remaining_days`."""
+
+
+class ExpiredOnReceipt(DomainError):
+    """Goods already expired are never received."""
+
+
+class ExpiryMismatch(DomainError):
+    """A batch's expiry is fixed by its first receipt."""
+
+
+class StorageClassMismatch(DomainError):
+    """The location's storage conditions do not fit the product."""
+
+
+class LocationNotPickable(DomainError):
+    """Stock in quarantine locations is never shipped."""
+
+
+class InvalidStatusChange(DomainError):
+    """The QA status change is not allowed from the batch's current status."""
+
+
+class SameLocation(DomainError):
+    """A move needs two different locations."""
+
+
+class WarehouseMismatch(DomainError):
+    """The location belongs to another warehouse than the one named."""
+
+
+class ConcurrentModification(DomainError):
+    """The batch changed under the command more often than the retry budget allows."""

@@ -1,0 +1,66 @@
+"""The batches a unit of work has loaded, with the events decided against them.
+
+Commands are decided one after another against the evolving states, so a list of
+operations behaves exactly like the same operations sent one by one. A refused command
+leaves the workspace as it was.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from lotledger.inventory.domain.batch import BatchState, apply
+from lotledger.inventory.domain.commands import Command
+from lotledger.inventory.domain.decisions import Facts, decide
+from lotledger.shared.contracts.stock import StockEvent
+from lotledger.shared.identifiers import batch_id
+
+
+@dataclass(frozen=True)
+class Pending:
+    batch_id: str
+    version: int
+    event: StockEvent
+
+
+class Workspace:
+    def __init__(self, states: Iterable[BatchState] = ()) -> None:
+        self._states: dict[str, BatchState] = {}
+        self._by_gtin: dict[str, set[str]] = defaultdict(set)
+        self.loaded_versions: dict[str, int] = {}
+        self.pending: list[Pending] = []
+        for state in states:
+            self._put(state)
+            self.loaded_versions[state.batch_id] = state.version
+
+    def _put(self, state: BatchState) -> None:
+        self._states[state.batch_id] = state
+        self._by_gtin[state.gtin].add(state.batch_id)
+
+    def get(self, gtin: str, lot: str) -> BatchState:
+        return self._states.get(batch_id(gtin, lot)) or BatchState(gtin, lot)
+
+    def of_gtin(self, gtin: str) -> list[BatchState]:
+        return [self._states[b] for b in sorted(self._by_gtin.get(gtin, ()))]
+
+    def states(self) -> list[BatchState]:
+        return list(self._states.values())
+
+    def execute(self, command: Command, facts: Facts) -> list[Pending]:
+        """Decide `command`, apply its events, and return them; raises on refusal."""
+        decided = decide(command, self, facts)
+        applied = []
+        for before, event in decided:
+            current = self._states.get(before.batch_id, before)
+            after = apply(current, event)
+            self._put(after)
+            self.loaded_versions.setdefault(after.batch_id, 0)
+            applied.append(Pending(after.batch_id, after.version, event))
+        self.pending.extend(applied)
+        return applied
+
+    def touched(self) -> list[BatchState]:
+        ids = dict.fromkeys(p.batch_id for p in self.pending)
+        return [self._states[b] for b in ids]
