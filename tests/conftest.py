@@ -9,8 +9,7 @@ from pydantic import SecretStr
 from lotledger.shared.kafka import delete_topics, ensure_topics
 from lotledger.shared.settings import CommonSettings
 from tests.support.infra import Infra, provision, teardown
-
-TEST_SECRET = "test-secret-for-lotledger-suite-0123456789"
+from tests.support.tokens import TEST_SECRET
 
 
 @pytest.fixture(scope="session")
@@ -46,3 +45,20 @@ def common_settings(infra: Infra) -> CommonSettings:
         topic_partitions=3,
         auth_secret=SecretStr(TEST_SECRET),
     )
+
+
+@pytest.fixture(scope="session")
+async def migrated(infra: Infra) -> Infra:
+    """The per-run database with every service's migrations applied."""
+    from lotledger.alerts.bootstrap import MIGRATIONS as ALERTS
+    from lotledger.inventory.bootstrap import MIGRATIONS as INVENTORY
+    from lotledger.shared.migrations import upgrade_async
+    from lotledger.traceability.bootstrap import MIGRATIONS as TRACEABILITY
+
+    for service, path in (
+        ("inventory", INVENTORY),
+        ("traceability", TRACEABILITY),
+        ("alerts", ALERTS),
+    ):
+        await upgrade_async(path, infra.url(service), service)
+    return infra

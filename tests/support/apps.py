@@ -14,6 +14,7 @@ async def serve(app: FastAPI, token: str | None = None) -> AsyncIterator[httpx.A
     headers = {"authorization": f"Bearer {token}"} if token else {}
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test",
-                                     headers=headers) as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://test", headers=headers
+        ) as client:
             yield client

@@ -22,11 +22,19 @@ class KafkaInstance:
         return f"127.0.0.1:{self.port}"
 
     async def _run(self, action: str) -> None:
-        env = {**os.environ, "KAFKA_INSTANCE": self.name, "KAFKA_PORT": str(self.port),
-               "KAFKA_CONTROLLER_PORT": str(self.controller_port)}
+        env = {
+            **os.environ,
+            "KAFKA_INSTANCE": self.name,
+            "KAFKA_PORT": str(self.port),
+            "KAFKA_CONTROLLER_PORT": str(self.controller_port),
+        }
         proc = await asyncio.create_subprocess_exec(
-            "bash", str(SCRIPT), action, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+            "bash",
+            str(SCRIPT),
+            action,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
         )
         output, _ = await proc.communicate()
         if proc.returncode != 0:

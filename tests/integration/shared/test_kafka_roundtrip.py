@@ -7,7 +7,9 @@ from lotledger.shared.kafka import create_consumer, create_producer
 from lotledger.shared.settings import CommonSettings
 
 
-async def test_cloudevent_round_trips_through_the_real_broker(common_settings: CommonSettings) -> None:
+async def test_cloudevent_round_trips_through_the_real_broker(
+    common_settings: CommonSettings,
+) -> None:
     topic = common_settings.topic(STOCK)
     event = CloudEvent(
         id=uuid4(),

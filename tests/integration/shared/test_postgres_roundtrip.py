@@ -14,7 +14,9 @@ async def test_a_row_round_trips_through_the_service_schema(infra: Infra) -> Non
         assert await database_ready(engine)
         stamp = datetime(2026, 11, 24, 9, 30, 0, 123456, tzinfo=UTC)
         async with engine.begin() as conn:
-            await conn.execute(text("CREATE TABLE roundtrip (id int PRIMARY KEY, at timestamptz, body jsonb)"))
+            await conn.execute(
+                text("CREATE TABLE roundtrip (id int PRIMARY KEY, at timestamptz, body jsonb)")
+            )
             await conn.execute(
                 text("INSERT INTO roundtrip VALUES (1, :at, CAST(:body AS jsonb))"),
                 {"at": stamp, "body": '{"qty": 7, "lot": "L\\u00e9"}'},

@@ -11,10 +11,10 @@ from lotledger.inventory.bootstrap import create_app as inventory_app
 from lotledger.inventory.settings import InventorySettings
 from lotledger.traceability.bootstrap import create_app as traceability_app
 from lotledger.traceability.settings import TraceabilitySettings
-from tests.conftest import TEST_SECRET
 from tests.support.apps import serve
 from tests.support.infra import Infra
 from tests.support.kafka_instance import KafkaInstance
+from tests.support.tokens import TEST_SECRET
 
 
 async def _wait_for(client, status: int, attempts: int = 50) -> dict:  # type: ignore[no-untyped-def]
@@ -36,7 +36,9 @@ async def broker():  # type: ignore[no-untyped-def]
         await instance.reset()
 
 
-async def test_readyz_reports_kafka_outage_and_recovery(infra: Infra, broker: KafkaInstance) -> None:
+async def test_readyz_reports_kafka_outage_and_recovery(
+    infra: Infra, broker: KafkaInstance
+) -> None:
     settings = InventorySettings(
         inventory_database_url=infra.url("inventory"),
         kafka_bootstrap=broker.bootstrap,
@@ -70,12 +72,22 @@ async def test_readyz_reports_an_unreachable_database(infra: Infra) -> None:
 
 async def test_every_service_serves_openapi_metrics_and_readiness(infra: Infra) -> None:
     apps = [
-        inventory_app(InventorySettings(inventory_database_url=infra.url("inventory"),
-                                        kafka_bootstrap=infra.kafka_bootstrap)),
-        traceability_app(TraceabilitySettings(traceability_database_url=infra.url("traceability"),
-                                              kafka_bootstrap=infra.kafka_bootstrap)),
-        alerts_app(AlertsSettings(alerts_database_url=infra.url("alerts"),
-                                  kafka_bootstrap=infra.kafka_bootstrap)),
+        inventory_app(
+            InventorySettings(
+                inventory_database_url=infra.url("inventory"), kafka_bootstrap=infra.kafka_bootstrap
+            )
+        ),
+        traceability_app(
+            TraceabilitySettings(
+                traceability_database_url=infra.url("traceability"),
+                kafka_bootstrap=infra.kafka_bootstrap,
+            )
+        ),
+        alerts_app(
+            AlertsSettings(
+                alerts_database_url=infra.url("alerts"), kafka_bootstrap=infra.kafka_bootstrap
+            )
+        ),
     ]
     for app in apps:
         async with serve(app) as client:

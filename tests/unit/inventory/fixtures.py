@@ -9,16 +9,26 @@ COLD_GTIN = "09506000134352"
 AMBIENT_GTIN = "00614141000036"
 
 
-def _location(loc: str, kind: LocationKind, cls: StorageClass, low: float, high: float,
-              tz: str = "UTC") -> Location:
-    return Location(location_id=loc, warehouse=loc.split("/")[0], name=loc, kind=kind,
-                    storage_class=cls, temp_min_c=low, temp_max_c=high, timezone=tz)
+def _location(
+    loc: str, kind: LocationKind, cls: StorageClass, low: float, high: float, tz: str = "UTC"
+) -> Location:
+    return Location(
+        location_id=loc,
+        warehouse=loc.split("/")[0],
+        name=loc,
+        kind=kind,
+        storage_class=cls,
+        temp_min_c=low,
+        temp_max_c=high,
+        timezone=tz,
+    )
 
 
 PRODUCTS = {
     COLD_GTIN: Product(gtin=COLD_GTIN, name="Insulin", storage_class=StorageClass.COLD, rx=True),
-    AMBIENT_GTIN: Product(gtin=AMBIENT_GTIN, name="Paracetamol", storage_class=StorageClass.AMBIENT,
-                          rx=False),
+    AMBIENT_GTIN: Product(
+        gtin=AMBIENT_GTIN, name="Paracetamol", storage_class=StorageClass.AMBIENT, rx=False
+    ),
 }
 LOCATIONS = {
     loc.location_id: loc

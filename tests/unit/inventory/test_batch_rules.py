@@ -17,14 +17,23 @@ B = "WH1/COLD-A/02"
 Q = "WH1/COLD-Q/01"
 
 
-def receive(ws: Workspace, lot: str = "L1", qty: int = 10, location: str = A,
-            expiry: date = date(2027, 6, 30), gtin: str = COLD_GTIN) -> None:
+def receive(
+    ws: Workspace,
+    lot: str = "L1",
+    qty: int = 10,
+    location: str = A,
+    expiry: date = date(2027, 6, 30),
+    gtin: str = COLD_GTIN,
+) -> None:
     ws.execute(c.ReceiveStock(gtin, lot, expiry, qty, location, "9506000000015", "PO-1"), facts())
 
 
-def pick(lot: str | None = "L1", qty: int = 1, location: str | None = A, **kw: object) -> c.PickStock:
-    return c.PickStock(COLD_GTIN, qty, "SO-1", "9506000000022", lot=lot, location=location,
-                       warehouse="WH1", **kw)  # type: ignore[arg-type]
+def pick(
+    lot: str | None = "L1", qty: int = 1, location: str | None = A, **kw: object
+) -> c.PickStock:
+    return c.PickStock(
+        COLD_GTIN, qty, "SO-1", "9506000000022", lot=lot, location=location, warehouse="WH1", **kw
+    )  # type: ignore[arg-type]
 
 
 def refused(ws: Workspace, command: c.Command, error: type[DomainError]) -> DomainError:
@@ -40,7 +49,11 @@ def test_receipt_creates_an_available_batch_with_its_expiry() -> None:
     receive(ws)
     state = ws.get(COLD_GTIN, "L1")
     assert (state.expiry, state.status, state.on_hand, state.version) == (
-        date(2027, 6, 30), BatchStatus.AVAILABLE, {A: 10}, 1)
+        date(2027, 6, 30),
+        BatchStatus.AVAILABLE,
+        {A: 10},
+        1,
+    )
 
 
 def test_receipt_into_a_quarantine_location_lands_quarantined() -> None:
@@ -51,8 +64,11 @@ def test_receipt_into_a_quarantine_location_lands_quarantined() -> None:
 
 def test_expired_goods_are_never_received() -> None:
     ws = Workspace()
-    err = refused(ws, c.ReceiveStock(COLD_GTIN, "L1", TODAY - timedelta(days=1), 5, A, "S1"),
-                  e.ExpiredOnReceipt)
+    err = refused(
+        ws,
+        c.ReceiveStock(COLD_GTIN, "L1", TODAY - timedelta(days=1), 5, A, "S1"),
+        e.ExpiredOnReceipt,
+    )
     assert err.field == "expiry"
 
 
@@ -70,8 +86,11 @@ def test_expiry_is_fixed_by_the_first_receipt() -> None:
 
 def test_cold_goods_do_not_go_into_ambient_locations() -> None:
     ws = Workspace()
-    refused(ws, c.ReceiveStock(COLD_GTIN, "L1", date(2027, 1, 1), 5, "WH1/AMB-A/01", "S1"),
-            e.StorageClassMismatch)
+    refused(
+        ws,
+        c.ReceiveStock(COLD_GTIN, "L1", date(2027, 1, 1), 5, "WH1/AMB-A/01", "S1"),
+        e.StorageClassMismatch,
+    )
     receive(ws)
     err = refused(ws, c.MoveStock(COLD_GTIN, "L1", 1, A, "WH1/AMB-A/01"), e.StorageClassMismatch)
     assert err.field == "to_location"
@@ -79,8 +98,9 @@ def test_cold_goods_do_not_go_into_ambient_locations() -> None:
 
 def test_ambient_goods_do_not_go_into_cold_rooms() -> None:
     ws = Workspace()
-    refused(ws, c.ReceiveStock(AMBIENT_GTIN, "P1", date(2027, 1, 1), 5, A, "S1"),
-            e.StorageClassMismatch)
+    refused(
+        ws, c.ReceiveStock(AMBIENT_GTIN, "P1", date(2027, 1, 1), 5, A, "S1"), e.StorageClassMismatch
+    )
 
 
 def test_stock_outs_never_make_a_location_negative() -> None:
@@ -101,7 +121,9 @@ def test_stock_outs_never_make_a_location_negative() -> None:
         (c.RecallBatch(COLD_GTIN, "L1", "R-1", RecallClass.II, "mislabel"), e.BatchRecalled),
     ],
 )
-def test_unavailable_batches_are_never_picked(status_command: c.Command, error: type[DomainError]) -> None:
+def test_unavailable_batches_are_never_picked(
+    status_command: c.Command, error: type[DomainError]
+) -> None:
     ws = Workspace()
     receive(ws)
     ws.execute(status_command, facts())
@@ -184,16 +206,23 @@ def test_count_records_the_variance_and_sets_on_hand() -> None:
     receive(ws, qty=10)
     [pending] = ws.execute(c.CountStock(COLD_GTIN, "L1", A, 7), facts())
     assert pending.event.model_dump(include={"expected_qty", "variance"}) == {
-        "expected_qty": 10, "variance": -3}
+        "expected_qty": 10,
+        "variance": -3,
+    }
     assert ws.get(COLD_GTIN, "L1").at(A) == 7
 
 
 def test_unknown_references_are_named() -> None:
     ws = Workspace()
     refused(ws, pick(), e.UnknownBatch)
-    refused(ws, c.ReceiveStock("00000000000000", "L1", date(2027, 1, 1), 1, A, "S"), e.UnknownProduct)
-    err = refused(ws, c.ReceiveStock(COLD_GTIN, "L1", date(2027, 1, 1), 1, "WH1/NOPE/1", "S"),
-                  e.UnknownLocation)
+    refused(
+        ws, c.ReceiveStock("00000000000000", "L1", date(2027, 1, 1), 1, A, "S"), e.UnknownProduct
+    )
+    err = refused(
+        ws,
+        c.ReceiveStock(COLD_GTIN, "L1", date(2027, 1, 1), 1, "WH1/NOPE/1", "S"),
+        e.UnknownLocation,
+    )
     assert err.field == "location"
     refused(ws, c.MoveStock(COLD_GTIN, "L1", 1, A, A), e.SameLocation)
 

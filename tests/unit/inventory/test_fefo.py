@@ -18,8 +18,15 @@ def stock(ws: Workspace, lot: str, expiry: date, qty: int, location: str = A) ->
 
 
 def fefo_pick(qty: int, location: str | None = None, min_days: int = 0) -> c.PickStock:
-    return c.PickStock(COLD_GTIN, qty, "SO-9", "9506000000022", location=location,
-                       warehouse="WH1", min_remaining_days=min_days)
+    return c.PickStock(
+        COLD_GTIN,
+        qty,
+        "SO-9",
+        "9506000000022",
+        location=location,
+        warehouse="WH1",
+        min_remaining_days=min_days,
+    )
 
 
 def allocations(ws: Workspace, command: c.PickStock) -> list[tuple[str, str, int]]:

@@ -23,17 +23,44 @@ locs = st.sampled_from(LOCS)
 qty = st.integers(1, 30)
 
 command = st.one_of(
-    st.builds(lambda lot, q, loc: c.ReceiveStock(COLD_GTIN, lot, EXPIRY[lot], q, loc, "S1"),
-              lots, qty, locs),
-    st.builds(lambda lot, q, loc, days: c.PickStock(COLD_GTIN, q, "SO", "P1", lot=lot, location=loc,
-                                                     warehouse="WH1", min_remaining_days=days),
-              st.one_of(st.none(), lots), qty, st.one_of(st.none(), locs), st.integers(0, 30)),
+    st.builds(
+        lambda lot, q, loc: c.ReceiveStock(COLD_GTIN, lot, EXPIRY[lot], q, loc, "S1"),
+        lots,
+        qty,
+        locs,
+    ),
+    st.builds(
+        lambda lot, q, loc, days: c.PickStock(
+            COLD_GTIN,
+            q,
+            "SO",
+            "P1",
+            lot=lot,
+            location=loc,
+            warehouse="WH1",
+            min_remaining_days=days,
+        ),
+        st.one_of(st.none(), lots),
+        qty,
+        st.one_of(st.none(), locs),
+        st.integers(0, 30),
+    ),
     st.builds(lambda lot, q, a, b: c.MoveStock(COLD_GTIN, lot, q, a, b), lots, qty, locs, locs),
-    st.builds(lambda lot, loc, d: c.AdjustStock(COLD_GTIN, lot, loc, d, "found"), lots, locs,
-              st.integers(-30, 30).filter(bool)),
-    st.builds(lambda lot, loc, n: c.CountStock(COLD_GTIN, lot, loc, n), lots, locs, st.integers(0, 40)),
-    st.builds(lambda lot, q, loc: c.ReturnStock(COLD_GTIN, lot, q, loc, "P1", "damaged"), lots, qty, locs),
-    st.builds(lambda lot, q, loc: c.DisposeStock(COLD_GTIN, lot, q, loc, "damaged"), lots, qty, locs),
+    st.builds(
+        lambda lot, loc, d: c.AdjustStock(COLD_GTIN, lot, loc, d, "found"),
+        lots,
+        locs,
+        st.integers(-30, 30).filter(bool),
+    ),
+    st.builds(
+        lambda lot, loc, n: c.CountStock(COLD_GTIN, lot, loc, n), lots, locs, st.integers(0, 40)
+    ),
+    st.builds(
+        lambda lot, q, loc: c.ReturnStock(COLD_GTIN, lot, q, loc, "P1", "damaged"), lots, qty, locs
+    ),
+    st.builds(
+        lambda lot, q, loc: c.DisposeStock(COLD_GTIN, lot, q, loc, "damaged"), lots, qty, locs
+    ),
     st.builds(lambda lot: c.ReleaseBatch(COLD_GTIN, lot), lots),
     st.builds(lambda lot: c.QuarantineBatch(COLD_GTIN, lot), lots),
     st.builds(lambda lot: c.RecallBatch(COLD_GTIN, lot, "R", RecallClass.III, "x"), lots),

@@ -2,11 +2,11 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
-from pydantic import SecretStr
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from pydantic import SecretStr
 
-from lotledger.shared.auth import AuthError, Authenticator, Role, mint_token
+from lotledger.shared.auth import Authenticator, AuthError, Role, mint_token
 from lotledger.shared.settings import CommonSettings
 
 SECRET = "unit-test-secret-0123456789-0123456789"
@@ -34,20 +34,48 @@ def test_star_scope_reaches_every_warehouse() -> None:
 @pytest.mark.parametrize(
     "token",
     [
-        mint_token(SECRET, sub="a", roles=["scanner"], warehouses=["WH1"],
-                   now=datetime.now(UTC) - timedelta(hours=2), ttl=timedelta(minutes=5)),
-        mint_token(SECRET, sub="a", roles=["scanner"], warehouses=["WH1"],
-                   now=datetime.now(UTC) + timedelta(hours=1)),
+        mint_token(
+            SECRET,
+            sub="a",
+            roles=["scanner"],
+            warehouses=["WH1"],
+            now=datetime.now(UTC) - timedelta(hours=2),
+            ttl=timedelta(minutes=5),
+        ),
+        mint_token(
+            SECRET,
+            sub="a",
+            roles=["scanner"],
+            warehouses=["WH1"],
+            now=datetime.now(UTC) + timedelta(hours=1),
+        ),
         mint_token(SECRET, sub="a", roles=["scanner"], warehouses=["WH1"], audience="other"),
-        mint_token("another-secret-entirely-0123456789abcd", sub="a", roles=["scanner"],
-                   warehouses=["WH1"]),
-        jwt.encode({"sub": "a", "roles": ["admin"], "warehouses": ["*"], "aud": "lotledger",
-                    "exp": datetime.now(UTC) + timedelta(hours=1)}, None, algorithm="none"),
+        mint_token(
+            "another-secret-entirely-0123456789abcd", sub="a", roles=["scanner"], warehouses=["WH1"]
+        ),
+        jwt.encode(
+            {
+                "sub": "a",
+                "roles": ["admin"],
+                "warehouses": ["*"],
+                "aud": "lotledger",
+                "exp": datetime.now(UTC) + timedelta(hours=1),
+            },
+            None,
+            algorithm="none",
+        ),
         mint_token(SECRET, sub="a", roles=["superuser"], warehouses=["WH1"]),
         "not.a.jwt",
     ],
-    ids=["expired", "not-yet-valid", "wrong-audience", "wrong-key", "alg-none", "unknown-role",
-         "garbage"],
+    ids=[
+        "expired",
+        "not-yet-valid",
+        "wrong-audience",
+        "wrong-key",
+        "alg-none",
+        "unknown-role",
+        "garbage",
+    ],
 )
 def test_bad_tokens_are_refused(token: str) -> None:
     with pytest.raises(AuthError):
@@ -57,21 +85,34 @@ def test_bad_tokens_are_refused(token: str) -> None:
 def test_tampered_payload_is_refused() -> None:
     token = mint_token(SECRET, sub="a", roles=["scanner"], warehouses=["WH1"])
     header, payload, signature = token.split(".")
-    forged = jwt.encode({"sub": "a", "roles": ["admin"], "warehouses": ["*"], "aud": "lotledger",
-                         "exp": datetime.now(UTC) + timedelta(hours=1)}, "x" * 32)
+    forged = jwt.encode(
+        {
+            "sub": "a",
+            "roles": ["admin"],
+            "warehouses": ["*"],
+            "aud": "lotledger",
+            "exp": datetime.now(UTC) + timedelta(hours=1),
+        },
+        "x" * 32,
+    )
     with pytest.raises(AuthError):
         _auth().authenticate(".".join([header, forged.split(".")[1], signature]))
 
 
 def test_rs256_with_configured_public_key_and_no_confusion_with_hs256() -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     auth = _auth(auth_public_key=public)
-    token = mint_token(private.decode(), sub="erp", roles=["erp"], warehouses=["*"],
-                       algorithm="RS256")
+    token = mint_token(
+        private.decode(), sub="erp", roles=["erp"], warehouses=["*"], algorithm="RS256"
+    )
     assert auth.authenticate(token).roles == {Role.ERP}
     with pytest.raises(AuthError):
         _auth().authenticate(token)

@@ -28,8 +28,24 @@ def test_token_cli_mints_a_token_the_services_accept(
 ) -> None:
     secret = "cli-test-secret-0123456789-0123456789"
     monkeypatch.setenv("LOTLEDGER_AUTH_SECRET", secret)
-    assert lotledger_cli(["token", "--sub", "hh-7", "--role", "scanner", "--role", "qa",
-                          "--warehouse", "WH1", "--device", "HH-7"]) == 0
+    assert (
+        lotledger_cli(
+            [
+                "token",
+                "--sub",
+                "hh-7",
+                "--role",
+                "scanner",
+                "--role",
+                "qa",
+                "--warehouse",
+                "WH1",
+                "--device",
+                "HH-7",
+            ]
+        )
+        == 0
+    )
     token = capsys.readouterr().out.strip()
     principal = Authenticator(CommonSettings(auth_secret=SecretStr(secret))).authenticate(token)
     assert principal.roles == {Role.SCANNER, Role.QA}

@@ -4,7 +4,7 @@ from uuid import uuid4
 import orjson
 import pytest
 
-from lotledger.shared.contracts.stock import Picked, Received, Recalled, BatchStatus
+from lotledger.shared.contracts.stock import BatchStatus, Picked, Recalled, Received
 from lotledger.shared.envelope import CloudEvent
 from lotledger.shared.hashing import GENESIS, canonical_bytes, chain_hash, verify_chain
 
@@ -85,15 +85,30 @@ def test_payloads_serialise_with_aliases_and_dates() -> None:
     assert received["expiry"] == "2027-06-30"
     assert "manufactured" not in received
     recalled = Recalled.model_validate(
-        {"gtin": "g", "lot": "l", "at": "2026-11-24T00:00:00Z", "recall_id": "R1",
-         "class": "I", "reason": "contamination", "by": "qa1"}
+        {
+            "gtin": "g",
+            "lot": "l",
+            "at": "2026-11-24T00:00:00Z",
+            "recall_id": "R1",
+            "class": "I",
+            "reason": "contamination",
+            "by": "qa1",
+        }
     )
     assert recalled.as_data()["class"] == "I"
 
 
 def test_consumers_ignore_members_added_later() -> None:
     picked = Picked.model_validate(
-        {"gtin": "g", "lot": "l", "at": "2026-11-24T00:00:00Z", "location": "WH1/A/1", "qty": 1,
-         "order_ref": "SO-1", "ship_to": "P1", "added_in_a_later_release": True}
+        {
+            "gtin": "g",
+            "lot": "l",
+            "at": "2026-11-24T00:00:00Z",
+            "location": "WH1/A/1",
+            "qty": 1,
+            "order_ref": "SO-1",
+            "ship_to": "P1",
+            "added_in_a_later_release": True,
+        }
     )
     assert picked.qty == 1

@@ -27,7 +27,9 @@ def test_gtin_forms_are_left_padded_to_14(raw: str, normalized: str) -> None:
     assert gtin.validate_python(raw) == normalized
 
 
-@pytest.mark.parametrize("raw", ["09506000134353", "1234567", "0950600013435A", "", "123456789012345"])
+@pytest.mark.parametrize(
+    "raw", ["09506000134353", "1234567", "0950600013435A", "", "123456789012345"]
+)
 def test_gtin_with_bad_check_digit_or_length_is_refused(raw: str) -> None:
     with pytest.raises(ValidationError):
         gtin.validate_python(raw)
@@ -56,7 +58,9 @@ def test_location_ids_are_warehouse_scoped() -> None:
             TypeAdapter(LocationId).validate_python(bad)
 
 
-@pytest.mark.parametrize("party", ["John Smith", "12 Main Street", "+44 20 7946 0958", "9506000000016"])
+@pytest.mark.parametrize(
+    "party", ["John Smith", "12 Main Street", "+44 20 7946 0958", "9506000000016"]
+)
 def test_parties_refuse_names_addresses_phones_and_bad_glns(party: str) -> None:
     with pytest.raises(ValidationError):
         TypeAdapter(PartyId).validate_python(party)

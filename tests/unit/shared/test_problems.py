@@ -22,7 +22,9 @@ class Body(BaseModel):
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
     app = FastAPI()
-    install_problem_handlers(app, {OutOfStock: ProblemSpec(409, "insufficient-stock", "Insufficient stock")})
+    install_problem_handlers(
+        app, {OutOfStock: ProblemSpec(409, "insufficient-stock", "Insufficient stock")}
+    )
 
     @app.post("/things")
     async def create(body: Body) -> dict[str, int]:
@@ -54,7 +56,9 @@ async def test_validation_error_names_field_and_rule(client: httpx.AsyncClient) 
 
 
 async def test_malformed_json_is_400_not_500(client: httpx.AsyncClient) -> None:
-    response = await client.post("/things", content=b"{qty:", headers={"content-type": "application/json"})
+    response = await client.post(
+        "/things", content=b"{qty:", headers={"content-type": "application/json"}
+    )
     assert response.status_code == 400
     assert response.json()["type"] == "urn:lotledger:problem:malformed-json"
 
@@ -85,7 +89,8 @@ async def test_unexpected_error_leaks_nothing(client: httpx.AsyncClient) -> None
 
 
 async def test_oversized_body_is_413(client: httpx.AsyncClient) -> None:
-    response = await client.post("/things", content=b"{" + b" " * 4096 + b"}",
-                                 headers={"content-type": "application/json"})
+    response = await client.post(
+        "/things", content=b"{" + b" " * 4096 + b"}", headers={"content-type": "application/json"}
+    )
     assert response.status_code == 413
     assert response.json()["type"] == "urn:lotledger:problem:payload-too-large"

@@ -4,6 +4,7 @@ connection through `search_path`, so the same code can target a rebuild schema."
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import orjson
 from sqlalchemy import text
@@ -51,3 +52,33 @@ async def database_ready(engine: AsyncEngine, timeout_s: float = 2.0) -> bool:
     except Exception:
         return False
     return True
+
+
+def json_param(value: object) -> str:
+    """A json/jsonb parameter for a driver-level (asyncpg) statement."""
+    return orjson.dumps(value).decode()
+
+
+def json_value(value: object) -> Any:
+    """A json/jsonb column read at driver level, whichever codec the connection has."""
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+
+async def driver_connect(url: str, schema: str, application_name: str) -> Any:
+    """A dedicated asyncpg connection (for LISTEN and session-level advisory locks)."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return await asyncpg.connect(
+        host=parsed.host,
+        port=parsed.port,
+        user=parsed.username,
+        password=parsed.password,
+        database=parsed.database,
+        server_settings={
+            "search_path": schema,
+            "application_name": application_name,
+            "timezone": "UTC",
+        },
+    )

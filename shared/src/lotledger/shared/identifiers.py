@@ -90,3 +90,13 @@ ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, strip
 Reference = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/#\-]*$")
 ]
+ReasonCode = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_\-]*$"),
+    Field(description="a reason code (lowercase slug), never free text", examples=["damaged"]),
+]
+ActorRef = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@\-]*$"),
+    Field(description="an opaque staff or system id, never a name", examples=["emp-1042"]),
+]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.client import AIOKafkaClient
 from aiokafka.errors import for_code
@@ -126,3 +126,44 @@ async def kafka_ready(bootstrap: str, timeout_s: float = 2.0) -> bool:
     finally:
         await client.close()
     return True
+
+
+class LazyProducer:
+    """A producer started on first use, so a service can start (and report not-ready)
+    while Kafka is down; a failed start is retried on the next use."""
+
+    def __init__(self, settings: CommonSettings, client_id: str) -> None:
+        self._settings = settings
+        self._client_id = client_id
+        self._producer: AIOKafkaProducer | None = None
+        self._lock = asyncio.Lock()
+
+    async def get(self) -> AIOKafkaProducer:
+        if self._producer is not None:
+            return self._producer
+        async with self._lock:
+            if self._producer is None:
+                producer = create_producer(self._settings, self._client_id)
+                try:
+                    await producer.start()
+                except Exception:
+                    await producer.stop()
+                    raise
+                self._producer = producer
+        return self._producer
+
+    async def stop(self) -> None:
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
+
+
+async def partitions_of(bootstrap: str, topic: str) -> list[TopicPartition]:
+    """A topic's partitions, from fresh cluster metadata (an unknown topic has none)."""
+    client = AIOKafkaClient(bootstrap_servers=bootstrap, client_id="lotledger-metadata")
+    await client.bootstrap()
+    try:
+        cluster = await client.fetch_all_metadata()
+    finally:
+        await client.close()
+    return [TopicPartition(topic, p) for p in sorted(cluster.partitions_for_topic(topic) or ())]

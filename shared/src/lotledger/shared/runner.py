@@ -59,3 +59,14 @@ def run_cli(
         return 0
     _, worker = workers[args.command]
     return asyncio.run(worker(args))
+
+
+async def run_until_signalled(worker: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
+    """Run a worker until SIGTERM or SIGINT sets its stop event."""
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await worker(stop)

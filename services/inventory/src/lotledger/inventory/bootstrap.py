@@ -2,19 +2,67 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
+from prometheus_client import Gauge
 
 from lotledger.inventory import DESCRIPTION, SERVICE, VERSION
+from lotledger.inventory.adapters.queries import InventoryQueries
+from lotledger.inventory.adapters.unit_of_work import UnitOfWork
+from lotledger.inventory.domain.catalog import ClassRanges
+from lotledger.inventory.entrypoints.api.problem_map import PROBLEMS
+from lotledger.inventory.entrypoints.api.routers import (
+    catalog,
+    operations,
+    qa,
+    queries,
+    stock,
+    telemetry,
+)
+from lotledger.inventory.runtime import InventoryRuntime
 from lotledger.inventory.settings import InventorySettings
 from lotledger.shared.clock import Clock, SystemClock
 from lotledger.shared.db import create_engine
+from lotledger.shared.kafka import LazyProducer
 from lotledger.shared.web.app import add_standard_readiness, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
+OUTBOX_BACKLOG = Gauge("lotledger_outbox_backlog", "Events committed but not yet in Kafka")
+OUTBOX_OLDEST = Gauge("lotledger_outbox_oldest_seconds", "Age of the oldest unpublished event")
+
+
+def build_runtime(settings: InventorySettings, clock: Clock) -> InventoryRuntime:
+    engine = create_engine(
+        settings.inventory_database_url,
+        settings.inventory_db_schema,
+        pool_size=settings.inventory_db_pool_size,
+        application_name=f"lotledger-{SERVICE}",
+    )
+    return InventoryRuntime(
+        settings=settings,
+        clock=clock,
+        engine=engine,
+        uow=lambda: UnitOfWork(engine),
+        ranges=ClassRanges(cold_max_c=settings.cold_max_c),
+        queries=InventoryQueries(engine),
+        telemetry=LazyProducer(settings, f"lotledger-{SERVICE}-telemetry"),
+    )
+
+
+async def _watch_outbox(rt: InventoryRuntime, every_s: float = 5.0) -> None:
+    while True:
+        with contextlib.suppress(Exception):
+            count, oldest = await rt.queries.outbox_backlog()
+            OUTBOX_BACKLOG.set(count)
+            age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
+            OUTBOX_OLDEST.set(max(age, 0.0))
+        await asyncio.sleep(every_s)
 
 
 def create_app(settings: InventorySettings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -23,19 +71,16 @@ def create_app(settings: InventorySettings | None = None, clock: Clock | None = 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(
-            settings.inventory_database_url,
-            settings.inventory_db_schema,
-            pool_size=settings.inventory_db_pool_size,
-            application_name=f"lotledger-{SERVICE}",
-        )
-        app.state.engine = engine
-        app.state.clock = clock
-        add_standard_readiness(app, engine, settings.kafka_bootstrap)
+        rt = build_runtime(settings, clock)
+        app.state.runtime = rt
+        add_standard_readiness(app, rt.engine, settings.kafka_bootstrap)
+        watcher = asyncio.create_task(_watch_outbox(rt))
         try:
             yield
         finally:
-            await engine.dispose()
+            watcher.cancel()
+            await rt.telemetry.stop()
+            await rt.engine.dispose()
 
     return create_service_app(
         service=SERVICE,
@@ -43,5 +88,13 @@ def create_app(settings: InventorySettings | None = None, clock: Clock | None = 
         description=DESCRIPTION,
         settings=settings,
         lifespan=lifespan,
-        routers=[],
+        routers=[
+            catalog.router,
+            stock.router,
+            qa.router,
+            operations.router,
+            queries.router,
+            telemetry.router,
+        ],
+        problem_map=PROBLEMS,
     )

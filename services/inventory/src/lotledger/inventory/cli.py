@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
+
 from lotledger.inventory import SERVICE
 from lotledger.inventory.bootstrap import MIGRATIONS
 from lotledger.inventory.settings import InventorySettings
-from lotledger.shared.runner import run_cli
+from lotledger.shared.runner import run_cli, run_until_signalled
+
+
+async def relay(_: argparse.Namespace) -> int:
+    from lotledger.inventory.entrypoints.relay import Relay
+
+    await run_until_signalled(Relay(InventorySettings()).run)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         default_port=InventorySettings().inventory_port,
         database_url=database,
         migrations=MIGRATIONS,
-        workers={},
+        workers={"relay": ("publish the outbox to Kafka (one active instance)", relay)},
         argv=argv,
         log_level=lambda: InventorySettings().log_level,
     )

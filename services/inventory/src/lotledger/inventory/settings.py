@@ -14,6 +14,13 @@ class InventorySettings(CommonSettings):
     inventory_db_schema: str = "inventory"
     inventory_db_pool_size: int = Field(default=10, ge=1, le=100)
     inventory_port: int = 8001
+    cold_max_c: float = Field(
+        default=8.0,
+        ge=8.0,
+        le=10.0,
+        description="upper bound of the cold class: 8, or 10 (China GSP)",
+    )
+    relay_batch_size: int = Field(default=2000, ge=1, le=20000)
 
     def dev_secrets(self) -> dict[str, bool]:
         return {

@@ -76,3 +76,11 @@ class WarehouseMismatch(DomainError):
 
 class ConcurrentModification(DomainError):
     """The batch changed under the command more often than the retry budget allows."""
+
+
+class LocationOutsideClassRange(DomainError):
+    """A location's temperature range must lie within its storage class's range."""
+
+
+class LocationIdMismatch(DomainError):
+    """A location id starts with its warehouse id (`WH1/...`)."""

@@ -1,0 +1,165 @@
+"""Master data rows (products, locations) with their audit trail and catalog outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import uuid4
+
+from lotledger.shared.contracts import catalog as cat
+from lotledger.shared.contracts.common import Payload
+from lotledger.shared.db import json_param, json_value
+from lotledger.shared.envelope import CloudEvent
+
+
+def _record(value: Any) -> dict[str, Any]:
+    return dict(json_value(value))
+
+
+class CatalogStore:
+    """Runs on an asyncpg connection inside the caller's transaction."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    async def products(self, gtins: Sequence[str]) -> dict[str, cat.Product]:
+        if not gtins:
+            return {}
+        rows = await self._conn.fetch(
+            "SELECT record FROM products WHERE gtin = ANY($1::text[])", list(set(gtins))
+        )
+        products = (cat.Product.model_validate(_record(r["record"])) for r in rows)
+        return {p.gtin: p for p in products}
+
+    async def locations(self, location_ids: Sequence[str]) -> dict[str, cat.Location]:
+        if not location_ids:
+            return {}
+        rows = await self._conn.fetch(
+            "SELECT record FROM locations WHERE location_id = ANY($1::text[])",
+            list(set(location_ids)),
+        )
+        locations = (cat.Location.model_validate(_record(r["record"])) for r in rows)
+        return {loc.location_id: loc for loc in locations}
+
+    async def save_product(self, product: cat.Product, change: Change) -> bool:
+        """Store the product; returns True when it was new. Unchanged records write nothing."""
+        current = await self._conn.fetchrow(
+            "SELECT record, version FROM products WHERE gtin = $1 FOR UPDATE", product.gtin
+        )
+        if current and _record(current["record"]) == product.as_data():
+            return False
+        version = current["version"] + 1 if current else 1
+        await self._conn.execute(
+            "INSERT INTO products (gtin, record, version, updated_at, updated_by) "
+            "VALUES ($1, $2::jsonb, $3, $4, $5) ON CONFLICT (gtin) DO UPDATE SET "
+            "record = EXCLUDED.record, version = EXCLUDED.version, "
+            "updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by",
+            product.gtin,
+            json_param(product.as_data()),
+            version,
+            change.now,
+            change.actor,
+        )
+        event = cat.PRODUCT_UPDATED if current else cat.PRODUCT_REGISTERED
+        await self._record_change(
+            "product",
+            product.gtin,
+            cat.product_key(product.gtin),
+            event,
+            current,
+            product,
+            version,
+            change,
+        )
+        return current is None
+
+    async def save_location(self, location: cat.Location, change: Change) -> bool:
+        """Store the location; returns True when it was new. Unchanged records write nothing."""
+        current = await self._conn.fetchrow(
+            "SELECT record, version FROM locations WHERE location_id = $1 FOR UPDATE",
+            location.location_id,
+        )
+        if current and _record(current["record"]) == location.as_data():
+            return False
+        version = current["version"] + 1 if current else 1
+        await self._conn.execute(
+            "INSERT INTO locations (location_id, warehouse, record, version, updated_at, "
+            "updated_by) VALUES ($1, $2, $3::jsonb, $4, $5, $6) ON CONFLICT (location_id) DO "
+            "UPDATE SET record = EXCLUDED.record, version = EXCLUDED.version, "
+            "updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by",
+            location.location_id,
+            location.warehouse,
+            json_param(location.as_data()),
+            version,
+            change.now,
+            change.actor,
+        )
+        event = cat.LOCATION_UPDATED if current else cat.LOCATION_REGISTERED
+        await self._record_change(
+            "location",
+            location.location_id,
+            cat.location_key(location.location_id),
+            event,
+            current,
+            location,
+            version,
+            change,
+        )
+        return current is None
+
+    async def _record_change(
+        self,
+        entity: str,
+        entity_id: str,
+        key: str,
+        event_type: str,
+        current: Any,
+        record: Payload,
+        version: int,
+        change: Change,
+    ) -> None:
+        """Audit row (who, when, before, after) and the compacted catalog event, in the
+        caller's transaction."""
+        before = _record(current["record"]) if current else None
+        after = record.as_data()
+        await self._conn.execute(
+            "INSERT INTO catalog_audit (entity, entity_id, actor, device, at, before, after) "
+            "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)",
+            entity,
+            entity_id,
+            change.actor,
+            change.device,
+            change.now,
+            None if before is None else json_param(before),
+            json_param(after),
+        )
+        envelope = CloudEvent(
+            id=uuid4(),
+            source="/inventory/catalog",
+            type=event_type,
+            subject=key,
+            time=change.now,
+            data=after,
+            streamversion=version,
+            actor=change.actor,
+            device=change.device,
+            correlationid=change.correlation_id,
+        )
+        await self._conn.execute(
+            "INSERT INTO outbox (topic, key, event_id, payload) VALUES ($1, $2, $3, $4)",
+            change.topic,
+            key,
+            envelope.id,
+            envelope.to_json(),
+        )
+
+
+@dataclass(frozen=True)
+class Change:
+    actor: str
+    device: str | None
+    correlation_id: str | None
+    now: datetime
+    topic: str

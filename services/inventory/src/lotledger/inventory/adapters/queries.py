@@ -1,0 +1,217 @@
+"""Read queries over the inventory schema (SQLAlchemy Core selects, no locks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from lotledger.inventory.adapters.tables import (
+    BatchRow,
+    CatalogAuditRow,
+    EventRow,
+    LocationRow,
+    OutboxRow,
+    ProductRow,
+    StockLevelRow,
+)
+from lotledger.inventory.domain.batch import BatchState
+from lotledger.shared.contracts.catalog import Location, Product
+from lotledger.shared.contracts.stock import BatchStatus
+from lotledger.shared.envelope import CloudEvent
+
+
+@dataclass(frozen=True)
+class StockLine:
+    gtin: str
+    lot: str
+    location: str
+    warehouse: str
+    qty: int
+    status: BatchStatus
+    expiry: date
+
+
+@dataclass(frozen=True)
+class StoredBatch:
+    state: BatchState
+    warehouses: list[str]
+
+
+class InventoryQueries:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def batch(self, batch_id: str) -> StoredBatch | None:
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(select(BatchRow).where(BatchRow.batch_id == batch_id))
+            ).first()
+        if row is None:
+            return None
+        state = BatchState(
+            gtin=row.gtin,
+            lot=row.lot,
+            expiry=row.expiry,
+            status=BatchStatus(row.status),
+            on_hand=dict(row.on_hand),
+            version=row.version,
+            head_hash=row.head_hash,
+        )
+        return StoredBatch(state, list(row.warehouses))
+
+    async def events(self, batch_id: str) -> list[dict[str, Any]]:
+        async with self._engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(EventRow)
+                    .where(EventRow.stream_id == batch_id)
+                    .order_by(EventRow.version)
+                )
+            ).all()
+        return [
+            CloudEvent(
+                id=r.event_id,
+                source=r.source,
+                type=r.type,
+                subject=r.stream_id,
+                time=r.occurred_at,
+                data=r.data,
+                streamversion=r.version,
+                actor=r.actor,
+                device=r.device,
+                correlationid=r.correlation_id,
+                causationid=r.causation_id,
+                prevhash=r.prev_hash,
+                hash=r.hash,
+            ).to_dict()
+            for r in rows
+        ]
+
+    async def stock(
+        self,
+        *,
+        gtin: str | None,
+        location: str | None,
+        warehouses: list[str] | None,
+        limit: int,
+        offset: int,
+    ) -> list[StockLine]:
+        """Stock lines; `warehouses` None means every warehouse."""
+        query = (
+            select(
+                StockLevelRow.gtin,
+                StockLevelRow.lot,
+                StockLevelRow.location,
+                StockLevelRow.warehouse,
+                StockLevelRow.qty,
+                BatchRow.status,
+                BatchRow.expiry,
+            )
+            .join(BatchRow, BatchRow.batch_id == StockLevelRow.batch_id)
+            .order_by(
+                StockLevelRow.gtin, BatchRow.expiry, StockLevelRow.lot, StockLevelRow.location
+            )
+            .limit(limit)
+            .offset(offset)
+        )
+        if gtin is not None:
+            query = query.where(StockLevelRow.gtin == gtin)
+        if location is not None:
+            query = query.where(StockLevelRow.location == location)
+        if warehouses is not None:
+            query = query.where(StockLevelRow.warehouse.in_(warehouses))
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [
+            StockLine(
+                r.gtin, r.lot, r.location, r.warehouse, r.qty, BatchStatus(r.status), r.expiry
+            )
+            for r in rows
+        ]
+
+    async def states_of_gtin(self, gtin: str) -> list[BatchState]:
+        async with self._engine.connect() as conn:
+            rows = (
+                (
+                    await conn.execute(
+                        select(BatchRow).where(BatchRow.gtin == gtin, BatchRow.on_hand != {})
+                    )
+                )
+                .scalars()
+                .all()
+            )
+        return [
+            BatchState(
+                gtin=r.gtin,
+                lot=r.lot,
+                expiry=r.expiry,
+                status=BatchStatus(r.status),
+                on_hand=dict(r.on_hand),
+                version=r.version,
+                head_hash=r.head_hash,
+            )
+            for r in rows
+        ]
+
+    async def product(self, gtin: str) -> Product | None:
+        async with self._engine.connect() as conn:
+            record = (
+                await conn.execute(select(ProductRow.record).where(ProductRow.gtin == gtin))
+            ).scalar()
+        return None if record is None else Product.model_validate(record)
+
+    async def location(self, location_id: str) -> Location | None:
+        async with self._engine.connect() as conn:
+            record = (
+                await conn.execute(
+                    select(LocationRow.record).where(LocationRow.location_id == location_id)
+                )
+            ).scalar()
+        return None if record is None else Location.model_validate(record)
+
+    async def locations(self, location_ids: list[str]) -> dict[str, Location]:
+        async with self._engine.connect() as conn:
+            records = (
+                (
+                    await conn.execute(
+                        select(LocationRow.record).where(LocationRow.location_id.in_(location_ids))
+                    )
+                )
+                .scalars()
+                .all()
+            )
+        return {loc.location_id: loc for loc in (Location.model_validate(r) for r in records)}
+
+    async def audit(self, entity: str, entity_id: str) -> list[dict[str, Any]]:
+        async with self._engine.connect() as conn:
+            rows = (
+                (
+                    await conn.execute(
+                        select(CatalogAuditRow)
+                        .where(
+                            CatalogAuditRow.entity == entity, CatalogAuditRow.entity_id == entity_id
+                        )
+                        .order_by(CatalogAuditRow.id)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+        return [
+            {"actor": r.actor, "device": r.device, "at": r.at, "before": r.before, "after": r.after}
+            for r in rows
+        ]
+
+    async def outbox_backlog(self) -> tuple[int, datetime | None]:
+        """Unpublished outbox rows and the creation time of the oldest."""
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(func.count(), func.min(OutboxRow.created_at)).select_from(OutboxRow)
+                )
+            ).one()
+        return int(row[0]), row[1]

@@ -1,0 +1,67 @@
+"""One database transaction per request on the write side.
+
+The connection comes from the service's SQLAlchemy pool; the write path talks to the
+asyncpg driver directly (bulk `unnest` inserts, no per-statement ORM overhead) inside an
+explicit driver-level transaction that commits only when `commit()` is called.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+import asyncpg
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from lotledger.inventory.adapters.catalog_store import CatalogStore
+from lotledger.inventory.adapters.event_store import EventStore, VersionConflict
+from lotledger.inventory.adapters.idempotency import DuplicateKey, IdempotencyStore
+
+RETRYABLE: tuple[type[Exception], ...] = (
+    VersionConflict,
+    DuplicateKey,
+    asyncpg.SerializationError,
+    asyncpg.DeadlockDetectedError,
+    asyncpg.UniqueViolationError,
+)
+"""Failures caused by a concurrent transaction: the whole request may be tried again."""
+
+
+class UnitOfWork:
+    store: EventStore
+    catalog: CatalogStore
+    idempotency: IdempotencyStore
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._conn: AsyncConnection | None = None
+        self._tx: Any = None
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._conn = await self._engine.connect()
+        raw = await self._conn.get_raw_connection()
+        driver = raw.driver_connection
+        assert driver is not None
+        self._tx = driver.transaction()
+        await self._tx.start()
+        self.store = EventStore(driver)
+        self.catalog = CatalogStore(driver)
+        self.idempotency = IdempotencyStore(driver)
+        return self
+
+    async def commit(self) -> None:
+        await self._tx.commit()
+        self._tx = None
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._tx is not None:
+                await self._tx.rollback()
+        finally:
+            assert self._conn is not None
+            await self._conn.close()

@@ -1,0 +1,107 @@
+"""Master-data bodies with their validation: GTIN check digit (path), storage classes
+and their ranges, reorder point ≤ max stock, near-expiry tiers, time zones."""
+
+from __future__ import annotations
+
+from typing import Annotated, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from lotledger.inventory.domain.catalog import ClassRanges
+from lotledger.inventory.domain.errors import LocationIdMismatch, LocationOutsideClassRange
+from lotledger.shared.contracts.catalog import Location, LocationKind, Product, StorageClass
+from lotledger.shared.identifiers import MAX_QTY, WarehouseId
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
+Celsius = Annotated[float, Field(ge=-80, le=60, allow_inf_nan=False)]
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+
+
+class ProductBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    storage_class: StorageClass
+    rx: bool
+    reorder_point: Annotated[int, Field(ge=0, le=MAX_QTY, strict=True)] | None = None
+    max_stock: Annotated[int, Field(gt=0, le=MAX_QTY, strict=True)] | None = None
+    near_expiry_days: (
+        Annotated[
+            list[Annotated[int, Field(gt=0, le=3650, strict=True)]],
+            Field(min_length=1, max_length=6),
+        ]
+        | None
+    ) = Field(default=None, description="near-expiry alert tiers in days, e.g. [180, 90, 30]")
+
+    @model_validator(mode="after")
+    def _thresholds(self) -> Self:
+        if (
+            self.reorder_point is not None
+            and self.max_stock is not None
+            and self.reorder_point > self.max_stock
+        ):
+            raise ValueError("reorder_point must not exceed max_stock")
+        if self.near_expiry_days is not None:
+            if len(set(self.near_expiry_days)) != len(self.near_expiry_days):
+                raise ValueError("near_expiry_days must be distinct")
+            self.near_expiry_days = sorted(self.near_expiry_days, reverse=True)
+        return self
+
+    def product(self, gtin: str) -> Product:
+        return Product(gtin=gtin, **self.model_dump())
+
+
+class LocationBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    warehouse: WarehouseId
+    name: Name
+    kind: LocationKind
+    storage_class: StorageClass
+    temp_min_c: Celsius
+    temp_max_c: Celsius
+    humidity_min_pct: Percent | None = None
+    humidity_max_pct: Percent | None = None
+    timezone: Annotated[str, Field(min_length=1, max_length=64)] = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {value!r}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Self:
+        if self.temp_min_c >= self.temp_max_c:
+            raise ValueError("temp_min_c must be below temp_max_c")
+        low, high = self.humidity_min_pct, self.humidity_max_pct
+        if low is not None and high is not None and low >= high:
+            raise ValueError("humidity_min_pct must be below humidity_max_pct")
+        return self
+
+    def location(self, location_id: str, ranges: ClassRanges) -> Location:
+        if location_id.split("/", 1)[0] != self.warehouse:
+            raise LocationIdMismatch(
+                f"location id {location_id} does not start with warehouse {self.warehouse}/",
+                field="location_id",
+            )
+        location = Location(location_id=location_id, **self.model_dump())
+        if not ranges.location_within_class(location):
+            low, high = ranges.range_of(self.storage_class)
+            raise LocationOutsideClassRange(
+                f"{self.storage_class.value} locations must stay within "
+                f"{'-∞' if low is None else low}–{high} °C",
+                field="temp_max_c" if high is not None and self.temp_max_c > high else "temp_min_c",
+            )
+        return location

@@ -1,0 +1,52 @@
+"""The one mapping from inventory's named refusals to RFC 9457 problems.
+
+| status | meaning |
+|---|---|
+| 400 | malformed JSON |
+| 401 | no valid bearer token |
+| 403 | token lacks the role or the warehouse |
+| 404 | unknown product, location or batch |
+| 409 | the batch's state refuses the command (stock, status, expiry, storage, |
+|     | concurrency) or an idempotency key is reused with another body |
+| 413 | body too large |
+| 422 | invalid input (field and rule named) |
+| 429 | rate limited |
+"""
+
+from __future__ import annotations
+
+from lotledger.inventory.domain import errors as e
+from lotledger.inventory.entrypoints.api.barcode import InvalidBarcode
+from lotledger.shared.errors import DomainError
+from lotledger.shared.web.problems import ProblemSpec
+
+PROBLEMS: dict[type[DomainError], ProblemSpec] = {
+    e.UnknownProduct: ProblemSpec(404, "unknown-product", "Unknown product"),
+    e.UnknownLocation: ProblemSpec(404, "unknown-location", "Unknown location"),
+    e.UnknownBatch: ProblemSpec(404, "unknown-batch", "Unknown batch"),
+    e.InsufficientStock: ProblemSpec(409, "insufficient-stock", "Insufficient stock"),
+    e.BatchQuarantined: ProblemSpec(409, "batch-quarantined", "Batch is quarantined"),
+    e.BatchRejected: ProblemSpec(409, "batch-rejected", "Batch is rejected"),
+    e.BatchRecalled: ProblemSpec(409, "batch-recalled", "Batch is recalled"),
+    e.BatchExpired: ProblemSpec(409, "batch-expired", "Batch is expired"),
+    e.ShelfLifeTooShort: ProblemSpec(409, "shelf-life-too-short", "Remaining shelf life too short"),
+    e.ExpiredOnReceipt: ProblemSpec(422, "expired-on-receipt", "Goods are already expired"),
+    e.ExpiryMismatch: ProblemSpec(409, "expiry-mismatch", "Expiry differs from the batch's"),
+    e.StorageClassMismatch: ProblemSpec(
+        409, "storage-class-mismatch", "Location does not fit the product"
+    ),
+    e.LocationNotPickable: ProblemSpec(409, "location-not-pickable", "Location is not pickable"),
+    e.InvalidStatusChange: ProblemSpec(409, "invalid-status-change", "Status change not allowed"),
+    e.SameLocation: ProblemSpec(422, "same-location", "Source and destination are the same"),
+    e.WarehouseMismatch: ProblemSpec(422, "warehouse-mismatch", "Location is in another warehouse"),
+    e.ConcurrentModification: ProblemSpec(
+        409, "concurrent-modification", "Batch changed concurrently"
+    ),
+    e.LocationOutsideClassRange: ProblemSpec(
+        422, "location-outside-class-range", "Location range outside its storage class"
+    ),
+    e.LocationIdMismatch: ProblemSpec(
+        422, "location-id-mismatch", "Location id does not match its warehouse"
+    ),
+    InvalidBarcode: ProblemSpec(422, "invalid-barcode", "Invalid GS1 barcode"),
+}

@@ -1,0 +1,101 @@
+"""Master data (role `admin` to write; any authenticated role to read)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response, status
+from pydantic import BaseModel
+
+from lotledger.inventory.adapters.catalog_store import Change
+from lotledger.inventory.domain.errors import UnknownLocation, UnknownProduct
+from lotledger.inventory.entrypoints.api.catalog_schemas import LocationBody, ProductBody
+from lotledger.inventory.entrypoints.api.dependencies import (
+    Admin,
+    PrincipalDep,
+    RuntimeDep,
+    metadata,
+)
+from lotledger.inventory.service.catalog import save_location, save_product
+from lotledger.shared.contracts.catalog import Location, Product
+from lotledger.shared.contracts.topics import CATALOG
+from lotledger.shared.identifiers import Gtin, LocationId
+
+router = APIRouter(prefix="/v1", tags=["master data"])
+
+
+class AuditEntry(BaseModel):
+    actor: str
+    device: str | None
+    at: Any
+    before: dict[str, Any] | None
+    after: dict[str, Any]
+
+
+def _change(who: Admin, rt: RuntimeDep) -> Change:
+    meta = metadata(who, rt)
+    return Change(
+        actor=meta.actor,
+        device=meta.device,
+        correlation_id=meta.correlation_id,
+        now=meta.now,
+        topic=rt.settings.topic(CATALOG),
+    )
+
+
+@router.put(
+    "/products/{gtin}",
+    response_model=Product,
+    responses={201: {"model": Product, "description": "registered"}},
+)
+async def put_product(
+    gtin: Gtin, body: ProductBody, rt: RuntimeDep, who: Admin, response: Response
+) -> Product:
+    product = body.product(gtin)
+    created = await save_product(rt.uow, product, _change(who, rt))
+    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    return product
+
+
+@router.get("/products/{gtin}", response_model=Product)
+async def get_product(gtin: Gtin, rt: RuntimeDep, who: PrincipalDep) -> Product:
+    product = await rt.queries.product(gtin)
+    if product is None:
+        raise UnknownProduct(f"product {gtin} is not registered", gtin=gtin)
+    return product
+
+
+@router.get("/products/{gtin}/audit", response_model=list[AuditEntry])
+async def product_audit(gtin: Gtin, rt: RuntimeDep, who: Admin) -> list[dict[str, Any]]:
+    return await rt.queries.audit("product", gtin)
+
+
+@router.put(
+    "/locations/{location_id:path}",
+    response_model=Location,
+    responses={201: {"model": Location, "description": "registered"}},
+)
+async def put_location(
+    location_id: LocationId, body: LocationBody, rt: RuntimeDep, who: Admin, response: Response
+) -> Location:
+    who.require_warehouse(body.warehouse)
+    location = body.location(location_id, rt.ranges)
+    created = await save_location(rt.uow, location, _change(who, rt))
+    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    return location
+
+
+@router.get("/locations/{location_id:path}/audit", response_model=list[AuditEntry])
+async def location_audit(
+    location_id: LocationId, rt: RuntimeDep, who: Admin
+) -> list[dict[str, Any]]:
+    return await rt.queries.audit("location", location_id)
+
+
+@router.get("/locations/{location_id:path}", response_model=Location)
+async def get_location(location_id: LocationId, rt: RuntimeDep, who: PrincipalDep) -> Location:
+    location = await rt.queries.location(location_id)
+    if location is None:
+        raise UnknownLocation(f"location {location_id} is not registered", location=location_id)
+    who.require_warehouse(location.warehouse)
+    return location

@@ -1,0 +1,187 @@
+"""`POST /v1/operations`: up to 1,000 operations from a scanner syncing after being offline.
+
+Each operation is validated on its own (a bad one gets its own 422 and does not stop the
+others), carries a `client_op_id` that makes it idempotent across requests (and becomes
+the events' `causationid`), and gets its own result, in order. Accepted operations commit
+together in one transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import orjson
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError, create_model
+from starlette.responses import Response
+
+from lotledger.inventory.domain.commands import Command
+from lotledger.inventory.entrypoints.api import schemas
+from lotledger.inventory.entrypoints.api.commanding import fingerprint, render, replayed
+from lotledger.inventory.entrypoints.api.dependencies import (
+    IdempotencyKey,
+    PrincipalDep,
+    RuntimeDep,
+    metadata,
+)
+from lotledger.inventory.entrypoints.api.problem_map import PROBLEMS
+from lotledger.inventory.entrypoints.api.routers.stock import pick_warehouse
+from lotledger.inventory.entrypoints.api.views import CommandResponse, command_response
+from lotledger.inventory.service import stock
+from lotledger.shared.auth import Forbidden, Principal
+from lotledger.shared.errors import DomainError
+from lotledger.shared.web.problems import Problem, invalid_input, problem_for, validation_errors
+
+router = APIRouter(prefix="/v1", tags=["operations"])
+MAX_OPERATIONS = 1000
+ClientOpId = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
+]
+BODIES: dict[str, type[BaseModel]] = {
+    "receipt": schemas.Receipt,
+    "pick": schemas.Pick,
+    "move": schemas.Move,
+    "adjustment": schemas.Adjustment,
+    "count": schemas.Count,
+    "return": schemas.Return,
+    "disposal": schemas.Disposal,
+    "release": schemas.Release,
+    "quarantine": schemas.Quarantine,
+    "reject": schemas.Reject,
+    "recall": schemas.RecallOf,
+}
+
+
+def _operation_model(name: str, body: type[BaseModel]) -> TypeAdapter[Any]:
+    fields: dict[str, Any] = {"op": (Literal[name], ...), "client_op_id": (ClientOpId, ...)}
+    return TypeAdapter(create_model(f"{name.capitalize()}Operation", __base__=body, **fields))
+
+
+OPERATIONS = {name: _operation_model(name, body) for name, body in BODIES.items()}
+
+
+class OperationsRequest(BaseModel):
+    operations: Annotated[
+        list[dict[str, Any]],
+        Field(
+            min_length=1,
+            max_length=MAX_OPERATIONS,
+            description=f"each: {{op: {' | '.join(BODIES)}, client_op_id, ...its body}}",
+        ),
+    ]
+
+
+class OperationResult(BaseModel):
+    client_op_id: str | None
+    status: int
+    result: CommandResponse | None = None
+    problem: dict[str, Any] | None = None
+
+
+class OperationsResponse(BaseModel):
+    results: list[OperationResult]
+    accepted: int
+    refused: int
+
+
+def _parse(raw: dict[str, Any], principal: Principal) -> tuple[str | None, Command | Problem]:
+    claimed = raw.get("client_op_id")
+    client_op_id = claimed if isinstance(claimed, str) else None
+    kind = raw.get("op")
+    if not isinstance(kind, str) or kind not in OPERATIONS:
+        return client_op_id, invalid_input(
+            [
+                {
+                    "field": "op",
+                    "rule": "literal_error",
+                    "message": f"op must be one of: {', '.join(BODIES)}",
+                }
+            ]
+        )
+    try:
+        model = OPERATIONS[kind].validate_python(raw)
+        op_id: str = model.client_op_id
+        if isinstance(model, schemas.Pick):
+            return op_id, model.command(pick_warehouse(model, principal))
+        command: Command = model.command()
+        return op_id, command
+    except ValidationError as exc:
+        return client_op_id, invalid_input(validation_errors(list(exc.errors())))
+    except Problem as problem:
+        return client_op_id, problem
+    except DomainError as refusal:
+        return client_op_id, problem_for(refusal, PROBLEMS)
+
+
+def _result(client_op_id: str | None, outcome: stock.Result | Problem) -> OperationResult:
+    if isinstance(outcome, stock.Accepted):
+        return OperationResult(
+            client_op_id=client_op_id, status=201, result=command_response(outcome)
+        )
+    if isinstance(outcome, stock.Replayed):
+        return OperationResult(
+            client_op_id=client_op_id,
+            status=outcome.response.status,
+            result=CommandResponse.model_validate_json(outcome.response.body),
+        )
+    if isinstance(outcome, Forbidden):
+        outcome = Problem(403, "forbidden", "Forbidden", str(outcome))
+    elif isinstance(outcome, DomainError):
+        outcome = problem_for(outcome, PROBLEMS)
+    return OperationResult(client_op_id=client_op_id, status=outcome.status, problem=outcome.body())
+
+
+def _summary(results: list[OperationResult]) -> OperationsResponse:
+    accepted = sum(1 for r in results if r.status < 300)
+    return OperationsResponse(results=results, accepted=accepted, refused=len(results) - accepted)
+
+
+@router.post(
+    "/operations",
+    response_model=OperationsResponse,
+    summary="Up to 1,000 operations, each with a client_op_id; results in order",
+)
+async def operations(
+    body: OperationsRequest,
+    request: Request,
+    rt: RuntimeDep,
+    who: PrincipalDep,
+    key: IdempotencyKey = None,
+) -> Response:
+    parsed = [_parse(raw, who) for raw in body.operations]
+    runnable: list[tuple[int, stock.Operation]] = []
+    for i, (cid, cmd) in enumerate(parsed):
+        if not isinstance(cmd, Problem):
+            op_fingerprint = fingerprint("OP", "/v1/operations", orjson.dumps(body.operations[i]))
+            runnable.append(
+                (
+                    i,
+                    stock.Operation(
+                        cmd, key=f"op:{cid}", causation=cid, fingerprint=op_fingerprint
+                    ),
+                )
+            )
+
+    def assemble(results: list[stock.Result]) -> OperationsResponse:
+        outcomes: dict[int, stock.Result | Problem] = {
+            i: cmd for i, (_, cmd) in enumerate(parsed) if isinstance(cmd, Problem)
+        }
+        outcomes.update({i: r for (i, _), r in zip(runnable, results, strict=True)})
+        return _summary([_result(parsed[i][0], outcomes[i]) for i in range(len(parsed))])
+
+    def render_whole(results: list[stock.Result]) -> tuple[int, bytes]:
+        return 200, assemble(results).model_dump_json().encode()
+
+    whole = None
+    if key:
+        request_fp = fingerprint(request.method, request.url.path, await request.body())
+        whole = stock.WholeRequest(key, request_fp, render_whole)
+    results = await stock.execute(
+        stock.Request(
+            [op for _, op in runnable], metadata(who, rt, key), who, render, rt.stock_topic, whole
+        ),
+        rt.uow,
+    )
+    if isinstance(results, stock.Replayed):
+        return replayed(results.response)
+    return Response(assemble(results).model_dump_json(), media_type="application/json")

@@ -1,0 +1,104 @@
+"""QA status changes (role `qa`): batch-wide, at every location at once."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from lotledger.inventory.entrypoints.api import schemas
+from lotledger.inventory.entrypoints.api.commanding import run_command
+from lotledger.inventory.entrypoints.api.dependencies import QA, IdempotencyKey, RuntimeDep
+from lotledger.inventory.entrypoints.api.views import CommandResponse
+from lotledger.shared.identifiers import Gtin, Lot
+
+router = APIRouter(prefix="/v1/batches", tags=["quality"])
+
+
+async def _change(
+    op: Literal["release", "quarantine", "reject"],
+    gtin: Gtin,
+    lot: Lot,
+    body: schemas.StatusChange | None,
+    request: Request,
+    rt: RuntimeDep,
+    who: QA,
+    key: str | None,
+) -> Response:
+    command = schemas.status_command(op, gtin, lot, body or schemas.StatusChange())
+    return await run_command(request, rt, who, command, key)
+
+
+@router.post(
+    "/{gtin}/{lot:path}/release",
+    status_code=201,
+    response_model=CommandResponse,
+    summary="Release a quarantined batch",
+)
+async def release(
+    gtin: Gtin,
+    lot: Lot,
+    request: Request,
+    rt: RuntimeDep,
+    who: QA,
+    body: schemas.StatusChange | None = None,
+    key: IdempotencyKey = None,
+) -> Response:
+    return await _change("release", gtin, lot, body, request, rt, who, key)
+
+
+@router.post(
+    "/{gtin}/{lot:path}/quarantine",
+    status_code=201,
+    response_model=CommandResponse,
+    summary="Quarantine a batch",
+)
+async def quarantine(
+    gtin: Gtin,
+    lot: Lot,
+    request: Request,
+    rt: RuntimeDep,
+    who: QA,
+    body: schemas.StatusChange | None = None,
+    key: IdempotencyKey = None,
+) -> Response:
+    return await _change("quarantine", gtin, lot, body, request, rt, who, key)
+
+
+@router.post(
+    "/{gtin}/{lot:path}/reject",
+    status_code=201,
+    response_model=CommandResponse,
+    summary="Reject a batch for good",
+)
+async def reject(
+    gtin: Gtin,
+    lot: Lot,
+    request: Request,
+    rt: RuntimeDep,
+    who: QA,
+    body: schemas.StatusChange | None = None,
+    key: IdempotencyKey = None,
+) -> Response:
+    return await _change("reject", gtin, lot, body, request, rt, who, key)
+
+
+@router.post(
+    "/{gtin}/{lot:path}/recall",
+    status_code=201,
+    response_model=CommandResponse,
+    summary="Recall a batch: blocks every pick",
+)
+async def recall(
+    gtin: Gtin,
+    lot: Lot,
+    body: schemas.Recall,
+    request: Request,
+    rt: RuntimeDep,
+    who: QA,
+    key: IdempotencyKey = None,
+) -> Response:
+    return await run_command(
+        request, rt, who, schemas.status_command("recall", gtin, lot, body), key
+    )

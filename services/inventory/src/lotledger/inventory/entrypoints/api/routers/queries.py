@@ -1,0 +1,172 @@
+"""Read endpoints: a batch, its event stream, stock lines, FEFO suggestions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from lotledger.inventory.domain.catalog import pickable, today_at
+from lotledger.inventory.domain.errors import UnknownBatch
+from lotledger.inventory.domain.fefo import Holding, allocate, available_quantity
+from lotledger.inventory.entrypoints.api.dependencies import Reader, RuntimeDep
+from lotledger.inventory.entrypoints.api.views import (
+    AllocationView,
+    BatchEventsView,
+    BatchView,
+    StoredEventView,
+    batch_view,
+)
+from lotledger.shared.auth import Forbidden, Principal
+from lotledger.shared.contracts.stock import BatchStatus
+from lotledger.shared.hashing import verify_chain
+from lotledger.shared.identifiers import (
+    Gtin,
+    LocationId,
+    Lot,
+    Quantity,
+    WarehouseId,
+    batch_id,
+    warehouse_of,
+)
+
+router = APIRouter(prefix="/v1", tags=["queries"])
+
+
+class StockLineView(BaseModel):
+    gtin: str
+    lot: str
+    location: str
+    warehouse: str
+    qty: int
+    status: BatchStatus
+    expiry: date
+
+
+class StockView(BaseModel):
+    lines: list[StockLineView]
+    total: int
+
+
+class FefoView(BaseModel):
+    gtin: str
+    requested: int
+    available: int
+    sufficient: bool
+    allocations: list[AllocationView]
+
+
+async def _visible_batch(rt: RuntimeDep, who: Principal, gtin: str, lot: str) -> BatchView:
+    stored = await rt.queries.batch(batch_id(gtin, lot))
+    if stored is None:
+        raise UnknownBatch(f"batch {gtin}/{lot} is unknown", gtin=gtin, lot=lot)
+    if not who.all_warehouses and not any(who.may_access(w) for w in stored.warehouses):
+        raise Forbidden(f"batch {gtin}/{lot} has never been in the token's warehouses")
+    view = batch_view(stored.state)
+    if not who.all_warehouses:
+        view.on_hand = {
+            loc: q for loc, q in view.on_hand.items() if who.may_access(warehouse_of(loc))
+        }
+        view.total = sum(view.on_hand.values())
+    return view
+
+
+@router.get(
+    "/batches/{gtin}/{lot:path}/events",
+    response_model=BatchEventsView,
+    summary="The batch's event stream with its hash chain, verified",
+)
+async def batch_events(gtin: Gtin, lot: Lot, rt: RuntimeDep, who: Reader) -> BatchEventsView:
+    await _visible_batch(rt, who, gtin, lot)
+    events = await rt.queries.events(batch_id(gtin, lot))
+    verdict = verify_chain(events)
+    return BatchEventsView(
+        batch_id=batch_id(gtin, lot),
+        events=[StoredEventView.model_validate(e) for e in events],
+        chain_valid=verdict.ok,
+        broken_version=verdict.broken_version,
+    )
+
+
+@router.get(
+    "/batches/{gtin}/{lot:path}",
+    response_model=BatchView,
+    summary="Status, expiry, on hand by location, version",
+)
+async def batch(gtin: Gtin, lot: Lot, rt: RuntimeDep, who: Reader) -> BatchView:
+    return await _visible_batch(rt, who, gtin, lot)
+
+
+@router.get("/stock", response_model=StockView, summary="Stock lines by gtin, location, warehouse")
+async def stock(
+    rt: RuntimeDep,
+    who: Reader,
+    gtin: Annotated[Gtin | None, Query()] = None,
+    location: Annotated[LocationId | None, Query()] = None,
+    warehouse: Annotated[WarehouseId | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> StockView:
+    scope = [warehouse] if warehouse else None
+    if location is not None:
+        who.require_warehouse(warehouse_of(location))
+    if warehouse is not None:
+        who.require_warehouse(warehouse)
+    elif not who.all_warehouses:
+        scope = sorted(who.warehouses)
+    lines = await rt.queries.stock(
+        gtin=gtin, location=location, warehouses=scope, limit=limit, offset=offset
+    )
+    views = [StockLineView(**line.__dict__) for line in lines]
+    return StockView(lines=views, total=sum(v.qty for v in views))
+
+
+@router.get("/fefo", response_model=FefoView, summary="What a FEFO pick would take (no change)")
+async def fefo(
+    rt: RuntimeDep,
+    who: Reader,
+    gtin: Annotated[Gtin, Query()],
+    qty: Annotated[Quantity, Query()],
+    location: Annotated[LocationId | None, Query()] = None,
+    warehouse: Annotated[WarehouseId | None, Query()] = None,
+    min_remaining_days: Annotated[int, Query(ge=0, le=3650)] = 0,
+) -> FefoView:
+    if location is not None:
+        who.require_warehouse(warehouse_of(location))
+    if warehouse is not None:
+        who.require_warehouse(warehouse)
+    states = await rt.queries.states_of_gtin(gtin)
+    locations = await rt.queries.locations(sorted({loc for s in states for loc in s.on_hand}))
+    now = rt.clock.now()
+    holdings = [
+        Holding(
+            s.gtin,
+            s.lot,
+            s.expiry,
+            s.status,
+            loc,
+            q,
+            pickable(locations[loc]),
+            today_at(locations[loc], now),
+        )
+        for s in states
+        if s.expiry is not None and s.status is not None
+        for loc, q in s.on_hand.items()
+        if loc in locations
+        and who.may_access(warehouse_of(loc))
+        and (location is None or loc == location)
+        and (warehouse is None or warehouse_of(loc) == warehouse)
+    ]
+    allocations = allocate(holdings, qty, min_remaining_days) or []
+    return FefoView(
+        gtin=gtin,
+        requested=qty,
+        available=available_quantity(holdings, min_remaining_days),
+        sufficient=bool(allocations),
+        allocations=[
+            AllocationView(lot=a.lot, location=a.location, qty=a.qty, fefo_deviation=False)
+            for a in allocations
+        ],
+    )

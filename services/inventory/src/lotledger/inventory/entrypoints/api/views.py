@@ -1,0 +1,113 @@
+"""Response bodies, built from domain state and stored events (never from table rows)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from lotledger.inventory.domain.batch import BatchState
+from lotledger.inventory.service.stock import Accepted
+from lotledger.shared.contracts.stock import BatchStatus
+from lotledger.shared.envelope import CloudEvent
+
+
+class EventRef(BaseModel):
+    id: str
+    type: str
+    batch_id: str
+    stream_version: int
+    hash: str
+
+
+class BatchView(BaseModel):
+    batch_id: str
+    gtin: str
+    lot: str
+    expiry: date | None
+    status: BatchStatus | None
+    version: int
+    on_hand: dict[str, int] = Field(description="quantity by location; absent means zero")
+    total: int
+
+
+class AllocationView(BaseModel):
+    lot: str
+    location: str
+    qty: int
+    fefo_deviation: bool
+
+
+class CommandResponse(BaseModel):
+    events: list[EventRef]
+    batches: list[BatchView]
+    allocations: list[AllocationView] = Field(
+        default_factory=list, description="picks only: what was taken where"
+    )
+
+
+class StoredEventView(BaseModel):
+    """A stored event: the CloudEvent envelope, with its hash chain members."""
+
+    id: str
+    type: str
+    source: str
+    subject: str
+    time: datetime
+    streamversion: int
+    actor: str
+    device: str | None = None
+    correlationid: str | None = None
+    causationid: str | None = None
+    prevhash: str
+    hash: str
+    data: dict[str, Any]
+
+
+class BatchEventsView(BaseModel):
+    batch_id: str
+    events: list[StoredEventView]
+    chain_valid: bool
+    broken_version: int | None = None
+
+
+def batch_view(state: BatchState) -> BatchView:
+    return BatchView(
+        batch_id=state.batch_id,
+        gtin=state.gtin,
+        lot=state.lot,
+        expiry=state.expiry,
+        status=state.status,
+        version=state.version,
+        on_hand=dict(sorted(state.on_hand.items())),
+        total=state.total,
+    )
+
+
+def event_ref(event: CloudEvent) -> EventRef:
+    return EventRef(
+        id=str(event.id),
+        type=event.type,
+        batch_id=event.subject or "",
+        stream_version=event.streamversion or 0,
+        hash=event.hash or "",
+    )
+
+
+def command_response(accepted: Accepted) -> CommandResponse:
+    allocations = [
+        AllocationView(
+            lot=e.data["lot"],
+            location=e.data["location"],
+            qty=e.data["qty"],
+            fefo_deviation=bool(e.data.get("fefo_deviation", False)),
+        )
+        for e in accepted.events
+        if e.type == "lotledger.stock.picked.v1"
+    ]
+    return CommandResponse(
+        events=[event_ref(e) for e in accepted.events],
+        batches=[batch_view(s) for s in accepted.batches],
+        allocations=allocations,
+    )

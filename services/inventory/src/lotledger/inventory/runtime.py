@@ -1,0 +1,31 @@
+"""What the entrypoints need at run time, built once by the composition root."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from lotledger.inventory.adapters.queries import InventoryQueries
+from lotledger.inventory.adapters.unit_of_work import UnitOfWork
+from lotledger.inventory.domain.catalog import ClassRanges
+from lotledger.inventory.settings import InventorySettings
+from lotledger.shared.clock import Clock
+from lotledger.shared.kafka import LazyProducer
+
+
+@dataclass
+class InventoryRuntime:
+    settings: InventorySettings
+    clock: Clock
+    engine: AsyncEngine
+    uow: Callable[[], AbstractAsyncContextManager[UnitOfWork]]
+    ranges: ClassRanges
+    queries: InventoryQueries
+    telemetry: LazyProducer
+
+    @property
+    def stock_topic(self) -> str:
+        return self.settings.topic("lotledger.stock.v1")

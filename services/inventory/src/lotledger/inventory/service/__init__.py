@@ -1,0 +1,1 @@
+"""Service layer: use cases orchestrating the domain and the adapters."""

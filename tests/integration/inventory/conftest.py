@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from lotledger.inventory.bootstrap import create_app
+from lotledger.inventory.entrypoints.relay import Relay
+from lotledger.inventory.settings import InventorySettings
+from tests.support.apps import serve
+from tests.support.infra import Infra
+from tests.support.tokens import TEST_SECRET, bearer
+from tests.support.world import seed_catalog
+
+
+@pytest.fixture(scope="session")
+def inventory_settings(migrated: Infra) -> InventorySettings:
+    return InventorySettings(
+        inventory_database_url=migrated.url("inventory"),
+        kafka_bootstrap=migrated.kafka_bootstrap,
+        topic_prefix=migrated.topic_prefix,
+        auth_secret=SecretStr(TEST_SECRET),
+        inventory_db_pool_size=20,
+    )
+
+
+@pytest.fixture(scope="session")
+async def inventory(inventory_settings: InventorySettings) -> AsyncIterator[httpx.AsyncClient]:
+    """The inventory API in-process, its catalog seeded with the test world."""
+    async with serve(create_app(inventory_settings)) as client:
+        await seed_catalog(client, bearer("admin"))
+        yield client
+
+
+@pytest.fixture(scope="session")
+async def relay(inventory_settings: InventorySettings) -> AsyncIterator[Relay]:
+    """The outbox relay running in-process for the whole session."""
+    worker = Relay(inventory_settings, idle_wait_s=0.2)
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run(stop))
+    yield worker
+    stop.set()
+    await asyncio.wait_for(task, 30)

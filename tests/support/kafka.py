@@ -1,0 +1,53 @@
+"""Reading what really reached the broker."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+from aiokafka import AIOKafkaConsumer
+
+from lotledger.shared.kafka import partitions_of
+
+
+async def read_topic(
+    bootstrap: str,
+    topic: str,
+    *,
+    until: Callable[[list[dict[str, Any]]], bool],
+    timeout_s: float = 30.0,
+) -> list[dict[str, Any]]:
+    """Every message on `topic` from offset zero (value parsed, plus `_key`, `_partition`,
+    `_offset`), polling until `until(messages)` holds; fails on timeout."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None
+    )
+    await consumer.start()
+    messages: list[dict[str, Any]] = []
+    try:
+        partitions = await partitions_of(bootstrap, topic)
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        async with asyncio.timeout(timeout_s):
+            while not until(messages):
+                batches = await consumer.getmany(timeout_ms=500)
+                for records in batches.values():
+                    for record in records:
+                        value = orjson.loads(record.value)
+                        value["_key"] = record.key.decode() if record.key else None
+                        value["_partition"] = record.partition
+                        value["_offset"] = record.offset
+                        messages.append(value)
+    except TimeoutError as exc:
+        raise AssertionError(
+            f"{topic}: condition not met after {timeout_s}s; {len(messages)} messages seen"
+        ) from exc
+    finally:
+        await consumer.stop()
+    return messages
+
+
+def of_subject(messages: list[dict[str, Any]], subject: str) -> list[dict[str, Any]]:
+    return [m for m in messages if m.get("subject") == subject]
