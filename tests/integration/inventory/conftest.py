@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from collections.abc import AsyncIterator
 
 import httpx
@@ -10,6 +11,7 @@ from pydantic import SecretStr
 from lotledger.inventory.bootstrap import create_app
 from lotledger.inventory.entrypoints.relay import Relay
 from lotledger.inventory.settings import InventorySettings
+from lotledger.shared.clock import ManualClock
 from tests.support.apps import serve
 from tests.support.infra import Infra
 from tests.support.tokens import TEST_SECRET, bearer
@@ -27,10 +29,13 @@ def inventory_settings(migrated: Infra) -> InventorySettings:
     )
 
 
+TODAY = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+
+
 @pytest.fixture(scope="session")
 async def inventory(inventory_settings: InventorySettings) -> AsyncIterator[httpx.AsyncClient]:
-    """The inventory API in-process, its catalog seeded with the test world."""
-    async with serve(create_app(inventory_settings)) as client:
+    """The inventory API in-process on a clock fixed at TODAY, its catalog seeded."""
+    async with serve(create_app(inventory_settings, ManualClock(TODAY))) as client:
         await seed_catalog(client, bearer("admin"))
         yield client
 

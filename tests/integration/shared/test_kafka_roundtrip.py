@@ -26,7 +26,7 @@ async def test_cloudevent_round_trips_through_the_real_broker(
     producer = create_producer(common_settings, client_id="test-producer")
     await producer.start()
     try:
-        metadata = await producer.send_and_wait(topic, event.to_json(), key=event.subject.encode())
+        metadata = await producer.send_and_wait(topic, event.to_json(), key=b"09506000134352/RT-1")
     finally:
         await producer.stop()
 

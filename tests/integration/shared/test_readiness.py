@@ -1,6 +1,9 @@
 """`/readyz` follows the real broker: 503 while it is stopped, 200 once it is back."""
 
 import asyncio
+from typing import Any
+
+import httpx
 
 import pytest
 from pydantic import SecretStr
@@ -17,7 +20,7 @@ from tests.support.kafka_instance import KafkaInstance
 from tests.support.tokens import TEST_SECRET
 
 
-async def _wait_for(client, status: int, attempts: int = 50) -> dict:  # type: ignore[no-untyped-def]
+async def _wait_for(client: httpx.AsyncClient, status: int, attempts: int = 50) -> dict[str, Any]:
     for _ in range(attempts):
         response = await client.get("/readyz")
         if response.status_code == status:

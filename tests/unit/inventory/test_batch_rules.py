@@ -29,11 +29,18 @@ def receive(
 
 
 def pick(
-    lot: str | None = "L1", qty: int = 1, location: str | None = A, **kw: object
+    lot: str | None = "L1", qty: int = 1, location: str | None = A, min_remaining_days: int = 0
 ) -> c.PickStock:
     return c.PickStock(
-        COLD_GTIN, qty, "SO-1", "9506000000022", lot=lot, location=location, warehouse="WH1", **kw
-    )  # type: ignore[arg-type]
+        COLD_GTIN,
+        qty,
+        "SO-1",
+        "9506000000022",
+        lot=lot,
+        location=location,
+        warehouse="WH1",
+        min_remaining_days=min_remaining_days,
+    )
 
 
 def refused(ws: Workspace, command: c.Command, error: type[DomainError]) -> DomainError:

@@ -93,8 +93,10 @@ def test_explicit_later_lot_is_marked_as_fefo_deviation() -> None:
     stock(ws, "LATE", date(2027, 9, 30), 3)
     [late] = ws.execute(c.PickStock(COLD_GTIN, 1, "SO", "P1", lot="LATE", location=A), facts())
     [early] = ws.execute(c.PickStock(COLD_GTIN, 1, "SO", "P1", lot="EARLY", location=A), facts())
-    assert isinstance(late.event, Picked) and late.event.fefo_deviation
-    assert isinstance(early.event, Picked) and not early.event.fefo_deviation
+    assert isinstance(late.event, Picked)
+    assert late.event.fefo_deviation
+    assert isinstance(early.event, Picked)
+    assert not early.event.fefo_deviation
 
 
 def test_no_deviation_when_the_earlier_lot_is_not_available() -> None:
@@ -103,4 +105,5 @@ def test_no_deviation_when_the_earlier_lot_is_not_available() -> None:
     stock(ws, "LATE", date(2027, 9, 30), 3)
     ws.execute(c.QuarantineBatch(COLD_GTIN, "EARLY"), facts())
     [late] = ws.execute(c.PickStock(COLD_GTIN, 1, "SO", "P1", lot="LATE", location=A), facts())
-    assert isinstance(late.event, Picked) and not late.event.fefo_deviation
+    assert isinstance(late.event, Picked)
+    assert not late.event.fefo_deviation

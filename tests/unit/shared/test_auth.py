@@ -61,7 +61,7 @@ def test_star_scope_reaches_every_warehouse() -> None:
                 "aud": "lotledger",
                 "exp": datetime.now(UTC) + timedelta(hours=1),
             },
-            None,
+            None,  # type: ignore[arg-type]
             algorithm="none",
         ),
         mint_token(SECRET, sub="a", roles=["superuser"], warehouses=["WH1"]),
@@ -84,7 +84,7 @@ def test_bad_tokens_are_refused(token: str) -> None:
 
 def test_tampered_payload_is_refused() -> None:
     token = mint_token(SECRET, sub="a", roles=["scanner"], warehouses=["WH1"])
-    header, payload, signature = token.split(".")
+    header, _payload, signature = token.split(".")
     forged = jwt.encode(
         {
             "sub": "a",

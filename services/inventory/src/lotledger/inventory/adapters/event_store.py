@@ -8,7 +8,7 @@ the expected version and a mismatch raises `VersionConflict` (the caller retries
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +23,8 @@ class VersionConflict(Exception):
     """Another transaction appended to one of the batches first."""
 
 
-def _state(row: Any) -> BatchState:
+def state_from_row(row: Mapping[Any, Any]) -> BatchState:
+    """A batch row (asyncpg record or SQLAlchemy mapping) as domain state."""
     on_hand = json_value(row["on_hand"])
     return BatchState(
         gtin=row["gtin"],
@@ -51,7 +52,7 @@ class EventStore:
             list(batch_ids),
             list(fefo_gtins),
         )
-        return [_state(r) for r in rows]
+        return [state_from_row(r) for r in rows]
 
     async def peek(self, gtins: Sequence[str], exclude: Iterable[str]) -> list[BatchState]:
         """Stocked batches of `gtins`, not locked: context for FEFO-deviation marks only."""
@@ -64,7 +65,7 @@ class EventStore:
             list(gtins),
             list(exclude),
         )
-        return [_state(r) for r in rows]
+        return [state_from_row(r) for r in rows]
 
     async def append(
         self,

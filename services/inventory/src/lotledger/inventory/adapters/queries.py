@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from lotledger.inventory.adapters.event_store import state_from_row
 from lotledger.inventory.adapters.tables import (
     BatchRow,
     CatalogAuditRow,
@@ -46,22 +47,10 @@ class InventoryQueries:
         self._engine = engine
 
     async def batch(self, batch_id: str) -> StoredBatch | None:
+        query = select(BatchRow).where(BatchRow.batch_id == batch_id)
         async with self._engine.connect() as conn:
-            row = (
-                await conn.execute(select(BatchRow).where(BatchRow.batch_id == batch_id))
-            ).first()
-        if row is None:
-            return None
-        state = BatchState(
-            gtin=row.gtin,
-            lot=row.lot,
-            expiry=row.expiry,
-            status=BatchStatus(row.status),
-            on_hand=dict(row.on_hand),
-            version=row.version,
-            head_hash=row.head_hash,
-        )
-        return StoredBatch(state, list(row.warehouses))
+            row = (await conn.execute(query)).mappings().first()
+        return None if row is None else StoredBatch(state_from_row(row), list(row["warehouses"]))
 
     async def events(self, batch_id: str) -> list[dict[str, Any]]:
         async with self._engine.connect() as conn:
@@ -134,28 +123,10 @@ class InventoryQueries:
         ]
 
     async def states_of_gtin(self, gtin: str) -> list[BatchState]:
+        query = select(BatchRow).where(BatchRow.gtin == gtin, BatchRow.on_hand != {})
         async with self._engine.connect() as conn:
-            rows = (
-                (
-                    await conn.execute(
-                        select(BatchRow).where(BatchRow.gtin == gtin, BatchRow.on_hand != {})
-                    )
-                )
-                .scalars()
-                .all()
-            )
-        return [
-            BatchState(
-                gtin=r.gtin,
-                lot=r.lot,
-                expiry=r.expiry,
-                status=BatchStatus(r.status),
-                on_hand=dict(r.on_hand),
-                version=r.version,
-                head_hash=r.head_hash,
-            )
-            for r in rows
-        ]
+            rows = (await conn.execute(query)).mappings().all()
+        return [state_from_row(r) for r in rows]
 
     async def product(self, gtin: str) -> Product | None:
         async with self._engine.connect() as conn:
@@ -174,37 +145,25 @@ class InventoryQueries:
         return None if record is None else Location.model_validate(record)
 
     async def locations(self, location_ids: list[str]) -> dict[str, Location]:
+        query = select(LocationRow.record).where(LocationRow.location_id.in_(location_ids))
         async with self._engine.connect() as conn:
-            records = (
-                (
-                    await conn.execute(
-                        select(LocationRow.record).where(LocationRow.location_id.in_(location_ids))
-                    )
-                )
-                .scalars()
-                .all()
-            )
+            records = (await conn.execute(query)).scalars().all()
         return {loc.location_id: loc for loc in (Location.model_validate(r) for r in records)}
 
     async def audit(self, entity: str, entity_id: str) -> list[dict[str, Any]]:
-        async with self._engine.connect() as conn:
-            rows = (
-                (
-                    await conn.execute(
-                        select(CatalogAuditRow)
-                        .where(
-                            CatalogAuditRow.entity == entity, CatalogAuditRow.entity_id == entity_id
-                        )
-                        .order_by(CatalogAuditRow.id)
-                    )
-                )
-                .scalars()
-                .all()
+        query = (
+            select(
+                CatalogAuditRow.actor,
+                CatalogAuditRow.device,
+                CatalogAuditRow.at,
+                CatalogAuditRow.before,
+                CatalogAuditRow.after,
             )
-        return [
-            {"actor": r.actor, "device": r.device, "at": r.at, "before": r.before, "after": r.after}
-            for r in rows
-        ]
+            .where(CatalogAuditRow.entity == entity, CatalogAuditRow.entity_id == entity_id)
+            .order_by(CatalogAuditRow.id)
+        )
+        async with self._engine.connect() as conn:
+            return [dict(r) for r in (await conn.execute(query)).mappings().all()]
 
     async def outbox_backlog(self) -> tuple[int, datetime | None]:
         """Unpublished outbox rows and the creation time of the oldest."""

@@ -23,10 +23,10 @@ from lotledger.shared.auth import Forbidden, Principal
 from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.hashing import verify_chain
 from lotledger.shared.identifiers import (
+    MAX_QTY,
     Gtin,
     LocationId,
     Lot,
-    Quantity,
     WarehouseId,
     batch_id,
     warehouse_of,
@@ -128,7 +128,7 @@ async def fefo(
     rt: RuntimeDep,
     who: Reader,
     gtin: Annotated[Gtin, Query()],
-    qty: Annotated[Quantity, Query()],
+    qty: Annotated[int, Query(gt=0, le=MAX_QTY)],
     location: Annotated[LocationId | None, Query()] = None,
     warehouse: Annotated[WarehouseId | None, Query()] = None,
     min_remaining_days: Annotated[int, Query(ge=0, le=3650)] = 0,

@@ -1,0 +1,65 @@
+"""Small helpers for driving the inventory API in tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from tests.support.tokens import bearer
+from tests.support.world import SUPPLIER
+
+SCANNER = bearer("scanner", warehouses=["WH1"])
+QA = bearer("qa", warehouses=["*"])
+READER = bearer("erp", warehouses=["*"])
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    version: int
+    on_hand: dict[str, int]
+    status: str | None
+    event_ids: tuple[str, ...]
+
+
+async def receive(
+    client: httpx.AsyncClient,
+    gtin: str,
+    lot: str,
+    qty: int,
+    location: str = "WH1/COLD-A/01",
+    expiry: str = "2027-06-30",
+    headers: dict[str, str] = SCANNER,
+) -> dict[str, Any]:
+    response = await client.post(
+        "/v1/receipts",
+        headers=headers,
+        json={
+            "gtin": gtin,
+            "lot": lot,
+            "expiry": expiry,
+            "qty": qty,
+            "location": location,
+            "supplier": SUPPLIER,
+            "reference": "PO-1",
+        },
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+async def snapshot(client: httpx.AsyncClient, gtin: str, lot: str) -> Snapshot | None:
+    batch = await client.get(f"/v1/batches/{gtin}/{lot}", headers=READER)
+    if batch.status_code == 404:
+        return None
+    events = (await client.get(f"/v1/batches/{gtin}/{lot}/events", headers=READER)).json()
+    body = batch.json()
+    return Snapshot(
+        body["version"], body["on_hand"], body["status"], tuple(e["id"] for e in events["events"])
+    )
+
+
+def problem_type(response: httpx.Response) -> str:
+    assert response.headers["content-type"] == "application/problem+json", response.text
+    return str(response.json()["type"]).rsplit(":", 1)[1]
