@@ -1,0 +1,235 @@
+"""Guarantee 2: every committed event reaches Kafka once per event id, in stream order
+per batch, across relay crashes and out-of-order commits."""
+
+import asyncio
+import os
+import signal
+import sys
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import pytest
+
+from lotledger.inventory.adapters.unit_of_work import UnitOfWork
+from lotledger.inventory.bootstrap import create_app
+from lotledger.inventory.entrypoints.relay import Relay
+from tests.support.apps import serve
+from tests.support.infra import Infra
+from tests.support.kafka import read_topic
+from tests.support.private import environment_for, private_inventory, settings_for
+from tests.support.tokens import bearer
+from tests.support.world import COLD, LOCATIONS, PHARMACIES, PRODUCTS, SUPPLIER, seed_catalog
+
+SCANNER = bearer("scanner", warehouses=["WH1"])
+BATCHES = 30
+PICKS_PER_BATCH = 40
+
+
+@pytest.fixture(scope="module")
+async def world() -> AsyncIterator[Infra]:
+    async with private_inventory() as infra:
+        yield infra
+
+
+def _stream_ok(messages: list[dict[str, Any]]) -> dict[str, list[int]]:
+    by_subject: dict[str, list[int]] = defaultdict(list)
+    for m in sorted(messages, key=lambda m: (m["_partition"], m["_offset"])):
+        if m["type"].startswith("lotledger.stock."):
+            by_subject[m["subject"]].append(m["streamversion"])
+    return by_subject
+
+
+async def _outbox_size(infra: Infra) -> int:
+    conn = await asyncpg.connect(infra.url("inventory", driver="postgresql"))
+    try:
+        return int(await conn.fetchval("SELECT count(*) FROM inventory.outbox"))
+    finally:
+        await conn.close()
+
+
+async def _spawn_relay(infra: Infra) -> asyncio.subprocess.Process:
+    env = {**os.environ, **environment_for(infra, LOTLEDGER_RELAY_BATCH_SIZE="25")}
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "lotledger.inventory.cli",
+        "relay",
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+
+
+async def test_relay_killed_mid_stream_resumes_without_loss_or_duplicates(world: Infra) -> None:
+    settings = settings_for(world)
+    async with serve(create_app(settings)) as client:
+        await seed_catalog(client, bearer("admin"))
+        lots = [f"KILL{i:03d}" for i in range(BATCHES)]
+        operations = [
+            {
+                "op": "receipt",
+                "client_op_id": f"r-{lot}",
+                "gtin": COLD,
+                "lot": lot,
+                "expiry": "2028-01-31",
+                "qty": PICKS_PER_BATCH,
+                "location": "WH1/COLD-A/01",
+                "supplier": SUPPLIER,
+            }
+            for lot in lots
+        ]
+        operations += [
+            {
+                "op": "pick",
+                "client_op_id": f"p-{lot}-{n}",
+                "gtin": COLD,
+                "lot": lot,
+                "qty": 1,
+                "location": "WH1/COLD-A/01",
+                "order_ref": f"SO-{n}",
+                "ship_to": PHARMACIES[n % 3],
+            }
+            for n in range(PICKS_PER_BATCH)
+            for lot in lots
+        ]
+        for start in range(0, len(operations), 1000):
+            response = await client.post(
+                "/v1/operations",
+                headers=SCANNER,
+                json={"operations": operations[start : start + 1000]},
+            )
+            assert response.json()["refused"] == 0
+    committed = await _outbox_size(world)
+    assert committed == BATCHES * (PICKS_PER_BATCH + 1) + len(PRODUCTS) + len(LOCATIONS)
+
+    kills = 0
+    for _ in range(3):
+        relay = await _spawn_relay(world)
+        before = await _outbox_size(world)
+        for _ in range(600):
+            await asyncio.sleep(0.02)
+            if await _outbox_size(world) < before - 150:
+                break
+        relay.send_signal(signal.SIGKILL)
+        await relay.wait()
+        kills += 1
+    assert 0 < await _outbox_size(world) < committed, "the kills did not land mid-stream"
+
+    relay = await _spawn_relay(world)
+    try:
+        for _ in range(1500):
+            if await _outbox_size(world) == 0:
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        relay.send_signal(signal.SIGTERM)
+        await relay.wait()
+    assert await _outbox_size(world) == 0
+
+    topic = settings.topic("lotledger.stock.v1")
+    expected_events = BATCHES * (PICKS_PER_BATCH + 1)
+    messages = await read_topic(
+        world.kafka_bootstrap, topic, until=lambda ms: len(ms) >= expected_events
+    )
+    ids = [m["id"] for m in messages]
+    assert len(ids) == expected_events
+    assert len(set(ids)) == expected_events, "an event reached Kafka twice"
+    streams = _stream_ok(messages)
+    assert set(streams) == {f"{COLD}/{lot}" for lot in lots}
+    for versions in streams.values():
+        assert versions == list(range(1, PICKS_PER_BATCH + 2))
+    assert kills == 3
+
+
+class HeldCommit(UnitOfWork):
+    """A unit of work whose commit waits for a signal: its outbox row holds an earlier id
+    than rows committed meanwhile."""
+
+    inserted = asyncio.Event()
+    release = asyncio.Event()
+
+    async def commit(self) -> None:
+        HeldCommit.inserted.set()
+        await HeldCommit.release.wait()
+        await super().commit()
+
+
+async def test_a_late_commit_with_an_earlier_id_is_not_skipped(world: Infra) -> None:
+    settings = settings_for(world)
+    relay = Relay(settings, idle_wait_s=0.1)
+    stop = asyncio.Event()
+    relay_task = asyncio.create_task(relay.run(stop))
+    app = create_app(settings)
+    try:
+        async with serve(app) as client:
+            await seed_catalog(client, bearer("admin"))
+            runtime = app.state.runtime
+            normal_uow = runtime.uow
+            runtime.uow = lambda: HeldCommit(runtime.engine)
+            held = asyncio.create_task(
+                client.post(
+                    "/v1/receipts",
+                    headers=SCANNER,
+                    json={
+                        "gtin": COLD,
+                        "lot": "SLOW-1",
+                        "expiry": "2028-01-31",
+                        "qty": 1,
+                        "location": "WH1/COLD-A/01",
+                        "supplier": SUPPLIER,
+                    },
+                )
+            )
+            await asyncio.wait_for(HeldCommit.inserted.wait(), 10)
+            runtime.uow = normal_uow
+            fast = await client.post(
+                "/v1/receipts",
+                headers=SCANNER,
+                json={
+                    "gtin": COLD,
+                    "lot": "FAST-1",
+                    "expiry": "2028-01-31",
+                    "qty": 1,
+                    "location": "WH1/COLD-A/01",
+                    "supplier": SUPPLIER,
+                },
+            )
+            assert fast.status_code == 201
+            topic = settings.topic("lotledger.stock.v1")
+            await read_topic(
+                world.kafka_bootstrap,
+                topic,
+                until=lambda ms: any(m["subject"] == f"{COLD}/FAST-1" for m in ms),
+            )
+            HeldCommit.release.set()
+            assert (await held).status_code == 201
+            messages = await read_topic(
+                world.kafka_bootstrap,
+                topic,
+                until=lambda ms: any(m["subject"] == f"{COLD}/SLOW-1" for m in ms),
+            )
+            slow, fast_event = (
+                next(m for m in messages if m["subject"] == f"{COLD}/{lot}")
+                for lot in ("SLOW-1", "FAST-1")
+            )
+            assert slow["id"] != fast_event["id"]
+            assert await _positions(world, "SLOW-1") < await _positions(world, "FAST-1")
+    finally:
+        stop.set()
+        await asyncio.wait_for(relay_task, 30)
+
+
+async def _positions(infra: Infra, lot: str) -> int:
+    """The global position (assigned at insert, like the outbox id) of a lot's receipt."""
+    conn = await asyncpg.connect(infra.url("inventory", driver="postgresql"))
+    try:
+        return int(
+            await conn.fetchval(
+                "SELECT position FROM inventory.events WHERE stream_id = $1 AND version = 1",
+                f"{COLD}/{lot}",
+            )
+        )
+    finally:
+        await conn.close()

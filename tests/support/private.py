@@ -1,0 +1,50 @@
+"""A private inventory world (own database, own topics) for tests that run their own
+relay or kill processes, so they cannot disturb the session-wide one."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from pydantic import SecretStr
+
+from lotledger.inventory.bootstrap import MIGRATIONS
+from lotledger.inventory.settings import InventorySettings
+from lotledger.shared.kafka import ensure_topics
+from lotledger.shared.migrations import upgrade_async
+from tests.support.infra import Infra, provision, teardown
+from tests.support.tokens import TEST_SECRET
+
+
+def settings_for(infra: Infra, **overrides: object) -> InventorySettings:
+    return InventorySettings(
+        inventory_database_url=infra.url("inventory"),
+        kafka_bootstrap=infra.kafka_bootstrap,
+        topic_prefix=infra.topic_prefix,
+        topic_partitions=3,
+        auth_secret=SecretStr(TEST_SECRET),
+        **overrides,  # type: ignore[arg-type]
+    )
+
+
+def environment_for(infra: Infra, **extra: str) -> dict[str, str]:
+    """The same settings as environment variables, for a subprocess."""
+    return {
+        "LOTLEDGER_INVENTORY_DATABASE_URL": infra.url("inventory"),
+        "LOTLEDGER_KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
+        "LOTLEDGER_TOPIC_PREFIX": infra.topic_prefix,
+        "LOTLEDGER_AUTH_SECRET": TEST_SECRET,
+        **extra,
+    }
+
+
+@asynccontextmanager
+async def private_inventory() -> AsyncIterator[Infra]:
+    infra = await provision()
+    try:
+        settings = settings_for(infra)
+        await upgrade_async(MIGRATIONS, infra.url("inventory"), "inventory")
+        await ensure_topics(settings)
+        yield infra
+    finally:
+        await teardown(infra)
