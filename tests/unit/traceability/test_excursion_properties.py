@@ -34,10 +34,12 @@ def oracle(samples: list[Sample], grace: float) -> list[Run]:
     runs: list[Run] = []
     for s in effective:
         kind = (
-            ExcursionKind.TEMPERATURE_HIGH if s.value > 8.0
-            else ExcursionKind.TEMPERATURE_LOW if s.value < 2.0
+            ExcursionKind.TEMPERATURE_HIGH
+            if s.value > 8.0
+            else ExcursionKind.TEMPERATURE_LOW
+            if s.value < 2.0
             else None
-        )  # fmt: skip
+        )
         last = runs[-1] if runs and runs[-1].ended_at is None else None
         if last is not None and last.kind != kind:
             runs[-1] = Run(last.kind, last.started_at, last.last_at, s.at, last.peak, last.readings)
@@ -48,8 +50,9 @@ def oracle(samples: list[Sample], grace: float) -> list[Run]:
             runs.append(Run(kind, s.at, s.at, None, s.value, 1))
         else:
             pick = max if kind is ExcursionKind.TEMPERATURE_HIGH else min
-            runs[-1] = Run(kind, last.started_at, s.at, None, pick(last.peak, s.value),
-                           last.readings + 1)  # fmt: skip
+            runs[-1] = Run(
+                kind, last.started_at, s.at, None, pick(last.peak, s.value), last.readings + 1
+            )
     limit = timedelta(minutes=grace)
     return [r for r in runs if (r.ended_at or r.last_at) - r.started_at >= limit]
 

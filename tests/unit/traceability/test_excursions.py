@@ -72,8 +72,11 @@ def test_a_low_excursion_records_the_minimum_as_peak() -> None:
     _, changes = run([(0, 1.5), (5, 0.5), (10, 1.0), (15, 3.0)])
     ended = changes[-1].excursion
     assert (ended.kind, ended.limit, ended.peak, ended.readings) == (
-        ExcursionKind.TEMPERATURE_LOW, 2.0, 0.5, 3,
-    )  # fmt: skip
+        ExcursionKind.TEMPERATURE_LOW,
+        2.0,
+        0.5,
+        3,
+    )
 
 
 def test_a_blip_shorter_than_the_grace_period_produces_nothing() -> None:

@@ -51,11 +51,18 @@ def simulate(script: list[Op]) -> tuple[list[StockEvent], list[dict[str, int]]]:
         loc, other, have = LOCATIONS[i], LOCATIONS[j], stock.get(LOCATIONS[i], 0)
         event: StockEvent | None = None
         if kind == "receive":
-            event = Received(**k, location=loc, qty=n, expiry=date(2030, 1, 31), supplier="S",
-                             status=BatchStatus.AVAILABLE)  # fmt: skip
+            event = Received(
+                **k,
+                location=loc,
+                qty=n,
+                expiry=date(2030, 1, 31),
+                supplier="S",
+                status=BatchStatus.AVAILABLE,
+            )
         elif kind == "return":
-            event = Returned(**k, location=loc, qty=n, from_party="C", reason="r",
-                             status=BatchStatus.QUARANTINED)  # fmt: skip
+            event = Returned(
+                **k, location=loc, qty=n, from_party="C", reason="r", status=BatchStatus.QUARANTINED
+            )
         elif kind == "pick" and have:
             event = Picked(**k, location=loc, qty=min(n, have), order_ref="O", ship_to="C")
         elif kind == "dispose" and have:
@@ -67,8 +74,9 @@ def simulate(script: list[Op]) -> tuple[list[StockEvent], list[dict[str, int]]]:
             event = Adjusted(**k, location=loc, delta=delta, reason="found")
         elif kind == "count":
             counted = n % 30
-            event = Counted(**k, location=loc, counted_qty=counted, expected_qty=have,
-                            variance=counted - have)  # fmt: skip
+            event = Counted(
+                **k, location=loc, counted_qty=counted, expected_qty=have, variance=counted - have
+            )
         elif kind == "qa":
             event = Quarantined(**k, by="qa")
         if event is None:

@@ -30,8 +30,12 @@ def spans(intervals: list[Interval], location: str) -> list[tuple[float | None, 
 def test_every_quantity_change_closes_one_interval_and_opens_the_next() -> None:
     intervals = history(lot_events())
     assert spans(intervals, A1) == [
-        (8, 9, 100), (9, 10, 60), (10, 12, 40), (12, 13, 30), (13, None, 29),
-    ]  # fmt: skip
+        (8, 9, 100),
+        (9, 10, 60),
+        (10, 12, 40),
+        (12, 13, 30),
+        (13, None, 29),
+    ]
     assert spans(intervals, A2) == [(9, 11, 40), (11, 14, 25), (14, 15, 23), (15, None, 21)]
     assert spans(intervals, Q1) == [(34, None, 5)]
     assert {(i.gtin, i.lot) for i in intervals} == {(GTIN, LOT)}
@@ -64,8 +68,9 @@ def test_status_events_and_zero_variances_change_nothing() -> None:
     events = lot_events()
     open_now = {A1: Interval(GTIN, LOT, A1, 29, hour(13), None, 7)}
     assert apply_event(open_now, events[1], 2).closed == ()
-    zero = Counted(gtin=GTIN, lot=LOT, at=hour(20), location=A1, counted_qty=29,
-                   expected_qty=29, variance=0)  # fmt: skip
+    zero = Counted(
+        gtin=GTIN, lot=LOT, at=hour(20), location=A1, counted_qty=29, expected_qty=29, variance=0
+    )
     change = apply_event(open_now, zero, 12)
     assert (change.closed, change.opened) == ((), ())
 
