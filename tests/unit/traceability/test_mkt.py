@@ -1,10 +1,11 @@
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lotledger.shared.contracts.stock import BatchStatus, Moved, Picked, Received, StockEvent
 from lotledger.traceability.domain.errors import (
     BelowAbsoluteZero,
     EmptyWindow,
@@ -19,8 +20,10 @@ from lotledger.traceability.domain.mkt import (
     hold_weights,
     mean_kinetic_temperature,
     stay_mkt,
+    stay_segments,
     window_mkt,
 )
+from lotledger.traceability.domain.residence import history
 
 T0 = datetime(2026, 7, 1, tzinfo=UTC)
 
@@ -167,3 +170,31 @@ def test_splitting_a_stay_segment_changes_nothing(
         assert halves is None
     else:
         assert halves == pytest.approx(whole, abs=1e-9)
+
+
+def test_a_lots_stay_follows_its_residence_intervals() -> None:
+    k = {"gtin": "09506000134352", "lot": "L1"}
+    events: list[StockEvent] = [
+        Received(
+            **k,
+            at=at(0),
+            location="WH1/COLD",
+            qty=10,
+            expiry=date(2030, 1, 31),
+            supplier="S",
+            status=BatchStatus.AVAILABLE,
+        ),
+        Picked(**k, at=at(60), location="WH1/COLD", qty=4, order_ref="O", ship_to="C"),
+        Moved(**k, at=at(540), qty=6, from_location="WH1/COLD", to_location="WH1/AMB"),
+    ]
+    readings = {"WH1/COLD": series((-5, 5.0)), "WH1/AMB": series((-600, 25.0))}
+    segments = stay_segments(history(events), readings, until=at(600))
+    assert [(s.start, s.end) for s in segments] == [
+        (at(0), at(60)),
+        (at(60), at(540)),
+        (at(540), at(600)),
+    ]
+    assert stay_mkt(segments) == pytest.approx(reference_mkt([5.0, 25.0], [9.0, 1.0]), abs=0.01)
+    assert stay_segments(history(events), readings, until=at(30)) == [
+        StaySegment(at(0), at(30), readings["WH1/COLD"])
+    ]

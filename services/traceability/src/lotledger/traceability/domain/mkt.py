@@ -23,12 +23,13 @@ Uncovered time carries no weight. A window with no covered time has no MKT (None
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from lotledger.traceability.domain.errors import BelowAbsoluteZero, NoCoverage
 from lotledger.traceability.domain.instants import require_aware, require_window
+from lotledger.traceability.domain.residence import Interval
 
 ACTIVATION_K = 10_000.0
 KELVIN_OFFSET = 273.15
@@ -134,6 +135,20 @@ def stay_mkt(
     for segment in segments:
         weights.extend(hold_weights(segment.readings, segment.start, segment.end, max_hold))
     return _mkt_or_none(weights, activation_k)
+
+
+def stay_segments(
+    intervals: Iterable[Interval],
+    readings: Mapping[str, Sequence[TemperatureReading]],
+    until: datetime,
+) -> list[StaySegment]:
+    """A lot's residence intervals as stay segments with their locations' readings; open
+    intervals run to `until` (now), and intervals starting at or after it are left out."""
+    return [
+        StaySegment(i.start, min(i.end or until, until), readings.get(i.location, ()))
+        for i in intervals
+        if i.start < min(i.end or until, until)
+    ]
 
 
 def _mkt_or_none(weights: list[Weighted], activation_k: float) -> float | None:
