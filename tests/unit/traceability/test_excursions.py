@@ -1,4 +1,5 @@
 import json
+import math
 from collections.abc import Sequence
 
 import pytest
@@ -175,3 +176,8 @@ def test_a_reading_gives_a_sample_per_metric_it_carries() -> None:
 def test_naive_sample_times_are_refused() -> None:
     with pytest.raises(NaiveTimestamp):
         step(fresh(), Sample(T0.replace(tzinfo=None), 5.0), TEMP)
+
+
+def test_a_faulty_sensors_nan_neither_ends_nor_starts_an_excursion() -> None:
+    state, _ = run([(0, 9.0)])
+    assert run([(5, math.nan), (10, math.inf)], state=state) == (state, [])

@@ -198,3 +198,8 @@ def test_a_lots_stay_follows_its_residence_intervals() -> None:
     assert stay_segments(history(events), readings, until=at(30)) == [
         StaySegment(at(0), at(30), readings["WH1/COLD"])
     ]
+
+
+def test_non_finite_readings_are_dropped_and_the_previous_one_holds_on() -> None:
+    readings = series((0, 5.0), (30, math.nan), (45, math.inf))
+    assert hold_weights(readings, at(0), at(60)) == [Weighted(5.0, 3600.0)]

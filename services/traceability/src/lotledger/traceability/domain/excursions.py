@@ -14,7 +14,8 @@ fed that key's samples in time order by the pure function `step`.
   "updated" is emitted for every further out-of-range sample of a confirmed excursion
   (its count, maybe its peak, changed); a publisher may forward only starts and ends.
 - A sample not later than the last one processed for the key is ignored: duplicates and
-  replays change nothing, and a late sample cannot rewrite a closed excursion.
+  replays change nothing, and a late sample cannot rewrite a closed excursion. So is a
+  non-finite value (a faulty sensor's NaN or infinity): it neither starts nor ends one.
 - The limit recorded is the one breached at the start, even if the location's range
   changes while the excursion is open.
 
@@ -25,6 +26,7 @@ yields the same ids. The state is a frozen dataclass that round-trips through JS
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -113,7 +115,8 @@ def step(
 ) -> tuple[DetectorState, list[Change]]:
     """The state after `sample` and the changes it causes (module docstring)."""
     require_aware(sample.at, "at")
-    if state.last_at is not None and sample.at <= state.last_at:
+    stale = state.last_at is not None and sample.at <= state.last_at
+    if stale or not math.isfinite(sample.value):
         return state, []
     grace = timedelta(minutes=grace_minutes)
     breach = limits.breach(sample.value)

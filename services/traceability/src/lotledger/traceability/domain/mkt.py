@@ -15,7 +15,9 @@ number of seconds its hold overlaps the window. It follows that
 - time before the first reading is uncovered (never extrapolated backwards), and so is
   time beyond `max_hold` after a reading when a maximum hold is given (a silent sensor
   is not assumed to have kept reading the same value);
-- of readings sharing one instant, the last one given holds.
+- of readings sharing one instant, the last one given holds;
+- non-finite readings (a faulty sensor's NaN or infinity) are dropped before weighting,
+  so the reading before them holds on.
 
 Uncovered time carries no weight. A window with no covered time has no MKT (None).
 """
@@ -97,7 +99,7 @@ def hold_weights(
 ) -> list[Weighted]:
     """Each reading's covered seconds within `[start, end)` (module docstring)."""
     require_window(start, end)
-    ordered = sorted(readings, key=lambda r: r.at)
+    ordered = sorted((r for r in readings if math.isfinite(r.temperature_c)), key=lambda r: r.at)
     weights: list[Weighted] = []
     for i, reading in enumerate(ordered):
         hold_end = ordered[i + 1].at if i + 1 < len(ordered) else end
