@@ -1,5 +1,10 @@
 """Climate excursions detected by traceability, topic `lotledger.excursions.v1`,
-key = location id."""
+key = location id.
+
+An excursion is detected per (location, sensor, metric). Its id is a UUIDv5 of those
+and the start time, so a replay of the same readings yields the same ids. Only the start
+(once confirmed past the grace period) and the end are published.
+"""
 
 from __future__ import annotations
 
@@ -20,21 +25,25 @@ class ExposedLot(Payload):
     gtin: str
     lot: str
     qty: int
+    exposure_minutes: float | None = None
 
 
 class ExcursionStarted(Payload):
     excursion_id: str
     location: str
+    sensor: str
     kind: ExcursionKind
     limit: float
     started_at: datetime
     peak: float
+    readings: int
     exposed_lots: list[ExposedLot] = []
 
 
 class ExcursionEnded(Payload):
     excursion_id: str
     location: str
+    sensor: str
     kind: ExcursionKind
     limit: float
     started_at: datetime

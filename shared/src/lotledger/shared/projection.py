@@ -1,0 +1,244 @@
+"""Effectively-exactly-once projections from Kafka into Postgres (DESIGN §4.3).
+
+A projection's effects and the consumer's next offsets commit in one database
+transaction; the Kafka group commit that follows is only advisory. On assignment the
+consumer seeks to the offsets stored in the database, and records below a stored offset
+are skipped, so a duplicate delivery, a replay or a crash between the database commit
+and the Kafka commit changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import structlog
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.structs import OffsetAndMetadata
+from prometheus_client import Counter, Gauge
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from lotledger.shared.kafka import create_consumer, partitions_of
+from lotledger.shared.settings import CommonSettings
+
+log = structlog.get_logger("lotledger.projection")
+
+POSITIONS_DDL = """
+CREATE TABLE consumer_positions (
+    consumer    text NOT NULL,
+    topic       text NOT NULL,
+    partition   integer NOT NULL,
+    next_offset bigint NOT NULL,
+    updated_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (consumer, topic, partition)
+);
+"""
+
+APPLIED = Counter("lotledger_projection_records_total", "Records applied", ["consumer"])
+LAG_MESSAGES = Gauge(
+    "lotledger_projection_lag_messages",
+    "High watermark minus position",
+    ["consumer", "topic", "partition"],
+)
+LAG_SECONDS = Gauge(
+    "lotledger_projection_lag_seconds",
+    "Now minus the broker timestamp of the last applied record",
+    ["consumer"],
+)
+
+Record = Any
+"""An aiokafka ConsumerRecord (aiokafka ships no type information)."""
+
+
+class Projection(Protocol):
+    consumer: str
+    """The name positions are stored under (one per projection, not per process)."""
+
+    topics: Sequence[str]
+    """Full topic names (prefix applied)."""
+
+    async def apply(self, conn: AsyncConnection, records: Sequence[Record]) -> None:
+        """Apply records (each partition's in offset order) inside the open transaction."""
+        ...
+
+
+async def stored_positions(conn: AsyncConnection, consumer: str) -> dict[TopicPartition, int]:
+    rows = await conn.execute(
+        text(
+            "SELECT topic, partition, next_offset FROM consumer_positions "
+            "WHERE consumer = :consumer"
+        ),
+        {"consumer": consumer},
+    )
+    return {TopicPartition(r.topic, r.partition): r.next_offset for r in rows}
+
+
+async def save_positions(
+    conn: AsyncConnection, consumer: str, positions: dict[TopicPartition, int]
+) -> None:
+    await conn.execute(
+        text(
+            "INSERT INTO consumer_positions (consumer, topic, partition, next_offset) "
+            "SELECT :consumer, * FROM unnest(CAST(:topics AS text[]), CAST(:partitions AS int[]),"
+            " CAST(:offsets AS bigint[])) ON CONFLICT (consumer, topic, partition) DO UPDATE "
+            "SET next_offset = EXCLUDED.next_offset, updated_at = now()"
+        ),
+        {
+            "consumer": consumer,
+            "topics": [tp.topic for tp in positions],
+            "partitions": [tp.partition for tp in positions],
+            "offsets": list(positions.values()),
+        },
+    )
+
+
+@dataclass
+class Batch:
+    records: list[Record]
+    positions: dict[TopicPartition, int]
+
+
+def fresh_records(
+    batches: dict[TopicPartition, list[Record]], positions: dict[TopicPartition, int]
+) -> Batch:
+    """Drop records below the stored positions; the new positions follow the last kept."""
+    kept: list[Record] = []
+    moved: dict[TopicPartition, int] = {}
+    for tp, records in batches.items():
+        floor = positions.get(tp, 0)
+        fresh = [r for r in records if r.offset >= floor]
+        if fresh:
+            kept.extend(fresh)
+            moved[tp] = fresh[-1].offset + 1
+    return Batch(kept, moved)
+
+
+class Projector:
+    """Runs a projection as a member of a consumer group."""
+
+    def __init__(
+        self,
+        settings: CommonSettings,
+        engine: AsyncEngine,
+        projection: Projection,
+        group_id: str,
+        max_records: int = 2000,
+    ) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.projection = projection
+        self.group_id = settings.topic(group_id)
+        self.max_records = max_records
+        self.positions: dict[TopicPartition, int] = {}
+
+    async def run(self, stop: asyncio.Event) -> None:
+        consumer = create_consumer(
+            self.settings,
+            self.group_id,
+            f"{self.projection.consumer}-projector",
+            max_poll_records=self.max_records,
+        )
+        consumer.subscribe(list(self.projection.topics), listener=_SeekToStored(self, consumer))
+        await consumer.start()
+        log.info("projector_started", consumer=self.projection.consumer, group=self.group_id)
+        try:
+            while not stop.is_set():
+                batches = await consumer.getmany(timeout_ms=200, max_records=self.max_records)
+                if batches:
+                    await self.apply(batches)
+                    await consumer.commit(
+                        {tp: OffsetAndMetadata(o, "") for tp, o in self._assigned(consumer).items()}
+                    )
+                self._observe_lag(consumer)
+        finally:
+            await consumer.stop()
+
+    async def apply(self, batches: dict[TopicPartition, list[Record]]) -> int:
+        """Apply one fetched batch exactly once; returns the records applied."""
+        batch = fresh_records(batches, self.positions)
+        if not batch.records:
+            return 0
+        async with self.engine.begin() as conn:
+            await self.projection.apply(conn, batch.records)
+            await save_positions(conn, self.projection.consumer, batch.positions)
+        self.positions.update(batch.positions)
+        APPLIED.labels(self.projection.consumer).inc(len(batch.records))
+        newest = max(r.timestamp for r in batch.records)
+        LAG_SECONDS.labels(self.projection.consumer).set(max(time.time() - newest / 1000, 0))
+        return len(batch.records)
+
+    def _assigned(self, consumer: AIOKafkaConsumer) -> dict[TopicPartition, int]:
+        return {tp: o for tp, o in self.positions.items() if tp in consumer.assignment()}
+
+    def _observe_lag(self, consumer: AIOKafkaConsumer) -> None:
+        for tp in consumer.assignment():
+            highwater = consumer.highwater(tp)
+            if highwater is not None:
+                LAG_MESSAGES.labels(self.projection.consumer, tp.topic, str(tp.partition)).set(
+                    max(highwater - self.positions.get(tp, 0), 0)
+                )
+
+
+class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, projector: Projector, consumer: AIOKafkaConsumer) -> None:
+        self.projector = projector
+        self.consumer = consumer
+
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        return None
+
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        async with self.projector.engine.connect() as conn:
+            stored = await stored_positions(conn, self.projector.projection.consumer)
+        self.projector.positions.update(stored)
+        for tp in assigned:
+            if tp in stored:
+                self.consumer.seek(tp, stored[tp])
+            else:
+                await self.consumer.seek_to_beginning(tp)
+        log.info(
+            "partitions_assigned",
+            consumer=self.projector.projection.consumer,
+            partitions=sorted(f"{tp.topic}:{tp.partition}" for tp in assigned),
+        )
+
+
+async def replay_all(
+    settings: CommonSettings, engine: AsyncEngine, projection: Projection, max_records: int = 5000
+) -> tuple[int, dict[TopicPartition, int]]:
+    """Apply every record from offset zero up to the end offsets seen at the start (a
+    rebuild into whatever schema `engine` targets). Returns records applied and the ends."""
+    projector = Projector(settings, engine, projection, group_id="unused", max_records=max_records)
+    async with engine.connect() as conn:
+        projector.positions.update(await stored_positions(conn, projection.consumer))
+    consumer = create_consumer(
+        settings, None, f"{projection.consumer}-rebuild", max_poll_records=max_records
+    )
+    await consumer.start()
+    applied = 0
+    try:
+        partitions = [
+            tp for t in projection.topics for tp in await partitions_of(settings.kafka_bootstrap, t)
+        ]
+        ends = await consumer.end_offsets(partitions)
+        pending = {tp for tp in partitions if projector.positions.get(tp, 0) < ends[tp]}
+        consumer.assign(list(pending))
+        for tp in pending:
+            consumer.seek(tp, projector.positions.get(tp, 0))
+        while pending:
+            batches = await consumer.getmany(*pending, timeout_ms=500, max_records=max_records)
+            clipped = {tp: [r for r in rs if r.offset < ends[tp]] for tp, rs in batches.items()}
+            applied += await projector.apply(clipped)
+            pending = {
+                tp
+                for tp in pending
+                if projector.positions.get(tp, 0) < ends[tp]
+                and await consumer.position(tp) < ends[tp]
+            }
+    finally:
+        await consumer.stop()
+    return applied, dict(ends)

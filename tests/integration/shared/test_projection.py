@@ -1,0 +1,143 @@
+"""The shared projection machinery against the real broker and database: exactly-once
+under redelivery, a crash between the database and Kafka commits, and replays."""
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from uuid import uuid4
+
+import asyncpg
+import pytest
+from aiokafka.admin import NewTopic
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from lotledger.shared.db import create_engine
+from lotledger.shared.kafka import create_producer
+from lotledger.shared.projection import POSITIONS_DDL, Projector, Record, replay_all
+from lotledger.shared.settings import CommonSettings
+from tests.support.infra import Infra
+
+MESSAGES = 300
+
+
+class Summing:
+    """A toy projection: adds every message's value into one row."""
+
+    consumer = "probe"
+
+    def __init__(self, topic: str) -> None:
+        self.topics = [topic]
+
+    async def apply(self, conn: AsyncConnection, records: Sequence[Record]) -> None:
+        await conn.execute(
+            text("UPDATE total SET value = value + :add, applied = applied + :n"),
+            {"add": sum(int(r.value) for r in records), "n": len(records)},
+        )
+
+
+class DiesBeforeKafkaCommit(Projector):
+    async def run(self, stop: asyncio.Event) -> None:
+        original = self.apply
+
+        async def apply_then_stop(batches):  # type: ignore[no-untyped-def]
+            await original(batches)
+            stop.set()
+            raise asyncio.CancelledError
+
+        self.apply = apply_then_stop  # type: ignore[method-assign]
+        try:
+            await super().run(stop)
+        except asyncio.CancelledError:
+            return
+
+
+async def _schema(infra: Infra, name: str) -> AsyncEngine:
+    admin = await asyncpg.connect(infra.admin_url())
+    try:
+        await admin.execute(f"CREATE SCHEMA {name} AUTHORIZATION traceability")
+    finally:
+        await admin.close()
+    engine = create_engine(infra.url("traceability"), name, pool_size=2)
+    async with engine.begin() as conn:
+        await conn.execute(text(POSITIONS_DDL))
+        await conn.execute(text("CREATE TABLE total (value bigint NOT NULL, applied int NOT NULL)"))
+        await conn.execute(text("INSERT INTO total VALUES (0, 0)"))
+    return engine
+
+
+async def _total(engine: AsyncEngine) -> tuple[int, int]:
+    async with engine.connect() as conn:
+        row = (await conn.execute(text("SELECT value, applied FROM total"))).one()
+    return int(row.value), int(row.applied)
+
+
+@pytest.fixture
+async def topic(common_settings: CommonSettings) -> AsyncIterator[str]:
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    name = common_settings.topic(f"probe-{uuid4().hex[:8]}")
+    admin = AIOKafkaAdminClient(bootstrap_servers=common_settings.kafka_bootstrap)
+    await admin.start()
+    await admin.create_topics([NewTopic(name, 3, 1)])
+    await admin.close()
+    producer = create_producer(common_settings, "probe")
+    await producer.start()
+    for i in range(MESSAGES):
+        await producer.send(name, str(i).encode(), key=str(i % 7).encode())
+    await producer.flush()
+    await producer.stop()
+    yield name
+
+
+async def _run_until(projector: Projector, engine: AsyncEngine, applied: int) -> None:
+    stop = asyncio.Event()
+    task = asyncio.create_task(projector.run(stop))
+    try:
+        async with asyncio.timeout(30):
+            while (await _total(engine))[1] < applied or sum(
+                projector.positions.values()
+            ) < applied:
+                await asyncio.sleep(0.1)
+        await asyncio.sleep(1.0)
+    finally:
+        stop.set()
+        await task
+
+
+async def test_crash_between_commits_and_replays_double_count_nothing(
+    infra: Infra, common_settings: CommonSettings, topic: str
+) -> None:
+    expected = sum(range(MESSAGES))
+    engine = await _schema(infra, f"probe_{uuid4().hex[:8]}")
+    try:
+        group = f"probe-{uuid4().hex[:6]}"
+        stop = asyncio.Event()
+        await DiesBeforeKafkaCommit(
+            common_settings, engine, Summing(topic), group, max_records=50
+        ).run(stop)
+        first = await _total(engine)
+        assert 0 < first[1] < MESSAGES
+
+        await _run_until(
+            Projector(common_settings, engine, Summing(topic), group), engine, MESSAGES
+        )
+        assert await _total(engine) == (expected, MESSAGES)
+
+        await _run_until(
+            Projector(common_settings, engine, Summing(topic), f"{group}-new"), engine, MESSAGES
+        )
+        assert await _total(engine) == (expected, MESSAGES)
+        applied, _ = await replay_all(common_settings, engine, Summing(topic))
+        assert applied == 0
+        assert await _total(engine) == (expected, MESSAGES)
+    finally:
+        await engine.dispose()
+
+    fresh = await _schema(infra, f"probe_{uuid4().hex[:8]}")
+    try:
+        applied, ends = await replay_all(common_settings, fresh, Summing(topic))
+        assert applied == MESSAGES
+        assert sum(ends.values()) == MESSAGES
+        assert await _total(fresh) == (expected, MESSAGES)
+    finally:
+        await fresh.dispose()
