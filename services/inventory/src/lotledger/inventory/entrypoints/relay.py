@@ -47,7 +47,10 @@ class Relay:
         )
         try:
             log.info("relay_waiting_for_lock")
-            await conn.execute("SELECT pg_advisory_lock($1)", LOCK_KEY)
+            while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", LOCK_KEY):
+                await _sleep_or_stop(stop, 1.0)
+                if stop.is_set():
+                    return
             log.info("relay_active")
             await conn.add_listener(
                 f"{self.settings.inventory_db_schema}_outbox", lambda *_: self._wake.set()
