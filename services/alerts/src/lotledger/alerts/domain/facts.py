@@ -1,0 +1,184 @@
+"""The facts the alert rules read, as the projector keeps them from the stock, catalog,
+telemetry and excursion topics. Quantities are in the product's base unit; instants are
+aware datetimes; calendar dates are judged in the warehouse's time zone."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from lotledger.shared.clock import local_date
+from lotledger.shared.contracts.catalog import Product
+from lotledger.shared.contracts.excursions import (
+    ExcursionEnded,
+    ExcursionKind,
+    ExcursionStarted,
+    ExposedLot,
+)
+from lotledger.shared.contracts.stock import BatchStatus, Picked, RecallClass
+from lotledger.shared.identifiers import batch_id, warehouse_of
+
+
+@dataclass(frozen=True)
+class ProductThresholds:
+    """A product's alert thresholds from its catalog record. `near_expiry_days` is None
+    while the product follows the rules' default tiers, else distinct positive days, most
+    distant first."""
+
+    gtin: str
+    reorder_point: int | None = None
+    max_stock: int | None = None
+    near_expiry_days: tuple[int, ...] | None = None
+
+    @classmethod
+    def from_product(cls, product: Product) -> ProductThresholds:
+        """Catalog tiers are normalised rather than refused (the catalog is inventory's to
+        validate): sorted most distant first, duplicates and non-positive days dropped, an
+        empty list meaning the default tiers."""
+        days = sorted({d for d in product.near_expiry_days or () if d > 0}, reverse=True)
+        return cls(product.gtin, product.reorder_point, product.max_stock, tuple(days) or None)
+
+    def tiers(self, default: tuple[int, ...]) -> tuple[int, ...]:
+        return self.near_expiry_days or default
+
+
+@dataclass(frozen=True)
+class Zones:
+    """Each warehouse's IANA time zone, from its locations' catalog records; UTC when
+    unknown. Expiry is judged in the zone of the warehouse holding the stock."""
+
+    by_warehouse: Mapping[str, str] = field(default_factory=dict)
+
+    def today(self, warehouse: str, now: datetime) -> date:
+        return local_date(now, ZoneInfo(self.by_warehouse.get(warehouse, "UTC")))
+
+
+@dataclass(frozen=True)
+class LotFacts:
+    """One batch: its fixed expiry, QA status and stock per location id. Entries of zero
+    or less in `on_hand` are ignored, so a projector may keep emptied locations."""
+
+    gtin: str
+    lot: str
+    expiry: date
+    status: BatchStatus
+    on_hand: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def batch_id(self) -> str:
+        return batch_id(self.gtin, self.lot)
+
+    def warehouses(self) -> list[str]:
+        return sorted({warehouse_of(loc) for loc, qty in self.on_hand.items() if qty > 0})
+
+    def on_hand_in(self, warehouse: str) -> dict[str, int]:
+        """Positive quantities by location within `warehouse`, locations sorted."""
+        return {
+            loc: qty
+            for loc, qty in sorted(self.on_hand.items())
+            if qty > 0 and warehouse_of(loc) == warehouse
+        }
+
+    def total(self) -> int:
+        return sum(qty for qty in self.on_hand.values() if qty > 0)
+
+
+@dataclass(frozen=True)
+class SensorFacts:
+    """`last_reading_at` is the latest reading time seen (the maximum `at`), not the time
+    the latest message arrived: a late, older reading does not wake a silent sensor."""
+
+    sensor: str
+    location: str
+    last_reading_at: datetime
+
+
+@dataclass(frozen=True)
+class ExcursionRecord:
+    """An excursion as traceability published it; open while `ended_at` is None."""
+
+    excursion_id: str
+    location: str
+    kind: ExcursionKind
+    limit: float
+    started_at: datetime
+    peak: float
+    exposed_lots: tuple[ExposedLot, ...] = ()
+    ended_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+    @classmethod
+    def from_started(cls, event: ExcursionStarted) -> ExcursionRecord:
+        return cls(
+            event.excursion_id,
+            event.location,
+            event.kind,
+            event.limit,
+            event.started_at,
+            event.peak,
+            tuple(event.exposed_lots),
+        )
+
+    @classmethod
+    def from_ended(cls, event: ExcursionEnded) -> ExcursionRecord:
+        return cls(
+            event.excursion_id,
+            event.location,
+            event.kind,
+            event.limit,
+            event.started_at,
+            event.peak,
+            tuple(event.exposed_lots),
+            event.ended_at,
+        )
+
+
+@dataclass(frozen=True)
+class RecallFacts:
+    """A recalled batch. `shipped` maps each consignee (an opaque party id) to the
+    quantity picked for it, `returned` to the quantity it sent back."""
+
+    gtin: str
+    lot: str
+    recall_id: str
+    recall_class: RecallClass
+    reason: str
+    recalled_at: datetime
+    shipped: Mapping[str, int] = field(default_factory=dict)
+    returned: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def batch_id(self) -> str:
+        return batch_id(self.gtin, self.lot)
+
+
+@dataclass(frozen=True)
+class FefoDeviation:
+    """A pick marked `fefo_deviation`; `event_id` is the picked event's CloudEvents id."""
+
+    event_id: str
+    gtin: str
+    lot: str
+    location: str
+    qty: int
+    order_ref: str
+    ship_to: str
+    picked_at: datetime
+
+    @classmethod
+    def from_picked(cls, event_id: str, event: Picked) -> FefoDeviation:
+        return cls(
+            event_id,
+            event.gtin,
+            event.lot,
+            event.location,
+            event.qty,
+            event.order_ref,
+            event.ship_to,
+            event.at,
+        )

@@ -1,0 +1,97 @@
+"""Event-triggered alerts: a recall raises its alert when the batch is recalled, a pick
+marked `fefo_deviation` raises one per pick (`lifecycle.raise_on_event`). The recall
+alert is then kept current, and resolved, by the `recall` condition."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lotledger.alerts.domain.conditions import AlertKey, Condition, Evaluation, Scope
+from lotledger.alerts.domain.facts import FefoDeviation, LotFacts, RecallFacts, Zones
+from lotledger.alerts.domain.severity import SEVERITY, recall_severity
+from lotledger.shared.contracts.alerts import AlertType
+from lotledger.shared.contracts.stock import BatchStatus
+from lotledger.shared.identifiers import warehouse_of
+
+
+def recall_raised(recall: RecallFacts, lot: LotFacts) -> Condition:
+    """The recall alert of a batch: every consignee with the quantity shipped to it,
+    returned by it and still out there, and the stock left on hand by location."""
+    consignees = [
+        {
+            "party": party,
+            "shipped": shipped,
+            "returned": recall.returned.get(party, 0),
+            "outstanding": max(shipped - recall.returned.get(party, 0), 0),
+        }
+        for party, shipped in sorted(recall.shipped.items())
+    ]
+    details = {
+        "gtin": recall.gtin,
+        "lot": recall.lot,
+        "recall_id": recall.recall_id,
+        "class": recall.recall_class.value,
+        "reason": recall.reason,
+        "recalled_at": recall.recalled_at.isoformat(),
+        "expiry": lot.expiry.isoformat(),
+        "consignees": consignees,
+        "on_hand": lot.total(),
+        "locations": {loc: qty for loc, qty in sorted(lot.on_hand.items()) if qty > 0},
+    }
+    return Condition(
+        AlertKey(AlertType.RECALL, recall.batch_id), recall_severity(recall.recall_class), details
+    )
+
+
+def recall(recall: RecallFacts, lot: LotFacts) -> Evaluation:
+    """Holds while recalled stock remains on hand anywhere. The alert itself is raised by
+    the recall event (stock or not); this keeps its details current, raises it again
+    when recalled goods come back, and lets it resolve once acknowledged (see lifecycle)."""
+    scope = Scope.of(recall.batch_id, AlertType.RECALL)
+    if lot.total() == 0:
+        return Evaluation(scope)
+    return Evaluation(scope, (recall_raised(recall, lot),))
+
+
+def fefo_deviation(deviation: FefoDeviation, lots: Sequence[LotFacts], zones: Zones) -> Condition:
+    """The alert of one deviating pick, naming the earlier-expiring available lots of the
+    product that were in the same warehouse when the deviation was processed."""
+    warehouse = warehouse_of(deviation.location)
+    today = zones.today(warehouse, deviation.picked_at)
+    picked = next(
+        (lot for lot in lots if (lot.gtin, lot.lot) == (deviation.gtin, deviation.lot)), None
+    )
+    earlier = sorted(
+        (
+            lot
+            for lot in lots
+            if lot.gtin == deviation.gtin
+            and lot.lot != deviation.lot
+            and lot.status is BatchStatus.AVAILABLE
+            and lot.on_hand_in(warehouse)
+            and today <= lot.expiry
+            and (picked is None or lot.expiry < picked.expiry)
+        ),
+        key=lambda lot: (lot.expiry, lot.lot),
+    )
+    details = {
+        "gtin": deviation.gtin,
+        "lot": deviation.lot,
+        "location": deviation.location,
+        "warehouse": warehouse,
+        "qty": deviation.qty,
+        "order_ref": deviation.order_ref,
+        "ship_to": deviation.ship_to,
+        "picked_at": deviation.picked_at.isoformat(),
+        "expiry": picked.expiry.isoformat() if picked else None,
+        "earlier_lots": [
+            {
+                "lot": lot.lot,
+                "expiry": lot.expiry.isoformat(),
+                "on_hand": sum(lot.on_hand_in(warehouse).values()),
+            }
+            for lot in earlier
+        ],
+    }
+    key = AlertKey(AlertType.FEFO_DEVIATION, deviation.event_id)
+    return Condition(key, SEVERITY[AlertType.FEFO_DEVIATION], details)
