@@ -19,10 +19,12 @@ CONFIG = RulesConfig()
 STARTED = ExcursionStarted(
     excursion_id="EX-1",
     location=A1,
+    sensor="T-1",
     kind=ExcursionKind.TEMPERATURE_HIGH,
     limit=8.0,
     started_at=NOW,
     peak=9.5,
+    readings=1,
     exposed_lots=[
         ExposedLot(gtin=OTHER_GTIN, lot="Z9", qty=3),
         ExposedLot(gtin=GTIN, lot="L2", qty=12),
@@ -30,7 +32,7 @@ STARTED = ExcursionStarted(
     ],
 )
 ENDED = ExcursionEnded(
-    **STARTED.model_dump(exclude={"peak"}),
+    **STARTED.model_dump(exclude={"peak", "readings"}),
     peak=11.2,
     ended_at=NOW + timedelta(minutes=42),
     duration_minutes=42.0,

@@ -45,6 +45,13 @@ class AlertChanged(Payload):
     raised_at: datetime
     changed_at: datetime
     by: str | None = None
+    acknowledged_by: str | None = None
+    acknowledged_at: datetime | None = None
+    resolved_by: str | None = None
+    resolved_at: datetime | None = None
+    gtin: str | None = None
+    warehouse: str | None = None
+    location: str | None = None
     details: dict[str, Any] = {}
 
 
