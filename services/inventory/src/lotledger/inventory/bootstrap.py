@@ -23,6 +23,7 @@ from lotledger.inventory.entrypoints.api.routers import (
     qa,
     queries,
     stock,
+    stocktakes,
     telemetry,
 )
 from lotledger.inventory.runtime import InventoryRuntime
@@ -93,6 +94,7 @@ def create_app(settings: InventorySettings | None = None, clock: Clock | None = 
             stock.router,
             qa.router,
             operations.router,
+            stocktakes.router,
             queries.router,
             telemetry.router,
         ],

@@ -11,10 +11,16 @@ from lotledger.shared.identifiers import warehouse_of
 
 STOCK_ROLES = frozenset({Role.SCANNER})
 QA_ROLES = frozenset({Role.QA})
+STOCKTAKE_ROLES = frozenset({Role.SCANNER, Role.ERP})
 
 
 def roles_for(command: c.Command) -> frozenset[Role]:
-    return QA_ROLES if isinstance(command, c.StatusCommand) else STOCK_ROLES
+    """Counts that belong to a stocktake may also come from the ERP."""
+    if isinstance(command, c.StatusCommand):
+        return QA_ROLES
+    if isinstance(command, c.CountStock) and command.stocktake_id:
+        return STOCKTAKE_ROLES
+    return STOCK_ROLES
 
 
 def warehouses_touched(command: c.Command, state: BatchState | None) -> set[str]:
