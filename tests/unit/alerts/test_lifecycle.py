@@ -203,6 +203,9 @@ def test_a_change_is_published_as_an_alert_changed_event() -> None:
         raised_at=NOW,
         changed_at=LATER,
         by="manager-1",
+        acknowledged_by="manager-1",
+        acknowledged_at=LATER,
+        warehouse="WH1",
         details={"available": 4},
     )
     assert AlertChanged.model_validate(payload.as_data()) == payload

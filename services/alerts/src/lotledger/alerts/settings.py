@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from lotledger.shared.settings import CommonSettings, has_dev_password
+
+DEV_WEBHOOK_KEY = "lotledger-dev-webhook-key-change-me-0123456789"
 
 
 class AlertsSettings(CommonSettings):
@@ -13,8 +15,39 @@ class AlertsSettings(CommonSettings):
     alerts_db_pool_size: int = Field(default=10, ge=1, le=100)
     alerts_port: int = 8003
 
+    alerts_webhook_keys: SecretStr = Field(
+        default=SecretStr(DEV_WEBHOOK_KEY),
+        description="comma-separated keys sealing webhook secrets at rest; the first seals, "
+        "all unseal (rotation: prepend a new key, re-seal, drop the old one)",
+    )
+    alerts_webhook_allow_loopback: bool | None = Field(
+        default=None, description="accept loopback/private webhook hosts; default: only in dev"
+    )
+    alerts_webhook_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    alerts_webhook_concurrency: int = Field(default=16, ge=1, le=256)
+    alerts_webhook_batch: int = Field(default=100, ge=1, le=5000)
+    alerts_webhook_retry_base_s: float = Field(default=30.0, gt=0)
+    alerts_webhook_retry_max_delay_s: float = Field(default=6 * 3600.0, gt=0)
+    alerts_webhook_max_attempts: int = Field(default=12, ge=1, le=100)
+    alerts_webhook_failing_after: int = Field(default=5, ge=1, le=100)
+
+    alerts_sweep_interval_s: float | None = Field(
+        default=None, gt=0, description="overrides the rules' sweep_interval_seconds"
+    )
+    alerts_sweep_chunk: int = Field(default=500, ge=1, le=100000)
+    alerts_publish_batch: int = Field(default=500, ge=1, le=20000)
+    alerts_projector_batch: int = Field(default=500, ge=1, le=20000)
+
+    @property
+    def webhook_loopback_allowed(self) -> bool:
+        if self.alerts_webhook_allow_loopback is None:
+            return self.env == "dev"
+        return self.alerts_webhook_allow_loopback
+
     def dev_secrets(self) -> dict[str, bool]:
         return {
             **super().dev_secrets(),
             "LOTLEDGER_ALERTS_DATABASE_URL": has_dev_password(self.alerts_database_url),
+            "LOTLEDGER_ALERTS_WEBHOOK_KEYS": self.alerts_webhook_keys.get_secret_value()
+            == DEV_WEBHOOK_KEY,
         }

@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from lotledger.alerts.domain.conditions import AlertKey
+from lotledger.alerts.domain.subjects import warehouse_in
 from lotledger.shared.contracts import alerts as contract
 from lotledger.shared.contracts.alerts import AlertChanged, AlertStatus, Severity
 
@@ -44,6 +45,31 @@ class Alert:
     @property
     def is_open(self) -> bool:
         return self.status is not AlertStatus.RESOLVED
+
+    @property
+    def place(self) -> Place:
+        """Where the alert is, for filtering and warehouse scoping: from the details the
+        rules wrote, the warehouse falling back to the one a per-warehouse subject names."""
+        gtin, warehouse, location = (
+            self.details.get(name) for name in ("gtin", "warehouse", "location")
+        )
+        return Place(
+            gtin if isinstance(gtin, str) else None,
+            warehouse
+            if isinstance(warehouse, str)
+            else warehouse_in(self.key.alert_type, self.key.subject),
+            location if isinstance(location, str) else None,
+        )
+
+
+@dataclass(frozen=True)
+class Place:
+    """An alert's product, warehouse and location; None where the alert has none (a recall
+    concerns every warehouse holding the batch, a failing webhook none)."""
+
+    gtin: str | None
+    warehouse: str | None
+    location: str | None
 
 
 class ChangeKind(StrEnum):
@@ -75,6 +101,7 @@ class Change:
 
     def payload(self) -> AlertChanged:
         alert = self.alert
+        place = alert.place
         return AlertChanged(
             alert_id=alert.alert_id,
             alert_type=alert.key.alert_type,
@@ -85,6 +112,13 @@ class Change:
             raised_at=alert.raised_at,
             changed_at=alert.changed_at,
             by=self.by,
+            acknowledged_by=alert.acknowledged_by,
+            acknowledged_at=alert.acknowledged_at,
+            resolved_by=alert.resolved_by,
+            resolved_at=alert.resolved_at,
+            gtin=place.gtin,
+            warehouse=place.warehouse,
+            location=place.location,
             details=dict(alert.details),
         )
 

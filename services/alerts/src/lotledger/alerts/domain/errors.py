@@ -35,3 +35,7 @@ class DuplicateCondition(DomainError):
 
 class DuplicateOpenAlert(DomainError):
     """The open alerts handed in break the one-open-alert-per-key invariant."""
+
+
+class UnknownSubscription(NotFound):
+    """No webhook subscription with that id (or it was deleted)."""

@@ -116,6 +116,8 @@ class DeliveryStatus(StrEnum):
     PENDING = "pending"
     DELIVERED = "delivered"
     GAVE_UP = "gave_up"
+    CANCELLED = "cancelled"
+    """The subscription was deleted before the delivery finished."""
 
 
 @dataclass(frozen=True)
