@@ -1,4 +1,4 @@
-"""Composition root: the only place that builds engines, clients and handlers."""
+"""Composition root: the only place that builds engines, clients and workers."""
 
 from __future__ import annotations
 
@@ -9,12 +9,61 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from lotledger.alerts import DESCRIPTION, SERVICE, VERSION
+from lotledger.alerts.adapters.secret_box import SecretBox
+from lotledger.alerts.adapters.unit_of_work import UnitOfWork
+from lotledger.alerts.adapters.webhook_client import WebhookClient
+from lotledger.alerts.entrypoints.api.problem_map import PROBLEMS
+from lotledger.alerts.entrypoints.api.routers import alerts, rules, webhooks
+from lotledger.alerts.entrypoints.deliverer import Deliverer
+from lotledger.alerts.entrypoints.projector import GROUP, AlertsProjection
+from lotledger.alerts.entrypoints.publisher import Publisher
+from lotledger.alerts.entrypoints.sweeper import Sweeper
+from lotledger.alerts.runtime import AlertsRuntime
 from lotledger.alerts.settings import AlertsSettings
 from lotledger.shared.clock import Clock, SystemClock
 from lotledger.shared.db import create_engine
+from lotledger.shared.projection import Projector
 from lotledger.shared.web.app import add_standard_readiness, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
+
+
+def build_runtime(
+    settings: AlertsSettings, clock: Clock, pool_size: int | None = None
+) -> AlertsRuntime:
+    engine = create_engine(
+        settings.alerts_database_url,
+        settings.alerts_db_schema,
+        pool_size=pool_size or settings.alerts_db_pool_size,
+        application_name=f"lotledger-{SERVICE}",
+    )
+    return AlertsRuntime(
+        settings=settings,
+        clock=clock,
+        engine=engine,
+        uow=lambda: UnitOfWork(engine),
+        box=SecretBox(settings.alerts_webhook_keys.get_secret_value()),
+    )
+
+
+def build_projector(rt: AlertsRuntime) -> Projector:
+    projection = AlertsProjection(rt.settings, rt.clock)
+    return Projector(
+        rt.settings, rt.engine, projection, GROUP, max_records=rt.settings.alerts_projector_batch
+    )
+
+
+def build_sweeper(rt: AlertsRuntime) -> Sweeper:
+    return Sweeper(rt.settings, rt.engine, rt.clock)
+
+
+def build_publisher(rt: AlertsRuntime) -> Publisher:
+    return Publisher(rt.settings)
+
+
+def build_deliverer(rt: AlertsRuntime) -> Deliverer:
+    client = WebhookClient(rt.settings.alerts_webhook_timeout_s)
+    return Deliverer(rt.settings, rt.engine, rt.clock, rt.box, client)
 
 
 def create_app(settings: AlertsSettings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -23,19 +72,13 @@ def create_app(settings: AlertsSettings | None = None, clock: Clock | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(
-            settings.alerts_database_url,
-            settings.alerts_db_schema,
-            pool_size=settings.alerts_db_pool_size,
-            application_name=f"lotledger-{SERVICE}",
-        )
-        app.state.engine = engine
-        app.state.clock = clock
-        add_standard_readiness(app, engine, settings.kafka_bootstrap)
+        rt = build_runtime(settings, clock)
+        app.state.runtime = rt
+        add_standard_readiness(app, rt.engine, settings.kafka_bootstrap)
         try:
             yield
         finally:
-            await engine.dispose()
+            await rt.engine.dispose()
 
     return create_service_app(
         service=SERVICE,
@@ -43,5 +86,6 @@ def create_app(settings: AlertsSettings | None = None, clock: Clock | None = Non
         description=DESCRIPTION,
         settings=settings,
         lifespan=lifespan,
-        routers=[],
+        routers=[alerts.router, rules.router, webhooks.router],
+        problem_map=PROBLEMS,
     )

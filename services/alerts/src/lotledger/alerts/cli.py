@@ -2,10 +2,53 @@
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+
 from lotledger.alerts import SERVICE
 from lotledger.alerts.bootstrap import MIGRATIONS
 from lotledger.alerts.settings import AlertsSettings
-from lotledger.shared.runner import run_cli
+from lotledger.shared.clock import SystemClock
+from lotledger.shared.runner import run_cli, run_until_signalled
+
+
+async def project(_: argparse.Namespace) -> int:
+    from lotledger.alerts.bootstrap import build_projector, build_runtime
+
+    rt = build_runtime(AlertsSettings(), SystemClock(), pool_size=2)
+    try:
+        await run_until_signalled(build_projector(rt).run)
+    finally:
+        await rt.engine.dispose()
+    return 0
+
+
+async def sweep(_: argparse.Namespace) -> int:
+    from lotledger.alerts.bootstrap import build_runtime, build_sweeper
+
+    rt = build_runtime(AlertsSettings(), SystemClock(), pool_size=2)
+    try:
+        await run_until_signalled(build_sweeper(rt).run)
+    finally:
+        await rt.engine.dispose()
+    return 0
+
+
+async def deliver(_: argparse.Namespace) -> int:
+    from lotledger.alerts.bootstrap import build_deliverer, build_publisher, build_runtime
+
+    rt = build_runtime(AlertsSettings(), SystemClock(), pool_size=4)
+    publisher, deliverer = build_publisher(rt), build_deliverer(rt)
+
+    async def both(stop: asyncio.Event) -> None:
+        await asyncio.gather(publisher.run(stop), deliverer.run(stop))
+
+    try:
+        await run_until_signalled(both)
+    finally:
+        await deliverer.client.close()
+        await rt.engine.dispose()
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,7 +62,14 @@ def main(argv: list[str] | None = None) -> int:
         default_port=AlertsSettings().alerts_port,
         database_url=database,
         migrations=MIGRATIONS,
-        workers={},
+        workers={
+            "project": ("consume the topics, keep the facts, evaluate the rules", project),
+            "sweep": ("re-evaluate time-driven rules on a clock (one active instance)", sweep),
+            "deliver": (
+                "publish alert events to Kafka and deliver webhooks (one active instance each)",
+                deliver,
+            ),
+        },
         argv=argv,
         log_level=lambda: AlertsSettings().log_level,
     )

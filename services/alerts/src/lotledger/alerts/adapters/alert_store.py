@@ -1,0 +1,116 @@
+"""Alerts as rows. The partial unique index `alerts_one_open_per_key` is the store's own
+guard of "one open alert per (type, subject, tier)"; evaluations hold the `evaluate` lock,
+so they never race into it.
+
+Every row keeps its group (`grp`, see `domain.subjects`) so that an evaluation can load
+exactly the open alerts of the scope it looked at.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lotledger.alerts.domain.alert import Alert, Change, ChangeKind
+from lotledger.alerts.domain.conditions import AlertKey, Scope
+from lotledger.shared.contracts.alerts import AlertStatus, AlertType, Severity
+from lotledger.shared.db import json_param, json_value
+
+COLUMNS = (
+    "alert_id::text AS alert_id, alert_type, subject, tier, severity, status, "
+    "details::text AS details, raised_at, changed_at, acknowledged_by, acknowledged_at, "
+    "resolved_by, resolved_at"
+)
+
+
+def alert_of(row: Any) -> Alert:
+    return Alert(
+        alert_id=row["alert_id"],
+        key=AlertKey(AlertType(row["alert_type"]), row["subject"], row["tier"]),
+        severity=Severity(row["severity"]),
+        status=AlertStatus(row["status"]),
+        raised_at=row["raised_at"],
+        changed_at=row["changed_at"],
+        details=json_value(row["details"]),
+        acknowledged_by=row["acknowledged_by"],
+        acknowledged_at=row["acknowledged_at"],
+        resolved_by=row["resolved_by"],
+        resolved_at=row["resolved_at"],
+    )
+
+
+class AlertStore:
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    async def open_in(self, scope: Scope) -> list[Alert]:
+        if not scope.groups and not scope.whole:
+            return []
+        pairs = sorted(scope.groups)
+        rows = await self._conn.fetch(
+            f"SELECT {COLUMNS} FROM alerts WHERE status <> 'resolved' AND ("  # noqa: S608
+            "alert_type = ANY($1::text[]) OR (alert_type, grp) IN "
+            "(SELECT * FROM unnest($2::text[], $3::text[])))",
+            sorted(t.value for t in scope.whole),
+            [t.value for t, _ in pairs],
+            [g for _, g in pairs],
+        )
+        return [alert_of(r) for r in rows]
+
+    async def open_groups(self, types: frozenset[AlertType]) -> list[tuple[AlertType, str]]:
+        """(type, group) of every open alert of `types` (a sweep re-examines them)."""
+        rows = await self._conn.fetch(
+            "SELECT DISTINCT alert_type, grp FROM alerts WHERE status <> 'resolved' "
+            "AND alert_type = ANY($1::text[]) ORDER BY 1, 2",
+            sorted(t.value for t in types),
+        )
+        return [(AlertType(r["alert_type"]), r["grp"]) for r in rows]
+
+    async def get(self, alert_id: str, *, for_update: bool = False) -> Alert | None:
+        lock = " FOR UPDATE" if for_update else ""
+        row = await self._conn.fetchrow(
+            f"SELECT {COLUMNS} FROM alerts WHERE alert_id = $1::uuid{lock}",  # noqa: S608
+            alert_id,
+        )
+        return alert_of(row) if row else None
+
+    async def save(self, change: Change) -> bool:
+        """Write the alert as `change` leaves it. A raise whose id is already stored (an
+        event-triggered raise seen before) writes nothing and returns False."""
+        alert = change.alert
+        if change.kind is ChangeKind.RAISED:
+            place = alert.place
+            inserted = await self._conn.fetchval(
+                "INSERT INTO alerts (alert_id, alert_type, subject, tier, grp, severity, "
+                "status, details, gtin, warehouse, location, raised_at, changed_at) "
+                "VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9, $10, $11, $12, "
+                "$13) ON CONFLICT (alert_id) DO NOTHING RETURNING true",
+                alert.alert_id,
+                alert.key.alert_type.value,
+                alert.key.subject,
+                alert.key.tier,
+                alert.key.group,
+                alert.severity.value,
+                alert.status.value,
+                json_param(dict(alert.details)),
+                place.gtin,
+                place.warehouse,
+                place.location,
+                alert.raised_at,
+                alert.changed_at,
+            )
+            return bool(inserted)
+        await self._conn.execute(
+            "UPDATE alerts SET severity = $2, status = $3, details = $4::text::jsonb, "
+            "changed_at = $5, acknowledged_by = $6, acknowledged_at = $7, resolved_by = $8, "
+            "resolved_at = $9 WHERE alert_id = $1::uuid",
+            alert.alert_id,
+            alert.severity.value,
+            alert.status.value,
+            json_param(dict(alert.details)),
+            alert.changed_at,
+            alert.acknowledged_by,
+            alert.acknowledged_at,
+            alert.resolved_by,
+            alert.resolved_at,
+        )
+        return True

@@ -1,0 +1,76 @@
+"""Product thresholds and warehouse time zones from the catalog topic. Each row keeps the
+catalog record's version, so an older or repeated record is recognised and ignored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from lotledger.alerts.domain.facts import ProductThresholds, Zones
+from lotledger.shared.contracts.catalog import Location
+
+
+def _thresholds(row: Any) -> ProductThresholds:
+    days = row["near_expiry_days"]
+    return ProductThresholds(
+        row["gtin"], row["reorder_point"], row["max_stock"], tuple(days) if days else None
+    )
+
+
+class CatalogFactsStore:
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    async def save_product(self, thresholds: ProductThresholds, version: int) -> bool:
+        """Store the thresholds unless a record of this or a later version is stored;
+        returns whether anything changed."""
+        status = await self._conn.execute(
+            "INSERT INTO products (gtin, reorder_point, max_stock, near_expiry_days, version) "
+            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (gtin) DO UPDATE SET "
+            "reorder_point = EXCLUDED.reorder_point, max_stock = EXCLUDED.max_stock, "
+            "near_expiry_days = EXCLUDED.near_expiry_days, version = EXCLUDED.version "
+            "WHERE products.version < EXCLUDED.version",
+            thresholds.gtin,
+            thresholds.reorder_point,
+            thresholds.max_stock,
+            list(thresholds.near_expiry_days) if thresholds.near_expiry_days else None,
+            version,
+        )
+        return bool(status.endswith(" 1"))
+
+    async def save_location(self, location: Location, version: int) -> bool:
+        status = await self._conn.execute(
+            "INSERT INTO locations (location_id, warehouse, timezone, version) "
+            "VALUES ($1, $2, $3, $4) ON CONFLICT (location_id) DO UPDATE SET "
+            "warehouse = EXCLUDED.warehouse, timezone = EXCLUDED.timezone, "
+            "version = EXCLUDED.version WHERE locations.version < EXCLUDED.version",
+            location.location_id,
+            location.warehouse,
+            location.timezone,
+            version,
+        )
+        return bool(status.endswith(" 1"))
+
+    async def thresholds(self, gtin: str) -> ProductThresholds | None:
+        row = await self._conn.fetchrow(
+            "SELECT gtin, reorder_point, max_stock, near_expiry_days FROM products WHERE gtin = $1",
+            gtin,
+        )
+        return _thresholds(row) if row else None
+
+    async def thresholds_of(self, gtins: Iterable[str]) -> dict[str, ProductThresholds]:
+        rows = await self._conn.fetch(
+            "SELECT gtin, reorder_point, max_stock, near_expiry_days FROM products "
+            "WHERE gtin = ANY($1::text[])",
+            sorted(set(gtins)),
+        )
+        return {r["gtin"]: _thresholds(r) for r in rows}
+
+    async def zones(self) -> Zones:
+        """A warehouse's zone is that of its first location by id (locations of one
+        warehouse share one zone in practice; the choice is only made stable)."""
+        rows = await self._conn.fetch(
+            "SELECT DISTINCT ON (warehouse) warehouse, timezone FROM locations "
+            "ORDER BY warehouse, location_id"
+        )
+        return Zones({r["warehouse"]: r["timezone"] for r in rows})

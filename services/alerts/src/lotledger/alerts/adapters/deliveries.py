@@ -1,0 +1,159 @@
+"""The webhook delivery outbox and its attempt log.
+
+A delivery row is written in the transaction that changed the alert, one per interested
+subscription, with the exact body to send (the alert event's CloudEvent JSON). It stays
+`pending` until an attempt gets a 2xx (`delivered`), attempts run out (`gave_up`) or the
+subscription is deleted (`cancelled`). `next_attempt_at` NULL means "due now": a new row
+waits for no clock but the deliverer's own.
+
+Order: a delivery is not due while an earlier pending delivery of the same alert to the
+same subscription exists, so each receiver sees one alert's changes in order; deliveries
+of different alerts never wait for each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from lotledger.alerts.domain.webhooks import Delivery, DeliveryStatus, delivery_id
+from lotledger.shared.contracts.alerts import AlertType
+from lotledger.shared.envelope import CloudEvent
+
+
+@dataclass(frozen=True)
+class DueDelivery:
+    delivery: Delivery
+    event_type: str
+    url: str
+    secret_sealed: bytes
+    body: bytes
+
+
+@dataclass(frozen=True)
+class AttemptRecord:
+    at: datetime
+    status_code: int | None
+    error: str | None
+    duration_ms: float
+
+
+class DeliveryStore:
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    async def enqueue(
+        self, event: CloudEvent, alert_type: AlertType, alert_id: str, exclude: str | None
+    ) -> int:
+        """One pending delivery of `event` per active subscription wanting `alert_type`,
+        except `exclude`; returns how many."""
+        rows = await self._conn.fetch(
+            "SELECT subscription_id::text AS id FROM subscriptions WHERE deleted_at IS NULL "
+            "AND (cardinality(types) = 0 OR $1 = ANY(types)) "
+            "AND subscription_id::text IS DISTINCT FROM $2 ORDER BY created_at",
+            alert_type.value,
+            exclude,
+        )
+        subscribers = [r["id"] for r in rows]
+        if not subscribers:
+            return 0
+        await self._conn.execute(
+            "INSERT INTO deliveries (delivery_id, subscription_id, event_id, event_type, "
+            "alert_id, body, status, created_at) SELECT d, s, $3, $4, $5::uuid, $6, 'pending', $7 "
+            "FROM unnest($1::uuid[], $2::uuid[]) AS u(d, s)",
+            [delivery_id(s, str(event.id)) for s in subscribers],
+            subscribers,
+            event.id,
+            event.type,
+            alert_id,
+            event.to_json(),
+            event.time,
+        )
+        return len(subscribers)
+
+    async def due(self, now: datetime, limit: int) -> list[DueDelivery]:
+        rows = await self._conn.fetch(
+            "SELECT d.delivery_id::text AS delivery_id, d.subscription_id::text AS sub, "
+            "d.event_type, d.body, d.attempts, d.next_attempt_at, s.url, s.secret_sealed "
+            "FROM deliveries d JOIN subscriptions s ON s.subscription_id = d.subscription_id "
+            "WHERE d.status = 'pending' AND s.deleted_at IS NULL "
+            "AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= $1) "
+            "AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.status = 'pending' "
+            "AND e.subscription_id = d.subscription_id AND e.alert_id = d.alert_id "
+            "AND e.seq < d.seq) ORDER BY d.next_attempt_at NULLS FIRST, d.seq LIMIT $2",
+            now,
+            limit,
+        )
+        return [
+            DueDelivery(
+                Delivery(r["delivery_id"], r["sub"], r["next_attempt_at"], r["attempts"]),
+                r["event_type"],
+                r["url"],
+                bytes(r["secret_sealed"]),
+                bytes(r["body"]),
+            )
+            for r in rows
+        ]
+
+    async def next_due_at(self) -> datetime | None:
+        """The earliest retry time among pending deliveries that have been tried."""
+        value: datetime | None = await self._conn.fetchval(
+            "SELECT min(next_attempt_at) FROM deliveries WHERE status = 'pending'"
+        )
+        return value
+
+    async def finish_attempt(self, after: Delivery, attempt: AttemptRecord) -> None:
+        """Record an attempt and the delivery's state after it. A delivery cancelled
+        meanwhile keeps its status; the attempt is recorded all the same."""
+        await self._conn.execute(
+            "UPDATE deliveries SET status = $2, attempts = $3, next_attempt_at = $4, "
+            "finished_at = CASE WHEN $2 = 'pending' THEN NULL ELSE $5 END "
+            "WHERE delivery_id = $1::uuid AND status = 'pending'",
+            after.delivery_id,
+            after.status.value,
+            after.attempts,
+            after.next_attempt_at,
+            attempt.at,
+        )
+        await self._conn.execute(
+            "INSERT INTO delivery_attempts (delivery_id, attempt, at, status_code, error, "
+            "duration_ms) VALUES ($1::uuid, $2, $3, $4, $5, $6) "
+            "ON CONFLICT (delivery_id, attempt) DO NOTHING",
+            after.delivery_id,
+            after.attempts,
+            attempt.at,
+            attempt.status_code,
+            attempt.error,
+            attempt.duration_ms,
+        )
+
+    async def cancel_pending(self, subscription_id: str, at: datetime) -> int:
+        status = await self._conn.execute(
+            "UPDATE deliveries SET status = $2, finished_at = $3 "
+            "WHERE subscription_id = $1::uuid AND status = 'pending'",
+            subscription_id,
+            DeliveryStatus.CANCELLED.value,
+            at,
+        )
+        return int(status.rsplit(" ", 1)[1])
+
+    async def log(
+        self, subscription_id: str, limit: int, before: int | None
+    ) -> Sequence[dict[str, Any]]:
+        """Deliveries newest first, each with its attempts (as JSON text) and `seq`."""
+        rows = await self._conn.fetch(
+            "SELECT d.seq, d.delivery_id::text AS delivery_id, d.event_id::text AS event_id, "
+            "d.event_type, d.alert_id::text AS alert_id, d.status, d.attempts, "
+            "d.next_attempt_at, d.created_at, d.finished_at, COALESCE((SELECT jsonb_agg("
+            "jsonb_build_object('attempt', a.attempt, 'at', a.at, 'status_code', a.status_code, "
+            "'error', a.error, 'duration_ms', a.duration_ms) ORDER BY a.attempt) "
+            "FROM delivery_attempts a WHERE a.delivery_id = d.delivery_id), '[]')::text AS log "
+            "FROM deliveries d WHERE d.subscription_id = $1::uuid "
+            "AND ($2::bigint IS NULL OR d.seq < $2) ORDER BY d.seq DESC LIMIT $3",
+            subscription_id,
+            before,
+            limit,
+        )
+        return [dict(r) for r in rows]

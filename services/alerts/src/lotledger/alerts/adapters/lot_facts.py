@@ -1,0 +1,190 @@
+"""Batches as the rules see them: expiry, status, stock per location, where the product
+has been stocked, what went to which consignee, and recalls.
+
+Runs on an asyncpg connection inside the caller's transaction. `lots.version` is the
+stream version of the last stock event applied to the batch, so a redelivered or
+replayed event (version not above it) is recognised and skipped.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from lotledger.alerts.domain.facts import LotFacts, RecallFacts
+from lotledger.shared.contracts.stock import BatchStatus, RecallClass
+from lotledger.shared.db import json_value
+from lotledger.shared.identifiers import warehouse_of
+
+_LOTS = (
+    "SELECT l.gtin, l.lot, l.expiry, l.status, "
+    "COALESCE((SELECT jsonb_object_agg(s.location, s.qty) FROM lot_stock s "
+    "WHERE s.gtin = l.gtin AND s.lot = l.lot), '{}'::jsonb)::text AS on_hand FROM lots l "
+)
+
+
+def _lot(row: Any) -> LotFacts:
+    on_hand = {loc: int(qty) for loc, qty in json_value(row["on_hand"]).items()}
+    return LotFacts(row["gtin"], row["lot"], row["expiry"], BatchStatus(row["status"]), on_hand)
+
+
+class LotFactsStore:
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    async def version(self, gtin: str, lot: str) -> int | None:
+        value = await self._conn.fetchval(
+            "SELECT version FROM lots WHERE gtin = $1 AND lot = $2", gtin, lot
+        )
+        return None if value is None else int(value)
+
+    async def received(
+        self, gtin: str, lot: str, expiry: date, status: BatchStatus, version: int
+    ) -> None:
+        """Create the batch on its first receipt; the expiry is fixed by that receipt."""
+        await self._conn.execute(
+            "INSERT INTO lots (gtin, lot, expiry, status, version) VALUES ($1, $2, $3, $4, $5) "
+            "ON CONFLICT (gtin, lot) DO NOTHING",
+            gtin,
+            lot,
+            expiry,
+            status.value,
+            version,
+        )
+
+    async def advance(
+        self, gtin: str, lot: str, version: int, status: BatchStatus | None = None
+    ) -> None:
+        await self._conn.execute(
+            "UPDATE lots SET version = $3, status = COALESCE($4, status) "
+            "WHERE gtin = $1 AND lot = $2",
+            gtin,
+            lot,
+            version,
+            status.value if status else None,
+        )
+
+    async def add(self, gtin: str, lot: str, location: str, delta: int) -> None:
+        """Change the quantity at a location; a location reaching zero is removed. A
+        warehouse receiving stock is remembered as one that stocks the product."""
+        current = await self._conn.fetchval(
+            "SELECT qty FROM lot_stock WHERE gtin = $1 AND lot = $2 AND location = $3",
+            gtin,
+            lot,
+            location,
+        )
+        qty = int(current or 0) + delta
+        if qty > 0:
+            await self._conn.execute(
+                "INSERT INTO lot_stock (gtin, lot, location, warehouse, qty) "
+                "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (gtin, lot, location) "
+                "DO UPDATE SET qty = EXCLUDED.qty",
+                gtin,
+                lot,
+                location,
+                warehouse_of(location),
+                qty,
+            )
+            await self._conn.execute(
+                "INSERT INTO stocked_in (gtin, warehouse) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                gtin,
+                warehouse_of(location),
+            )
+        elif current is not None:
+            await self._conn.execute(
+                "DELETE FROM lot_stock WHERE gtin = $1 AND lot = $2 AND location = $3",
+                gtin,
+                lot,
+                location,
+            )
+
+    async def shipped(self, gtin: str, lot: str, party: str, qty: int, returned: int) -> None:
+        await self._conn.execute(
+            "INSERT INTO shipments (gtin, lot, party, shipped, returned) "
+            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (gtin, lot, party) DO UPDATE SET "
+            "shipped = shipments.shipped + EXCLUDED.shipped, "
+            "returned = shipments.returned + EXCLUDED.returned",
+            gtin,
+            lot,
+            party,
+            qty,
+            returned,
+        )
+
+    async def recalled(
+        self,
+        gtin: str,
+        lot: str,
+        recall_id: str,
+        recall_class: RecallClass,
+        reason: str,
+        at: datetime,
+    ) -> None:
+        await self._conn.execute(
+            "INSERT INTO recalls (gtin, lot, recall_id, recall_class, reason, recalled_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (gtin, lot) DO UPDATE SET "
+            "recall_id = EXCLUDED.recall_id, recall_class = EXCLUDED.recall_class, "
+            "reason = EXCLUDED.reason, recalled_at = EXCLUDED.recalled_at",
+            gtin,
+            lot,
+            recall_id,
+            recall_class.value,
+            reason,
+            at,
+        )
+
+    async def lots_of(self, gtin: str) -> list[LotFacts]:
+        rows = await self._conn.fetch(_LOTS + "WHERE l.gtin = $1 ORDER BY l.lot", gtin)
+        return [_lot(r) for r in rows]
+
+    async def lots(self, batches: list[tuple[str, str]]) -> list[LotFacts]:
+        rows = await self._conn.fetch(
+            _LOTS + "JOIN unnest($1::text[], $2::text[]) AS b(gtin, lot) "
+            "ON l.gtin = b.gtin AND l.lot = b.lot ORDER BY l.gtin, l.lot",
+            [g for g, _ in batches],
+            [lot for _, lot in batches],
+        )
+        return [_lot(r) for r in rows]
+
+    async def stocked_in(self, gtin: str) -> list[str]:
+        rows = await self._conn.fetch(
+            "SELECT warehouse FROM stocked_in WHERE gtin = $1 ORDER BY warehouse", gtin
+        )
+        return [r["warehouse"] for r in rows]
+
+    async def recall(self, gtin: str, lot: str) -> RecallFacts | None:
+        row = await self._conn.fetchrow(
+            "SELECT recall_id, recall_class, reason, recalled_at FROM recalls "
+            "WHERE gtin = $1 AND lot = $2",
+            gtin,
+            lot,
+        )
+        if row is None:
+            return None
+        shipments = await self._conn.fetch(
+            "SELECT party, shipped, returned FROM shipments WHERE gtin = $1 AND lot = $2",
+            gtin,
+            lot,
+        )
+        return RecallFacts(
+            gtin,
+            lot,
+            row["recall_id"],
+            RecallClass(row["recall_class"]),
+            row["reason"],
+            row["recalled_at"],
+            shipped={r["party"]: int(r["shipped"]) for r in shipments if r["shipped"]},
+            returned={r["party"]: int(r["returned"]) for r in shipments if r["returned"]},
+        )
+
+    async def batches_on_hand(self) -> list[tuple[str, str]]:
+        rows = await self._conn.fetch("SELECT DISTINCT gtin, lot FROM lot_stock ORDER BY 1, 2")
+        return [(r["gtin"], r["lot"]) for r in rows]
+
+    async def stocked_products(self) -> list[str]:
+        rows = await self._conn.fetch("SELECT DISTINCT gtin FROM stocked_in ORDER BY gtin")
+        return [r["gtin"] for r in rows]
+
+    async def recalled_batches(self) -> list[tuple[str, str]]:
+        rows = await self._conn.fetch("SELECT gtin, lot FROM recalls ORDER BY gtin, lot")
+        return [(r["gtin"], r["lot"]) for r in rows]

@@ -1,0 +1,105 @@
+"""Webhook subscriptions. A deleted subscription keeps its row (and its delivery log) with
+`deleted_at` set; it receives nothing more. Health (consecutive failed attempts, failing
+since) lives on the row and is changed only by the deliverer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from lotledger.alerts.domain.webhooks import SubscriptionHealth
+from lotledger.shared.contracts.alerts import AlertType
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """`types` empty means every alert type."""
+
+    subscription_id: str
+    url: str
+    types: frozenset[AlertType]
+    created_by: str
+    created_at: datetime
+    consecutive_failures: int = 0
+    failing_since: datetime | None = None
+    deleted_at: datetime | None = None
+
+
+_COLUMNS = (
+    "subscription_id::text AS subscription_id, url, types, created_by, created_at, "
+    "consecutive_failures, failing_since, deleted_at"
+)
+
+
+def _subscription(row: Any) -> Subscription:
+    return Subscription(
+        row["subscription_id"],
+        row["url"],
+        frozenset(AlertType(t) for t in row["types"]),
+        row["created_by"],
+        row["created_at"],
+        row["consecutive_failures"],
+        row["failing_since"],
+        row["deleted_at"],
+    )
+
+
+class SubscriptionStore:
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    async def create(self, subscription: Subscription, sealed_secret: bytes) -> None:
+        await self._conn.execute(
+            "INSERT INTO subscriptions (subscription_id, url, types, secret_sealed, "
+            "created_by, created_at) VALUES ($1::uuid, $2, $3, $4, $5, $6)",
+            subscription.subscription_id,
+            subscription.url,
+            sorted(t.value for t in subscription.types),
+            sealed_secret,
+            subscription.created_by,
+            subscription.created_at,
+        )
+
+    async def active(self) -> list[Subscription]:
+        rows = await self._conn.fetch(
+            f"SELECT {_COLUMNS} FROM subscriptions WHERE deleted_at IS NULL "  # noqa: S608
+            "ORDER BY created_at, subscription_id"
+        )
+        return [_subscription(r) for r in rows]
+
+    async def get(self, subscription_id: str, *, for_update: bool = False) -> Subscription | None:
+        lock = " FOR UPDATE" if for_update else ""
+        row = await self._conn.fetchrow(
+            f"SELECT {_COLUMNS} FROM subscriptions "  # noqa: S608
+            f"WHERE subscription_id = $1::uuid{lock}",
+            subscription_id,
+        )
+        return _subscription(row) if row else None
+
+    async def delete(self, subscription_id: str, by: str, at: datetime) -> None:
+        await self._conn.execute(
+            "UPDATE subscriptions SET deleted_at = $3, deleted_by = $2 "
+            "WHERE subscription_id = $1::uuid AND deleted_at IS NULL",
+            subscription_id,
+            by,
+            at,
+        )
+
+    async def save_health(self, health: SubscriptionHealth) -> None:
+        await self._conn.execute(
+            "UPDATE subscriptions SET consecutive_failures = $2, failing_since = $3 "
+            "WHERE subscription_id = $1::uuid",
+            health.subscription_id,
+            health.consecutive_failures,
+            health.failing_since,
+        )
+
+
+def health_of(subscription: Subscription) -> SubscriptionHealth:
+    return SubscriptionHealth(
+        subscription.subscription_id,
+        subscription.url,
+        subscription.consecutive_failures,
+        subscription.failing_since,
+    )

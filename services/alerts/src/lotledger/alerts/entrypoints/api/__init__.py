@@ -1,0 +1,1 @@
+"""The alerts REST API (DESIGN §6)."""

@@ -1,0 +1,97 @@
+"""The alerts projection: stock, catalog, telemetry and excursion topics into the facts
+the rules read, with the rules evaluated in the same transaction (DESIGN §4.3, §9).
+
+It runs under the shared `Projector`, so facts, lifecycle changes, outbox rows and the
+consumer positions commit together: a duplicate or replayed record is skipped by
+position, and a record re-published under a new offset is recognised by its stream
+version. The whole batch holds the `evaluate` lock. A record that is not a readable
+CloudEvent of a known type is logged and skipped (before anything is written for it)
+rather than blocking its partition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import structlog
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from lotledger.alerts.adapters.unit_of_work import Stores
+from lotledger.alerts.domain.alert import NewId, fresh_id
+from lotledger.alerts.service import catalog_events, climate_events, stock_events
+from lotledger.alerts.service.evaluation import Context
+from lotledger.shared.clock import Clock
+from lotledger.shared.contracts import catalog, excursions, stock, telemetry, topics
+from lotledger.shared.contracts.common import Payload
+from lotledger.shared.envelope import CloudEvent
+from lotledger.shared.projection import Record
+from lotledger.shared.settings import CommonSettings
+
+log = structlog.get_logger("lotledger.alerts.projector")
+CONSUMER = "alerts"
+GROUP = "lotledger-alerts"
+
+PAYLOADS: dict[str, dict[str, type[Payload]]] = {
+    topics.STOCK: dict(stock.EVENT_TYPES),
+    topics.CATALOG: catalog.EVENT_TYPES,
+    topics.TELEMETRY: telemetry.EVENT_TYPES,
+    topics.EXCURSIONS: excursions.EVENT_TYPES,
+}
+Latest = dict[str, tuple[str, datetime]]
+
+
+class AlertsProjection:
+    consumer = CONSUMER
+
+    def __init__(self, settings: CommonSettings, clock: Clock, new_id: NewId = fresh_id) -> None:
+        self.clock = clock
+        self.new_id = new_id
+        self._topic = {settings.topic(name): name for name in PAYLOADS}
+        self.topics: Sequence[str] = sorted(self._topic)
+
+    async def apply(self, conn: AsyncConnection, records: Sequence[Record]) -> None:
+        stores = await Stores.within(conn)
+        await stores.lock_evaluation()
+        ctx = Context(stores, self.clock.now(), self.new_id)
+        latest: Latest = {}
+        for record in records:
+            parsed = self._parse(record)
+            if parsed is not None:
+                await _apply(ctx, *parsed, latest)
+        await climate_events.apply_readings(ctx, latest)
+
+    def _parse(self, record: Record) -> tuple[CloudEvent, Payload] | None:
+        known = PAYLOADS.get(self._topic.get(record.topic, ""), {})
+        if record.value is None:
+            return None
+        try:
+            envelope = CloudEvent.from_json(record.value)
+            model = known.get(envelope.type)
+            return None if model is None else (envelope, model.model_validate(envelope.data))
+        except (ValidationError, ValueError) as exc:
+            log.warning(
+                "record_skipped",
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+                error=str(exc)[:500],
+            )
+            return None
+
+
+async def _apply(ctx: Context, envelope: CloudEvent, payload: Payload, latest: Latest) -> None:
+    match payload:
+        case stock.StockEvent():
+            await stock_events.apply_stock_event(ctx, envelope, payload)
+        case catalog.Product():
+            await catalog_events.apply_product(ctx, envelope, payload)
+        case catalog.Location():
+            await catalog_events.apply_location(ctx, envelope, payload)
+        case telemetry.Reading():
+            seen = latest.get(payload.sensor)
+            if seen is None or seen[1] < payload.at:
+                latest[payload.sensor] = (payload.location, payload.at)
+        case excursions.ExcursionStarted() | excursions.ExcursionEnded():
+            await climate_events.apply_excursion(ctx, envelope, payload)

@@ -1,0 +1,50 @@
+"""What the single-active workers (sweep, publish, deliver) share: a dedicated database
+session holding the worker's advisory lock for as long as it lives, and waits that end
+early when the worker is told to stop or woken by a NOTIFY."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+import structlog
+
+from lotledger.alerts.adapters.locks import Purpose, try_for_session
+from lotledger.alerts.settings import AlertsSettings
+from lotledger.shared.db import driver_connect
+
+log = structlog.get_logger("lotledger.alerts.workers")
+
+
+async def hold_lock(
+    settings: AlertsSettings, purpose: Purpose, stop: asyncio.Event, poll_s: float = 1.0
+) -> Any | None:
+    """A session holding `purpose`'s lock, or None if `stop` was set while standing by
+    (the session is then closed). The caller closes the session to release the lock."""
+    conn = await driver_connect(
+        settings.alerts_database_url, settings.alerts_db_schema, f"lotledger-alerts-{purpose}"
+    )
+    log.info("waiting_for_lock", purpose=purpose.value)
+    while not await try_for_session(conn, purpose):
+        await sleep_or_stop(stop, poll_s)
+        if stop.is_set():
+            await conn.close()
+            return None
+    log.info("active", purpose=purpose.value)
+    return conn
+
+
+async def sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(max(seconds, 0.0)):
+            await stop.wait()
+
+
+async def wait_any(first: asyncio.Event, second: asyncio.Event, timeout_s: float) -> None:
+    tasks = [asyncio.create_task(first.wait()), asyncio.create_task(second.wait())]
+    try:
+        await asyncio.wait(tasks, timeout=max(timeout_s, 0.0), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()

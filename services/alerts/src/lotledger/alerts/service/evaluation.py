@@ -1,0 +1,110 @@
+"""Evaluating rules against stored facts and settling the result into alert changes.
+
+Callers hold the `evaluate` lock (`Stores.lock_evaluation`) for the transaction, so the
+facts read here are the latest committed and no other evaluation interleaves. An
+evaluation covers whole groups (a product and its lots, a recalled batch, a sensor, an
+excursion): every open alert of the group's types that no condition holds for resolves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from lotledger.alerts.adapters.unit_of_work import Stores
+from lotledger.alerts.domain import climate, lifecycle, rules, triggered
+from lotledger.alerts.domain.alert import Change, NewId, fresh_id
+from lotledger.alerts.domain.conditions import Condition, Evaluation, Scope
+from lotledger.alerts.domain.facts import ExcursionRecord, SensorFacts, Zones
+from lotledger.alerts.domain.levels import product_stock
+from lotledger.alerts.domain.rules_config import RulesConfig
+from lotledger.alerts.service.recording import Cause, record
+from lotledger.shared.contracts.alerts import AlertType
+
+LOT_TYPES = (AlertType.NEAR_EXPIRY, AlertType.EXPIRED_ON_HAND)
+
+
+@dataclass
+class Context:
+    """One transaction's evaluation: its stores, its instant, and the settings and zones
+    read once for it (`forget_zones` after a location changes)."""
+
+    stores: Stores
+    now: datetime
+    new_id: NewId = fresh_id
+    _config: RulesConfig | None = field(default=None, repr=False)
+    _zones: Zones | None = field(default=None, repr=False)
+
+    async def config(self) -> RulesConfig:
+        if self._config is None:
+            self._config = (await self.stores.rules.get()).config
+        return self._config
+
+    async def zones(self) -> Zones:
+        if self._zones is None:
+            self._zones = await self.stores.catalog.zones()
+        return self._zones
+
+    def forget_zones(self) -> None:
+        self._zones = None
+
+
+async def product(ctx: Context, gtin: str, batches: Iterable[str] = ()) -> Evaluation:
+    """Every lot of the product (expiry rules) and its levels per warehouse (stock rules).
+    `batches` names batch groups to cover even without a stored lot."""
+    lots = await ctx.stores.lots.lots_of(gtin)
+    thresholds = await ctx.stores.catalog.thresholds(gtin)
+    zones, config = await ctx.zones(), await ctx.config()
+    stock = product_stock(gtin, lots, await ctx.stores.lots.stocked_in(gtin), zones, ctx.now)
+    return Evaluation.merge(
+        [
+            *(rules.evaluate_lot(lot, thresholds, zones, config, ctx.now) for lot in lots),
+            *(Evaluation(Scope.of(batch, *LOT_TYPES)) for batch in batches),
+            rules.evaluate_stock(stock, thresholds),
+        ]
+    )
+
+
+async def recall(ctx: Context, gtin: str, lot: str) -> Evaluation:
+    """The recall condition of a recalled batch; nothing for a batch never recalled."""
+    facts = await ctx.stores.lots.recall(gtin, lot)
+    lots = await ctx.stores.lots.lots([(gtin, lot)]) if facts else []
+    if facts is None or not lots:
+        return Evaluation(Scope())
+    return triggered.recall(facts, lots[0])
+
+
+async def sensors(ctx: Context, facts: Iterable[SensorFacts]) -> Evaluation:
+    config = await ctx.config()
+    return Evaluation.merge(climate.sensor_silent(s, config, ctx.now) for s in facts)
+
+
+async def excursions(ctx: Context, records: Iterable[ExcursionRecord]) -> Evaluation:
+    config = await ctx.config()
+    return Evaluation.merge(
+        climate.temperature_excursion(r, config, ctx.now)
+        | climate.humidity_excursion(r, config, ctx.now)
+        for r in records
+    )
+
+
+async def settle(ctx: Context, evaluation: Evaluation, cause: Cause) -> list[Change]:
+    """Reconcile the open alerts of the evaluation's scope with its conditions."""
+    opened = await ctx.stores.alerts.open_in(evaluation.scope)
+    changes = lifecycle.reconcile(
+        opened, evaluation.conditions, evaluation.scope, ctx.now, ctx.new_id
+    )
+    return await record(ctx.stores, changes, cause)
+
+
+async def trigger(ctx: Context, condition: Condition, cause: Cause) -> list[Change]:
+    """Raise the alert an event calls for (id derived from the event), or refresh the
+    open one of its key."""
+    if cause.causation_id is None:
+        raise ValueError("an event-triggered alert needs the event's id")
+    opened = await ctx.stores.alerts.open_in(
+        Scope.of(condition.key.group, condition.key.alert_type)
+    )
+    changes = lifecycle.raise_on_event(opened, condition, cause.causation_id, ctx.now)
+    return await record(ctx.stores, changes, cause)

@@ -1,0 +1,66 @@
+"""Recording lifecycle changes: the alert row, its CloudEvent in the alert outbox and one
+webhook delivery per interested subscription, all in the caller's transaction. Nothing is
+sent from here; the publisher and the deliverer read what this wrote (no dual write).
+
+A webhook_failing alert is never delivered to the subscription it is about: that receiver
+is the one not answering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from uuid import uuid4
+
+from prometheus_client import Counter
+
+from lotledger.alerts.adapters.unit_of_work import Stores
+from lotledger.alerts.domain.alert import Change
+from lotledger.shared.contracts.alerts import AlertType
+from lotledger.shared.envelope import CloudEvent
+
+CHANGES = Counter(
+    "lotledger_alerts_changes_total", "Alert lifecycle changes recorded", ["type", "change"]
+)
+
+
+@dataclass(frozen=True)
+class Cause:
+    """What led to the changes: the consumed event or request (`causation_id`) and the
+    correlation id it carried."""
+
+    causation_id: str | None = None
+    correlation_id: str | None = None
+
+
+def alert_event(change: Change, cause: Cause) -> CloudEvent:
+    payload = change.payload()
+    where = f"/alerts/{payload.warehouse}" if payload.warehouse else "/alerts"
+    return CloudEvent(
+        id=uuid4(),
+        source=where,
+        type=change.event_type,
+        subject=change.alert.alert_id,
+        time=change.alert.changed_at,
+        data=payload.as_data(),
+        actor=change.by,
+        correlationid=cause.correlation_id,
+        causationid=cause.causation_id,
+    )
+
+
+async def record(stores: Stores, changes: Iterable[Change], cause: Cause) -> list[Change]:
+    """Write `changes` in order; returns those written (a raise whose derived id is
+    already stored is skipped, with no event and no delivery)."""
+    written = []
+    for change in changes:
+        if not await stores.alerts.save(change):
+            continue
+        alert = change.alert
+        event = alert_event(change, cause)
+        await stores.outbox.append(event, key=alert.alert_id)
+        exclude = alert.key.subject if alert.key.alert_type is AlertType.WEBHOOK_FAILING else None
+        await stores.deliveries.enqueue(event, alert.key.alert_type, alert.alert_id, exclude)
+        CHANGES.labels(alert.key.alert_type.value, change.kind.value).inc()
+        written.append(change)
+    return written

@@ -1,0 +1,94 @@
+"""Stock events into facts, then the rules they affect, in the projector's transaction.
+
+Idempotent: a batch's stream version is stored with its facts, and an event whose version
+is not above it has been applied before and changes nothing. Events of one batch arrive
+in stream order (one key, one partition), so versions only move forward.
+
+After each event: a recall raises its alert (id derived from the event), a pick marked
+`fefo_deviation` raises one, then the product's expiry and level rules and the batch's
+recall condition are evaluated at the context's instant.
+"""
+
+from __future__ import annotations
+
+import structlog
+
+from lotledger.alerts.domain import triggered
+from lotledger.alerts.domain.facts import FefoDeviation
+from lotledger.alerts.service import evaluation as ev
+from lotledger.alerts.service.recording import Cause
+from lotledger.shared.contracts import stock as s
+from lotledger.shared.envelope import CloudEvent
+from lotledger.shared.identifiers import batch_id
+
+log = structlog.get_logger("lotledger.alerts.stock")
+
+STATUS_OF: dict[type[s.StockEvent], s.BatchStatus] = {
+    s.Released: s.BatchStatus.AVAILABLE,
+    s.Quarantined: s.BatchStatus.QUARANTINED,
+    s.Rejected: s.BatchStatus.REJECTED,
+    s.Recalled: s.BatchStatus.RECALLED,
+}
+
+
+async def _apply_facts(ctx: ev.Context, event: s.StockEvent, version: int) -> None:
+    lots = ctx.stores.lots
+    gtin, lot = event.gtin, event.lot
+    status = STATUS_OF.get(type(event))
+    match event:
+        case s.Received():
+            await lots.received(gtin, lot, event.expiry, event.status, version)
+            await lots.add(gtin, lot, event.location, event.qty)
+            status = event.status
+        case s.Picked():
+            await lots.add(gtin, lot, event.location, -event.qty)
+            await lots.shipped(gtin, lot, event.ship_to, event.qty, 0)
+        case s.Moved():
+            await lots.add(gtin, lot, event.from_location, -event.qty)
+            await lots.add(gtin, lot, event.to_location, event.qty)
+        case s.Adjusted():
+            await lots.add(gtin, lot, event.location, event.delta)
+        case s.Counted():
+            await lots.add(gtin, lot, event.location, event.variance)
+        case s.Returned():
+            await lots.add(gtin, lot, event.location, event.qty)
+            await lots.shipped(gtin, lot, event.from_party, 0, event.qty)
+            status = event.status
+        case s.Disposed():
+            await lots.add(gtin, lot, event.location, -event.qty)
+        case s.Recalled():
+            await lots.recalled(
+                gtin, lot, event.recall_id, event.recall_class, event.reason, event.at
+            )
+    await lots.advance(gtin, lot, version, status)
+
+
+async def _triggered(ctx: ev.Context, envelope: CloudEvent, event: s.StockEvent) -> None:
+    cause = Cause(str(envelope.id), envelope.correlationid)
+    if isinstance(event, s.Recalled):
+        facts = await ctx.stores.lots.recall(event.gtin, event.lot)
+        (lot,) = await ctx.stores.lots.lots([(event.gtin, event.lot)])
+        assert facts is not None
+        await ev.trigger(ctx, triggered.recall_raised(facts, lot), cause)
+    elif isinstance(event, s.Picked) and event.fefo_deviation:
+        deviation = FefoDeviation.from_picked(str(envelope.id), event)
+        lots = await ctx.stores.lots.lots_of(event.gtin)
+        condition = triggered.fefo_deviation(deviation, lots, await ctx.zones())
+        await ev.trigger(ctx, condition, cause)
+
+
+async def apply_stock_event(ctx: ev.Context, envelope: CloudEvent, event: s.StockEvent) -> bool:
+    """Apply one stock event; returns False when it was seen before (or is unusable)."""
+    stored = await ctx.stores.lots.version(event.gtin, event.lot)
+    version = envelope.streamversion
+    if stored is not None and version is not None and version <= stored:
+        return False
+    if stored is None and not isinstance(event, s.Received):
+        log.warning("stock_event_for_unknown_batch", event_id=str(envelope.id), type=envelope.type)
+        return False
+    await _apply_facts(ctx, event, version if version is not None else (stored or 0) + 1)
+    await _triggered(ctx, envelope, event)
+    evaluation = await ev.product(ctx, event.gtin, [batch_id(event.gtin, event.lot)])
+    evaluation |= await ev.recall(ctx, event.gtin, event.lot)
+    await ev.settle(ctx, evaluation, Cause(str(envelope.id), envelope.correlationid))
+    return True

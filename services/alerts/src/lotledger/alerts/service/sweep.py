@@ -1,0 +1,105 @@
+"""The clock sweep: time-driven rules re-evaluated at `now` (DESIGN §9: expiry is a matter
+of time). Near-expiry tiers, expired-on-hand and stock levels (a lot expiring at
+midnight leaves the available stock) per product; silent sensors; excursions older than
+the grace period; recalls whose alert may now resolve.
+
+What is swept: every product ever stocked, every sensor, every open excursion, and every
+group holding an open alert of a swept type, so an alert whose facts have gone resolves.
+Groups are settled in chunks, each its own transaction holding the `evaluate` lock, so
+the projector and the API wait at most one chunk. Sweeping twice at the same instant
+changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
+
+from lotledger.alerts.adapters.unit_of_work import UnitOfWork
+from lotledger.alerts.domain.alert import NewId, fresh_id
+from lotledger.alerts.domain.conditions import Evaluation, Scope
+from lotledger.alerts.service import evaluation as ev
+from lotledger.alerts.service.recording import Cause
+from lotledger.shared.contracts.alerts import AlertType as T
+from lotledger.shared.identifiers import split_batch_id
+
+PRODUCT_TYPES = frozenset({T.NEAR_EXPIRY, T.EXPIRED_ON_HAND, T.LOW_STOCK, T.STOCK_OUT, T.OVERSTOCK})
+EXCURSION_TYPES = frozenset({T.TEMPERATURE_EXCURSION, T.HUMIDITY_EXCURSION})
+UnitsOfWork = Callable[[], AbstractAsyncContextManager[UnitOfWork]]
+
+
+@dataclass(frozen=True)
+class Plan:
+    products: dict[str, list[str]]
+    """gtin → batch groups with open alerts (covered even if their lot is gone)."""
+    sensors: list[str]
+    excursions: list[str]
+    recalls: list[str]
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    now: datetime
+    groups: int
+    changes: dict[str, int]
+    """"{change}:{type}" → count."""
+
+
+async def _plan(uow: UnitOfWork) -> Plan:
+    s = uow.stores
+    products: dict[str, list[str]] = {gtin: [] for gtin in await s.lots.stocked_products()}
+    for _, group in await s.alerts.open_groups(PRODUCT_TYPES):
+        gtin, lot = split_batch_id(group)
+        products.setdefault(gtin, []).extend([group] if lot else [])
+    sensors = {f.sensor for f in await s.climate.sensors()}
+    excursions = set(await s.climate.open_excursion_ids())
+    recalls: set[str] = set()
+    for alert_type, group in await s.alerts.open_groups(
+        frozenset({T.SENSOR_SILENT, T.RECALL} | EXCURSION_TYPES)
+    ):
+        {T.SENSOR_SILENT: sensors, T.RECALL: recalls}.get(alert_type, excursions).add(group)
+    return Plan(products, sorted(sensors), sorted(excursions), sorted(recalls))
+
+
+async def _evaluate(ctx: ev.Context, plan: Plan, items: Sequence[tuple[str, str]]) -> Evaluation:
+    evaluations = []
+    for kind, name in items:
+        if kind == "product":
+            evaluations.append(await ev.product(ctx, name, plan.products[name]))
+        elif kind == "recall":
+            evaluations.append(await ev.recall(ctx, *split_batch_id(name)))
+    sensors = [name for kind, name in items if kind == "sensor"]
+    evaluations.append(await ev.sensors(ctx, await ctx.stores.climate.sensors(sensors)))
+    evaluations += [Evaluation(Scope.of(s, T.SENSOR_SILENT)) for s in sensors]
+    excursions = [name for kind, name in items if kind == "excursion"]
+    evaluations.append(await ev.excursions(ctx, await ctx.stores.climate.excursions(excursions)))
+    evaluations += [Evaluation(Scope.of(e, *EXCURSION_TYPES)) for e in excursions]
+    return Evaluation.merge(evaluations)
+
+
+async def sweep_once(
+    units: UnitsOfWork, now: datetime, chunk: int = 500, new_id: NewId = fresh_id
+) -> SweepReport:
+    """Evaluate every time-driven rule at `now` and settle the changes."""
+    async with units() as uow:
+        plan = await _plan(uow)
+    items = [
+        *(("product", gtin) for gtin in sorted(plan.products)),
+        *(("sensor", s) for s in plan.sensors),
+        *(("excursion", e) for e in plan.excursions),
+        *(("recall", r) for r in plan.recalls),
+    ]
+    counts: Counter[str] = Counter()
+    iterator = iter(items)
+    while batch := list(islice(iterator, chunk)):
+        async with units() as uow:
+            await uow.stores.lock_evaluation()
+            ctx = ev.Context(uow.stores, now, new_id)
+            changes = await ev.settle(ctx, await _evaluate(ctx, plan, batch), Cause())
+            await uow.commit()
+        counts.update(f"{c.kind.value}:{c.alert.key.alert_type.value}" for c in changes)
+    return SweepReport(now, len(items), dict(counts))
