@@ -109,7 +109,7 @@ class DeliveryStore:
         meanwhile keeps its status; the attempt is recorded all the same."""
         await self._conn.execute(
             "UPDATE deliveries SET status = $2, attempts = $3, next_attempt_at = $4, "
-            "finished_at = CASE WHEN $2 = 'pending' THEN NULL ELSE $5 END "
+            "finished_at = CASE WHEN $2 = 'pending' THEN NULL ELSE $5::timestamptz END "
             "WHERE delivery_id = $1::uuid AND status = 'pending'",
             after.delivery_id,
             after.status.value,
