@@ -78,7 +78,9 @@ async def pick(
     )
 
 
-async def dispose(world: AlertsWorld, gtin: str, lot: str, qty: int, location: str = COLD_A) -> None:
+async def dispose(
+    world: AlertsWorld, gtin: str, lot: str, qty: int, location: str = COLD_A
+) -> None:
     await post(
         world,
         "/v1/disposals",

@@ -78,6 +78,9 @@ async def test_an_excursion_raises_an_alert_naming_the_exposed_lots_and_resolves
         {"gtin": COLD, "lot": "EXP-B", "qty": 12},
     ]
     assert (alert["details"]["peak"], alert["details"]["limit"]) == (11.5, 8.0)
+    at_location = await world.alerts(location=LOCATION, type="temperature_excursion")
+    assert alert["alert_id"] in {a["alert_id"] for a in at_location}
+    assert await world.alerts(location="WH1/COLD-A/01", type="temperature_excursion") == []
 
     await world.produce(EXCURSIONS, LOCATION, _event(_ended(started), x.ENDED))
 
