@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tests.integration.alerts.steps import pick, product, receive
+from tests.integration.alerts.steps import product, receive
 from tests.integration.alerts.world import ADMIN, QA, AlertsWorld, fresh_gtin
 from tests.support.stock import problem_type
 from tests.support.tokens import bearer
@@ -49,8 +49,7 @@ async def test_filters_scoping_and_pagination(world: AlertsWorld) -> None:
     assert set(by_warehouse) == {"WH1", "WH2"}
 
     async def listed(headers: dict[str, str], **params: Any) -> Any:
-        response = await world.api.get("/v1/alerts", params=params, headers=headers)
-        return response
+        return await world.api.get("/v1/alerts", params=params, headers=headers)
 
     wh2 = (await listed(ADMIN, gtin=gtin, warehouse="WH2")).json()["items"]
     assert [a["alert_id"] for a in wh2] == [by_warehouse["WH2"]["alert_id"]]
@@ -67,7 +66,8 @@ async def test_filters_scoping_and_pagination(world: AlertsWorld) -> None:
 
     first = (await listed(ADMIN, gtin=gtin, limit=1)).json()
     second = (await listed(ADMIN, gtin=gtin, limit=1, cursor=first["next_cursor"])).json()
-    assert first["next_cursor"] and second["next_cursor"] is None
+    assert first["next_cursor"]
+    assert second["next_cursor"] is None
     assert {first["items"][0]["alert_id"], second["items"][0]["alert_id"]} == {
         a["alert_id"] for a in by_warehouse.values()
     }
@@ -120,10 +120,8 @@ async def test_acknowledge_resolve_their_refusals_and_idempotent_retries(
     assert (malformed.status_code, problem_type(malformed)) == (422, "invalid-input")
 
     await world.sweep(world.clock.now())
-    reraised = [
-        a for a in await world.alerts(gtin=gtin, type="low_stock", warehouse="WH1", status="open")
-    ]
-    assert len(reraised) == 1 and reraised[0]["alert_id"] != alert_id
+    (reraised,) = await world.alerts(gtin=gtin, type="low_stock", warehouse="WH1", status="open")
+    assert reraised["alert_id"] != alert_id
 
 
 async def test_rules_are_validated_audited_and_admin_only(world: AlertsWorld) -> None:

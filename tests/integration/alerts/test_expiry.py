@@ -47,7 +47,7 @@ async def test_one_near_expiry_alert_per_tier_as_the_lot_crosses_it_then_expired
     await applied(timeline, gtin, lot, 1)
 
     raised_on: dict[str, date] = {}
-    for n in range(0, 203):
+    for n in range(203):
         report = await timeline.sweep(day(n))
         for tier in [a for a in await _of_lot(timeline, gtin, lot) if a["status"] == "raised"]:
             raised_on.setdefault(tier["tier"] or tier["type"], day(n).date())

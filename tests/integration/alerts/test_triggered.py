@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.integration.alerts.steps import applied, dispose, pick, product, receive, recall
+from tests.integration.alerts.steps import applied, dispose, pick, product, recall, receive
 from tests.integration.alerts.world import QA, AlertsWorld, fresh_gtin
 from tests.support.world import PHARMACIES, fresh_lot
 
@@ -14,7 +14,7 @@ async def _of(world: AlertsWorld, alert_type: str, gtin: str) -> list[dict[str, 
     return await world.alerts(type=alert_type, gtin=gtin)
 
 
-async def test_a_recall_raises_an_alert_listing_consignees_and_resolves_once_acknowledged_and_cleared(
+async def test_a_recall_lists_consignees_and_resolves_once_acknowledged_and_cleared(
     world: AlertsWorld,
 ) -> None:
     gtin, lot = fresh_gtin(), fresh_lot("RC")
@@ -70,6 +70,7 @@ async def test_a_fefo_deviation_raises_fefo_deviation_naming_the_earlier_lot(
     await product(world, gtin)
     await receive(world, gtin, early, 8, "2027-03-31")
     await receive(world, gtin, late, 8, "2027-09-30")
+    await applied(world, gtin, early, 1)
     await pick(world, gtin, late, 3, ship_to=PHARMACIES[1])
 
     (alert,) = await world.until(lambda: _of(world, "fefo_deviation", gtin))

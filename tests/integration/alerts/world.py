@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -114,9 +114,10 @@ class AlertsWorld:
         """Poll `probe` until it answers something truthy (the projector is eventual)."""
         try:
             async with asyncio.timeout(timeout_s):
-                while not (answer := await probe()):
+                while True:
+                    if answer := await probe():
+                        return answer
                     await asyncio.sleep(0.1)
-                return answer
         except TimeoutError as exc:
             raise AssertionError(f"condition not met after {timeout_s}s") from exc
 
@@ -141,7 +142,7 @@ class AlertsWorld:
 
 
 @asynccontextmanager
-async def _task(work: Callable[[asyncio.Event], Awaitable[None]]) -> AsyncIterator[None]:
+async def _task(work: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> AsyncIterator[None]:
     stop = asyncio.Event()
     task = asyncio.create_task(work(stop))
     try:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from lotledger.alerts.adapters.alert_outbox import AlertOutbox
@@ -56,7 +57,15 @@ class Stores:
 
     @classmethod
     async def within(cls, conn: AsyncConnection) -> Stores:
-        return cls.on(await driver_of(conn))
+        """Stores on the driver under `conn`, inside `conn`'s transaction. SQLAlchemy
+        begins a transaction on the driver only with its first statement, so one is sent
+        through it first: otherwise the stores' statements would each commit on their own,
+        apart from the consumer positions written later."""
+        await conn.execute(text("SELECT 1"))
+        driver = await driver_of(conn)
+        if not driver.is_in_transaction():
+            raise RuntimeError("stores need a connection inside a transaction")
+        return cls.on(driver)
 
     async def lock_evaluation(self) -> None:
         """Serialise with every other evaluation until this transaction ends."""
