@@ -48,10 +48,12 @@ class System:
             "LOTLEDGER_TRACEABILITY_DATABASE_URL": self.infra.url("traceability"),
             "LOTLEDGER_ALERTS_DATABASE_URL": self.infra.url("alerts"),
             "LOTLEDGER_LOG_LEVEL": "INFO",
+            "LOTLEDGER_ALERTS_WEBHOOK_RETRY_BASE_S": "0.5",
+            "LOTLEDGER_ALERTS_WEBHOOK_RETRY_MAX_DELAY_S": "5",
         }
 
     async def start(self, name: str, service: str, *args: str) -> None:
-        LOGS.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(LOGS.mkdir, parents=True, exist_ok=True)
         log = (LOGS / f"{self.infra.run_id}-{name}.log").open("ab")
         self.processes[name] = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -97,6 +99,9 @@ class System:
 
 PROCESSES: list[tuple[str, str, tuple[str, ...]]] = [
     ("inventory-relay", "inventory", ("relay",)),
+    ("alerts-projector", "alerts", ("project",)),
+    ("alerts-sweep", "alerts", ("sweep",)),
+    ("alerts-deliver", "alerts", ("deliver",)),
 ]
 
 
