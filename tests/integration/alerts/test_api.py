@@ -7,6 +7,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from lotledger.alerts.adapters.secret_box import SecretBox
+from lotledger.alerts.service.webhooks import reseal_all
 from tests.integration.alerts.steps import product, receive
 from tests.integration.alerts.world import ADMIN, QA, AlertsWorld, fresh_gtin
 from tests.support.stock import problem_type
@@ -206,3 +208,25 @@ async def test_webhooks_are_validated_never_show_their_secret_and_can_be_deleted
         assert (response.status_code, problem_type(response)) == (404, "unknown-webhook")
     log = await world.api.get(f"/v1/webhooks/{webhook_id}/deliveries", headers=ADMIN)
     assert log.status_code == 200
+
+
+async def test_resealing_moves_every_secret_to_the_new_key(world: AlertsWorld) -> None:
+    created = await world.api.post(
+        "/v1/webhooks",
+        json={"url": "http://127.0.0.1:9/reseal", "types": [], "secret": "reseal-me-0123456789"},
+        headers=ADMIN,
+    )
+    webhook_id = created.json()["webhook_id"]
+    old = world.settings.alerts_webhook_keys.get_secret_value()
+    async with world.runtime.uow() as uow:
+        assert await reseal_all(uow.stores, SecretBox(f"a-brand-new-key-0123456789,{old}")) >= 1
+        await uow.commit()
+    (row,) = await world.sql(
+        "SELECT secret_sealed FROM subscriptions WHERE subscription_id = $1::uuid", webhook_id
+    )
+    sealed = bytes(row["secret_sealed"])
+    assert SecretBox("a-brand-new-key-0123456789").open(sealed) == "reseal-me-0123456789"
+    async with world.runtime.uow() as uow:
+        await reseal_all(uow.stores, SecretBox(f"{old},a-brand-new-key-0123456789"))
+        await uow.commit()
+    await world.api.delete(f"/v1/webhooks/{webhook_id}", headers=ADMIN)

@@ -87,6 +87,8 @@ def test_secrets_are_sealed_and_keys_rotate() -> None:
     rotated = SecretBox("new-key-material-9876543210,old-key-material-0123456789")
     assert rotated.open(sealed) == "whsec-1"
     assert rotated.open(rotated.seal("whsec-2")) == "whsec-2"
+    resealed = rotated.reseal(sealed)
+    assert SecretBox("new-key-material-9876543210").open(resealed) == "whsec-1"
     with pytest.raises(SecretUnreadable):
         SecretBox("new-key-material-9876543210").open(sealed)
     with pytest.raises(ValueError, match="key"):

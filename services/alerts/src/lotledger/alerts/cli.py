@@ -51,6 +51,23 @@ async def deliver(_: argparse.Namespace) -> int:
     return 0
 
 
+async def reseal(_: argparse.Namespace) -> int:
+    import sys
+
+    from lotledger.alerts.bootstrap import build_runtime
+    from lotledger.alerts.service.webhooks import reseal_all
+
+    rt = build_runtime(AlertsSettings(), SystemClock(), pool_size=1)
+    try:
+        async with rt.uow() as uow:
+            count = await reseal_all(uow.stores, rt.box)
+            await uow.commit()
+    finally:
+        await rt.engine.dispose()
+    sys.stdout.write(f"webhook secrets re-sealed with the first key: {count}\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     def database() -> tuple[str, str]:
         settings = AlertsSettings()
@@ -69,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
                 "publish alert events to Kafka and deliver webhooks (one active instance each)",
                 deliver,
             ),
+            "reseal": ("re-seal every webhook secret with the first key (key rotation)", reseal),
         },
         argv=argv,
         log_level=lambda: AlertsSettings().log_level,

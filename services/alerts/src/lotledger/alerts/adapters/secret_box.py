@@ -4,7 +4,8 @@ unseals it only to sign a body.
 
 Keys come from `LOTLEDGER_ALERTS_WEBHOOK_KEYS`, comma-separated high-entropy strings
 (each hashed with SHA-256 into a Fernet key). The first key seals; every key unseals, so a
-key is rotated by putting a new one first, re-sealing, then dropping the old one.
+key is rotated by putting a new one first, re-sealing (`lotledger-alerts reseal`), then
+dropping the old one.
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ class SecretBox:
 
     def seal(self, secret: str) -> bytes:
         return self._fernet.encrypt(secret.encode())
+
+    def reseal(self, sealed: bytes) -> bytes:
+        """The same secret sealed with the first key (for key rotation)."""
+        try:
+            return self._fernet.rotate(sealed)
+        except InvalidToken as exc:
+            raise SecretUnreadable("no configured webhook key opens this secret") from exc
 
     def open(self, sealed: bytes) -> str:
         try:

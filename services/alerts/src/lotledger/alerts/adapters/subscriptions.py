@@ -86,6 +86,19 @@ class SubscriptionStore:
             at,
         )
 
+    async def sealed_secrets(self) -> dict[str, bytes]:
+        rows = await self._conn.fetch(
+            "SELECT subscription_id::text AS id, secret_sealed FROM subscriptions FOR UPDATE"
+        )
+        return {r["id"]: bytes(r["secret_sealed"]) for r in rows}
+
+    async def replace_secret(self, subscription_id: str, sealed: bytes) -> None:
+        await self._conn.execute(
+            "UPDATE subscriptions SET secret_sealed = $2 WHERE subscription_id = $1::uuid",
+            subscription_id,
+            sealed,
+        )
+
     async def save_health(self, health: SubscriptionHealth) -> None:
         await self._conn.execute(
             "UPDATE subscriptions SET consecutive_failures = $2, failing_since = $3 "

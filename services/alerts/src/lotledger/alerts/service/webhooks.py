@@ -59,6 +59,14 @@ async def unsubscribe(stores: Stores, subscription_id: str, actor: str, now: dat
     await ev.settle(ev.Context(stores, now), Evaluation(scope), Cause())
 
 
+async def reseal_all(stores: Stores, box: SecretBox) -> int:
+    """Re-seal every subscription's secret with the first configured key; returns how many."""
+    sealed = await stores.subscriptions.sealed_secrets()
+    for subscription_id, secret in sealed.items():
+        await stores.subscriptions.replace_secret(subscription_id, box.reseal(secret))
+    return len(sealed)
+
+
 async def record_outcome(
     stores: Stores,
     due: DueDelivery,
