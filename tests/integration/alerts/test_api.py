@@ -230,3 +230,19 @@ async def test_resealing_moves_every_secret_to_the_new_key(world: AlertsWorld) -
         await reseal_all(uow.stores, SecretBox(f"{old},a-brand-new-key-0123456789"))
         await uow.commit()
     await world.api.delete(f"/v1/webhooks/{webhook_id}", headers=ADMIN)
+
+
+async def test_the_openapi_document_names_every_endpoint(world: AlertsWorld) -> None:
+    document = (await world.api.get("/openapi.json")).json()
+    assert {
+        "/v1/alerts",
+        "/v1/alerts/{alert_id}/ack",
+        "/v1/alerts/{alert_id}/resolve",
+        "/v1/rules",
+        "/v1/rules/history",
+        "/v1/webhooks",
+        "/v1/webhooks/{webhook_id}",
+        "/v1/webhooks/{webhook_id}/deliveries",
+    } <= set(document["paths"])
+    ready = await world.api.get("/readyz")
+    assert ready.json() == {"status": "ready", "checks": {"database": "ok", "kafka": "ok"}}

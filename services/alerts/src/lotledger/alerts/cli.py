@@ -14,10 +14,15 @@ from lotledger.shared.runner import run_cli, run_until_signalled
 
 async def project(_: argparse.Namespace) -> int:
     from lotledger.alerts.bootstrap import build_projector, build_runtime
+    from lotledger.alerts.entrypoints.workers import supervise
 
     rt = build_runtime(AlertsSettings(), SystemClock(), pool_size=2)
+
+    async def projecting(stop: asyncio.Event) -> None:
+        await build_projector(rt).run(stop)
+
     try:
-        await run_until_signalled(build_projector(rt).run)
+        await run_until_signalled(lambda stop: supervise("project", projecting, stop))
     finally:
         await rt.engine.dispose()
     return 0
@@ -25,10 +30,11 @@ async def project(_: argparse.Namespace) -> int:
 
 async def sweep(_: argparse.Namespace) -> int:
     from lotledger.alerts.bootstrap import build_runtime, build_sweeper
+    from lotledger.alerts.entrypoints.workers import supervise
 
     rt = build_runtime(AlertsSettings(), SystemClock(), pool_size=2)
     try:
-        await run_until_signalled(build_sweeper(rt).run)
+        await run_until_signalled(lambda stop: supervise("sweep", build_sweeper(rt).run, stop))
     finally:
         await rt.engine.dispose()
     return 0
@@ -36,12 +42,15 @@ async def sweep(_: argparse.Namespace) -> int:
 
 async def deliver(_: argparse.Namespace) -> int:
     from lotledger.alerts.bootstrap import build_deliverer, build_publisher, build_runtime
+    from lotledger.alerts.entrypoints.workers import supervise
 
     rt = build_runtime(AlertsSettings(), SystemClock(), pool_size=4)
     publisher, deliverer = build_publisher(rt), build_deliverer(rt)
 
     async def both(stop: asyncio.Event) -> None:
-        await asyncio.gather(publisher.run(stop), deliverer.run(stop))
+        await asyncio.gather(
+            supervise("publish", publisher.run, stop), supervise("deliver", deliverer.run, stop)
+        )
 
     try:
         await run_until_signalled(both)

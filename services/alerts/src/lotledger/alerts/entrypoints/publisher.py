@@ -69,6 +69,7 @@ class Publisher:
                 reached = await self._send(producer, batch)
                 await outbox.published([m.id for m in batch], reached)
                 PUBLISHED.inc(len(batch))
+                BACKLOG.set(await outbox.backlog())
         finally:
             await producer.stop()
 

@@ -1,11 +1,12 @@
-"""What the single-active workers (sweep, publish, deliver) share: a dedicated database
-session holding the worker's advisory lock for as long as it lives, and waits that end
-early when the worker is told to stop or woken by a NOTIFY."""
+"""What the workers share: a dedicated database session holding a single-active worker's
+advisory lock for as long as it lives, a supervisor that restarts a failed worker, and
+waits that end early when the worker is told to stop or woken by a NOTIFY."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
@@ -33,6 +34,19 @@ async def hold_lock(
             return None
     log.info("active", purpose=purpose.value)
     return conn
+
+
+async def supervise(
+    name: str, run: Callable[[asyncio.Event], Awaitable[None]], stop: asyncio.Event
+) -> None:
+    """Run a worker until `stop`, starting it again (after a pause) whenever it fails, e.g.
+    while the database or Kafka is unreachable."""
+    while not stop.is_set():
+        try:
+            await run(stop)
+        except Exception as exc:
+            log.warning("worker_failed", worker=name, error=str(exc))
+            await sleep_or_stop(stop, 2.0)
 
 
 async def sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
