@@ -8,6 +8,7 @@ replayed event (version not above it) is recognised and skipped.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -133,8 +134,15 @@ class LotFactsStore:
             at,
         )
 
-    async def lots_of(self, gtin: str) -> list[LotFacts]:
-        rows = await self._conn.fetch(_LOTS + "WHERE l.gtin = $1 ORDER BY l.lot", gtin)
+    async def lots_of(self, gtin: str, including: Iterable[str] = ()) -> list[LotFacts]:
+        """The product's lots with stock on hand, plus the lots named in `including`
+        whatever their stock (a lot just emptied must be seen to lose its alerts)."""
+        rows = await self._conn.fetch(
+            _LOTS + "WHERE l.gtin = $1 AND (l.lot = ANY($2::text[]) OR EXISTS (SELECT 1 "
+            "FROM lot_stock s WHERE s.gtin = l.gtin AND s.lot = l.lot)) ORDER BY l.lot",
+            gtin,
+            sorted(set(including)),
+        )
         return [_lot(r) for r in rows]
 
     async def lots(self, batches: list[tuple[str, str]]) -> list[LotFacts]:

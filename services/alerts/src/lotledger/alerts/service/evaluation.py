@@ -21,6 +21,7 @@ from lotledger.alerts.domain.levels import product_stock
 from lotledger.alerts.domain.rules_config import RulesConfig
 from lotledger.alerts.service.recording import Cause, record
 from lotledger.shared.contracts.alerts import AlertType
+from lotledger.shared.identifiers import split_batch_id
 
 LOT_TYPES = (AlertType.NEAR_EXPIRY, AlertType.EXPIRED_ON_HAND)
 
@@ -51,9 +52,12 @@ class Context:
 
 
 async def product(ctx: Context, gtin: str, batches: Iterable[str] = ()) -> Evaluation:
-    """Every lot of the product (expiry rules) and its levels per warehouse (stock rules).
-    `batches` names batch groups to cover even without a stored lot."""
-    lots = await ctx.stores.lots.lots_of(gtin)
+    """The product's lots on hand (expiry rules) and its levels per warehouse (stock
+    rules). `batches` names batch groups to cover whatever their stock: the batch an event
+    just changed, groups with open alerts. A lot without stock and not named has no
+    condition and no open alert to resolve, so leaving it out changes nothing."""
+    batches = sorted(set(batches))
+    lots = await ctx.stores.lots.lots_of(gtin, [split_batch_id(b)[1] for b in batches])
     thresholds = await ctx.stores.catalog.thresholds(gtin)
     zones, config = await ctx.zones(), await ctx.config()
     stock = product_stock(gtin, lots, await ctx.stores.lots.stocked_in(gtin), zones, ctx.now)

@@ -72,7 +72,7 @@ async def _triggered(ctx: ev.Context, envelope: CloudEvent, event: s.StockEvent)
         await ev.trigger(ctx, triggered.recall_raised(facts, lot), cause)
     elif isinstance(event, s.Picked) and event.fefo_deviation:
         deviation = FefoDeviation.from_picked(str(envelope.id), event)
-        lots = await ctx.stores.lots.lots_of(event.gtin)
+        lots = await ctx.stores.lots.lots_of(event.gtin, [event.lot])
         condition = triggered.fefo_deviation(deviation, lots, await ctx.zones())
         await ev.trigger(ctx, condition, cause)
 
