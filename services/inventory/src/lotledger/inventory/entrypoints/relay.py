@@ -22,7 +22,7 @@ from lotledger.inventory.adapters.outbox import Outbox, OutboxMessage
 from lotledger.inventory.settings import InventorySettings
 from lotledger.shared.contracts.topics import CATALOG, STOCK
 from lotledger.shared.db import driver_connect
-from lotledger.shared.kafka import create_consumer, create_producer, partitions_of
+from lotledger.shared.kafka import STRUCTURED, create_consumer, create_producer, partitions_of
 
 log = structlog.get_logger("lotledger.relay")
 LOCK_KEY = 0x6C6F746C65646765  # "lotledge"
@@ -85,7 +85,10 @@ class Relay:
     async def _send(
         self, producer: AIOKafkaProducer, batch: list[OutboxMessage]
     ) -> dict[tuple[str, int], int]:
-        sends = [await producer.send(m.topic, m.payload, key=m.key.encode()) for m in batch]
+        sends = [
+            await producer.send(m.topic, m.payload, key=m.key.encode(), headers=STRUCTURED)
+            for m in batch
+        ]
         reached: dict[tuple[str, int], int] = {}
         for meta in await asyncio.gather(*sends):
             key = (meta.topic, meta.partition)
