@@ -25,7 +25,7 @@ from tests.support.world import COLD, PHARMACIES, fresh_lot
 async def _every_kind_of_event(inventory: httpx.AsyncClient) -> str:
     lot = fresh_lot("CE")
     await receive(inventory, COLD, lot, 20)
-    posts = [
+    posts: list[tuple[str, dict[str, Any]]] = [
         (
             "/v1/moves",
             {
@@ -83,12 +83,13 @@ async def _every_kind_of_event(inventory: httpx.AsyncClient) -> str:
     ]
     for path, body in posts:
         assert (await inventory.post(path, json=body, headers=SCANNER)).status_code == 201
-    for action, body in (
+    actions: tuple[tuple[str, dict[str, Any]], ...] = (
         ("release", {}),
         ("quarantine", {"reason": "audit"}),
         ("reject", {"reason": "failed-qc"}),
         ("recall", {"recall_id": "RC-CE", "class": "I", "reason": "sterility"}),
-    ):
+    )
+    for action, body in actions:
         assert (
             await inventory.post(f"/v1/batches/{COLD}/{lot}/{action}", json=body, headers=QA)
         ).status_code == 201
@@ -148,14 +149,14 @@ async def test_every_message_is_a_conforming_cloudevent(
         for record in await _raw_messages(
             inventory_settings.kafka_bootstrap, inventory_settings.topic(logical)
         ):
-            message = KafkaMessage(
-                headers={k: v for k, v in record.headers}, key=record.key, value=record.value
-            )
+            message = KafkaMessage(headers=dict(record.headers), key=record.key, value=record.value)
             assert message.headers["content-type"] == b"application/cloudevents+json"
             event = from_kafka(message, JSONFormat())
             attributes = event.get_attributes()
             assert attributes["specversion"] == "1.0"
-            assert attributes["id"] and attributes["source"] and attributes["time"]
+            assert attributes["id"]
+            assert attributes["source"]
+            assert attributes["time"]
             event_type = str(attributes["type"])
             data = event.get_data()
             errors = list(_validator(event_type).iter_errors(data))

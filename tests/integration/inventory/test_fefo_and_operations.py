@@ -1,3 +1,5 @@
+from typing import Any
+
 import httpx
 
 from tests.support.stock import QA, SCANNER, receive, snapshot
@@ -115,7 +117,7 @@ async def test_operations_batch_runs_in_order_with_per_operation_results(
     inventory: httpx.AsyncClient,
 ) -> None:
     lot = fresh_lot("OPS")
-    ops = [
+    ops: list[dict[str, Any]] = [
         {
             "op": "receipt",
             "client_op_id": f"{lot}-1",
