@@ -59,11 +59,16 @@ def check_warehouse(value: str) -> str:
 
 
 def check_party(value: str) -> str:
-    """Parties are opaque ids (ideally a GLN), never names, addresses or phone numbers."""
+    """Parties are opaque ids (ideally a GLN), never names, addresses or phone numbers:
+    no spaces or '@', and a long run of digits must be a valid 13-digit GLN."""
     if not _PARTY.match(value):
         raise ValueError("party must be an opaque id (e.g. a GLN) of [A-Za-z0-9_.:-], no spaces")
-    if value.isdigit() and len(value) == 13 and gs1_check_digit(value[:-1]) != int(value[-1]):
-        raise ValueError("party looks like a GLN but its check digit is wrong")
+    digits = value.replace("-", "").replace(".", "")
+    if digits.isdigit() and len(digits) >= 10:
+        if len(value) != 13 or not value.isdigit():
+            raise ValueError("party looks like a phone number; use a GLN or an opaque id")
+        if gs1_check_digit(value[:-1]) != int(value[-1]):
+            raise ValueError("party looks like a GLN but its check digit is wrong")
     return value
 
 
@@ -97,6 +102,6 @@ ReasonCode = Annotated[
 ]
 ActorRef = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@\-]*$"),
+    StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$"),
     Field(description="an opaque staff or system id, never a name", examples=["emp-1042"]),
 ]

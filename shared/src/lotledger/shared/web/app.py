@@ -20,6 +20,7 @@ from lotledger.shared.kafka import kafka_ready
 from lotledger.shared.settings import CommonSettings
 from lotledger.shared.web.observe import BodyLimit, RequestObserver
 from lotledger.shared.web.problems import DomainProblemMap, install_problem_handlers
+from lotledger.shared.web.ratelimit import RateLimit
 
 ReadinessCheck = Callable[[], Awaitable[bool]]
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -51,6 +52,12 @@ def create_service_app(
     app.include_router(operations_router())
     for router in routers:
         app.include_router(router)
+    app.add_middleware(
+        RateLimit,
+        service=service,
+        rate_per_s=settings.rate_limit_per_s,
+        burst=settings.rate_limit_burst,
+    )
     app.add_middleware(BodyLimit, service=service, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestObserver, service=service, log_requests=settings.log_requests)
     return app
