@@ -13,7 +13,7 @@ from lotledger.shared.auth import Principal, Role
 from lotledger.shared.web.security import current_principal, require
 
 
-def runtime(request: Request) -> InventoryRuntime:
+async def runtime(request: Request) -> InventoryRuntime:
     value: InventoryRuntime = request.app.state.runtime
     return value
 
