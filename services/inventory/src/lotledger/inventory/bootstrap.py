@@ -17,6 +17,7 @@ from lotledger.inventory.adapters.queries import InventoryQueries
 from lotledger.inventory.adapters.signing import Signer
 from lotledger.inventory.adapters.unit_of_work import UnitOfWork
 from lotledger.inventory.domain.catalog import ClassRanges
+from lotledger.inventory.entrypoints.api.access import ACCESS
 from lotledger.inventory.entrypoints.api.problem_map import PROBLEMS
 from lotledger.inventory.entrypoints.api.routers import (
     catalog,
@@ -103,4 +104,5 @@ def create_app(settings: InventorySettings | None = None, clock: Clock | None = 
             telemetry.router,
         ],
         problem_map=PROBLEMS,
+        access=ACCESS,
     )

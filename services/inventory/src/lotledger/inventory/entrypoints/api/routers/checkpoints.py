@@ -6,19 +6,16 @@ import base64
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from lotledger.inventory.adapters.checkpoints import Checkpoint, CheckpointStore
 from lotledger.inventory.adapters.unit_of_work import driver_connection
-from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep
+from lotledger.inventory.entrypoints.api.dependencies import Caller, RuntimeDep
 from lotledger.inventory.service.checkpoints import verify_checkpoint
-from lotledger.shared.auth import Principal, Role
 from lotledger.shared.errors import NotFound
-from lotledger.shared.web.security import require
 
 router = APIRouter(prefix="/v1/checkpoints", tags=["tamper evidence"])
-Auditor = Annotated[Principal, Depends(require(Role.REGULATOR, Role.QA, Role.ADMIN, Role.ERP))]
 
 
 class CheckpointView(BaseModel):
@@ -66,7 +63,7 @@ async def _get(rt: RuntimeDep, checkpoint_id: int | None) -> Checkpoint:
 
 
 @router.get("/public-key", response_model=PublicKey, summary="The key checkpoints are signed with")
-async def public_key(rt: RuntimeDep, who: Auditor) -> PublicKey:
+async def public_key(rt: RuntimeDep, who: Caller) -> PublicKey:
     return PublicKey(
         algorithm="Ed25519",
         key_id=rt.signer.key_id,
@@ -78,7 +75,7 @@ async def public_key(rt: RuntimeDep, who: Auditor) -> PublicKey:
 @router.get("", response_model=list[CheckpointView], summary="Checkpoints, newest first")
 async def list_checkpoints(
     rt: RuntimeDep,
-    who: Auditor,
+    who: Caller,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     before: Annotated[int | None, Query(ge=1)] = None,
 ) -> list[Any]:
@@ -87,12 +84,12 @@ async def list_checkpoints(
 
 
 @router.get("/latest", response_model=CheckpointView)
-async def latest(rt: RuntimeDep, who: Auditor) -> CheckpointView:
+async def latest(rt: RuntimeDep, who: Caller) -> CheckpointView:
     return _view(await _get(rt, None))
 
 
 @router.get("/{checkpoint_id}", response_model=CheckpointView)
-async def get_checkpoint(checkpoint_id: int, rt: RuntimeDep, who: Auditor) -> CheckpointView:
+async def get_checkpoint(checkpoint_id: int, rt: RuntimeDep, who: Caller) -> CheckpointView:
     return _view(await _get(rt, checkpoint_id))
 
 
@@ -101,7 +98,7 @@ async def get_checkpoint(checkpoint_id: int, rt: RuntimeDep, who: Auditor) -> Ch
     response_model=VerificationView,
     summary="Re-hash every event up to the checkpoint; check root and signature",
 )
-async def verify(checkpoint_id: int, rt: RuntimeDep, who: Auditor) -> VerificationView:
+async def verify(checkpoint_id: int, rt: RuntimeDep, who: Caller) -> VerificationView:
     checkpoint = await _get(rt, checkpoint_id)
     async with driver_connection(rt.engine) as conn:
         result = await verify_checkpoint(CheckpointStore(conn), checkpoint, rt.signer.public_raw)
