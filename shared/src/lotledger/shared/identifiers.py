@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
@@ -85,11 +85,39 @@ def split_batch_id(value: str) -> tuple[str, str]:
     return gtin, lot
 
 
-Gtin = Annotated[str, BeforeValidator(normalize_gtin), Field(examples=["09506000134352"])]
-Lot = Annotated[str, AfterValidator(check_lot), Field(examples=["LOT-2026A"])]
-LocationId = Annotated[str, AfterValidator(check_location), Field(examples=["WH1/COLD-A/03"])]
-WarehouseId = Annotated[str, AfterValidator(check_warehouse), Field(examples=["WH1"])]
-PartyId = Annotated[str, AfterValidator(check_party), Field(examples=["9506000000015"])]
+def _documented(pattern: str, example: str, description: str) -> Any:
+    return Field(
+        examples=[example], description=description, json_schema_extra={"pattern": pattern}
+    )
+
+
+Gtin = Annotated[
+    str,
+    BeforeValidator(normalize_gtin),
+    _documented(
+        r"^(\d{8}|\d{12,14})$", "09506000134352", "GTIN-8/12/13/14 with a valid check digit"
+    ),
+]
+Lot = Annotated[
+    str,
+    AfterValidator(check_lot),
+    _documented(_LOT_CHARS.pattern, "LOT-2026A", "GS1 AI (10): 1-20 characters of the AI 82 set"),
+]
+LocationId = Annotated[
+    str,
+    AfterValidator(check_location),
+    _documented(_LOCATION.pattern, "WH1/COLD-A/03", "warehouse-scoped location id"),
+]
+WarehouseId = Annotated[
+    str, AfterValidator(check_warehouse), _documented(_WAREHOUSE.pattern, "WH1", "warehouse id")
+]
+PartyId = Annotated[
+    str,
+    AfterValidator(check_party),
+    _documented(
+        _PARTY.pattern, "9506000000015", "a GLN or opaque party id; never a name or address"
+    ),
+]
 Quantity = Annotated[int, Field(gt=0, le=MAX_QTY, strict=True)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 Reference = Annotated[

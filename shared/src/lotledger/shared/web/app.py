@@ -20,7 +20,11 @@ from lotledger.shared.kafka import kafka_ready
 from lotledger.shared.settings import CommonSettings
 from lotledger.shared.web.access import OPERATIONS, AccessTable, enforce_access
 from lotledger.shared.web.observe import BodyLimit, RequestObserver
-from lotledger.shared.web.problems import DomainProblemMap, install_problem_handlers
+from lotledger.shared.web.problems import (
+    DomainProblemMap,
+    install_problem_handlers,
+    problem_responses,
+)
 from lotledger.shared.web.ratelimit import RateLimit
 
 ReadinessCheck = Callable[[], Awaitable[bool]]
@@ -44,9 +48,7 @@ def create_service_app(
         version=version,
         description=description,
         lifespan=lifespan,
-        responses={
-            422: {"description": "Invalid input (problem+json)"},
-        },
+        responses=problem_responses(),
     )
     app.state.settings = settings
     app.state.authenticator = Authenticator(settings)

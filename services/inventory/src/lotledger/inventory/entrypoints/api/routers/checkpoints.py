@@ -6,7 +6,7 @@ import base64
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
 from lotledger.inventory.adapters.checkpoints import Checkpoint, CheckpointStore
@@ -15,6 +15,8 @@ from lotledger.inventory.entrypoints.api.dependencies import Caller, RuntimeDep
 from lotledger.inventory.service.checkpoints import verify_checkpoint
 from lotledger.shared.errors import NotFound
 
+MAX_ID = 2**62
+CheckpointId = Annotated[int, Path(ge=1, le=MAX_ID)]
 router = APIRouter(prefix="/v1/checkpoints", tags=["tamper evidence"])
 
 
@@ -77,7 +79,7 @@ async def list_checkpoints(
     rt: RuntimeDep,
     who: Caller,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> list[Any]:
     async with driver_connection(rt.engine) as conn:
         return [_view(c) for c in await CheckpointStore(conn).page(limit, before)]
@@ -89,7 +91,9 @@ async def latest(rt: RuntimeDep, who: Caller) -> CheckpointView:
 
 
 @router.get("/{checkpoint_id}", response_model=CheckpointView)
-async def get_checkpoint(checkpoint_id: int, rt: RuntimeDep, who: Caller) -> CheckpointView:
+async def get_checkpoint(
+    checkpoint_id: CheckpointId, rt: RuntimeDep, who: Caller
+) -> CheckpointView:
     return _view(await _get(rt, checkpoint_id))
 
 
@@ -98,7 +102,7 @@ async def get_checkpoint(checkpoint_id: int, rt: RuntimeDep, who: Caller) -> Che
     response_model=VerificationView,
     summary="Re-hash every event up to the checkpoint; check root and signature",
 )
-async def verify(checkpoint_id: int, rt: RuntimeDep, who: Caller) -> VerificationView:
+async def verify(checkpoint_id: CheckpointId, rt: RuntimeDep, who: Caller) -> VerificationView:
     checkpoint = await _get(rt, checkpoint_id)
     async with driver_connection(rt.engine) as conn:
         result = await verify_checkpoint(CheckpointStore(conn), checkpoint, rt.signer.public_raw)

@@ -107,7 +107,7 @@ async def stock(
     location: Annotated[LocationId | None, Query()] = None,
     warehouse: Annotated[WarehouseId | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> StockView:
     scope = [warehouse] if warehouse else None
     if location is not None:
