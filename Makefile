@@ -49,4 +49,4 @@ test-unit: install
 lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
-	$(UV) run --frozen mypy shared/src services/inventory/src services/traceability/src services/alerts/src tests
+	$(UV) run --frozen mypy shared/src services/inventory/src services/traceability/src services/alerts/src tests examples

@@ -9,13 +9,16 @@ import signal
 import socket
 import sys
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support.infra import Infra
+from lotledger.shared.kafka import ensure_topics
+from lotledger.shared.settings import CommonSettings
+from tests.support.infra import Infra, migrate_all, provision, teardown
 from tests.support.tokens import TEST_SECRET, bearer
 from tests.support.world import seed_catalog
 
@@ -105,9 +108,9 @@ PROCESSES: list[tuple[str, str, tuple[str, ...]]] = [
 ]
 
 
-@pytest.fixture(scope="session")
-async def system(migrated: Infra) -> AsyncIterator[System]:
-    running = System(migrated)
+@asynccontextmanager
+async def running_system(infra: Infra) -> AsyncIterator[System]:
+    running = System(infra)
     try:
         for service in ("inventory", "traceability", "alerts"):
             await running.serve(service)
@@ -118,3 +121,29 @@ async def system(migrated: Infra) -> AsyncIterator[System]:
         yield running
     finally:
         await running.stop_all()
+
+
+@pytest.fixture(scope="session")
+async def system(migrated: Infra) -> AsyncIterator[System]:
+    async with running_system(migrated) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+async def private_system() -> AsyncIterator[System]:
+    """The whole system on its own database and topics, for tests that write arbitrary data
+    (fuzzing) or break things, so the shared world stays predictable."""
+    infra = await provision()
+    try:
+        await migrate_all(infra)
+        await ensure_topics(
+            CommonSettings(
+                kafka_bootstrap=infra.kafka_bootstrap,
+                topic_prefix=infra.topic_prefix,
+                topic_partitions=3,
+            )
+        )
+        async with running_system(infra) as running:
+            yield running
+    finally:
+        await teardown(infra)

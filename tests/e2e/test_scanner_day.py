@@ -3,17 +3,19 @@
 from tests.e2e.conftest import System
 from tests.support.kafka import of_subject, read_topic
 from tests.support.stock import SCANNER
-from tests.support.world import COLD, PHARMACIES, SUPPLIER, fresh_lot
+from tests.support.tokens import bearer
+from tests.support.world import PHARMACIES, SUPPLIER, fresh_lot, fresh_product
 
 
 async def test_receipt_move_pick_reach_kafka_in_order(system: System) -> None:
     lot = fresh_lot("E2E")
     async with system.client("inventory") as inventory:
+        gtin = await fresh_product(inventory, bearer("admin"))
         steps = [
             (
                 "/v1/receipts",
                 {
-                    "gtin": COLD,
+                    "gtin": gtin,
                     "lot": lot,
                     "expiry": "2027-09-30",
                     "qty": 12,
@@ -24,7 +26,7 @@ async def test_receipt_move_pick_reach_kafka_in_order(system: System) -> None:
             (
                 "/v1/moves",
                 {
-                    "gtin": COLD,
+                    "gtin": gtin,
                     "lot": lot,
                     "qty": 5,
                     "from_location": "WH1/COLD-A/01",
@@ -34,7 +36,7 @@ async def test_receipt_move_pick_reach_kafka_in_order(system: System) -> None:
             (
                 "/v1/picks",
                 {
-                    "gtin": COLD,
+                    "gtin": gtin,
                     "qty": 7,
                     "warehouse": "WH1",
                     "order_ref": "SO-E2E",
@@ -46,7 +48,7 @@ async def test_receipt_move_pick_reach_kafka_in_order(system: System) -> None:
             response = await inventory.post(path, json=body, headers=SCANNER)
             assert response.status_code == 201, response.text
     topic = f"{system.infra.topic_prefix}lotledger.stock.v1"
-    subject = f"{COLD}/{lot}"
+    subject = f"{gtin}/{lot}"
     messages = await read_topic(
         system.infra.kafka_bootstrap, topic, until=lambda ms: len(of_subject(ms, subject)) >= 4
     )

@@ -87,3 +87,18 @@ async def teardown(infra: Infra) -> None:
         await admin.execute(f'DROP DATABASE IF EXISTS "{infra.database}" WITH (FORCE)')
     finally:
         await admin.close()
+
+
+async def migrate_all(infra: Infra) -> None:
+    """Every service's migrations, into its schema of the run's database."""
+    from lotledger.alerts.bootstrap import MIGRATIONS as ALERTS
+    from lotledger.inventory.bootstrap import MIGRATIONS as INVENTORY
+    from lotledger.shared.migrations import upgrade_async
+    from lotledger.traceability.bootstrap import MIGRATIONS as TRACEABILITY
+
+    for service, path in (
+        ("inventory", INVENTORY),
+        ("traceability", TRACEABILITY),
+        ("alerts", ALERTS),
+    ):
+        await upgrade_async(path, infra.url(service), service)

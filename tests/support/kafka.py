@@ -41,8 +41,11 @@ async def read_topic(
                         value["_offset"] = record.offset
                         messages.append(value)
     except TimeoutError as exc:
+        positions = {tp.partition: await consumer.position(tp) for tp in partitions}
+        ends = {tp.partition: end for tp, end in (await consumer.end_offsets(partitions)).items()}
         raise AssertionError(
-            f"{topic}: condition not met after {timeout_s}s; {len(messages)} messages seen"
+            f"{topic}: condition not met after {timeout_s}s; {len(messages)} messages seen; "
+            f"positions {positions}, ends {ends}"
         ) from exc
     finally:
         await consumer.stop()

@@ -83,3 +83,26 @@ async def seed_catalog(client: httpx.AsyncClient, headers: dict[str, str]) -> No
     for location_id, body in LOCATIONS.items():
         response = await client.put(f"/v1/locations/{location_id}", json=body, headers=headers)
         assert response.status_code in (200, 201), response.text
+
+
+async def fresh_product(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    storage_class: str = "cold",
+    **thresholds: Any,
+) -> str:
+    """A product no other test stocks, so FEFO and stock levels see only this test's lots."""
+    body = f"0950601{fresh_lot('')[-6:]}"
+    gtin = body + str(gs1_check_digit(body))
+    response = await client.put(
+        f"/v1/products/{gtin}",
+        headers=headers,
+        json={
+            "name": f"Test product {gtin}",
+            "storage_class": storage_class,
+            "rx": True,
+            **thresholds,
+        },
+    )
+    assert response.status_code == 201, response.text
+    return gtin

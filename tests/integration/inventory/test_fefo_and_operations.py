@@ -1,25 +1,16 @@
+from typing import Any
+
 import httpx
 
 from tests.support.stock import QA, SCANNER, receive, snapshot
-from tests.support.world import COLD, PHARMACIES, SUPPLIER, fresh_lot
+from tests.support.tokens import bearer
+from tests.support.world import COLD, PHARMACIES, SUPPLIER, fresh_lot, fresh_product
 
 WH2_SCANNER = {"authorization": SCANNER["authorization"]}
 
 
 async def _fresh_product_world(inventory: httpx.AsyncClient) -> str:
-    """A product of its own, so other tests' lots do not take part in its FEFO."""
-    from lotledger.shared.identifiers import gs1_check_digit
-    from tests.support.tokens import bearer
-
-    body = f"0950600{fresh_lot('')[-6:]}"
-    gtin = body + str(gs1_check_digit(body))
-    response = await inventory.put(
-        f"/v1/products/{gtin}",
-        headers=bearer("admin"),
-        json={"name": "Vaccine", "storage_class": "cold", "rx": True},
-    )
-    assert response.status_code == 201, response.text
-    return gtin
+    return await fresh_product(inventory, bearer("admin"))
 
 
 async def test_fefo_takes_earliest_available_and_splits(inventory: httpx.AsyncClient) -> None:
@@ -115,7 +106,7 @@ async def test_operations_batch_runs_in_order_with_per_operation_results(
     inventory: httpx.AsyncClient,
 ) -> None:
     lot = fresh_lot("OPS")
-    ops = [
+    ops: list[dict[str, Any]] = [
         {
             "op": "receipt",
             "client_op_id": f"{lot}-1",

@@ -1,5 +1,6 @@
 """Each DESIGN §7 rule refuses with its named problem and leaves the store untouched."""
 
+import functools
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
@@ -76,7 +77,7 @@ async def test_negative_stock_is_refused_everywhere(inventory: httpx.AsyncClient
             lot,
             409,
             "insufficient-stock",
-            lambda p=path, b=body: inventory.post(p, json=b, headers=SCANNER),
+            functools.partial(inventory.post, path, json=body, headers=SCANNER),
         )
         assert problem["errors"][0]["field"] in ("qty", "delta")
 

@@ -5,8 +5,8 @@ import itertools
 from typing import Any
 
 import asyncpg
-import orjson
 import httpx
+import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -60,14 +60,14 @@ def _request(run: int, i: int, op: dict[str, Any]) -> dict[str, Any]:
         body["lot"] = f"P{run:04d}{op['lot']}"
     else:
         body.pop("lot")
-    extra = {
+    extras: dict[str, dict[str, Any]] = {
         "receipt": {"expiry": EXPIRY.get(op["lot"] or ""), "supplier": SUPPLIER},
         "pick": {"order_ref": "SO-P", "ship_to": PHARMACIES[0], "warehouse": "WH1"},
         "adjustment": {"reason": "found"},
         "disposal": {"reason": "damaged"},
         "return": {"from_party": PHARMACIES[1], "reason": "damaged"},
-    }.get(op["op"], {})
-    return {**body, **extra}
+    }
+    return {**body, **extras.get(op["op"], {})}
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))

@@ -2,7 +2,7 @@
 under redelivery, a crash between the database and Kafka commits, and replays."""
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from uuid import uuid4
 
 import asyncpg
@@ -72,7 +72,7 @@ async def _total(engine: AsyncEngine) -> tuple[int, int]:
 
 
 @pytest.fixture
-async def topic(common_settings: CommonSettings) -> AsyncIterator[str]:
+async def topic(common_settings: CommonSettings) -> str:
     from aiokafka.admin import AIOKafkaAdminClient
 
     name = common_settings.topic(f"probe-{uuid4().hex[:8]}")
@@ -86,7 +86,7 @@ async def topic(common_settings: CommonSettings) -> AsyncIterator[str]:
         await producer.send(name, str(i).encode(), key=str(i % 7).encode())
     await producer.flush()
     await producer.stop()
-    yield name
+    return name
 
 
 async def _run_until(projector: Projector, engine: AsyncEngine, applied: int) -> None:

@@ -4,7 +4,6 @@ import asyncio
 from typing import Any
 
 import httpx
-
 import pytest
 from pydantic import SecretStr
 

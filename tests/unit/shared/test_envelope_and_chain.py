@@ -112,3 +112,24 @@ def test_consumers_ignore_members_added_later() -> None:
         }
     )
     assert picked.qty == 1
+
+
+def test_heads_root_is_order_independent_and_content_sensitive() -> None:
+    from lotledger.shared.hashing import heads_root
+
+    heads = [("b/1", 2, "aa"), ("a/1", 5, "bb")]
+    assert heads_root(heads) == heads_root(list(reversed(heads)))
+    assert heads_root(heads) != heads_root([("b/1", 2, "aa"), ("a/1", 5, "bc")])
+    assert heads_root(heads) != heads_root([("b/1", 3, "aa"), ("a/1", 5, "bb")])
+
+
+def test_recomputed_head_exposes_content_changes_the_stored_chain_hides() -> None:
+    from lotledger.shared.hashing import recompute_head
+
+    first = _event(1, GENESIS, {"qty": 1})
+    second = _event(2, str(first["hash"]), {"qty": 2})
+    version, head, verdict = recompute_head([first, second])
+    assert (version, head, verdict.ok) == (2, second["hash"], True)
+    _, altered_head, altered = recompute_head([first, {**second, "data": {"qty": 9}}])
+    assert altered_head != second["hash"]
+    assert altered.broken_version == 2

@@ -59,7 +59,16 @@ def test_location_ids_are_warehouse_scoped() -> None:
 
 
 @pytest.mark.parametrize(
-    "party", ["John Smith", "12 Main Street", "+44 20 7946 0958", "9506000000016"]
+    "party",
+    [
+        "John Smith",
+        "12 Main Street",
+        "+44 20 7946 0958",
+        "9506000000016",
+        "442079460958",
+        "020-7946-0958",
+        "jane@example.com",
+    ],
 )
 def test_parties_refuse_names_addresses_phones_and_bad_glns(party: str) -> None:
     with pytest.raises(ValidationError):
@@ -72,3 +81,8 @@ def test_quantity_is_a_strict_positive_integer_up_to_a_billion() -> None:
     for bad in [0, -1, 10**9 + 1, 1.5, "3", True]:
         with pytest.raises(ValidationError):
             qty.validate_python(bad)
+
+
+@pytest.mark.parametrize("party", ["9506000000015", "CUST-10042", "10042", "gln:9506000000022"])
+def test_parties_accept_glns_and_opaque_ids(party: str) -> None:
+    assert TypeAdapter(PartyId).validate_python(party) == party

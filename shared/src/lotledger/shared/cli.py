@@ -7,8 +7,10 @@ import argparse
 import asyncio
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 from lotledger.shared.auth import Role, mint_token
+from lotledger.shared.contracts.catalogue import CONTRACTS_DIR, write_contracts
 from lotledger.shared.kafka import ensure_topics
 from lotledger.shared.settings import CommonSettings
 
@@ -34,7 +36,14 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--device", help="device id recorded on every event")
     token.add_argument("--ttl", type=int, default=8 * 3600, help="lifetime in seconds")
     commands.add_parser("topics", help="create missing Kafka topics (LOTLEDGER_TOPIC_*)")
+    contracts = commands.add_parser("contracts", help="write JSON Schemas and AsyncAPI document")
+    contracts.add_argument("--out", type=Path, default=CONTRACTS_DIR)
     args = parser.parse_args(argv)
+
+    if args.command == "contracts":
+        written = write_contracts(args.out)
+        sys.stdout.write(f"wrote {written} files under {args.out}\n")
+        return 0
 
     settings = CommonSettings()
     if args.command == "topics":

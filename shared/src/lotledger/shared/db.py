@@ -16,6 +16,20 @@ from sqlalchemy.ext.asyncio import (
 )
 
 
+def connect_options(url: str) -> dict[str, Any]:
+    """TLS is left to the URL (`?ssl=require`); on loopback without one it is off, since
+    encrypting a local socket only costs CPU."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if "ssl" in parsed.query or "sslmode" in parsed.query:
+        return {}
+    return {"ssl": False} if parsed.host in LOOPBACK else {}
+
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
 def create_engine(
     url: str, schema: str, *, pool_size: int = 10, application_name: str = "lotledger"
 ) -> AsyncEngine:
@@ -28,6 +42,7 @@ def create_engine(
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
         connect_args={
+            **connect_options(url),
             "server_settings": {
                 "search_path": schema,
                 "application_name": application_name,
@@ -71,6 +86,7 @@ async def driver_connect(url: str, schema: str, application_name: str) -> Any:
 
     parsed = make_url(url)
     return await asyncpg.connect(
+        **connect_options(url),
         host=parsed.host,
         port=parsed.port,
         user=parsed.username,

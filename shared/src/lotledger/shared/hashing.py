@@ -54,3 +54,22 @@ def verify_chain(events: Iterable[Mapping[str, Any]]) -> ChainVerdict:
         expected_version += 1
         checked += 1
     return ChainVerdict(True, checked)
+
+
+def heads_root(heads: Iterable[tuple[str, int, str]]) -> str:
+    """The root over stream heads (stream id, version, head hash), sorted by stream id:
+    sha256 of one line `stream\\tversion\\thash\\n` per stream."""
+    digest = hashlib.sha256()
+    for stream, version, head in sorted(heads):
+        digest.update(f"{stream}\t{version}\t{head}\n".encode())
+    return digest.hexdigest()
+
+
+def recompute_head(events: Iterable[Mapping[str, Any]]) -> tuple[int, str, ChainVerdict]:
+    """Re-hash a stream from its content (ignoring stored hashes): (last version, head,
+    verdict of the stored chain)."""
+    materialised = list(events)
+    prev = GENESIS
+    for event in materialised:
+        prev = chain_hash(prev, event)
+    return len(materialised), prev, verify_chain(materialised)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
@@ -59,11 +59,16 @@ def check_warehouse(value: str) -> str:
 
 
 def check_party(value: str) -> str:
-    """Parties are opaque ids (ideally a GLN), never names, addresses or phone numbers."""
+    """Parties are opaque ids (ideally a GLN), never names, addresses or phone numbers:
+    no spaces or '@', and a long run of digits must be a valid 13-digit GLN."""
     if not _PARTY.match(value):
         raise ValueError("party must be an opaque id (e.g. a GLN) of [A-Za-z0-9_.:-], no spaces")
-    if value.isdigit() and len(value) == 13 and gs1_check_digit(value[:-1]) != int(value[-1]):
-        raise ValueError("party looks like a GLN but its check digit is wrong")
+    digits = value.replace("-", "").replace(".", "")
+    if digits.isdigit() and len(digits) >= 10:
+        if len(value) != 13 or not value.isdigit():
+            raise ValueError("party looks like a phone number; use a GLN or an opaque id")
+        if gs1_check_digit(value[:-1]) != int(value[-1]):
+            raise ValueError("party looks like a GLN but its check digit is wrong")
     return value
 
 
@@ -80,11 +85,39 @@ def split_batch_id(value: str) -> tuple[str, str]:
     return gtin, lot
 
 
-Gtin = Annotated[str, BeforeValidator(normalize_gtin), Field(examples=["09506000134352"])]
-Lot = Annotated[str, AfterValidator(check_lot), Field(examples=["LOT-2026A"])]
-LocationId = Annotated[str, AfterValidator(check_location), Field(examples=["WH1/COLD-A/03"])]
-WarehouseId = Annotated[str, AfterValidator(check_warehouse), Field(examples=["WH1"])]
-PartyId = Annotated[str, AfterValidator(check_party), Field(examples=["9506000000015"])]
+def _documented(pattern: str, example: str, description: str) -> Any:
+    return Field(
+        examples=[example], description=description, json_schema_extra={"pattern": pattern}
+    )
+
+
+Gtin = Annotated[
+    str,
+    BeforeValidator(normalize_gtin),
+    _documented(
+        r"^(\d{8}|\d{12,14})$", "09506000134352", "GTIN-8/12/13/14 with a valid check digit"
+    ),
+]
+Lot = Annotated[
+    str,
+    AfterValidator(check_lot),
+    _documented(_LOT_CHARS.pattern, "LOT-2026A", "GS1 AI (10): 1-20 characters of the AI 82 set"),
+]
+LocationId = Annotated[
+    str,
+    AfterValidator(check_location),
+    _documented(_LOCATION.pattern, "WH1/COLD-A/03", "warehouse-scoped location id"),
+]
+WarehouseId = Annotated[
+    str, AfterValidator(check_warehouse), _documented(_WAREHOUSE.pattern, "WH1", "warehouse id")
+]
+PartyId = Annotated[
+    str,
+    AfterValidator(check_party),
+    _documented(
+        _PARTY.pattern, "9506000000015", "a GLN or opaque party id; never a name or address"
+    ),
+]
 Quantity = Annotated[int, Field(gt=0, le=MAX_QTY, strict=True)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 Reference = Annotated[
@@ -97,6 +130,6 @@ ReasonCode = Annotated[
 ]
 ActorRef = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@\-]*$"),
+    StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$"),
     Field(description="an opaque staff or system id, never a name", examples=["emp-1042"]),
 ]

@@ -15,6 +15,8 @@ from lotledger.shared.contracts.topics import TOPICS, TopicSpec
 from lotledger.shared.settings import CommonSettings
 
 TOPIC_ALREADY_EXISTS = 36
+STRUCTURED = [("content-type", b"application/cloudevents+json")]
+"""Kafka headers of a CloudEvent in structured content mode (the whole event is the value)."""
 
 
 def create_producer(

@@ -7,6 +7,7 @@ import logging
 import sys
 
 import structlog
+import structlog.tracebacks
 from structlog.typing import Processor
 
 
@@ -22,7 +23,9 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     structlog.configure(
         processors=[
             *shared,
-            structlog.processors.dict_tracebacks,
+            structlog.processors.ExceptionRenderer(
+                structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
+            ),
             structlog.processors.EventRenamer("message"),
             structlog.processors.JSONRenderer(),
         ],

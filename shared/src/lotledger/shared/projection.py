@@ -55,11 +55,15 @@ Record = Any
 
 
 class Projection(Protocol):
-    consumer: str
-    """The name positions are stored under (one per projection, not per process)."""
+    @property
+    def consumer(self) -> str:
+        """The name positions are stored under (one per projection, not per process)."""
+        ...
 
-    topics: Sequence[str]
-    """Full topic names (prefix applied)."""
+    @property
+    def topics(self) -> Sequence[str]:
+        """Full topic names (prefix applied)."""
+        ...
 
     async def apply(self, conn: AsyncConnection, records: Sequence[Record]) -> None:
         """Apply records (each partition's in offset order) inside the open transaction."""

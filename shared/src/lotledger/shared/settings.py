@@ -33,6 +33,8 @@ class CommonSettings(BaseSettings):
     auth_leeway_s: int = Field(default=10, ge=0, le=300)
 
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    rate_limit_per_s: float = Field(default=100.0, ge=0, description="writes per token; 0 = off")
+    rate_limit_burst: int = Field(default=200, ge=1)
 
     @model_validator(mode="after")
     def _refuse_dev_secrets(self) -> Self:

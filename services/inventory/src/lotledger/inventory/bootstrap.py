@@ -14,11 +14,14 @@ from prometheus_client import Gauge
 
 from lotledger.inventory import DESCRIPTION, SERVICE, VERSION
 from lotledger.inventory.adapters.queries import InventoryQueries
+from lotledger.inventory.adapters.signing import Signer
 from lotledger.inventory.adapters.unit_of_work import UnitOfWork
 from lotledger.inventory.domain.catalog import ClassRanges
+from lotledger.inventory.entrypoints.api.access import ACCESS
 from lotledger.inventory.entrypoints.api.problem_map import PROBLEMS
 from lotledger.inventory.entrypoints.api.routers import (
     catalog,
+    checkpoints,
     operations,
     qa,
     queries,
@@ -53,6 +56,7 @@ def build_runtime(settings: InventorySettings, clock: Clock) -> InventoryRuntime
         ranges=ClassRanges(cold_max_c=settings.cold_max_c),
         queries=InventoryQueries(engine),
         telemetry=LazyProducer(settings, f"lotledger-{SERVICE}-telemetry"),
+        signer=Signer.from_seed(settings.checkpoint_key.get_secret_value()),
     )
 
 
@@ -96,7 +100,9 @@ def create_app(settings: InventorySettings | None = None, clock: Clock | None = 
             operations.router,
             stocktakes.router,
             queries.router,
+            checkpoints.router,
             telemetry.router,
         ],
         problem_map=PROBLEMS,
+        access=ACCESS,
     )

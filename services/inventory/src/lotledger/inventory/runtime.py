@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lotledger.inventory.adapters.queries import InventoryQueries
+from lotledger.inventory.adapters.signing import Signer
 from lotledger.inventory.adapters.unit_of_work import UnitOfWork
 from lotledger.inventory.domain.catalog import ClassRanges
 from lotledger.inventory.settings import InventorySettings
@@ -25,6 +26,7 @@ class InventoryRuntime:
     ranges: ClassRanges
     queries: InventoryQueries
     telemetry: LazyProducer
+    signer: Signer
 
     @property
     def stock_topic(self) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from lotledger.shared.settings import CommonSettings, has_dev_password
+
+DEV_CHECKPOINT_KEY = "bG90bGVkZ2VyLWRldi1jaGVja3BvaW50LWtleS0wMDA="
+"""Base64 of a fixed 32-byte Ed25519 seed, for development only."""
 
 
 class InventorySettings(CommonSettings):
@@ -21,9 +24,13 @@ class InventorySettings(CommonSettings):
         description="upper bound of the cold class: 8, or 10 (China GSP)",
     )
     relay_batch_size: int = Field(default=2000, ge=1, le=20000)
+    checkpoint_key: SecretStr = SecretStr(DEV_CHECKPOINT_KEY)
+    checkpoint_interval_s: float = Field(default=300.0, ge=1.0)
 
     def dev_secrets(self) -> dict[str, bool]:
         return {
             **super().dev_secrets(),
             "LOTLEDGER_INVENTORY_DATABASE_URL": has_dev_password(self.inventory_database_url),
+            "LOTLEDGER_CHECKPOINT_KEY": self.checkpoint_key.get_secret_value()
+            == DEV_CHECKPOINT_KEY,
         }

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+from pydantic import AwareDatetime
 
 from lotledger.shared.contracts.common import Payload
 
@@ -42,13 +43,13 @@ class AlertChanged(Payload):
     tier: str
     severity: Severity
     status: AlertStatus
-    raised_at: datetime
-    changed_at: datetime
+    raised_at: AwareDatetime
+    changed_at: AwareDatetime
     by: str | None = None
     acknowledged_by: str | None = None
-    acknowledged_at: datetime | None = None
+    acknowledged_at: AwareDatetime | None = None
     resolved_by: str | None = None
-    resolved_at: datetime | None = None
+    resolved_at: AwareDatetime | None = None
     gtin: str | None = None
     warehouse: str | None = None
     location: str | None = None

@@ -8,8 +8,9 @@ and the start time, so a replay of the same readings yields the same ids. Only t
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
+
+from pydantic import AwareDatetime
 
 from lotledger.shared.contracts.common import Payload
 
@@ -34,7 +35,7 @@ class ExcursionStarted(Payload):
     sensor: str
     kind: ExcursionKind
     limit: float
-    started_at: datetime
+    started_at: AwareDatetime
     peak: float
     readings: int
     exposed_lots: list[ExposedLot] = []
@@ -46,8 +47,8 @@ class ExcursionEnded(Payload):
     sensor: str
     kind: ExcursionKind
     limit: float
-    started_at: datetime
-    ended_at: datetime
+    started_at: AwareDatetime
+    ended_at: AwareDatetime
     peak: float
     duration_minutes: float
     readings: int

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from lotledger.shared.contracts.common import Payload
 
@@ -26,7 +26,7 @@ class RecallClass(StrEnum):
 class StockEvent(Payload):
     gtin: str
     lot: str
-    at: datetime
+    at: AwareDatetime
 
 
 class Received(StockEvent):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from pydantic import AwareDatetime
 
 from lotledger.shared.contracts.common import Payload
 
@@ -12,7 +12,7 @@ READING = "lotledger.telemetry.reading.v1"
 class Reading(Payload):
     sensor: str
     location: str
-    at: datetime
+    at: AwareDatetime
     temperature_c: float | None = None
     humidity_pct: float | None = None
 

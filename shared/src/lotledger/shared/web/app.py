@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -18,8 +18,14 @@ from lotledger.shared.auth import Authenticator
 from lotledger.shared.db import database_ready
 from lotledger.shared.kafka import kafka_ready
 from lotledger.shared.settings import CommonSettings
+from lotledger.shared.web.access import OPERATIONS, AccessTable, enforce_access
 from lotledger.shared.web.observe import BodyLimit, RequestObserver
-from lotledger.shared.web.problems import DomainProblemMap, install_problem_handlers
+from lotledger.shared.web.problems import (
+    DomainProblemMap,
+    install_problem_handlers,
+    problem_responses,
+)
+from lotledger.shared.web.ratelimit import RateLimit
 
 ReadinessCheck = Callable[[], Awaitable[bool]]
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -34,23 +40,30 @@ def create_service_app(
     lifespan: Lifespan,
     routers: Sequence[APIRouter],
     problem_map: DomainProblemMap | None = None,
+    access: AccessTable | None = None,
 ) -> FastAPI:
     app = FastAPI(
+        dependencies=[Depends(enforce_access)],
         title=f"lotledger {service}",
         version=version,
         description=description,
         lifespan=lifespan,
-        responses={
-            422: {"description": "Invalid input (problem+json)"},
-        },
+        responses=problem_responses(),
     )
     app.state.settings = settings
     app.state.authenticator = Authenticator(settings)
     app.state.readiness = {}
+    app.state.access = {**OPERATIONS, **(access or {})}
     install_problem_handlers(app, problem_map)
     app.include_router(operations_router())
     for router in routers:
         app.include_router(router)
+    app.add_middleware(
+        RateLimit,
+        service=service,
+        rate_per_s=settings.rate_limit_per_s,
+        burst=settings.rate_limit_burst,
+    )
     app.add_middleware(BodyLimit, service=service, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestObserver, service=service, log_requests=settings.log_requests)
     return app

@@ -14,7 +14,7 @@ import orjson
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -58,6 +58,52 @@ class Problem(Exception):
             media_type=MEDIA_TYPE,
             headers=self.headers or None,
         )
+
+
+class FieldError(BaseModel):
+    field: str
+    rule: str
+    message: str
+
+
+class ProblemDetails(BaseModel):
+    """RFC 9457 problem details; members beyond these carry the refusal's facts."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(examples=["urn:lotledger:problem:insufficient-stock"])
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[FieldError] | None = None
+
+
+ERROR_STATUSES = {
+    400: "Malformed JSON",
+    401: "No valid bearer token",
+    403: "Role or warehouse not covered",
+    404: "Unknown resource",
+    409: "Refused by the current state",
+    413: "Body too large",
+    422: "Invalid input (fields and rules named)",
+    429: "Write rate exceeded (Retry-After)",
+    500: "Unexpected failure (logged; no internals in the body)",
+    503: "A dependency is unavailable",
+}
+
+
+def problem_responses() -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` documenting problem+json for every error status."""
+    schema = ProblemDetails.model_json_schema(ref_template="#/components/schemas/{model}")
+    field_error = schema.pop("$defs")["FieldError"]
+    schema["properties"]["errors"] = {
+        "anyOf": [{"type": "array", "items": field_error}, {"type": "null"}]
+    }
+    return {
+        status: {"description": text, "content": {MEDIA_TYPE: {"schema": schema}}}
+        for status, text in ERROR_STATUSES.items()
+    }
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,17 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from lotledger.shared.auth import Authenticator, AuthError, Forbidden, Principal, Role
 
-_bearer = HTTPBearer(auto_error=False, description="JWT issued for lotledger (DESIGN §10)")
+bearer = HTTPBearer(auto_error=False, description="JWT issued for lotledger (DESIGN §10)")
 
 
 async def current_principal(
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
+    """The authenticated caller (decoded once per request)."""
+    known: Principal | None = getattr(request.state, "principal", None)
+    if known is not None:
+        return known
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthError("a bearer token is required")
     authenticator: Authenticator = request.app.state.authenticator
@@ -27,6 +31,9 @@ async def current_principal(
             principal = Principal(principal.sub, principal.roles, principal.warehouses, device[:64])
     request.state.principal = principal
     return principal
+
+
+Caller = Annotated[Principal, Depends(current_principal)]
 
 
 def require(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]:

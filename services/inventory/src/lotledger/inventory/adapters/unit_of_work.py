@@ -7,6 +7,8 @@ explicit driver-level transaction that commits only when `commit()` is called.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Any
 
@@ -65,3 +67,12 @@ class UnitOfWork:
         finally:
             assert self._conn is not None
             await self._conn.close()
+
+
+@asynccontextmanager
+async def driver_connection(engine: AsyncEngine) -> AsyncIterator[Any]:
+    """A pooled connection at driver level, for reads and for work that manages its own
+    transactions (checkpoints)."""
+    async with engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        yield raw.driver_connection

@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import UTC, datetime
 
 import orjson
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from prometheus_client import Counter
 
+from lotledger.inventory.adapters.checkpoints import CheckpointStore
 from lotledger.inventory.adapters.outbox import Outbox, OutboxMessage
+from lotledger.inventory.adapters.signing import Signer
+from lotledger.inventory.service.checkpoints import create_checkpoint
 from lotledger.inventory.settings import InventorySettings
 from lotledger.shared.contracts.topics import CATALOG, STOCK
 from lotledger.shared.db import driver_connect
-from lotledger.shared.kafka import create_consumer, create_producer, partitions_of
+from lotledger.shared.kafka import STRUCTURED, create_consumer, create_producer, partitions_of
 
 log = structlog.get_logger("lotledger.relay")
 LOCK_KEY = 0x6C6F746C65646765  # "lotledge"
@@ -56,14 +60,40 @@ class Relay:
                 f"{self.settings.inventory_db_schema}_outbox", lambda *_: self._wake.set()
             )
             outbox = Outbox(conn)
+            checkpointer = asyncio.create_task(self._checkpoints(stop))
             while not stop.is_set():
                 try:
                     await self._serve(outbox, stop)
                 except Exception as exc:
                     log.warning("relay_send_failed", error=str(exc))
                     await _sleep_or_stop(stop, 1.0)
+            checkpointer.cancel()
         finally:
             await conn.close()
+
+    async def _checkpoints(self, stop: asyncio.Event) -> None:
+        """Sign a checkpoint every `checkpoint_interval_s` while events keep arriving."""
+        signer = Signer.from_seed(self.settings.checkpoint_key.get_secret_value())
+        while not stop.is_set():
+            await _sleep_or_stop(stop, self.settings.checkpoint_interval_s)
+            if stop.is_set():
+                return
+            try:
+                conn = await driver_connect(
+                    self.settings.inventory_database_url,
+                    self.settings.inventory_db_schema,
+                    "lotledger-checkpoint",
+                )
+                try:
+                    created = await create_checkpoint(
+                        CheckpointStore(conn), signer, datetime.now(UTC)
+                    )
+                finally:
+                    await conn.close()
+                if created:
+                    log.info("checkpoint_signed", checkpoint=created)
+            except Exception as exc:
+                log.warning("checkpoint_failed", error=str(exc))
 
     async def _serve(self, outbox: Outbox, stop: asyncio.Event) -> None:
         producer = create_producer(self.settings, "lotledger-relay", linger_ms=5)
@@ -85,7 +115,10 @@ class Relay:
     async def _send(
         self, producer: AIOKafkaProducer, batch: list[OutboxMessage]
     ) -> dict[tuple[str, int], int]:
-        sends = [await producer.send(m.topic, m.payload, key=m.key.encode()) for m in batch]
+        sends = [
+            await producer.send(m.topic, m.payload, key=m.key.encode(), headers=STRUCTURED)
+            for m in batch
+        ]
         reached: dict[tuple[str, int], int] = {}
         for meta in await asyncio.gather(*sends):
             key = (meta.topic, meta.partition)

@@ -19,6 +19,7 @@ from lotledger.shared.contracts.topics import TELEMETRY
 from lotledger.shared.envelope import CloudEvent
 from lotledger.shared.errors import Conflict
 from lotledger.shared.identifiers import warehouse_of
+from lotledger.shared.kafka import STRUCTURED
 
 SEND_TIMEOUT_S = 15.0
 
@@ -61,7 +62,9 @@ async def publish_readings(
         producer = await rt.telemetry.get()
         async with asyncio.timeout(SEND_TIMEOUT_S):
             sends = [
-                await producer.send(topic, _event(r, who).to_json(), key=r.sensor.encode())
+                await producer.send(
+                    topic, _event(r, who).to_json(), key=r.sensor.encode(), headers=STRUCTURED
+                )
                 for r in readings
             ]
             await asyncio.gather(*sends)

@@ -9,25 +9,18 @@ from fastapi import Depends, Header, Request
 
 from lotledger.inventory.adapters.envelopes import Metadata
 from lotledger.inventory.runtime import InventoryRuntime
-from lotledger.shared.auth import Principal, Role
-from lotledger.shared.web.security import current_principal, require
+from lotledger.shared.auth import Principal
+from lotledger.shared.web.security import current_principal
 
 
-def runtime(request: Request) -> InventoryRuntime:
+async def runtime(request: Request) -> InventoryRuntime:
     value: InventoryRuntime = request.app.state.runtime
     return value
 
 
 RuntimeDep = Annotated[InventoryRuntime, Depends(runtime)]
-PrincipalDep = Annotated[Principal, Depends(current_principal)]
-Scanner = Annotated[Principal, Depends(require(Role.SCANNER))]
-QA = Annotated[Principal, Depends(require(Role.QA))]
-Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
-Sensor = Annotated[Principal, Depends(require(Role.SENSOR))]
-Reader = Annotated[
-    Principal,
-    Depends(require(Role.SCANNER, Role.QA, Role.ERP, Role.REGULATOR, Role.ADMIN)),
-]
+Caller = Annotated[Principal, Depends(current_principal)]
+"""The authenticated caller; roles are checked by the access table (access.py)."""
 IdempotencyKey = Annotated[
     str | None,
     Header(

@@ -10,12 +10,7 @@ from pydantic import BaseModel
 from lotledger.inventory.adapters.catalog_store import Change
 from lotledger.inventory.domain.errors import UnknownLocation, UnknownProduct
 from lotledger.inventory.entrypoints.api.catalog_schemas import LocationBody, ProductBody
-from lotledger.inventory.entrypoints.api.dependencies import (
-    Admin,
-    PrincipalDep,
-    RuntimeDep,
-    metadata,
-)
+from lotledger.inventory.entrypoints.api.dependencies import Caller, RuntimeDep, metadata
 from lotledger.inventory.service.catalog import save_location, save_product
 from lotledger.shared.contracts.catalog import Location, Product
 from lotledger.shared.contracts.topics import CATALOG
@@ -32,7 +27,7 @@ class AuditEntry(BaseModel):
     after: dict[str, Any]
 
 
-def _change(who: Admin, rt: RuntimeDep) -> Change:
+def _change(who: Caller, rt: RuntimeDep) -> Change:
     meta = metadata(who, rt)
     return Change(
         actor=meta.actor,
@@ -49,7 +44,7 @@ def _change(who: Admin, rt: RuntimeDep) -> Change:
     responses={201: {"model": Product, "description": "registered"}},
 )
 async def put_product(
-    gtin: Gtin, body: ProductBody, rt: RuntimeDep, who: Admin, response: Response
+    gtin: Gtin, body: ProductBody, rt: RuntimeDep, who: Caller, response: Response
 ) -> Product:
     product = body.product(gtin)
     created = await save_product(rt.uow, product, _change(who, rt))
@@ -58,7 +53,7 @@ async def put_product(
 
 
 @router.get("/products/{gtin}", response_model=Product)
-async def get_product(gtin: Gtin, rt: RuntimeDep, who: PrincipalDep) -> Product:
+async def get_product(gtin: Gtin, rt: RuntimeDep, who: Caller) -> Product:
     product = await rt.queries.product(gtin)
     if product is None:
         raise UnknownProduct(f"product {gtin} is not registered", gtin=gtin)
@@ -66,7 +61,7 @@ async def get_product(gtin: Gtin, rt: RuntimeDep, who: PrincipalDep) -> Product:
 
 
 @router.get("/products/{gtin}/audit", response_model=list[AuditEntry])
-async def product_audit(gtin: Gtin, rt: RuntimeDep, who: Admin) -> list[dict[str, Any]]:
+async def product_audit(gtin: Gtin, rt: RuntimeDep, who: Caller) -> list[dict[str, Any]]:
     return await rt.queries.audit("product", gtin)
 
 
@@ -76,7 +71,7 @@ async def product_audit(gtin: Gtin, rt: RuntimeDep, who: Admin) -> list[dict[str
     responses={201: {"model": Location, "description": "registered"}},
 )
 async def put_location(
-    location_id: LocationId, body: LocationBody, rt: RuntimeDep, who: Admin, response: Response
+    location_id: LocationId, body: LocationBody, rt: RuntimeDep, who: Caller, response: Response
 ) -> Location:
     who.require_warehouse(body.warehouse)
     location = body.location(location_id, rt.ranges)
@@ -87,13 +82,13 @@ async def put_location(
 
 @router.get("/locations/{location_id:path}/audit", response_model=list[AuditEntry])
 async def location_audit(
-    location_id: LocationId, rt: RuntimeDep, who: Admin
+    location_id: LocationId, rt: RuntimeDep, who: Caller
 ) -> list[dict[str, Any]]:
     return await rt.queries.audit("location", location_id)
 
 
 @router.get("/locations/{location_id:path}", response_model=Location)
-async def get_location(location_id: LocationId, rt: RuntimeDep, who: PrincipalDep) -> Location:
+async def get_location(location_id: LocationId, rt: RuntimeDep, who: Caller) -> Location:
     location = await rt.queries.location(location_id)
     if location is None:
         raise UnknownLocation(f"location {location_id} is not registered", location=location_id)

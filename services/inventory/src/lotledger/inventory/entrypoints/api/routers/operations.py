@@ -19,8 +19,8 @@ from lotledger.inventory.domain.commands import Command
 from lotledger.inventory.entrypoints.api import schemas
 from lotledger.inventory.entrypoints.api.commanding import fingerprint, render, replayed
 from lotledger.inventory.entrypoints.api.dependencies import (
+    Caller,
     IdempotencyKey,
-    PrincipalDep,
     RuntimeDep,
     metadata,
 )
@@ -145,7 +145,7 @@ async def operations(
     body: OperationsRequest,
     request: Request,
     rt: RuntimeDep,
-    who: PrincipalDep,
+    who: Caller,
     key: IdempotencyKey = None,
 ) -> Response:
     parsed = [_parse(raw, who) for raw in body.operations]

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from lotledger.inventory.entrypoints.api import schemas
 from lotledger.inventory.entrypoints.api.commanding import run_command
-from lotledger.inventory.entrypoints.api.dependencies import QA, IdempotencyKey, RuntimeDep
+from lotledger.inventory.entrypoints.api.dependencies import Caller, IdempotencyKey, RuntimeDep
 from lotledger.inventory.entrypoints.api.views import CommandResponse
 from lotledger.shared.identifiers import Gtin, Lot
 
@@ -23,7 +23,7 @@ async def _change(
     body: schemas.StatusChange | None,
     request: Request,
     rt: RuntimeDep,
-    who: QA,
+    who: Caller,
     key: str | None,
 ) -> Response:
     command = schemas.status_command(op, gtin, lot, body or schemas.StatusChange())
@@ -41,7 +41,7 @@ async def release(
     lot: Lot,
     request: Request,
     rt: RuntimeDep,
-    who: QA,
+    who: Caller,
     body: schemas.StatusChange | None = None,
     key: IdempotencyKey = None,
 ) -> Response:
@@ -59,7 +59,7 @@ async def quarantine(
     lot: Lot,
     request: Request,
     rt: RuntimeDep,
-    who: QA,
+    who: Caller,
     body: schemas.StatusChange | None = None,
     key: IdempotencyKey = None,
 ) -> Response:
@@ -77,7 +77,7 @@ async def reject(
     lot: Lot,
     request: Request,
     rt: RuntimeDep,
-    who: QA,
+    who: Caller,
     body: schemas.StatusChange | None = None,
     key: IdempotencyKey = None,
 ) -> Response:
@@ -96,7 +96,7 @@ async def recall(
     body: schemas.Recall,
     request: Request,
     rt: RuntimeDep,
-    who: QA,
+    who: Caller,
     key: IdempotencyKey = None,
 ) -> Response:
     return await run_command(

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from lotledger.inventory.domain.catalog import pickable, today_at
 from lotledger.inventory.domain.errors import UnknownBatch
 from lotledger.inventory.domain.fefo import Holding, allocate, available_quantity
-from lotledger.inventory.entrypoints.api.dependencies import Reader, RuntimeDep
+from lotledger.inventory.entrypoints.api.dependencies import Caller, RuntimeDep
 from lotledger.inventory.entrypoints.api.views import (
     AllocationView,
     BatchEventsView,
@@ -78,7 +78,7 @@ async def _visible_batch(rt: RuntimeDep, who: Principal, gtin: str, lot: str) ->
     response_model=BatchEventsView,
     summary="The batch's event stream with its hash chain, verified",
 )
-async def batch_events(gtin: Gtin, lot: Lot, rt: RuntimeDep, who: Reader) -> BatchEventsView:
+async def batch_events(gtin: Gtin, lot: Lot, rt: RuntimeDep, who: Caller) -> BatchEventsView:
     await _visible_batch(rt, who, gtin, lot)
     events = await rt.queries.events(batch_id(gtin, lot))
     verdict = verify_chain(events)
@@ -95,19 +95,19 @@ async def batch_events(gtin: Gtin, lot: Lot, rt: RuntimeDep, who: Reader) -> Bat
     response_model=BatchView,
     summary="Status, expiry, on hand by location, version",
 )
-async def batch(gtin: Gtin, lot: Lot, rt: RuntimeDep, who: Reader) -> BatchView:
+async def batch(gtin: Gtin, lot: Lot, rt: RuntimeDep, who: Caller) -> BatchView:
     return await _visible_batch(rt, who, gtin, lot)
 
 
 @router.get("/stock", response_model=StockView, summary="Stock lines by gtin, location, warehouse")
 async def stock(
     rt: RuntimeDep,
-    who: Reader,
+    who: Caller,
     gtin: Annotated[Gtin | None, Query()] = None,
     location: Annotated[LocationId | None, Query()] = None,
     warehouse: Annotated[WarehouseId | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> StockView:
     scope = [warehouse] if warehouse else None
     if location is not None:
@@ -126,7 +126,7 @@ async def stock(
 @router.get("/fefo", response_model=FefoView, summary="What a FEFO pick would take (no change)")
 async def fefo(
     rt: RuntimeDep,
-    who: Reader,
+    who: Caller,
     gtin: Annotated[Gtin, Query()],
     qty: Annotated[int, Query(gt=0, le=MAX_QTY)],
     location: Annotated[LocationId | None, Query()] = None,

@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from lotledger.inventory.entrypoints.api import schemas
 from lotledger.inventory.entrypoints.api.commanding import run_command
-from lotledger.inventory.entrypoints.api.dependencies import IdempotencyKey, RuntimeDep, Scanner
+from lotledger.inventory.entrypoints.api.dependencies import Caller, IdempotencyKey, RuntimeDep
 from lotledger.inventory.entrypoints.api.views import CommandResponse
 from lotledger.shared.auth import Principal
 from lotledger.shared.web.problems import Problem
@@ -48,7 +48,7 @@ async def receive(
     body: schemas.Receipt,
     request: Request,
     rt: RuntimeDep,
-    who: Scanner,
+    who: Caller,
     key: IdempotencyKey = None,
 ) -> Response:
     return await run_command(request, rt, who, body.command(), key)
@@ -61,7 +61,7 @@ async def receive(
     summary="Pick for an order: an explicit lot, or FEFO",
 )
 async def pick(
-    body: schemas.Pick, request: Request, rt: RuntimeDep, who: Scanner, key: IdempotencyKey = None
+    body: schemas.Pick, request: Request, rt: RuntimeDep, who: Caller, key: IdempotencyKey = None
 ) -> Response:
     return await run_command(request, rt, who, body.command(pick_warehouse(body, who)), key)
 
@@ -73,7 +73,7 @@ async def pick(
     summary="Move stock between locations",
 )
 async def move(
-    body: schemas.Move, request: Request, rt: RuntimeDep, who: Scanner, key: IdempotencyKey = None
+    body: schemas.Move, request: Request, rt: RuntimeDep, who: Caller, key: IdempotencyKey = None
 ) -> Response:
     return await run_command(request, rt, who, body.command(), key)
 
@@ -88,7 +88,7 @@ async def adjust(
     body: schemas.Adjustment,
     request: Request,
     rt: RuntimeDep,
-    who: Scanner,
+    who: Caller,
     key: IdempotencyKey = None,
 ) -> Response:
     return await run_command(request, rt, who, body.command(), key)
@@ -101,7 +101,7 @@ async def adjust(
     summary="Record a physical count; on hand becomes the count",
 )
 async def count(
-    body: schemas.Count, request: Request, rt: RuntimeDep, who: Scanner, key: IdempotencyKey = None
+    body: schemas.Count, request: Request, rt: RuntimeDep, who: Caller, key: IdempotencyKey = None
 ) -> Response:
     return await run_command(request, rt, who, body.command(), key)
 
@@ -113,7 +113,7 @@ async def count(
     summary="Receive a return; the batch lands quarantined",
 )
 async def return_(
-    body: schemas.Return, request: Request, rt: RuntimeDep, who: Scanner, key: IdempotencyKey = None
+    body: schemas.Return, request: Request, rt: RuntimeDep, who: Caller, key: IdempotencyKey = None
 ) -> Response:
     return await run_command(request, rt, who, body.command(), key)
 
@@ -128,7 +128,7 @@ async def dispose(
     body: schemas.Disposal,
     request: Request,
     rt: RuntimeDep,
-    who: Scanner,
+    who: Caller,
     key: IdempotencyKey = None,
 ) -> Response:
     return await run_command(request, rt, who, body.command(), key)

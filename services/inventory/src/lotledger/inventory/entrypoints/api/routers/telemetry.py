@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 from starlette.responses import Response
 
 from lotledger.inventory.entrypoints.api.commanding import fingerprint, replayed
-from lotledger.inventory.entrypoints.api.dependencies import IdempotencyKey, RuntimeDep, Sensor
+from lotledger.inventory.entrypoints.api.dependencies import Caller, IdempotencyKey, RuntimeDep
 from lotledger.inventory.service.telemetry import TelemetryUnavailable, publish_readings
 from lotledger.shared.contracts.telemetry import Reading
 from lotledger.shared.identifiers import LocationId, warehouse_of
@@ -82,7 +82,7 @@ def _check_times(readings: list[ReadingIn], now: datetime) -> None:
     summary="Sensor readings; acknowledged after Kafka acknowledged them",
 )
 async def post_readings(
-    body: ReadingsIn, request: Request, rt: RuntimeDep, who: Sensor, key: IdempotencyKey = None
+    body: ReadingsIn, request: Request, rt: RuntimeDep, who: Caller, key: IdempotencyKey = None
 ) -> Response:
     for warehouse in sorted({warehouse_of(r.location) for r in body.readings}):
         who.require_warehouse(warehouse)
