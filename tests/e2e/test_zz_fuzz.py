@@ -68,3 +68,7 @@ def fuzz(system: System, service: str) -> int:
 
 def test_inventory_api(private_system: System) -> None:
     assert fuzz(private_system, "inventory") >= 20
+
+
+def test_alerts_api(private_system: System) -> None:
+    assert fuzz(private_system, "alerts") >= 12

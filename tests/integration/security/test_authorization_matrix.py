@@ -10,15 +10,20 @@ from dataclasses import dataclass
 import httpx
 import pytest
 from fastapi import FastAPI
+from pydantic import SecretStr
 
+from lotledger.alerts.bootstrap import create_app as alerts_app
+from lotledger.alerts.entrypoints.api.access import ACCESS as ALERTS_ACCESS
+from lotledger.alerts.settings import AlertsSettings
 from lotledger.inventory.bootstrap import create_app as inventory_app
 from lotledger.inventory.entrypoints.api.access import ACCESS as INVENTORY_ACCESS
 from lotledger.inventory.settings import InventorySettings
 from lotledger.shared.auth import Role
 from lotledger.shared.web.access import OPERATIONS, AccessTable, declared_routes
 from tests.support.apps import serve
+from tests.support.infra import Infra
 from tests.support.stock import receive
-from tests.support.tokens import bearer
+from tests.support.tokens import TEST_SECRET, bearer
 from tests.support.world import COLD, fresh_lot
 
 PATH_VALUES = {
@@ -26,6 +31,8 @@ PATH_VALUES = {
     "lot": "AUTHZ-LOT",
     "location_id": "WH1/COLD-A/01",
     "checkpoint_id": "1",
+    "alert_id": "00000000-0000-4000-8000-000000000001",
+    "webhook_id": "00000000-0000-4000-8000-000000000002",
 }
 
 
@@ -41,8 +48,17 @@ def concrete(path: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def services(inventory_settings: InventorySettings) -> list[Service]:
-    return [Service("inventory", inventory_app(inventory_settings), INVENTORY_ACCESS)]
+def services(inventory_settings: InventorySettings, migrated: Infra) -> list[Service]:
+    alerts_settings = AlertsSettings(
+        alerts_database_url=migrated.url("alerts"),
+        kafka_bootstrap=migrated.kafka_bootstrap,
+        topic_prefix=migrated.topic_prefix,
+        auth_secret=SecretStr(TEST_SECRET),
+    )
+    return [
+        Service("inventory", inventory_app(inventory_settings), INVENTORY_ACCESS),
+        Service("alerts", alerts_app(alerts_settings), ALERTS_ACCESS),
+    ]
 
 
 def test_every_route_is_declared_and_every_declaration_is_a_route(

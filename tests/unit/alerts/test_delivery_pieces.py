@@ -55,6 +55,9 @@ def test_internal_hosts_need_the_local_allowance(url: str) -> None:
         "https://example.com/x#fragment",
         "https://example.com:99999/x",
         "https://example.com/" + "x" * 2048,
+        "https://example.com/a\x00b",
+        "https://example.com/a b",
+        "https://exämple.com/",
     ],
 )
 def test_other_urls_are_refused_naming_the_field(url: str) -> None:

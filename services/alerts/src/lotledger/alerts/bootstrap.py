@@ -12,6 +12,7 @@ from lotledger.alerts import DESCRIPTION, SERVICE, VERSION
 from lotledger.alerts.adapters.secret_box import SecretBox
 from lotledger.alerts.adapters.unit_of_work import UnitOfWork
 from lotledger.alerts.adapters.webhook_client import WebhookClient
+from lotledger.alerts.entrypoints.api.access import ACCESS
 from lotledger.alerts.entrypoints.api.problem_map import PROBLEMS
 from lotledger.alerts.entrypoints.api.routers import alerts, rules, webhooks
 from lotledger.alerts.entrypoints.deliverer import Deliverer
@@ -88,4 +89,5 @@ def create_app(settings: AlertsSettings | None = None, clock: Clock | None = Non
         lifespan=lifespan,
         routers=[alerts.router, rules.router, webhooks.router],
         problem_map=PROBLEMS,
+        access=ACCESS,
     )

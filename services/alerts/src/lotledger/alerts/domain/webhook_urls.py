@@ -1,6 +1,7 @@
 """Which URLs a webhook may point at.
 
-http or https only, with a host, no credentials in the URL, at most 2,048 characters.
+http or https only, with a host, no credentials in the URL, at most 2,048 ASCII
+characters with no spaces or control characters (internationalised names go punycoded).
 Loopback, private, link-local and unspecified addresses (literal IPs and `localhost`) are
 refused unless allowed: a subscription must not turn the deliverer into a probe of the
 internal network (cloud metadata at 169.254.169.254, databases on 10/8). The local
@@ -43,6 +44,11 @@ def _internal(host: str) -> bool:
 def check_url(url: str, *, allow_internal: bool) -> str:
     if len(url) > MAX_URL:
         raise InvalidWebhookUrl(f"the URL is longer than {MAX_URL} characters", field="url")
+    if not url.isascii() or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        raise InvalidWebhookUrl(
+            "the URL must be ASCII without spaces or control characters (percent-encode)",
+            field="url",
+        )
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()

@@ -1,14 +1,6 @@
-"""Typed dependencies shared by the routers, and who may do what (DESIGN §10).
-
-| who | may |
-|---|---|
-| qa, erp, admin | read alerts (warehouse-scoped: alerts of their warehouses and alerts of none) |
-| qa, admin | acknowledge and resolve alerts of their warehouses |
-| admin with every warehouse (`*`) | read and change rules, manage webhooks (system-wide) |
-
-A warehouse manager has no role of their own: they are given a `qa` token scoped to their
-warehouses. Scanners, sensors and regulators have no business here.
-"""
+"""Typed dependencies shared by the routers. Roles are checked by the access table
+(`access.py`) before any handler runs; what needs the token's warehouses is checked here
+(`SystemAdmin`) or in the handlers (an alert's warehouse)."""
 
 from __future__ import annotations
 
@@ -17,8 +9,8 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from lotledger.alerts.runtime import AlertsRuntime
-from lotledger.shared.auth import Forbidden, Principal, Role
-from lotledger.shared.web.security import require
+from lotledger.shared.auth import Forbidden, Principal
+from lotledger.shared.web.security import current_principal
 
 
 def runtime(request: Request) -> AlertsRuntime:
@@ -26,15 +18,14 @@ def runtime(request: Request) -> AlertsRuntime:
     return value
 
 
-async def _system_admin(principal: Annotated[Principal, Depends(require(Role.ADMIN))]) -> Principal:
+async def _system_admin(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
     if not principal.all_warehouses:
         raise Forbidden("rules and webhooks are system-wide: an admin token for '*' is needed")
     return principal
 
 
 RuntimeDep = Annotated[AlertsRuntime, Depends(runtime)]
-Reader = Annotated[Principal, Depends(require(Role.QA, Role.ERP, Role.ADMIN))]
-Handler = Annotated[Principal, Depends(require(Role.QA, Role.ADMIN))]
+Caller = Annotated[Principal, Depends(current_principal)]
 SystemAdmin = Annotated[Principal, Depends(_system_admin)]
 IdempotencyKey = Annotated[
     str | None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import uuid
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
@@ -15,13 +16,9 @@ from starlette.responses import Response
 from lotledger.alerts.adapters.alert_queries import AlertFilter, AlertQueries, Cursor
 from lotledger.alerts.adapters.unit_of_work import Stores
 from lotledger.alerts.domain.errors import UnknownAlert
-from lotledger.alerts.entrypoints.api.dependencies import (
-    Handler,
-    IdempotencyKey,
-    Reader,
-    RuntimeDep,
-)
+from lotledger.alerts.entrypoints.api.dependencies import Caller, IdempotencyKey, RuntimeDep
 from lotledger.alerts.entrypoints.api.idempotent import run_once
+from lotledger.alerts.entrypoints.api.paths import UUID_PATTERN
 from lotledger.alerts.entrypoints.api.views import AlertPage, AlertView, alert_view
 from lotledger.alerts.service import alert_commands
 from lotledger.alerts.service.recording import Cause
@@ -31,7 +28,7 @@ from lotledger.shared.identifiers import Gtin, LocationId, WarehouseId
 from lotledger.shared.web.problems import Problem
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
-AlertId = Annotated[str, Path(pattern=r"^[0-9a-fA-F-]{36}$", description="the alert's uuid")]
+AlertId = Annotated[str, Path(pattern=UUID_PATTERN, description="the alert's uuid")]
 
 
 class StatusQuery(StrEnum):
@@ -49,7 +46,10 @@ def _encode(cursor: Cursor) -> str:
 def _decode(value: str) -> Cursor:
     try:
         at, alert_id = base64.urlsafe_b64decode(value.encode()).decode().split("|")
-        return datetime.fromisoformat(at), alert_id
+        when = datetime.fromisoformat(at)
+        if when.tzinfo is None:
+            raise ValueError("naive instant")
+        return when, str(uuid.UUID(alert_id))
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise Problem(
             422,
@@ -73,7 +73,7 @@ def _statuses(values: list[StatusQuery]) -> frozenset[AlertStatus]:
 @router.get("", response_model=AlertPage, summary="Alerts, newest raised first")
 async def list_alerts(
     rt: RuntimeDep,
-    who: Reader,
+    who: Caller,
     status: Annotated[list[StatusQuery], Query(description="repeatable")] = [],  # noqa: B006
     type: Annotated[list[AlertType], Query(description="alert type (repeatable)")] = [],  # noqa: B006
     severity: Annotated[list[Severity], Query()] = [],  # noqa: B006
@@ -108,7 +108,7 @@ async def list_alerts(
 
 
 @router.get("/{alert_id}", response_model=AlertView, summary="One alert")
-async def get_alert(alert_id: AlertId, rt: RuntimeDep, who: Reader) -> AlertView:
+async def get_alert(alert_id: AlertId, rt: RuntimeDep, who: Caller) -> AlertView:
     async with rt.uow() as uow:
         alert = await AlertQueries(uow.stores.conn).get(alert_id)
     if alert is None or not who.visible(alert.place.warehouse):
@@ -128,7 +128,7 @@ def _cause(key: str | None) -> Cause:
     responses={409: {"description": "already acknowledged or resolved"}},
 )
 async def acknowledge(
-    alert_id: AlertId, request: Request, rt: RuntimeDep, who: Handler, key: IdempotencyKey = None
+    alert_id: AlertId, request: Request, rt: RuntimeDep, who: Caller, key: IdempotencyKey = None
 ) -> Response:
     async def act(stores: Stores) -> AlertView:
         alert = await alert_commands.acknowledge(stores, alert_id, who, rt.clock.now(), _cause(key))
@@ -144,7 +144,7 @@ async def acknowledge(
     responses={409: {"description": "already resolved"}},
 )
 async def resolve(
-    alert_id: AlertId, request: Request, rt: RuntimeDep, who: Handler, key: IdempotencyKey = None
+    alert_id: AlertId, request: Request, rt: RuntimeDep, who: Caller, key: IdempotencyKey = None
 ) -> Response:
     async def act(stores: Stores) -> AlertView:
         alert = await alert_commands.resolve(stores, alert_id, who, rt.clock.now(), _cause(key))

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from lotledger.alerts.entrypoints.api.dependencies import Reader, RuntimeDep, SystemAdmin
+from lotledger.alerts.entrypoints.api.dependencies import Caller, RuntimeDep, SystemAdmin
 from lotledger.alerts.entrypoints.api.views import RulesChangeView, RulesView, rules_view
 from lotledger.alerts.service.rules import replace_rules
 
@@ -26,7 +26,7 @@ class RulesBody(BaseModel):
 
 
 @router.get("", response_model=RulesView, summary="The rule settings in force")
-async def get_rules(rt: RuntimeDep, who: Reader) -> RulesView:
+async def get_rules(rt: RuntimeDep, who: Caller) -> RulesView:
     async with rt.uow() as uow:
         return rules_view(await uow.stores.rules.get())
 

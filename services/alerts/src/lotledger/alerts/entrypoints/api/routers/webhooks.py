@@ -13,6 +13,7 @@ from lotledger.alerts.domain.errors import UnknownSubscription
 from lotledger.alerts.domain.webhook_urls import MAX_URL, check_url
 from lotledger.alerts.entrypoints.api.dependencies import IdempotencyKey, RuntimeDep, SystemAdmin
 from lotledger.alerts.entrypoints.api.idempotent import run_once
+from lotledger.alerts.entrypoints.api.paths import UUID_PATTERN
 from lotledger.alerts.entrypoints.api.views import (
     AttemptView,
     DeliveryPage,
@@ -24,7 +25,7 @@ from lotledger.shared.contracts.alerts import AlertType
 from lotledger.shared.db import json_value
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
-WebhookId = Annotated[str, Path(pattern=r"^[0-9a-fA-F-]{36}$", description="the webhook's uuid")]
+WebhookId = Annotated[str, Path(pattern=UUID_PATTERN, description="the webhook's uuid")]
 
 
 class WebhookBody(BaseModel):
@@ -96,7 +97,7 @@ async def deliveries(
     rt: RuntimeDep,
     who: SystemAdmin,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    cursor: Annotated[int | None, Query(ge=1)] = None,
+    cursor: Annotated[int | None, Query(ge=1, le=2**62)] = None,
 ) -> DeliveryPage:
     async with rt.uow() as uow:
         if await uow.stores.subscriptions.get(webhook_id) is None:
