@@ -6,9 +6,10 @@ subscription, with the exact body to send (the alert event's CloudEvent JSON). I
 subscription is deleted (`cancelled`). `next_attempt_at` NULL means "due now": a new row
 waits for no clock but the deliverer's own.
 
-Order: a delivery is not due while an earlier pending delivery of the same alert to the
-same subscription exists, so each receiver sees one alert's changes in order; deliveries
-of different alerts never wait for each other.
+Order: a delivery is not due while an earlier pending delivery with the same order key
+(the alert id, or the batch id of a stock event) to the same subscription exists, so each
+receiver sees one alert's changes, and one batch's stock events, in order; deliveries with
+different keys never wait for each other.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from lotledger.alerts.domain.webhooks import Delivery, DeliveryStatus, delivery_id
+from lotledger.alerts.domain.webhooks import STOCK_WILDCARD, Delivery, DeliveryStatus, delivery_id
 from lotledger.shared.contracts.alerts import AlertType
 from lotledger.shared.envelope import CloudEvent
 
@@ -51,23 +52,36 @@ class DeliveryStore:
         except `exclude`; returns how many."""
         rows = await self._conn.fetch(
             "SELECT subscription_id::text AS id FROM subscriptions WHERE deleted_at IS NULL "
-            "AND (cardinality(types) = 0 OR $1 = ANY(types)) "
+            "AND ($1 = ANY(types) OR (cardinality(types) = 0 AND cardinality(stock_types) = 0)) "
             "AND subscription_id::text IS DISTINCT FROM $2 ORDER BY created_at",
             alert_type.value,
             exclude,
         )
-        subscribers = [r["id"] for r in rows]
+        return await self._insert(event, [r["id"] for r in rows], alert_id)
+
+    async def enqueue_stock(self, event: CloudEvent) -> int:
+        """One pending delivery of a stock event (the CloudEvent as on Kafka) per active
+        subscription naming its type or `lotledger.stock.*`; ordered per batch."""
+        rows = await self._conn.fetch(
+            "SELECT subscription_id::text AS id FROM subscriptions WHERE deleted_at IS NULL "
+            "AND ($1 = ANY(stock_types) OR $2 = ANY(stock_types)) ORDER BY created_at",
+            event.type,
+            STOCK_WILDCARD,
+        )
+        return await self._insert(event, [r["id"] for r in rows], event.subject or "")
+
+    async def _insert(self, event: CloudEvent, subscribers: list[str], order_key: str) -> int:
         if not subscribers:
             return 0
         await self._conn.execute(
             "INSERT INTO deliveries (delivery_id, subscription_id, event_id, event_type, "
-            "alert_id, body, status, created_at) SELECT d, s, $3, $4, $5::uuid, $6, 'pending', $7 "
+            "order_key, body, status, created_at) SELECT d, s, $3, $4, $5, $6, 'pending', $7 "
             "FROM unnest($1::uuid[], $2::uuid[]) AS u(d, s)",
             [delivery_id(s, str(event.id)) for s in subscribers],
             subscribers,
             event.id,
             event.type,
-            alert_id,
+            order_key,
             event.to_json(),
             event.time,
         )
@@ -81,7 +95,7 @@ class DeliveryStore:
             "WHERE d.status = 'pending' AND s.deleted_at IS NULL "
             "AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= $1) "
             "AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.status = 'pending' "
-            "AND e.subscription_id = d.subscription_id AND e.alert_id = d.alert_id "
+            "AND e.subscription_id = d.subscription_id AND e.order_key = d.order_key "
             "AND e.seq < d.seq) ORDER BY d.next_attempt_at NULLS FIRST, d.seq LIMIT $2",
             now,
             limit,
@@ -145,7 +159,7 @@ class DeliveryStore:
         """Deliveries newest first, each with its attempts (as JSON text) and `seq`."""
         rows = await self._conn.fetch(
             "SELECT d.seq, d.delivery_id::text AS delivery_id, d.event_id::text AS event_id, "
-            "d.event_type, d.alert_id::text AS alert_id, d.status, d.attempts, "
+            "d.event_type, d.order_key, d.status, d.attempts, "
             "d.next_attempt_at, d.created_at, d.finished_at, COALESCE((SELECT jsonb_agg("
             "jsonb_build_object('attempt', a.attempt, 'at', a.at, 'status_code', a.status_code, "
             "'error', a.error, 'duration_ms', a.duration_ms) ORDER BY a.attempt) "

@@ -14,7 +14,8 @@ from lotledger.shared.contracts.alerts import AlertType
 
 @dataclass(frozen=True)
 class Subscription:
-    """`types` empty means every alert type."""
+    """Alert `types` empty, with no `stock_types` either, means every alert type;
+    `stock_types` names stock event types (or `lotledger.stock.*`) delivered as-is."""
 
     subscription_id: str
     url: str
@@ -24,11 +25,12 @@ class Subscription:
     consecutive_failures: int = 0
     failing_since: datetime | None = None
     deleted_at: datetime | None = None
+    stock_types: frozenset[str] = frozenset()
 
 
 _COLUMNS = (
     "subscription_id::text AS subscription_id, url, types, created_by, created_at, "
-    "consecutive_failures, failing_since, deleted_at"
+    "consecutive_failures, failing_since, deleted_at, stock_types"
 )
 
 
@@ -42,6 +44,7 @@ def _subscription(row: Any) -> Subscription:
         row["consecutive_failures"],
         row["failing_since"],
         row["deleted_at"],
+        frozenset(row["stock_types"]),
     )
 
 
@@ -52,13 +55,14 @@ class SubscriptionStore:
     async def create(self, subscription: Subscription, sealed_secret: bytes) -> None:
         await self._conn.execute(
             "INSERT INTO subscriptions (subscription_id, url, types, secret_sealed, "
-            "created_by, created_at) VALUES ($1::uuid, $2, $3, $4, $5, $6)",
+            "created_by, created_at, stock_types) VALUES ($1::uuid, $2, $3, $4, $5, $6, $7)",
             subscription.subscription_id,
             subscription.url,
             sorted(t.value for t in subscription.types),
             sealed_secret,
             subscription.created_by,
             subscription.created_at,
+            sorted(subscription.stock_types),
         )
 
     async def active(self) -> list[Subscription]:

@@ -182,3 +182,7 @@ def webhook_failing(health: SubscriptionHealth) -> Evaluation:
     }
     key = AlertKey(AlertType.WEBHOOK_FAILING, health.subscription_id)
     return Evaluation(scope, (Condition(key, SEVERITY[AlertType.WEBHOOK_FAILING], details),))
+
+
+STOCK_WILDCARD = "lotledger.stock.*"
+"""Subscribes a webhook to every stock event type."""

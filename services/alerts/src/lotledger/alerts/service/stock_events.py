@@ -4,7 +4,8 @@ Idempotent: a batch's stream version is stored with its facts, and an event whos
 is not above it has been applied before and changes nothing. Events of one batch arrive
 in stream order (one key, one partition), so versions only move forward.
 
-After each event: a recall raises its alert (id derived from the event), a pick marked
+After each event: subscribers to its type get a webhook delivery of the event itself, a
+recall raises its alert (id derived from the event), a pick marked
 `fefo_deviation` raises one, then the product's expiry and level rules and the batch's
 recall condition are evaluated at the context's instant.
 """
@@ -87,6 +88,7 @@ async def apply_stock_event(ctx: ev.Context, envelope: CloudEvent, event: s.Stoc
         log.warning("stock_event_for_unknown_batch", event_id=str(envelope.id), type=envelope.type)
         return False
     await _apply_facts(ctx, event, version if version is not None else (stored or 0) + 1)
+    await ctx.stores.deliveries.enqueue_stock(envelope)
     await _triggered(ctx, envelope, event)
     evaluation = await ev.product(ctx, event.gtin, [batch_id(event.gtin, event.lot)])
     evaluation |= await ev.recall(ctx, event.gtin, event.lot)

@@ -36,12 +36,15 @@ class NewSubscription:
     url: str
     types: frozenset[AlertType]
     secret: str
+    stock_types: frozenset[str] = frozenset()
 
 
 async def subscribe(
     stores: Stores, box: SecretBox, new: NewSubscription, actor: str, now: datetime
 ) -> Subscription:
-    subscription = Subscription(str(uuid.uuid4()), new.url, new.types, actor, now)
+    subscription = Subscription(
+        str(uuid.uuid4()), new.url, new.types, actor, now, stock_types=new.stock_types
+    )
     await stores.subscriptions.create(subscription, box.seal(new.secret))
     return subscription
 

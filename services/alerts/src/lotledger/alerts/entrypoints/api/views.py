@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from lotledger.alerts.adapters.rules_store import RulesChange, StoredRules
 from lotledger.alerts.adapters.subscriptions import Subscription
@@ -108,6 +108,7 @@ class WebhookView(BaseModel):
     webhook_id: str
     url: str
     types: list[AlertType]
+    stock_events: list[str]
     created_by: str
     created_at: datetime
     failing: bool
@@ -120,6 +121,7 @@ class WebhookView(BaseModel):
             webhook_id=subscription.subscription_id,
             url=subscription.url,
             types=sorted(subscription.types),
+            stock_events=sorted(subscription.stock_types),
             created_by=subscription.created_by,
             created_at=subscription.created_at,
             failing=subscription.failing_since is not None,
@@ -140,7 +142,7 @@ class DeliveryView(BaseModel):
     delivery_id: str
     event_id: str
     event_type: str
-    alert_id: str
+    order_key: str = Field(description="the alert id, or a stock event's batch id")
     status: str
     attempts: int
     next_attempt_at: datetime | None

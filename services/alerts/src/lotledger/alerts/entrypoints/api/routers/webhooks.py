@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 from starlette.responses import Response
 
 from lotledger.alerts.adapters.unit_of_work import Stores
 from lotledger.alerts.domain.errors import UnknownSubscription
 from lotledger.alerts.domain.webhook_urls import MAX_URL, check_url
+from lotledger.alerts.domain.webhooks import STOCK_WILDCARD
 from lotledger.alerts.entrypoints.api.dependencies import IdempotencyKey, RuntimeDep, SystemAdmin
 from lotledger.alerts.entrypoints.api.idempotent import run_once
 from lotledger.alerts.entrypoints.api.paths import UUID_PATTERN
@@ -21,6 +22,7 @@ from lotledger.alerts.entrypoints.api.views import (
     WebhookView,
 )
 from lotledger.alerts.service import webhooks
+from lotledger.shared.contracts import stock
 from lotledger.shared.contracts.alerts import AlertType
 from lotledger.shared.db import json_value
 
@@ -28,14 +30,33 @@ router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 WebhookId = Annotated[str, Path(pattern=UUID_PATTERN, description="the webhook's uuid")]
 
 
+STOCK_EVENT_NAMES = (*sorted(stock.EVENT_TYPES), STOCK_WILDCARD)
+
+
+def _stock_event_name(value: str) -> str:
+    if value not in STOCK_EVENT_NAMES:
+        raise ValueError(f"not a stock event type: {value}")
+    return value
+
+
+StockEventName = Annotated[
+    str,
+    AfterValidator(_stock_event_name),
+    Field(json_schema_extra={"enum": list(STOCK_EVENT_NAMES)}),
+]
+
+
 class WebhookBody(BaseModel):
-    """`types` empty (or absent) subscribes to every type. The secret signs each body
-    (HMAC-SHA256); it is stored sealed and never shown again."""
+    """Alert `types` and `stock_events` (event types, or `lotledger.stock.*`, delivered as
+    the same CloudEvents Kafka carries: for ERPs without Kafka). Both empty subscribes to
+    every alert type. The secret signs each body (HMAC-SHA256); it is stored sealed and
+    never shown again."""
 
     model_config = ConfigDict(extra="forbid")
 
     url: Annotated[str, Field(min_length=1, max_length=MAX_URL)]
     types: Annotated[list[AlertType], Field(max_length=len(AlertType))] = []
+    stock_events: Annotated[list[StockEventName], Field(max_length=len(stock.EVENT_TYPES) + 1)] = []
     secret: Annotated[SecretStr, Field(min_length=16, max_length=256)]
 
 
@@ -54,7 +75,9 @@ async def create_webhook(
     key: IdempotencyKey = None,
 ) -> Response:
     url = check_url(body.url, allow_internal=rt.settings.webhook_loopback_allowed)
-    new = webhooks.NewSubscription(url, frozenset(body.types), body.secret.get_secret_value())
+    new = webhooks.NewSubscription(
+        url, frozenset(body.types), body.secret.get_secret_value(), frozenset(body.stock_events)
+    )
 
     async def act(stores: Stores) -> WebhookView:
         return WebhookView.of(
