@@ -1,0 +1,34 @@
+"""`python -m lotledger_bench [--quick] [--only a,b] [--out DIR] [--keep-database]`"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from pathlib import Path
+
+from lotledger_bench.config import DEFAULT_OUT, BenchConfig
+from lotledger_bench.runner import main
+
+
+def cli() -> int:
+    parser = argparse.ArgumentParser(prog="python -m lotledger_bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="short smoke run")
+    parser.add_argument("--only", default="", help="comma-separated scenario names")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results directory")
+    parser.add_argument("--seed", type=int, default=BenchConfig.seed)
+    parser.add_argument(
+        "--keep-database", action="store_true", help="leave lotledger_bench in place for inspection"
+    )
+    args = parser.parse_args()
+    cfg = BenchConfig(
+        seed=args.seed,
+        out_dir=args.out,
+        keep=args.keep_database,
+        only=tuple(n for n in args.only.split(",") if n),
+    )
+    if args.quick:
+        cfg = cfg.quick()
+    return main(replace(cfg))
+
+
+raise SystemExit(cli())
