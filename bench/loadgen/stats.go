@@ -44,7 +44,7 @@ func rank(sorted []time.Duration, p float64) time.Duration {
 	if len(sorted) == 0 {
 		return 0
 	}
-	i := int(math.Ceil(p/100*float64(len(sorted)))) - 1
+	i := int(math.Ceil(p*float64(len(sorted))/100-1e-9)) - 1
 	return sorted[max(0, min(i, len(sorted)-1))]
 }
 

@@ -46,6 +46,21 @@ def latency_vs_load(out: Path, results: dict[str, Any]) -> str | None:
             label=label,
         )
     ax.axhline(25, color="red", linestyle=":", label="p99 target 25 ms")
+    best = next(
+        (
+            f
+            for f in results["scenarios"]["single_post"].get("figures", [])
+            if f["key"] == "single_post.max_ops"
+        ),
+        None,
+    )
+    if best:
+        ax.axvline(
+            best["value"],
+            color="grey",
+            linestyle="--",
+            label=f"closed-loop max {best['value']:,.0f} ops/s",
+        )
     ax.set(
         xlabel="offered load (ops/s, open loop)",
         ylabel="latency (ms, from intended send)",
