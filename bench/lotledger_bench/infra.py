@@ -71,9 +71,9 @@ async def provision(cfg: BenchConfig, run_id: str) -> BenchEnv:
     env = BenchEnv(cfg.database, f"bench.{run_id}.", cfg.admin_url, cfg.kafka_bootstrap)
     if not await kafka_ready(cfg.kafka_bootstrap, timeout_s=5):
         raise RuntimeError(f"Kafka does not answer at {cfg.kafka_bootstrap}: make infra-up")
+    await drop_database(cfg.admin_url, env.database)
     admin = await asyncpg.connect(cfg.admin_url, timeout=5)
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{env.database}" WITH (FORCE)')
         await admin.execute(f'CREATE DATABASE "{env.database}"')
     finally:
         await admin.close()
@@ -109,10 +109,27 @@ async def teardown(env: BenchEnv, keep_database: bool) -> None:
     settings = env.settings()
     names = [settings.topic(spec.name) for spec in TOPICS] + [env.perf_topic()]
     await delete_topics(settings, names)
-    if keep_database:
-        return
-    admin = await asyncpg.connect(env.admin_url)
+    if not keep_database:
+        await drop_database(env.admin_url, env.database)
+
+
+async def drop_database(admin_url: str, database: str, attempts: int = 10) -> None:
+    """A plain DROP first: it stops an autovacuum worker on the database by itself (after
+    the baselines' bulk inserts one is likely), which WITH (FORCE) may not do for a
+    non-superuser; WITH (FORCE) then ends leftover sessions of our own roles."""
+    admin = await asyncpg.connect(admin_url, timeout=5)
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{env.database}" WITH (FORCE)')
+        for attempt in range(attempts):
+            try:
+                await admin.execute(f'DROP DATABASE IF EXISTS "{database}"')
+                return
+            except asyncpg.ObjectInUseError:
+                try:
+                    await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+                    return
+                except asyncpg.InsufficientPrivilegeError:
+                    if attempt == attempts - 1:
+                        raise
+                    await asyncio.sleep(1)
     finally:
         await admin.close()

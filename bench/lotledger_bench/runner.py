@@ -115,14 +115,20 @@ async def run(cfg: BenchConfig) -> Path:
                 print(f"    {f.label}: {f.value:,.1f} {f.unit}", flush=True)
     finally:
         ctx.stop_all()
-        await infra.teardown(env, keep_database=cfg.keep)
         results["seconds"] = round(time.monotonic() - t0, 1)
         report.write(out_dir, results)
+        try:
+            await infra.teardown(env, keep_database=cfg.keep)
+        except Exception as exc:
+            print(f"bench {run_id}: teardown incomplete: {exc}", flush=True)
+            results["teardown_error"] = str(exc)
+            report.write(out_dir, results)
     print(f"bench {run_id}: {results['seconds']:.0f} s; {out_dir / 'results.md'}", flush=True)
     return out_dir
 
 
 def main(cfg: BenchConfig) -> int:
     out = asyncio.run(run(cfg))
-    failed = [n for n, s in report.load(out)["scenarios"].items() if s.get("status") == "failed"]
-    return 1 if failed else 0
+    results = report.load(out)
+    failed = [n for n, s in results["scenarios"].items() if s.get("status") == "failed"]
+    return 1 if failed or "teardown_error" in results else 0

@@ -61,13 +61,17 @@ class History:
     lots: dict[str, LotState] = field(default_factory=dict)
     _rng: random.Random = field(init=False, repr=False)
     _ops: int = field(default=0, init=False)
+    _played: int = field(default=0, init=False)
+    _stocking: dict[str, dict[str, LotState]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
 
     def days(self, count: int) -> Iterator[Step]:
-        for n in range(count):
-            yield from self.day(self.start + timedelta(days=n))
+        """The next `count` days, continuing from the last day played."""
+        for _ in range(count):
+            self._played += 1
+            yield from self.day(self.start + timedelta(days=self._played - 1))
 
     def day(self, today: date) -> Iterator[Step]:
         """One day's steps, in time order between 06:00 and 22:00 UTC."""
@@ -113,6 +117,7 @@ class History:
         expiry = at.date() + timedelta(days=rng.randint(150, 1000))
         qty = max(10, int(product.daily_demand * rng.uniform(6, 20)))
         state = self.lots.setdefault(batch_id(product.gtin, lot), LotState(product, lot, expiry))
+        self._stocking.setdefault(product.gtin, {})[state.batch_id] = state
         expiry = state.expiry
         supplier = rng.choice(self.catalog.suppliers)
         reference = f"ASN-{at:%y%m%d}-{rng.randint(1000, 9999)}"
@@ -145,7 +150,7 @@ class History:
         horizon = at.date() + timedelta(days=self.min_remaining_days)
         lines = [
             (state, location, qty)
-            for state in self.lots.values()
+            for state in self._in_stock(product.gtin)
             if state.product == product
             and state.status is BatchStatus.AVAILABLE
             and state.expiry > horizon
@@ -195,8 +200,21 @@ class History:
         }
         return self._op("pick", "scanner", at, body, events)
 
+    def _in_stock(self, gtin: str) -> list[LotState]:
+        """The product's lots with stock left; emptied lots leave the index for good."""
+        lots = self._stocking.get(gtin, {})
+        for key in [k for k, state in lots.items() if not any(state.on_hand.values())]:
+            del lots[key]
+        return list(lots.values())
+
     def _stocked(self) -> list[tuple[LotState, str, int]]:
-        return [(s, loc, q) for s in self.lots.values() for loc, q in s.on_hand.items() if q > 0]
+        return [
+            (s, loc, q)
+            for p in self.catalog.products
+            for s in self._in_stock(p.gtin)
+            for loc, q in s.on_hand.items()
+            if q > 0
+        ]
 
     def move(self, at: datetime) -> Step | None:
         stocked = [line for line in self._stocked() if "-A/" in line[1]]
