@@ -62,6 +62,9 @@ func TestOperationsBatchIsValidShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	body := string(req.Body)
+	if !strings.Contains(body, `"client_op_id":"T-00-0-7"`) {
+		t.Fatalf("client_op_id must carry the lot prefix: %s", body)
+	}
 	if strings.Count(body, `"op":"receipt"`) != 2 || strings.Count(body, `"op":"pick"`) != 6 {
 		t.Fatalf("unexpected batch %s", body)
 	}

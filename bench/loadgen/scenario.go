@@ -140,6 +140,8 @@ func (r *ReceiptPicks) Next(s *Stream, n int64) (*Request, error) {
 
 // Operations: POST /v1/operations with Size operations: a receipt of a new lot followed
 // by Picks picks of it, repeated (Picks 0: receipts only). Lots never span two requests.
+// client_op_id carries the lot prefix: the service keeps it as an idempotency key, so two
+// runs on one database must not share one.
 type Operations struct {
 	Catalog *Catalog
 	Receipt *Template
@@ -156,7 +158,7 @@ func (o *Operations) Next(s *Stream, n int64) (*Request, error) {
 		if j > 0 {
 			body = append(body, ',')
 		}
-		opID := fmt.Sprintf("b%02X-%d-%d", s.ID, n, j)
+		opID := fmt.Sprintf("%s-%02X-%d-%d", o.Catalog.LotPrefix, s.ID, n, j)
 		var vars map[string]string
 		var tmpl *Template
 		if l == nil || l.left == 0 || j%(o.Picks+1) == 0 {

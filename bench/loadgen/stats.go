@@ -30,6 +30,7 @@ type Summary struct {
 	OK          int                `json:"ok"`
 	Rate        float64            `json:"rate"`
 	OKRate      float64            `json:"ok_rate"`
+	OpsSent     int                `json:"ops_sent"`
 	OpsAccepted int                `json:"ops_accepted"`
 	OpsRate     float64            `json:"ops_accepted_rate"`
 	Status      map[string]int     `json:"status"`
@@ -95,6 +96,7 @@ func Summarise(samples []Sample, warmup, end time.Duration) Summary {
 		if s.Status >= 200 && s.Status < 300 {
 			sum.OK++
 		}
+		sum.OpsSent += s.Ops
 		sum.OpsAccepted += s.Accepted
 	}
 	sum.Requests = len(measured)

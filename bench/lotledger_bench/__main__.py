@@ -6,7 +6,9 @@ import argparse
 from dataclasses import replace
 from pathlib import Path
 
+from lotledger_bench.benchmarks import render
 from lotledger_bench.config import DEFAULT_OUT, BenchConfig
+from lotledger_bench.report import load
 from lotledger_bench.runner import main
 
 
@@ -19,7 +21,16 @@ def cli() -> int:
     parser.add_argument(
         "--keep-database", action="store_true", help="leave lotledger_bench in place for inspection"
     )
+    parser.add_argument(
+        "--render-benchmarks",
+        type=Path,
+        metavar="RUN_DIR",
+        help="print BENCHMARKS.md's tables from a run's results.json",
+    )
     args = parser.parse_args()
+    if args.render_benchmarks:
+        print(render(load(args.render_benchmarks)), end="")
+        return 0
     cfg = BenchConfig(
         seed=args.seed,
         out_dir=args.out,

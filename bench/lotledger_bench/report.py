@@ -96,10 +96,29 @@ def markdown(results: dict[str, Any]) -> str:
     lines += ["", "| ratio | value |", "|---|---:|"]
     lines += [f"| {r['label']} | {r['ratio']:.3f} |" for r in results.get("ratios", [])]
     notes = [(s["title"], n) for s in results["scenarios"].values() for n in s.get("notes", [])]
+    notes += [(s["title"], n) for s in results["scenarios"].values() for n in _refusals(s)]
     if notes:
         lines += ["", "Notes:", ""] + [f"- {t}: {n}" for t, n in notes]
     lines += ["", "Plots: " + ", ".join(f"[{p}]({p})" for p in results.get("plots", []))]
     return "\n".join(lines) + "\n"
+
+
+def _refusals(scenario: dict[str, Any]) -> list[str]:
+    """A note per load-generator run that got anything but 2xx, or refused operations."""
+    notes = []
+    for run in scenario.get("runs", []):
+        summary = run.get("summary")
+        if not summary:
+            continue
+        other = {k: v for k, v in summary["status"].items() if not k.startswith("2")}
+        refused = summary.get("ops_sent", 0) - summary.get("ops_accepted", 0)
+        if other or (run.get("scenario") == "operations" and refused > 0):
+            detail = ", ".join(f"{v} × {k}" for k, v in sorted(other.items()))
+            if run.get("scenario") == "operations" and refused > 0:
+                detail += f"{', ' if detail else ''}{refused} operations refused"
+            first = "; ".join(f"{k}: {v[:160]}" for k, v in run.get("first_errors", {}).items())
+            notes.append(f"{run.get('label')}: {detail}" + (f" (first: {first})" if first else ""))
+    return notes
 
 
 def write(out_dir: Path, results: dict[str, Any]) -> None:
