@@ -1,9 +1,9 @@
-"""`python -m lotledger_bench [--quick] [--only a,b] [--out DIR] [--keep-database]`"""
+"""`python -m lotledger_bench [--quick] [--only a,b] [--out DIR] [--seed N] [--keep-database]
+[--api-workers N] | --render-benchmarks RUN_DIR`"""
 
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 from pathlib import Path
 
 from lotledger_bench.benchmarks import render
@@ -22,6 +22,9 @@ def cli() -> int:
         "--keep-database", action="store_true", help="leave lotledger_bench in place for inspection"
     )
     parser.add_argument(
+        "--api-workers", type=int, default=1, help="uvicorn workers of the bench's API"
+    )
+    parser.add_argument(
         "--render-benchmarks",
         type=Path,
         metavar="RUN_DIR",
@@ -35,11 +38,12 @@ def cli() -> int:
         seed=args.seed,
         out_dir=args.out,
         keep=args.keep_database,
+        api_workers=args.api_workers,
         only=tuple(n for n in args.only.split(",") if n),
     )
     if args.quick:
         cfg = cfg.quick()
-    return main(replace(cfg))
+    return main(cfg)
 
 
 raise SystemExit(cli())

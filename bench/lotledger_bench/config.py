@@ -63,6 +63,7 @@ class BenchConfig:
     record_size: int = 600
     only: tuple[str, ...] = field(default_factory=tuple)
     keep: bool = False
+    api_workers: int = 1
 
     def quick(self) -> BenchConfig:
         return replace(self, durations=QUICK, batch_sizes=(100,), closed_connections=(32,))

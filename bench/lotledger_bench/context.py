@@ -52,7 +52,16 @@ class Context:
         logs = self.out_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         env = self.env.service_env()
-        self.api = service("inventory", env, logs, "serve", "--port", str(self.port))
+        self.api = service(
+            "inventory",
+            env,
+            logs,
+            "serve",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.cfg.api_workers),
+        )
         self.relay = service("inventory-relay", env, logs, "relay")
 
     def loadgen(self) -> Loadgen:
