@@ -50,7 +50,7 @@ def test_fefo_picks_earliest_expiry_first() -> None:
         pass
     steps = list(history.days(1))
     for step in (s for s in steps if s.op["op"] == "pick"):
-        expiries = [history.lots[batch].expiry for batch, _ in step.events]
+        expiries = [history.stock.lots[batch].expiry for batch, _ in step.events]
         assert expiries == sorted(expiries)
 
 

@@ -5,6 +5,7 @@ its events; `make demo`'s warehouse day can replay its operations."""
 
 from lotledger_bench.generator.catalog import CATALOG, Catalog, Location, Product
 from lotledger_bench.generator.envelopes import Chainer
-from lotledger_bench.generator.history import History, Step
+from lotledger_bench.generator.history import History
+from lotledger_bench.generator.stock import Step, Stock
 
-__all__ = ["CATALOG", "Catalog", "Chainer", "History", "Location", "Product", "Step"]
+__all__ = ["CATALOG", "Catalog", "Chainer", "History", "Location", "Product", "Step", "Stock"]

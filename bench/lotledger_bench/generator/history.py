@@ -11,7 +11,7 @@ too-short-dated lots). The same seed and parameters always give the same steps.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
@@ -19,34 +19,8 @@ from typing import Any
 
 from lotledger.shared.contracts import stock as ev
 from lotledger.shared.contracts.stock import BatchStatus
-from lotledger.shared.identifiers import batch_id
 from lotledger_bench.generator.catalog import CATALOG, Catalog, Product
-
-UTC = UTC
-
-
-Action = Callable[[datetime], "Step | None"]
-
-
-@dataclass(frozen=True)
-class Step:
-    at: datetime
-    actor_role: str
-    op: dict[str, Any]
-    events: tuple[tuple[str, ev.StockEvent], ...]
-
-
-@dataclass
-class LotState:
-    product: Product
-    lot: str
-    expiry: date
-    status: BatchStatus = BatchStatus.AVAILABLE
-    on_hand: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def batch_id(self) -> str:
-        return batch_id(self.product.gtin, self.lot)
+from lotledger_bench.generator.stock import Action, Step, Stock
 
 
 @dataclass
@@ -58,11 +32,10 @@ class History:
     scale: float = 1.0
     min_remaining_days: int = 30
     catalog: Catalog = CATALOG
-    lots: dict[str, LotState] = field(default_factory=dict)
+    stock: Stock = field(default_factory=Stock)
     _rng: random.Random = field(init=False, repr=False)
     _ops: int = field(default=0, init=False)
     _played: int = field(default=0, init=False)
-    _stocking: dict[str, dict[str, LotState]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
@@ -116,8 +89,7 @@ class History:
         lot = f"{product.gtin[-4:]}{at:%y%j}{rng.randint(0, 99):02d}"
         expiry = at.date() + timedelta(days=rng.randint(150, 1000))
         qty = max(10, int(product.daily_demand * rng.uniform(6, 20)))
-        state = self.lots.setdefault(batch_id(product.gtin, lot), LotState(product, lot, expiry))
-        self._stocking.setdefault(product.gtin, {})[state.batch_id] = state
+        state = self.stock.lot(product, lot, expiry)
         expiry = state.expiry
         supplier = rng.choice(self.catalog.suppliers)
         reference = f"ASN-{at:%y%m%d}-{rng.randint(1000, 9999)}"
@@ -146,19 +118,6 @@ class History:
         }
         return self._op("receipt", "scanner", at, body, [(state.batch_id, event)])
 
-    def _fefo(self, product: Product, at: datetime) -> list[tuple[LotState, str, int]]:
-        horizon = at.date() + timedelta(days=self.min_remaining_days)
-        lines = [
-            (state, location, qty)
-            for state in self._in_stock(product.gtin)
-            if state.product == product
-            and state.status is BatchStatus.AVAILABLE
-            and state.expiry > horizon
-            for location, qty in state.on_hand.items()
-            if qty > 0 and location.startswith("WH1/")
-        ]
-        return sorted(lines, key=lambda line: (line[0].expiry, line[0].lot, line[1]))
-
     def pick_order(self, at: datetime) -> Step | None:
         rng = self._rng
         product = rng.choices(
@@ -168,7 +127,9 @@ class History:
         ship_to, order_ref = rng.choice(self.catalog.pharmacies), f"SO-{rng.randint(1, 10**7)}"
         events: list[tuple[str, ev.StockEvent]] = []
         left = wanted
-        for state, location, qty in self._fefo(product, at):
+        for state, location, qty in self.stock.fefo(
+            product, at.date() + timedelta(days=self.min_remaining_days)
+        ):
             take = min(left, qty)
             state.on_hand[location] = qty - take
             events.append(
@@ -200,24 +161,8 @@ class History:
         }
         return self._op("pick", "scanner", at, body, events)
 
-    def _in_stock(self, gtin: str) -> list[LotState]:
-        """The product's lots with stock left; emptied lots leave the index for good."""
-        lots = self._stocking.get(gtin, {})
-        for key in [k for k, state in lots.items() if not any(state.on_hand.values())]:
-            del lots[key]
-        return list(lots.values())
-
-    def _stocked(self) -> list[tuple[LotState, str, int]]:
-        return [
-            (s, loc, q)
-            for p in self.catalog.products
-            for s in self._in_stock(p.gtin)
-            for loc, q in s.on_hand.items()
-            if q > 0
-        ]
-
     def move(self, at: datetime) -> Step | None:
-        stocked = [line for line in self._stocked() if "-A/" in line[1]]
+        stocked = [line for line in self.stock.stocked() if "-A/" in line[1]]
         if not stocked:
             return None
         state, source, qty = self._rng.choice(stocked)
@@ -249,7 +194,7 @@ class History:
         return self._op("move", "scanner", at, body, [(state.batch_id, event)])
 
     def count(self, at: datetime) -> Step | None:
-        stocked = self._stocked()
+        stocked = self.stock.stocked()
         if not stocked:
             return None
         state, location, qty = self._rng.choice(stocked)
@@ -273,7 +218,7 @@ class History:
         return self._op("count", "scanner", at, body, [(state.batch_id, event)])
 
     def accept_return(self, at: datetime) -> Step | None:
-        candidates = [s for s in self.lots.values() if s.status is BatchStatus.AVAILABLE]
+        candidates = [s for s in self.stock.lots.values() if s.status is BatchStatus.AVAILABLE]
         if not candidates:
             return None
         state = self._rng.choice(candidates)
@@ -302,7 +247,7 @@ class History:
         return self._op("return", "scanner", at, body, [(state.batch_id, event)])
 
     def release_returned(self, at: datetime) -> Step | None:
-        held = [s for s in self.lots.values() if s.status is BatchStatus.QUARANTINED]
+        held = [s for s in self.stock.lots.values() if s.status is BatchStatus.QUARANTINED]
         if not held:
             return None
         state = held[0]
@@ -318,7 +263,7 @@ class History:
         return self._op("release", "qa", at, body, [(state.batch_id, event)])
 
     def dispose_expired(self, at: datetime) -> Step | None:
-        for state, location, qty in self._stocked():
+        for state, location, qty in self.stock.stocked():
             if state.expiry <= at.date():
                 state.on_hand[location] = 0
                 event = ev.Disposed(
