@@ -50,3 +50,7 @@ lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy shared/src services/inventory/src services/traceability/src services/alerts/src tests examples
+
+.PHONY: bench
+bench: install infra-up
+	PYTHONPATH=bench $(UV) run --frozen python -m lotledger_bench $(BENCH_ARGS)

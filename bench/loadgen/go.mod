@@ -1,0 +1,3 @@
+module github.com/lotledger/lotledger/bench/loadgen
+
+go 1.22

@@ -1,0 +1,125 @@
+"""What a scenario gets: the configuration, the bench database and topics, the bench's
+own inventory API and relay (started and stopped on demand), the load generator, and
+the outcomes of the scenarios that ran before it."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+from lotledger.shared.auth import mint_token
+from lotledger_bench.config import AUTH_SECRET, BenchConfig
+from lotledger_bench.generator import CATALOG
+from lotledger_bench.infra import BenchEnv
+from lotledger_bench.loadgen import Loadgen
+from lotledger_bench.processes import Process, free_port, service, wait_healthy
+from lotledger_bench.registry import Outcome
+
+
+def token(*roles: str, sub: str = "bench") -> str:
+    return mint_token(
+        AUTH_SECRET,
+        sub=sub,
+        roles=roles,
+        warehouses=["*"],
+        device="bench-loadgen",
+        ttl=timedelta(hours=2),
+    )
+
+
+@dataclass
+class Context:
+    cfg: BenchConfig
+    env: BenchEnv
+    out_dir: Path
+    loadgen_binary: Path
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
+    api: Process | None = None
+    relay: Process | None = None
+    seeded: bool = False
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __post_init__(self) -> None:
+        logs = self.out_dir / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        env = self.env.service_env()
+        self.api = service(
+            "inventory",
+            env,
+            logs,
+            "serve",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.cfg.api_workers),
+        )
+        self.relay = service("inventory-relay", env, logs, "relay")
+
+    def loadgen(self) -> Loadgen:
+        pairs = CATALOG.stocking_pairs()
+        return Loadgen(
+            self.loadgen_binary,
+            self.url,
+            token("scanner", "qa", sub="bench-scanner"),
+            ",".join(f"{g}@{loc}" for g, loc in pairs),
+            ",".join(CATALOG.suppliers),
+            ",".join(CATALOG.pharmacies),
+        )
+
+    async def services(self, relay: bool) -> None:
+        """Bring the API up (seeding the catalog once) and the relay up or down."""
+        assert self.api is not None
+        assert self.relay is not None
+        if not self.api.running:
+            self.api.start()
+            await wait_healthy(self.url, self.api)
+        if not self.seeded:
+            await self.seed_catalog()
+            self.seeded = True
+        if relay and not self.relay.running:
+            self.relay.start()
+        elif not relay and self.relay.running:
+            self.relay.stop()
+
+    def stop_all(self) -> None:
+        for process in (self.relay, self.api):
+            if process is not None:
+                process.stop()
+
+    async def seed_catalog(self) -> None:
+        headers = {"authorization": f"Bearer {token('admin', sub='bench-admin')}"}
+        async with httpx.AsyncClient(base_url=self.url, headers=headers, timeout=10) as c:
+            for p in CATALOG.products:
+                (await c.put(f"/v1/products/{p.gtin}", json=p.body())).raise_for_status()
+            for loc in CATALOG.locations:
+                response = await c.put(f"/v1/locations/{loc.location_id}", json=loc.body())
+                response.raise_for_status()
+
+    async def scalar(self, sql: str) -> int:
+        conn = await asyncpg.connect(self.env.database_admin_url())
+        try:
+            return int(await conn.fetchval(sql) or 0)
+        finally:
+            await conn.close()
+
+    async def events(self) -> int:
+        return await self.scalar("SELECT count(*) FROM inventory.events")
+
+    async def outbox(self) -> int:
+        return await self.scalar("SELECT count(*) FROM inventory.outbox")
+
+    async def wait_outbox_empty(self, timeout_s: float) -> bool:
+        for _ in range(int(timeout_s * 5)):
+            if await self.outbox() == 0:
+                return True
+            await asyncio.sleep(0.2)
+        return False
