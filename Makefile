@@ -49,7 +49,7 @@ test-unit: install
 lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
-	$(UV) run --frozen mypy shared/src services/inventory/src services/traceability/src services/alerts/src tests examples
+	$(UV) run --frozen mypy shared/src services/inventory/src services/traceability/src services/alerts/src tests examples bench/lotledger_bench bench/tests
 
 .PHONY: bench
 bench: install infra-up
