@@ -42,3 +42,54 @@ async def test_receive_pick_and_read_back(inventory: httpx.AsyncClient) -> None:
         "lotledger.stock.received.v1",
         "lotledger.stock.picked.v1",
     ]
+
+
+async def test_fast_path_bodies_match_their_documented_models(inventory: httpx.AsyncClient) -> None:
+    from lotledger.inventory.entrypoints.api.routers.operations import OperationsResponse
+    from lotledger.inventory.entrypoints.api.views import CommandResponse
+
+    lot = fresh_lot()
+    receipt = await inventory.post(
+        "/v1/receipts",
+        headers=SCANNER,
+        json={
+            "gtin": COLD,
+            "lot": lot,
+            "expiry": "2027-06-30",
+            "qty": 4,
+            "location": "WH1/COLD-A/01",
+            "supplier": SUPPLIER,
+        },
+    )
+    assert CommandResponse.model_validate(receipt.json()).model_dump(mode="json") == receipt.json()
+    ops = await inventory.post(
+        "/v1/operations",
+        headers=SCANNER,
+        json={
+            "operations": [
+                {
+                    "op": "pick",
+                    "client_op_id": f"fp-{lot}",
+                    "gtin": COLD,
+                    "lot": lot,
+                    "qty": 1,
+                    "location": "WH1/COLD-A/01",
+                    "order_ref": "SO-F",
+                    "ship_to": PHARMACIES[0],
+                },
+                {
+                    "op": "pick",
+                    "client_op_id": f"fp2-{lot}",
+                    "gtin": COLD,
+                    "lot": lot,
+                    "qty": 99,
+                    "location": "WH1/COLD-A/01",
+                    "order_ref": "SO-F",
+                    "ship_to": PHARMACIES[0],
+                },
+            ]
+        },
+    )
+    parsed = OperationsResponse.model_validate(ops.json())
+    assert [r.status for r in parsed.results] == [201, 409]
+    assert parsed.model_dump(mode="json") == ops.json()

@@ -122,3 +122,18 @@ def test_settings_refuse_default_secret_outside_dev() -> None:
     with pytest.raises(ValueError, match="LOTLEDGER_AUTH_SECRET"):
         CommonSettings(env="prod")
     assert CommonSettings(env="prod", auth_secret=SecretStr(SECRET)).env == "prod"
+
+
+def test_a_remembered_token_still_expires() -> None:
+    now = [datetime.now(UTC).timestamp()]
+    auth = Authenticator(
+        CommonSettings(auth_secret=SecretStr(SECRET), auth_leeway_s=0), clock=lambda: now[0]
+    )
+    token = mint_token(
+        SECRET, sub="a", roles=["scanner"], warehouses=["WH1"], ttl=timedelta(minutes=5)
+    )
+    assert auth.authenticate(token).sub == "a"
+    assert auth.authenticate(token).sub == "a"
+    now[0] += 301
+    with pytest.raises(AuthError):
+        auth.authenticate(token)

@@ -8,7 +8,9 @@ and algorithm-confusion tokens fail.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -64,7 +66,12 @@ class Principal:
 
 
 class Authenticator:
-    def __init__(self, settings: CommonSettings) -> None:
+    """Verifies tokens; a verified token's principal is remembered until the token's own
+    `exp` (a scanner sends the same token hundreds of times an hour), never longer."""
+
+    CACHE_SIZE = 10_000
+
+    def __init__(self, settings: CommonSettings, clock: Callable[[], float] = time.time) -> None:
         self._audience = settings.auth_audience
         self._issuer = settings.auth_issuer
         self._leeway = settings.auth_leeway_s
@@ -73,8 +80,26 @@ class Authenticator:
             public = settings.auth_public_key
             self._keys["RS256"] = public
             self._keys["ES256"] = public
+        self._clock = clock
+        self._verified: OrderedDict[str, tuple[float, float, Principal]] = OrderedDict()
 
     def authenticate(self, token: str) -> Principal:
+        now = self._clock()
+        known = self._verified.get(token)
+        if known is not None:
+            not_before, expires, principal = known
+            if not_before - self._leeway <= now < expires + self._leeway:
+                return principal
+            del self._verified[token]
+        principal, not_before, expires = self._verify(token)
+        if now >= expires + self._leeway:
+            raise AuthError("token has expired")
+        self._verified[token] = (not_before, expires, principal)
+        if len(self._verified) > self.CACHE_SIZE:
+            self._verified.popitem(last=False)
+        return principal
+
+    def _verify(self, token: str) -> tuple[Principal, float, float]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -100,7 +125,8 @@ class Authenticator:
             raise AuthError("token audience is wrong") from exc
         except jwt.PyJWTError as exc:
             raise AuthError(f"token is invalid: {exc}") from exc
-        return principal_from_claims(claims)
+        not_before = float(claims.get("nbf", claims.get("iat", 0)) or 0)
+        return principal_from_claims(claims), not_before, float(claims["exp"])
 
 
 def principal_from_claims(claims: Mapping[str, Any]) -> Principal:

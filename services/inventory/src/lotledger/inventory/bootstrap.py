@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from prometheus_client import Gauge
 
 from lotledger.inventory import DESCRIPTION, SERVICE, VERSION
+from lotledger.inventory.adapters.catalog_cache import CatalogCache
 from lotledger.inventory.adapters.queries import InventoryQueries
 from lotledger.inventory.adapters.signing import Signer
 from lotledger.inventory.adapters.unit_of_work import UnitOfWork
@@ -57,6 +58,7 @@ def build_runtime(settings: InventorySettings, clock: Clock) -> InventoryRuntime
         queries=InventoryQueries(engine),
         telemetry=LazyProducer(settings, f"lotledger-{SERVICE}-telemetry"),
         signer=Signer.from_seed(settings.checkpoint_key.get_secret_value()),
+        catalog_cache=CatalogCache(),
     )
 
 
@@ -80,10 +82,18 @@ def create_app(settings: InventorySettings | None = None, clock: Clock | None = 
         app.state.runtime = rt
         add_standard_readiness(app, rt.engine, settings.kafka_bootstrap)
         watcher = asyncio.create_task(_watch_outbox(rt))
+        stop = asyncio.Event()
+        listener = asyncio.create_task(
+            rt.catalog_cache.listen(
+                settings.inventory_database_url, settings.inventory_db_schema, stop
+            )
+        )
         try:
             yield
         finally:
+            stop.set()
             watcher.cancel()
+            await listener
             await rt.telemetry.stop()
             await rt.engine.dispose()
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from lotledger.inventory.adapters.catalog_cache import CatalogCache
 from lotledger.inventory.adapters.queries import InventoryQueries
 from lotledger.inventory.adapters.signing import Signer
 from lotledger.inventory.adapters.unit_of_work import UnitOfWork
@@ -27,6 +28,7 @@ class InventoryRuntime:
     queries: InventoryQueries
     telemetry: LazyProducer
     signer: Signer
+    catalog_cache: CatalogCache
 
     @property
     def stock_topic(self) -> str:

@@ -96,6 +96,11 @@ class CatalogStore:
             change.now,
             change.actor,
         )
+        await self._conn.execute(
+            "UPDATE stock_levels SET pickable = $2 WHERE location = $1 AND pickable <> $2",
+            location.location_id,
+            location.kind is not cat.LocationKind.QUARANTINE,
+        )
         event = cat.LOCATION_UPDATED if current else cat.LOCATION_REGISTERED
         await self._record_change(
             "location",
@@ -147,6 +152,7 @@ class CatalogStore:
             device=change.device,
             correlationid=change.correlation_id,
         )
+        await self._conn.execute("SELECT pg_notify(current_schema() || '_catalog', $1)", key)
         await self._conn.execute(
             "INSERT INTO outbox (topic, key, event_id, payload) VALUES ($1, $2, $3, $4)",
             change.topic,

@@ -1,14 +1,22 @@
-"""Turning decided events into hash-chained CloudEvents (the published contract)."""
+"""Turning decided events into hash-chained CloudEvents (the published contract).
+
+Built as plain dicts and serialised once: the bytes stored in the outbox are the bytes
+Kafka carries, and the hash is over the same members `CloudEvent.to_dict()` yields, so
+any reader re-hashing a parsed event gets the same result.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from uuid import uuid4
+from typing import Any
+from uuid import UUID, uuid4
+
+import orjson
 
 from lotledger.inventory.domain.workspace import Pending
 from lotledger.shared.contracts.stock import TYPE_OF, StockEvent
-from lotledger.shared.envelope import CloudEvent
+from lotledger.shared.envelope import format_time
 from lotledger.shared.hashing import chain_hash
 from lotledger.shared.identifiers import warehouse_of
 
@@ -24,25 +32,70 @@ class Metadata:
     now: datetime
 
 
+@dataclass(frozen=True)
+class SignedEvent:
+    id: UUID
+    type: str
+    subject: str
+    source: str
+    time: datetime
+    streamversion: int
+    actor: str
+    device: str | None
+    correlationid: str | None
+    causationid: str | None
+    prevhash: str
+    hash: str
+    data: dict[str, Any]
+    raw: bytes
+
+    def to_json(self) -> bytes:
+        return self.raw
+
+
 def source_of(event: StockEvent) -> str:
     location = getattr(event, "location", None) or getattr(event, "from_location", None)
     return f"/inventory/{warehouse_of(location)}" if location else "/inventory"
 
 
-def envelope(pending: Pending, prev_hash: str, meta: Metadata) -> CloudEvent:
+def envelope(pending: Pending, prev_hash: str, meta: Metadata) -> SignedEvent:
     event = pending.event
-    unsigned = CloudEvent(
-        id=uuid4(),
-        source=source_of(event),
-        type=TYPE_OF[type(event)],
+    event_id = uuid4()
+    data = event.as_data()
+    body: dict[str, Any] = {
+        "specversion": "1.0",
+        "id": str(event_id),
+        "source": source_of(event),
+        "type": TYPE_OF[type(event)],
+        "subject": pending.batch_id,
+        "time": format_time(meta.now),
+        "datacontenttype": "application/json",
+        "data": data,
+        "streamversion": pending.version,
+        "actor": meta.actor,
+    }
+    for name, value in (
+        ("device", meta.device),
+        ("correlationid", meta.correlation_id),
+        ("causationid", meta.causation_id),
+    ):
+        if value is not None:
+            body[name] = value
+    body["prevhash"] = prev_hash
+    body["hash"] = digest = chain_hash(prev_hash, body)
+    return SignedEvent(
+        id=event_id,
+        type=body["type"],
         subject=pending.batch_id,
+        source=body["source"],
         time=meta.now,
-        data=event.as_data(),
         streamversion=pending.version,
         actor=meta.actor,
         device=meta.device,
         correlationid=meta.correlation_id,
         causationid=meta.causation_id,
         prevhash=prev_hash,
+        hash=digest,
+        data=data,
+        raw=orjson.dumps(body),
     )
-    return unsigned.model_copy(update={"hash": chain_hash(prev_hash, unsigned.to_dict())})

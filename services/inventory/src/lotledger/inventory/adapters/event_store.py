@@ -1,4 +1,4 @@
-"""The Postgres event store (schema in migrations/versions/0001).
+"""The Postgres event store (schema in migrations/versions/0001 and 0003).
 
 Runs on an asyncpg connection inside a transaction opened by the unit of work. Batches
 a command will write are read `FOR UPDATE` in batch-id order, so concurrent commands on
@@ -8,10 +8,13 @@ the expected version and a mismatch raises `VersionConflict` (the caller retries
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
+from lotledger.inventory.adapters.envelopes import SignedEvent
+from lotledger.inventory.adapters.idempotency import DuplicateKey
 from lotledger.inventory.domain.batch import BatchState
 from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.db import json_param, json_value
@@ -21,6 +24,89 @@ from lotledger.shared.identifiers import warehouse_of
 
 class VersionConflict(Exception):
     """Another transaction appended to one of the batches first."""
+
+
+@dataclass(frozen=True)
+class Level:
+    """One stock line of a batch after the append (a batch absent from a location has
+    none)."""
+
+    batch_id: str
+    gtin: str
+    lot: str
+    location: str
+    qty: int
+    expiry: date
+    status: str
+    pickable: bool
+
+
+@dataclass(frozen=True)
+class Appended:
+    envelopes: Sequence[SignedEvent]
+    states: Sequence[BatchState]
+    loaded_versions: Mapping[str, int]
+    levels: Sequence[Level]
+    keys: Sequence[tuple[str, str, int, bytes]]
+    """Idempotency keys to remember: (key, fingerprint, status, body)."""
+    principal: str
+    stock_topic: str
+    now: datetime
+
+
+APPEND = """
+WITH ev AS (
+    INSERT INTO events (event_id, stream_id, source, version, type, data, occurred_at, actor,
+                        device, correlation_id, causation_id, prev_hash, hash)
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[],
+                         $6::jsonb[], $7::timestamptz[], $8::text[], $9::text[], $10::text[],
+                         $11::text[], $12::text[], $13::text[])
+    RETURNING 1),
+ob AS (
+    INSERT INTO outbox (topic, key, event_id, payload)
+    SELECT $15, k, i, p FROM unnest($2::text[], $1::uuid[], $14::bytea[]) AS x(k, i, p)
+    RETURNING 1),
+cr AS (
+    INSERT INTO batches (batch_id, gtin, lot, expiry, status, version, head_hash, on_hand,
+                         warehouses, updated_at)
+    SELECT u.*, ARRAY(SELECT DISTINCT split_part(k, '/', 1) FROM jsonb_object_keys(u.on_hand) k),
+           $24
+    FROM unnest($16::text[], $17::text[], $18::text[], $19::date[], $20::text[], $21::int[],
+                $22::text[], $23::jsonb[])
+         AS u(batch_id, gtin, lot, expiry, status, version, head_hash, on_hand)
+    ON CONFLICT (batch_id) DO NOTHING RETURNING 1),
+up AS (
+    UPDATE batches AS b SET status = u.status, version = u.version, head_hash = u.head_hash,
+        on_hand = u.on_hand, updated_at = $24,
+        warehouses = ARRAY(SELECT DISTINCT x FROM unnest(b.warehouses || ARRAY(
+            SELECT split_part(k, '/', 1) FROM jsonb_object_keys(u.on_hand) k)) x)
+    FROM unnest($25::text[], $26::text[], $27::text[], $28::date[], $29::text[], $30::int[],
+                $31::text[], $32::jsonb[], $33::int[])
+         AS u(batch_id, gtin, lot, expiry, status, version, head_hash, on_hand, expected)
+    WHERE b.batch_id = u.batch_id AND b.version = u.expected RETURNING 1),
+gone AS (
+    DELETE FROM stock_levels s WHERE s.batch_id = ANY($34::text[])
+    AND NOT EXISTS (SELECT 1 FROM unnest($35::text[], $36::text[]) AS n(b, l)
+                    WHERE n.b = s.batch_id AND n.l = s.location)
+    RETURNING 1),
+lv AS (
+    INSERT INTO stock_levels (batch_id, location, gtin, lot, warehouse, qty, expiry, status,
+                              pickable)
+    SELECT * FROM unnest($35::text[], $36::text[], $37::text[], $38::text[], $39::text[],
+                         $40::int[], $41::date[], $42::text[], $43::bool[])
+    ON CONFLICT (batch_id, location) DO UPDATE SET qty = EXCLUDED.qty,
+        expiry = EXCLUDED.expiry, status = EXCLUDED.status, pickable = EXCLUDED.pickable
+    RETURNING 1),
+idem AS (
+    INSERT INTO idempotency (principal, key, fingerprint, status, body)
+    SELECT $44, * FROM unnest($45::text[], $46::text[], $47::int[], $48::bytea[])
+    ON CONFLICT DO NOTHING RETURNING 1)
+SELECT (SELECT count(*) FROM cr) AS created, (SELECT count(*) FROM up) AS updated,
+       (SELECT count(*) FROM idem) AS remembered,
+       (SELECT count(*) FROM ev) + (SELECT count(*) FROM ob) + (SELECT count(*) FROM gone)
+       + (SELECT count(*) FROM lv) AS writes
+"""
+"""Everything a request appends, in one statement (one round trip)."""
 
 
 def state_from_row(row: Mapping[Any, Any]) -> BatchState:
@@ -37,129 +123,144 @@ def state_from_row(row: Mapping[Any, Any]) -> BatchState:
     )
 
 
+@dataclass(frozen=True)
+class PickProbe:
+    """What a pick needs read before locking: for a FEFO pick (`batch_id` None) the
+    earliest eligible holdings in scope, for an explicit lot the eligible lots expiring
+    before it (whose existence marks a FEFO deviation)."""
+
+    gtin: str
+    warehouse: str | None
+    location: str | None
+    earliest_expiry: date
+    batch_id: str | None = None
+    limit: int = 20
+
+
+@dataclass(frozen=True)
+class Probed:
+    fefo_candidates: dict[int, list[str]]
+    """Per FEFO probe (by index): candidate batch ids, in FEFO order."""
+    truncated: set[int]
+    """FEFO probes whose candidate list hit the limit (more may exist)."""
+    earlier: list[BatchState]
+    """Unlocked states of lots expiring before an explicitly picked one."""
+
+
+PROBE = """
+SELECT r.i, b.batch_id, b.gtin, b.lot, b.expiry, b.status, b.version, b.head_hash, b.on_hand
+FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::int[])
+     WITH ORDINALITY AS r(gtin, warehouse, location, earliest, batch_id, lim, i)
+CROSS JOIN LATERAL (
+    SELECT s.batch_id FROM stock_levels s
+    WHERE s.gtin = r.gtin AND s.status = 'available' AND s.pickable
+      AND (r.warehouse IS NULL OR s.warehouse = r.warehouse)
+      AND (r.location IS NULL OR s.location = r.location) AND s.expiry >= r.earliest
+      AND (r.batch_id IS NULL OR (s.batch_id <> r.batch_id AND s.expiry <
+           (SELECT x.expiry FROM batches x WHERE x.batch_id = r.batch_id)))
+    ORDER BY s.expiry, s.lot, s.qty, s.location LIMIT r.lim) c
+JOIN batches b ON b.batch_id = c.batch_id
+ORDER BY r.i
+"""
+LOCK = """
+SELECT b.batch_id, b.gtin, b.lot, b.expiry, b.status, b.version, b.head_hash, b.on_hand
+FROM batches b WHERE b.batch_id = ANY($1::text[]) ORDER BY b.batch_id FOR UPDATE
+"""
+
+
 class EventStore:
     def __init__(self, conn: Any) -> None:
         self._conn = conn
 
-    async def lock(self, batch_ids: Sequence[str], fefo_gtins: Sequence[str]) -> list[BatchState]:
-        """Named batches and every stocked batch of `fefo_gtins`, locked for this transaction."""
-        if not batch_ids and not fefo_gtins:
+    async def probe(self, probes: Sequence[PickProbe]) -> Probed:
+        """One round trip for every pick of a request (an index scan each, see 0003)."""
+        probed = Probed({}, set(), [])
+        if not probes:
+            return probed
+        rows = await self._conn.fetch(
+            PROBE,
+            [p.gtin for p in probes],
+            [p.warehouse for p in probes],
+            [p.location for p in probes],
+            [p.earliest_expiry for p in probes],
+            [p.batch_id for p in probes],
+            [p.limit for p in probes],
+        )
+        counts: dict[int, int] = {}
+        for row in rows:
+            index = int(row["i"]) - 1
+            counts[index] = counts.get(index, 0) + 1
+            if probes[index].batch_id is None:
+                ids = probed.fefo_candidates.setdefault(index, [])
+                if row["batch_id"] not in ids:
+                    ids.append(row["batch_id"])
+            else:
+                probed.earlier.append(state_from_row(row))
+        probed.truncated.update(i for i, n in counts.items() if n >= probes[i].limit)
+        return probed
+
+    async def lock(self, batch_ids: Sequence[str]) -> list[BatchState]:
+        """The named batches, locked for this transaction in batch-id order."""
+        if not batch_ids:
             return []
         rows = await self._conn.fetch(
-            "SELECT batch_id, gtin, lot, expiry, status, version, head_hash, on_hand "
-            "FROM batches WHERE batch_id = ANY($1::text[]) "
-            "OR (gtin = ANY($2::text[]) AND on_hand <> '{}'::jsonb) ORDER BY batch_id FOR UPDATE",
-            list(batch_ids),
-            list(fefo_gtins),
+            LOCK,
+            sorted(set(batch_ids)),
         )
         return [state_from_row(r) for r in rows]
 
-    async def peek(self, gtins: Sequence[str], exclude: Iterable[str]) -> list[BatchState]:
-        """Stocked batches of `gtins`, not locked: context for FEFO-deviation marks only."""
-        if not gtins:
-            return []
-        rows = await self._conn.fetch(
-            "SELECT batch_id, gtin, lot, expiry, status, version, head_hash, on_hand "
-            "FROM batches WHERE gtin = ANY($1::text[]) "
-            "AND on_hand <> '{}'::jsonb AND NOT batch_id = ANY($2::text[])",
-            list(gtins),
-            list(exclude),
+    async def append(self, appended: Appended) -> None:
+        """One statement: events, outbox rows, batch states (checking expected versions),
+        stock levels, and the stored responses of idempotency keys."""
+        e, states, levels, keys = (
+            appended.envelopes,
+            appended.states,
+            appended.levels,
+            appended.keys,
         )
-        return [state_from_row(r) for r in rows]
-
-    async def append(
-        self,
-        envelopes: Sequence[CloudEvent],
-        states: Sequence[BatchState],
-        loaded_versions: dict[str, int],
-        stock_topic: str,
-        now: datetime,
-    ) -> None:
-        """Insert events and their outbox rows, and move the touched batches to `states`."""
-        conn = self._conn
-        await conn.execute(
-            "INSERT INTO events (event_id, stream_id, source, version, type, data, occurred_at, "
-            "actor, device, correlation_id, causation_id, prev_hash, hash) "
-            "SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], "
-            "$6::jsonb[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[], "
-            "$12::text[], $13::text[])",
-            [e.id for e in envelopes],
-            [e.subject for e in envelopes],
-            [e.source for e in envelopes],
-            [e.streamversion for e in envelopes],
-            [e.type for e in envelopes],
-            [json_param(e.data) for e in envelopes],
-            [e.time for e in envelopes],
-            [e.actor for e in envelopes],
-            [e.device for e in envelopes],
-            [e.correlationid for e in envelopes],
-            [e.causationid for e in envelopes],
-            [e.prevhash for e in envelopes],
-            [e.hash for e in envelopes],
+        created = [s for s in states if appended.loaded_versions.get(s.batch_id, 0) == 0]
+        updated = [s for s in states if appended.loaded_versions.get(s.batch_id, 0) > 0]
+        row = await self._conn.fetchrow(
+            APPEND,
+            [x.id for x in e],
+            [x.subject for x in e],
+            [x.source for x in e],
+            [x.streamversion for x in e],
+            [x.type for x in e],
+            [json_param(x.data) for x in e],
+            [x.time for x in e],
+            [x.actor for x in e],
+            [x.device for x in e],
+            [x.correlationid for x in e],
+            [x.causationid for x in e],
+            [x.prevhash for x in e],
+            [x.hash for x in e],
+            [x.to_json() for x in e],
+            appended.stock_topic,
+            *_columns(created),
+            appended.now,
+            *_columns(updated),
+            [appended.loaded_versions[s.batch_id] for s in updated],
+            [s.batch_id for s in states],
+            [v.batch_id for v in levels],
+            [v.location for v in levels],
+            [v.gtin for v in levels],
+            [v.lot for v in levels],
+            [warehouse_of(v.location) for v in levels],
+            [v.qty for v in levels],
+            [v.expiry for v in levels],
+            [v.status for v in levels],
+            [v.pickable for v in levels],
+            appended.principal,
+            [k for k, _, _, _ in keys],
+            [f for _, f, _, _ in keys],
+            [st for _, _, st, _ in keys],
+            [b for _, _, _, b in keys],
         )
-        await conn.execute(
-            "INSERT INTO outbox (topic, key, event_id, payload) "
-            "SELECT $1, * FROM unnest($2::text[], $3::uuid[], $4::bytea[])",
-            stock_topic,
-            [e.subject for e in envelopes],
-            [e.id for e in envelopes],
-            [e.to_json() for e in envelopes],
-        )
-        await self._save_states(states, loaded_versions, now)
-
-    async def _save_states(
-        self, states: Sequence[BatchState], loaded: dict[str, int], now: datetime
-    ) -> None:
-        conn = self._conn
-        created = [s for s in states if loaded.get(s.batch_id, 0) == 0]
-        updated = [s for s in states if loaded.get(s.batch_id, 0) > 0]
-        if created:
-            inserted = await conn.fetch(
-                "INSERT INTO batches (batch_id, gtin, lot, expiry, status, version, head_hash, "
-                "on_hand, warehouses, updated_at) "
-                "SELECT u.*, w.warehouses, $9::timestamptz "
-                "FROM unnest($1::text[], $2::text[], $3::text[], "
-                "$4::date[], $5::text[], $6::int[], $7::text[], $8::jsonb[]) "
-                "AS u(batch_id, gtin, lot, expiry, status, version, head_hash, on_hand) "
-                "CROSS JOIN LATERAL (SELECT ARRAY(SELECT DISTINCT split_part(k, '/', 1) "
-                "FROM jsonb_object_keys(u.on_hand) k)) w(warehouses) "
-                "ON CONFLICT (batch_id) DO NOTHING RETURNING batch_id",
-                *_columns(created),
-                now,
-            )
-            if len(inserted) != len(created):
-                raise VersionConflict("a batch was created concurrently")
-        if updated:
-            result = await conn.execute(
-                "UPDATE batches AS b SET status = u.status, version = u.version, "
-                "head_hash = u.head_hash, on_hand = u.on_hand, updated_at = $10, "
-                "warehouses = ARRAY(SELECT DISTINCT x FROM unnest(b.warehouses || ARRAY("
-                "SELECT split_part(k, '/', 1) FROM jsonb_object_keys(u.on_hand) k)) x) "
-                "FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], "
-                "$6::int[], $7::text[], $8::jsonb[], $9::int[]) "
-                "AS u(batch_id, gtin, lot, expiry, status, version, head_hash, on_hand, expected) "
-                "WHERE b.batch_id = u.batch_id AND b.version = u.expected",
-                *_columns(updated),
-                [loaded[s.batch_id] for s in updated],
-                now,
-            )
-            if int(result.rsplit(" ", 1)[1]) != len(updated):
-                raise VersionConflict("a batch changed since it was loaded")
-        ids = [s.batch_id for s in states]
-        await conn.execute("DELETE FROM stock_levels WHERE batch_id = ANY($1::text[])", ids)
-        levels = [(s, loc, qty) for s in states for loc, qty in s.on_hand.items()]
-        if levels:
-            await conn.execute(
-                "INSERT INTO stock_levels (batch_id, location, gtin, lot, warehouse, qty) "
-                "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
-                "$5::text[], $6::int[])",
-                [s.batch_id for s, _, _ in levels],
-                [loc for _, loc, _ in levels],
-                [s.gtin for s, _, _ in levels],
-                [s.lot for s, _, _ in levels],
-                [warehouse_of(loc) for _, loc, _ in levels],
-                [q for _, _, q in levels],
-            )
+        if row["created"] != len(created) or row["updated"] != len(updated):
+            raise VersionConflict("a batch changed since it was loaded")
+        if row["remembered"] != len(keys):
+            raise DuplicateKey("a concurrent request used the same idempotency key")
 
     async def stream(self, batch_id: str) -> list[dict[str, Any]]:
         """The batch's events as envelope dicts in version order (for reading and verifying)."""

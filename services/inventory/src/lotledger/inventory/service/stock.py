@@ -14,24 +14,28 @@ import random
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
-from lotledger.inventory.adapters.envelopes import Metadata, envelope
+from lotledger.inventory.adapters.catalog_cache import CatalogCache
+from lotledger.inventory.adapters.envelopes import Metadata, SignedEvent, envelope
+from lotledger.inventory.adapters.event_store import Appended, Level, PickProbe
 from lotledger.inventory.adapters.idempotency import StoredResponse
 from lotledger.inventory.adapters.unit_of_work import RETRYABLE, UnitOfWork
 from lotledger.inventory.domain import commands as c
 from lotledger.inventory.domain.batch import BatchState
+from lotledger.inventory.domain.catalog import pickable
 from lotledger.inventory.domain.decisions import Facts
-from lotledger.inventory.domain.errors import ConcurrentModification
+from lotledger.inventory.domain.errors import ConcurrentModification, InsufficientStock
 from lotledger.inventory.domain.workspace import Workspace
 from lotledger.inventory.service.authorization import authorize
 from lotledger.shared.auth import Forbidden, Principal
-from lotledger.shared.envelope import CloudEvent
 from lotledger.shared.errors import Conflict, DomainError
 from lotledger.shared.hashing import GENESIS
-from lotledger.shared.identifiers import batch_id, split_batch_id
+from lotledger.shared.identifiers import batch_id, split_batch_id, warehouse_of
 
 MAX_ATTEMPTS = 8
 UnitOfWorkFactory = Callable[[], AbstractAsyncContextManager[UnitOfWork]]
+_NO_CACHE = CatalogCache(ttl_s=0)
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class Operation:
 
 @dataclass(frozen=True)
 class Accepted:
-    events: list[CloudEvent]
+    events: list[SignedEvent]
     batches: list[BatchState]
 
 
@@ -78,46 +82,71 @@ class Request:
     whole: WholeRequest | None = None
 
 
-async def execute(request: Request, uow: UnitOfWorkFactory) -> list[Result] | Replayed:
+class NeedWiderProbe(Exception):
+    """A FEFO pick fell short on a truncated candidate list; read them all and retry."""
+
+
+async def execute(
+    request: Request, uow: UnitOfWorkFactory, cache: CatalogCache | None = None
+) -> list[Result] | Replayed:
+    wide = False
     for attempt in range(MAX_ATTEMPTS):
         try:
-            return await _attempt(request, uow)
+            return await _attempt(request, uow, cache or _NO_CACHE, wide)
+        except NeedWiderProbe:
+            wide = True
         except RETRYABLE:
             await asyncio.sleep(random.uniform(0, 0.002 * 2**attempt))
     raise ConcurrentModification("the batch kept changing under this request; retry it later")
 
 
-async def _attempt(request: Request, uow_factory: UnitOfWorkFactory) -> list[Result] | Replayed:
+async def _attempt(
+    request: Request, uow_factory: UnitOfWorkFactory, cache: CatalogCache, wide: bool
+) -> list[Result] | Replayed:
     principal = request.principal.sub
     whole = request.whole
     async with uow_factory() as uow:
         keys = [op.key for op in request.operations if op.key]
-        stored = await uow.idempotency.find(principal, [*keys, *([whole.key] if whole else [])])
+        if whole:
+            keys.append(whole.key)
+        stored = await uow.idempotency.find(principal, keys) if keys else {}
         if whole and whole.key in stored:
             return _replay(stored[whole.key], whole.fingerprint)
         commands = [op.command for op in request.operations if op.key not in stored]
-        workspace = await _load(uow, commands)
-        facts = await _facts(uow, commands, workspace, request.meta)
+        workspace, truncated = await _load(uow, commands, request.meta, wide)
+        facts = await _facts(uow, cache, commands, workspace, request.meta)
         heads = {s.batch_id: s.head_hash for s in workspace.states()}
         results: list[Result] = []
-        to_remember: list[tuple[str, StoredResponse]] = []
+        to_remember: list[tuple[str, str, int, bytes]] = []
         for op in request.operations:
             result = _run(op, stored, workspace, facts, request, heads)
+            if isinstance(result, InsufficientStock) and id(op.command) in truncated:
+                raise NeedWiderProbe
             results.append(result)
             rendered = request.render(result) if isinstance(result, Accepted) else None
             if op.key and op.fingerprint and rendered is not None:
-                to_remember.append((op.key, StoredResponse(op.fingerprint, *rendered)))
+                to_remember.append((op.key, op.fingerprint, *rendered))
+        if whole:
+            to_remember.append((whole.key, whole.fingerprint, *whole.render(results)))
         envelopes = [e for r in results if isinstance(r, Accepted) for e in r.events]
         if envelopes:
             touched = [replace(s, head_hash=heads[s.batch_id]) for s in workspace.touched()]
             await uow.store.append(
-                envelopes, touched, workspace.loaded_versions, request.stock_topic, request.meta.now
+                Appended(
+                    envelopes,
+                    touched,
+                    workspace.loaded_versions,
+                    _levels(touched, facts),
+                    to_remember,
+                    principal,
+                    request.stock_topic,
+                    request.meta.now,
+                )
             )
-        if whole:
-            to_remember.append(
-                (whole.key, StoredResponse(whole.fingerprint, *whole.render(results)))
+        elif to_remember:
+            await uow.idempotency.remember(
+                principal, [(k, StoredResponse(f, st, b)) for k, f, st, b in to_remember]
             )
-        await uow.idempotency.remember(principal, to_remember)
         await uow.commit()
         return results
 
@@ -130,19 +159,65 @@ def _replay(stored: StoredResponse, fingerprint: str | None) -> Replayed:
     return Replayed(stored)
 
 
-async def _load(uow: UnitOfWork, commands: Sequence[c.Command]) -> Workspace:
-    """Lock what the commands write; read (unlocked) what FEFO-deviation marks compare."""
-    named, fefo, peek = set(), set(), set()
+PROBE_LIMIT = 20
+WIDE_LIMIT = 1_000_000
+
+
+async def _load(
+    uow: UnitOfWork, commands: Sequence[c.Command], meta: Metadata, wide: bool
+) -> tuple[Workspace, set[int]]:
+    """Lock what the commands write, FEFO candidates included; read (unlocked) the lots
+    that could make an explicit pick a FEFO deviation. Returns the workspace and the
+    commands (by identity) whose candidate list was truncated."""
+    earliest = meta.now.date() - timedelta(days=1)
+    probes: list[PickProbe] = []
+    probed_commands: list[c.PickStock] = []
+    named: set[str] = set()
     for cmd in commands:
-        if isinstance(cmd, c.PickStock) and cmd.lot is None:
-            fefo.add(cmd.gtin)
-            continue
-        named.add(batch_id(cmd.gtin, cmd.lot))  # type: ignore[arg-type]
         if isinstance(cmd, c.PickStock):
-            peek.add(cmd.gtin)
-    locked = await uow.store.lock(sorted(named), sorted(fefo))
-    peeked = await uow.store.peek(sorted(peek - fefo), [s.batch_id for s in locked])
-    return Workspace([*locked, *peeked])
+            warehouse = warehouse_of(cmd.location) if cmd.location else cmd.warehouse
+            lot_id = batch_id(cmd.gtin, cmd.lot) if cmd.lot else None
+            limit = 3 if lot_id else (WIDE_LIMIT if wide else PROBE_LIMIT)
+            probes.append(
+                PickProbe(
+                    cmd.gtin,
+                    warehouse,
+                    cmd.location,
+                    earliest + timedelta(days=cmd.min_remaining_days),
+                    lot_id,
+                    limit,
+                )
+            )
+            probed_commands.append(cmd)
+        lot = getattr(cmd, "lot", None)
+        if lot is not None:
+            named.add(batch_id(cmd.gtin, lot))
+    probed = await uow.store.probe(probes)
+    for ids in probed.fefo_candidates.values():
+        named.update(ids)
+    locked = await uow.store.lock(sorted(named))
+    taken = {s.batch_id for s in locked}
+    earlier = {s.batch_id: s for s in probed.earlier if s.batch_id not in taken}
+    truncated = {id(probed_commands[i]) for i in probed.truncated}
+    return Workspace([*locked, *earlier.values()]), truncated
+
+
+def _levels(states: Sequence[BatchState], facts: Facts) -> list[Level]:
+    return [
+        Level(
+            s.batch_id,
+            s.gtin,
+            s.lot,
+            location,
+            qty,
+            s.expiry,
+            str(s.status),
+            location not in facts.locations or pickable(facts.locations[location]),
+        )
+        for s in states
+        if s.expiry is not None
+        for location, qty in s.on_hand.items()
+    ]
 
 
 def _named_locations(cmd: c.Command) -> list[str]:
@@ -158,15 +233,19 @@ def _named_locations(cmd: c.Command) -> list[str]:
 
 
 async def _facts(
-    uow: UnitOfWork, commands: Sequence[c.Command], workspace: Workspace, meta: Metadata
+    uow: UnitOfWork,
+    cache: CatalogCache,
+    commands: Sequence[c.Command],
+    workspace: Workspace,
+    meta: Metadata,
 ) -> Facts:
     location_ids = {loc for cmd in commands for loc in _named_locations(cmd)}
     location_ids |= {loc for state in workspace.states() for loc in state.on_hand}
     return Facts(
         now=meta.now,
         actor=meta.actor,
-        products=await uow.catalog.products([cmd.gtin for cmd in commands]),
-        locations=await uow.catalog.locations(sorted(location_ids)),
+        products=await cache.products(uow.catalog, sorted({cmd.gtin for cmd in commands})),
+        locations=await cache.locations(uow.catalog, sorted(location_ids)),
     )
 
 

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from lotledger.inventory.adapters.idempotency import StoredResponse
 from lotledger.inventory.domain.commands import Command
 from lotledger.inventory.entrypoints.api.dependencies import metadata
-from lotledger.inventory.entrypoints.api.views import command_response
+from lotledger.inventory.entrypoints.api.views import command_body
 from lotledger.inventory.runtime import InventoryRuntime
 from lotledger.inventory.service import stock
 from lotledger.shared.auth import Principal
@@ -30,7 +30,7 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
 
 def render(result: stock.Result) -> tuple[int, bytes] | None:
     if isinstance(result, stock.Accepted):
-        return 201, command_response(result).model_dump_json().encode()
+        return 201, orjson.dumps(command_body(result))
     return None
 
 
@@ -59,6 +59,7 @@ async def run_command(
             [operation], metadata(principal, rt, idempotency_key), principal, render, rt.stock_topic
         ),
         rt.uow,
+        rt.catalog_cache,
     )
     assert isinstance(results, list)
     [result] = results
@@ -66,8 +67,6 @@ async def run_command(
         return replayed(result.response)
     if isinstance(result, stock.Accepted):
         return Response(
-            command_response(result).model_dump_json(),
-            status_code=201,
-            media_type="application/json",
+            orjson.dumps(command_body(result)), status_code=201, media_type="application/json"
         )
     raise result

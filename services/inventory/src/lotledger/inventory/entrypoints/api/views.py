@@ -7,10 +7,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from lotledger.inventory.adapters.envelopes import SignedEvent
 from lotledger.inventory.domain.batch import BatchState
 from lotledger.inventory.service.stock import Accepted
 from lotledger.shared.contracts.stock import BatchStatus
-from lotledger.shared.envelope import CloudEvent
 
 
 class EventRef(BaseModel):
@@ -85,7 +85,7 @@ def batch_view(state: BatchState) -> BatchView:
     )
 
 
-def event_ref(event: CloudEvent) -> EventRef:
+def event_ref(event: SignedEvent) -> EventRef:
     return EventRef(
         id=str(event.id),
         type=event.type,
@@ -111,3 +111,43 @@ def command_response(accepted: Accepted) -> CommandResponse:
         batches=[batch_view(s) for s in accepted.batches],
         allocations=allocations,
     )
+
+
+def command_body(accepted: Accepted) -> dict[str, Any]:
+    """`CommandResponse` as plain data, built without validation (this is the hot path;
+    the model above documents the shape and the tests hold the two together)."""
+    return {
+        "events": [
+            {
+                "id": str(e.id),
+                "type": e.type,
+                "batch_id": e.subject,
+                "stream_version": e.streamversion,
+                "hash": e.hash,
+            }
+            for e in accepted.events
+        ],
+        "batches": [
+            {
+                "batch_id": s.batch_id,
+                "gtin": s.gtin,
+                "lot": s.lot,
+                "expiry": s.expiry.isoformat() if s.expiry else None,
+                "status": str(s.status) if s.status else None,
+                "version": s.version,
+                "on_hand": dict(sorted(s.on_hand.items())),
+                "total": s.total,
+            }
+            for s in accepted.batches
+        ],
+        "allocations": [
+            {
+                "lot": e.data["lot"],
+                "location": e.data["location"],
+                "qty": e.data["qty"],
+                "fefo_deviation": bool(e.data.get("fefo_deviation", False)),
+            }
+            for e in accepted.events
+            if e.type == "lotledger.stock.picked.v1"
+        ],
+    }

@@ -26,7 +26,7 @@ from lotledger.inventory.entrypoints.api.dependencies import (
 )
 from lotledger.inventory.entrypoints.api.problem_map import PROBLEMS
 from lotledger.inventory.entrypoints.api.routers.stock import pick_warehouse
-from lotledger.inventory.entrypoints.api.views import CommandResponse, command_response
+from lotledger.inventory.entrypoints.api.views import CommandResponse, command_body
 from lotledger.inventory.service import stock
 from lotledger.shared.auth import Forbidden, Principal
 from lotledger.shared.errors import DomainError
@@ -113,27 +113,39 @@ def _parse(raw: dict[str, Any], principal: Principal) -> tuple[str | None, Comma
         return client_op_id, problem_for(refusal, PROBLEMS)
 
 
-def _result(client_op_id: str | None, outcome: stock.Result | Problem) -> OperationResult:
+def _result(client_op_id: str | None, outcome: stock.Result | Problem) -> dict[str, Any]:
+    """One operation's entry of `OperationsResponse`, as plain data (hot path)."""
     if isinstance(outcome, stock.Accepted):
-        return OperationResult(
-            client_op_id=client_op_id, status=201, result=command_response(outcome)
-        )
+        return {
+            "client_op_id": client_op_id,
+            "status": 201,
+            "result": command_body(outcome),
+            "problem": None,
+        }
     if isinstance(outcome, stock.Replayed):
-        return OperationResult(
-            client_op_id=client_op_id,
-            status=outcome.response.status,
-            result=CommandResponse.model_validate_json(outcome.response.body),
-        )
+        return {
+            "client_op_id": client_op_id,
+            "status": outcome.response.status,
+            "result": orjson.loads(outcome.response.body),
+            "problem": None,
+        }
     if isinstance(outcome, Forbidden):
         outcome = Problem(403, "forbidden", "Forbidden", str(outcome))
     elif isinstance(outcome, DomainError):
         outcome = problem_for(outcome, PROBLEMS)
-    return OperationResult(client_op_id=client_op_id, status=outcome.status, problem=outcome.body())
+    return {
+        "client_op_id": client_op_id,
+        "status": outcome.status,
+        "result": None,
+        "problem": outcome.body(),
+    }
 
 
-def _summary(results: list[OperationResult]) -> OperationsResponse:
-    accepted = sum(1 for r in results if r.status < 300)
-    return OperationsResponse(results=results, accepted=accepted, refused=len(results) - accepted)
+def _summary(results: list[dict[str, Any]]) -> bytes:
+    accepted = sum(1 for r in results if r["status"] < 300)
+    return orjson.dumps(
+        {"results": results, "accepted": accepted, "refused": len(results) - accepted}
+    )
 
 
 @router.post(
@@ -162,7 +174,7 @@ async def operations(
                 )
             )
 
-    def assemble(results: list[stock.Result]) -> OperationsResponse:
+    def assemble(results: list[stock.Result]) -> bytes:
         outcomes: dict[int, stock.Result | Problem] = {
             i: cmd for i, (_, cmd) in enumerate(parsed) if isinstance(cmd, Problem)
         }
@@ -170,7 +182,7 @@ async def operations(
         return _summary([_result(parsed[i][0], outcomes[i]) for i in range(len(parsed))])
 
     def render_whole(results: list[stock.Result]) -> tuple[int, bytes]:
-        return 200, assemble(results).model_dump_json().encode()
+        return 200, assemble(results)
 
     whole = None
     if key:
@@ -181,7 +193,8 @@ async def operations(
             [op for _, op in runnable], metadata(who, rt, key), who, render, rt.stock_topic, whole
         ),
         rt.uow,
+        rt.catalog_cache,
     )
     if isinstance(results, stock.Replayed):
         return replayed(results.response)
-    return Response(assemble(results).model_dump_json(), media_type="application/json")
+    return Response(assemble(results), media_type="application/json")

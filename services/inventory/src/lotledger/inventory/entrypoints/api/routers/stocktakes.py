@@ -201,6 +201,7 @@ async def post_stocktake(
             whole,
         ),
         rt.uow,
+        rt.catalog_cache,
     )
     if isinstance(results, stock.Replayed):
         return replayed(results.response)

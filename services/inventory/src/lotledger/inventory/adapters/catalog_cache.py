@@ -1,0 +1,83 @@
+"""Products and locations as last read, so a command does not query master data on every
+request. Every catalog change sends a notification (in its transaction, so it arrives
+after the commit) and each process drops its cache on it; without a live listener the
+cache is bypassed, and entries expire after `ttl_s` regardless."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+import structlog
+
+from lotledger.inventory.adapters.catalog_store import CatalogStore
+from lotledger.shared.contracts.catalog import Location, Product
+from lotledger.shared.db import driver_connect
+
+log = structlog.get_logger("lotledger.catalog_cache")
+V = TypeVar("V")
+
+
+class CatalogCache:
+    def __init__(self, ttl_s: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_s = ttl_s
+        self.clock = clock
+        self.listening = False
+        self._products: dict[str, tuple[float, Product]] = {}
+        self._locations: dict[str, tuple[float, Location]] = {}
+
+    def invalidate(self, *_: Any) -> None:
+        self._products.clear()
+        self._locations.clear()
+
+    async def products(self, store: CatalogStore, gtins: Sequence[str]) -> dict[str, Product]:
+        return await self._get(self._products, gtins, store.products)
+
+    async def locations(self, store: CatalogStore, ids: Sequence[str]) -> dict[str, Location]:
+        return await self._get(self._locations, ids, store.locations)
+
+    async def _get(
+        self,
+        cache: dict[str, tuple[float, V]],
+        keys: Sequence[str],
+        load: Callable[[Sequence[str]], Awaitable[dict[str, V]]],
+    ) -> dict[str, V]:
+        if not self.listening:
+            return await load(keys)
+        now = self.clock()
+        found = {
+            k: hit[1] for k in set(keys) if (hit := cache.get(k)) and now - hit[0] < self.ttl_s
+        }
+        missing = sorted(set(keys) - set(found))
+        if missing:
+            loaded = await load(missing)
+            for key, value in loaded.items():
+                cache[key] = (now, value)
+            found.update(loaded)
+        return found
+
+    async def listen(self, url: str, schema: str, stop: asyncio.Event) -> None:
+        """Keep a LISTEN connection; the cache is used only while it is up."""
+        while not stop.is_set():
+            try:
+                conn = await driver_connect(url, schema, "lotledger-catalog-cache")
+            except Exception as exc:
+                log.warning("catalog_listener_unavailable", error=str(exc))
+            else:
+                try:
+                    await conn.add_listener(f"{schema}_catalog", self.invalidate)
+                    self.invalidate()
+                    self.listening = True
+                    while not stop.is_set() and not conn.is_closed():
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(stop.wait(), 1.0)
+                finally:
+                    self.listening = False
+                    self.invalidate()
+                    with contextlib.suppress(Exception):
+                        await conn.close()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 1.0)
