@@ -8,6 +8,7 @@ import pytest
 
 from lotledger.shared.clock import ManualClock
 from tests.integration.traceability.conftest import START, Settle
+from tests.integration.traceability.epcis_schema import schema_errors
 from tests.integration.traceability.lifecycle import A1, A2, Q1, Lifecycle, live_through
 from tests.support.tokens import bearer
 from tests.support.world import PHARMACIES, SUPPLIER, fresh_lot
@@ -151,3 +152,25 @@ async def test_lots_list_filters_and_consignee_view(
     response = await trace_api.get(f"/v1/consignees/{PHARMACIES[0]}/lots", headers=REGULATOR)
     mine = [e for e in response.json()["items"] if e["lot"] == life.lot]
     assert [(e["shipped"], e["returned"], e["shipments"]) for e in mine] == [(20, 4, 1)]
+
+
+async def test_the_epcis_export_of_a_projected_lot_validates(
+    trace_api: httpx.AsyncClient, life: Lifecycle
+) -> None:
+    response = await trace_api.get(f"/v1/lots/{life.gtin}/{life.lot}/epcis", headers=REGULATOR)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/ld+json"
+    document = response.json()
+    assert schema_errors(document) == []
+    events = document["epcisBody"]["eventList"]
+    assert [e["bizStep"] for e in events] == [
+        "receiving",
+        "storing",
+        "shipping",
+        "shipping",
+        "shipping",
+        "destroying",
+        "holding",
+        "receiving",
+    ]
+    assert {e["lotledger:streamVersion"] for e in events} == set(range(1, 9))

@@ -30,9 +30,9 @@ async def reset_schema(url: str, schema: str, live_schema: str) -> None:
                 f"CREATE SCHEMA {quote(schema)} AUTHORIZATION {quote(role)}"
             )
         relations = await conn.fetch(
-            "SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n "
+            "SELECT c.relname, c.relkind::text AS relkind FROM pg_class c JOIN pg_namespace n "
             "ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('v', 'm', 'r', 'p')"
-            " ORDER BY c.relkind DESC",
+            " ORDER BY c.relkind IN ('r', 'p'), c.relname",
             schema,
         )
         functions = await conn.fetch(
