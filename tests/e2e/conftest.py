@@ -33,6 +33,7 @@ class System:
     infra: Infra
     urls: dict[str, str] = field(default_factory=dict)
     processes: dict[str, asyncio.subprocess.Process] = field(default_factory=dict)
+    projector_metrics_port: int = field(default_factory=free_port)
 
     def client(self, service: str) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.urls[service], timeout=30)
@@ -48,6 +49,7 @@ class System:
             "LOTLEDGER_TRACEABILITY_DATABASE_URL": self.infra.url("traceability"),
             "LOTLEDGER_ALERTS_DATABASE_URL": self.infra.url("alerts"),
             "LOTLEDGER_LOG_LEVEL": "INFO",
+            "LOTLEDGER_TRACEABILITY_METRICS_PORT": str(self.projector_metrics_port),
         }
 
     async def start(self, name: str, service: str, *args: str) -> None:
@@ -97,6 +99,7 @@ class System:
 
 PROCESSES: list[tuple[str, str, tuple[str, ...]]] = [
     ("inventory-relay", "inventory", ("relay",)),
+    ("traceability-projector", "traceability", ("project",)),
 ]
 
 
