@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -137,6 +137,30 @@ def fresh_records(
     return Batch(kept, moved)
 
 
+async def fetch(
+    consumer: AIOKafkaConsumer,
+    partitions: Iterable[TopicPartition],
+    timeout_ms: int,
+    max_records: int,
+) -> dict[TopicPartition, list[Record]]:
+    """Wait up to `timeout_ms` for records, then take whatever else has already arrived, up
+    to `max_records`: a backlog is applied in large batches (one transaction each), while a
+    quiet stream still goes through record by record as it comes."""
+    wanted = tuple(partitions)
+    batches: dict[TopicPartition, list[Record]] = await consumer.getmany(
+        *wanted, timeout_ms=timeout_ms, max_records=max_records
+    )
+    taken = sum(len(records) for records in batches.values())
+    while batches and taken < max_records:
+        more = await consumer.getmany(*wanted, timeout_ms=0, max_records=max_records - taken)
+        if not more:
+            break
+        for tp, records in more.items():
+            batches.setdefault(tp, []).extend(records)
+            taken += len(records)
+    return batches
+
+
 class Projector:
     """Runs a projection as a member of a consumer group."""
 
@@ -167,7 +191,7 @@ class Projector:
         log.info("projector_started", consumer=self.projection.consumer, group=self.group_id)
         try:
             while not stop.is_set():
-                batches = await consumer.getmany(timeout_ms=200, max_records=self.max_records)
+                batches = await fetch(consumer, (), 200, self.max_records)
                 if batches:
                     await self.apply(batches)
                     await consumer.commit(
@@ -263,7 +287,7 @@ async def replay_all(
         for tp in pending:
             consumer.seek(tp, projector.positions.get(tp, 0))
         while pending:
-            batches = await consumer.getmany(*pending, timeout_ms=500, max_records=max_records)
+            batches = await fetch(consumer, pending, 500, max_records)
             clipped = {tp: [r for r in rs if r.offset < ends[tp]] for tp, rs in batches.items()}
             applied += await projector.apply(clipped)
             pending = {
