@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from lotledger.shared.clock import ManualClock
+from lotledger.traceability.entrypoints.api.schemas.trace import Trace
 from tests.integration.traceability.conftest import START, Settle
 from tests.integration.traceability.epcis_schema import schema_errors
 from tests.integration.traceability.lifecycle import A1, A2, Q1, Lifecycle, live_through
@@ -49,6 +50,7 @@ async def test_trace_names_origin_every_step_in_order_and_destinations(
     trace_api: httpx.AsyncClient, life: Lifecycle
 ) -> None:
     body = (await trace_api.get(f"/v1/lots/{life.gtin}/{life.lot}/trace", headers=REGULATOR)).json()
+    assert Trace.model_validate(body).model_dump(mode="json") == body
     path = body["path"]
     assert [s["type"] for s in path] == [
         "received",

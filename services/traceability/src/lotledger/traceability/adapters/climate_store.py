@@ -99,12 +99,15 @@ class ClimateStore:
 
     async def residence_at(self, location: str, start: datetime, end: datetime) -> list[Interval]:
         """Every interval at `location` touching `[start, end]` (both ends included, so an
-        instant window still finds what was there)."""
+        instant window still finds what was there): the stays there overlapping the window
+        (GiST), then their intervals (the lot's primary key)."""
         rows = await self._conn.fetch(
-            'SELECT gtin, lot, location, qty, start_at AS start, end_at AS "end", version '
-            "FROM residence "
-            "WHERE location = $1 AND period && tstzrange($2, $3, '[]') "
-            "ORDER BY gtin, lot, version",
+            'SELECT r.gtin, r.lot, r.location, r.qty, r.start_at AS start, r.end_at AS "end", '
+            "r.version FROM stays s JOIN residence r ON r.gtin = s.gtin AND r.lot = s.lot "
+            "AND r.location = s.location AND r.start_at >= s.start_at AND r.start_at <= $3 "
+            "AND (r.end_at IS NULL OR r.end_at >= $2) "
+            "WHERE s.location = $1 AND s.period && tstzrange($2, $3, '[]') "
+            "ORDER BY r.gtin, r.lot, r.version",
             location,
             start,
             end,

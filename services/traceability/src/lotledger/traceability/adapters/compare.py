@@ -26,6 +26,7 @@ COMPARED: Mapping[str, frozenset[str]] = {
     "receipts": frozenset(),
     "shipments": frozenset(),
     "residence": frozenset(),
+    "stays": frozenset(),
     "readings": frozenset(),
     "detector_states": frozenset({"updated_at"}),
     "excursions": frozenset(),

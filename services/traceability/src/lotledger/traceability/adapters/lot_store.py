@@ -1,33 +1,49 @@
 """Lots, history, parties and residence as the projection reads and writes them, on the
 asyncpg connection of the projection's transaction: one bulk statement per table per
-batch (`unnest` of column arrays), never one round trip per event."""
+batch, never one round trip per event.
+
+New rows go in by binary COPY: a history, party or residence row is keyed by the stream
+version that created it, and the batch only holds versions above the lot's stored one,
+so a new row can never collide with a stored one (they commit together).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import fields
+from operator import attrgetter
 from typing import Any
 
 from lotledger.shared.contracts.stock import BatchStatus
-from lotledger.shared.db import json_param
+from lotledger.shared.identifiers import warehouse_of
 from lotledger.traceability.domain.lots import LotState
 from lotledger.traceability.domain.reconciliation import Totals
 from lotledger.traceability.domain.residence import Interval
-from lotledger.traceability.service.lot_batch import LotBatch, LotKey, PartyRow
+from lotledger.traceability.service.lot_batch import (
+    HistoryRow,
+    LotBatch,
+    LotKey,
+    ReceiptRow,
+    ShipmentRow,
+    StayRow,
+)
 
-_RECEIPTS = (
-    "INSERT INTO receipts (gtin, lot, version, kind, party, qty, at, location, warehouse, "
-    "reference) SELECT g, l, v, k, p, q, a, lc, split_part(lc, '/', 1), r FROM unnest("
-    "$1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::timestamptz[], "
-    "$8::text[], $9::text[], $10::text[]) AS u(g, l, v, k, p, q, a, lc, r, c) "
-    "ON CONFLICT DO NOTHING"
-)
-_SHIPMENTS = (
-    "INSERT INTO shipments (gtin, lot, version, consignee, qty, at, location, warehouse, "
-    "order_ref, channel) SELECT g, l, v, p, q, a, lc, split_part(lc, '/', 1), r, c FROM unnest("
-    "$1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::timestamptz[], "
-    "$8::text[], $9::text[], $10::text[]) AS u(g, l, v, k, p, q, a, lc, r, c) "
-    "ON CONFLICT DO NOTHING"
-)
+
+def _columns(row_type: type[Any]) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(row_type))
+
+
+def _copy_shape(row_type: type[Any]) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+    """A row dataclass's columns and a fast getter of its values in that order."""
+    columns = _columns(row_type)
+    return columns, attrgetter(*columns)
+
+
+HISTORY = _copy_shape(HistoryRow)
+RECEIPTS = _copy_shape(ReceiptRow)
+SHIPMENTS = _copy_shape(ShipmentRow)
+STAYS = _copy_shape(StayRow)
+RESIDENCE_COLUMNS = ("gtin", "lot", "location", "version", "warehouse", "qty", "start_at", "end_at")
 
 
 class LotStore:
@@ -59,90 +75,72 @@ class LotStore:
         return batch
 
     async def write(self, batch: LotBatch) -> None:
-        await self._history(batch)
-        await self._parties(_RECEIPTS, batch.receipts)
-        await self._parties(_SHIPMENTS, batch.shipments)
+        await self._copy("history", HISTORY, batch.history)
+        await self._copy("receipts", RECEIPTS, batch.receipts)
+        await self._copy("shipments", SHIPMENTS, batch.shipments)
         await self._residence(batch)
+        await self._stays(batch)
         await self._lots(batch)
 
-    async def _history(self, batch: LotBatch) -> None:
-        rows = batch.history
-        if not rows:
-            return
-        await self._conn.execute(
-            "INSERT INTO history (gtin, lot, version, event_id, type, source, time, at, actor, "
-            "device, correlation_id, causation_id, prev_hash, hash, locations, data, extensions) "
-            "SELECT g, l, v, i, t, s, tm, a, ac, dv, co, ca, ph, h, string_to_array(lc, ' '), "
-            "CAST(d AS jsonb), CAST(x AS jsonb) FROM unnest($1::text[], $2::text[], $3::int[], "
-            "$4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], "
-            "$9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], "
-            "$15::text[], $16::text[], $17::text[]) "
-            "AS u(g, l, v, i, t, s, tm, a, ac, dv, co, ca, ph, h, lc, d, x) "
-            "ON CONFLICT DO NOTHING",
-            [r.gtin for r in rows],
-            [r.lot for r in rows],
-            [r.version for r in rows],
-            [r.event_id for r in rows],
-            [r.type for r in rows],
-            [r.source for r in rows],
-            [r.time for r in rows],
-            [r.at for r in rows],
-            [r.actor for r in rows],
-            [r.device for r in rows],
-            [r.correlation_id for r in rows],
-            [r.causation_id for r in rows],
-            [r.prev_hash for r in rows],
-            [r.hash for r in rows],
-            [" ".join(r.locations) for r in rows],
-            [json_param(r.data) for r in rows],
-            [None if r.extensions is None else json_param(r.extensions) for r in rows],
-        )
-
-    async def _parties(self, statement: str, rows: Sequence[PartyRow]) -> None:
-        if not rows:
-            return
-        await self._conn.execute(
-            statement,
-            [r.gtin for r in rows],
-            [r.lot for r in rows],
-            [r.version for r in rows],
-            [r.kind for r in rows],
-            [r.party for r in rows],
-            [r.qty for r in rows],
-            [r.at for r in rows],
-            [r.location for r in rows],
-            [r.reference for r in rows],
-            [r.channel for r in rows],
-        )
+    async def _copy(
+        self,
+        table: str,
+        shape: tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]],
+        rows: Sequence[Any],
+    ) -> None:
+        columns, values = shape
+        if rows:
+            await self._conn.copy_records_to_table(
+                table, columns=columns, records=[values(r) for r in rows]
+            )
 
     async def _residence(self, batch: LotBatch) -> None:
         closed = list(batch.closed.values())
         if closed:
             await self._conn.execute(
                 "UPDATE residence r SET end_at = u.e FROM unnest($1::text[], $2::text[], "
-                "$3::text[], $4::int[], $5::timestamptz[]) AS u(g, l, lc, v, e) "
-                "WHERE (r.gtin, r.lot, r.location, r.version) = (u.g, u.l, u.lc, u.v)",
+                "$3::text[], $4::int[], $5::timestamptz[], $6::timestamptz[]) "
+                "AS u(g, l, lc, v, e, s) WHERE (r.gtin, r.lot, r.location, r.start_at, r.version) "
+                "= (u.g, u.l, u.lc, u.s, u.v)",
                 [i.gtin for i in closed],
                 [i.lot for i in closed],
                 [i.location for i in closed],
                 [i.version for i in closed],
                 [i.end for i in closed],
+                [i.start for i in closed],
             )
-        opened = list(batch.opened.values())
-        if opened:
+        if batch.opened:
+            await self._conn.copy_records_to_table(
+                "residence",
+                columns=RESIDENCE_COLUMNS,
+                records=[
+                    (
+                        i.gtin,
+                        i.lot,
+                        i.location,
+                        i.version,
+                        warehouse_of(i.location),
+                        i.qty,
+                        i.start,
+                        i.end,
+                    )
+                    for i in batch.opened.values()
+                ],
+            )
+
+    async def _stays(self, batch: LotBatch) -> None:
+        ended = batch.stays_ended
+        if ended:
             await self._conn.execute(
-                "INSERT INTO residence (gtin, lot, location, version, warehouse, qty, start_at, "
-                "end_at) SELECT g, l, lc, v, split_part(lc, '/', 1), q, s, e FROM unnest("
-                "$1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::timestamptz[], "
-                "$7::timestamptz[]) AS u(g, l, lc, v, q, s, e) ON CONFLICT DO NOTHING",
-                [i.gtin for i in opened],
-                [i.lot for i in opened],
-                [i.location for i in opened],
-                [i.version for i in opened],
-                [i.qty for i in opened],
-                [i.start for i in opened],
-                [i.end for i in opened],
+                "UPDATE stays s SET end_at = u.e FROM unnest($1::text[], $2::text[], $3::text[], "
+                "$4::timestamptz[]) AS u(g, l, lc, e) WHERE (s.gtin, s.lot, s.location) = "
+                "(u.g, u.l, u.lc) AND s.end_at IS NULL",
+                [k[0] for k in ended],
+                [k[1] for k in ended],
+                [k[2] for k in ended],
+                list(ended.values()),
             )
+        await self._copy("stays", STAYS, batch.new_stays())
 
     async def _lots(self, batch: LotBatch) -> None:
         states = [batch.states[k] for k in sorted(batch.touched)]
@@ -184,6 +182,10 @@ class LotStore:
             [batch.on_hand((s.gtin, s.lot)) for s in states],
             [" ".join(sorted(s.warehouses)) for s in states],
         )
+
+
+def _residence_row(i: Interval) -> tuple[Any, ...]:
+    return (i.gtin, i.lot, i.location, i.version, warehouse_of(i.location), i.qty, i.start, i.end)
 
 
 def _state(row: Any) -> LotState:

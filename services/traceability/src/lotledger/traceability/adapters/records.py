@@ -101,7 +101,7 @@ def _route(decoded: Decoded, topic: str, envelope: dict[str, Any], topics: Topic
 
 
 def _aware(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
+    if value.tzinfo is None:
         raise ValueError("a time without a UTC offset cannot be ordered")
     return value
 

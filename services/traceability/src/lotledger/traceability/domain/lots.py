@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from lotledger.shared.contracts.stock import (
@@ -69,8 +69,10 @@ def locations_of(event: StockEvent) -> list[str]:
 def advance(state: LotState, event: StockEvent, version: int, hash_: str | None) -> LotState:
     """The lot after its `version`-th event."""
     receipt = event if isinstance(event, Received) and state.expiry is None else None
-    return replace(
-        state,
+    places = {warehouse_of(loc) for loc in locations_of(event)}
+    return LotState(
+        gtin=state.gtin,
+        lot=state.lot,
         expiry=state.expiry if receipt is None else receipt.expiry,
         manufactured=state.manufactured if receipt is None else receipt.manufactured,
         status=status_after(state.status, event),
@@ -79,5 +81,5 @@ def advance(state: LotState, event: StockEvent, version: int, hash_: str | None)
         first_at=state.first_at or event.at,
         last_at=event.at if state.last_at is None else max(state.last_at, event.at),
         totals=add(state.totals, event),
-        warehouses=state.warehouses | {warehouse_of(loc) for loc in locations_of(event)},
+        warehouses=state.warehouses if places <= state.warehouses else state.warehouses | places,
     )

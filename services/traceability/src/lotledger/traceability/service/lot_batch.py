@@ -3,24 +3,27 @@ writes in a handful of bulk statements.
 
 Given each touched lot's stored state and open residence intervals, `add` folds one event
 (in its partition's order, so in stream order per lot) and records what to write: the
-history row, a receipt, return or shipment, the intervals it opens and closes. An event
-whose version the lot already has is a duplicate and changes nothing. Intervals opened
-and closed within the batch are written once, with their end.
+history row, a receipt, return or shipment, the intervals it opens and closes and the
+stays it starts and ends. An event whose version the lot already has is a duplicate and
+changes nothing. Intervals and stays opened and closed within the batch are written once,
+with their end.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
-from uuid import UUID
 
 from lotledger.shared.contracts.stock import Picked, Received, Returned
+from lotledger.shared.db import json_param
+from lotledger.shared.identifiers import warehouse_of
 from lotledger.traceability.adapters.records import StockRecord
 from lotledger.traceability.domain.lots import LotState, advance, locations_of
-from lotledger.traceability.domain.residence import Interval, apply_event
+from lotledger.traceability.domain.residence import Interval, ResidenceChange, apply_event
+from lotledger.traceability.domain.stays import stay_changes
 
 LotKey = tuple[str, str]
+PlaceKey = tuple[str, str, str]
 IntervalKey = tuple[str, str, str, int]
 COLUMNS = frozenset(
     {
@@ -49,10 +52,12 @@ def derived_members(gtin: str, lot: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class HistoryRow:
+    """A `history` row, fields in column order; `data` and `extensions` as JSON text."""
+
     gtin: str
     lot: str
     version: int
-    event_id: UUID
+    event_id: str
     type: str
     source: str
     time: datetime
@@ -64,13 +69,13 @@ class HistoryRow:
     prev_hash: str | None
     hash: str | None
     locations: list[str]
-    data: dict[str, Any]
-    extensions: dict[str, Any] | None
+    data: str
+    extensions: str | None
 
 
 @dataclass(frozen=True)
-class PartyRow:
-    """A receipt from a supplier or a return from a consignee (`kind`), or a shipment."""
+class ReceiptRow:
+    """A `receipts` row: from a supplier, or a return from a consignee (`kind`)."""
 
     gtin: str
     lot: str
@@ -80,8 +85,33 @@ class PartyRow:
     qty: int
     at: datetime
     location: str
+    warehouse: str
     reference: str | None
-    channel: str | None = None
+
+
+@dataclass(frozen=True)
+class ShipmentRow:
+    gtin: str
+    lot: str
+    version: int
+    consignee: str
+    qty: int
+    at: datetime
+    order_ref: str
+    channel: str | None
+    location: str
+    warehouse: str
+
+
+@dataclass(frozen=True)
+class StayRow:
+    gtin: str
+    lot: str
+    location: str
+    version: int
+    warehouse: str
+    start_at: datetime
+    end_at: datetime | None
 
 
 @dataclass
@@ -89,10 +119,15 @@ class LotBatch:
     states: dict[LotKey, LotState]
     open: dict[LotKey, dict[str, Interval]]
     history: list[HistoryRow] = field(default_factory=list)
-    receipts: list[PartyRow] = field(default_factory=list)
-    shipments: list[PartyRow] = field(default_factory=list)
+    receipts: list[ReceiptRow] = field(default_factory=list)
+    shipments: list[ShipmentRow] = field(default_factory=list)
     opened: dict[IntervalKey, Interval] = field(default_factory=dict)
     closed: dict[IntervalKey, Interval] = field(default_factory=dict)
+    stays_opened: dict[PlaceKey, StayRow] = field(default_factory=dict)
+    stays_ended: dict[PlaceKey, datetime] = field(default_factory=dict)
+    """Stays opened in this batch (keyed by where, with their end once they end) and
+    stays open before it that it ended."""
+    stays: list[StayRow] = field(default_factory=list)
     touched: set[LotKey] = field(default_factory=set)
     duplicates: int = 0
 
@@ -115,7 +150,27 @@ class LotBatch:
             target[ikey] = interval
         for interval in change.opened:
             self.opened[_interval_key(interval)] = interval
+        self._stays(key, current, change)
         self.open[key] = change.applied_to(current)
+
+    def _stays(self, key: LotKey, before: dict[str, Interval], change: ResidenceChange) -> None:
+        starts, ends = stay_changes(before, change)
+        for end in ends:
+            place = (*key, end.location)
+            row = self.stays_opened.pop(place, None)
+            if row is None:
+                self.stays_ended[place] = end.end
+            else:
+                self.stays.append(replace(row, end_at=end.end))
+        for start in starts:
+            where = warehouse_of(start.location)
+            self.stays_opened[(*key, start.location)] = StayRow(
+                *key, start.location, start.version, where, start.start, None
+            )
+
+    def new_stays(self) -> list[StayRow]:
+        """Every stay this batch started: ended ones with their end, open ones without."""
+        return [*self.stays, *self.stays_opened.values()]
 
     def on_hand(self, key: LotKey) -> int:
         return sum(i.qty for i in self.open.get(key, {}).values())
@@ -124,40 +179,23 @@ class LotBatch:
         e, v = record.event, record.version
         match e:
             case Received():
+                where = warehouse_of(e.location)
                 self.receipts.append(
-                    PartyRow(
-                        e.gtin,
-                        e.lot,
-                        v,
-                        "received",
-                        e.supplier,
-                        e.qty,
-                        e.at,
-                        e.location,
-                        e.reference,
-                    )
-                )
+                    ReceiptRow(e.gtin, e.lot, v, "received", e.supplier, e.qty, e.at, e.location,
+                               where, e.reference)
+                )  # fmt: skip
             case Returned():
+                where = warehouse_of(e.location)
                 self.receipts.append(
-                    PartyRow(
-                        e.gtin, e.lot, v, "returned", e.from_party, e.qty, e.at, e.location, None
-                    )
-                )
+                    ReceiptRow(e.gtin, e.lot, v, "returned", e.from_party, e.qty, e.at,
+                               e.location, where, None)
+                )  # fmt: skip
             case Picked():
+                where = warehouse_of(e.location)
                 self.shipments.append(
-                    PartyRow(
-                        e.gtin,
-                        e.lot,
-                        v,
-                        "shipped",
-                        e.ship_to,
-                        e.qty,
-                        e.at,
-                        e.location,
-                        e.order_ref,
-                        e.channel,
-                    )
-                )
+                    ShipmentRow(e.gtin, e.lot, v, e.ship_to, e.qty, e.at, e.order_ref, e.channel,
+                                e.location, where)
+                )  # fmt: skip
 
 
 def _interval_key(interval: Interval) -> IntervalKey:
@@ -166,15 +204,15 @@ def _interval_key(interval: Interval) -> IntervalKey:
 
 def _history_row(record: StockRecord) -> HistoryRow:
     env, event = record.envelope, record.event
-    derived = derived_members(event.gtin, event.lot)
-    extensions = {
-        k: v for k, v in env.items() if k not in COLUMNS and (k not in derived or derived[k] != v)
-    } or None
+    extensions = None
+    if others := env.keys() - COLUMNS:
+        derived = derived_members(event.gtin, event.lot)
+        extensions = {k: env[k] for k in others if k not in derived or derived[k] != env[k]} or None
     return HistoryRow(
         gtin=event.gtin,
         lot=event.lot,
         version=record.version,
-        event_id=UUID(env["id"]),
+        event_id=str(env["id"]),
         type=env["type"],
         source=env["source"],
         time=record.time,
@@ -186,6 +224,6 @@ def _history_row(record: StockRecord) -> HistoryRow:
         prev_hash=env.get("prevhash"),
         hash=env.get("hash"),
         locations=locations_of(event),
-        data=env["data"],
-        extensions=extensions,
+        data=json_param(env["data"]),
+        extensions=None if extensions is None else json_param(extensions),
     )

@@ -55,8 +55,8 @@ async def excursions(conn: Any, f: ExcursionFilter, limit: int, offset: int) -> 
 async def lot_excursions(conn: Any, gtin: str, lot: str) -> list[Excursion]:
     """Excursions at any location while the lot had stock there."""
     rows = await conn.fetch(
-        "SELECT DISTINCT e.* FROM excursions e JOIN residence r ON r.location = e.location "
-        "AND r.period && e.period WHERE r.gtin = $1 AND r.lot = $2 ORDER BY e.started_at",
+        "SELECT DISTINCT e.* FROM excursions e JOIN stays s ON s.location = e.location "
+        "AND s.period && e.period WHERE s.gtin = $1 AND s.lot = $2 ORDER BY e.started_at",
         gtin,
         lot,
     )

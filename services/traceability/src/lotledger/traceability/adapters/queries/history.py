@@ -27,6 +27,30 @@ async def history(conn: Any, gtin: str, lot: str) -> list[Any]:
     )
 
 
+async def steps(conn: Any, gtin: str, lot: str) -> list[Any]:
+    """What a trace shows of each event, in stream-version order."""
+    return list(
+        await conn.fetch(
+            "SELECT version, event_id, type, time, at, actor, device, locations, hash, data "
+            "FROM history WHERE gtin = $1 AND lot = $2 ORDER BY version",
+            gtin,
+            lot,
+        )
+    )
+
+
+async def of_type(conn: Any, gtin: str, lot: str, event_type: str) -> list[Any]:
+    return list(
+        await conn.fetch(
+            "SELECT version, at, data FROM history WHERE gtin = $1 AND lot = $2 AND type = $3 "
+            "ORDER BY version",
+            gtin,
+            lot,
+            event_type,
+        )
+    )
+
+
 def envelope(gtin: str, lot: str, row: Any) -> dict[str, Any]:
     """The CloudEvent as it was received, rebuilt from a history row (what the hash
     chain covers)."""

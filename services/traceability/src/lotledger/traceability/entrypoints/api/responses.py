@@ -1,6 +1,7 @@
-"""Serialising a response model once: a route returning `model_json(view)` skips FastAPI's
-re-validation of the body (a 10,000-step trace would otherwise be validated twice); the
-route still declares the model as its `response_model` for the OpenAPI document."""
+"""Serialising large bodies once. A route returning `model_json(view)` or
+`plain_json(values)` skips FastAPI's re-validation of the body; it still declares its
+model as `response_model` for the OpenAPI document. Times are RFC 3339 in UTC with `Z`,
+as the response models write them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ LD_JSON = "application/ld+json"
 
 def model_json(model: BaseModel) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
+
+
+def plain_json(body: dict[str, Any]) -> Response:
+    return Response(orjson.dumps(body, option=orjson.OPT_UTC_Z), media_type="application/json")
 
 
 def ld_json(document: dict[str, Any]) -> Response:

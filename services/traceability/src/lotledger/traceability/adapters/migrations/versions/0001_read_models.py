@@ -1,4 +1,4 @@
-"""Read models: catalog copy, lots, history, parties, residence, climate, outbox.
+"""Read models: catalog copy, lots, history, parties, residence, stays, climate, outbox.
 
 Shapes and index choices are explained in docs/adr/0003-traceability-read-models.md.
 
@@ -77,7 +77,7 @@ def upgrade(schema: str) -> None:
         gtin           text NOT NULL,
         lot            text NOT NULL,
         version        integer NOT NULL,
-        event_id       uuid NOT NULL UNIQUE,
+        event_id       uuid NOT NULL,
         type           text NOT NULL,
         source         text NOT NULL,
         time           timestamptz NOT NULL,
@@ -142,12 +142,23 @@ def upgrade(schema: str) -> None:
         qty       integer NOT NULL CHECK (qty > 0),
         start_at  timestamptz NOT NULL,
         end_at    timestamptz CHECK (end_at >= start_at),
-        period    tstzrange GENERATED ALWAYS AS (tstzrange(start_at, end_at)) STORED,
+        PRIMARY KEY (gtin, lot, location, start_at, version)
+    );
+    CREATE INDEX residence_open_location ON residence (location) WHERE end_at IS NULL;
+
+    CREATE TABLE stays (
+        gtin      text NOT NULL,
+        lot       text NOT NULL,
+        location  text NOT NULL,
+        version   integer NOT NULL,
+        warehouse text NOT NULL,
+        start_at  timestamptz NOT NULL,
+        end_at    timestamptz CHECK (end_at >= start_at),
+        period    tstzrange GENERATED ALWAYS AS (tstzrange(start_at, end_at, '[]')) STORED,
         PRIMARY KEY (gtin, lot, location, version)
     );
-    CREATE INDEX residence_period ON residence USING gist (period);
-    CREATE INDEX residence_location ON residence (location, start_at);
-    CREATE INDEX residence_open_location ON residence (location) WHERE end_at IS NULL;
+    CREATE INDEX stays_period ON stays USING gist (period);
+    CREATE UNIQUE INDEX stays_open ON stays (gtin, lot, location) WHERE end_at IS NULL;
 
     CREATE VIEW balances AS
         SELECT gtin, lot, location, warehouse, qty, start_at AS since
@@ -198,7 +209,7 @@ def upgrade(schema: str) -> None:
 def downgrade(schema: str) -> None:
     run_script("""
     DROP VIEW balances;
-    DROP TABLE excursions, detector_states, readings, residence, shipments, receipts, history,
-        lots, locations, products, relay_offsets, outbox, consumer_positions;
+    DROP TABLE excursions, detector_states, readings, stays, residence, shipments, receipts,
+        history, lots, locations, products, relay_offsets, outbox, consumer_positions;
     DROP FUNCTION history_is_immutable, outbox_notify;
     """)

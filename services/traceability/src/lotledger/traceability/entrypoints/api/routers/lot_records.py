@@ -14,11 +14,17 @@ from lotledger.traceability.entrypoints.api.dependencies import (
     Reader,
     SettingsDep,
 )
-from lotledger.traceability.entrypoints.api.responses import LD_JSON, ld_json, model_json
+from lotledger.traceability.entrypoints.api.responses import (
+    LD_JSON,
+    ld_json,
+    model_json,
+    plain_json,
+)
 from lotledger.traceability.entrypoints.api.schemas.trace import RecallReport, Trace, Verification
 from lotledger.traceability.entrypoints.api.views.epcis import lot_epcis
 from lotledger.traceability.entrypoints.api.views.lots import visible_lot
-from lotledger.traceability.entrypoints.api.views.trace import recall_report, trace, verification
+from lotledger.traceability.entrypoints.api.views.recall import recall_report, verification
+from lotledger.traceability.entrypoints.api.views.trace import trace
 
 router = APIRouter(prefix="/v1/lots", tags=["lots"])
 LOT_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -41,7 +47,7 @@ VisibleLot = Annotated[Any, Depends(_lot)]
     summary="Where the lot came from, every step in order, where it went",
 )
 async def lot_trace(row: VisibleLot, conn: Conn, who: Reader) -> Response:
-    return model_json(await trace(conn, who, row))
+    return plain_json(await trace(conn, who, row))
 
 
 @router.get(

@@ -1,158 +1,81 @@
-"""Trace, recall report and chain verification of one lot.
+"""A lot's trace: origin, every step in stream order, destinations.
 
+Built as plain JSON-ready values rather than response models: a lot with 10,000 events
+would otherwise spend most of its time validating models it just built. The shape is
+the `Trace` response model's (its OpenAPI contract), which the tests hold it to.
 A token scoped to some warehouses sees the steps, receipts and shipments at those
-warehouses and the lot-wide status events; verification always covers the whole chain
-(it reveals only whether, and where, it breaks).
+warehouses and the lot-wide status events.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import datetime
 from typing import Any
 
 from lotledger.shared.auth import Principal
 from lotledger.shared.db import json_value
-from lotledger.shared.hashing import verify_chain
 from lotledger.traceability.adapters.queries import history as h
 from lotledger.traceability.adapters.queries import lots as q
-from lotledger.traceability.entrypoints.api.schemas.trace import (
-    ConsigneeExposure,
-    Destination,
-    Origin,
-    RecallNotice,
-    RecallReport,
-    ReturnLine,
-    ShipmentLine,
-    Step,
-    Trace,
-    Verification,
-)
-from lotledger.traceability.entrypoints.api.views.lots import (
-    sees_event,
-    status_of,
-    visible_balances,
-)
+from lotledger.traceability.entrypoints.api.views.lots import sees_event
 
 _PLACES = ("location", "from_location", "to_location")
 _SHOWN = frozenset({"gtin", "lot", "at", "qty", *_PLACES})
-RECALLED = "lotledger.stock.recalled.v1"
 
 
-def _step(row: Any) -> Step:
+def _step(row: Any) -> dict[str, Any]:
     data = json_value(row["data"])
-    return Step(
-        version=row["version"],
-        event_id=str(row["event_id"]),
-        type=row["type"].split(".")[2],
-        at=row["at"],
-        recorded_at=row["time"],
-        actor=row["actor"],
-        device=row["device"],
-        location=data.get("location"),
-        from_location=data.get("from_location"),
-        to_location=data.get("to_location"),
-        qty=data.get("qty"),
-        details={k: v for k, v in data.items() if k not in _SHOWN},
-        hash=row["hash"],
-    )
+    return {
+        "version": row["version"],
+        "event_id": str(row["event_id"]),
+        "type": row["type"].split(".")[2],
+        "at": row["at"],
+        "recorded_at": row["time"],
+        "actor": row["actor"],
+        "device": row["device"],
+        "location": data.get("location"),
+        "from_location": data.get("from_location"),
+        "to_location": data.get("to_location"),
+        "qty": data.get("qty"),
+        "details": {k: v for k, v in data.items() if k not in _SHOWN},
+        "hash": row["hash"],
+    }
 
 
-async def trace(conn: Any, who: Principal, lot_row: Any) -> Trace:
+async def trace(conn: Any, who: Principal, lot_row: Any) -> dict[str, Any]:
+    """The `Trace` body of a visible lot."""
     gtin, lot = lot_row["gtin"], lot_row["lot"]
-    steps = [_step(r) for r in await h.history(conn, gtin, lot) if sees_event(who, r["locations"])]
+    rows = await h.steps(conn, gtin, lot)
     origin = [
-        Origin(**dict(r))
+        {
+            "kind": r["kind"],
+            "party": r["party"],
+            "qty": r["qty"],
+            "at": r["at"],
+            "location": r["location"],
+            "reference": r["reference"],
+            "version": r["version"],
+        }
         for r in await q.receipts(conn, gtin, lot)
         if who.may_access(r["warehouse"])
     ]
     destinations = [
-        Destination(**dict(r))
+        {
+            "consignee": r["consignee"],
+            "qty": r["qty"],
+            "at": r["at"],
+            "order_ref": r["order_ref"],
+            "channel": r["channel"],
+            "location": r["location"],
+            "version": r["version"],
+        }
         for r in await q.shipments(conn, gtin, lot)
         if who.may_access(r["warehouse"])
     ]
-    return Trace(
-        gtin=gtin,
-        lot=lot,
-        expiry=lot_row["expiry"],
-        status=status_of(lot_row["status"]),
-        origin=origin,
-        path=steps,
-        destinations=destinations,
-    )
-
-
-async def recall_report(conn: Any, who: Principal, lot_row: Any, now: datetime) -> RecallReport:
-    gtin, lot = lot_row["gtin"], lot_row["lot"]
-    shipped: dict[str, list[Any]] = defaultdict(list)
-    for r in await q.shipments(conn, gtin, lot):
-        if who.may_access(r["warehouse"]):
-            shipped[r["consignee"]].append(r)
-    returned: dict[str, list[Any]] = defaultdict(list)
-    for r in await q.receipts(conn, gtin, lot):
-        if r["kind"] == "returned" and who.may_access(r["warehouse"]):
-            returned[r["party"]].append(r)
-    consignees = [
-        _consignee(party, shipped[party], returned.get(party, [])) for party in sorted(shipped)
-    ]
-    recalls = [
-        RecallNotice(
-            recall_id=d["recall_id"],
-            recall_class=d["class"],
-            reason=d["reason"],
-            at=r["at"],
-            by=d["by"],
-        )
-        for r in await h.history(conn, gtin, lot)
-        if r["type"] == RECALLED and (d := json_value(r["data"]))
-    ]
-    on_hand = await visible_balances(conn, who, gtin, lot)
-    return RecallReport(
-        gtin=gtin,
-        lot=lot,
-        expiry=lot_row["expiry"],
-        status=status_of(lot_row["status"]),
-        recalls=recalls,
-        consignees=consignees,
-        shipped_total=sum(c.shipped for c in consignees),
-        outstanding_total=sum(c.outstanding for c in consignees),
-        on_hand=on_hand,
-        on_hand_total=sum(b.qty for b in on_hand),
-        generated_at=now,
-    )
-
-
-def _consignee(party: str, shipments: list[Any], returns: list[Any]) -> ConsigneeExposure:
-    shipped = sum(s["qty"] for s in shipments)
-    back = sum(r["qty"] for r in returns)
-    return ConsigneeExposure(
-        party=party,
-        shipped=shipped,
-        returned=back,
-        outstanding=max(shipped - back, 0),
-        first_shipped_at=min(s["at"] for s in shipments),
-        last_shipped_at=max(s["at"] for s in shipments),
-        shipments=[
-            ShipmentLine(qty=s["qty"], at=s["at"], order_ref=s["order_ref"], location=s["location"])
-            for s in shipments
-        ],
-        returns=[ReturnLine(qty=r["qty"], at=r["at"], location=r["location"]) for r in returns],
-    )
-
-
-async def verification(conn: Any, lot_row: Any) -> Verification:
-    gtin, lot = lot_row["gtin"], lot_row["lot"]
-    rows = await h.history(conn, gtin, lot)
-    verdict = verify_chain(h.envelope(gtin, lot, r) for r in rows)
-    broken = next((r for r in rows if r["version"] == verdict.broken_version), None)
-    return Verification(
-        gtin=gtin,
-        lot=lot,
-        ok=verdict.ok,
-        events=len(rows),
-        checked=verdict.checked,
-        broken_version=verdict.broken_version,
-        broken_event_id=None if broken is None else str(broken["event_id"]),
-        reason=verdict.reason,
-        head_hash=rows[-1]["hash"] if rows else None,
-    )
+    return {
+        "gtin": gtin,
+        "lot": lot,
+        "expiry": lot_row["expiry"],
+        "status": lot_row["status"],
+        "origin": origin,
+        "path": [_step(r) for r in rows if sees_event(who, r["locations"])],
+        "destinations": destinations,
+    }
