@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
 import os
 import socket
 import statistics
@@ -22,7 +23,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 from tests.support.infra import Infra, provision, teardown
 
 from bench.synthetic import GTIN, envelopes
@@ -33,9 +33,10 @@ from lotledger.traceability.adapters.records import StockRecord
 from lotledger.traceability.bootstrap import MIGRATIONS, build_engine
 from lotledger.traceability.settings import TraceabilitySettings
 
-SECRET = "bench-secret-for-lotledger-0123456789abcdef"
+SECRET = "bench-secret-for-lotledger-0123456789abcdef"  # noqa: S105
 START = datetime(2025, 1, 1, tzinfo=UTC)
 BIG = "TRACE-10K"
+CHUNK = 1000
 
 
 def records(lot: str, count: int, start: datetime) -> list[StockRecord]:
@@ -50,21 +51,24 @@ def records(lot: str, count: int, start: datetime) -> list[StockRecord]:
 
 
 async def load(settings: TraceabilitySettings, events: int, big: int) -> None:
+    """The big lot's events are spread evenly over the load, interleaved with 20-event
+    lots, so its rows are scattered over the table as a long-lived lot's would be."""
     engine = build_engine(settings, "bench-load")
-    plan = [(BIG, big)] + [(f"L{n:07d}", 20) for n in range((events - big) // 20)]
+    small = [f"L{n:07d}" for n in range((events - big) // 20)]
+    chunks = [small[i : i + CHUNK] for i in range(0, len(small), CHUNK)] or [[]]
+    big_records = records(BIG, big, START)
+    share = -(-len(big_records) // len(chunks))
     started, done = time.perf_counter(), 0
     try:
-        for i in range(0, len(plan), 2000):
-            chunk = [
-                (lot, n, START + timedelta(minutes=k))
-                for k, (lot, n) in enumerate(plan[i : i + 2000], i)
-            ]
-            history = [r for lot, n, at in chunk for r in records(lot, n, at)]
+        for n, lots in enumerate(chunks):
+            history = big_records[n * share : (n + 1) * share]
+            for k, lot in enumerate(lots):
+                history += records(lot, 20, START + timedelta(minutes=n * CHUNK + k))
             async with engine.begin() as conn:
                 await conn.exec_driver_sql("SELECT 1")
                 raw = await conn.get_raw_connection()
                 store = LotStore(raw.driver_connection)
-                batch = await store.load(sorted({(GTIN, lot) for lot, _, _ in chunk}))
+                batch = await store.load(sorted({(GTIN, r.event.lot) for r in history}))
                 for record in history:
                     batch.add(record)
                 await store.write(batch)
@@ -96,43 +100,51 @@ async def measure(infra: Infra, requests: int) -> None:
         sys.executable, "-m", "lotledger.traceability.cli", "serve", "--port", str(port), env=env
     )
     token = mint_token(SECRET, sub="bench", roles=["regulator"], warehouses=["*"])
-    headers = {"authorization": f"Bearer {token}"}
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
-            await _ready(client)
-            for suffix in ("/trace", "", "/recall-report", "/verify", "/excursions", "/epcis"):
-                await report(client, f"/v1/lots/{GTIN}/{BIG}{suffix}", headers, requests)
+        await asyncio.to_thread(_measure_all, port, token, requests)
     finally:
         server.terminate()
         await server.wait()
 
 
-async def _ready(client: httpx.AsyncClient) -> None:
+def _measure_all(port: int, token: str, requests: int) -> None:
+    """Sequential requests on one keep-alive connection (stdlib http.client, which reads
+    a 4 MB body in one call; a heavier client would time its own parsing)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"authorization": f"Bearer {token}"}
     for _ in range(100):
         try:
-            if (await client.get("/healthz")).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        await asyncio.sleep(0.1)
-    raise RuntimeError("the API did not start")
+            connection.request("GET", "/healthz")
+            connection.getresponse().read()
+            break
+        except OSError:
+            connection.close()
+            time.sleep(0.1)
+    for suffix in ("/trace", "", "/recall-report", "/verify", "/excursions", "/epcis"):
+        report(connection, f"/v1/lots/{GTIN}/{BIG}{suffix}", headers, requests)
 
 
-async def report(client: httpx.AsyncClient, url: str, headers: dict[str, str], n: int) -> None:
-    first = await client.get(url, headers=headers)
-    assert first.status_code == 200, first.text
-    timings = []
-    for _ in range(n):
+def report(
+    connection: http.client.HTTPConnection, url: str, headers: dict[str, str], n: int
+) -> None:
+    timings, size = [], 0
+    for i in range(n + 1):
         began = time.perf_counter()
-        response = await client.get(url, headers=headers)
-        timings.append((time.perf_counter() - began) * 1000)
-        assert response.status_code == 200
+        connection.request("GET", url, headers=headers)
+        response = connection.getresponse()
+        body = response.read()
+        elapsed = (time.perf_counter() - began) * 1000
+        if response.status != 200:
+            raise RuntimeError(f"{url}: {response.status} {body[:200]!r}")
+        if i:
+            timings.append(elapsed)
+        size = len(body)
     timings.sort()
     p99 = timings[min(len(timings) - 1, round(0.99 * len(timings)) - 1)]
-    size = len(first.content) / 1024
     print(
         f"GET {url}: p50 {statistics.median(timings):.1f} ms, p99 {p99:.1f} ms, "
-        f"max {timings[-1]:.1f} ms over {n} ({size:,.0f} KiB)"
+        f"max {timings[-1]:.1f} ms over {n} ({size / 1024:,.0f} KiB)",
+        flush=True,
     )
 
 

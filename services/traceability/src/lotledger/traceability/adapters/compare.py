@@ -2,7 +2,8 @@
 
 Both schemas live in one database, owned by the service role, so each table is compared
 by one query: the multiset difference both ways (`EXCEPT ALL`) over every column except
-bookkeeping ones (when a row was last written). The queries run on the caller's live
+bookkeeping ones (when a row was last written); `json` columns, which have no equality,
+are compared as text. The queries run on the caller's live
 connection, inside its snapshot. Positions, outbox and relay offsets are bookkeeping
 tables and are not compared.
 """
@@ -84,12 +85,16 @@ def _difference(columns: str, left: str, right: str) -> str:
 async def _columns(conn: AsyncConnection, schema: str, table: str, skipped: frozenset[str]) -> str:
     rows = await conn.execute(
         text(
-            "SELECT column_name FROM information_schema.columns "
+            "SELECT column_name, data_type FROM information_schema.columns "
             "WHERE table_schema = :schema AND table_name = :table ORDER BY ordinal_position"
         ),
         {"schema": schema, "table": table},
     )
-    names = [r.column_name for r in rows if r.column_name not in skipped]
+    names = [
+        quote(r.column_name) + ("::text" if r.data_type == "json" else "")
+        for r in rows
+        if r.column_name not in skipped
+    ]
     if not names:
         raise LookupError(f"{schema}.{table} has no columns to compare (not migrated?)")
-    return ", ".join(quote(n) for n in names)
+    return ", ".join(names)

@@ -21,6 +21,7 @@ from lotledger.traceability.adapters.records import StockRecord
 from lotledger.traceability.domain.lots import LotState, advance, locations_of
 from lotledger.traceability.domain.residence import Interval, ResidenceChange, apply_event
 from lotledger.traceability.domain.stays import stay_changes
+from lotledger.traceability.service.trace_steps import render_step
 
 LotKey = tuple[str, str]
 PlaceKey = tuple[str, str, str]
@@ -71,6 +72,7 @@ class HistoryRow:
     locations: list[str]
     data: str
     extensions: str | None
+    step: str
 
 
 @dataclass(frozen=True)
@@ -226,4 +228,5 @@ def _history_row(record: StockRecord) -> HistoryRow:
         locations=locations_of(event),
         data=json_param(env["data"]),
         extensions=None if extensions is None else json_param(extensions),
+        step=render_step(env, record.version, event.at, record.time),
     )

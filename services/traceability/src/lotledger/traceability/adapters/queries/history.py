@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from lotledger.shared.db import json_value
 from lotledger.shared.envelope import format_time
+from lotledger.traceability.adapters.queries.session import Filters
 from lotledger.traceability.domain.residence import Interval
 from lotledger.traceability.service.lot_batch import derived_members
 
@@ -27,16 +29,20 @@ async def history(conn: Any, gtin: str, lot: str) -> list[Any]:
     )
 
 
-async def steps(conn: Any, gtin: str, lot: str) -> list[Any]:
-    """What a trace shows of each event, in stream-version order."""
-    return list(
-        await conn.fetch(
-            "SELECT version, event_id, type, time, at, actor, device, locations, hash, data "
-            "FROM history WHERE gtin = $1 AND lot = $2 ORDER BY version",
-            gtin,
-            lot,
+async def path(conn: Any, gtin: str, lot: str, warehouses: Sequence[str] | None) -> str:
+    """The lot's rendered trace steps as the inside of a JSON array, in stream-version
+    order; with `warehouses`, only lot-wide events and those at one of them."""
+    q = Filters()
+    q.add("gtin = {}", gtin)
+    q.add("lot = {}", lot)
+    if warehouses is not None:
+        q.add(
+            "(cardinality(locations) = 0 OR EXISTS (SELECT 1 FROM unnest(locations) AS l "
+            "WHERE split_part(l, '/', 1) = ANY({}::text[])))",
+            list(warehouses),
         )
-    )
+    sql = f"SELECT string_agg(step::text, ',' ORDER BY version) FROM history{q.where()}"  # noqa: S608
+    return str(await conn.fetchval(sql, *q.args) or "")
 
 
 async def of_type(conn: Any, gtin: str, lot: str, event_type: str) -> list[Any]:

@@ -1,7 +1,6 @@
-"""Serialising large bodies once. A route returning `model_json(view)` or
-`plain_json(values)` skips FastAPI's re-validation of the body; it still declares its
-model as `response_model` for the OpenAPI document. Times are RFC 3339 in UTC with `Z`,
-as the response models write them."""
+"""Serialising large bodies once. A route returning `model_json(view)` (or bytes it
+assembled, like the trace) skips FastAPI's re-validation of the body; it still declares
+its model as `response_model` for the OpenAPI document."""
 
 from __future__ import annotations
 
@@ -16,10 +15,6 @@ LD_JSON = "application/ld+json"
 
 def model_json(model: BaseModel) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
-
-
-def plain_json(body: dict[str, Any]) -> Response:
-    return Response(orjson.dumps(body, option=orjson.OPT_UTC_Z), media_type="application/json")
 
 
 def ld_json(document: dict[str, Any]) -> Response:

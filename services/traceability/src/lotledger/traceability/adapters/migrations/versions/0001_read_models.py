@@ -91,6 +91,7 @@ def upgrade(schema: str) -> None:
         locations      text[] NOT NULL,
         data           jsonb NOT NULL,
         extensions     jsonb,
+        step           json NOT NULL,
         PRIMARY KEY (gtin, lot, version)
     );
     CREATE FUNCTION history_is_immutable() RETURNS trigger LANGUAGE plpgsql AS $$

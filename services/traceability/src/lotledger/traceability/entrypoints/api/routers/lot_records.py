@@ -18,7 +18,6 @@ from lotledger.traceability.entrypoints.api.responses import (
     LD_JSON,
     ld_json,
     model_json,
-    plain_json,
 )
 from lotledger.traceability.entrypoints.api.schemas.trace import RecallReport, Trace, Verification
 from lotledger.traceability.entrypoints.api.views.epcis import lot_epcis
@@ -47,7 +46,7 @@ VisibleLot = Annotated[Any, Depends(_lot)]
     summary="Where the lot came from, every step in order, where it went",
 )
 async def lot_trace(row: VisibleLot, conn: Conn, who: Reader) -> Response:
-    return plain_json(await trace(conn, who, row))
+    return Response(await trace(conn, who, row), media_type="application/json")
 
 
 @router.get(
