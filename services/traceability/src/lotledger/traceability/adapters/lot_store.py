@@ -19,14 +19,8 @@ from lotledger.shared.identifiers import warehouse_of
 from lotledger.traceability.domain.lots import LotState
 from lotledger.traceability.domain.reconciliation import Totals
 from lotledger.traceability.domain.residence import Interval
-from lotledger.traceability.service.lot_batch import (
-    HistoryRow,
-    LotBatch,
-    LotKey,
-    ReceiptRow,
-    ShipmentRow,
-    StayRow,
-)
+from lotledger.traceability.service.lot_batch import LotBatch, LotKey
+from lotledger.traceability.service.rows import HistoryRow, ReceiptRow, ShipmentRow, StayRow
 
 
 def _columns(row_type: type[Any]) -> tuple[str, ...]:

@@ -15,105 +15,22 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from lotledger.shared.contracts.stock import Picked, Received, Returned
-from lotledger.shared.db import json_param
 from lotledger.shared.identifiers import warehouse_of
 from lotledger.traceability.adapters.records import StockRecord
-from lotledger.traceability.domain.lots import LotState, advance, locations_of
+from lotledger.traceability.domain.lots import LotState, advance
 from lotledger.traceability.domain.residence import Interval, ResidenceChange, apply_event
 from lotledger.traceability.domain.stays import stay_changes
-from lotledger.traceability.service.trace_steps import render_step
+from lotledger.traceability.service.rows import (
+    HistoryRow,
+    ReceiptRow,
+    ShipmentRow,
+    StayRow,
+    history_row,
+)
 
 LotKey = tuple[str, str]
 PlaceKey = tuple[str, str, str]
 IntervalKey = tuple[str, str, str, int]
-COLUMNS = frozenset(
-    {
-        "id",
-        "source",
-        "type",
-        "time",
-        "data",
-        "streamversion",
-        "actor",
-        "device",
-        "correlationid",
-        "causationid",
-        "prevhash",
-        "hash",
-    }
-)
-"""Envelope members stored in their own history columns."""
-
-
-def derived_members(gtin: str, lot: str) -> dict[str, str]:
-    """Envelope members history does not store because the contract fixes them; a record
-    carrying another value keeps it in `extensions`, so verification sees what was sent."""
-    return {"specversion": "1.0", "datacontenttype": "application/json", "subject": f"{gtin}/{lot}"}
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    """A `history` row, fields in column order; `data` and `extensions` as JSON text."""
-
-    gtin: str
-    lot: str
-    version: int
-    event_id: str
-    type: str
-    source: str
-    time: datetime
-    at: datetime
-    actor: str | None
-    device: str | None
-    correlation_id: str | None
-    causation_id: str | None
-    prev_hash: str | None
-    hash: str | None
-    locations: list[str]
-    data: str
-    extensions: str | None
-    step: str
-
-
-@dataclass(frozen=True)
-class ReceiptRow:
-    """A `receipts` row: from a supplier, or a return from a consignee (`kind`)."""
-
-    gtin: str
-    lot: str
-    version: int
-    kind: str
-    party: str
-    qty: int
-    at: datetime
-    location: str
-    warehouse: str
-    reference: str | None
-
-
-@dataclass(frozen=True)
-class ShipmentRow:
-    gtin: str
-    lot: str
-    version: int
-    consignee: str
-    qty: int
-    at: datetime
-    order_ref: str
-    channel: str | None
-    location: str
-    warehouse: str
-
-
-@dataclass(frozen=True)
-class StayRow:
-    gtin: str
-    lot: str
-    location: str
-    version: int
-    warehouse: str
-    start_at: datetime
-    end_at: datetime | None
 
 
 @dataclass
@@ -142,7 +59,7 @@ class LotBatch:
             return
         self.states[key] = advance(state, event, version, record.envelope.get("hash"))
         self.touched.add(key)
-        self.history.append(_history_row(record))
+        self.history.append(history_row(record))
         self._parties(record)
         current = self.open.get(key, {})
         change = apply_event(current, event, version)
@@ -202,31 +119,3 @@ class LotBatch:
 
 def _interval_key(interval: Interval) -> IntervalKey:
     return (interval.gtin, interval.lot, interval.location, interval.version)
-
-
-def _history_row(record: StockRecord) -> HistoryRow:
-    env, event = record.envelope, record.event
-    extensions = None
-    if others := env.keys() - COLUMNS:
-        derived = derived_members(event.gtin, event.lot)
-        extensions = {k: env[k] for k in others if k not in derived or derived[k] != env[k]} or None
-    return HistoryRow(
-        gtin=event.gtin,
-        lot=event.lot,
-        version=record.version,
-        event_id=str(env["id"]),
-        type=env["type"],
-        source=env["source"],
-        time=record.time,
-        at=event.at,
-        actor=env.get("actor"),
-        device=env.get("device"),
-        correlation_id=env.get("correlationid"),
-        causation_id=env.get("causationid"),
-        prev_hash=env.get("prevhash"),
-        hash=env.get("hash"),
-        locations=locations_of(event),
-        data=json_param(env["data"]),
-        extensions=None if extensions is None else json_param(extensions),
-        step=render_step(env, record.version, event.at, record.time),
-    )
