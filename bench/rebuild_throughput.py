@@ -2,6 +2,7 @@
 topics, then time `lotledger-traceability rebuild` replaying it into the rebuild schema.
 
     uv run python -m bench.rebuild_throughput [--lots 2000] [--per-lot 100] [--readings 50000]
+        [--jobs 1 2]
 
 Uses the local Postgres and Kafka (a throwaway database and topic prefix, removed after).
 """
@@ -105,7 +106,7 @@ async def publish(settings: TraceabilitySettings, lots: int, per_lot: int, readi
     return sent
 
 
-async def main(lots: int, per_lot: int, readings: int) -> None:
+async def main(lots: int, per_lot: int, readings: int, jobs: list[int]) -> None:
     infra = await provision()
     settings = TraceabilitySettings(
         traceability_database_url=infra.url("traceability"),
@@ -118,7 +119,9 @@ async def main(lots: int, per_lot: int, readings: int) -> None:
         started = time.perf_counter()
         sent = await publish(settings, lots, per_lot, readings)
         print(f"published {sent} records in {time.perf_counter() - started:.1f} s")
-        await rebuild(settings, compare=False)
+        for n in jobs:
+            print(f"--jobs {n}")
+            await rebuild(settings, compare=False, jobs=n)
     finally:
         await teardown(infra)
         names = [
@@ -133,5 +136,6 @@ if __name__ == "__main__":
     parser.add_argument("--lots", type=int, default=2000)
     parser.add_argument("--per-lot", type=int, default=100)
     parser.add_argument("--readings", type=int, default=50_000)
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="one rebuild each")
     args = parser.parse_args()
-    asyncio.run(main(args.lots, args.per_lot, args.readings))
+    asyncio.run(main(args.lots, args.per_lot, args.readings, args.jobs))

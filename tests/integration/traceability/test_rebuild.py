@@ -61,7 +61,7 @@ async def test_rebuild_equals_live_and_a_difference_is_named(
     assert (different["lots"].only_live, different["lots"].only_rebuilt) == (1, 1)
 
 
-async def test_the_rebuild_command_exits_zero_when_equal(
+async def test_the_rebuild_command_with_two_processes_exits_zero_when_equal(
     life: Lifecycle, migrated: Infra, settled: Settle
 ) -> None:
     await settled()
@@ -78,6 +78,8 @@ async def test_the_rebuild_command_exits_zero_when_equal(
         "lotledger.traceability.cli",
         "rebuild",
         "--compare",
+        "--jobs",
+        "2",
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,

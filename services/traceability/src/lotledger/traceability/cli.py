@@ -21,7 +21,8 @@ async def project(_: argparse.Namespace) -> int:
 async def rebuild(args: argparse.Namespace) -> int:
     from lotledger.traceability.entrypoints.rebuild import rebuild as run_rebuild
 
-    return await run_rebuild(TraceabilitySettings(), compare=args.compare, wait_s=args.wait)
+    settings = TraceabilitySettings()
+    return await run_rebuild(settings, compare=args.compare, wait_s=args.wait, jobs=args.jobs)
 
 
 def _rebuild_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,6 +34,12 @@ def _rebuild_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=60.0,
         help="seconds to wait for the live projector to catch up",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="processes replaying stock and telemetry, each a share of the partitions",
     )
 
 

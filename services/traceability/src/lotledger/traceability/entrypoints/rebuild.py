@@ -2,11 +2,13 @@
 optionally, compare the result with the live read models.
 
 - The live schema is never written, so the projector keeps running during a rebuild.
-- The catalog is replayed first, then stock, then telemetry: every reading is judged
+- The catalog is replayed first, then stock and telemetry: every reading is judged
   against ranges already known (the compacted catalog keeps only each record's latest
   version, so a rebuild applies today's ranges to old readings; see the README).
 - Nothing is published: excursions found again are the ones the live projector
   published, with the same ids.
+- `--jobs N` replays stock and telemetry with N processes, each owning a share of their
+  partitions (`replay_jobs.py`).
 - `--compare` compares at one cut: in a snapshot of the live schema, the rebuild is
   brought to exactly the live positions (waiting up to `--wait` seconds while the live
   projector is behind the rebuild), then each table is compared row by row.
@@ -31,6 +33,7 @@ from lotledger.traceability.adapters.compare import TableVerdict, compare_tables
 from lotledger.traceability.adapters.records import Topics
 from lotledger.traceability.adapters.schema_reset import reset_schema
 from lotledger.traceability.bootstrap import MIGRATIONS, build_engine, build_projection
+from lotledger.traceability.entrypoints.replay_jobs import replay_topics
 from lotledger.traceability.service.projection import CONSUMER
 from lotledger.traceability.settings import TraceabilitySettings
 
@@ -39,7 +42,9 @@ class LiveBehind(RuntimeError):
     """The live projection did not reach the rebuild's positions in time."""
 
 
-async def rebuild(settings: TraceabilitySettings, compare: bool, wait_s: float = 60.0) -> int:
+async def rebuild(
+    settings: TraceabilitySettings, compare: bool, wait_s: float = 60.0, jobs: int = 1
+) -> int:
     schema = settings.traceability_rebuild_schema
     url = settings.traceability_database_url
     await reset_schema(url, schema, settings.traceability_db_schema)
@@ -48,9 +53,8 @@ async def rebuild(settings: TraceabilitySettings, compare: bool, wait_s: float =
     try:
         started, applied = time.perf_counter(), 0
         topics = Topics.of(settings)
-        for topic in (topics.catalog, topics.stock, topics.telemetry):
-            projection = build_projection(settings, publish=False, only=[topic])
-            applied += (await replay_all(settings, rebuilt, projection))[0]
+        applied += await replay_topics(settings, schema, [topics.catalog], 1)
+        applied += await replay_topics(settings, schema, [topics.stock, topics.telemetry], jobs)
         elapsed = time.perf_counter() - started
         print(
             f"rebuilt {schema}: {applied} records in {elapsed:.1f} s "
