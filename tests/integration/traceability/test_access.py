@@ -157,3 +157,21 @@ async def test_the_openapi_document_lists_every_read_endpoint(trace_api: httpx.A
         "/v1/locations/{location_id}/climate",
     } <= set(paths)
     assert all(set(operations) == {"get"} for p, operations in paths.items() if p.startswith("/v1"))
+
+
+async def test_a_lot_with_a_slash_is_addressed_by_its_path(
+    stock_api: httpx.AsyncClient, trace_api: httpx.AsyncClient, clock: ManualClock, settled: Settle
+) -> None:
+    name = f"SL/{fresh_lot('S')}"
+    clock.set(START + timedelta(days=5, hours=6))
+    receipt = {"gtin": COLD, "lot": name, "qty": 3, "location": WH1, "expiry": "2028-03-31",
+               "supplier": SUPPLIER}  # fmt: skip
+    response = await stock_api.post("/v1/receipts", json=receipt, headers=ROAMING_SCANNER)
+    assert response.status_code == 201, response.text
+    await settled()
+    reader = bearer("regulator")
+    summary = await trace_api.get(f"/v1/lots/{COLD}/{name}", headers=reader)
+    assert (summary.status_code, summary.json()["lot"]) == (200, name)
+    trace = (await trace_api.get(f"/v1/lots/{COLD}/{name}/trace", headers=reader)).json()
+    assert [s["type"] for s in trace["path"]] == ["received"]
+    assert (await trace_api.get(f"/v1/lots/{COLD}/{name}/verify", headers=reader)).json()["ok"]
