@@ -23,9 +23,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.support.infra import Infra, provision, teardown
+from tests.support.infra import Infra, provision
 
-from bench.synthetic import GTIN, envelopes
+from bench.synthetic import GTIN, drop_database, envelopes
 from lotledger.shared.auth import mint_token
 from lotledger.shared.migrations import upgrade_async
 from lotledger.traceability.adapters.lot_store import LotStore
@@ -160,7 +160,7 @@ async def main(events: int, big: int, requests: int, keep: bool) -> None:
         if keep:
             print(f"kept database {infra.database}")
         else:
-            await teardown(infra)
+            await drop_database(infra)
 
 
 def _args() -> Any:

@@ -1,5 +1,6 @@
 """Rebuild throughput: publish a synthetic history (catalog, stock, readings) to private
-topics, then time `lotledger-traceability rebuild` replaying it into the rebuild schema.
+topics, then time `lotledger-traceability rebuild` replaying it into the rebuild schema (with the
+command's garbage-collector settings).
 
     uv run python -m bench.rebuild_throughput [--lots 2000] [--per-lot 100] [--readings 50000]
         [--jobs 1 2]
@@ -15,9 +16,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
-from tests.support.infra import provision, teardown
+from tests.support.infra import provision
 
-from bench.synthetic import PLACES, envelopes
+from bench.synthetic import PLACES, drop_database, envelopes
 from lotledger.shared.contracts import catalog, telemetry
 from lotledger.shared.contracts.catalog import Location, LocationKind, StorageClass
 from lotledger.shared.contracts.telemetry import Reading
@@ -26,6 +27,7 @@ from lotledger.shared.envelope import CloudEvent
 from lotledger.shared.kafka import create_producer, delete_topics, ensure_topics
 from lotledger.shared.migrations import upgrade_async
 from lotledger.traceability.bootstrap import MIGRATIONS
+from lotledger.traceability.entrypoints.gc_tuning import tune_for_batches
 from lotledger.traceability.entrypoints.rebuild import rebuild
 from lotledger.traceability.settings import TraceabilitySettings
 
@@ -123,12 +125,11 @@ async def main(lots: int, per_lot: int, readings: int, jobs: list[int]) -> None:
             print(f"--jobs {n}")
             await rebuild(settings, compare=False, jobs=n)
     finally:
-        await teardown(infra)
-        names = [
-            settings.topic(t)
-            for t in (STOCK, CATALOG, TELEMETRY, "lotledger.excursions.v1", "lotledger.alerts.v1")
-        ]
-        await delete_topics(settings, names)
+        try:
+            await drop_database(infra)
+        finally:
+            names = [STOCK, CATALOG, TELEMETRY, "lotledger.excursions.v1", "lotledger.alerts.v1"]
+            await delete_topics(settings, [settings.topic(t) for t in names])
 
 
 if __name__ == "__main__":
@@ -138,4 +139,5 @@ if __name__ == "__main__":
     parser.add_argument("--readings", type=int, default=50_000)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="one rebuild each")
     args = parser.parse_args()
+    tune_for_batches()
     asyncio.run(main(args.lots, args.per_lot, args.readings, args.jobs))

@@ -1,11 +1,14 @@
 """Synthetic, contract-valid stock histories: hash-chained CloudEvents per lot, as the
-inventory relay would publish them."""
+inventory relay would publish them; and dropping a bench database reliably."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from uuid import uuid4
+
+from tests.support.infra import Infra, teardown
 
 from lotledger.shared.contracts.stock import (
     TYPE_OF,
@@ -84,3 +87,16 @@ def envelopes(lot: str, count: int, start: datetime) -> Iterator[CloudEvent]:
         signed = unsigned.model_copy(update={"hash": chain_hash(prev, unsigned.to_dict())})
         prev = signed.hash or GENESIS
         yield signed
+
+
+async def drop_database(infra: Infra, attempts: int = 30) -> None:
+    """Drop the bench database, retrying while autovacuum (which the admin role may not
+    terminate) still works on the freshly loaded tables."""
+    for attempt in range(attempts):
+        try:
+            await teardown(infra)
+            return
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+            await asyncio.sleep(2)
