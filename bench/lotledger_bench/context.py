@@ -11,14 +11,14 @@ from pathlib import Path
 
 import asyncpg
 import httpx
-
-from lotledger.shared.auth import mint_token
 from lotledger_bench.config import AUTH_SECRET, BenchConfig
 from lotledger_bench.generator import CATALOG
 from lotledger_bench.infra import BenchEnv
 from lotledger_bench.loadgen import Loadgen
 from lotledger_bench.processes import Process, free_port, service, wait_healthy
 from lotledger_bench.registry import Outcome
+
+from lotledger.shared.auth import mint_token
 
 
 def token(*roles: str, sub: str = "bench") -> str:

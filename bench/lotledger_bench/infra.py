@@ -14,11 +14,11 @@ import os
 from dataclasses import dataclass
 
 import asyncpg
+from lotledger_bench.config import AUTH_SECRET, REPO, BenchConfig
 
 from lotledger.shared.contracts.topics import TOPICS, TopicSpec
 from lotledger.shared.kafka import delete_topics, ensure_topics, kafka_ready
 from lotledger.shared.settings import CommonSettings
-from lotledger_bench.config import AUTH_SECRET, REPO, BenchConfig
 
 SERVICES = ("inventory", "traceability", "alerts")
 PARTITIONS = 6

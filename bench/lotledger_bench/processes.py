@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-
 from lotledger_bench.config import REPO, RESERVED_PORTS
 
 

@@ -54,6 +54,7 @@ GRANT CONNECT, TEMP ON DATABASE lotledger TO lotledger, inventory, traceability,
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 CREATE SCHEMA IF NOT EXISTS inventory AUTHORIZATION inventory;
 CREATE SCHEMA IF NOT EXISTS traceability AUTHORIZATION traceability;
+CREATE SCHEMA IF NOT EXISTS traceability_rebuild AUTHORIZATION traceability;
 CREATE SCHEMA IF NOT EXISTS alerts AUTHORIZATION alerts;
 SQL
 }

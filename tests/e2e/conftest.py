@@ -36,6 +36,7 @@ class System:
     infra: Infra
     urls: dict[str, str] = field(default_factory=dict)
     processes: dict[str, asyncio.subprocess.Process] = field(default_factory=dict)
+    projector_metrics_port: int = field(default_factory=free_port)
 
     def client(self, service: str) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.urls[service], timeout=30)
@@ -53,6 +54,7 @@ class System:
             "LOTLEDGER_LOG_LEVEL": "INFO",
             "LOTLEDGER_ALERTS_WEBHOOK_RETRY_BASE_S": "0.5",
             "LOTLEDGER_ALERTS_WEBHOOK_RETRY_MAX_DELAY_S": "5",
+            "LOTLEDGER_TRACEABILITY_METRICS_PORT": str(self.projector_metrics_port),
         }
 
     async def start(self, name: str, service: str, *args: str) -> None:
@@ -105,6 +107,7 @@ PROCESSES: list[tuple[str, str, tuple[str, ...]]] = [
     ("alerts-projector", "alerts", ("project",)),
     ("alerts-sweep", "alerts", ("sweep",)),
     ("alerts-deliver", "alerts", ("deliver",)),
+    ("traceability-projector", "traceability", ("project",)),
 ]
 
 

@@ -1,7 +1,8 @@
 """The real Postgres and Kafka that `make test` starts (deploy/local/infra.sh).
 
 Each test session gets its own database (`lotledger_test_<run>`, one schema per
-service, owned by the service's role) and its own topic prefix (`t<run>.`), so runs
+service, owned by the service's role, plus `traceability_rebuild` for read-model
+rebuilds, as deploy/local/postgres.sh provisions) and its own topic prefix (`t<run>.`), so runs
 never see each other's data. Missing infrastructure fails the session: nothing skips.
 """
 
@@ -20,6 +21,7 @@ ADMIN_URL = os.environ.get(
 )
 KAFKA_BOOTSTRAP = os.environ.get("LOTLEDGER_TEST_KAFKA", "127.0.0.1:9092")
 SERVICES = ("inventory", "traceability", "alerts")
+EXTRA_SCHEMAS = {"traceability_rebuild": "traceability"}
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ async def provision() -> Infra:
         for service in SERVICES:
             await conn.execute(f'GRANT CONNECT, TEMP ON DATABASE "{infra.database}" TO {service}')
             await conn.execute(f"CREATE SCHEMA {service} AUTHORIZATION {service}")
+        for schema, owner in EXTRA_SCHEMAS.items():
+            await conn.execute(f"CREATE SCHEMA {schema} AUTHORIZATION {owner}")
     finally:
         await conn.close()
     return infra

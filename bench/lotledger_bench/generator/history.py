@@ -17,10 +17,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
-from lotledger.shared.contracts import stock as ev
-from lotledger.shared.contracts.stock import BatchStatus
 from lotledger_bench.generator.catalog import CATALOG, Catalog, Product
 from lotledger_bench.generator.stock import Action, Step, Stock
+
+from lotledger.shared.contracts import stock as ev
+from lotledger.shared.contracts.stock import BatchStatus
 
 
 @dataclass

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from lotledger_bench.generator.catalog import Product
+
 from lotledger.shared.contracts import stock as ev
 from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.identifiers import batch_id
-from lotledger_bench.generator.catalog import Product
 
 
 @dataclass(frozen=True)

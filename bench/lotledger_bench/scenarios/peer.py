@@ -22,7 +22,6 @@ from eventsourcing.postgres import (
     PostgresApplicationRecorder,
     PostgresDatastore,
 )
-
 from lotledger_bench.context import Context
 from lotledger_bench.registry import Figure, Outcome, scenario
 from lotledger_bench.scenarios.rows import payload_bytes

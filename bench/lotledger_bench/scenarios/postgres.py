@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import asyncpg
-
 from lotledger_bench.context import Context
 from lotledger_bench.registry import Figure, Outcome, scenario
 from lotledger_bench.scenarios.rows import COLUMNS, EVENTS_DDL, rows

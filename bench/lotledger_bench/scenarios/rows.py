@@ -10,7 +10,6 @@ from functools import cache
 from typing import Any
 
 import orjson
-
 from lotledger_bench.generator import Chainer, History
 
 COLUMNS = (

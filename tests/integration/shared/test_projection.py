@@ -3,10 +3,12 @@ under redelivery, a crash between the database and Kafka commits, and replays.""
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
 from uuid import uuid4
 
 import asyncpg
 import pytest
+from aiokafka import TopicPartition
 from aiokafka.admin import NewTopic
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -26,7 +28,7 @@ class Summing:
     consumer = "probe"
 
     def __init__(self, topic: str) -> None:
-        self.topics = [topic]
+        self.topics: Sequence[str] = [topic]
 
     async def apply(self, conn: AsyncConnection, records: Sequence[Record]) -> None:
         await conn.execute(
@@ -141,3 +143,35 @@ async def test_crash_between_commits_and_replays_double_count_nothing(
         assert await _total(fresh) == (expected, MESSAGES)
     finally:
         await fresh.dispose()
+
+
+@dataclass(frozen=True)
+class FakeRecord:
+    offset: int
+    value: bytes
+    timestamp: int = 0
+
+
+async def test_two_members_owning_one_partition_apply_its_records_once(
+    infra: Infra, common_settings: CommonSettings
+) -> None:
+    """A rebalance can leave a partition briefly with two members whose in-memory positions
+    are stale; the locked re-read of the stored positions lets only one apply a record."""
+    engine = await _schema(infra, f"probe_{uuid4().hex[:8]}")
+    try:
+        tp = TopicPartition("probe-fence", 0)
+        batch = {tp: [FakeRecord(o, str(o).encode()) for o in range(20)]}
+        members = [
+            Projector(common_settings, engine, Summing("probe-fence"), "unused") for _ in range(4)
+        ]
+        applied = await asyncio.gather(*(m.apply(dict(batch)) for m in members))
+        assert sorted(applied) == [0, 0, 0, 20]
+        assert await _total(engine) == (sum(range(20)), 20)
+        late = Projector(common_settings, engine, Summing("probe-fence"), "unused")
+        assert await late.apply({tp: batch[tp][:10]}) == 0
+        assert late.positions[tp] == 20
+        async with engine.connect() as conn:
+            stored = await conn.execute(text("SELECT next_offset FROM consumer_positions"))
+            assert stored.scalar_one() == 20
+    finally:
+        await engine.dispose()

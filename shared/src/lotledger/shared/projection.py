@@ -4,14 +4,17 @@ A projection's effects and the consumer's next offsets commit in one database
 transaction; the Kafka group commit that follows is only advisory. On assignment the
 consumer seeks to the offsets stored in the database, and records below a stored offset
 are skipped, so a duplicate delivery, a replay or a crash between the database commit
-and the Kafka commit changes nothing.
+and the Kafka commit changes nothing. Each apply also locks its partitions' positions
+(transaction-scoped advisory locks) and re-reads them, and stored positions never move
+backwards, so two members briefly owning one partition during a rebalance cannot both
+apply the same records.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -100,6 +103,23 @@ async def save_positions(
     )
 
 
+async def lock_positions(
+    conn: AsyncConnection, consumer: str, partitions: Sequence[TopicPartition]
+) -> dict[TopicPartition, int]:
+    """Serialise appliers of `partitions` until the transaction ends (advisory locks taken in
+    a fixed order) and return their stored positions as of after the wait."""
+    keys = sorted({f"{consumer}\x1f{tp.topic}\x1f{tp.partition}" for tp in partitions})
+    await conn.execute(
+        text(
+            "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) "
+            "FROM unnest(CAST(:keys AS text[])) AS k ORDER BY k"
+        ),
+        {"keys": keys},
+    )
+    stored = await stored_positions(conn, consumer)
+    return {tp: o for tp, o in stored.items() if tp in set(partitions)}
+
+
 @dataclass
 class Batch:
     records: list[Record]
@@ -119,6 +139,30 @@ def fresh_records(
             kept.extend(fresh)
             moved[tp] = fresh[-1].offset + 1
     return Batch(kept, moved)
+
+
+async def fetch(
+    consumer: AIOKafkaConsumer,
+    partitions: Iterable[TopicPartition],
+    timeout_ms: int,
+    max_records: int,
+) -> dict[TopicPartition, list[Record]]:
+    """Wait up to `timeout_ms` for records, then take whatever else has already arrived, up
+    to `max_records`: a backlog is applied in large batches (one transaction each), while a
+    quiet stream still goes through record by record as it comes."""
+    wanted = tuple(partitions)
+    batches: dict[TopicPartition, list[Record]] = await consumer.getmany(
+        *wanted, timeout_ms=timeout_ms, max_records=max_records
+    )
+    taken = sum(len(records) for records in batches.values())
+    while batches and taken < max_records:
+        more = await consumer.getmany(*wanted, timeout_ms=0, max_records=max_records - taken)
+        if not more:
+            break
+        for tp, records in more.items():
+            batches.setdefault(tp, []).extend(records)
+            taken += len(records)
+    return batches
 
 
 class Projector:
@@ -151,7 +195,7 @@ class Projector:
         log.info("projector_started", consumer=self.projection.consumer, group=self.group_id)
         try:
             while not stop.is_set():
-                batches = await consumer.getmany(timeout_ms=200, max_records=self.max_records)
+                batches = await fetch(consumer, (), 200, self.max_records)
                 if batches:
                     await self.apply(batches)
                     await consumer.commit(
@@ -163,13 +207,19 @@ class Projector:
 
     async def apply(self, batches: dict[TopicPartition, list[Record]]) -> int:
         """Apply one fetched batch exactly once; returns the records applied."""
-        batch = fresh_records(batches, self.positions)
-        if not batch.records:
+        if not fresh_records(batches, self.positions).records:
             return 0
         async with self.engine.begin() as conn:
-            await self.projection.apply(conn, batch.records)
-            await save_positions(conn, self.projection.consumer, batch.positions)
+            stored = await lock_positions(conn, self.projection.consumer, list(batches))
+            floors = {tp: max(self.positions.get(tp, 0), stored.get(tp, 0)) for tp in batches}
+            batch = fresh_records(batches, floors)
+            if batch.records:
+                await self.projection.apply(conn, batch.records)
+                await save_positions(conn, self.projection.consumer, batch.positions)
+        self.positions.update(floors)
         self.positions.update(batch.positions)
+        if not batch.records:
+            return 0
         APPLIED.labels(self.projection.consumer).inc(len(batch.records))
         newest = max(r.timestamp for r in batch.records)
         LAG_SECONDS.labels(self.projection.consumer).set(max(time.time() - newest / 1000, 0))
@@ -212,10 +262,15 @@ class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
 
 
 async def replay_all(
-    settings: CommonSettings, engine: AsyncEngine, projection: Projection, max_records: int = 5000
+    settings: CommonSettings,
+    engine: AsyncEngine,
+    projection: Projection,
+    max_records: int = 5000,
+    until: Mapping[TopicPartition, int] | None = None,
 ) -> tuple[int, dict[TopicPartition, int]]:
     """Apply every record from offset zero up to the end offsets seen at the start (a
-    rebuild into whatever schema `engine` targets). Returns records applied and the ends."""
+    rebuild into whatever schema `engine` targets), or up to `until` where it names a
+    partition (never past the end). Returns records applied and the ends used."""
     projector = Projector(settings, engine, projection, group_id="unused", max_records=max_records)
     async with engine.connect() as conn:
         projector.positions.update(await stored_positions(conn, projection.consumer))
@@ -229,12 +284,14 @@ async def replay_all(
             tp for t in projection.topics for tp in await partitions_of(settings.kafka_bootstrap, t)
         ]
         ends = await consumer.end_offsets(partitions)
+        if until is not None:
+            ends = {tp: min(end, until.get(tp, end)) for tp, end in ends.items()}
         pending = {tp for tp in partitions if projector.positions.get(tp, 0) < ends[tp]}
         consumer.assign(list(pending))
         for tp in pending:
             consumer.seek(tp, projector.positions.get(tp, 0))
         while pending:
-            batches = await consumer.getmany(*pending, timeout_ms=500, max_records=max_records)
+            batches = await fetch(consumer, pending, 500, max_records)
             clipped = {tp: [r for r in rs if r.offset < ends[tp]] for tp, rs in batches.items()}
             applied += await projector.apply(clipped)
             pending = {

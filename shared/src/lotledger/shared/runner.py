@@ -27,7 +27,9 @@ def run_cli(
     workers: dict[str, tuple[str, Worker]],
     argv: list[str] | None = None,
     log_level: Callable[[], str] = lambda: "INFO",
+    worker_arguments: dict[str, Callable[[argparse.ArgumentParser], None]] | None = None,
 ) -> int:
+    """`worker_arguments` adds a worker's own options to its subcommand's parser."""
     parser = argparse.ArgumentParser(prog=f"lotledger-{service}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the HTTP API")
@@ -36,7 +38,9 @@ def run_cli(
     serve.add_argument("--workers", type=int, default=1)
     commands.add_parser("migrate", help="apply database migrations to the service schema")
     for name, (help_text, _) in workers.items():
-        commands.add_parser(name, help=help_text)
+        worker_parser = commands.add_parser(name, help=help_text)
+        if worker_arguments and name in worker_arguments:
+            worker_arguments[name](worker_parser)
     args = parser.parse_args(argv)
 
     configure_logging(service, log_level())

@@ -1,4 +1,4 @@
-"""Composition root: the only place that builds engines, clients and handlers."""
+"""Composition root: the only place that builds engines, projections and the app."""
 
 from __future__ import annotations
 
@@ -7,14 +7,42 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lotledger.shared.clock import Clock, SystemClock
+from lotledger.shared.contracts.topics import EXCURSIONS
 from lotledger.shared.db import create_engine
 from lotledger.shared.web.app import add_standard_readiness, create_service_app
 from lotledger.traceability import DESCRIPTION, SERVICE, VERSION
+from lotledger.traceability.adapters.records import Topics
+from lotledger.traceability.entrypoints.api.problem_map import PROBLEMS
+from lotledger.traceability.entrypoints.api.routers import ALL
+from lotledger.traceability.service.projection import TraceabilityProjection
 from lotledger.traceability.settings import TraceabilitySettings
 
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
+
+
+def build_engine(
+    settings: TraceabilitySettings, role: str, schema: str | None = None
+) -> AsyncEngine:
+    return create_engine(
+        settings.traceability_database_url,
+        schema or settings.traceability_db_schema,
+        pool_size=settings.traceability_db_pool_size,
+        application_name=f"lotledger-{SERVICE}-{role}",
+    )
+
+
+def build_projection(
+    settings: TraceabilitySettings, *, publish: bool, only: list[str] | None = None
+) -> TraceabilityProjection:
+    return TraceabilityProjection(
+        Topics.of(settings),
+        grace_minutes=settings.excursion_grace_minutes,
+        publish_to=settings.topic(EXCURSIONS) if publish else None,
+        only=only,
+    )
 
 
 def create_app(settings: TraceabilitySettings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -23,12 +51,7 @@ def create_app(settings: TraceabilitySettings | None = None, clock: Clock | None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(
-            settings.traceability_database_url,
-            settings.traceability_db_schema,
-            pool_size=settings.traceability_db_pool_size,
-            application_name=f"lotledger-{SERVICE}",
-        )
+        engine = build_engine(settings, "api")
         app.state.engine = engine
         app.state.clock = clock
         add_standard_readiness(app, engine, settings.kafka_bootstrap)
@@ -43,5 +66,6 @@ def create_app(settings: TraceabilitySettings | None = None, clock: Clock | None
         description=DESCRIPTION,
         settings=settings,
         lifespan=lifespan,
-        routers=[],
+        routers=ALL,
+        problem_map=PROBLEMS,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pydantic import Field
 
 from lotledger.shared.settings import CommonSettings, has_dev_password
@@ -12,8 +14,29 @@ class TraceabilitySettings(CommonSettings):
         "postgresql+asyncpg://traceability:traceability@127.0.0.1:5433/lotledger"
     )
     traceability_db_schema: str = "traceability"
+    traceability_rebuild_schema: str = Field(
+        default="traceability_rebuild",
+        description="where `rebuild` replays to; provisioned up front, owned by the role",
+    )
     traceability_db_pool_size: int = Field(default=10, ge=1, le=100)
     traceability_port: int = 8002
+    traceability_metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, description="the projector's Prometheus port; off if unset"
+    )
+    traceability_batch_size: int = Field(default=2000, ge=1, le=20000)
+    traceability_own_party: str | None = Field(
+        default=None, description="the warehouse operator's GLN, for EPCIS source/destination"
+    )
+    excursion_grace_minutes: float = Field(default=0.0, ge=0.0, le=1440.0)
+    mkt_max_hold_minutes: float | None = Field(
+        default=60.0,
+        gt=0.0,
+        description="a reading covers at most this long for MKT (a silent sensor stops counting)",
+    )
+
+    def mkt_max_hold(self) -> timedelta | None:
+        minutes = self.mkt_max_hold_minutes
+        return None if minutes is None else timedelta(minutes=minutes)
 
     def dev_secrets(self) -> dict[str, bool]:
         return {

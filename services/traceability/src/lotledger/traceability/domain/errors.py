@@ -3,7 +3,7 @@ so the HTTP edge maps them once, like inventory's."""
 
 from __future__ import annotations
 
-from lotledger.shared.errors import DomainError
+from lotledger.shared.errors import DomainError, NotFound
 
 
 class NoCoverage(DomainError):
@@ -20,3 +20,15 @@ class NaiveTimestamp(DomainError):
 
 class EmptyWindow(DomainError):
     """A window's end is not after its start."""
+
+
+class UnknownLot(NotFound):
+    """No event of this lot has been projected."""
+
+
+class UnknownLocation(NotFound):
+    """The catalog copy has no such location."""
+
+
+class WindowTooLong(DomainError):
+    """A climate window longer than the service answers in one request."""

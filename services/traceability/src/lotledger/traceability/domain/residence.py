@@ -47,6 +47,11 @@ class Interval:
     def covers(self, instant: datetime) -> bool:
         return self.start <= instant and (self.end is None or instant < self.end)
 
+    def ended(self, at: datetime) -> Interval:
+        """This interval closed at `at` (what `replace(self, end=at)` gives, cheaper: the
+        projector closes one per stock event)."""
+        return Interval(self.gtin, self.lot, self.location, self.qty, self.start, at, self.version)
+
     def overlap_minutes(self, start: datetime, end: datetime) -> float:
         return overlap_minutes(self.start, self.end or end, start, end)
 
@@ -98,7 +103,7 @@ def apply_event(
         qty = delta
         if current is not None:
             qty += current.qty
-            closed.append(replace(current, end=max(event.at, current.start)))
+            closed.append(current.ended(max(event.at, current.start)))
         if qty > 0:
             start = event.at if current is None else max(event.at, current.start)
             opened.append(Interval(event.gtin, event.lot, location, qty, start, None, version))

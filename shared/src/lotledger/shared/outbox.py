@@ -1,5 +1,10 @@
 """The outbox as the relay sees it: rows in commit-safe order and the Kafka offsets the
-relay has reached per partition (its recovery starting points)."""
+relay has reached per partition (its recovery starting points).
+
+A service that publishes through an outbox creates `outbox` and `relay_offsets` in its
+own schema (`OUTBOX_DDL`, the shape inventory's first migration created) and inserts
+rows in the transaction that decides the events; `lotledger.shared.relay` publishes them.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
+
+OUTBOX_DDL = """
+CREATE TABLE outbox (
+    id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    topic     text NOT NULL,
+    key       text NOT NULL,
+    event_id  uuid NOT NULL,
+    payload   bytea NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify(TG_TABLE_SCHEMA || '_outbox', '');
+    RETURN NULL;
+END $$;
+CREATE TRIGGER outbox_inserted AFTER INSERT ON outbox
+    FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify();
+
+CREATE TABLE relay_offsets (
+    topic       text NOT NULL,
+    partition   integer NOT NULL,
+    next_offset bigint NOT NULL,
+    PRIMARY KEY (topic, partition)
+);
+"""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,90 @@
+"""A lot's stored stream and its residence intervals, in order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from lotledger.shared.db import json_value
+from lotledger.shared.envelope import format_time
+from lotledger.traceability.adapters.queries.session import Filters
+from lotledger.traceability.domain.residence import Interval
+from lotledger.traceability.service.rows import derived_members
+
+HISTORY_COLUMNS = (
+    "version, event_id, type, source, time, at, actor, device, correlation_id, causation_id, "
+    "prev_hash, hash, locations, data, extensions"
+)
+
+
+async def history(conn: Any, gtin: str, lot: str) -> list[Any]:
+    """The lot's events in stream-version order."""
+    return list(
+        await conn.fetch(
+            f"SELECT {HISTORY_COLUMNS} FROM history WHERE gtin = $1 AND lot = $2 "  # noqa: S608
+            "ORDER BY version",
+            gtin,
+            lot,
+        )
+    )
+
+
+async def path(conn: Any, gtin: str, lot: str, warehouses: Sequence[str] | None) -> str:
+    """The lot's rendered trace steps as the inside of a JSON array, in stream-version
+    order; with `warehouses`, only lot-wide events and those at one of them."""
+    q = Filters()
+    q.add("gtin = {}", gtin)
+    q.add("lot = {}", lot)
+    if warehouses is not None:
+        q.add(
+            "(cardinality(locations) = 0 OR EXISTS (SELECT 1 FROM unnest(locations) AS l "
+            "WHERE split_part(l, '/', 1) = ANY({}::text[])))",
+            list(warehouses),
+        )
+    sql = f"SELECT string_agg(step::text, ',' ORDER BY version) FROM history{q.where()}"  # noqa: S608
+    return str(await conn.fetchval(sql, *q.args) or "")
+
+
+async def of_type(conn: Any, gtin: str, lot: str, event_type: str) -> list[Any]:
+    return list(
+        await conn.fetch(
+            "SELECT version, at, data FROM history WHERE gtin = $1 AND lot = $2 AND type = $3 "
+            "ORDER BY version",
+            gtin,
+            lot,
+            event_type,
+        )
+    )
+
+
+def envelope(gtin: str, lot: str, row: Any) -> dict[str, Any]:
+    """The CloudEvent as it was received, rebuilt from a history row (what the hash
+    chain covers)."""
+    event: dict[str, Any] = {
+        **derived_members(gtin, lot),
+        "id": str(row["event_id"]),
+        "source": row["source"],
+        "type": row["type"],
+        "time": format_time(row["time"]),
+        "data": json_value(row["data"]),
+        "streamversion": row["version"],
+        "actor": row["actor"],
+        "device": row["device"],
+        "correlationid": row["correlation_id"],
+        "causationid": row["causation_id"],
+        "prevhash": row["prev_hash"],
+        "hash": row["hash"],
+    }
+    event.update(json_value(row["extensions"]) if row["extensions"] is not None else {})
+    return event
+
+
+async def residence(conn: Any, gtin: str, lot: str) -> list[Interval]:
+    """The lot's intervals in the order they were opened."""
+    rows = await conn.fetch(
+        'SELECT gtin, lot, location, qty, start_at AS start, end_at AS "end", version '
+        "FROM residence WHERE gtin = $1 AND lot = $2 ORDER BY version, location",
+        gtin,
+        lot,
+    )
+    return [Interval(**dict(r)) for r in rows]

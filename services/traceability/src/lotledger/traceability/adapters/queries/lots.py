@@ -1,0 +1,110 @@
+"""Lots, balances and parties. `warehouses=None` means every warehouse; otherwise only
+rows in (for lots: ever in) one of the given warehouses are returned."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from lotledger.traceability.adapters.queries.session import Filters
+
+
+@dataclass(frozen=True)
+class LotFilter:
+    gtin: str | None = None
+    status: str | None = None
+    expiring_before: date | None = None
+    location: str | None = None
+    in_stock: bool | None = None
+    warehouses: Sequence[str] | None = None
+
+
+async def lot(conn: Any, gtin: str, lot: str) -> Any:
+    return await conn.fetchrow("SELECT * FROM lots WHERE gtin = $1 AND lot = $2", gtin, lot)
+
+
+async def lots(conn: Any, f: LotFilter, limit: int, offset: int) -> list[Any]:
+    q = Filters()
+    if f.gtin is not None:
+        q.add("l.gtin = {}", f.gtin)
+    if f.status is not None:
+        q.add("l.status = {}", f.status)
+    if f.expiring_before is not None:
+        q.add("l.expiry < {}", f.expiring_before)
+    if f.location is not None:
+        q.add(
+            "EXISTS (SELECT 1 FROM balances b WHERE b.gtin = l.gtin AND b.lot = l.lot "
+            "AND b.location = {})",
+            f.location,
+        )
+    if f.in_stock is not None:
+        q.add("(l.on_hand > 0) = {}", f.in_stock)
+    if f.warehouses is not None:
+        q.add("l.warehouses && {}::text[]", list(f.warehouses))
+    where = q.where()
+    page = q.page(limit, offset)
+    sql = f"SELECT l.* FROM lots l{where} ORDER BY l.gtin, l.lot{page}"  # noqa: S608
+    return list(await conn.fetch(sql, *q.args))
+
+
+@dataclass(frozen=True)
+class Balance:
+    location: str
+    warehouse: str
+    qty: int
+    since: datetime
+
+
+async def balances(conn: Any, gtin: str, lot: str) -> list[Balance]:
+    rows = await conn.fetch(
+        "SELECT location, warehouse, qty, since FROM balances WHERE gtin = $1 AND lot = $2 "
+        "ORDER BY location",
+        gtin,
+        lot,
+    )
+    return [Balance(**dict(r)) for r in rows]
+
+
+async def receipts(conn: Any, gtin: str, lot: str) -> list[Any]:
+    return list(
+        await conn.fetch(
+            "SELECT version, kind, party, qty, at, location, warehouse, reference FROM receipts "
+            "WHERE gtin = $1 AND lot = $2 ORDER BY version",
+            gtin,
+            lot,
+        )
+    )
+
+
+async def shipments(conn: Any, gtin: str, lot: str) -> list[Any]:
+    return list(
+        await conn.fetch(
+            "SELECT version, consignee, qty, at, order_ref, channel, location, warehouse "
+            "FROM shipments WHERE gtin = $1 AND lot = $2 ORDER BY version",
+            gtin,
+            lot,
+        )
+    )
+
+
+async def consignee_lots(
+    conn: Any, party: str, warehouses: Sequence[str] | None, limit: int, offset: int
+) -> list[Any]:
+    """Per lot: what the consignee was shipped (and returned), with the lot's status now."""
+    q = Filters()
+    q.add("s.consignee = {}", party)
+    if warehouses is not None:
+        q.add("s.warehouse = ANY({}::text[])", list(warehouses))
+    where = q.where()
+    page = q.page(limit, offset)
+    sql = (
+        "SELECT s.gtin, s.lot, l.expiry, l.status, sum(s.qty)::bigint AS shipped, "  # noqa: S608
+        "count(*) AS shipments, min(s.at) AS first_at, max(s.at) AS last_at, "
+        "COALESCE((SELECT sum(r.qty) FROM receipts r WHERE r.gtin = s.gtin AND r.lot = s.lot "
+        "AND r.kind = 'returned' AND r.party = $1), 0)::bigint AS returned "
+        f"FROM shipments s JOIN lots l ON l.gtin = s.gtin AND l.lot = s.lot{where} "
+        f"GROUP BY s.gtin, s.lot, l.expiry, l.status ORDER BY s.gtin, s.lot{page}"
+    )
+    return list(await conn.fetch(sql, *q.args))

@@ -1,0 +1,50 @@
+"""Excursions by location, time window and open state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from lotledger.shared.identifiers import LocationId, warehouse_of
+from lotledger.traceability.adapters.queries import climate as q
+from lotledger.traceability.domain.instants import require_aware
+from lotledger.traceability.entrypoints.api.dependencies import (
+    DEFAULT,
+    Conn,
+    Limit,
+    Offset,
+    Reader,
+    scope,
+)
+from lotledger.traceability.entrypoints.api.schemas.climate import ExcursionView
+from lotledger.traceability.entrypoints.api.schemas.common import Page, page_of
+from lotledger.traceability.entrypoints.api.views.climate import excursion_view
+
+router = APIRouter(prefix="/v1/excursions", tags=["climate"])
+
+
+@router.get(
+    "",
+    response_model=Page[ExcursionView],
+    summary="Excursions overlapping [from, to), newest first",
+)
+async def list_excursions(
+    conn: Conn,
+    who: Reader,
+    location: Annotated[LocationId | None, Query()] = None,
+    start: Annotated[datetime | None, Query(alias="from")] = None,
+    end: Annotated[datetime | None, Query(alias="to")] = None,
+    open: Annotated[bool | None, Query(description="only open (true) or ended (false)")] = None,
+    limit: Limit = DEFAULT,
+    offset: Offset = 0,
+) -> Page[ExcursionView]:
+    for value, name in ((start, "from"), (end, "to")):
+        if value is not None:
+            require_aware(value, name)
+    if location is not None:
+        who.require_warehouse(warehouse_of(location))
+    found = q.ExcursionFilter(location, start, end, open, scope(who))
+    rows = await q.excursions(conn, found, limit + 1, offset)
+    return page_of([excursion_view(x) for x in rows], limit, offset)

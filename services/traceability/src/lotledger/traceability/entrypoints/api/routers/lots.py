@@ -1,0 +1,62 @@
+"""Lots: the filtered list and one lot's summary with its reconciliation."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from lotledger.shared.contracts.stock import BatchStatus
+from lotledger.shared.identifiers import Gtin, LocationId, warehouse_of
+from lotledger.traceability.adapters.queries import lots as q
+from lotledger.traceability.entrypoints.api.dependencies import (
+    DEFAULT,
+    Conn,
+    Limit,
+    Offset,
+    Reader,
+    scope,
+)
+from lotledger.traceability.entrypoints.api.routers.lot_records import LOT_RESPONSES, VisibleLot
+from lotledger.traceability.entrypoints.api.schemas.common import Page, page_of
+from lotledger.traceability.entrypoints.api.schemas.lots import LotEntry, LotSummary
+from lotledger.traceability.entrypoints.api.views.lots import lot_entry, summary
+
+router = APIRouter(prefix="/v1/lots", tags=["lots"])
+
+
+@router.get("", response_model=Page[LotEntry], summary="Lots by gtin, status, expiry, location")
+async def list_lots(
+    conn: Conn,
+    who: Reader,
+    gtin: Annotated[Gtin | None, Query()] = None,
+    status: Annotated[BatchStatus | None, Query()] = None,
+    expiring_before: Annotated[date | None, Query(description="expiry strictly before")] = None,
+    location: Annotated[LocationId | None, Query(description="with stock there now")] = None,
+    in_stock: Annotated[bool | None, Query(description="on hand anywhere, or nowhere")] = None,
+    limit: Limit = DEFAULT,
+    offset: Offset = 0,
+) -> Page[LotEntry]:
+    if location is not None:
+        who.require_warehouse(warehouse_of(location))
+    found = q.LotFilter(
+        gtin=gtin,
+        status=None if status is None else status.value,
+        expiring_before=expiring_before,
+        location=location,
+        in_stock=in_stock,
+        warehouses=scope(who),
+    )
+    rows = await q.lots(conn, found, limit + 1, offset)
+    return page_of([lot_entry(r) for r in rows], limit, offset)
+
+
+@router.get(
+    "/{gtin}/{lot:path}",
+    response_model=LotSummary,
+    responses=LOT_RESPONSES,
+    summary="Status, expiry, balances and whether the lot's flows reconcile",
+)
+async def lot_summary(row: VisibleLot, conn: Conn, who: Reader) -> LotSummary:
+    return await summary(conn, who, row)

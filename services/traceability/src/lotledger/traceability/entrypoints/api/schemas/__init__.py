@@ -1,0 +1,1 @@
+"""Response bodies: built from query rows and domain values, never from table models."""

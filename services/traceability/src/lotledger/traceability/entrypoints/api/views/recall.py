@@ -1,0 +1,105 @@
+"""A lot's recall report and its chain verification.
+
+The report lists every consignee the token's warehouses shipped to, with what was
+shipped, returned and is still out; verification always covers the whole chain (it
+reveals only whether, and where, it breaks).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from lotledger.shared.auth import Principal
+from lotledger.shared.db import json_value
+from lotledger.shared.hashing import verify_chain
+from lotledger.traceability.adapters.queries import history as h
+from lotledger.traceability.adapters.queries import lots as q
+from lotledger.traceability.entrypoints.api.schemas.trace import (
+    ConsigneeExposure,
+    RecallNotice,
+    RecallReport,
+    ReturnLine,
+    ShipmentLine,
+    Verification,
+)
+from lotledger.traceability.entrypoints.api.views.lots import status_of, visible_balances
+
+RECALLED = "lotledger.stock.recalled.v1"
+
+
+async def recall_report(conn: Any, who: Principal, lot_row: Any, now: datetime) -> RecallReport:
+    gtin, lot = lot_row["gtin"], lot_row["lot"]
+    shipped: dict[str, list[Any]] = defaultdict(list)
+    for r in await q.shipments(conn, gtin, lot):
+        if who.may_access(r["warehouse"]):
+            shipped[r["consignee"]].append(r)
+    returned: dict[str, list[Any]] = defaultdict(list)
+    for r in await q.receipts(conn, gtin, lot):
+        if r["kind"] == "returned" and who.may_access(r["warehouse"]):
+            returned[r["party"]].append(r)
+    consignees = [
+        _consignee(party, shipped[party], returned.get(party, [])) for party in sorted(shipped)
+    ]
+    recalls = [
+        RecallNotice(
+            recall_id=d["recall_id"],
+            recall_class=d["class"],
+            reason=d["reason"],
+            at=r["at"],
+            by=d["by"],
+        )
+        for r in await h.of_type(conn, gtin, lot, RECALLED)
+        if (d := json_value(r["data"]))
+    ]
+    on_hand = await visible_balances(conn, who, gtin, lot)
+    return RecallReport(
+        gtin=gtin,
+        lot=lot,
+        expiry=lot_row["expiry"],
+        status=status_of(lot_row["status"]),
+        recalls=recalls,
+        consignees=consignees,
+        shipped_total=sum(c.shipped for c in consignees),
+        outstanding_total=sum(c.outstanding for c in consignees),
+        on_hand=on_hand,
+        on_hand_total=sum(b.qty for b in on_hand),
+        generated_at=now,
+    )
+
+
+def _consignee(party: str, shipments: list[Any], returns: list[Any]) -> ConsigneeExposure:
+    shipped = sum(s["qty"] for s in shipments)
+    back = sum(r["qty"] for r in returns)
+    return ConsigneeExposure(
+        party=party,
+        shipped=shipped,
+        returned=back,
+        outstanding=max(shipped - back, 0),
+        first_shipped_at=min(s["at"] for s in shipments),
+        last_shipped_at=max(s["at"] for s in shipments),
+        shipments=[
+            ShipmentLine(qty=s["qty"], at=s["at"], order_ref=s["order_ref"], location=s["location"])
+            for s in shipments
+        ],
+        returns=[ReturnLine(qty=r["qty"], at=r["at"], location=r["location"]) for r in returns],
+    )
+
+
+async def verification(conn: Any, lot_row: Any) -> Verification:
+    gtin, lot = lot_row["gtin"], lot_row["lot"]
+    rows = await h.history(conn, gtin, lot)
+    verdict = verify_chain(h.envelope(gtin, lot, r) for r in rows)
+    broken = next((r for r in rows if r["version"] == verdict.broken_version), None)
+    return Verification(
+        gtin=gtin,
+        lot=lot,
+        ok=verdict.ok,
+        events=len(rows),
+        checked=verdict.checked,
+        broken_version=verdict.broken_version,
+        broken_event_id=None if broken is None else str(broken["event_id"]),
+        reason=verdict.reason,
+        head_hash=rows[-1]["hash"] if rows else None,
+    )

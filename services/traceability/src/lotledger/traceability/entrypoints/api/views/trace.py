@@ -1,0 +1,61 @@
+"""A lot's trace: origin, every step in stream order, destinations.
+
+The steps were rendered to JSON when projected (`service/trace_steps.py`), so the body
+is assembled from stored text: a lot with 10,000 events needs no per-row decoding or
+model building. The shape is the `Trace` response model's, which the tests hold it to.
+A token scoped to some warehouses sees the steps, receipts and shipments at those
+warehouses and the lot-wide status events.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from lotledger.shared.auth import Principal
+from lotledger.traceability.adapters.queries import history as h
+from lotledger.traceability.adapters.queries import lots as q
+from lotledger.traceability.entrypoints.api.dependencies import scope
+
+
+async def trace(conn: Any, who: Principal, lot_row: Any) -> bytes:
+    """The `Trace` body of a visible lot, as JSON."""
+    gtin, lot = lot_row["gtin"], lot_row["lot"]
+    origin = [
+        {
+            "kind": r["kind"],
+            "party": r["party"],
+            "qty": r["qty"],
+            "at": r["at"],
+            "location": r["location"],
+            "reference": r["reference"],
+            "version": r["version"],
+        }
+        for r in await q.receipts(conn, gtin, lot)
+        if who.may_access(r["warehouse"])
+    ]
+    destinations = [
+        {
+            "consignee": r["consignee"],
+            "qty": r["qty"],
+            "at": r["at"],
+            "order_ref": r["order_ref"],
+            "channel": r["channel"],
+            "location": r["location"],
+            "version": r["version"],
+        }
+        for r in await q.shipments(conn, gtin, lot)
+        if who.may_access(r["warehouse"])
+    ]
+    steps = await h.path(conn, gtin, lot, scope(who))
+    head = {
+        "gtin": gtin,
+        "lot": lot,
+        "expiry": lot_row["expiry"],
+        "status": lot_row["status"],
+        "origin": origin,
+    }
+    opening = orjson.dumps(head, option=orjson.OPT_UTC_Z)[:-1]
+    closing = orjson.dumps({"destinations": destinations}, option=orjson.OPT_UTC_Z)[1:]
+    return b"".join((opening, b',"path":[', steps.encode(), b"],", closing))

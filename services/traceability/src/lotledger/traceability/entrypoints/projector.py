@@ -1,0 +1,65 @@
+"""The `project` worker: the projector (consumer group member applying batches exactly
+once) and the excursion relay (publishing the outbox the projection fills), until SIGTERM.
+
+Every replica runs both. The projector scales with the topics' partitions; the relay
+holds an advisory lock, so one replica publishes and the others stand by. Either failing
+stops the other and the process exits non-zero, for its supervisor to restart it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import structlog
+from prometheus_client import Counter, start_http_server
+
+from lotledger.shared.contracts.topics import EXCURSIONS
+from lotledger.shared.projection import Projector
+from lotledger.shared.relay import OutboxRelay, RelayConfig
+from lotledger.traceability.bootstrap import build_engine, build_projection
+from lotledger.traceability.settings import TraceabilitySettings
+
+log = structlog.get_logger("lotledger.traceability.projector")
+GROUP = "lotledger-traceability"
+LOCK_KEY = 0x6C6F747472616365  # "lottrace"
+PUBLISHED = Counter(
+    "lotledger_traceability_excursions_published_total", "Excursion events published"
+)
+RECOVERED = Counter(
+    "lotledger_traceability_excursions_recovered_total",
+    "Excursion events found already published during recovery",
+)
+
+
+def excursion_relay(settings: TraceabilitySettings, idle_wait_s: float = 1.0) -> OutboxRelay:
+    config = RelayConfig(
+        name="lotledger-traceability-relay",
+        database_url=settings.traceability_database_url,
+        schema=settings.traceability_db_schema,
+        topics=(settings.topic(EXCURSIONS),),
+        lock_key=LOCK_KEY,
+        batch_size=settings.traceability_batch_size,
+        published=PUBLISHED,
+        recovered=RECOVERED,
+    )
+    return OutboxRelay(settings, config, idle_wait_s)
+
+
+async def run_projector(settings: TraceabilitySettings, stop: asyncio.Event) -> None:
+    if settings.traceability_metrics_port is not None:
+        start_http_server(settings.traceability_metrics_port, addr="0.0.0.0")  # noqa: S104
+        log.info("metrics_serving", port=settings.traceability_metrics_port)
+    engine = build_engine(settings, "projector")
+    projector = Projector(
+        settings,
+        engine,
+        build_projection(settings, publish=True),
+        group_id=GROUP,
+        max_records=settings.traceability_batch_size,
+    )
+    try:
+        async with asyncio.TaskGroup() as workers:
+            workers.create_task(projector.run(stop))
+            workers.create_task(excursion_relay(settings).run(stop))
+    finally:
+        await engine.dispose()

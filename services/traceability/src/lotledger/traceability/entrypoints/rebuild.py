@@ -1,0 +1,132 @@
+"""`rebuild [--compare]`: replay the topics from offset zero into the rebuild schema and,
+optionally, compare the result with the live read models.
+
+- The live schema is never written, so the projector keeps running during a rebuild.
+- The catalog is replayed first, then stock and telemetry: every reading is judged
+  against ranges already known (the compacted catalog keeps only each record's latest
+  version, so a rebuild applies today's ranges to old readings; see the README).
+- Nothing is published: excursions found again are the ones the live projector
+  published, with the same ids.
+- `--jobs N` replays stock and telemetry with N processes, each owning a share of their
+  partitions (`replay_jobs.py`).
+- `--compare` compares at one cut: in a snapshot of the live schema, the rebuild is
+  brought to exactly the live positions (waiting up to `--wait` seconds while the live
+  projector is behind the rebuild), then each table is compared row by row.
+
+Exit status: 0 when rebuilt (and equal), 1 when a table differs, 2 when no comparison
+was possible.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+
+from aiokafka import TopicPartition
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from lotledger.shared.kafka import partitions_of
+from lotledger.shared.migrations import upgrade_async
+from lotledger.shared.projection import replay_all, stored_positions
+from lotledger.traceability.adapters.compare import TableVerdict, compare_tables
+from lotledger.traceability.adapters.records import Topics
+from lotledger.traceability.adapters.schema_reset import reset_schema
+from lotledger.traceability.bootstrap import MIGRATIONS, build_engine, build_projection
+from lotledger.traceability.entrypoints.replay_jobs import replay_topics
+from lotledger.traceability.service.projection import CONSUMER
+from lotledger.traceability.settings import TraceabilitySettings
+
+
+class LiveBehind(RuntimeError):
+    """The live projection did not reach the rebuild's positions in time."""
+
+
+async def rebuild(
+    settings: TraceabilitySettings, compare: bool, wait_s: float = 60.0, jobs: int = 1
+) -> int:
+    schema = settings.traceability_rebuild_schema
+    url = settings.traceability_database_url
+    await reset_schema(url, schema, settings.traceability_db_schema)
+    await upgrade_async(MIGRATIONS, url, schema)
+    rebuilt = build_engine(settings, "rebuild", schema)
+    try:
+        started, applied = time.perf_counter(), 0
+        topics = Topics.of(settings)
+        applied += await replay_topics(settings, schema, [topics.catalog], 1)
+        applied += await replay_topics(settings, schema, [topics.stock, topics.telemetry], jobs)
+        elapsed = time.perf_counter() - started
+        print(
+            f"rebuilt {schema}: {applied} records in {elapsed:.1f} s "
+            f"({applied / max(elapsed, 1e-9):,.0f} records/s)"
+        )
+        if not compare:
+            return 0
+        try:
+            verdicts = await compare_with_live(settings, rebuilt, wait_s)
+        except LiveBehind as exc:
+            print(f"no comparison: {exc}")
+            return 2
+        print(report(verdicts))
+        return 0 if all(v.equal for v in verdicts) else 1
+    finally:
+        await rebuilt.dispose()
+
+
+async def compare_with_live(
+    settings: TraceabilitySettings, rebuilt: AsyncEngine, wait_s: float
+) -> list[TableVerdict]:
+    live = build_engine(settings, "compare")
+    deadline = time.monotonic() + wait_s
+    try:
+        while True:
+            async with live.connect() as conn:
+                conn = await conn.execution_options(isolation_level="REPEATABLE READ")
+                async with conn.begin():
+                    verdicts = await _compare_at_live_cut(settings, conn, rebuilt)
+            if verdicts is not None:
+                return verdicts
+            if time.monotonic() > deadline:
+                raise LiveBehind(f"the live projection stayed behind the rebuild for {wait_s} s")
+            await asyncio.sleep(0.5)
+    finally:
+        await live.dispose()
+
+
+async def _compare_at_live_cut(
+    settings: TraceabilitySettings, conn: AsyncConnection, rebuilt: AsyncEngine
+) -> list[TableVerdict] | None:
+    """None while the live snapshot is behind the rebuild somewhere."""
+    live_positions = await stored_positions(conn, CONSUMER)
+    async with rebuilt.connect() as rb:
+        rebuilt_positions = await stored_positions(rb, CONSUMER)
+    if any(live_positions.get(tp, 0) < o for tp, o in rebuilt_positions.items()):
+        return None
+    partitions = await _partitions(settings, Topics.of(settings).all())
+    until = {tp: live_positions.get(tp, 0) for tp in partitions}
+    await replay_all(settings, rebuilt, build_projection(settings, publish=False), until=until)
+    return await compare_tables(
+        conn, settings.traceability_db_schema, settings.traceability_rebuild_schema
+    )
+
+
+async def _partitions(
+    settings: TraceabilitySettings, topics: Sequence[str]
+) -> list[TopicPartition]:
+    return [tp for t in topics for tp in await partitions_of(settings.kafka_bootstrap, t)]
+
+
+def report(verdicts: Sequence[TableVerdict]) -> str:
+    lines = [
+        f"{'table':<16}{'live':>10}{'rebuilt':>10}{'only live':>11}{'only rebuilt':>14}  verdict"
+    ]
+    for v in verdicts:
+        lines.append(
+            f"{v.table:<16}{v.live_rows:>10}{v.rebuilt_rows:>10}{v.only_live:>11}"
+            f"{v.only_rebuilt:>14}  {'equal' if v.equal else 'DIFFERENT'}"
+        )
+        if v.example is not None:
+            lines.append(f"    e.g. {v.example}")
+    equal = all(v.equal for v in verdicts)
+    lines.append("rebuild equals live" if equal else "rebuild DIFFERS from live")
+    return "\n".join(lines)

@@ -1,0 +1,63 @@
+"""Replaying topics with several processes, each owning a share of their partitions.
+
+Every read-model row belongs to one Kafka key, so to one partition (a lot's stock events,
+a sensor's readings), and the processes never write the same row; each stores its own
+partitions' positions. One core per process is what bounds a single replay (decoding and
+folding in Python), so this is how a rebuild uses more cores. Starting a process costs a
+few seconds of imports, so each process takes its share of every topic at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from lotledger.shared.kafka import partitions_of
+from lotledger.shared.projection import replay_all
+from lotledger.traceability.bootstrap import build_engine, build_projection
+from lotledger.traceability.entrypoints.gc_tuning import tune_for_batches
+from lotledger.traceability.settings import TraceabilitySettings
+
+
+async def replay_topics(
+    settings: TraceabilitySettings, schema: str, topics: Sequence[str], jobs: int
+) -> int:
+    """Records applied replaying `topics` into `schema` with `jobs` processes."""
+    if jobs <= 1:
+        return await _replay_share(settings, schema, list(topics), None)
+    count = max([len(await partitions_of(settings.kafka_bootstrap, t)) for t in topics] or [0])
+    shares = [list(range(count))[i::jobs] for i in range(min(jobs, count))]
+    loop = asyncio.get_running_loop()
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=len(shares), mp_context=spawn) as pool:
+        done = [
+            loop.run_in_executor(pool, _replay_in_process, settings, schema, list(topics), share)
+            for share in shares
+        ]
+        return sum(await asyncio.gather(*done))
+
+
+def _replay_in_process(
+    settings: TraceabilitySettings, schema: str, topics: list[str], share: list[int]
+) -> int:
+    tune_for_batches()
+    return asyncio.run(_replay_share(settings, schema, topics, share))
+
+
+async def _replay_share(
+    settings: TraceabilitySettings, schema: str, topics: list[str], share: list[int] | None
+) -> int:
+    """Replay the partitions numbered in `share` (all when None) of every topic: the
+    others are bounded at offset zero, so this process never touches them."""
+    until = None
+    if share is not None:
+        every = [tp for t in topics for tp in await partitions_of(settings.kafka_bootstrap, t)]
+        until = {tp: 0 for tp in every if tp.partition not in share}
+    engine = build_engine(settings, "rebuild", schema)
+    try:
+        projection = build_projection(settings, publish=False, only=topics)
+        return (await replay_all(settings, engine, projection, until=until))[0]
+    finally:
+        await engine.dispose()
