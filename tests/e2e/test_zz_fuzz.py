@@ -72,3 +72,7 @@ def test_inventory_api(private_system: System) -> None:
 
 def test_alerts_api(private_system: System) -> None:
     assert fuzz(private_system, "alerts") >= 12
+
+
+def test_traceability_api(private_system: System) -> None:
+    assert fuzz(private_system, "traceability") >= 10

@@ -20,6 +20,9 @@ from lotledger.inventory.entrypoints.api.access import ACCESS as INVENTORY_ACCES
 from lotledger.inventory.settings import InventorySettings
 from lotledger.shared.auth import Role
 from lotledger.shared.web.access import OPERATIONS, AccessTable, declared_routes
+from lotledger.traceability.bootstrap import create_app as traceability_app
+from lotledger.traceability.entrypoints.api.access import ACCESS as TRACEABILITY_ACCESS
+from lotledger.traceability.settings import TraceabilitySettings
 from tests.support.apps import serve
 from tests.support.infra import Infra
 from tests.support.stock import receive
@@ -30,6 +33,7 @@ PATH_VALUES = {
     "gtin": COLD,
     "lot": "AUTHZ-LOT",
     "location_id": "WH1/COLD-A/01",
+    "party": "9506000000022",
     "checkpoint_id": "1",
     "alert_id": "00000000-0000-4000-8000-000000000001",
     "webhook_id": "00000000-0000-4000-8000-000000000002",
@@ -55,8 +59,15 @@ def services(inventory_settings: InventorySettings, migrated: Infra) -> list[Ser
         topic_prefix=migrated.topic_prefix,
         auth_secret=SecretStr(TEST_SECRET),
     )
+    traceability_settings = TraceabilitySettings(
+        traceability_database_url=migrated.url("traceability"),
+        kafka_bootstrap=migrated.kafka_bootstrap,
+        topic_prefix=migrated.topic_prefix,
+        auth_secret=SecretStr(TEST_SECRET),
+    )
     return [
         Service("inventory", inventory_app(inventory_settings), INVENTORY_ACCESS),
+        Service("traceability", traceability_app(traceability_settings), TRACEABILITY_ACCESS),
         Service("alerts", alerts_app(alerts_settings), ALERTS_ACCESS),
     ]
 

@@ -15,6 +15,7 @@ from lotledger.shared.db import create_engine
 from lotledger.shared.web.app import add_standard_readiness, create_service_app
 from lotledger.traceability import DESCRIPTION, SERVICE, VERSION
 from lotledger.traceability.adapters.records import Topics
+from lotledger.traceability.entrypoints.api.access import ACCESS
 from lotledger.traceability.entrypoints.api.problem_map import PROBLEMS
 from lotledger.traceability.entrypoints.api.routers import ALL
 from lotledger.traceability.service.projection import TraceabilityProjection
@@ -68,4 +69,5 @@ def create_app(settings: TraceabilitySettings | None = None, clock: Clock | None
         lifespan=lifespan,
         routers=ALL,
         problem_map=PROBLEMS,
+        access=ACCESS,
     )

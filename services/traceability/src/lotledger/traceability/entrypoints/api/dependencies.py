@@ -10,7 +10,7 @@ from fastapi import Depends, Query, Request
 
 from lotledger.shared.auth import Principal, Role
 from lotledger.shared.clock import Clock
-from lotledger.shared.web.security import require
+from lotledger.shared.web.security import current_principal
 from lotledger.traceability.adapters.queries.session import read_snapshot
 from lotledger.traceability.entrypoints.api.schemas.common import DEFAULT_LIMIT, MAX_LIMIT
 from lotledger.traceability.settings import TraceabilitySettings
@@ -36,7 +36,8 @@ def settings(request: Request) -> TraceabilitySettings:
 Conn = Annotated[Any, Depends(snapshot)]
 ClockDep = Annotated[Clock, Depends(clock)]
 SettingsDep = Annotated[TraceabilitySettings, Depends(settings)]
-Reader = Annotated[Principal, Depends(require(*READER_ROLES))]
+Reader = Annotated[Principal, Depends(current_principal)]
+"""The authenticated caller; roles are checked by the access table (access.py)."""
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 DEFAULT = DEFAULT_LIMIT
