@@ -55,7 +55,7 @@ async def _written(world: AlertsWorld, gtin: str) -> tuple[int, int, int]:
     lots = await world.sql("SELECT count(*) AS n FROM lots WHERE gtin = $1", gtin)
     alerts = await world.sql("SELECT count(*) AS n FROM alerts WHERE gtin = $1", gtin)
     outbox = await world.sql(
-        "SELECT count(*) AS n FROM alert_outbox WHERE convert_from(payload, 'UTF8') LIKE $1",
+        "SELECT count(*) AS n FROM outbox WHERE convert_from(payload, 'UTF8') LIKE $1",
         f"%{gtin}%",
     )
     return lots[0]["n"], alerts[0]["n"], outbox[0]["n"]

@@ -13,7 +13,6 @@ per event id (inventory's relay, made generic for every service with an outbox).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,6 +24,7 @@ from prometheus_client import Counter
 from lotledger.shared.db import driver_connect
 from lotledger.shared.kafka import STRUCTURED, create_consumer, create_producer, partitions_of
 from lotledger.shared.outbox import Outbox, OutboxMessage
+from lotledger.shared.runner import sleep_or_stop, wait_any
 from lotledger.shared.settings import CommonSettings
 
 log = structlog.get_logger("lotledger.relay")
@@ -43,6 +43,8 @@ class RelayConfig:
     batch_size: int
     published: Counter
     recovered: Counter
+    default_topic: str | None = None
+    """Where rows with an empty `topic` go (an outbox that feeds a single topic)."""
 
 
 class OutboxRelay:
@@ -91,7 +93,7 @@ class OutboxRelay:
                 batch = await outbox.next_batch(self.config.batch_size)
                 if not batch:
                     self._wake.clear()
-                    await _wait_any(self._wake, stop, self.idle_wait_s)
+                    await wait_any(self._wake, stop, self.idle_wait_s)
                     continue
                 reached = await self._send(producer, batch)
                 await outbox.published([m.id for m in batch], reached)
@@ -103,7 +105,12 @@ class OutboxRelay:
         self, producer: AIOKafkaProducer, batch: list[OutboxMessage]
     ) -> dict[tuple[str, int], int]:
         sends = [
-            await producer.send(m.topic, m.payload, key=m.key.encode(), headers=STRUCTURED)
+            await producer.send(
+                m.topic or str(self.config.default_topic),
+                m.payload,
+                key=m.key.encode(),
+                headers=STRUCTURED,
+            )
             for m in batch
         ]
         reached: dict[tuple[str, int], int] = {}
@@ -161,18 +168,3 @@ async def _published_since(
             if await consumer.position(tp) >= ends[tp]:
                 pending.discard(tp)
     return found, {(tp.topic, tp.partition): ends[tp] for tp in partitions}
-
-
-async def _wait_any(first: asyncio.Event, second: asyncio.Event, timeout_s: float) -> None:
-    tasks = [asyncio.create_task(first.wait()), asyncio.create_task(second.wait())]
-    try:
-        await asyncio.wait(tasks, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for task in tasks:
-            task.cancel()
-
-
-async def sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(seconds):
-            await stop.wait()

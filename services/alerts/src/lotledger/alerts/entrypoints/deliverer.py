@@ -28,10 +28,11 @@ from lotledger.alerts.adapters.secret_box import SecretBox, SecretUnreadable
 from lotledger.alerts.adapters.unit_of_work import UnitOfWork
 from lotledger.alerts.adapters.webhook_client import WebhookClient, request_headers
 from lotledger.alerts.domain.webhooks import Outcome, RetryPolicy
-from lotledger.alerts.entrypoints.workers import hold_lock, wait_any
+from lotledger.alerts.entrypoints.workers import hold_lock
 from lotledger.alerts.service.webhooks import record_outcome
 from lotledger.alerts.settings import AlertsSettings
 from lotledger.shared.clock import Clock
+from lotledger.shared.runner import wait_any
 
 log = structlog.get_logger("lotledger.alerts.deliverer")
 ATTEMPTS = Counter("lotledger_alerts_webhook_attempts_total", "Webhook attempts", ["outcome"])

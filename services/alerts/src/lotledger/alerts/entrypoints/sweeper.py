@@ -17,10 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from lotledger.alerts.adapters.locks import Purpose
 from lotledger.alerts.adapters.unit_of_work import UnitOfWork
 from lotledger.alerts.domain.alert import NewId, fresh_id
-from lotledger.alerts.entrypoints.workers import hold_lock, sleep_or_stop
+from lotledger.alerts.entrypoints.workers import hold_lock
 from lotledger.alerts.service import sweep
 from lotledger.alerts.settings import AlertsSettings
 from lotledger.shared.clock import Clock
+from lotledger.shared.runner import sleep_or_stop
 
 log = structlog.get_logger("lotledger.alerts.sweep")
 SWEEP_SECONDS = Histogram("lotledger_alerts_sweep_seconds", "Duration of one clock sweep")

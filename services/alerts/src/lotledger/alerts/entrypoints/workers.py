@@ -5,7 +5,6 @@ waits that end early when the worker is told to stop or woken by a NOTIFY."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,6 +13,7 @@ import structlog
 from lotledger.alerts.adapters.locks import Purpose, try_for_session
 from lotledger.alerts.settings import AlertsSettings
 from lotledger.shared.db import driver_connect
+from lotledger.shared.runner import sleep_or_stop
 
 log = structlog.get_logger("lotledger.alerts.workers")
 
@@ -47,18 +47,3 @@ async def supervise(
         except Exception as exc:
             log.warning("worker_failed", worker=name, error=str(exc))
             await sleep_or_stop(stop, 2.0)
-
-
-async def sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(max(seconds, 0.0)):
-            await stop.wait()
-
-
-async def wait_any(first: asyncio.Event, second: asyncio.Event, timeout_s: float) -> None:
-    tasks = [asyncio.create_task(first.wait()), asyncio.create_task(second.wait())]
-    try:
-        await asyncio.wait(tasks, timeout=max(timeout_s, 0.0), return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for task in tasks:
-            task.cancel()

@@ -16,7 +16,8 @@ from lotledger.inventory.service.checkpoints import create_checkpoint
 from lotledger.inventory.settings import InventorySettings
 from lotledger.shared.contracts.topics import CATALOG, STOCK
 from lotledger.shared.db import driver_connect
-from lotledger.shared.relay import OutboxRelay, RelayConfig, sleep_or_stop
+from lotledger.shared.relay import OutboxRelay, RelayConfig
+from lotledger.shared.runner import sleep_or_stop
 
 log = structlog.get_logger("lotledger.relay")
 
