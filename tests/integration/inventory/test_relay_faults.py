@@ -167,7 +167,7 @@ async def test_a_late_commit_with_an_earlier_id_is_not_skipped(world: Infra) -> 
             await seed_catalog(client, bearer("admin"))
             runtime = app.state.runtime
             normal_uow = runtime.uow
-            runtime.uow = lambda: HeldCommit(runtime.engine)
+            runtime.uow = lambda locking=True: HeldCommit(runtime.engine)
             held = asyncio.create_task(
                 client.post(
                     "/v1/receipts",

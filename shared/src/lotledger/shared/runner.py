@@ -12,6 +12,7 @@ from typing import Any
 
 import uvicorn
 
+from lotledger.shared.gc_tuning import tune_gc
 from lotledger.shared.logging import configure_logging
 from lotledger.shared.migrations import upgrade
 
@@ -45,6 +46,7 @@ def run_cli(
     args = parser.parse_args(argv)
 
     configure_logging(service, log_level())
+    tune_gc()
     if args.command == "serve":
         uvicorn.run(
             app_factory,

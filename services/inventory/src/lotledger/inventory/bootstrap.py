@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -53,7 +54,7 @@ def build_runtime(settings: InventorySettings, clock: Clock) -> InventoryRuntime
         settings=settings,
         clock=clock,
         engine=engine,
-        uow=lambda: UnitOfWork(engine),
+        uow=partial(UnitOfWork, engine),
         ranges=ClassRanges(cold_max_c=settings.cold_max_c),
         queries=InventoryQueries(engine),
         telemetry=LazyProducer(settings, f"lotledger-{SERVICE}-telemetry"),

@@ -23,7 +23,8 @@ class InventoryRuntime:
     settings: InventorySettings
     clock: Clock
     engine: AsyncEngine
-    uow: Callable[[], AbstractAsyncContextManager[UnitOfWork]]
+    uow: Callable[..., AbstractAsyncContextManager[UnitOfWork]]
+    """`uow()` a transaction; `uow(locking=False)` the optimistic path's autocommit."""
     ranges: ClassRanges
     queries: InventoryQueries
     telemetry: LazyProducer

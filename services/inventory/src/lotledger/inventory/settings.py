@@ -15,7 +15,7 @@ class InventorySettings(CommonSettings):
         "postgresql+asyncpg://inventory:inventory@127.0.0.1:5433/lotledger"
     )
     inventory_db_schema: str = "inventory"
-    inventory_db_pool_size: int = Field(default=10, ge=1, le=100)
+    inventory_db_pool_size: int = Field(default=16, ge=1, le=100)
     inventory_port: int = 8001
     cold_max_c: float = Field(
         default=8.0,

@@ -11,20 +11,20 @@ from lotledger.traceability.settings import TraceabilitySettings
 
 
 async def project(_: argparse.Namespace) -> int:
-    from lotledger.traceability.entrypoints.gc_tuning import tune_for_batches
+    from lotledger.shared.gc_tuning import tune_gc
     from lotledger.traceability.entrypoints.projector import run_projector
 
-    tune_for_batches()
+    tune_gc()
     settings = TraceabilitySettings()
     await run_until_signalled(lambda stop: run_projector(settings, stop))
     return 0
 
 
 async def rebuild(args: argparse.Namespace) -> int:
-    from lotledger.traceability.entrypoints.gc_tuning import tune_for_batches
+    from lotledger.shared.gc_tuning import tune_gc
     from lotledger.traceability.entrypoints.rebuild import rebuild as run_rebuild
 
-    tune_for_batches()
+    tune_gc()
     settings = TraceabilitySettings()
     return await run_rebuild(settings, compare=args.compare, wait_s=args.wait, jobs=args.jobs)
 

@@ -4,8 +4,9 @@ middleware, and the operational endpoints `/healthz`, `/readyz`, `/metrics`."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
-from contextlib import AbstractAsyncContextManager
+import gc
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -42,12 +43,18 @@ def create_service_app(
     problem_map: DomainProblemMap | None = None,
     access: AccessTable | None = None,
 ) -> FastAPI:
+    @asynccontextmanager
+    async def started(app: FastAPI) -> AsyncIterator[None]:
+        async with lifespan(app):
+            gc.freeze()
+            yield
+
     app = FastAPI(
         dependencies=[Depends(enforce_access)],
         title=f"lotledger {service}",
         version=version,
         description=description,
-        lifespan=lifespan,
+        lifespan=started,
         responses=problem_responses(),
     )
     app.state.settings = settings

@@ -1,9 +1,13 @@
-"""The Postgres event store (schema in migrations/versions/0001 and 0003).
+"""The Postgres event store (schema in migrations/versions/0001, 0003 and 0004).
 
-Runs on an asyncpg connection inside a transaction opened by the unit of work. Batches
-a command will write are read `FOR UPDATE` in batch-id order, so concurrent commands on
-one batch serialise and multi-batch commands cannot deadlock; the append still checks
-the expected version and a mismatch raises `VersionConflict` (the caller retries).
+Two ways to run a command, chosen by the caller:
+
+- optimistic (first attempt): read the batches without locks, decide, and append in one
+  statement that fails as a whole when another writer got there first (the unique
+  stream version, or the version-checked update raising a serialization failure);
+- locking (after a conflict): inside a transaction, read the batches `FOR UPDATE` in
+  batch-id order, so concurrent commands on one batch serialise and multi-batch commands
+  cannot deadlock; the same append follows.
 """
 
 from __future__ import annotations
@@ -14,16 +18,11 @@ from datetime import date, datetime
 from typing import Any
 
 from lotledger.inventory.adapters.envelopes import SignedEvent
-from lotledger.inventory.adapters.idempotency import DuplicateKey
 from lotledger.inventory.domain.batch import BatchState
 from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.db import json_param, json_value
 from lotledger.shared.envelope import CloudEvent
 from lotledger.shared.identifiers import warehouse_of
-
-
-class VersionConflict(Exception):
-    """Another transaction appended to one of the batches first."""
 
 
 @dataclass(frozen=True)
@@ -101,12 +100,18 @@ idem AS (
     INSERT INTO idempotency (principal, key, fingerprint, status, body)
     SELECT $44, * FROM unnest($45::text[], $46::text[], $47::int[], $48::bytea[])
     ON CONFLICT DO NOTHING RETURNING 1)
-SELECT (SELECT count(*) FROM cr) AS created, (SELECT count(*) FROM up) AS updated,
-       (SELECT count(*) FROM idem) AS remembered,
-       (SELECT count(*) FROM ev) + (SELECT count(*) FROM ob) + (SELECT count(*) FROM gone)
-       + (SELECT count(*) FROM lv) AS writes
+SELECT CASE
+    WHEN (SELECT count(*) FROM cr) <> $49 OR (SELECT count(*) FROM up) <> $50
+        THEN append_conflict('a batch changed since it was read')
+    WHEN (SELECT count(*) FROM idem) <> cardinality($45::text[])
+        THEN append_conflict('an idempotency key was taken meanwhile')
+    ELSE (SELECT count(*) FROM ev) + (SELECT count(*) FROM ob) + (SELECT count(*) FROM gone)
+         + (SELECT count(*) FROM lv)
+END AS writes
 """
-"""Everything a request appends, in one statement (one round trip)."""
+"""Everything a request appends, in one statement (one round trip). Another writer of the
+same batch makes it fail as a whole (the unique stream version, or the version-checked
+update, raising a serialization failure), so it is safe without any lock held."""
 
 
 def state_from_row(row: Mapping[Any, Any]) -> BatchState:
@@ -130,7 +135,7 @@ class PickProbe:
     before it (whose existence marks a FEFO deviation)."""
 
     gtin: str
-    warehouse: str | None
+    warehouse: str
     location: str | None
     earliest_expiry: date
     batch_id: str | None = None
@@ -145,6 +150,8 @@ class Probed:
     """FEFO probes whose candidate list hit the limit (more may exist)."""
     earlier: list[BatchState]
     """Unlocked states of lots expiring before an explicitly picked one."""
+    candidates: dict[str, BatchState]
+    """Unlocked states of the FEFO candidates (the optimistic path decides on them)."""
 
 
 PROBE = """
@@ -153,15 +160,24 @@ FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::int[
      WITH ORDINALITY AS r(gtin, warehouse, location, earliest, batch_id, lim, i)
 CROSS JOIN LATERAL (
     SELECT s.batch_id FROM stock_levels s
-    WHERE s.gtin = r.gtin AND s.status = 'available' AND s.pickable
-      AND (r.warehouse IS NULL OR s.warehouse = r.warehouse)
-      AND (r.location IS NULL OR s.location = r.location) AND s.expiry >= r.earliest
+    WHERE s.gtin = r.gtin AND s.warehouse = r.warehouse AND s.status = 'available'
+      AND s.pickable AND s.expiry >= r.earliest
+      AND (r.location IS NULL OR s.location = r.location)
       AND (r.batch_id IS NULL OR (s.batch_id <> r.batch_id AND s.expiry <
            (SELECT x.expiry FROM batches x WHERE x.batch_id = r.batch_id)))
     ORDER BY s.expiry, s.lot, s.qty, s.location LIMIT r.lim) c
 JOIN batches b ON b.batch_id = c.batch_id
-ORDER BY r.i
 """
+READ = (
+    """
+SELECT 0::bigint AS i, b.batch_id, b.gtin, b.lot, b.expiry, b.status, b.version, b.head_hash,
+       b.on_hand
+FROM batches b WHERE b.batch_id = ANY($7::text[])
+UNION ALL
+"""
+    + PROBE
+)
+"""The named batches (i = 0) and every probe's rows, unlocked, in one round trip."""
 LOCK = """
 SELECT b.batch_id, b.gtin, b.lot, b.expiry, b.status, b.version, b.head_hash, b.on_hand
 FROM batches b WHERE b.batch_id = ANY($1::text[]) ORDER BY b.batch_id FOR UPDATE
@@ -174,30 +190,18 @@ class EventStore:
 
     async def probe(self, probes: Sequence[PickProbe]) -> Probed:
         """One round trip for every pick of a request (an index scan each, see 0003)."""
-        probed = Probed({}, set(), [])
         if not probes:
-            return probed
-        rows = await self._conn.fetch(
-            PROBE,
-            [p.gtin for p in probes],
-            [p.warehouse for p in probes],
-            [p.location for p in probes],
-            [p.earliest_expiry for p in probes],
-            [p.batch_id for p in probes],
-            [p.limit for p in probes],
-        )
-        counts: dict[int, int] = {}
-        for row in rows:
-            index = int(row["i"]) - 1
-            counts[index] = counts.get(index, 0) + 1
-            if probes[index].batch_id is None:
-                ids = probed.fefo_candidates.setdefault(index, [])
-                if row["batch_id"] not in ids:
-                    ids.append(row["batch_id"])
-            else:
-                probed.earlier.append(state_from_row(row))
-        probed.truncated.update(i for i, n in counts.items() if n >= probes[i].limit)
-        return probed
+            return Probed({}, set(), [], {})
+        return _probed(probes, await self._conn.fetch(PROBE, *_probe_arguments(probes)))
+
+    async def read(
+        self, batch_ids: Sequence[str], probes: Sequence[PickProbe]
+    ) -> tuple[list[BatchState], Probed]:
+        """Named batches and the probes' results without locks (the optimistic path:
+        the append detects any concurrent writer)."""
+        rows = await self._conn.fetch(READ, *_probe_arguments(probes), sorted(set(batch_ids)))
+        named = [state_from_row(r) for r in rows if r["i"] == 0]
+        return named, _probed(probes, [r for r in rows if r["i"] != 0])
 
     async def lock(self, batch_ids: Sequence[str]) -> list[BatchState]:
         """The named batches, locked for this transaction in batch-id order."""
@@ -220,7 +224,7 @@ class EventStore:
         )
         created = [s for s in states if appended.loaded_versions.get(s.batch_id, 0) == 0]
         updated = [s for s in states if appended.loaded_versions.get(s.batch_id, 0) > 0]
-        row = await self._conn.fetchrow(
+        await self._conn.fetchval(
             APPEND,
             [x.id for x in e],
             [x.subject for x in e],
@@ -256,11 +260,9 @@ class EventStore:
             [f for _, f, _, _ in keys],
             [st for _, _, st, _ in keys],
             [b for _, _, _, b in keys],
+            len(created),
+            len(updated),
         )
-        if row["created"] != len(created) or row["updated"] != len(updated):
-            raise VersionConflict("a batch changed since it was loaded")
-        if row["remembered"] != len(keys):
-            raise DuplicateKey("a concurrent request used the same idempotency key")
 
     async def stream(self, batch_id: str) -> list[dict[str, Any]]:
         """The batch's events as envelope dicts in version order (for reading and verifying)."""
@@ -303,3 +305,31 @@ def _columns(states: Sequence[BatchState]) -> list[list[Any]]:
         [s.head_hash for s in states],
         [json_param(s.on_hand) for s in states],
     ]
+
+
+def _probe_arguments(probes: Sequence[PickProbe]) -> list[list[Any]]:
+    return [
+        [p.gtin for p in probes],
+        [p.warehouse for p in probes],
+        [p.location for p in probes],
+        [p.earliest_expiry for p in probes],
+        [p.batch_id for p in probes],
+        [p.limit for p in probes],
+    ]
+
+
+def _probed(probes: Sequence[PickProbe], rows: Sequence[Any]) -> Probed:
+    probed = Probed({}, set(), [], {})
+    counts: dict[int, int] = {}
+    for row in rows:
+        index = int(row["i"]) - 1
+        counts[index] = counts.get(index, 0) + 1
+        if probes[index].batch_id is None:
+            ids = probed.fefo_candidates.setdefault(index, [])
+            if row["batch_id"] not in ids:
+                ids.append(row["batch_id"])
+                probed.candidates[row["batch_id"]] = state_from_row(row)
+        else:
+            probed.earlier.append(state_from_row(row))
+    probed.truncated.update(i for i, n in counts.items() if n >= probes[i].limit)
+    return probed

@@ -1,8 +1,10 @@
-"""One database transaction per request on the write side.
+"""The write side's unit of work.
 
 The connection comes from the service's SQLAlchemy pool; the write path talks to the
-asyncpg driver directly (bulk `unnest` inserts, no per-statement ORM overhead) inside an
-explicit driver-level transaction that commits only when `commit()` is called.
+asyncpg driver directly (bulk `unnest` inserts, no per-statement ORM overhead). With
+`locking`, everything runs in one driver-level transaction that commits only when
+`commit()` is called; without, each statement commits on its own, which the optimistic
+path relies on (its only write is one all-or-nothing statement).
 """
 
 from __future__ import annotations
@@ -16,11 +18,10 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from lotledger.inventory.adapters.catalog_store import CatalogStore
-from lotledger.inventory.adapters.event_store import EventStore, VersionConflict
+from lotledger.inventory.adapters.event_store import EventStore
 from lotledger.inventory.adapters.idempotency import DuplicateKey, IdempotencyStore
 
 RETRYABLE: tuple[type[Exception], ...] = (
-    VersionConflict,
     DuplicateKey,
     asyncpg.SerializationError,
     asyncpg.DeadlockDetectedError,
@@ -34,8 +35,9 @@ class UnitOfWork:
     catalog: CatalogStore
     idempotency: IdempotencyStore
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, locking: bool = True) -> None:
         self._engine = engine
+        self.locking = locking
         self._conn: AsyncConnection | None = None
         self._tx: Any = None
 
@@ -44,16 +46,18 @@ class UnitOfWork:
         raw = await self._conn.get_raw_connection()
         driver = raw.driver_connection
         assert driver is not None
-        self._tx = driver.transaction()
-        await self._tx.start()
+        if self.locking:
+            self._tx = driver.transaction()
+            await self._tx.start()
         self.store = EventStore(driver)
         self.catalog = CatalogStore(driver)
         self.idempotency = IdempotencyStore(driver)
         return self
 
     async def commit(self) -> None:
-        await self._tx.commit()
-        self._tx = None
+        if self._tx is not None:
+            await self._tx.commit()
+            self._tx = None
 
     async def __aexit__(
         self,

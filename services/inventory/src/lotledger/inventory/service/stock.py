@@ -34,7 +34,9 @@ from lotledger.shared.hashing import GENESIS
 from lotledger.shared.identifiers import batch_id, split_batch_id, warehouse_of
 
 MAX_ATTEMPTS = 8
-UnitOfWorkFactory = Callable[[], AbstractAsyncContextManager[UnitOfWork]]
+UnitOfWorkFactory = Callable[..., AbstractAsyncContextManager[UnitOfWork]]
+"""Called with `locking=False` for the optimistic first attempt, with no argument for a
+transaction."""
 _NO_CACHE = CatalogCache(ttl_s=0)
 
 
@@ -89,23 +91,28 @@ class NeedWiderProbe(Exception):
 async def execute(
     request: Request, uow: UnitOfWorkFactory, cache: CatalogCache | None = None
 ) -> list[Result] | Replayed:
-    wide = False
+    wide, locking = False, False
     for attempt in range(MAX_ATTEMPTS):
         try:
-            return await _attempt(request, uow, cache or _NO_CACHE, wide)
+            return await _attempt(request, uow(locking=locking), cache or _NO_CACHE, wide)
         except NeedWiderProbe:
             wide = True
         except RETRYABLE:
+            locking = True
             await asyncio.sleep(random.uniform(0, 0.002 * 2**attempt))
     raise ConcurrentModification("the batch kept changing under this request; retry it later")
 
 
 async def _attempt(
-    request: Request, uow_factory: UnitOfWorkFactory, cache: CatalogCache, wide: bool
+    request: Request,
+    unit: AbstractAsyncContextManager[UnitOfWork],
+    cache: CatalogCache,
+    wide: bool,
 ) -> list[Result] | Replayed:
+    """One try: optimistic (no locks, one all-or-nothing append) unless `unit` locks."""
     principal = request.principal.sub
     whole = request.whole
-    async with uow_factory() as uow:
+    async with unit as uow:
         keys = [op.key for op in request.operations if op.key]
         if whole:
             keys.append(whole.key)
@@ -174,8 +181,10 @@ async def _load(
     probed_commands: list[c.PickStock] = []
     named: set[str] = set()
     for cmd in commands:
+        warehouse = None
         if isinstance(cmd, c.PickStock):
             warehouse = warehouse_of(cmd.location) if cmd.location else cmd.warehouse
+        if isinstance(cmd, c.PickStock) and warehouse is not None:
             lot_id = batch_id(cmd.gtin, cmd.lot) if cmd.lot else None
             limit = 3 if lot_id else (WIDE_LIMIT if wide else PROBE_LIMIT)
             probes.append(
@@ -192,10 +201,15 @@ async def _load(
         lot = getattr(cmd, "lot", None)
         if lot is not None:
             named.add(batch_id(cmd.gtin, lot))
-    probed = await uow.store.probe(probes)
-    for ids in probed.fefo_candidates.values():
-        named.update(ids)
-    locked = await uow.store.lock(sorted(named))
+    if uow.locking:
+        probed = await uow.store.probe(probes)
+        for ids in probed.fefo_candidates.values():
+            named.update(ids)
+        locked = await uow.store.lock(sorted(named))
+    else:
+        locked, probed = await uow.store.read(sorted(named), probes)
+        read_ids = {s.batch_id for s in locked}
+        locked += [state for batch, state in probed.candidates.items() if batch not in read_ids]
     taken = {s.batch_id for s in locked}
     earlier = {s.batch_id: s for s in probed.earlier if s.batch_id not in taken}
     truncated = {id(probed_commands[i]) for i in probed.truncated}

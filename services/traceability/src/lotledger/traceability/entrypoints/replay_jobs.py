@@ -14,10 +14,10 @@ import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
+from lotledger.shared.gc_tuning import tune_gc
 from lotledger.shared.kafka import partitions_of
 from lotledger.shared.projection import replay_all
 from lotledger.traceability.bootstrap import build_engine, build_projection
-from lotledger.traceability.entrypoints.gc_tuning import tune_for_batches
 from lotledger.traceability.settings import TraceabilitySettings
 
 
@@ -42,7 +42,7 @@ async def replay_topics(
 def _replay_in_process(
     settings: TraceabilitySettings, schema: str, topics: list[str], share: list[int]
 ) -> int:
-    tune_for_batches()
+    tune_gc()
     return asyncio.run(_replay_share(settings, schema, topics, share))
 
 
