@@ -1,6 +1,7 @@
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.support.stock import QA, SCANNER, receive, snapshot
 from tests.support.tokens import bearer
@@ -100,6 +101,33 @@ async def test_explicit_later_lot_is_marked_fefo_deviation(inventory: httpx.Asyn
     assert picked.json()["allocations"][0]["fefo_deviation"] is True
     events = (await inventory.get(f"/v1/batches/{gtin}/B/events", headers=SCANNER)).json()
     assert events["events"][-1]["data"]["fefo_deviation"] is True
+
+
+@pytest.mark.parametrize(
+    ("earlier_at", "deviation"), [("WH1/COLD-A/02", True), ("WH2/COLD-A/01", False)]
+)
+async def test_fefo_deviation_is_judged_across_the_pickers_warehouse(
+    inventory: httpx.AsyncClient, earlier_at: str, deviation: bool
+) -> None:
+    gtin = await _fresh_product_world(inventory)
+    await receive(
+        inventory, gtin, "A", 5, earlier_at, expiry="2027-03-31", headers=bearer("scanner")
+    )
+    await receive(inventory, gtin, "B", 5, expiry="2027-09-30")
+    picked = await inventory.post(
+        "/v1/picks",
+        headers=SCANNER,
+        json={
+            "gtin": gtin,
+            "lot": "B",
+            "qty": 1,
+            "location": "WH1/COLD-A/01",
+            "order_ref": "SO-D2",
+            "ship_to": PHARMACIES[0],
+        },
+    )
+    assert picked.status_code == 201, picked.text
+    assert picked.json()["allocations"][0]["fefo_deviation"] is deviation
 
 
 async def test_operations_batch_runs_in_order_with_per_operation_results(

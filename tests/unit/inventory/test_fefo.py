@@ -107,3 +107,21 @@ def test_no_deviation_when_the_earlier_lot_is_not_available() -> None:
     [late] = ws.execute(c.PickStock(COLD_GTIN, 1, "SO", "P1", lot="LATE", location=A), facts())
     assert isinstance(late.event, Picked)
     assert not late.event.fefo_deviation
+
+
+def test_an_earlier_lot_in_another_bin_of_the_warehouse_makes_a_deviation() -> None:
+    ws = Workspace()
+    stock(ws, "EARLY", date(2027, 3, 31), 3, B)
+    stock(ws, "LATE", date(2027, 9, 30), 3, A)
+    [late] = ws.execute(c.PickStock(COLD_GTIN, 1, "SO", "P1", lot="LATE", location=A), facts())
+    assert isinstance(late.event, Picked)
+    assert late.event.fefo_deviation
+
+
+def test_an_earlier_lot_in_another_warehouse_makes_no_deviation() -> None:
+    ws = Workspace()
+    stock(ws, "EARLY", date(2027, 3, 31), 3, "WH2/COLD-A/01")
+    stock(ws, "LATE", date(2027, 9, 30), 3, A)
+    [late] = ws.execute(c.PickStock(COLD_GTIN, 1, "SO", "P1", lot="LATE", location=A), facts())
+    assert isinstance(late.event, Picked)
+    assert not late.event.fefo_deviation

@@ -202,8 +202,12 @@ def pick(cmd: c.PickStock, batches: Batches, facts: Facts) -> Decision:
         probe = facts.locations.get(cmd.location or next(iter(state.on_hand), ""))
         if probe is not None:
             _check_pickable_batch(state, cmd, facts, probe)
+        warehouse = warehouse_of(cmd.location) if cmd.location else cmd.warehouse
+        in_warehouse = _holdings(
+            batches.of_gtin(cmd.gtin), facts, lambda loc: warehouse_of(loc) == warehouse
+        )
         deviation = state.expiry is not None and is_deviation(
-            every_lot, cmd.lot, state.expiry, cmd.min_remaining_days
+            in_warehouse, cmd.lot, state.expiry, cmd.min_remaining_days
         )
     allocations = allocate(candidates, cmd.qty, cmd.min_remaining_days)
     if allocations is None:

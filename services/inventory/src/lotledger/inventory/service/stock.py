@@ -191,7 +191,7 @@ async def _load(
                 PickProbe(
                     cmd.gtin,
                     warehouse,
-                    cmd.location,
+                    None if lot_id else cmd.location,
                     earliest + timedelta(days=cmd.min_remaining_days),
                     lot_id,
                     limit,
