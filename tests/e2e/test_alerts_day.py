@@ -46,6 +46,14 @@ async def test_a_short_dated_receipt_and_a_recall_are_alerted_published_and_deli
             headers=ADMIN,
         )
         assert created.status_code == 201, created.text
+
+        def ours(hits: list[Any]) -> dict[str, dict[str, Any]]:
+            return {
+                h.body["data"]["alert_type"]: h.body
+                for h in hits
+                if h.body["data"]["gtin"] == COLD and h.body["data"]["subject"].startswith(batch)
+            }
+
         try:
             async with system.client("inventory") as inventory:
                 expiry = (date.today() + timedelta(days=20)).isoformat()
@@ -59,20 +67,13 @@ async def test_a_short_dated_receipt_and_a_recall_are_alerted_published_and_deli
                 }
                 response = await inventory.post("/v1/receipts", json=receipt, headers=SCANNER)
                 assert response.status_code == 201, response.text
+                await receiver.wait_for(lambda r: "near_expiry" in ours(r.accepted()))
                 response = await inventory.post(
                     f"/v1/batches/{COLD}/{lot}/recall",
                     json={"recall_id": "RC-E2E", "class": "II", "reason": "label-error"},
                     headers=QA,
                 )
                 assert response.status_code == 201, response.text
-
-            def ours(hits: list[Any]) -> dict[str, dict[str, Any]]:
-                return {
-                    h.body["data"]["alert_type"]: h.body
-                    for h in hits
-                    if h.body["data"]["gtin"] == COLD
-                    and h.body["data"]["subject"].startswith(batch)
-                }
 
             await receiver.wait_for(lambda r: set(ours(r.accepted())) == {"near_expiry", "recall"})
             assert all(h.signed for h in receiver.hits)

@@ -66,6 +66,7 @@ async def test_signed_deliveries_reach_a_healthy_receiver_once_per_delivery_id(
         await product(world, gtin, reorder_point=10)
         await receive(world, gtin, lot, 20, "2027-09-30")
         await pick(world, gtin, lot, 15)
+        await receiver.wait_for(lambda r: len(_about(r.accepted(), gtin)) >= 1)
         await pick(world, gtin, lot, 5)
         await receiver.wait_for(lambda r: len(_about(r.accepted(), gtin)) >= 3)
         await asyncio.sleep(1.5)

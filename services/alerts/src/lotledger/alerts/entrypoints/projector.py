@@ -60,6 +60,7 @@ class AlertsProjection:
             parsed = self._parse(record)
             if parsed is not None:
                 await _apply(ctx, *parsed, latest)
+        await stock_events.evaluate_touched(ctx)
         await climate_events.apply_readings(ctx, latest)
 
     def _parse(self, record: Record) -> tuple[CloudEvent, Payload] | None:

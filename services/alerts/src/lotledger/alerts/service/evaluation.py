@@ -34,6 +34,9 @@ class Context:
     stores: Stores
     now: datetime
     new_id: NewId = fresh_id
+    touched: dict[str, dict[str, Cause]] = field(default_factory=dict)
+    """Lots changed by stock events not yet evaluated, by gtin, in order of their latest
+    event."""
     _config: RulesConfig | None = field(default=None, repr=False)
     _zones: Zones | None = field(default=None, repr=False)
 

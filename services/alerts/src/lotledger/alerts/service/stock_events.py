@@ -5,9 +5,11 @@ is not above it has been applied before and changes nothing. Events of one batch
 in stream order (one key, one partition), so versions only move forward.
 
 After each event: subscribers to its type get a webhook delivery of the event itself, a
-recall raises its alert (id derived from the event), a pick marked
-`fefo_deviation` raises one, then the product's expiry and level rules and the batch's
-recall condition are evaluated at the context's instant.
+recall raises its alert (id derived from the event), a pick marked `fefo_deviation`
+raises one. The product's expiry and level rules and the batch's recall condition are
+evaluated once per product when the batch of records has been applied
+(`evaluate_touched`), so a product with thousands of lots on hand costs one evaluation
+per batch, not one per event.
 """
 
 from __future__ import annotations
@@ -90,7 +92,19 @@ async def apply_stock_event(ctx: ev.Context, envelope: CloudEvent, event: s.Stoc
     await _apply_facts(ctx, event, version if version is not None else (stored or 0) + 1)
     await ctx.stores.deliveries.enqueue_stock(envelope)
     await _triggered(ctx, envelope, event)
-    evaluation = await ev.product(ctx, event.gtin, [batch_id(event.gtin, event.lot)])
-    evaluation |= await ev.recall(ctx, event.gtin, event.lot)
-    await ev.settle(ctx, evaluation, Cause(str(envelope.id), envelope.correlationid))
+    touched = ctx.touched.setdefault(event.gtin, {})
+    touched.pop(event.lot, None)
+    touched[event.lot] = Cause(str(envelope.id), envelope.correlationid)
     return True
+
+
+async def evaluate_touched(ctx: ev.Context) -> None:
+    """Evaluate each product the applied events changed, once, on its final facts: the
+    product's rules caused by its latest event, each batch's recall condition by the
+    batch's latest event."""
+    for gtin, lots in ctx.touched.items():
+        evaluation = await ev.product(ctx, gtin, [batch_id(gtin, lot) for lot in lots])
+        await ev.settle(ctx, evaluation, next(reversed(lots.values())))
+        for lot, cause in lots.items():
+            await ev.settle(ctx, await ev.recall(ctx, gtin, lot), cause)
+    ctx.touched.clear()
