@@ -147,6 +147,33 @@ async def test_the_excursion_is_recorded_with_kind_peak_and_duration(
     assert before.json()["items"] == []
 
 
+async def test_one_excursion_lists_the_lots_exposed_to_it(
+    trace_api: httpx.AsyncClient, room: Room
+) -> None:
+    listed = await trace_api.get(
+        "/v1/excursions", params={"location": room.room}, headers=REGULATOR
+    )
+    (excursion,) = listed.json()["items"]
+    response = await trace_api.get(f"/v1/excursions/{excursion['excursion_id']}", headers=REGULATOR)
+    assert response.status_code == 200, response.text
+    detail = response.json()
+    assert {k: detail[k] for k in excursion} == excursion
+    exposed = {(e["lot"], e["exposure_minutes"], e["max_qty"]) for e in detail["exposed_lots"]}
+    assert exposed == {(room.lots["A"], 45.0, 50), (room.lots["B"], 22.5, 50)}
+    elsewhere = await trace_api.get(
+        f"/v1/excursions/{excursion['excursion_id']}",
+        headers=bearer("regulator", warehouses=["WH2"]),
+    )
+    assert elsewhere.status_code == 403
+    unknown = await trace_api.get(
+        "/v1/excursions/00000000-0000-0000-0000-000000000000", headers=REGULATOR
+    )
+    assert (unknown.status_code, unknown.json()["type"]) == (
+        404,
+        "urn:lotledger:problem:unknown-excursion",
+    )
+
+
 async def test_started_and_ended_reach_kafka_with_exposed_lots(migrated: Infra, room: Room) -> None:
     topic = f"{migrated.topic_prefix}lotledger.excursions.v1"
     messages = await read_topic(

@@ -26,6 +26,10 @@ class UnknownLot(NotFound):
     """No event of this lot has been projected."""
 
 
+class UnknownExcursion(NotFound):
+    """No excursion with this id has been detected."""
+
+
 class UnknownLocation(NotFound):
     """The catalog copy has no such location."""
 

@@ -6,11 +6,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from lotledger.shared.contracts.excursions import ExcursionKind
 from lotledger.traceability.adapters.queries.session import Filters
 from lotledger.traceability.domain.excursions import Excursion
 from lotledger.traceability.domain.mkt import TemperatureReading
+from lotledger.traceability.domain.residence import Interval
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,28 @@ async def lot_excursions(conn: Any, gtin: str, lot: str) -> list[Excursion]:
         lot,
     )
     return [excursion_of(r) for r in rows]
+
+
+async def excursion(conn: Any, excursion_id: UUID) -> Excursion | None:
+    row = await conn.fetchrow("SELECT * FROM excursions WHERE excursion_id = $1", excursion_id)
+    return None if row is None else excursion_of(row)
+
+
+async def intervals_during(
+    conn: Any, location: str, start: datetime, end: datetime | None
+) -> list[Interval]:
+    """Every residence interval at `location` of the lots that stayed there during
+    `[start, end]` (stays found by their period index, then their intervals there)."""
+    rows = await conn.fetch(
+        'SELECT r.gtin, r.lot, r.location, r.qty, r.start_at AS start, r.end_at AS "end", '
+        "r.version FROM (SELECT DISTINCT gtin, lot FROM stays WHERE location = $1 "
+        "AND period && tstzrange($2, $3, '[]')) s JOIN residence r ON r.gtin = s.gtin "
+        "AND r.lot = s.lot AND r.location = $1 ORDER BY r.gtin, r.lot, r.version",
+        location,
+        start,
+        end,
+    )
+    return [Interval(**dict(r)) for r in rows]
 
 
 async def readings(conn: Any, location: str, start: datetime, end: datetime) -> list[Any]:

@@ -25,5 +25,6 @@ ACCESS: AccessTable = {
     ("GET", "/v1/consignees/{party}/lots"): allow(*READER_ROLES, scoping=FILTERED),
     ("GET", "/v1/stock/as-of"): allow(*READER_ROLES, scoping=FILTERED),
     ("GET", "/v1/excursions"): allow(*READER_ROLES, scoping=FILTERED),
+    ("GET", "/v1/excursions/{excursion_id}"): allow(*READER_ROLES, scoping=OWN),
     ("GET", "/v1/locations/{location_id}/climate"): allow(*READER_ROLES, scoping=OWN),
 }

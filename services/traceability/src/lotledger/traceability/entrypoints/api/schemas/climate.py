@@ -23,6 +23,20 @@ class ExcursionView(BaseModel):
     duration_minutes: float | None
 
 
+class ExposedLotView(BaseModel):
+    gtin: str
+    lot: str
+    exposure_minutes: float = Field(description="overlap of the lot's stay with the excursion")
+    max_qty: int = Field(description="the most the lot held there during the overlap")
+
+
+class ExcursionDetail(ExcursionView):
+    exposed_lots: list[ExposedLotView] = Field(
+        description="lots with stock at the location during any part of the excursion "
+        "(an open excursion runs to now)"
+    )
+
+
 class LotExposureView(BaseModel):
     excursion: ExcursionView
     exposure_minutes: float = Field(description="overlap of the lot's stay with the excursion")

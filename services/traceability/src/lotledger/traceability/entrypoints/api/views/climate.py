@@ -26,7 +26,9 @@ from lotledger.traceability.domain.mkt import (
 from lotledger.traceability.domain.residence import Interval, exposure
 from lotledger.traceability.entrypoints.api.schemas.climate import (
     Climate,
+    ExcursionDetail,
     ExcursionView,
+    ExposedLotView,
     LotClimate,
     LotExposureView,
     ReadingView,
@@ -47,6 +49,23 @@ def excursion_view(x: Excursion) -> ExcursionView:
         readings=x.readings,
         duration_minutes=x.duration_minutes,
     )
+
+
+async def excursion_detail(conn: Any, x: Excursion, now: datetime) -> ExcursionDetail:
+    end = x.ended_at or now
+    by_lot: dict[tuple[str, str], list[Interval]] = {}
+    for interval in await q.intervals_during(conn, x.location, x.started_at, end):
+        by_lot.setdefault((interval.gtin, interval.lot), []).append(interval)
+    exposed = []
+    for (gtin, lot), intervals in sorted(by_lot.items()):
+        found = exposure(intervals, x.location, x.started_at, end)
+        if found is not None:
+            exposed.append(
+                ExposedLotView(
+                    gtin=gtin, lot=lot, exposure_minutes=found.minutes, max_qty=found.max_qty
+                )
+            )
+    return ExcursionDetail(**excursion_view(x).model_dump(), exposed_lots=exposed)
 
 
 def stay_spans(
