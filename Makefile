@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 LOCAL := deploy/local
 
-.PHONY: help install infra-up infra-down infra-status migrate topics up down status test test-unit lint
+.PHONY: help install infra-up infra-down infra-status migrate topics up down status demo test test-unit lint
 
 help:
 	@echo "make demo | up | down | status | test | lint | install | infra-up | infra-down"
@@ -32,6 +32,9 @@ topics: install
 up: install infra-up migrate topics
 	bash $(LOCAL)/services.sh up
 
+demo: up
+	PYTHONPATH=bench $(UV) run --frozen python -m demo.warehouse_day $(DEMO_ARGS)
+
 down:
 	bash $(LOCAL)/services.sh down
 	bash $(LOCAL)/infra.sh down
@@ -49,7 +52,7 @@ test-unit: install
 lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
-	$(UV) run --frozen mypy shared/src services/inventory/src services/traceability/src services/alerts/src tests examples bench/lotledger_bench bench/tests
+	$(UV) run --frozen mypy shared/src services/inventory/src services/traceability/src services/alerts/src tests examples demo bench/lotledger_bench bench/tests
 
 .PHONY: bench
 bench: install infra-up

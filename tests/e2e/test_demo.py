@@ -1,0 +1,67 @@
+"""`make demo`'s warehouse day, played against the whole system on its own database and
+topics: what it prints is what the services answer, and the answers are right."""
+
+from datetime import UTC, datetime
+
+from demo.warehouse_day import (
+    COLD_ROOM,
+    OVERSTOCKED,
+    SCARCE,
+    Api,
+    WarehouseDay,
+    findings,
+    render,
+    tokens_for,
+)
+
+from tests.e2e.conftest import System
+from tests.support.tokens import TEST_SECRET
+
+
+async def test_the_demo_day_ends_with_trace_exposure_and_alerts(private_system: System) -> None:
+    lines: list[str] = []
+    api = Api(private_system.urls, tokens_for(TEST_SECRET))
+    try:
+        since = datetime.now(UTC)
+        day = await WarehouseDay(api, lines.append, excursion_s=4, reading_interval_s=1).play()
+        found = await findings(api, day, since, patience=60)
+        render(api, day, found, lines.append)
+
+        assert day.recalled is not None
+        recalled = day.recalled
+        path = [step["type"] for step in found.trace["path"]]
+        assert path[0] == "received"
+        assert path[-2:] == ["disposed", "recalled"]
+        assert "picked" in path
+        assert found.summary["reconciliation"]["balances"] is True
+        consignees = {c["party"]: c["shipped"] for c in found.recall_report["consignees"]}
+        assert consignees == dict(day.shipped[recalled.key])
+
+        in_room = set()
+        for lot in day.lots:
+            held = (await api.ok("GET", "inventory", f"/v1/batches/{lot.key}", "qa"))["on_hand"]
+            if held.get(COLD_ROOM, 0) > 0:
+                in_room.add((lot.product.gtin, lot.lot))
+        exposed = {(e["gtin"], e["lot"]) for e in found.excursion["exposed_lots"]}
+        assert in_room
+        assert in_room <= exposed
+        assert found.excursion["kind"] == "temperature_high"
+        assert found.excursion["peak"] > 8
+
+        alerts = {(a["type"], a["status"] != "resolved", a["subject"]) for a in found.alerts}
+        assert ("recall", True, recalled.key) in alerts
+        assert ("temperature_excursion", False, found.excursion["excursion_id"]) in alerts
+        assert ("stock_out", True, f"{SCARCE.gtin}@WH1") in alerts
+        assert ("overstock", True, f"{OVERSTOCKED.gtin}@WH1") in alerts
+        near = {s for t, is_open, s in alerts if t == "near_expiry" and is_open}
+        short = {f"{lot.key}@WH1" for lot in day.lots if lot.short_dated}
+        assert short
+        assert short <= near
+        assert any(t == "fefo_deviation" for t, _, _ in alerts)
+
+        text = "\n".join(lines)
+        assert f"trace of lot {recalled.lot}" in text
+        assert f"{len(exposed)} lots exposed" in text
+        assert "uv run lotledger token" in text
+    finally:
+        await api.aclose()
