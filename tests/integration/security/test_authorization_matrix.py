@@ -5,28 +5,16 @@ for an admitted role. Object-level warehouse checks are tested below by hand."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import httpx
-import pytest
-from fastapi import FastAPI
-from pydantic import SecretStr
 
-from lotledger.alerts.bootstrap import create_app as alerts_app
-from lotledger.alerts.entrypoints.api.access import ACCESS as ALERTS_ACCESS
-from lotledger.alerts.settings import AlertsSettings
-from lotledger.inventory.bootstrap import create_app as inventory_app
 from lotledger.inventory.entrypoints.api.access import ACCESS as INVENTORY_ACCESS
-from lotledger.inventory.settings import InventorySettings
 from lotledger.shared.auth import Role
-from lotledger.shared.web.access import OPERATIONS, AccessTable, declared_routes
-from lotledger.traceability.bootstrap import create_app as traceability_app
-from lotledger.traceability.entrypoints.api.access import ACCESS as TRACEABILITY_ACCESS
-from lotledger.traceability.settings import TraceabilitySettings
+from lotledger.shared.web.access import OPERATIONS, declared_routes
+from tests.integration.security.conftest import Service
 from tests.support.apps import serve
-from tests.support.infra import Infra
 from tests.support.stock import receive
-from tests.support.tokens import TEST_SECRET, bearer
+from tests.support.tokens import bearer
 from tests.support.world import COLD, fresh_lot
 
 PATH_VALUES = {
@@ -41,36 +29,8 @@ PATH_VALUES = {
 }
 
 
-@dataclass(frozen=True)
-class Service:
-    name: str
-    app: FastAPI
-    table: AccessTable
-
-
 def concrete(path: str) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: PATH_VALUES[m.group(1)], path)
-
-
-@pytest.fixture(scope="module")
-def services(inventory_settings: InventorySettings, migrated: Infra) -> list[Service]:
-    alerts_settings = AlertsSettings(
-        alerts_database_url=migrated.url("alerts"),
-        kafka_bootstrap=migrated.kafka_bootstrap,
-        topic_prefix=migrated.topic_prefix,
-        auth_secret=SecretStr(TEST_SECRET),
-    )
-    traceability_settings = TraceabilitySettings(
-        traceability_database_url=migrated.url("traceability"),
-        kafka_bootstrap=migrated.kafka_bootstrap,
-        topic_prefix=migrated.topic_prefix,
-        auth_secret=SecretStr(TEST_SECRET),
-    )
-    return [
-        Service("inventory", inventory_app(inventory_settings), INVENTORY_ACCESS),
-        Service("traceability", traceability_app(traceability_settings), TRACEABILITY_ACCESS),
-        Service("alerts", alerts_app(alerts_settings), ALERTS_ACCESS),
-    ]
 
 
 def test_every_route_is_declared_and_every_declaration_is_a_route(
