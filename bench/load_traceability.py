@@ -1,16 +1,22 @@
 """Lot-trace latency on a large read model: bulk-load a million stock events into the
 traceability tables (one lot with 10,000 of them), serve the API as a real process, and
-time GET /v1/lots/{gtin}/{lot}/trace on the big lot.
+time GET /v1/lots/{gtin}/{lot}/trace and the lot's other reports on the big lot.
 
     uv run python -m bench.load_traceability [--events 1000000] [--big 10000] [--requests 100]
+        [--jobs 2]
 
-The loader folds synthetic, hash-chained histories with the projection's own code
-(`LotBatch`) and writes them with its binary COPY (`LotStore`), so the rows are exactly
-what the projector would have written, without going through Kafka. It uses a throwaway
-database on the local Postgres, dropped at the end unless `--keep`.
+The loader is the bench's (`lotledger_bench.trace_fixture`, also behind `make bench`'s
+`trace_latency`): histories folded with the projection's own code and written with its
+binary COPY, without going through Kafka. It uses a throwaway database on the local
+Postgres, dropped at the end unless `--keep`.
 """
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import argparse
 import asyncio
@@ -18,68 +24,20 @@ import http.client
 import os
 import socket
 import statistics
-import sys
 import time
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.support.infra import Infra, provision
+from lotledger_bench.infra import drop_database
+from lotledger_bench.synthetic import GTIN
+from lotledger_bench.trace_fixture import BIG, load
+from tests.support.infra import ADMIN_URL, Infra, provision
 
-from bench.synthetic import GTIN, drop_database, envelopes
 from lotledger.shared.auth import mint_token
 from lotledger.shared.migrations import upgrade_async
-from lotledger.traceability.adapters.lot_store import LotStore
-from lotledger.traceability.adapters.records import StockRecord
-from lotledger.traceability.bootstrap import MIGRATIONS, build_engine
-from lotledger.traceability.settings import TraceabilitySettings
+from lotledger.traceability.bootstrap import MIGRATIONS
 
 SECRET = "bench-secret-for-lotledger-0123456789abcdef"  # noqa: S105
-START = datetime(2025, 1, 1, tzinfo=UTC)
-BIG = "TRACE-10K"
-CHUNK = 1000
-
-
-def records(lot: str, count: int, start: datetime) -> list[StockRecord]:
-    from lotledger.shared.contracts.stock import EVENT_TYPES
-
-    out = []
-    for e in envelopes(lot, count, start):
-        env = e.to_dict()
-        payload = EVENT_TYPES[e.type].model_validate(env["data"])
-        out.append(StockRecord(env, payload, e.streamversion or 0, e.time))
-    return out
-
-
-async def load(settings: TraceabilitySettings, events: int, big: int) -> None:
-    """The big lot's events are spread evenly over the load, interleaved with 20-event
-    lots, so its rows are scattered over the table as a long-lived lot's would be."""
-    engine = build_engine(settings, "bench-load")
-    small = [f"L{n:07d}" for n in range((events - big) // 20)]
-    chunks = [small[i : i + CHUNK] for i in range(0, len(small), CHUNK)] or [[]]
-    big_records = records(BIG, big, START)
-    share = -(-len(big_records) // len(chunks))
-    started, done = time.perf_counter(), 0
-    try:
-        for n, lots in enumerate(chunks):
-            history = big_records[n * share : (n + 1) * share]
-            for k, lot in enumerate(lots):
-                history += records(lot, 20, START + timedelta(minutes=n * CHUNK + k))
-            async with engine.begin() as conn:
-                await conn.exec_driver_sql("SELECT 1")
-                raw = await conn.get_raw_connection()
-                store = LotStore(raw.driver_connection)
-                batch = await store.load(sorted({(GTIN, r.event.lot) for r in history}))
-                for record in history:
-                    batch.add(record)
-                await store.write(batch)
-            done += len(history)
-            rate = done / (time.perf_counter() - started)
-            print(f"  loaded {done:,} events ({rate:,.0f}/s)", flush=True)
-        async with engine.begin() as conn:
-            for table in ("history", "residence", "stays", "lots", "shipments", "receipts"):
-                await conn.exec_driver_sql(f"ANALYZE {table}")
-    finally:
-        await engine.dispose()
+SEED = 20261124
 
 
 def _free_port() -> int:
@@ -148,19 +106,24 @@ def report(
     )
 
 
-async def main(events: int, big: int, requests: int, keep: bool) -> None:
+async def main(events: int, big: int, requests: int, jobs: int, keep: bool) -> None:
     infra = await provision()
-    settings = TraceabilitySettings(traceability_database_url=infra.url("traceability"))
+    url = infra.url("traceability")
     try:
-        await upgrade_async(MIGRATIONS, settings.traceability_database_url, "traceability")
-        print(f"database {infra.database}: loading {events:,} events")
-        await load(settings, events, big)
+        await upgrade_async(MIGRATIONS, url, "traceability")
+        print(f"database {infra.database}: loading {events:,} events with {jobs} processes")
+        fixture = await load(url, "traceability", events, big, seed=SEED, jobs=jobs)
+        print(
+            f"loaded {fixture.events:,} events in {fixture.load_s:.1f} s "
+            f"({fixture.rate:,.0f}/s), vacuumed in {fixture.vacuum_s:.1f} s",
+            flush=True,
+        )
         await measure(infra, requests)
     finally:
         if keep:
             print(f"kept database {infra.database}")
         else:
-            await drop_database(infra)
+            await drop_database(ADMIN_URL, infra.database)
 
 
 def _args() -> Any:
@@ -168,10 +131,11 @@ def _args() -> Any:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--big", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--jobs", type=int, default=2, help="loading processes")
     parser.add_argument("--keep", action="store_true")
     return parser.parse_args()
 
 
 if __name__ == "__main__":
     args = _args()
-    asyncio.run(main(args.events, args.big, args.requests, args.keep))
+    asyncio.run(main(args.events, args.big, args.requests, args.jobs, args.keep))

@@ -36,7 +36,8 @@ class Chainer:
         self, batch_id: str, event: StockEvent, at: datetime, correlation: str | None = None
     ) -> dict[str, Any]:
         version, prev = self.heads.get(batch_id, (0, GENESIS))
-        location = getattr(event, "location", None) or getattr(event, "from_location", None)
+        data = event.as_data()
+        location = data.get("location") or data.get("from_location")
         unsigned: dict[str, Any] = {
             "specversion": "1.0",
             "id": str(uuid.UUID(int=self._rng.getrandbits(128), version=4)),
@@ -45,7 +46,7 @@ class Chainer:
             "subject": batch_id,
             "time": format_time(at),
             "datacontenttype": "application/json",
-            "data": event.as_data(),
+            "data": data,
             "streamversion": version + 1,
             "actor": self.actor,
             "device": self.device,
