@@ -26,6 +26,12 @@ class Durations:
     kafka_records: int = 500_000
     postgres_s: float = 10.0
     peer_s: float = 15.0
+    rebuild_min_events: int = 100_000
+    e2e_rates: tuple[float, ...] = (100.0, 500.0)
+    e2e_s: float = 30.0
+    e2e_tracked_per_s: float = 8.0
+    trace_events: int = 1_000_000
+    trace_s: float = 15.0
 
 
 FULL = Durations()
@@ -39,6 +45,12 @@ QUICK = Durations(
     kafka_records=50_000,
     postgres_s=3.0,
     peer_s=3.0,
+    rebuild_min_events=10_000,
+    e2e_rates=(100.0,),
+    e2e_s=8.0,
+    e2e_tracked_per_s=5.0,
+    trace_events=100_000,
+    trace_s=4.0,
 )
 
 
@@ -61,9 +73,18 @@ class BenchConfig:
     batch_sizes: tuple[int, ...] = (100, 1000)
     peer_events_per_aggregate: int = 4
     record_size: int = 600
+    rebuild_jobs: tuple[int, ...] = (1, 2)
+    trace_big_events: int = 10_000
+    trace_load_jobs: int = 2
     only: tuple[str, ...] = field(default_factory=tuple)
     keep: bool = False
     api_workers: int = 1
 
     def quick(self) -> BenchConfig:
-        return replace(self, durations=QUICK, batch_sizes=(100,), closed_connections=(32,))
+        return replace(
+            self,
+            durations=QUICK,
+            batch_sizes=(100,),
+            closed_connections=(32,),
+            rebuild_jobs=(1,),
+        )

@@ -1,6 +1,7 @@
 """What a scenario gets: the configuration, the bench database and topics, the bench's
-own inventory API and relay (started and stopped on demand), the load generator, and
-the outcomes of the scenarios that ran before it."""
+own inventory API and relay (started and stopped on demand), its other processes
+(projectors, the traceability API), the load generator, and the outcomes of the
+scenarios that ran before it."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ class Context:
     port: int = field(default_factory=free_port)
     api: Process | None = None
     relay: Process | None = None
+    workers: dict[str, Process] = field(default_factory=dict)
     seeded: bool = False
 
     @property
@@ -63,6 +65,17 @@ class Context:
             str(self.cfg.api_workers),
         )
         self.relay = service("inventory-relay", env, logs, "relay")
+
+    @property
+    def logs(self) -> Path:
+        return self.out_dir / "logs"
+
+    def worker(self, name: str, *args: str) -> Process:
+        """A process of the bench's own, `lotledger-<service> args…` (see `service`) with the
+        bench's environment, logging to `logs/<name>.log`; `stop_all` stops it."""
+        if name not in self.workers:
+            self.workers[name] = service(name, self.env.service_env(), self.logs, *args)
+        return self.workers[name]
 
     def loadgen(self) -> Loadgen:
         pairs = CATALOG.stocking_pairs()
@@ -91,7 +104,7 @@ class Context:
             self.relay.stop()
 
     def stop_all(self) -> None:
-        for process in (self.relay, self.api):
+        for process in (*self.workers.values(), self.relay, self.api):
             if process is not None:
                 process.stop()
 

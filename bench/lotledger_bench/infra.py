@@ -1,10 +1,11 @@
 """The bench's own database and topics, on the shared Postgres and Kafka.
 
 The database (`lotledger_bench` by default) is dropped and created afresh for every run,
-with one schema per service owned by the service's role (as the test suite does) and a
-`baseline` schema for the raw-limit scenarios. Topics carry a per-run prefix
-(`bench.<run>.`) and are deleted at the end, so the relay's start-up recovery never
-scans an earlier run's messages. The shared servers themselves are never stopped.
+with one schema per service owned by the service's role (as the test suite does), the
+traceability rebuild schema, and a `baseline` schema for the raw-limit scenarios. Topics
+carry a per-run prefix (`bench.<run>.`) and are deleted at the end, so the relay's
+start-up recovery never scans an earlier run's messages. The shared servers themselves
+are never stopped.
 """
 
 from __future__ import annotations
@@ -14,13 +15,23 @@ import os
 from dataclasses import dataclass
 
 import asyncpg
+from aiokafka import TopicPartition
 from lotledger_bench.config import AUTH_SECRET, REPO, BenchConfig
 
 from lotledger.shared.contracts.topics import TOPICS, TopicSpec
-from lotledger.shared.kafka import delete_topics, ensure_topics, kafka_ready
+from lotledger.shared.kafka import (
+    create_consumer,
+    delete_topics,
+    ensure_topics,
+    kafka_ready,
+    partitions_of,
+)
 from lotledger.shared.settings import CommonSettings
 
 SERVICES = ("inventory", "traceability", "alerts")
+EXTRA_SCHEMAS = {"traceability_rebuild": "traceability"}
+"""Schemas beside the services' own, by owner: where `lotledger-traceability rebuild`
+replays to (as deploy/local/postgres.sh provisions it)."""
 PARTITIONS = 6
 PERF_TOPIC = "bench.producer-perf"
 
@@ -83,6 +94,8 @@ async def provision(cfg: BenchConfig, run_id: str) -> BenchEnv:
         for service in SERVICES:
             await conn.execute(f'GRANT CONNECT, TEMP ON DATABASE "{env.database}" TO {service}')
             await conn.execute(f"CREATE SCHEMA {service} AUTHORIZATION {service}")
+        for schema, owner in EXTRA_SCHEMAS.items():
+            await conn.execute(f"CREATE SCHEMA {schema} AUTHORIZATION {owner}")
         await conn.execute("CREATE SCHEMA baseline")
     finally:
         await conn.close()
@@ -133,3 +146,18 @@ async def drop_database(admin_url: str, database: str, attempts: int = 10) -> No
                     await asyncio.sleep(1)
     finally:
         await admin.close()
+
+
+async def offsets(
+    settings: CommonSettings, topics: list[str]
+) -> tuple[dict[TopicPartition, int], dict[TopicPartition, int]]:
+    """The first and the next offset of every partition of `topics` (full names)."""
+    partitions = [tp for t in topics for tp in await partitions_of(settings.kafka_bootstrap, t)]
+    consumer = create_consumer(settings, None, "lotledger-bench-offsets")
+    await consumer.start()
+    try:
+        first = await consumer.beginning_offsets(partitions)
+        end = await consumer.end_offsets(partitions)
+    finally:
+        await consumer.stop()
+    return dict(first), dict(end)

@@ -1,5 +1,6 @@
-"""The processes the bench starts: its own inventory API (on a free port, never 8001-8003)
-and its own outbox relay. Each is stopped by its own pid, and only by it."""
+"""The processes the bench starts: its own inventory API (on a free port, never 8001-8003),
+its own outbox relay, projectors and traceability API, and commands run to completion
+(a rebuild). Each is stopped by its own pid, and only by it."""
 
 from __future__ import annotations
 
@@ -62,13 +63,37 @@ class Process:
         self.popen = None
 
 
+def _argv(name: str, *args: str) -> list[str]:
+    return [str(REPO / ".venv/bin" / f"lotledger-{name.split('-')[0]}"), *args]
+
+
 def service(name: str, env: dict[str, str], logs: Path, *args: str) -> Process:
-    return Process(
-        name,
-        [str(REPO / ".venv/bin" / f"lotledger-{name.split('-')[0]}"), *args],
-        env,
-        logs / f"{name}.log",
+    """`lotledger-<service> args…`, `<service>` being `name` up to its first `-`."""
+    return Process(name, _argv(name, *args), env, logs / f"{name}.log")
+
+
+async def run_once(name: str, env: dict[str, str], logs: Path, *args: str, timeout_s: float) -> str:
+    """Run `lotledger-<service> args…` to completion and return its output (also appended
+    to its log). Killed by its pid if it outlives `timeout_s`; an error if it fails."""
+    proc = await asyncio.create_subprocess_exec(
+        *_argv(name, *args),
+        env=env,
+        cwd=REPO,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
+    try:
+        raw = (await asyncio.wait_for(proc.communicate(), timeout_s))[0]
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+        raise RuntimeError(f"{name} still running after {timeout_s:.0f} s; killed") from None
+    output = raw.decode(errors="replace")
+    with (logs / f"{name}.log").open("a") as log:
+        log.write(output)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{name} exited with {proc.returncode}: {output[-2000:]}")
+    return output
 
 
 async def wait_healthy(url: str, process: Process, timeout_s: float = 60.0) -> None:
