@@ -1,5 +1,6 @@
 """PNG plots: latency percentiles against offered load, throughput per stage beside the
-raw limits and the peer, and the relay's outbox drain."""
+raw limits and the peer, the relay's outbox drain, and the distribution of POST →
+visible and POST → alert latencies."""
 
 from __future__ import annotations
 
@@ -17,6 +18,12 @@ STAGES = (
     ("batches.events_per_s_100", "/operations ×100", "lotledger"),
     ("batches.events_per_s_1000", "/operations ×1000", "lotledger"),
     ("relay.events_per_s", "relay → Kafka", "lotledger"),
+    ("projection_rebuild.traceability_events_per_s", "traceability rebuild", "lotledger"),
+    (
+        "projection_rebuild.traceability_events_per_s_jobs2",
+        "traceability rebuild, 2 processes",
+        "lotledger",
+    ),
     ("peer.application_events_per_s", "eventsourcing app recorder", "peer"),
     ("peer.aggregate_events_per_s", "eventsourcing aggregate recorder", "peer"),
     ("postgres.insert_1_rows_per_s", "PG INSERT 1/txn", "raw"),
@@ -109,6 +116,34 @@ def relay_drain(out: Path, results: dict[str, Any]) -> str | None:
     return _save(fig, out, "relay_drain.png")
 
 
+def end_to_end(out: Path, results: dict[str, Any]) -> str | None:
+    runs = [r for r in results["scenarios"].get("end_to_end", {}).get("runs", []) if "rate" in r]
+    if not runs:
+        return None
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for r in runs:
+        for key, label, style in (("visible_ms", "visible", "-"), ("alert_ms", "alert", "--")):
+            values = r[key]
+            if values:
+                ax.plot(
+                    [max(v, 0.1) for v in values],
+                    [(i + 1) / len(values) * 100 for i in range(len(values))],
+                    style,
+                    label=f"{label} at {r['rate']:g} ops/s",
+                )
+    ax.axvline(500, color="red", linestyle=":", label="p99 target 500 ms")
+    ax.axhline(99, color="grey", linestyle=":", linewidth=0.8)
+    ax.set(
+        xscale="log",
+        xlabel="ms from the POST's answer",
+        ylabel="% of tracked operations",
+        title="POST → visible in traceability, POST → low_stock alert raised",
+    )
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    return _save(fig, out, "end_to_end.png")
+
+
 def timelines(out: Path, results: dict[str, Any]) -> str | None:
     runs = [
         r for s in results["scenarios"].values() for r in s.get("runs", []) if r.get("timeline")
@@ -141,5 +176,7 @@ def _save(fig: Any, out: Path, name: str) -> str:
 
 
 def draw(out: Path, results: dict[str, Any]) -> list[str]:
-    drawn = [p(out, results) for p in (latency_vs_load, throughput, relay_drain, timelines)]
+    drawn = [
+        p(out, results) for p in (latency_vs_load, throughput, relay_drain, end_to_end, timelines)
+    ]
     return [d for d in drawn if d]

@@ -1,11 +1,9 @@
 """The scenario registry: each scenario is an async function registered with its name,
-what it measures and what it needs; the runner executes them in registration order.
+what it measures and what it needs; the runner plays them in `scenarios.ORDER`.
 
-To add one (projection rebuild, POST → visible latency, trace latency, …): write
-`async def run(ctx: Context) -> Outcome` in a module under `scenarios/`, decorate it
-with `@scenario(...)`, and import the module in `scenarios/__init__.py`. Scenarios that
-are designed but not built yet are registered with `planned=True` and are listed in the
-report as not measured.
+To add one: write `async def run(ctx: Context) -> Outcome` in a module under
+`scenarios/`, decorate it with `@scenario(...)`, and import the module in
+`scenarios/__init__.py`.
 """
 
 from __future__ import annotations
@@ -47,10 +45,9 @@ class Scenario:
     name: str
     title: str
     measures: str
-    run: Runner | None
+    run: Runner
     services: bool = False
     relay: bool = True
-    planned: bool = False
 
 
 REGISTRY: dict[str, Scenario] = {}
@@ -67,7 +64,3 @@ def scenario(
         return run
 
     return register
-
-
-def planned(name: str, title: str, measures: str) -> None:
-    REGISTRY[name] = Scenario(name, title, measures, None, planned=True)

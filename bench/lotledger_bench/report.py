@@ -37,6 +37,11 @@ RATIOS = (
         "/operations (1000) vs eventsourcing ApplicationRecorder",
     ),
     ("relay.events_per_s", "kafka_perf.records_per_s", "relay vs Kafka ProducerPerformance"),
+    (
+        "projection_rebuild.traceability_events_per_s",
+        "postgres.copy_5000_rows_per_s",
+        "traceability rebuild vs Postgres COPY",
+    ),
 )
 
 

@@ -1,16 +1,20 @@
 """Importing this package registers every scenario. `ORDER` is the order the runner plays
 them: the service scenarios first (single POSTs with the relay running; batches with it
-stopped, leaving the relay's backlog; then the relay), then the raw limits and the peer
-with the services stopped. A scenario missing from ORDER runs after these."""
+stopped, leaving the relay's backlog; then the relay), then the read side (rebuilding
+from the topics those filled, end-to-end latency with the projectors running, trace
+latency on a bulk-loaded read model), then the raw limits and the peer with the
+services stopped. A scenario missing from ORDER runs after these."""
 
 from lotledger_bench.scenarios import (  # noqa: F401
     batches,
+    end_to_end,
     kafka_perf,
     peer,
-    planned,
     postgres,
+    projection_rebuild,
     relay,
     single_post,
+    trace_latency,
 )
 
 ORDER = (
