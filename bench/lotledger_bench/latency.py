@@ -59,5 +59,9 @@ class Tracker(Generic[K]):
             self.latencies_ms[key] = max(at - self.started[key], 0.0) * 1000
             self.unseen.add(key)
 
+    def in_order(self) -> list[float]:
+        """Latencies in the order the samples started, rounded to 0.1 ms."""
+        return [round(self.latencies_ms[k], 1) for k in self.started if k in self.latencies_ms]
+
     def summary(self) -> dict[str, float]:
         return summary(self.latencies_ms.values()) | {"unseen": len(self.unseen)}

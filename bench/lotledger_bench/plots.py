@@ -123,7 +123,7 @@ def end_to_end(out: Path, results: dict[str, Any]) -> str | None:
     fig, ax = plt.subplots(figsize=(8, 5))
     for r in runs:
         for key, label, style in (("visible_ms", "visible", "-"), ("alert_ms", "alert", "--")):
-            values = r[key]
+            values = sorted(r[key])
             if values:
                 ax.plot(
                     [max(v, 0.1) for v in values],

@@ -30,6 +30,7 @@ def test_a_sample_runs_from_its_answer_to_the_poll_that_saw_it() -> None:
     tracker.seen(["a", "b"], 11.0)
     assert tracker.latencies_ms == pytest.approx({"a": 250.0, "b": 500.0})
     assert not tracker.pending
+    assert tracker.in_order() == [250.0, 500.0]
 
 
 def test_what_is_never_seen_counts_with_its_latency_so_far() -> None:

@@ -255,8 +255,8 @@ def record(ctx: Context, rate: float, result: dict[str, Any], t: Tracked) -> dic
         "answered_rate": round(answered, 1),
         "visible": t.visible.summary(),
         "alert": t.alerted.summary(),
-        "visible_ms": sorted(round(v, 1) for v in t.visible.latencies_ms.values()),
-        "alert_ms": sorted(round(v, 1) for v in t.alerted.latencies_ms.values()),
+        "visible_ms": t.visible.in_order(),
+        "alert_ms": t.alerted.in_order(),
         "tracked_failures": t.failures,
         "polls": t.polls,
     }
