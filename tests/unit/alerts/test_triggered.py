@@ -5,7 +5,12 @@ from datetime import timedelta
 from lotledger.alerts.domain.conditions import Scope
 from lotledger.alerts.domain.facts import FefoDeviation, RecallFacts
 from lotledger.alerts.domain.lifecycle import raise_on_event
-from lotledger.alerts.domain.triggered import fefo_deviation, recall, recall_raised
+from lotledger.alerts.domain.triggered import (
+    EARLIER_LOTS_NAMED,
+    fefo_deviation,
+    recall,
+    recall_raised,
+)
 from lotledger.shared.contracts.alerts import AlertStatus, AlertType, Severity
 from lotledger.shared.contracts.stock import BatchStatus, Picked, RecallClass
 from tests.unit.alerts.fixtures import A1, A2, B1, GTIN, NOW, ZONES, Desk, json_native, lot
@@ -141,6 +146,17 @@ def test_a_fefo_deviation_raises_an_alert_per_pick_naming_the_earlier_lots() -> 
     second = FefoDeviation.from_picked("evt-pick-2", PICK)
     desk.event(fefo_deviation(second, LOTS, ZONES), "evt-pick-2", NOW)
     assert len(desk.open()) == 2
+
+
+def test_a_fefo_deviation_names_only_the_earliest_skipped_lots() -> None:
+    many = [
+        lot(f"E{day:03d}", expiry=NOW.date() + timedelta(days=day), on_hand={A1: 1})
+        for day in range(40, 60)
+    ]
+    deviation = FefoDeviation.from_picked("evt-pick-3", PICK)
+    condition = fefo_deviation(deviation, [LOTS[0], *reversed(many)], ZONES)
+    named = [entry["lot"] for entry in condition.details["earlier_lots"]]
+    assert named == [f"E{day:03d}" for day in range(40, 40 + EARLIER_LOTS_NAMED)]
 
 
 def test_fefo_deviations_are_never_resolved_by_the_rules_only_by_people() -> None:

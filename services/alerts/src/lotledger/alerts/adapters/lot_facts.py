@@ -23,6 +23,14 @@ _LOTS = (
     "WHERE s.gtin = l.gtin AND s.lot = l.lot), '{}'::jsonb)::text AS on_hand FROM lots l "
 )
 
+_EARLIER_AVAILABLE = (
+    f"{_LOTS}WHERE l.gtin = $1 AND l.lot = $2 UNION ALL ({_LOTS}WHERE l.gtin = $1 "  # noqa: S608
+    "AND l.status = 'available' AND l.lot <> $2 "
+    "AND l.expiry < (SELECT p.expiry FROM lots p WHERE p.gtin = $1 AND p.lot = $2) "
+    "AND EXISTS (SELECT 1 FROM lot_stock s WHERE s.gtin = l.gtin AND s.lot = l.lot "
+    "AND s.warehouse = $3) ORDER BY l.expiry, l.lot LIMIT $4)"
+)
+
 
 def _lot(row: Any) -> LotFacts:
     on_hand = {loc: int(qty) for loc, qty in json_value(row["on_hand"]).items()}
@@ -142,6 +150,21 @@ class LotFactsStore:
             "FROM lot_stock s WHERE s.gtin = l.gtin AND s.lot = l.lot)) ORDER BY l.lot",
             gtin,
             sorted(set(including)),
+        )
+        return [_lot(r) for r in rows]
+
+    async def earlier_available(
+        self, gtin: str, lot: str, warehouse: str, limit: int
+    ) -> list[LotFacts]:
+        """The lot and at most `limit` available lots of its product expiring before it
+        with stock in `warehouse`, earliest first (an index range, however many lots the
+        product has)."""
+        rows = await self._conn.fetch(
+            _EARLIER_AVAILABLE,
+            gtin,
+            lot,
+            warehouse,
+            limit,
         )
         return [_lot(r) for r in rows]
 

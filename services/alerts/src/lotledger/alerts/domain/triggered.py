@@ -53,9 +53,14 @@ def recall(recall: RecallFacts, lot: LotFacts) -> Evaluation:
     return Evaluation(scope, (recall_raised(recall, lot),))
 
 
+EARLIER_LOTS_NAMED = 10
+"""A deviation alert names at most this many earlier lots, the earliest first."""
+
+
 def fefo_deviation(deviation: FefoDeviation, lots: Sequence[LotFacts], zones: Zones) -> Condition:
-    """The alert of one deviating pick, naming the earlier-expiring available lots of the
-    product that were in the same warehouse when the deviation was processed."""
+    """The alert of one deviating pick, naming the earliest-expiring available lots of the
+    product (at most `EARLIER_LOTS_NAMED`) that were in the same warehouse when the
+    deviation was processed."""
     warehouse = warehouse_of(deviation.location)
     today = zones.today(warehouse, deviation.picked_at)
     picked = next(
@@ -73,7 +78,7 @@ def fefo_deviation(deviation: FefoDeviation, lots: Sequence[LotFacts], zones: Zo
             and (picked is None or lot.expiry < picked.expiry)
         ),
         key=lambda lot: (lot.expiry, lot.lot),
-    )
+    )[:EARLIER_LOTS_NAMED]
     details = {
         "gtin": deviation.gtin,
         "lot": deviation.lot,

@@ -22,7 +22,7 @@ from lotledger.alerts.service import evaluation as ev
 from lotledger.alerts.service.recording import Cause
 from lotledger.shared.contracts import stock as s
 from lotledger.shared.envelope import CloudEvent
-from lotledger.shared.identifiers import batch_id
+from lotledger.shared.identifiers import batch_id, warehouse_of
 
 log = structlog.get_logger("lotledger.alerts.stock")
 
@@ -75,7 +75,10 @@ async def _triggered(ctx: ev.Context, envelope: CloudEvent, event: s.StockEvent)
         await ev.trigger(ctx, triggered.recall_raised(facts, lot), cause)
     elif isinstance(event, s.Picked) and event.fefo_deviation:
         deviation = FefoDeviation.from_picked(str(envelope.id), event)
-        lots = await ctx.stores.lots.lots_of(event.gtin, [event.lot])
+        warehouse = warehouse_of(event.location)
+        lots = await ctx.stores.lots.earlier_available(
+            event.gtin, event.lot, warehouse, triggered.EARLIER_LOTS_NAMED
+        )
         condition = triggered.fefo_deviation(deviation, lots, await ctx.zones())
         await ev.trigger(ctx, condition, cause)
 
