@@ -42,8 +42,12 @@ class AttemptRecord:
 
 
 class DeliveryStore:
+    """Stores live for one transaction, so the stock subscribers read for an event type are
+    kept for the rest of it (a projector batch asks once per type, not once per event)."""
+
     def __init__(self, conn: Any) -> None:
         self._conn = conn
+        self._stock_subscribers: dict[str, list[str]] = {}
 
     async def enqueue(
         self, event: CloudEvent, alert_type: AlertType, alert_id: str, exclude: str | None
@@ -62,13 +66,16 @@ class DeliveryStore:
     async def enqueue_stock(self, event: CloudEvent) -> int:
         """One pending delivery of a stock event (the CloudEvent as on Kafka) per active
         subscription naming its type or `lotledger.stock.*`; ordered per batch."""
-        rows = await self._conn.fetch(
-            "SELECT subscription_id::text AS id FROM subscriptions WHERE deleted_at IS NULL "
-            "AND ($1 = ANY(stock_types) OR $2 = ANY(stock_types)) ORDER BY created_at",
-            event.type,
-            STOCK_WILDCARD,
-        )
-        return await self._insert(event, [r["id"] for r in rows], event.subject or "")
+        subscribers = self._stock_subscribers.get(event.type)
+        if subscribers is None:
+            rows = await self._conn.fetch(
+                "SELECT subscription_id::text AS id FROM subscriptions WHERE deleted_at IS NULL "
+                "AND ($1 = ANY(stock_types) OR $2 = ANY(stock_types)) ORDER BY created_at",
+                event.type,
+                STOCK_WILDCARD,
+            )
+            subscribers = self._stock_subscribers[event.type] = [r["id"] for r in rows]
+        return await self._insert(event, subscribers, event.subject or "")
 
     async def _insert(self, event: CloudEvent, subscribers: list[str], order_key: str) -> int:
         if not subscribers:

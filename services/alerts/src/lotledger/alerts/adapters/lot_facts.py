@@ -183,6 +183,16 @@ class LotFactsStore:
         )
         return [r["warehouse"] for r in rows]
 
+    async def recalled_among(self, batches: list[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of `batches` (gtin, lot) have been recalled."""
+        rows = await self._conn.fetch(
+            "SELECT r.gtin, r.lot FROM recalls r JOIN unnest($1::text[], $2::text[]) "
+            "AS b(gtin, lot) ON r.gtin = b.gtin AND r.lot = b.lot",
+            [g for g, _ in batches],
+            [lot for _, lot in batches],
+        )
+        return {(r["gtin"], r["lot"]) for r in rows}
+
     async def recall(self, gtin: str, lot: str) -> RecallFacts | None:
         row = await self._conn.fetchrow(
             "SELECT recall_id, recall_class, reason, recalled_at FROM recalls "

@@ -105,9 +105,12 @@ async def evaluate_touched(ctx: ev.Context) -> None:
     """Evaluate each product the applied events changed, once, on its final facts: the
     product's rules caused by its latest event, each batch's recall condition by the
     batch's latest event."""
+    touched = [(gtin, lot) for gtin, lots in ctx.touched.items() for lot in lots]
+    recalled = await ctx.stores.lots.recalled_among(touched) if touched else set()
     for gtin, lots in ctx.touched.items():
         evaluation = await ev.product(ctx, gtin, [batch_id(gtin, lot) for lot in lots])
         await ev.settle(ctx, evaluation, next(reversed(lots.values())))
         for lot, cause in lots.items():
-            await ev.settle(ctx, await ev.recall(ctx, gtin, lot), cause)
+            if (gtin, lot) in recalled:
+                await ev.settle(ctx, await ev.recall(ctx, gtin, lot), cause)
     ctx.touched.clear()
