@@ -38,6 +38,18 @@ def alert_of(row: Any) -> Alert:
     )
 
 
+_OPEN_OF_TYPES = (
+    f"SELECT {COLUMNS} FROM alerts WHERE status <> 'resolved' "  # noqa: S608
+    "AND alert_type = ANY($1::text[])"
+)
+_OPEN_IN_GROUPS = (
+    f"SELECT {COLUMNS} FROM alerts JOIN unnest($1::text[], $2::text[]) AS g(t, grp) "  # noqa: S608
+    "ON alerts.alert_type = g.t AND alerts.grp = g.grp WHERE status <> 'resolved'"
+)
+"""Open alerts of whole types, and of (type, group) pairs through the open-by-group index
+(one OR-ed query would scan every open alert)."""
+
+
 class AlertStore:
     def __init__(self, conn: Any) -> None:
         self._conn = conn
@@ -45,15 +57,15 @@ class AlertStore:
     async def open_in(self, scope: Scope) -> list[Alert]:
         if not scope.groups and not scope.whole:
             return []
-        pairs = sorted(scope.groups)
-        rows = await self._conn.fetch(
-            f"SELECT {COLUMNS} FROM alerts WHERE status <> 'resolved' AND ("  # noqa: S608
-            "alert_type = ANY($1::text[]) OR (alert_type, grp) IN "
-            "(SELECT * FROM unnest($2::text[], $3::text[])))",
-            sorted(t.value for t in scope.whole),
-            [t.value for t, _ in pairs],
-            [g for _, g in pairs],
-        )
+        whole = sorted(t.value for t in scope.whole)
+        pairs = sorted((t.value, g) for t, g in scope.groups if t not in scope.whole)
+        rows = []
+        if whole:
+            rows += await self._conn.fetch(_OPEN_OF_TYPES, whole)
+        if pairs:
+            rows += await self._conn.fetch(
+                _OPEN_IN_GROUPS, [t for t, _ in pairs], [g for _, g in pairs]
+            )
         return [alert_of(r) for r in rows]
 
     async def open_groups(self, types: frozenset[AlertType]) -> list[tuple[AlertType, str]]:
