@@ -159,13 +159,16 @@ SELECT r.i, b.batch_id, b.gtin, b.lot, b.expiry, b.status, b.version, b.head_has
 FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::int[])
      WITH ORDINALITY AS r(gtin, warehouse, location, earliest, batch_id, lim, i)
 CROSS JOIN LATERAL (
+    SELECT CASE WHEN r.batch_id IS NULL THEN 'infinity'::date
+           ELSE COALESCE((SELECT x.expiry FROM batches x WHERE x.batch_id = r.batch_id),
+                         '-infinity'::date) END AS before) e
+CROSS JOIN LATERAL (
     SELECT s.batch_id FROM stock_levels s
     WHERE s.gtin = r.gtin AND s.warehouse = r.warehouse AND s.status = 'available'
-      AND s.pickable AND s.expiry >= r.earliest
+      AND s.pickable AND s.expiry >= r.earliest AND s.expiry < e.before
       AND (r.location IS NULL OR s.location = r.location)
-      AND (r.batch_id IS NULL OR (s.batch_id <> r.batch_id AND s.expiry <
-           (SELECT x.expiry FROM batches x WHERE x.batch_id = r.batch_id)))
-    ORDER BY s.expiry, s.lot, s.qty, s.location LIMIT r.lim) c
+      AND s.batch_id IS DISTINCT FROM r.batch_id
+    ORDER BY s.expiry, s.lot LIMIT r.lim) c
 JOIN batches b ON b.batch_id = c.batch_id
 """
 READ = (
