@@ -512,7 +512,11 @@ def render(api: Api, day: Day, found: Findings, report: Report) -> None:
         report(f"    {consignee['party']}: {consignee['shipped']}")
     report("")
     x = found.excursion
-    exposed = sorted(x["exposed_lots"], key=lambda e: (-e["max_qty"], e["gtin"], e["lot"]))
+    today = {(lot.product.gtin, lot.lot) for lot in day.lots}
+    exposed = sorted(
+        x["exposed_lots"],
+        key=lambda e: ((e["gtin"], e["lot"]) not in today, -e["max_qty"], e["gtin"], e["lot"]),
+    )
     report(
         f"excursion at {COLD_ROOM}: {x['kind']} {x['started_at'][11:19]}–{x['ended_at'][11:19]} "
         f"UTC, peak {x['peak']} °C (limit {x['limit']}); {len(exposed)} lots exposed:"
