@@ -218,3 +218,37 @@ async def test_operations_limit(inventory: httpx.AsyncClient) -> None:
     response = await inventory.post("/v1/operations", headers=SCANNER, json={"operations": ops})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "operations"
+
+
+async def test_a_pick_of_a_lot_received_in_the_same_request_is_checked_for_deviation(
+    inventory: httpx.AsyncClient,
+) -> None:
+    gtin = await _fresh_product_world(inventory)
+    await receive(inventory, gtin, "EARLY", 5, "WH1/COLD-A/02", expiry="2027-03-31")
+    ops: list[dict[str, Any]] = [
+        {
+            "op": "receipt",
+            "client_op_id": f"{gtin}-r",
+            "gtin": gtin,
+            "lot": "LATE",
+            "expiry": "2027-09-30",
+            "qty": 5,
+            "location": "WH1/COLD-A/01",
+            "supplier": SUPPLIER,
+        },
+        {
+            "op": "pick",
+            "client_op_id": f"{gtin}-p",
+            "gtin": gtin,
+            "lot": "LATE",
+            "qty": 1,
+            "location": "WH1/COLD-A/01",
+            "order_ref": "SO-XDOCK",
+            "ship_to": PHARMACIES[0],
+        },
+    ]
+    response = await inventory.post("/v1/operations", headers=SCANNER, json={"operations": ops})
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == [201, 201]
+    assert results[1]["result"]["allocations"][0]["fefo_deviation"] is True

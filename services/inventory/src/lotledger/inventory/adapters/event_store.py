@@ -140,6 +140,9 @@ class PickProbe:
     earliest_expiry: date
     batch_id: str | None = None
     limit: int = 20
+    expiry: date | None = None
+    """The explicitly picked lot's expiry when the request itself receives it (the lot is
+    not stored yet); otherwise the stored lot's expiry bounds the deviation check."""
 
 
 @dataclass(frozen=True)
@@ -156,12 +159,13 @@ class Probed:
 
 PROBE = """
 SELECT r.i, b.batch_id, b.gtin, b.lot, b.expiry, b.status, b.version, b.head_hash, b.on_hand
-FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::int[])
-     WITH ORDINALITY AS r(gtin, warehouse, location, earliest, batch_id, lim, i)
+FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::int[],
+            $7::date[])
+     WITH ORDINALITY AS r(gtin, warehouse, location, earliest, batch_id, lim, expiry, i)
 CROSS JOIN LATERAL (
     SELECT CASE WHEN r.batch_id IS NULL THEN 'infinity'::date
            ELSE COALESCE((SELECT x.expiry FROM batches x WHERE x.batch_id = r.batch_id),
-                         '-infinity'::date) END AS before) e
+                         r.expiry, '-infinity'::date) END AS before) e
 CROSS JOIN LATERAL (
     SELECT s.batch_id FROM stock_levels s
     WHERE s.gtin = r.gtin AND s.warehouse = r.warehouse AND s.status = 'available'
@@ -175,7 +179,7 @@ READ = (
     """
 SELECT 0::bigint AS i, b.batch_id, b.gtin, b.lot, b.expiry, b.status, b.version, b.head_hash,
        b.on_hand
-FROM batches b WHERE b.batch_id = ANY($7::text[])
+FROM batches b WHERE b.batch_id = ANY($8::text[])
 UNION ALL
 """
     + PROBE
@@ -318,6 +322,7 @@ def _probe_arguments(probes: Sequence[PickProbe]) -> list[list[Any]]:
         [p.earliest_expiry for p in probes],
         [p.batch_id for p in probes],
         [p.limit for p in probes],
+        [p.expiry for p in probes],
     ]
 
 

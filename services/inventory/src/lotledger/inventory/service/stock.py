@@ -14,7 +14,7 @@ import random
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from lotledger.inventory.adapters.catalog_cache import CatalogCache
 from lotledger.inventory.adapters.envelopes import Metadata, SignedEvent, envelope
@@ -180,7 +180,10 @@ async def _load(
     probes: list[PickProbe] = []
     probed_commands: list[c.PickStock] = []
     named: set[str] = set()
+    received: dict[str, date] = {}
     for cmd in commands:
+        if isinstance(cmd, c.ReceiveStock):
+            received.setdefault(batch_id(cmd.gtin, cmd.lot), cmd.expiry)
         warehouse = None
         if isinstance(cmd, c.PickStock):
             warehouse = warehouse_of(cmd.location) if cmd.location else cmd.warehouse
@@ -195,6 +198,7 @@ async def _load(
                     earliest + timedelta(days=cmd.min_remaining_days),
                     lot_id,
                     limit,
+                    received.get(lot_id) if lot_id else None,
                 )
             )
             probed_commands.append(cmd)
