@@ -42,26 +42,32 @@ class AttemptRecord:
 
 
 class DeliveryStore:
-    """Stores live for one transaction, so the stock subscribers read for an event type are
-    kept for the rest of it (a projector batch asks once per type, not once per event)."""
+    """Stores live for one transaction, so the subscribers read for an event or alert type
+    are kept for the rest of it (a projector batch asks once per type, not once per event)."""
 
     def __init__(self, conn: Any) -> None:
         self._conn = conn
         self._stock_subscribers: dict[str, list[str]] = {}
+        self._alert_subscribers: dict[tuple[AlertType, str | None], list[str]] = {}
 
     async def enqueue(
         self, event: CloudEvent, alert_type: AlertType, alert_id: str, exclude: str | None
     ) -> int:
         """One pending delivery of `event` per active subscription wanting `alert_type`,
         except `exclude`; returns how many."""
-        rows = await self._conn.fetch(
-            "SELECT subscription_id::text AS id FROM subscriptions WHERE deleted_at IS NULL "
-            "AND ($1 = ANY(types) OR (cardinality(types) = 0 AND cardinality(stock_types) = 0)) "
-            "AND subscription_id::text IS DISTINCT FROM $2 ORDER BY created_at",
-            alert_type.value,
-            exclude,
-        )
-        return await self._insert(event, [r["id"] for r in rows], alert_id)
+        subscribers = self._alert_subscribers.get((alert_type, exclude))
+        if subscribers is None:
+            rows = await self._conn.fetch(
+                "SELECT subscription_id::text AS id FROM subscriptions WHERE deleted_at IS NULL "
+                "AND ($1 = ANY(types) OR "
+                "(cardinality(types) = 0 AND cardinality(stock_types) = 0)) "
+                "AND subscription_id::text IS DISTINCT FROM $2 ORDER BY created_at",
+                alert_type.value,
+                exclude,
+            )
+            subscribers = [r["id"] for r in rows]
+            self._alert_subscribers[(alert_type, exclude)] = subscribers
+        return await self._insert(event, subscribers, alert_id)
 
     async def enqueue_stock(self, event: CloudEvent) -> int:
         """One pending delivery of a stock event (the CloudEvent as on Kafka) per active

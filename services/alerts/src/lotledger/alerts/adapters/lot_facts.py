@@ -31,6 +31,24 @@ _EARLIER_AVAILABLE = (
     "AND s.warehouse = $3) ORDER BY l.expiry, l.lot LIMIT $4)"
 )
 
+_ADD = """
+WITH now AS (
+    SELECT COALESCE((SELECT qty FROM lot_stock WHERE gtin = $1 AND lot = $2 AND location = $3),
+                    0) + $5 AS qty),
+kept AS (
+    INSERT INTO lot_stock (gtin, lot, location, warehouse, qty)
+    SELECT $1, $2, $3, $4, qty FROM now WHERE qty > 0
+    ON CONFLICT (gtin, lot, location) DO UPDATE SET qty = EXCLUDED.qty RETURNING 1),
+emptied AS (
+    DELETE FROM lot_stock WHERE gtin = $1 AND lot = $2 AND location = $3
+    AND (SELECT qty FROM now) <= 0 RETURNING 1),
+stocked AS (
+    INSERT INTO stocked_in (gtin, warehouse) SELECT $1, $4 FROM now WHERE qty > 0
+    ON CONFLICT DO NOTHING RETURNING 1)
+SELECT 1
+"""
+"""One round trip: the new quantity, kept or removed, and the warehouse remembered."""
+
 
 def _lot(row: Any) -> LotFacts:
     on_hand = {loc: int(qty) for loc, qty in json_value(row["on_hand"]).items()}
@@ -38,14 +56,33 @@ def _lot(row: Any) -> LotFacts:
 
 
 class LotFactsStore:
+    """Stores live for one transaction; the batches' stream versions it has read or
+    written are kept for the rest of it (`prefetch_versions` reads a batch's at once)."""
+
     def __init__(self, conn: Any) -> None:
         self._conn = conn
+        self._versions: dict[tuple[str, str], int | None] = {}
+
+    async def prefetch_versions(self, batches: Iterable[tuple[str, str]]) -> None:
+        wanted = sorted(set(batches) - self._versions.keys())
+        if not wanted:
+            return
+        rows = await self._conn.fetch(
+            "SELECT l.gtin, l.lot, l.version FROM lots l JOIN unnest($1::text[], $2::text[]) "
+            "AS b(gtin, lot) ON l.gtin = b.gtin AND l.lot = b.lot",
+            [g for g, _ in wanted],
+            [lot for _, lot in wanted],
+        )
+        self._versions.update(dict.fromkeys(wanted))
+        self._versions.update({(r["gtin"], r["lot"]): int(r["version"]) for r in rows})
 
     async def version(self, gtin: str, lot: str) -> int | None:
-        value = await self._conn.fetchval(
-            "SELECT version FROM lots WHERE gtin = $1 AND lot = $2", gtin, lot
-        )
-        return None if value is None else int(value)
+        if (gtin, lot) not in self._versions:
+            value = await self._conn.fetchval(
+                "SELECT version FROM lots WHERE gtin = $1 AND lot = $2", gtin, lot
+            )
+            self._versions[(gtin, lot)] = None if value is None else int(value)
+        return self._versions[(gtin, lot)]
 
     async def received(
         self, gtin: str, lot: str, expiry: date, status: BatchStatus, version: int
@@ -64,6 +101,7 @@ class LotFactsStore:
     async def advance(
         self, gtin: str, lot: str, version: int, status: BatchStatus | None = None
     ) -> None:
+        self._versions[(gtin, lot)] = version
         await self._conn.execute(
             "UPDATE lots SET version = $3, status = COALESCE($4, status) "
             "WHERE gtin = $1 AND lot = $2",
@@ -76,36 +114,7 @@ class LotFactsStore:
     async def add(self, gtin: str, lot: str, location: str, delta: int) -> None:
         """Change the quantity at a location; a location reaching zero is removed. A
         warehouse receiving stock is remembered as one that stocks the product."""
-        current = await self._conn.fetchval(
-            "SELECT qty FROM lot_stock WHERE gtin = $1 AND lot = $2 AND location = $3",
-            gtin,
-            lot,
-            location,
-        )
-        qty = int(current or 0) + delta
-        if qty > 0:
-            await self._conn.execute(
-                "INSERT INTO lot_stock (gtin, lot, location, warehouse, qty) "
-                "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (gtin, lot, location) "
-                "DO UPDATE SET qty = EXCLUDED.qty",
-                gtin,
-                lot,
-                location,
-                warehouse_of(location),
-                qty,
-            )
-            await self._conn.execute(
-                "INSERT INTO stocked_in (gtin, warehouse) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                gtin,
-                warehouse_of(location),
-            )
-        elif current is not None:
-            await self._conn.execute(
-                "DELETE FROM lot_stock WHERE gtin = $1 AND lot = $2 AND location = $3",
-                gtin,
-                lot,
-                location,
-            )
+        await self._conn.execute(_ADD, gtin, lot, location, warehouse_of(location), delta)
 
     async def shipped(self, gtin: str, lot: str, party: str, qty: int, returned: int) -> None:
         await self._conn.execute(

@@ -56,10 +56,14 @@ class AlertsProjection:
         await stores.lock_evaluation()
         ctx = Context(stores, self.clock.now(), self.new_id)
         latest: Latest = {}
-        for record in records:
-            parsed = self._parse(record)
-            if parsed is not None:
-                await _apply(ctx, *parsed, latest)
+        parsed = [p for p in map(self._parse, records) if p is not None]
+        await stores.lots.prefetch_versions(
+            (payload.gtin, payload.lot)
+            for _, payload in parsed
+            if isinstance(payload, stock.StockEvent)
+        )
+        for envelope, payload in parsed:
+            await _apply(ctx, envelope, payload, latest)
         await stock_events.evaluate_touched(ctx)
         await climate_events.apply_readings(ctx, latest)
 
