@@ -2,7 +2,7 @@
 relay has reached per partition (its recovery starting points).
 
 A service that publishes through an outbox creates `outbox` and `relay_offsets` in its
-own schema (`OUTBOX_DDL`, the shape inventory's first migration created) and inserts
+own schema (`OUTBOX_DDL`, run by inventory's and traceability's first migrations) and inserts
 rows in the transaction that decides the events; `lotledger.shared.relay` publishes them.
 """
 

@@ -8,6 +8,7 @@ Create Date: 2026-11-24
 from collections.abc import Sequence
 
 from lotledger.shared.migrations import run_script
+from lotledger.shared.outbox import OUTBOX_DDL
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -16,6 +17,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade(schema: str) -> None:
+    run_script(OUTBOX_DDL)
     run_script("""
     CREATE TABLE events (
         position       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -72,29 +74,6 @@ def upgrade(schema: str) -> None:
     CREATE INDEX stock_levels_gtin ON stock_levels (gtin, warehouse);
     CREATE INDEX stock_levels_location ON stock_levels (location);
     CREATE INDEX stock_levels_warehouse ON stock_levels (warehouse);
-
-    CREATE TABLE outbox (
-        id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        topic     text NOT NULL,
-        key       text NOT NULL,
-        event_id  uuid NOT NULL,
-        payload   bytea NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now()
-    );
-    CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        PERFORM pg_notify(TG_TABLE_SCHEMA || '_outbox', '');
-        RETURN NULL;
-    END $$;
-    CREATE TRIGGER outbox_inserted AFTER INSERT ON outbox
-        FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify();
-
-    CREATE TABLE relay_offsets (
-        topic       text NOT NULL,
-        partition   integer NOT NULL,
-        next_offset bigint NOT NULL,
-        PRIMARY KEY (topic, partition)
-    );
 
     CREATE TABLE idempotency (
         principal   text NOT NULL,
