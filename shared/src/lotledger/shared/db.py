@@ -4,11 +4,13 @@ connection through `search_path`, so the same code can target a rebuild schema."
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -98,3 +100,55 @@ async def driver_connect(url: str, schema: str, application_name: str) -> Any:
             "timezone": "UTC",
         },
     )
+
+
+async def driver_of(conn: AsyncConnection) -> Any:
+    """The asyncpg connection under a SQLAlchemy one: stores run driver-level statements
+    inside whatever transaction the caller opened."""
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    if driver is None:
+        raise RuntimeError("the connection is closed")
+    return driver
+
+
+class DriverUnitOfWork:
+    """A pooled connection at driver level for one unit of work. With `transactional`,
+    everything runs in one driver transaction that commits only on `commit()`; leaving
+    without it rolls back. Subclasses bind their stores to the driver in `bind`."""
+
+    def __init__(self, engine: AsyncEngine, transactional: bool = True) -> None:
+        self._engine = engine
+        self._transactional = transactional
+        self._conn: AsyncConnection | None = None
+        self._tx: Any = None
+
+    def bind(self, driver: Any) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        self._conn = await self._engine.connect()
+        driver = await driver_of(self._conn)
+        if self._transactional:
+            self._tx = driver.transaction()
+            await self._tx.start()
+        self.bind(driver)
+        return self
+
+    async def commit(self) -> None:
+        if self._tx is not None:
+            await self._tx.commit()
+            self._tx = None
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._tx is not None:
+                await self._tx.rollback()
+        finally:
+            if self._conn is not None:
+                await self._conn.close()

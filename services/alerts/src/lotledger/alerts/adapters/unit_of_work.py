@@ -8,23 +8,22 @@ connection and commits only when told to; leaving without `commit()` rolls back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lotledger.alerts.adapters.alert_outbox import AlertOutbox
 from lotledger.alerts.adapters.alert_store import AlertStore
 from lotledger.alerts.adapters.catalog_facts import CatalogFactsStore
 from lotledger.alerts.adapters.climate_facts import ClimateFactsStore
-from lotledger.alerts.adapters.connections import driver_of
 from lotledger.alerts.adapters.deliveries import DeliveryStore
 from lotledger.alerts.adapters.idempotency import IdempotencyStore
 from lotledger.alerts.adapters.locks import Purpose, hold_for_transaction
 from lotledger.alerts.adapters.lot_facts import LotFactsStore
 from lotledger.alerts.adapters.rules_store import RulesStore
 from lotledger.alerts.adapters.subscriptions import SubscriptionStore
+from lotledger.shared.db import DriverUnitOfWork, driver_of
 
 
 @dataclass
@@ -72,35 +71,8 @@ class Stores:
         await hold_for_transaction(self.conn, Purpose.EVALUATE)
 
 
-class UnitOfWork:
+class UnitOfWork(DriverUnitOfWork):
     stores: Stores
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._conn: AsyncConnection | None = None
-        self._tx: Any = None
-
-    async def __aenter__(self) -> UnitOfWork:
-        self._conn = await self._engine.connect()
-        driver = await driver_of(self._conn)
-        self._tx = driver.transaction()
-        await self._tx.start()
+    def bind(self, driver: Any) -> None:
         self.stores = Stores.on(driver)
-        return self
-
-    async def commit(self) -> None:
-        await self._tx.commit()
-        self._tx = None
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        try:
-            if self._tx is not None:
-                await self._tx.rollback()
-        finally:
-            assert self._conn is not None
-            await self._conn.close()

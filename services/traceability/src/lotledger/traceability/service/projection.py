@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lotledger.shared.contracts.telemetry import Reading
+from lotledger.shared.db import driver_of
 from lotledger.shared.projection import Record
 from lotledger.traceability.adapters.catalog_store import CatalogStore
 from lotledger.traceability.adapters.climate_store import ClimateStore
@@ -92,8 +93,7 @@ async def _project_stock(store: LotStore, records: list[StockRecord]) -> None:
 
 async def _driver(conn: AsyncConnection) -> Any:
     """The asyncpg connection under `conn`, refusing to run outside its transaction."""
-    raw = await conn.get_raw_connection()
-    driver = raw.driver_connection
-    if driver is None or not driver.is_in_transaction():
+    driver = await driver_of(conn)
+    if not driver.is_in_transaction():
         raise RuntimeError("the projection must run inside the projector's transaction")
     return driver

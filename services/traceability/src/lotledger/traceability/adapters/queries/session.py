@@ -10,14 +10,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from lotledger.shared.db import driver_of
+
 
 @asynccontextmanager
 async def read_snapshot(engine: AsyncEngine) -> AsyncIterator[Any]:
     """An asyncpg connection inside a read-only snapshot, rolled back on exit."""
     async with engine.connect() as conn:
-        raw = await conn.get_raw_connection()
-        driver = raw.driver_connection
-        assert driver is not None
+        driver = await driver_of(conn)
         transaction = driver.transaction(isolation="repeatable_read", readonly=True)
         await transaction.start()
         try:
