@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 
 from lotledger.alerts.runtime import AlertsRuntime
 from lotledger.shared.auth import Forbidden, Principal
@@ -25,15 +25,4 @@ async def _system_admin(principal: Annotated[Principal, Depends(current_principa
 
 
 RuntimeDep = Annotated[AlertsRuntime, Depends(runtime)]
-Caller = Annotated[Principal, Depends(current_principal)]
 SystemAdmin = Annotated[Principal, Depends(_system_admin)]
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=255,
-        pattern=r"^[\x21-\x7e]+$",
-        description="retries with the same key and body return the first response",
-    ),
-]

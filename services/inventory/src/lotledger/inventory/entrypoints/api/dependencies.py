@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import structlog
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 
 from lotledger.inventory.adapters.envelopes import Metadata
 from lotledger.inventory.runtime import InventoryRuntime
 from lotledger.shared.auth import Principal
-from lotledger.shared.web.security import current_principal
 
 
 async def runtime(request: Request) -> InventoryRuntime:
@@ -19,18 +18,6 @@ async def runtime(request: Request) -> InventoryRuntime:
 
 
 RuntimeDep = Annotated[InventoryRuntime, Depends(runtime)]
-Caller = Annotated[Principal, Depends(current_principal)]
-"""The authenticated caller; roles are checked by the access table (access.py)."""
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=255,
-        pattern=r"^[\x21-\x7e]+$",
-        description="retries with the same key and body return the first response",
-    ),
-]
 
 
 def metadata(principal: Principal, rt: InventoryRuntime, causation: str | None = None) -> Metadata:

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from lotledger.alerts.adapters.alert_queries import AlertFilter, AlertQueries, Cursor
 from lotledger.alerts.adapters.unit_of_work import Stores
 from lotledger.alerts.domain.errors import UnknownAlert
-from lotledger.alerts.entrypoints.api.dependencies import Caller, IdempotencyKey, RuntimeDep
+from lotledger.alerts.entrypoints.api.dependencies import RuntimeDep
 from lotledger.alerts.entrypoints.api.idempotent import run_once
 from lotledger.alerts.entrypoints.api.paths import UUID_PATTERN
 from lotledger.alerts.entrypoints.api.views import AlertPage, AlertView, alert_view
@@ -25,7 +25,9 @@ from lotledger.alerts.service.recording import Cause
 from lotledger.shared.auth import Forbidden
 from lotledger.shared.contracts.alerts import AlertStatus, AlertType, Severity
 from lotledger.shared.identifiers import Gtin, LocationId, WarehouseId
+from lotledger.shared.web.idempotency import IdempotencyKey
 from lotledger.shared.web.problems import Problem
+from lotledger.shared.web.security import Caller
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
 AlertId = Annotated[str, Path(pattern=UUID_PATTERN, description="the alert's uuid")]

@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from lotledger.alerts.entrypoints.api.dependencies import Caller, RuntimeDep, SystemAdmin
+from lotledger.alerts.entrypoints.api.dependencies import RuntimeDep, SystemAdmin
 from lotledger.alerts.entrypoints.api.views import RulesChangeView, RulesView, rules_view
 from lotledger.alerts.service.rules import replace_rules
+from lotledger.shared.web.security import Caller
 
 router = APIRouter(prefix="/v1/rules", tags=["rules"])
 

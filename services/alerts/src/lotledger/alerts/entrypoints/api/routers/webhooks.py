@@ -12,7 +12,7 @@ from lotledger.alerts.adapters.unit_of_work import Stores
 from lotledger.alerts.domain.errors import UnknownSubscription
 from lotledger.alerts.domain.webhook_urls import MAX_URL, check_url
 from lotledger.alerts.domain.webhooks import STOCK_WILDCARD
-from lotledger.alerts.entrypoints.api.dependencies import IdempotencyKey, RuntimeDep, SystemAdmin
+from lotledger.alerts.entrypoints.api.dependencies import RuntimeDep, SystemAdmin
 from lotledger.alerts.entrypoints.api.idempotent import run_once
 from lotledger.alerts.entrypoints.api.paths import UUID_PATTERN
 from lotledger.alerts.entrypoints.api.views import (
@@ -25,6 +25,7 @@ from lotledger.alerts.service import webhooks
 from lotledger.shared.contracts import stock
 from lotledger.shared.contracts.alerts import AlertType
 from lotledger.shared.db import json_value
+from lotledger.shared.web.idempotency import IdempotencyKey
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 WebhookId = Annotated[str, Path(pattern=UUID_PATTERN, description="the webhook's uuid")]

@@ -10,11 +10,12 @@ from pydantic import BaseModel
 from lotledger.inventory.adapters.catalog_store import Change
 from lotledger.inventory.domain.errors import UnknownLocation, UnknownProduct
 from lotledger.inventory.entrypoints.api.catalog_schemas import LocationBody, ProductBody
-from lotledger.inventory.entrypoints.api.dependencies import Caller, RuntimeDep, metadata
+from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep, metadata
 from lotledger.inventory.service.catalog import save_location, save_product
 from lotledger.shared.contracts.catalog import Location, Product
 from lotledger.shared.contracts.topics import CATALOG
 from lotledger.shared.identifiers import Gtin, LocationId
+from lotledger.shared.web.security import Caller
 
 router = APIRouter(prefix="/v1", tags=["master data"])
 

@@ -11,9 +11,10 @@ from pydantic import BaseModel
 
 from lotledger.inventory.adapters.checkpoints import Checkpoint, CheckpointStore
 from lotledger.inventory.adapters.unit_of_work import driver_connection
-from lotledger.inventory.entrypoints.api.dependencies import Caller, RuntimeDep
+from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep
 from lotledger.inventory.service.checkpoints import verify_checkpoint
 from lotledger.shared.errors import NotFound
+from lotledger.shared.web.security import Caller
 
 MAX_ID = 2**62
 CheckpointId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -18,19 +18,16 @@ from starlette.responses import Response
 from lotledger.inventory.domain.commands import Command
 from lotledger.inventory.entrypoints.api import schemas
 from lotledger.inventory.entrypoints.api.commanding import fingerprint, render, replayed
-from lotledger.inventory.entrypoints.api.dependencies import (
-    Caller,
-    IdempotencyKey,
-    RuntimeDep,
-    metadata,
-)
+from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep, metadata
 from lotledger.inventory.entrypoints.api.problem_map import PROBLEMS
 from lotledger.inventory.entrypoints.api.routers.stock import pick_warehouse
 from lotledger.inventory.entrypoints.api.views import CommandResponse, command_body
 from lotledger.inventory.service import stock
 from lotledger.shared.auth import Forbidden, Principal
 from lotledger.shared.errors import DomainError
+from lotledger.shared.web.idempotency import IdempotencyKey
 from lotledger.shared.web.problems import Problem, invalid_input, problem_for, validation_errors
+from lotledger.shared.web.security import Caller
 
 router = APIRouter(prefix="/v1", tags=["operations"])
 MAX_OPERATIONS = 1000

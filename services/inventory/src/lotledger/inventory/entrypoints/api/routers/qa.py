@@ -9,9 +9,11 @@ from starlette.responses import Response
 
 from lotledger.inventory.entrypoints.api import schemas
 from lotledger.inventory.entrypoints.api.commanding import run_command
-from lotledger.inventory.entrypoints.api.dependencies import Caller, IdempotencyKey, RuntimeDep
+from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep
 from lotledger.inventory.entrypoints.api.views import CommandResponse
 from lotledger.shared.identifiers import Gtin, Lot
+from lotledger.shared.web.idempotency import IdempotencyKey
+from lotledger.shared.web.security import Caller
 
 router = APIRouter(prefix="/v1/batches", tags=["quality"])
 

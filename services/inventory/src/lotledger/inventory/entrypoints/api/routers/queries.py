@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from lotledger.inventory.domain.catalog import pickable, today_at
 from lotledger.inventory.domain.errors import UnknownBatch
 from lotledger.inventory.domain.fefo import Holding, allocate, available_quantity
-from lotledger.inventory.entrypoints.api.dependencies import Caller, RuntimeDep
+from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep
 from lotledger.inventory.entrypoints.api.views import (
     AllocationView,
     BatchEventsView,
@@ -31,6 +31,7 @@ from lotledger.shared.identifiers import (
     batch_id,
     warehouse_of,
 )
+from lotledger.shared.web.security import Caller
 
 router = APIRouter(prefix="/v1", tags=["queries"])
 

@@ -7,10 +7,12 @@ from starlette.responses import Response
 
 from lotledger.inventory.entrypoints.api import schemas
 from lotledger.inventory.entrypoints.api.commanding import run_command
-from lotledger.inventory.entrypoints.api.dependencies import Caller, IdempotencyKey, RuntimeDep
+from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep
 from lotledger.inventory.entrypoints.api.views import CommandResponse
 from lotledger.shared.auth import Principal
+from lotledger.shared.web.idempotency import IdempotencyKey
 from lotledger.shared.web.problems import Problem
+from lotledger.shared.web.security import Caller
 
 router = APIRouter(prefix="/v1", tags=["stock"])
 

@@ -14,12 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.responses import Response
 
 from lotledger.inventory.entrypoints.api.commanding import fingerprint, render, replayed
-from lotledger.inventory.entrypoints.api.dependencies import (
-    Caller,
-    IdempotencyKey,
-    RuntimeDep,
-    metadata,
-)
+from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep, metadata
 from lotledger.inventory.service import stock
 from lotledger.inventory.service.stocktake import (
     CountedLine,
@@ -30,7 +25,9 @@ from lotledger.inventory.service.stocktake import (
     reconcile,
 )
 from lotledger.shared.identifiers import Gtin, LocationId, Lot, Reference, WarehouseId, warehouse_of
+from lotledger.shared.web.idempotency import IdempotencyKey
 from lotledger.shared.web.problems import invalid_input
+from lotledger.shared.web.security import Caller
 
 router = APIRouter(prefix="/v1", tags=["stocktakes"])
 MAX_LINES = 10_000

@@ -11,11 +11,13 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 from starlette.responses import Response
 
 from lotledger.inventory.entrypoints.api.commanding import fingerprint, replayed
-from lotledger.inventory.entrypoints.api.dependencies import Caller, IdempotencyKey, RuntimeDep
+from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep
 from lotledger.inventory.service.telemetry import TelemetryUnavailable, publish_readings
 from lotledger.shared.contracts.telemetry import Reading
 from lotledger.shared.identifiers import LocationId, warehouse_of
+from lotledger.shared.web.idempotency import IdempotencyKey
 from lotledger.shared.web.problems import Problem, invalid_input
+from lotledger.shared.web.security import Caller
 
 router = APIRouter(prefix="/v1/telemetry", tags=["telemetry"])
 MAX_READINGS = 1000
