@@ -18,72 +18,38 @@ from lotledger.shared.web.security import Caller
 router = APIRouter(prefix="/v1/batches", tags=["quality"])
 
 
-async def _change(
-    op: Literal["release", "quarantine", "reject"],
-    gtin: Gtin,
-    lot: Lot,
-    body: schemas.StatusChange | None,
-    request: Request,
-    rt: RuntimeDep,
-    who: Caller,
-    key: str | None,
-) -> Response:
-    command = schemas.status_command(op, gtin, lot, body or schemas.StatusChange())
-    return await run_command(request, rt, who, command, key)
+StatusOp = Literal["release", "quarantine", "reject"]
+STATUS_CHANGES: dict[StatusOp, str] = {
+    "release": "Release a quarantined batch",
+    "quarantine": "Quarantine a batch",
+    "reject": "Reject a batch for good",
+}
 
 
-@router.post(
-    "/{gtin}/{lot:path}/release",
-    status_code=201,
-    response_model=CommandResponse,
-    summary="Release a quarantined batch",
-)
-async def release(
-    gtin: Gtin,
-    lot: Lot,
-    request: Request,
-    rt: RuntimeDep,
-    who: Caller,
-    body: schemas.StatusChange | None = None,
-    key: IdempotencyKey = None,
-) -> Response:
-    return await _change("release", gtin, lot, body, request, rt, who, key)
+def _status_change(op: StatusOp, summary: str) -> None:
+    async def change(
+        gtin: Gtin,
+        lot: Lot,
+        request: Request,
+        rt: RuntimeDep,
+        who: Caller,
+        body: schemas.StatusChange | None = None,
+        key: IdempotencyKey = None,
+    ) -> Response:
+        command = schemas.status_command(op, gtin, lot, body or schemas.StatusChange())
+        return await run_command(request, rt, who, command, key)
+
+    router.post(
+        f"/{{gtin}}/{{lot:path}}/{op}",
+        status_code=201,
+        response_model=CommandResponse,
+        summary=summary,
+        name=op,
+    )(change)
 
 
-@router.post(
-    "/{gtin}/{lot:path}/quarantine",
-    status_code=201,
-    response_model=CommandResponse,
-    summary="Quarantine a batch",
-)
-async def quarantine(
-    gtin: Gtin,
-    lot: Lot,
-    request: Request,
-    rt: RuntimeDep,
-    who: Caller,
-    body: schemas.StatusChange | None = None,
-    key: IdempotencyKey = None,
-) -> Response:
-    return await _change("quarantine", gtin, lot, body, request, rt, who, key)
-
-
-@router.post(
-    "/{gtin}/{lot:path}/reject",
-    status_code=201,
-    response_model=CommandResponse,
-    summary="Reject a batch for good",
-)
-async def reject(
-    gtin: Gtin,
-    lot: Lot,
-    request: Request,
-    rt: RuntimeDep,
-    who: Caller,
-    body: schemas.StatusChange | None = None,
-    key: IdempotencyKey = None,
-) -> Response:
-    return await _change("reject", gtin, lot, body, request, rt, who, key)
+for _op, _summary in STATUS_CHANGES.items():
+    _status_change(_op, _summary)
 
 
 @router.post(
