@@ -96,11 +96,15 @@ up() {
     write_props
     format_storage
     [[ -f $KAFKA_LOG_FILE ]] && mv -f "$KAFKA_LOG_FILE" "$KAFKA_LOG_FILE.1"
-    setsid java -Xms512m -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+    # setsid forks when its caller leads a process group (job control on), so the broker
+    # writes its own pid before exec'ing java.
+    rm -f "$KAFKA_PID_FILE"
+    setsid -f bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$KAFKA_PID_FILE" \
+      java -Xms512m -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
       -Dlog4j2.configurationFile="$LOG4J_CONF" -cp "$KAFKA_LIBS/*" kafka.Kafka "$PROPS" \
-      >>"$KAFKA_LOG_FILE" 2>&1 </dev/null &
-    pid=$!
-    echo "$pid" >"$KAFKA_PID_FILE"
+      >>"$KAFKA_LOG_FILE" 2>&1 </dev/null
+    for _ in $(seq 50); do [[ -s $KAFKA_PID_FILE ]] && break; sleep 0.1; done
+    pid=$(<"$KAFKA_PID_FILE")
     say "started pid $pid"
   fi
   until answers; do
