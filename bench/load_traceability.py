@@ -30,11 +30,9 @@ from typing import Any
 from lotledger_bench.infra import drop_database
 from lotledger_bench.synthetic import GTIN
 from lotledger_bench.trace_fixture import BIG, load
-from tests.support.infra import ADMIN_URL, Infra, provision
+from tests.support.infra import ADMIN_URL, Infra, migrate, provision
 
 from lotledger.shared.auth import mint_token
-from lotledger.shared.migrations import upgrade_async
-from lotledger.traceability.bootstrap import MIGRATIONS
 
 SECRET = "bench-secret-for-lotledger-0123456789abcdef"  # noqa: S105
 SEED = 20261124
@@ -108,9 +106,9 @@ def report(
 
 async def main(events: int, big: int, requests: int, jobs: int, keep: bool) -> None:
     infra = await provision()
-    url = infra.url("traceability")
+    url = infra.owner_url("traceability")
     try:
-        await upgrade_async(MIGRATIONS, url, "traceability")
+        await migrate(infra, "traceability")
         print(f"database {infra.database}: loading {events:,} events with {jobs} processes")
         fixture = await load(url, "traceability", events, big, seed=SEED, jobs=jobs)
         print(

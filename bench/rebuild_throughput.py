@@ -23,13 +23,11 @@ import time
 
 from lotledger_bench.infra import drop_database
 from lotledger_bench.synthetic import publish
-from tests.support.infra import ADMIN_URL, provision
+from tests.support.infra import ADMIN_URL, migrate, provision
 
 from lotledger.shared.contracts.topics import CATALOG, STOCK, TELEMETRY
 from lotledger.shared.gc_tuning import tune_gc
 from lotledger.shared.kafka import delete_topics, ensure_topics
-from lotledger.shared.migrations import upgrade_async
-from lotledger.traceability.bootstrap import MIGRATIONS
 from lotledger.traceability.entrypoints.rebuild import rebuild
 from lotledger.traceability.settings import TraceabilitySettings
 
@@ -45,7 +43,7 @@ async def main(lots: int, per_lot: int, readings: int, jobs: list[int]) -> None:
     )
     try:
         await ensure_topics(settings)
-        await upgrade_async(MIGRATIONS, settings.traceability_database_url, "traceability")
+        await migrate(infra, "traceability")
         started = time.perf_counter()
         sent = await publish(settings, lots, per_lot, readings, seed=SEED)
         print(f"published {sent} records in {time.perf_counter() - started:.1f} s")

@@ -8,7 +8,7 @@ from pydantic import SecretStr
 
 from lotledger.shared.kafka import delete_topics, ensure_topics
 from lotledger.shared.settings import CommonSettings
-from tests.support.infra import Infra, provision, teardown
+from tests.support.infra import Infra, migrate_all, provision, teardown
 from tests.support.tokens import TEST_SECRET
 
 
@@ -49,16 +49,6 @@ def common_settings(infra: Infra) -> CommonSettings:
 
 @pytest.fixture(scope="session")
 async def migrated(infra: Infra) -> Infra:
-    """The per-run database with every service's migrations applied."""
-    from lotledger.alerts.bootstrap import MIGRATIONS as ALERTS
-    from lotledger.inventory.bootstrap import MIGRATIONS as INVENTORY
-    from lotledger.shared.migrations import upgrade_async
-    from lotledger.traceability.bootstrap import MIGRATIONS as TRACEABILITY
-
-    for service, path in (
-        ("inventory", INVENTORY),
-        ("traceability", TRACEABILITY),
-        ("alerts", ALERTS),
-    ):
-        await upgrade_async(path, infra.url(service), service)
+    """The per-run database with every service's migrations and runtime privileges applied."""
+    await migrate_all(infra)
     return infra

@@ -30,8 +30,10 @@ from lotledger.shared.settings import CommonSettings
 
 SERVICES = ("inventory", "traceability", "alerts")
 EXTRA_SCHEMAS = {"traceability_rebuild": "traceability"}
-"""Schemas beside the services' own, by owner: where `lotledger-traceability rebuild`
-replays to (as deploy/local/postgres.sh provisions it)."""
+"""Schemas beside the services' own, by the service whose owner role owns them: where
+`lotledger-traceability rebuild` replays to (as deploy/docker/postgres-init.sql provisions
+it). Each schema belongs to `<service>_owner`; the services run as `<service>`, which owns
+nothing (docs/adr/0007-least-privilege-roles.md)."""
 PARTITIONS = 6
 PERF_TOPIC = "bench.producer-perf"
 
@@ -46,6 +48,9 @@ class BenchEnv:
     def url(self, role: str, driver: str = "postgresql+asyncpg") -> str:
         host = self.admin_url.rsplit("@", 1)[1].rsplit("/", 1)[0]
         return f"{driver}://{role}:{role}@{host}/{self.database}"
+
+    def owner_url(self, service: str) -> str:
+        return self.url(f"{service}_owner")
 
     def database_admin_url(self) -> str:
         return self.admin_url.rsplit("/", 1)[0] + "/" + self.database
@@ -92,10 +97,11 @@ async def provision(cfg: BenchConfig, run_id: str) -> BenchEnv:
     try:
         await conn.execute(f'REVOKE ALL ON DATABASE "{env.database}" FROM PUBLIC')
         for service in SERVICES:
-            await conn.execute(f'GRANT CONNECT, TEMP ON DATABASE "{env.database}" TO {service}')
-            await conn.execute(f"CREATE SCHEMA {service} AUTHORIZATION {service}")
-        for schema, owner in EXTRA_SCHEMAS.items():
-            await conn.execute(f"CREATE SCHEMA {schema} AUTHORIZATION {owner}")
+            roles = f"{service}, {service}_owner"
+            await conn.execute(f'GRANT CONNECT ON DATABASE "{env.database}" TO {roles}')
+            await conn.execute(f"CREATE SCHEMA {service} AUTHORIZATION {service}_owner")
+        for schema, service in EXTRA_SCHEMAS.items():
+            await conn.execute(f"CREATE SCHEMA {schema} AUTHORIZATION {service}_owner")
         await conn.execute("CREATE SCHEMA baseline")
     finally:
         await conn.close()

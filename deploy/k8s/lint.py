@@ -7,8 +7,9 @@ it reads that file (e.g. the output of `kubectl kustomize deploy/k8s`). It check
 document has apiVersion, kind and metadata.name; that every pod runs non-root with a read-only
 root filesystem, no privilege escalation, all capabilities dropped, a writable /tmp and
 resource requests and limits; that the APIs have readiness (/readyz) and liveness (/healthz)
-probes; that Services and PodDisruptionBudgets select the pods of some workload; and that every
-ConfigMap and Secret a pod reads is defined here.
+probes; that Services and PodDisruptionBudgets select the pods of some workload; that every
+ConfigMap and Secret a pod reads is defined here; and that only migrations and rebuilds read a
+schema owner's Secret (`*-db-owner`): the pods that serve and work own nothing in the database.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import yaml
 HERE = Path(__file__).parent
 WORKLOADS = {"Deployment", "Job", "CronJob"}
 CONTAINER_TMP = "/tmp"  # noqa: S108 (a path inside the containers, not a temporary file here)
+OWNER_REF_SUFFIX = "-db-owner"
+OWNER_COMPONENTS = {"migrate", "rebuild"}
 
 
 def load(paths: list[Path]) -> list[tuple[str, dict[str, Any]]]:
@@ -87,10 +90,14 @@ def check(docs: list[tuple[str, dict[str, Any]]]) -> list[str]:
                 for res in ("cpu", "memory"):
                     if res not in resources.get(kind, {}):
                         errors.append(f"{cw}: no {kind}.{res}")
+            component = meta.get("labels", {}).get("app.kubernetes.io/component")
             for source_ref in c.get("envFrom", []):
                 for key, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
                     if key in source_ref and (kind, source_ref[key]["name"]) not in defined:
                         errors.append(f"{cw}: {kind} {source_ref[key]['name']} is not defined")
+                secret = source_ref.get("secretRef", {}).get("name", "")
+                if secret.endswith(OWNER_REF_SUFFIX) and component not in OWNER_COMPONENTS:
+                    errors.append(f"{cw}: a {component} pod reads the owner Secret {secret}")
             if meta.get("labels", {}).get("app.kubernetes.io/component") == "api":
                 ready = c.get("readinessProbe", {}).get("httpGet", {}).get("path")
                 live = c.get("livenessProbe", {}).get("httpGet", {}).get("path")

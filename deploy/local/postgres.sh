@@ -35,28 +35,19 @@ ensure_server() {
   priv env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 }
 
-psql_pg() { as_pg env PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -p "$PG_PORT" "$@"; }
+DB_PASSWORD_VARIABLES=(ADMIN INVENTORY TRACEABILITY ALERTS INVENTORY_OWNER TRACEABILITY_OWNER ALERTS_OWNER)
+psql_pg() {
+  local keep_dev_passwords=() v
+  for v in "${DB_PASSWORD_VARIABLES[@]}"; do keep_dev_passwords+=(-u "LOTLEDGER_${v}_DB_PASSWORD"); done
+  as_pg env "${keep_dev_passwords[@]}" PGOPTIONS='-c client_min_messages=warning' \
+    psql -X -q -v ON_ERROR_STOP=1 -p "$PG_PORT" "$@"
+}
 
+# Roles, database and schemas from the one script every setup uses; it also converts a cluster
+# laid out before least-privilege roles (docs/adr/0007-least-privilege-roles.md). The local
+# cluster keeps the development passwords whatever the shell exports.
 provision() {
-  psql_pg -d postgres <<'SQL'
-SELECT format('CREATE ROLE %I', r) FROM unnest(ARRAY['lotledger', 'inventory', 'traceability', 'alerts']) AS r
- WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) \gexec
-ALTER ROLE lotledger LOGIN CREATEDB CREATEROLE PASSWORD 'lotledger';
-ALTER ROLE inventory LOGIN PASSWORD 'inventory';
-ALTER ROLE traceability LOGIN PASSWORD 'traceability';
-ALTER ROLE alerts LOGIN PASSWORD 'alerts';
-GRANT inventory, traceability, alerts TO lotledger;
-SELECT 'CREATE DATABASE lotledger OWNER lotledger'
- WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'lotledger') \gexec
-REVOKE ALL ON DATABASE lotledger FROM PUBLIC;
-GRANT CONNECT, TEMP ON DATABASE lotledger TO lotledger, inventory, traceability, alerts;
-\connect lotledger
-REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-CREATE SCHEMA IF NOT EXISTS inventory AUTHORIZATION inventory;
-CREATE SCHEMA IF NOT EXISTS traceability AUTHORIZATION traceability;
-CREATE SCHEMA IF NOT EXISTS traceability_rebuild AUTHORIZATION traceability;
-CREATE SCHEMA IF NOT EXISTS alerts AUTHORIZATION alerts;
-SQL
+  psql_pg -d postgres <"$LOTLEDGER_DEPLOY_DIR/../docker/postgres-init.sql"
 }
 
 up() {
@@ -90,7 +81,9 @@ up() {
   say "log /var/log/postgresql/postgresql-$ver-$PG_CLUSTER.log"
   echo "  admin: postgresql://lotledger:lotledger@$PG_HOST:$PG_PORT/lotledger"
   local r
-  for r in "${SERVICE_ROLES[@]}"; do echo "  $r: postgresql://$r:$r@$PG_HOST:$PG_PORT/lotledger"; done
+  for r in "${SERVICE_ROLES[@]}" "${SERVICE_ROLES[@]/%/_owner}"; do
+    echo "  $r: postgresql://$r:$r@$PG_HOST:$PG_PORT/lotledger"
+  done
 }
 
 status() {

@@ -1,9 +1,11 @@
 """The real Postgres and Kafka that `make test` starts (deploy/local/infra.sh).
 
 Each test session gets its own database (`lotledger_test_<run>`, one schema per
-service, owned by the service's role, plus `traceability_rebuild` for read-model
-rebuilds, as deploy/local/postgres.sh provisions) and its own topic prefix (`t<run>.`), so runs
-never see each other's data. Missing infrastructure fails the session: nothing skips.
+service, owned by the service's owner role, plus `traceability_rebuild` for read-model
+rebuilds, as deploy/docker/postgres-init.sql provisions) and its own topic prefix
+(`t<run>.`), so runs never see each other's data. The services connect as their runtime
+roles, which own nothing (docs/adr/0007-least-privilege-roles.md); migrations run as the
+owners. Missing infrastructure fails the session: nothing skips.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ ADMIN_URL = os.environ.get(
 KAFKA_BOOTSTRAP = os.environ.get("LOTLEDGER_TEST_KAFKA", "127.0.0.1:9092")
 SERVICES = ("inventory", "traceability", "alerts")
 EXTRA_SCHEMAS = {"traceability_rebuild": "traceability"}
+"""Schema → the service whose owner role owns it."""
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,11 @@ class Infra:
     def url(self, role: str, driver: str = "postgresql+asyncpg") -> str:
         return f"{driver}://{role}:{role}@127.0.0.1:{_port()}/{self.database}"
 
+    def owner_url(self, service: str, driver: str = "postgresql+asyncpg") -> str:
+        return self.url(owner_role(service), driver)
+
     def admin_url(self) -> str:
+        """The admin role, a member of every owner role: tamper tests act through it."""
         return _with_database(ADMIN_URL, self.database)
 
 
@@ -44,6 +51,10 @@ def _port() -> int:
 
 def _with_database(url: str, database: str) -> str:
     return url.rsplit("/", 1)[0] + "/" + database
+
+
+def owner_role(service: str) -> str:
+    return f"{service}_owner"
 
 
 class InfrastructureMissing(RuntimeError):
@@ -69,6 +80,16 @@ async def provision() -> Infra:
             f"Postgres is not reachable at {ADMIN_URL}: {exc}. Run `make infra-up`."
         ) from exc
     try:
+        owners = [owner_role(s) for s in SERVICES]
+        missing = await admin.fetchval(
+            "SELECT array_agg(r) FROM unnest($1::text[]) r WHERE NOT pg_has_role(r, 'USAGE')",
+            owners,
+        )
+        if missing:
+            raise InfrastructureMissing(
+                f"the admin role is not a member of the owner roles {missing}: the cluster "
+                "predates least-privilege roles. Run `make infra-up`."
+            )
         await admin.execute(f'CREATE DATABASE "{infra.database}"')
     finally:
         await admin.close()
@@ -76,10 +97,11 @@ async def provision() -> Infra:
     try:
         await conn.execute(f'REVOKE ALL ON DATABASE "{infra.database}" FROM PUBLIC')
         for service in SERVICES:
-            await conn.execute(f'GRANT CONNECT, TEMP ON DATABASE "{infra.database}" TO {service}')
-            await conn.execute(f"CREATE SCHEMA {service} AUTHORIZATION {service}")
-        for schema, owner in EXTRA_SCHEMAS.items():
-            await conn.execute(f"CREATE SCHEMA {schema} AUTHORIZATION {owner}")
+            roles = f"{service}, {owner_role(service)}"
+            await conn.execute(f'GRANT CONNECT ON DATABASE "{infra.database}" TO {roles}')
+            await conn.execute(f"CREATE SCHEMA {service} AUTHORIZATION {owner_role(service)}")
+        for schema, service in EXTRA_SCHEMAS.items():
+            await conn.execute(f"CREATE SCHEMA {schema} AUTHORIZATION {owner_role(service)}")
     finally:
         await conn.close()
     return infra
@@ -93,16 +115,35 @@ async def teardown(infra: Infra) -> None:
         await admin.close()
 
 
-async def migrate_all(infra: Infra) -> None:
-    """Every service's migrations, into its schema of the run's database."""
-    from lotledger.alerts.bootstrap import MIGRATIONS as ALERTS
-    from lotledger.inventory.bootstrap import MIGRATIONS as INVENTORY
-    from lotledger.shared.migrations import upgrade_async
-    from lotledger.traceability.bootstrap import MIGRATIONS as TRACEABILITY
+async def migrate(infra: Infra, service: str, schema: str | None = None) -> None:
+    """`service`'s migrations and runtime privileges, into `schema` (its own by default) of
+    the run's database, as `lotledger-<service> migrate` applies them."""
+    from lotledger.alerts import bootstrap as alerts
+    from lotledger.alerts.adapters import privileges as alerts_privileges
+    from lotledger.inventory import bootstrap as inventory
+    from lotledger.inventory.adapters import privileges as inventory_privileges
+    from lotledger.shared.migrations import Migration
+    from lotledger.shared.migrations import migrate as apply_migration
+    from lotledger.traceability import bootstrap as traceability
+    from lotledger.traceability.adapters import privileges as traceability_privileges
 
-    for service, path in (
-        ("inventory", INVENTORY),
-        ("traceability", TRACEABILITY),
-        ("alerts", ALERTS),
-    ):
-        await upgrade_async(path, infra.url(service), service)
+    script_location, declared = {
+        "inventory": (inventory.MIGRATIONS, inventory_privileges.RUNTIME),
+        "traceability": (traceability.MIGRATIONS, traceability_privileges.RUNTIME),
+        "alerts": (alerts.MIGRATIONS, alerts_privileges.RUNTIME),
+    }[service]
+    await apply_migration(
+        Migration(
+            script_location=script_location,
+            declared=declared,
+            owner_url=infra.owner_url(service),
+            schema=schema or service,
+            runtime_role=service,
+        )
+    )
+
+
+async def migrate_all(infra: Infra) -> None:
+    """Every service's migrations and runtime privileges, into its schema."""
+    for service in SERVICES:
+        await migrate(infra, service)

@@ -8,11 +8,9 @@ from contextlib import asynccontextmanager
 
 from pydantic import SecretStr
 
-from lotledger.inventory.bootstrap import MIGRATIONS
 from lotledger.inventory.settings import InventorySettings
 from lotledger.shared.kafka import ensure_topics
-from lotledger.shared.migrations import upgrade_async
-from tests.support.infra import Infra, provision, teardown
+from tests.support.infra import Infra, migrate, provision, teardown
 from tests.support.tokens import TEST_SECRET
 
 
@@ -43,7 +41,7 @@ async def private_inventory() -> AsyncIterator[Infra]:
     infra = await provision()
     try:
         settings = settings_for(infra)
-        await upgrade_async(MIGRATIONS, infra.url("inventory"), "inventory")
+        await migrate(infra, "inventory")
         await ensure_topics(settings)
         yield infra
     finally:

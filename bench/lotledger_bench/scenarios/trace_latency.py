@@ -55,7 +55,7 @@ def trace_path() -> str:
 async def run(ctx: Context) -> Outcome:
     cfg, d, out = ctx.cfg, ctx.cfg.durations, Outcome()
     fixture = await load(
-        ctx.env.url("traceability"),
+        ctx.env.owner_url("traceability"),
         "traceability",
         d.trace_events,
         cfg.trace_big_events,

@@ -21,9 +21,6 @@ import httpx
 from pydantic import SecretStr
 
 from lotledger.alerts.bootstrap import (
-    MIGRATIONS as ALERTS_MIGRATIONS,
-)
-from lotledger.alerts.bootstrap import (
     build_deliverer,
     build_projector,
     build_publisher,
@@ -35,16 +32,14 @@ from lotledger.alerts.entrypoints.sweeper import Sweeper
 from lotledger.alerts.runtime import AlertsRuntime
 from lotledger.alerts.service.sweep import SweepReport
 from lotledger.alerts.settings import AlertsSettings
-from lotledger.inventory.bootstrap import MIGRATIONS as INVENTORY_MIGRATIONS
 from lotledger.inventory.bootstrap import create_app as inventory_app
 from lotledger.inventory.entrypoints.relay import Relay
 from lotledger.shared.clock import ManualClock, SystemClock
 from lotledger.shared.envelope import CloudEvent
 from lotledger.shared.identifiers import gs1_check_digit
 from lotledger.shared.kafka import create_producer, ensure_topics
-from lotledger.shared.migrations import upgrade_async
 from tests.support.apps import serve
-from tests.support.infra import Infra, provision, teardown
+from tests.support.infra import Infra, migrate, provision, teardown
 from tests.support.private import settings_for
 from tests.support.tokens import TEST_SECRET, bearer
 from tests.support.world import seed_catalog
@@ -158,8 +153,8 @@ async def alerts_world(*, deliver: bool = True, **overrides: Any) -> AsyncIterat
     worker (a subprocess it may kill)."""
     infra = await provision()
     try:
-        await upgrade_async(INVENTORY_MIGRATIONS, infra.url("inventory"), "inventory")
-        await upgrade_async(ALERTS_MIGRATIONS, infra.url("alerts"), "alerts")
+        await migrate(infra, "inventory")
+        await migrate(infra, "alerts")
         inventory_settings = settings_for(infra)
         await ensure_topics(inventory_settings)
         settings = alerts_settings(infra, **overrides)

@@ -23,7 +23,8 @@ REGULATOR = bearer("regulator")
 
 
 async def _tamper(infra: Infra, stream: str, version: int) -> None:
-    conn = await asyncpg.connect(infra.url("inventory", driver="postgresql"))
+    """As the database admin, who holds the owner's rights (the runtime role cannot)."""
+    conn = await asyncpg.connect(infra.admin_url())
     try:
         async with conn.transaction():
             await conn.execute(

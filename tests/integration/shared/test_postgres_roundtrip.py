@@ -9,11 +9,12 @@ from tests.support.infra import Infra
 
 
 async def test_a_row_round_trips_through_the_service_schema(infra: Infra) -> None:
-    engine = create_engine(infra.url("inventory"), "inventory", pool_size=1)
+    """As the owner (the runtime role cannot create tables), in a transaction rolled back."""
+    engine = create_engine(infra.owner_url("inventory"), "inventory", pool_size=1)
     try:
         assert await database_ready(engine)
         stamp = datetime(2026, 11, 24, 9, 30, 0, 123456, tzinfo=UTC)
-        async with engine.begin() as conn:
+        async with engine.connect() as conn, conn.begin() as transaction:
             await conn.execute(
                 text("CREATE TABLE roundtrip (id int PRIMARY KEY, at timestamptz, body jsonb)")
             )
@@ -21,8 +22,8 @@ async def test_a_row_round_trips_through_the_service_schema(infra: Infra) -> Non
                 text("INSERT INTO roundtrip VALUES (1, :at, CAST(:body AS jsonb))"),
                 {"at": stamp, "body": '{"qty": 7, "lot": "L\\u00e9"}'},
             )
-        async with engine.connect() as conn:
             row = (await conn.execute(text("SELECT id, at, body FROM inventory.roundtrip"))).one()
+            await transaction.rollback()
         assert row.id == 1
         assert row.at == stamp
         assert row.body == {"qty": 7, "lot": "Lé"}

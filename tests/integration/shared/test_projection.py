@@ -17,7 +17,7 @@ from lotledger.shared.db import create_engine
 from lotledger.shared.kafka import create_producer
 from lotledger.shared.projection import POSITIONS_DDL, Projector, Record, replay_all
 from lotledger.shared.settings import CommonSettings
-from tests.support.infra import Infra
+from tests.support.infra import Infra, owner_role
 
 MESSAGES = 300
 
@@ -54,12 +54,13 @@ class DiesBeforeKafkaCommit(Projector):
 
 
 async def _schema(infra: Infra, name: str) -> AsyncEngine:
+    """A probe schema with its own tables, and an engine connected as their owner."""
     admin = await asyncpg.connect(infra.admin_url())
     try:
-        await admin.execute(f"CREATE SCHEMA {name} AUTHORIZATION traceability")
+        await admin.execute(f"CREATE SCHEMA {name} AUTHORIZATION {owner_role('traceability')}")
     finally:
         await admin.close()
-    engine = create_engine(infra.url("traceability"), name, pool_size=2)
+    engine = create_engine(infra.owner_url("traceability"), name, pool_size=2)
     async with engine.begin() as conn:
         await conn.execute(text(POSITIONS_DDL))
         await conn.execute(text("CREATE TABLE total (value bigint NOT NULL, applied int NOT NULL)"))

@@ -18,15 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lotledger.shared.clock import ManualClock
 from lotledger.shared.kafka import partitions_of
-from lotledger.shared.migrations import upgrade_async
 from lotledger.shared.projection import Projector, Record, replay_all, stored_positions
 from lotledger.traceability.adapters.compare import compare_tables
-from lotledger.traceability.bootstrap import MIGRATIONS, build_engine, build_projection
+from lotledger.traceability.bootstrap import build_engine, build_projection
 from lotledger.traceability.service.projection import TraceabilityProjection
 from lotledger.traceability.settings import TraceabilitySettings
 from tests.integration.traceability.conftest import START, Settle
 from tests.integration.traceability.lifecycle import live_through
-from tests.support.infra import Infra
+from tests.support.infra import Infra, migrate, owner_role
 from tests.support.stock import SCANNER
 from tests.support.tokens import bearer
 from tests.support.world import COLD, LOCATIONS, SUPPLIER, fresh_lot
@@ -102,10 +101,10 @@ async def _schema(infra: Infra, settings: TraceabilitySettings) -> AsyncIterator
     name = f"probe_{uuid4().hex[:8]}"
     admin = await asyncpg.connect(infra.admin_url())
     try:
-        await admin.execute(f"CREATE SCHEMA {name} AUTHORIZATION traceability")
+        await admin.execute(f"CREATE SCHEMA {name} AUTHORIZATION {owner_role('traceability')}")
     finally:
         await admin.close()
-    await upgrade_async(MIGRATIONS, settings.traceability_database_url, name)
+    await migrate(infra, "traceability", name)
     engine = build_engine(settings, "probe", name)
     try:
         yield Schema(name, engine)

@@ -41,17 +41,18 @@ async def life(stock_api: httpx.AsyncClient, clock: ManualClock, settled: Settle
 
 
 @asynccontextmanager
-async def as_owner(infra: Infra) -> AsyncIterator[asyncpg.Connection]:
+async def as_admin(infra: Infra) -> AsyncIterator[asyncpg.Connection]:
+    """The database admin, who holds the owner's rights (it may disable triggers)."""
     conn = await asyncpg.connect(infra.admin_url())
     try:
-        await conn.execute("SET ROLE traceability; SET search_path = traceability")
+        await conn.execute("SET search_path = traceability")
         yield conn
     finally:
         await conn.close()
 
 
 async def test_the_history_refuses_updates_and_deletes(migrated: Infra, life: Lifecycle) -> None:
-    async with as_owner(migrated) as conn:
+    async with as_admin(migrated) as conn:
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             await conn.execute(FORGERIES["actor"][1], life.gtin, life.lot, 1)
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
@@ -65,7 +66,7 @@ async def test_verify_names_the_event_rewritten_behind_the_guard(
     select, forge, restore = FORGERIES[column]
     key = (life.gtin, life.lot, version)
     url = f"/v1/lots/{life.gtin}/{life.lot}/verify"
-    async with as_owner(migrated) as conn:
+    async with as_admin(migrated) as conn:
         original = await conn.fetchrow(select, *key)
         await _rewrite(conn, forge, *key)
         try:

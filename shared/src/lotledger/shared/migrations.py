@@ -1,12 +1,15 @@
 """Alembic, one migration history per service schema.
 
-A service's `alembic/env.py` calls `run_env()`; `upgrade()` is what the CLI and the test
-fixtures call. The version table lives in the service's schema.
+A service's `alembic/env.py` calls `run_env()`. `migrate` is what the CLI and the test
+fixtures call: as the schema's owner role, it upgrades the schema and then gives the
+runtime role exactly its declared privileges (`lotledger.shared.privileges`). The version
+table lives in the service's schema.
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command, context
@@ -14,7 +17,8 @@ from alembic.config import Config
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from lotledger.shared.db import create_engine
+from lotledger.shared import privileges
+from lotledger.shared.db import create_engine, driver_connect
 
 
 def alembic_config(script_location: Path, url: str, schema: str) -> Config:
@@ -31,6 +35,31 @@ def upgrade(script_location: Path, url: str, schema: str, revision: str = "head"
 
 async def upgrade_async(script_location: Path, url: str, schema: str) -> None:
     await asyncio.to_thread(upgrade, script_location, url, schema)
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema's migrations and the runtime role's declared privileges in it; `owner_url`
+    logs in as the role that owns the schema, `runtime_role` is the role the service runs as."""
+
+    script_location: Path
+    declared: privileges.Privileges
+    owner_url: str
+    schema: str
+    runtime_role: str
+
+
+async def migrate(migration: Migration) -> None:
+    """Upgrade to head, then apply the declared privileges (idempotent). Refuses, before
+    changing anything, when the runtime role owns something in the schema."""
+    m = migration
+    conn = await driver_connect(m.owner_url, m.schema, "lotledger-migrate")
+    try:
+        await privileges.check_roles(conn, m.schema, m.runtime_role)
+        await upgrade_async(m.script_location, m.owner_url, m.schema)
+        await privileges.apply(conn, m.schema, m.runtime_role, m.declared)
+    finally:
+        await conn.close()
 
 
 def run_env() -> None:

@@ -7,14 +7,13 @@ import argparse
 import asyncio
 import contextlib
 from collections.abc import Callable, Coroutine
-from pathlib import Path
 from typing import Any
 
 import uvicorn
 
 from lotledger.shared.gc_tuning import tune_gc
 from lotledger.shared.logging import configure_logging
-from lotledger.shared.migrations import upgrade
+from lotledger.shared.migrations import Migration, migrate
 
 Worker = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
 
@@ -24,8 +23,7 @@ def run_cli(
     service: str,
     app_factory: str,
     default_port: int,
-    database_url: Callable[[], tuple[str, str]],
-    migrations: Path,
+    migration: Callable[[], Migration],
     workers: dict[str, tuple[str, Worker]],
     argv: list[str] | None = None,
     log_level: Callable[[], str] = lambda: "INFO",
@@ -38,7 +36,10 @@ def run_cli(
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=default_port)
     serve.add_argument("--workers", type=int, default=1)
-    commands.add_parser("migrate", help="apply database migrations to the service schema")
+    commands.add_parser(
+        "migrate",
+        help="as the schema's owner, apply the migrations and the runtime role's privileges",
+    )
     for name, (help_text, _) in workers.items():
         worker_parser = commands.add_parser(name, help=help_text)
         if worker_arguments and name in worker_arguments:
@@ -61,8 +62,7 @@ def run_cli(
         )
         return 0
     if args.command == "migrate":
-        url, schema = database_url()
-        upgrade(migrations, url, schema)
+        asyncio.run(migrate(migration()))
         return 0
     _, worker = workers[args.command]
     return asyncio.run(worker(args))

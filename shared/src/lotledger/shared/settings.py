@@ -55,9 +55,39 @@ class CommonSettings(BaseSettings):
         return f"{self.topic_prefix}{name}"
 
 
-def has_dev_password(url: str) -> bool:
+def has_dev_password(url: str | None) -> bool:
     """True when a database URL still carries the role-name-as-password of the local setup."""
     from sqlalchemy.engine import make_url
 
+    if url is None:
+        return False
     parsed = make_url(url)
     return parsed.password is not None and parsed.password == parsed.username
+
+
+class MissingSetting(ValueError):
+    """A setting the command needs has no value and no default outside development."""
+
+
+def migration_url(configured: str | None, runtime_url: str, owner: str, env: str, name: str) -> str:
+    """The URL `migrate` logs in with, as the schema's owner role. Unset in development, it
+    is the runtime URL with the owner's development credentials (role name as password), so
+    it reaches the same database; elsewhere it must be set (`name`)."""
+    if configured is not None:
+        return configured
+    if env != "dev":
+        raise MissingSetting(f"{name} is required outside dev: migrations run as the owner role")
+    from sqlalchemy.engine import make_url
+
+    dev = make_url(runtime_url).set(username=owner, password=owner)
+    return dev.render_as_string(hide_password=False)
+
+
+def role_of(url: str) -> str:
+    """The role a database URL logs in as."""
+    from sqlalchemy.engine import make_url
+
+    role = make_url(url).username
+    if not role:
+        raise MissingSetting(f"the database URL names no role: {make_url(url)!r}")
+    return role

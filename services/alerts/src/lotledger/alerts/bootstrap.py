@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from lotledger.alerts import DESCRIPTION, SERVICE, VERSION
+from lotledger.alerts.adapters.privileges import RUNTIME
 from lotledger.alerts.adapters.secret_box import SecretBox
 from lotledger.alerts.adapters.unit_of_work import UnitOfWork
 from lotledger.alerts.adapters.webhook_client import WebhookClient
@@ -23,10 +24,22 @@ from lotledger.alerts.runtime import AlertsRuntime
 from lotledger.alerts.settings import AlertsSettings
 from lotledger.shared.clock import Clock, SystemClock
 from lotledger.shared.db import create_engine
+from lotledger.shared.migrations import Migration
 from lotledger.shared.projection import Projector
+from lotledger.shared.settings import role_of
 from lotledger.shared.web.app import add_standard_readiness, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
+
+
+def migration(settings: AlertsSettings) -> Migration:
+    return Migration(
+        script_location=MIGRATIONS,
+        declared=RUNTIME,
+        owner_url=settings.migration_database_url(),
+        schema=settings.alerts_db_schema,
+        runtime_role=role_of(settings.alerts_database_url),
+    )
 
 
 def build_runtime(

@@ -6,7 +6,7 @@ import argparse
 import asyncio
 
 from lotledger.alerts import SERVICE
-from lotledger.alerts.bootstrap import MIGRATIONS
+from lotledger.alerts.bootstrap import migration
 from lotledger.alerts.settings import AlertsSettings
 from lotledger.shared.clock import SystemClock
 from lotledger.shared.runner import run_cli, run_until_signalled
@@ -78,16 +78,11 @@ async def reseal(_: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    def database() -> tuple[str, str]:
-        settings = AlertsSettings()
-        return settings.alerts_database_url, settings.alerts_db_schema
-
     return run_cli(
         service=SERVICE,
         app_factory="lotledger.alerts.bootstrap:create_app",
         default_port=AlertsSettings().alerts_port,
-        database_url=database,
-        migrations=MIGRATIONS,
+        migration=lambda: migration(AlertsSettings()),
         workers={
             "project": ("consume the topics, keep the facts, evaluate the rules", project),
             "sweep": ("re-evaluate time-driven rules on a clock (one active instance)", sweep),

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from pydantic import Field, SecretStr
 
-from lotledger.shared.settings import CommonSettings, has_dev_password
+from lotledger.shared.settings import CommonSettings, has_dev_password, migration_url
 
 DEV_WEBHOOK_KEY = "lotledger-dev-webhook-key-change-me-0123456789"
+
+DEV_OWNER = "alerts_owner"
+"""The role owning the schema in the local setups (deploy/docker/postgres-init.sql)."""
 
 
 class AlertsSettings(CommonSettings):
     alerts_database_url: str = "postgresql+asyncpg://alerts:alerts@127.0.0.1:5433/lotledger"
+    alerts_migration_database_url: str | None = Field(
+        default=None,
+        description="the schema owner's URL, for `migrate`; unset in dev: the runtime "
+        "URL as the development owner role",
+    )
     alerts_db_schema: str = "alerts"
     alerts_db_pool_size: int = Field(default=10, ge=1, le=100)
     alerts_port: int = 8003
@@ -48,6 +56,18 @@ class AlertsSettings(CommonSettings):
         return {
             **super().dev_secrets(),
             "LOTLEDGER_ALERTS_DATABASE_URL": has_dev_password(self.alerts_database_url),
+            "LOTLEDGER_ALERTS_MIGRATION_DATABASE_URL": has_dev_password(
+                self.alerts_migration_database_url
+            ),
             "LOTLEDGER_ALERTS_WEBHOOK_KEYS": self.alerts_webhook_keys.get_secret_value()
             == DEV_WEBHOOK_KEY,
         }
+
+    def migration_database_url(self) -> str:
+        return migration_url(
+            self.alerts_migration_database_url,
+            self.alerts_database_url,
+            DEV_OWNER,
+            self.env,
+            "LOTLEDGER_ALERTS_MIGRATION_DATABASE_URL",
+        )

@@ -15,6 +15,7 @@ from prometheus_client import Gauge
 
 from lotledger.inventory import DESCRIPTION, SERVICE, VERSION
 from lotledger.inventory.adapters.catalog_cache import CatalogCache
+from lotledger.inventory.adapters.privileges import RUNTIME
 from lotledger.inventory.adapters.queries import InventoryQueries
 from lotledger.inventory.adapters.signing import Signer
 from lotledger.inventory.adapters.unit_of_work import UnitOfWork
@@ -36,9 +37,23 @@ from lotledger.inventory.settings import InventorySettings
 from lotledger.shared.clock import Clock, SystemClock
 from lotledger.shared.db import create_engine
 from lotledger.shared.kafka import LazyProducer
+from lotledger.shared.migrations import Migration
+from lotledger.shared.settings import role_of
 from lotledger.shared.web.app import add_standard_readiness, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
+
+
+def migration(settings: InventorySettings) -> Migration:
+    return Migration(
+        script_location=MIGRATIONS,
+        declared=RUNTIME,
+        owner_url=settings.migration_database_url(),
+        schema=settings.inventory_db_schema,
+        runtime_role=role_of(settings.inventory_database_url),
+    )
+
+
 OUTBOX_BACKLOG = Gauge("lotledger_outbox_backlog", "Events committed but not yet in Kafka")
 OUTBOX_OLDEST = Gauge("lotledger_outbox_oldest_seconds", "Age of the oldest unpublished event")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from lotledger.inventory import SERVICE
-from lotledger.inventory.bootstrap import MIGRATIONS
+from lotledger.inventory.bootstrap import migration
 from lotledger.inventory.settings import InventorySettings
 from lotledger.shared.runner import run_cli, run_until_signalled
 
@@ -18,16 +18,11 @@ async def relay(_: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    def database() -> tuple[str, str]:
-        settings = InventorySettings()
-        return settings.inventory_database_url, settings.inventory_db_schema
-
     return run_cli(
         service=SERVICE,
         app_factory="lotledger.inventory.bootstrap:create_app",
         default_port=InventorySettings().inventory_port,
-        database_url=database,
-        migrations=MIGRATIONS,
+        migration=lambda: migration(InventorySettings()),
         workers={"relay": ("publish the outbox to Kafka (one active instance)", relay)},
         argv=argv,
         log_level=lambda: InventorySettings().log_level,

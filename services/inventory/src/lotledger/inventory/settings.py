@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from pydantic import Field, SecretStr
 
-from lotledger.shared.settings import CommonSettings, has_dev_password
+from lotledger.shared.settings import CommonSettings, has_dev_password, migration_url
 
 DEV_CHECKPOINT_KEY = "bG90bGVkZ2VyLWRldi1jaGVja3BvaW50LWtleS0wMDA="
 """Base64 of a fixed 32-byte Ed25519 seed, for development only."""
+
+DEV_OWNER = "inventory_owner"
+"""The role owning the schema in the local setups (deploy/docker/postgres-init.sql)."""
 
 
 class InventorySettings(CommonSettings):
     inventory_database_url: str = (
         "postgresql+asyncpg://inventory:inventory@127.0.0.1:5433/lotledger"
+    )
+    inventory_migration_database_url: str | None = Field(
+        default=None,
+        description="the schema owner's URL, for `migrate`; unset in dev: the runtime "
+        "URL as the development owner role",
     )
     inventory_db_schema: str = "inventory"
     inventory_db_pool_size: int = Field(default=16, ge=1, le=100)
@@ -31,6 +39,18 @@ class InventorySettings(CommonSettings):
         return {
             **super().dev_secrets(),
             "LOTLEDGER_INVENTORY_DATABASE_URL": has_dev_password(self.inventory_database_url),
+            "LOTLEDGER_INVENTORY_MIGRATION_DATABASE_URL": has_dev_password(
+                self.inventory_migration_database_url
+            ),
             "LOTLEDGER_CHECKPOINT_KEY": self.checkpoint_key.get_secret_value()
             == DEV_CHECKPOINT_KEY,
         }
+
+    def migration_database_url(self) -> str:
+        return migration_url(
+            self.inventory_migration_database_url,
+            self.inventory_database_url,
+            DEV_OWNER,
+            self.env,
+            "LOTLEDGER_INVENTORY_MIGRATION_DATABASE_URL",
+        )

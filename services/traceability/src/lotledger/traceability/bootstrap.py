@@ -12,8 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from lotledger.shared.clock import Clock, SystemClock
 from lotledger.shared.contracts.topics import EXCURSIONS
 from lotledger.shared.db import create_engine
+from lotledger.shared.migrations import Migration
+from lotledger.shared.settings import role_of
 from lotledger.shared.web.app import add_standard_readiness, create_service_app
 from lotledger.traceability import DESCRIPTION, SERVICE, VERSION
+from lotledger.traceability.adapters.privileges import RUNTIME
 from lotledger.traceability.adapters.records import Topics
 from lotledger.traceability.entrypoints.api.access import ACCESS
 from lotledger.traceability.entrypoints.api.problem_map import PROBLEMS
@@ -22,6 +25,17 @@ from lotledger.traceability.service.projection import TraceabilityProjection
 from lotledger.traceability.settings import TraceabilitySettings
 
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
+
+
+def migration(settings: TraceabilitySettings, schema: str | None = None) -> Migration:
+    """`migrate` of the live schema, or of `schema` (the rebuild schema)."""
+    return Migration(
+        script_location=MIGRATIONS,
+        declared=RUNTIME,
+        owner_url=settings.migration_database_url(),
+        schema=schema or settings.traceability_db_schema,
+        runtime_role=role_of(settings.traceability_database_url),
+    )
 
 
 def build_engine(

@@ -6,7 +6,7 @@ import argparse
 
 from lotledger.shared.runner import run_cli, run_until_signalled
 from lotledger.traceability import SERVICE
-from lotledger.traceability.bootstrap import MIGRATIONS
+from lotledger.traceability.bootstrap import migration
 from lotledger.traceability.settings import TraceabilitySettings
 
 
@@ -48,16 +48,11 @@ def _rebuild_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    def database() -> tuple[str, str]:
-        settings = TraceabilitySettings()
-        return settings.traceability_database_url, settings.traceability_db_schema
-
     return run_cli(
         service=SERVICE,
         app_factory="lotledger.traceability.bootstrap:create_app",
         default_port=TraceabilitySettings().traceability_port,
-        database_url=database,
-        migrations=MIGRATIONS,
+        migration=lambda: migration(TraceabilitySettings()),
         workers={
             "project": ("project the topics into the read models and publish excursions", project),
             "rebuild": ("replay the topics from offset zero into the rebuild schema", rebuild),

@@ -35,11 +35,12 @@ class CheckpointStore:
     async def safe_position(self) -> int:
         """The highest event position below which every transaction has finished.
 
-        SHARE mode waits for transactions holding ROW EXCLUSIVE (every append) to end and
-        is released at once, so appends pause only for that instant."""
+        `events_safe_position()` takes SHARE mode, which waits for transactions holding ROW
+        EXCLUSIVE (every append) to end, and the lock is released with this transaction, so
+        appends pause only for that instant. It runs as the table's owner: the runtime role
+        lacks the privileges LOCK ... IN SHARE MODE needs."""
         async with self._conn.transaction():
-            await self._conn.execute("LOCK TABLE events IN SHARE MODE")
-            return int(await self._conn.fetchval("SELECT coalesce(max(position), 0) FROM events"))
+            return int(await self._conn.fetchval("SELECT events_safe_position()"))
 
     async def latest(self) -> Checkpoint | None:
         row = await self._conn.fetchrow("SELECT * FROM checkpoints ORDER BY id DESC LIMIT 1")

@@ -1,8 +1,9 @@
 """Emptying the rebuild schema so migrations can build it afresh.
 
-The service role cannot create schemas (deploy/README.md), so the rebuild schema is
-provisioned once, owned by the role, and reset by dropping what is inside it: views,
-tables (with their triggers and sequences) and functions. The live schema is refused.
+Runs as the owner role (the one `migrate` uses), which cannot create schemas either
+(deploy/README.md), so the rebuild schema is provisioned once, owned by it, and reset by
+dropping what is inside it: views, tables (with their triggers and sequences) and
+functions. The live schema is refused.
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 optionally, compare the result with the live read models.
 
 - The live schema is never written, so the projector keeps running during a rebuild.
+- Emptying and migrating the rebuild schema is the owner's work (the owner URL, as for
+  `migrate`), which also grants the runtime role its declared privileges there; the replay
+  and the comparison then run as the runtime role, as the projector does.
 - The catalog is replayed first, then stock and telemetry: every reading is judged
   against ranges already known (the compacted catalog keeps only each record's latest
   version, so a rebuild applies today's ranges to old readings; see the README).
@@ -27,12 +30,12 @@ from aiokafka import TopicPartition
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from lotledger.shared.kafka import partitions_of
-from lotledger.shared.migrations import upgrade_async
+from lotledger.shared.migrations import migrate
 from lotledger.shared.projection import replay_all, stored_positions
 from lotledger.traceability.adapters.compare import TableVerdict, compare_tables
 from lotledger.traceability.adapters.records import Topics
 from lotledger.traceability.adapters.schema_reset import reset_schema
-from lotledger.traceability.bootstrap import MIGRATIONS, build_engine, build_projection
+from lotledger.traceability.bootstrap import build_engine, build_projection, migration
 from lotledger.traceability.entrypoints.replay_jobs import replay_topics
 from lotledger.traceability.service.projection import CONSUMER
 from lotledger.traceability.settings import TraceabilitySettings
@@ -46,9 +49,9 @@ async def rebuild(
     settings: TraceabilitySettings, compare: bool, wait_s: float = 60.0, jobs: int = 1
 ) -> int:
     schema = settings.traceability_rebuild_schema
-    url = settings.traceability_database_url
-    await reset_schema(url, schema, settings.traceability_db_schema)
-    await upgrade_async(MIGRATIONS, url, schema)
+    target = migration(settings, schema)
+    await reset_schema(target.owner_url, schema, settings.traceability_db_schema)
+    await migrate(target)
     rebuilt = build_engine(settings, "rebuild", schema)
     try:
         started, applied = time.perf_counter(), 0

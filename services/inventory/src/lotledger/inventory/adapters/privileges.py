@@ -1,0 +1,38 @@
+"""What the inventory runtime role may do in its schema: one line per table, view and
+function the migrations create (`lotledger.shared.privileges`; applied by `migrate`)."""
+
+from lotledger.shared.privileges import (
+    APPEND_ONLY,
+    DELETE,
+    EXECUTE,
+    INSERT,
+    NO_ACCESS,
+    SELECT,
+    TRIGGER,
+    UPDATE,
+    Privileges,
+    table,
+)
+
+RUNTIME = Privileges(
+    tables={
+        "events": APPEND_ONLY,
+        "checkpoints": APPEND_ONLY,
+        "catalog_audit": APPEND_ONLY,
+        "batches": table(SELECT, INSERT, UPDATE),
+        "stock_levels": table(SELECT, INSERT, UPDATE, DELETE),
+        "products": table(SELECT, INSERT, UPDATE),
+        "locations": table(SELECT, INSERT, UPDATE),
+        "idempotency": table(SELECT, INSERT),
+        "outbox": table(SELECT, INSERT, DELETE),
+        "relay_offsets": table(SELECT, INSERT, UPDATE),
+        "alembic_version": NO_ACCESS,
+    },
+    functions={
+        "append_conflict(text)": EXECUTE,
+        "events_safe_position()": EXECUTE,
+        "events_are_immutable()": TRIGGER,
+        "append_only_guard()": TRIGGER,
+        "outbox_notify()": TRIGGER,
+    },
+)
