@@ -68,42 +68,42 @@ ob AS (
 cr AS (
     INSERT INTO batches (batch_id, gtin, lot, expiry, status, version, head_hash, on_hand,
                          warehouses, updated_at)
-    SELECT u.*, ARRAY(SELECT DISTINCT split_part(k, '/', 1) FROM jsonb_object_keys(u.on_hand) k),
-           $24
+    SELECT u.batch_id, u.gtin, u.lot, u.expiry, u.status, u.version, u.head_hash, u.on_hand,
+           ARRAY(SELECT jsonb_array_elements_text(u.warehouses)), $25
     FROM unnest($16::text[], $17::text[], $18::text[], $19::date[], $20::text[], $21::int[],
-                $22::text[], $23::jsonb[])
-         AS u(batch_id, gtin, lot, expiry, status, version, head_hash, on_hand)
+                $22::text[], $23::jsonb[], $24::jsonb[])
+         AS u(batch_id, gtin, lot, expiry, status, version, head_hash, on_hand, warehouses)
     ON CONFLICT (batch_id) DO NOTHING RETURNING 1),
 up AS (
     UPDATE batches AS b SET status = u.status, version = u.version, head_hash = u.head_hash,
-        on_hand = u.on_hand, updated_at = $24,
-        warehouses = ARRAY(SELECT DISTINCT x FROM unnest(b.warehouses || ARRAY(
-            SELECT split_part(k, '/', 1) FROM jsonb_object_keys(u.on_hand) k)) x)
-    FROM unnest($25::text[], $26::text[], $27::text[], $28::date[], $29::text[], $30::int[],
-                $31::text[], $32::jsonb[], $33::int[])
-         AS u(batch_id, gtin, lot, expiry, status, version, head_hash, on_hand, expected)
+        on_hand = u.on_hand, updated_at = $25,
+        warehouses = ARRAY(SELECT jsonb_array_elements_text(u.warehouses))
+    FROM unnest($26::text[], $27::text[], $28::text[], $29::date[], $30::text[], $31::int[],
+                $32::text[], $33::jsonb[], $34::jsonb[], $35::int[])
+         AS u(batch_id, gtin, lot, expiry, status, version, head_hash, on_hand, warehouses,
+              expected)
     WHERE b.batch_id = u.batch_id AND b.version = u.expected RETURNING 1),
 gone AS (
-    DELETE FROM stock_levels s WHERE s.batch_id = ANY($34::text[])
-    AND NOT EXISTS (SELECT 1 FROM unnest($35::text[], $36::text[]) AS n(b, l)
+    DELETE FROM stock_levels s WHERE s.batch_id = ANY($36::text[])
+    AND NOT EXISTS (SELECT 1 FROM unnest($37::text[], $38::text[]) AS n(b, l)
                     WHERE n.b = s.batch_id AND n.l = s.location)
     RETURNING 1),
 lv AS (
     INSERT INTO stock_levels (batch_id, location, gtin, lot, warehouse, qty, expiry, status,
                               pickable)
-    SELECT * FROM unnest($35::text[], $36::text[], $37::text[], $38::text[], $39::text[],
-                         $40::int[], $41::date[], $42::text[], $43::bool[])
+    SELECT * FROM unnest($37::text[], $38::text[], $39::text[], $40::text[], $41::text[],
+                         $42::int[], $43::date[], $44::text[], $45::bool[])
     ON CONFLICT (batch_id, location) DO UPDATE SET qty = EXCLUDED.qty,
         expiry = EXCLUDED.expiry, status = EXCLUDED.status, pickable = EXCLUDED.pickable
     RETURNING 1),
 idem AS (
     INSERT INTO idempotency (principal, key, fingerprint, status, body)
-    SELECT $44, * FROM unnest($45::text[], $46::text[], $47::int[], $48::bytea[])
+    SELECT $46, * FROM unnest($47::text[], $48::text[], $49::int[], $50::bytea[])
     ON CONFLICT DO NOTHING RETURNING 1)
 SELECT CASE
-    WHEN (SELECT count(*) FROM cr) <> $49 OR (SELECT count(*) FROM up) <> $50
+    WHEN (SELECT count(*) FROM cr) <> $51 OR (SELECT count(*) FROM up) <> $52
         THEN append_conflict('a batch changed since it was read')
-    WHEN (SELECT count(*) FROM idem) <> cardinality($45::text[])
+    WHEN (SELECT count(*) FROM idem) <> cardinality($47::text[])
         THEN append_conflict('an idempotency key was taken meanwhile')
     ELSE (SELECT count(*) FROM ev) + (SELECT count(*) FROM ob) + (SELECT count(*) FROM gone)
          + (SELECT count(*) FROM lv)
@@ -125,6 +125,7 @@ def state_from_row(row: Mapping[Any, Any]) -> BatchState:
         on_hand=dict(on_hand),
         version=row["version"],
         head_hash=row["head_hash"],
+        warehouses=frozenset(row["warehouses"]),
     )
 
 
@@ -158,7 +159,8 @@ class Probed:
 
 
 PROBE = """
-SELECT r.i, b.batch_id, b.gtin, b.lot, b.expiry, b.status, b.version, b.head_hash, b.on_hand
+SELECT r.i, b.batch_id, b.gtin, b.lot, b.expiry, b.status, b.version, b.head_hash, b.on_hand,
+       b.warehouses
 FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::int[],
             $7::date[])
      WITH ORDINALITY AS r(gtin, warehouse, location, earliest, batch_id, lim, expiry, i)
@@ -178,7 +180,7 @@ JOIN batches b ON b.batch_id = c.batch_id
 READ = (
     """
 SELECT 0::bigint AS i, b.batch_id, b.gtin, b.lot, b.expiry, b.status, b.version, b.head_hash,
-       b.on_hand
+       b.on_hand, b.warehouses
 FROM batches b WHERE b.batch_id = ANY($8::text[])
 UNION ALL
 """
@@ -186,7 +188,8 @@ UNION ALL
 )
 """The named batches (i = 0) and every probe's rows, unlocked, in one round trip."""
 LOCK = """
-SELECT b.batch_id, b.gtin, b.lot, b.expiry, b.status, b.version, b.head_hash, b.on_hand
+SELECT b.batch_id, b.gtin, b.lot, b.expiry, b.status, b.version, b.head_hash, b.on_hand,
+       b.warehouses
 FROM batches b WHERE b.batch_id = ANY($1::text[]) ORDER BY b.batch_id FOR UPDATE
 """
 
@@ -311,6 +314,7 @@ def _columns(states: Sequence[BatchState]) -> list[list[Any]]:
         [s.version for s in states],
         [s.head_hash for s in states],
         [json_param(s.on_hand) for s in states],
+        [json_param(sorted(s.warehouses)) for s in states],
     ]
 
 
