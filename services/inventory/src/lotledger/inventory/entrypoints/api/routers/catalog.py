@@ -47,12 +47,14 @@ def _change(who: Caller, rt: RuntimeDep) -> Change:
     "/products/{gtin}",
     response_model=Product,
     responses={201: {"model": Product, "description": "registered"}},
+    description="A storage-class change is refused (409 `storage-class-mismatch`, naming "
+    "the locations) while stock of the product sits where the new class does not fit.",
 )
 async def put_product(
     gtin: Gtin, body: ProductBody, rt: RuntimeDep, who: Caller, response: Response
 ) -> Product:
     product = body.product(gtin)
-    created = await save_product(rt.uow, product, _change(who, rt))
+    created = await save_product(rt.uow, product, _change(who, rt), rt.ranges)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     return product
 
