@@ -17,9 +17,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from lotledger.inventory.adapters.batch_rows import BATCH_COLUMNS, state_columns, state_from_row
 from lotledger.inventory.adapters.envelopes import SignedEvent
+from lotledger.inventory.adapters.pick_probes import (
+    PROBE,
+    PickProbe,
+    Probed,
+    probe_arguments,
+    probed,
+)
 from lotledger.inventory.domain.batch import BatchState
-from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.db import json_param, json_value
 from lotledger.shared.envelope import CloudEvent
 from lotledger.shared.identifiers import warehouse_of
@@ -114,84 +121,16 @@ same batch makes it fail as a whole (the unique stream version, or the version-c
 update, raising a serialization failure), so it is safe without any lock held."""
 
 
-def state_from_row(row: Mapping[Any, Any]) -> BatchState:
-    """A batch row (asyncpg record or SQLAlchemy mapping) as domain state."""
-    on_hand = json_value(row["on_hand"])
-    return BatchState(
-        gtin=row["gtin"],
-        lot=row["lot"],
-        expiry=row["expiry"],
-        status=BatchStatus(row["status"]),
-        on_hand=dict(on_hand),
-        version=row["version"],
-        head_hash=row["head_hash"],
-        warehouses=frozenset(row["warehouses"]),
-    )
-
-
-@dataclass(frozen=True)
-class PickProbe:
-    """What a pick needs read before locking: for a FEFO pick (`batch_id` None) the
-    earliest eligible holdings in scope, for an explicit lot the eligible lots expiring
-    before it (whose existence marks a FEFO deviation)."""
-
-    gtin: str
-    warehouse: str
-    location: str | None
-    earliest_expiry: date
-    batch_id: str | None = None
-    limit: int = 20
-    expiry: date | None = None
-    """The explicitly picked lot's expiry when the request itself receives it (the lot is
-    not stored yet); otherwise the stored lot's expiry bounds the deviation check."""
-
-
-@dataclass(frozen=True)
-class Probed:
-    fefo_candidates: dict[int, list[str]]
-    """Per FEFO probe (by index): candidate batch ids, in FEFO order."""
-    truncated: set[int]
-    """FEFO probes whose candidate list hit the limit (more may exist)."""
-    earlier: list[BatchState]
-    """Unlocked states of lots expiring before an explicitly picked one."""
-    candidates: dict[str, BatchState]
-    """Unlocked states of the FEFO candidates (the optimistic path decides on them)."""
-
-
-PROBE = """
-SELECT r.i, b.batch_id, b.gtin, b.lot, b.expiry, b.status, b.version, b.head_hash, b.on_hand,
-       b.warehouses
-FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::int[],
-            $7::date[])
-     WITH ORDINALITY AS r(gtin, warehouse, location, earliest, batch_id, lim, expiry, i)
-CROSS JOIN LATERAL (
-    SELECT CASE WHEN r.batch_id IS NULL THEN 'infinity'::date
-           ELSE COALESCE((SELECT x.expiry FROM batches x WHERE x.batch_id = r.batch_id),
-                         r.expiry, '-infinity'::date) END AS before) e
-CROSS JOIN LATERAL (
-    SELECT s.batch_id FROM stock_levels s
-    WHERE s.gtin = r.gtin AND s.warehouse = r.warehouse AND s.status = 'available'
-      AND s.pickable AND s.expiry >= r.earliest AND s.expiry < e.before
-      AND (r.location IS NULL OR s.location = r.location)
-      AND s.batch_id IS DISTINCT FROM r.batch_id
-    ORDER BY s.expiry, s.lot LIMIT r.lim) c
-JOIN batches b ON b.batch_id = c.batch_id
-"""
-READ = (
-    """
-SELECT 0::bigint AS i, b.batch_id, b.gtin, b.lot, b.expiry, b.status, b.version, b.head_hash,
-       b.on_hand, b.warehouses
+READ = f"""
+SELECT 0::bigint AS i, {BATCH_COLUMNS}
 FROM batches b WHERE b.batch_id = ANY($8::text[])
 UNION ALL
-"""
-    + PROBE
-)
+{PROBE}"""  # noqa: S608 (constants only)
 """The named batches (i = 0) and every probe's rows, unlocked, in one round trip."""
-LOCK = """
-SELECT b.batch_id, b.gtin, b.lot, b.expiry, b.status, b.version, b.head_hash, b.on_hand,
-       b.warehouses
+LOCK = f"""
+SELECT {BATCH_COLUMNS}
 FROM batches b WHERE b.batch_id = ANY($1::text[]) ORDER BY b.batch_id FOR UPDATE
-"""
+"""  # noqa: S608 (constants only)
 
 
 class EventStore:
@@ -202,16 +141,16 @@ class EventStore:
         """One round trip for every pick of a request (an index scan each, see 0003)."""
         if not probes:
             return Probed({}, set(), [], {})
-        return _probed(probes, await self._conn.fetch(PROBE, *_probe_arguments(probes)))
+        return probed(probes, await self._conn.fetch(PROBE, *probe_arguments(probes)))
 
     async def read(
         self, batch_ids: Sequence[str], probes: Sequence[PickProbe]
     ) -> tuple[list[BatchState], Probed]:
         """Named batches and the probes' results without locks (the optimistic path:
         the append detects any concurrent writer)."""
-        rows = await self._conn.fetch(READ, *_probe_arguments(probes), sorted(set(batch_ids)))
+        rows = await self._conn.fetch(READ, *probe_arguments(probes), sorted(set(batch_ids)))
         named = [state_from_row(r) for r in rows if r["i"] == 0]
-        return named, _probed(probes, [r for r in rows if r["i"] != 0])
+        return named, probed(probes, [r for r in rows if r["i"] != 0])
 
     async def lock(self, batch_ids: Sequence[str]) -> list[BatchState]:
         """The named batches, locked for this transaction in batch-id order."""
@@ -251,9 +190,9 @@ class EventStore:
             [x.hash for x in e],
             [x.to_json() for x in e],
             appended.stock_topic,
-            *_columns(created),
+            *state_columns(created),
             appended.now,
-            *_columns(updated),
+            *state_columns(updated),
             [appended.loaded_versions[s.batch_id] for s in updated],
             [s.batch_id for s in states],
             [v.batch_id for v in levels],
@@ -302,46 +241,3 @@ def stored_envelope(row: Any) -> dict[str, Any]:
         prevhash=row["prev_hash"],
         hash=row["hash"],
     ).to_dict()
-
-
-def _columns(states: Sequence[BatchState]) -> list[list[Any]]:
-    return [
-        [s.batch_id for s in states],
-        [s.gtin for s in states],
-        [s.lot for s in states],
-        [s.expiry for s in states],
-        [str(s.status) for s in states],
-        [s.version for s in states],
-        [s.head_hash for s in states],
-        [json_param(s.on_hand) for s in states],
-        [json_param(sorted(s.warehouses)) for s in states],
-    ]
-
-
-def _probe_arguments(probes: Sequence[PickProbe]) -> list[list[Any]]:
-    return [
-        [p.gtin for p in probes],
-        [p.warehouse for p in probes],
-        [p.location for p in probes],
-        [p.earliest_expiry for p in probes],
-        [p.batch_id for p in probes],
-        [p.limit for p in probes],
-        [p.expiry for p in probes],
-    ]
-
-
-def _probed(probes: Sequence[PickProbe], rows: Sequence[Any]) -> Probed:
-    probed = Probed({}, set(), [], {})
-    counts: dict[int, int] = {}
-    for row in rows:
-        index = int(row["i"]) - 1
-        counts[index] = counts.get(index, 0) + 1
-        if probes[index].batch_id is None:
-            ids = probed.fefo_candidates.setdefault(index, [])
-            if row["batch_id"] not in ids:
-                ids.append(row["batch_id"])
-                probed.candidates[row["batch_id"]] = state_from_row(row)
-        else:
-            probed.earlier.append(state_from_row(row))
-    probed.truncated.update(i for i, n in counts.items() if n >= probes[i].limit)
-    return probed

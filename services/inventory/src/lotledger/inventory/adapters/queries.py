@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from lotledger.inventory.adapters.event_store import state_from_row
+from lotledger.inventory.adapters.batch_rows import state_from_row
 from lotledger.inventory.adapters.tables import (
     BatchRow,
     CatalogAuditRow,
