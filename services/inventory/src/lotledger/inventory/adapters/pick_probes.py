@@ -88,5 +88,7 @@ def probed(probes: Sequence[PickProbe], rows: Sequence[Any]) -> Probed:
                 probed.candidates[row["batch_id"]] = state_from_row(row)
         else:
             probed.earlier.append(state_from_row(row))
-    probed.truncated.update(i for i, n in counts.items() if n >= probes[i].limit)
+    probed.truncated.update(
+        i for i, n in counts.items() if probes[i].batch_id is None and n >= probes[i].limit
+    )
     return probed
