@@ -156,6 +156,17 @@ async def test_lots_list_filters_and_consignee_view(
     assert [(e["shipped"], e["returned"], e["shipments"]) for e in mine] == [(20, 4, 1)]
 
 
+@pytest.mark.parametrize("value", ["2028-07-01T00:00:00Z", "20280701", "1830297600", "2028-7-1"])
+async def test_expiring_before_takes_exactly_a_date(
+    trace_api: httpx.AsyncClient, value: str
+) -> None:
+    response = await trace_api.get("/v1/lots", params={"expiring_before": value}, headers=REGULATOR)
+    assert response.status_code == 422, response.text
+    [error] = response.json()["errors"]
+    assert error["field"].endswith("expiring_before")
+    assert error["rule"] == "date_format"
+
+
 async def test_the_epcis_export_of_a_projected_lot_validates(
     trace_api: httpx.AsyncClient, life: Lifecycle
 ) -> None:

@@ -43,6 +43,20 @@ class CatalogStore:
         locations = (cat.Location.model_validate(_record(r["record"])) for r in rows)
         return {loc.location_id: loc for loc in locations}
 
+    async def product_for_update(self, gtin: str) -> cat.Product | None:
+        """The stored product, locked until the transaction ends."""
+        row = await self._conn.fetchrow(
+            "SELECT record FROM products WHERE gtin = $1 FOR UPDATE", gtin
+        )
+        return None if row is None else cat.Product.model_validate(_record(row["record"]))
+
+    async def stocked_locations(self, gtin: str) -> list[str]:
+        """Every location holding stock of the product now."""
+        rows = await self._conn.fetch(
+            "SELECT DISTINCT location FROM stock_levels WHERE gtin = $1 ORDER BY location", gtin
+        )
+        return [r["location"] for r in rows]
+
     async def save_product(self, product: cat.Product, change: Change) -> bool:
         """Store the product; returns True when it was new. Unchanged records write nothing."""
         current = await self._conn.fetchrow(

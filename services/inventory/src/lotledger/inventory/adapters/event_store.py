@@ -17,9 +17,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from lotledger.inventory.adapters.batch_rows import BATCH_COLUMNS, state_columns, state_from_row
 from lotledger.inventory.adapters.envelopes import SignedEvent
+from lotledger.inventory.adapters.pick_probes import (
+    PROBE,
+    PickProbe,
+    Probed,
+    probe_arguments,
+    probed,
+)
 from lotledger.inventory.domain.batch import BatchState
-from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.db import json_param, json_value
 from lotledger.shared.envelope import CloudEvent
 from lotledger.shared.identifiers import warehouse_of
@@ -68,42 +75,42 @@ ob AS (
 cr AS (
     INSERT INTO batches (batch_id, gtin, lot, expiry, status, version, head_hash, on_hand,
                          warehouses, updated_at)
-    SELECT u.*, ARRAY(SELECT DISTINCT split_part(k, '/', 1) FROM jsonb_object_keys(u.on_hand) k),
-           $24
+    SELECT u.batch_id, u.gtin, u.lot, u.expiry, u.status, u.version, u.head_hash, u.on_hand,
+           ARRAY(SELECT jsonb_array_elements_text(u.warehouses)), $25
     FROM unnest($16::text[], $17::text[], $18::text[], $19::date[], $20::text[], $21::int[],
-                $22::text[], $23::jsonb[])
-         AS u(batch_id, gtin, lot, expiry, status, version, head_hash, on_hand)
+                $22::text[], $23::jsonb[], $24::jsonb[])
+         AS u(batch_id, gtin, lot, expiry, status, version, head_hash, on_hand, warehouses)
     ON CONFLICT (batch_id) DO NOTHING RETURNING 1),
 up AS (
     UPDATE batches AS b SET status = u.status, version = u.version, head_hash = u.head_hash,
-        on_hand = u.on_hand, updated_at = $24,
-        warehouses = ARRAY(SELECT DISTINCT x FROM unnest(b.warehouses || ARRAY(
-            SELECT split_part(k, '/', 1) FROM jsonb_object_keys(u.on_hand) k)) x)
-    FROM unnest($25::text[], $26::text[], $27::text[], $28::date[], $29::text[], $30::int[],
-                $31::text[], $32::jsonb[], $33::int[])
-         AS u(batch_id, gtin, lot, expiry, status, version, head_hash, on_hand, expected)
+        on_hand = u.on_hand, updated_at = $25,
+        warehouses = ARRAY(SELECT jsonb_array_elements_text(u.warehouses))
+    FROM unnest($26::text[], $27::text[], $28::text[], $29::date[], $30::text[], $31::int[],
+                $32::text[], $33::jsonb[], $34::jsonb[], $35::int[])
+         AS u(batch_id, gtin, lot, expiry, status, version, head_hash, on_hand, warehouses,
+              expected)
     WHERE b.batch_id = u.batch_id AND b.version = u.expected RETURNING 1),
 gone AS (
-    DELETE FROM stock_levels s WHERE s.batch_id = ANY($34::text[])
-    AND NOT EXISTS (SELECT 1 FROM unnest($35::text[], $36::text[]) AS n(b, l)
+    DELETE FROM stock_levels s WHERE s.batch_id = ANY($36::text[])
+    AND NOT EXISTS (SELECT 1 FROM unnest($37::text[], $38::text[]) AS n(b, l)
                     WHERE n.b = s.batch_id AND n.l = s.location)
     RETURNING 1),
 lv AS (
     INSERT INTO stock_levels (batch_id, location, gtin, lot, warehouse, qty, expiry, status,
                               pickable)
-    SELECT * FROM unnest($35::text[], $36::text[], $37::text[], $38::text[], $39::text[],
-                         $40::int[], $41::date[], $42::text[], $43::bool[])
+    SELECT * FROM unnest($37::text[], $38::text[], $39::text[], $40::text[], $41::text[],
+                         $42::int[], $43::date[], $44::text[], $45::bool[])
     ON CONFLICT (batch_id, location) DO UPDATE SET qty = EXCLUDED.qty,
         expiry = EXCLUDED.expiry, status = EXCLUDED.status, pickable = EXCLUDED.pickable
     RETURNING 1),
 idem AS (
     INSERT INTO idempotency (principal, key, fingerprint, status, body)
-    SELECT $44, * FROM unnest($45::text[], $46::text[], $47::int[], $48::bytea[])
+    SELECT $46, * FROM unnest($47::text[], $48::text[], $49::int[], $50::bytea[])
     ON CONFLICT DO NOTHING RETURNING 1)
 SELECT CASE
-    WHEN (SELECT count(*) FROM cr) <> $49 OR (SELECT count(*) FROM up) <> $50
+    WHEN (SELECT count(*) FROM cr) <> $51 OR (SELECT count(*) FROM up) <> $52
         THEN append_conflict('a batch changed since it was read')
-    WHEN (SELECT count(*) FROM idem) <> cardinality($45::text[])
+    WHEN (SELECT count(*) FROM idem) <> cardinality($47::text[])
         THEN append_conflict('an idempotency key was taken meanwhile')
     ELSE (SELECT count(*) FROM ev) + (SELECT count(*) FROM ob) + (SELECT count(*) FROM gone)
          + (SELECT count(*) FROM lv)
@@ -114,81 +121,16 @@ same batch makes it fail as a whole (the unique stream version, or the version-c
 update, raising a serialization failure), so it is safe without any lock held."""
 
 
-def state_from_row(row: Mapping[Any, Any]) -> BatchState:
-    """A batch row (asyncpg record or SQLAlchemy mapping) as domain state."""
-    on_hand = json_value(row["on_hand"])
-    return BatchState(
-        gtin=row["gtin"],
-        lot=row["lot"],
-        expiry=row["expiry"],
-        status=BatchStatus(row["status"]),
-        on_hand=dict(on_hand),
-        version=row["version"],
-        head_hash=row["head_hash"],
-    )
-
-
-@dataclass(frozen=True)
-class PickProbe:
-    """What a pick needs read before locking: for a FEFO pick (`batch_id` None) the
-    earliest eligible holdings in scope, for an explicit lot the eligible lots expiring
-    before it (whose existence marks a FEFO deviation)."""
-
-    gtin: str
-    warehouse: str
-    location: str | None
-    earliest_expiry: date
-    batch_id: str | None = None
-    limit: int = 20
-    expiry: date | None = None
-    """The explicitly picked lot's expiry when the request itself receives it (the lot is
-    not stored yet); otherwise the stored lot's expiry bounds the deviation check."""
-
-
-@dataclass(frozen=True)
-class Probed:
-    fefo_candidates: dict[int, list[str]]
-    """Per FEFO probe (by index): candidate batch ids, in FEFO order."""
-    truncated: set[int]
-    """FEFO probes whose candidate list hit the limit (more may exist)."""
-    earlier: list[BatchState]
-    """Unlocked states of lots expiring before an explicitly picked one."""
-    candidates: dict[str, BatchState]
-    """Unlocked states of the FEFO candidates (the optimistic path decides on them)."""
-
-
-PROBE = """
-SELECT r.i, b.batch_id, b.gtin, b.lot, b.expiry, b.status, b.version, b.head_hash, b.on_hand
-FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::int[],
-            $7::date[])
-     WITH ORDINALITY AS r(gtin, warehouse, location, earliest, batch_id, lim, expiry, i)
-CROSS JOIN LATERAL (
-    SELECT CASE WHEN r.batch_id IS NULL THEN 'infinity'::date
-           ELSE COALESCE((SELECT x.expiry FROM batches x WHERE x.batch_id = r.batch_id),
-                         r.expiry, '-infinity'::date) END AS before) e
-CROSS JOIN LATERAL (
-    SELECT s.batch_id FROM stock_levels s
-    WHERE s.gtin = r.gtin AND s.warehouse = r.warehouse AND s.status = 'available'
-      AND s.pickable AND s.expiry >= r.earliest AND s.expiry < e.before
-      AND (r.location IS NULL OR s.location = r.location)
-      AND s.batch_id IS DISTINCT FROM r.batch_id
-    ORDER BY s.expiry, s.lot LIMIT r.lim) c
-JOIN batches b ON b.batch_id = c.batch_id
-"""
-READ = (
-    """
-SELECT 0::bigint AS i, b.batch_id, b.gtin, b.lot, b.expiry, b.status, b.version, b.head_hash,
-       b.on_hand
+READ = f"""
+SELECT 0::bigint AS i, {BATCH_COLUMNS}
 FROM batches b WHERE b.batch_id = ANY($8::text[])
 UNION ALL
-"""
-    + PROBE
-)
+{PROBE}"""  # noqa: S608 (constants only)
 """The named batches (i = 0) and every probe's rows, unlocked, in one round trip."""
-LOCK = """
-SELECT b.batch_id, b.gtin, b.lot, b.expiry, b.status, b.version, b.head_hash, b.on_hand
+LOCK = f"""
+SELECT {BATCH_COLUMNS}
 FROM batches b WHERE b.batch_id = ANY($1::text[]) ORDER BY b.batch_id FOR UPDATE
-"""
+"""  # noqa: S608 (constants only)
 
 
 class EventStore:
@@ -199,16 +141,16 @@ class EventStore:
         """One round trip for every pick of a request (an index scan each, see 0003)."""
         if not probes:
             return Probed({}, set(), [], {})
-        return _probed(probes, await self._conn.fetch(PROBE, *_probe_arguments(probes)))
+        return probed(probes, await self._conn.fetch(PROBE, *probe_arguments(probes)))
 
     async def read(
         self, batch_ids: Sequence[str], probes: Sequence[PickProbe]
     ) -> tuple[list[BatchState], Probed]:
         """Named batches and the probes' results without locks (the optimistic path:
         the append detects any concurrent writer)."""
-        rows = await self._conn.fetch(READ, *_probe_arguments(probes), sorted(set(batch_ids)))
+        rows = await self._conn.fetch(READ, *probe_arguments(probes), sorted(set(batch_ids)))
         named = [state_from_row(r) for r in rows if r["i"] == 0]
-        return named, _probed(probes, [r for r in rows if r["i"] != 0])
+        return named, probed(probes, [r for r in rows if r["i"] != 0])
 
     async def lock(self, batch_ids: Sequence[str]) -> list[BatchState]:
         """The named batches, locked for this transaction in batch-id order."""
@@ -248,9 +190,9 @@ class EventStore:
             [x.hash for x in e],
             [x.to_json() for x in e],
             appended.stock_topic,
-            *_columns(created),
+            *state_columns(created),
             appended.now,
-            *_columns(updated),
+            *state_columns(updated),
             [appended.loaded_versions[s.batch_id] for s in updated],
             [s.batch_id for s in states],
             [v.batch_id for v in levels],
@@ -299,45 +241,3 @@ def stored_envelope(row: Any) -> dict[str, Any]:
         prevhash=row["prev_hash"],
         hash=row["hash"],
     ).to_dict()
-
-
-def _columns(states: Sequence[BatchState]) -> list[list[Any]]:
-    return [
-        [s.batch_id for s in states],
-        [s.gtin for s in states],
-        [s.lot for s in states],
-        [s.expiry for s in states],
-        [str(s.status) for s in states],
-        [s.version for s in states],
-        [s.head_hash for s in states],
-        [json_param(s.on_hand) for s in states],
-    ]
-
-
-def _probe_arguments(probes: Sequence[PickProbe]) -> list[list[Any]]:
-    return [
-        [p.gtin for p in probes],
-        [p.warehouse for p in probes],
-        [p.location for p in probes],
-        [p.earliest_expiry for p in probes],
-        [p.batch_id for p in probes],
-        [p.limit for p in probes],
-        [p.expiry for p in probes],
-    ]
-
-
-def _probed(probes: Sequence[PickProbe], rows: Sequence[Any]) -> Probed:
-    probed = Probed({}, set(), [], {})
-    counts: dict[int, int] = {}
-    for row in rows:
-        index = int(row["i"]) - 1
-        counts[index] = counts.get(index, 0) + 1
-        if probes[index].batch_id is None:
-            ids = probed.fefo_candidates.setdefault(index, [])
-            if row["batch_id"] not in ids:
-                ids.append(row["batch_id"])
-                probed.candidates[row["batch_id"]] = state_from_row(row)
-        else:
-            probed.earlier.append(state_from_row(row))
-    probed.truncated.update(i for i, n in counts.items() if n >= probes[i].limit)
-    return probed

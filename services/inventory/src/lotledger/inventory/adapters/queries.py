@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from lotledger.inventory.adapters.event_store import state_from_row
+from lotledger.inventory.adapters.batch_rows import state_from_row
 from lotledger.inventory.adapters.tables import (
     BatchRow,
     CatalogAuditRow,
@@ -36,21 +36,15 @@ class StockLine:
     expiry: date
 
 
-@dataclass(frozen=True)
-class StoredBatch:
-    state: BatchState
-    warehouses: list[str]
-
-
 class InventoryQueries:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def batch(self, batch_id: str) -> StoredBatch | None:
+    async def batch(self, batch_id: str) -> BatchState | None:
         query = select(BatchRow).where(BatchRow.batch_id == batch_id)
         async with self._engine.connect() as conn:
             row = (await conn.execute(query)).mappings().first()
-        return None if row is None else StoredBatch(state_from_row(row), list(row["warehouses"]))
+        return None if row is None else state_from_row(row)
 
     async def events(self, batch_id: str) -> list[dict[str, Any]]:
         async with self._engine.connect() as conn:

@@ -1,7 +1,8 @@
 """The batch aggregate's state, folded from its stock events.
 
 Invariants: every on-hand quantity is positive (a location at zero is absent); the
-expiry is fixed by the first receipt; `version` counts the events folded so far.
+expiry is fixed by the first receipt; `version` counts the events folded so far;
+`warehouses` only grows: every warehouse that has held stock of the batch after any event.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ class BatchState:
     on_hand: dict[str, int] = field(default_factory=dict)
     version: int = 0
     head_hash: str = GENESIS
+    warehouses: frozenset[str] = frozenset()
+    """The batch's warehouse scope (DESIGN §10): every warehouse it was ever in."""
 
     @property
     def batch_id(self) -> str:
@@ -53,9 +56,6 @@ class BatchState:
     def at(self, location: str) -> int:
         return self.on_hand.get(location, 0)
 
-    def warehouses(self) -> set[str]:
-        return {warehouse_of(loc) for loc in self.on_hand}
-
 
 def _with_qty(state: BatchState, location: str, delta: int) -> dict[str, int]:
     on_hand = dict(state.on_hand)
@@ -69,7 +69,10 @@ def _with_qty(state: BatchState, location: str, delta: int) -> dict[str, int]:
 
 def apply(state: BatchState, event: StockEvent) -> BatchState:
     """The state after `event` (version advanced by one); pure, total over every type."""
-    return replace(_apply(state, event), version=state.version + 1)
+    after = _apply(state, event)
+    held = {warehouse_of(loc) for loc in after.on_hand}
+    warehouses = state.warehouses if held <= state.warehouses else state.warehouses | held
+    return replace(after, version=state.version + 1, warehouses=warehouses)
 
 
 def _apply(state: BatchState, event: StockEvent) -> BatchState:

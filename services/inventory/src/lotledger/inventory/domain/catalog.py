@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from lotledger.inventory.domain.errors import StorageClassMismatch
 from lotledger.shared.clock import local_date
 from lotledger.shared.contracts.catalog import Location, LocationKind, Product, StorageClass
 
@@ -42,6 +44,24 @@ class ClassRanges:
         low, high = self.range_of(product.storage_class)
         return (low is None or location.temp_min_c >= low) and (
             high is None or location.temp_max_c <= high
+        )
+
+
+def check_storage_class_change(
+    before: Product | None, after: Product, stocked: Iterable[Location], ranges: ClassRanges
+) -> None:
+    """A product's storage class changes only while all its stock (in `stocked`, the
+    locations holding it) fits the new class; otherwise refused, naming the locations."""
+    if before is None or before.storage_class is after.storage_class:
+        return
+    misfits = sorted(loc.location_id for loc in stocked if not ranges.fits(after, loc))
+    if misfits:
+        raise StorageClassMismatch(
+            f"{after.storage_class.value} does not fit the stock of {after.gtin} held at "
+            f"{', '.join(misfits)}; move or dispose of it first",
+            field="storage_class",
+            product_class=after.storage_class.value,
+            locations=misfits,
         )
 
 

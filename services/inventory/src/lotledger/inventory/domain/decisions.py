@@ -88,6 +88,15 @@ def receive(cmd: c.ReceiveStock, batches: Batches, facts: Facts) -> Decision:
     today = today_at(location, facts.now)
     if cmd.expiry < today:
         raise e.ExpiredOnReceipt(f"expiry {cmd.expiry} is before today ({today})", field="expiry")
+    made = cmd.manufactured
+    if made is not None and made > cmd.expiry:
+        raise e.ManufacturedAfterExpiry(
+            f"manufactured {made} is after expiry {cmd.expiry}", field="manufactured"
+        )
+    if made is not None and made > today:
+        raise e.ManufacturedInFuture(
+            f"manufactured {made} is after today ({today})", field="manufactured"
+        )
     state = batches.get(cmd.gtin, cmd.lot)
     if state.exists and state.expiry != cmd.expiry:
         raise e.ExpiryMismatch(

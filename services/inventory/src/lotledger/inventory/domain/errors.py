@@ -50,6 +50,14 @@ class ExpiredOnReceipt(DomainError):
     """Goods already expired are never received."""
 
 
+class ManufacturedAfterExpiry(DomainError):
+    """A batch cannot be made after it expires."""
+
+
+class ManufacturedInFuture(DomainError):
+    """A manufacturing date later than today in the receiving warehouse's time zone."""
+
+
 class ExpiryMismatch(DomainError):
     """A batch's expiry is fixed by its first receipt."""
 

@@ -1,6 +1,9 @@
-"""Who may run which command where (DESIGN §10): the role a command needs and the
-warehouses it touches. Status changes are batch-wide, so they touch every warehouse
-that currently holds the batch."""
+"""Who may run which command where, and which batches a token may see (DESIGN §10).
+
+Stock commands touch the warehouses of the locations they name; the token must cover
+every one. A batch is in a token's scope when it was ever in one of the token's
+warehouses (`BatchState.warehouses`): batch reads and the batch-wide QA status changes
+follow that one rule, whatever is on hand now."""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ def roles_for(command: c.Command) -> frozenset[Role]:
     return STOCK_ROLES
 
 
-def warehouses_touched(command: c.Command, state: BatchState | None) -> set[str]:
+def warehouses_touched(command: c.StockCommand) -> set[str]:
     match command:
         case c.MoveStock():
             return {warehouse_of(command.from_location), warehouse_of(command.to_location)}
@@ -31,16 +34,28 @@ def warehouses_touched(command: c.Command, state: BatchState | None) -> set[str]
             if command.location is not None:
                 return {warehouse_of(command.location)}
             return {command.warehouse} if command.warehouse else set()
-        case c.ReleaseBatch() | c.QuarantineBatch() | c.RejectBatch() | c.RecallBatch():
-            return state.warehouses() if state is not None else set()
         case _:
             return {warehouse_of(command.location)}
 
 
+def require_batch_scope(principal: Principal, state: BatchState) -> None:
+    """Refuses a batch that was never in the token's warehouses. A batch never received
+    is nobody's: the caller answers that it is unknown."""
+    if not state.exists or principal.all_warehouses:
+        return
+    if principal.warehouses.isdisjoint(state.warehouses):
+        raise Forbidden(f"batch {state.batch_id} has never been in the token's warehouses")
+
+
 def authorize(principal: Principal, command: c.Command, state: BatchState | None) -> None:
+    """`state` is the batch a status change concerns (ignored for stock commands)."""
     roles = roles_for(command)
     if not principal.has_any(roles):
         names = ", ".join(sorted(r.value for r in roles))
         raise Forbidden(f"{type(command).__name__} needs one of the roles: {names}")
-    for warehouse in sorted(warehouses_touched(command, state)):
+    if isinstance(command, c.StatusCommand):
+        if state is not None:
+            require_batch_scope(principal, state)
+        return
+    for warehouse in sorted(warehouses_touched(command)):
         principal.require_warehouse(warehouse)

@@ -1,15 +1,22 @@
 """Registering and updating master data: one transaction holding the record, its audit
-row and the catalog event for Kafka."""
+row and the catalog event for Kafka. A product's storage class changes only where its
+stock still fits (checked under the product's row lock)."""
 
 from __future__ import annotations
 
 from lotledger.inventory.adapters.catalog_store import Change
+from lotledger.inventory.domain.catalog import ClassRanges, check_storage_class_change
 from lotledger.inventory.service.stock import UnitOfWorkFactory
 from lotledger.shared.contracts.catalog import Location, Product
 
 
-async def save_product(uow_factory: UnitOfWorkFactory, product: Product, change: Change) -> bool:
+async def save_product(
+    uow_factory: UnitOfWorkFactory, product: Product, change: Change, ranges: ClassRanges
+) -> bool:
     async with uow_factory() as uow:
+        before = await uow.catalog.product_for_update(product.gtin)
+        stocked = await uow.catalog.locations(await uow.catalog.stocked_locations(product.gtin))
+        check_storage_class_change(before, product, stocked.values(), ranges)
         created = await uow.catalog.save_product(product, change)
         await uow.commit()
     return created

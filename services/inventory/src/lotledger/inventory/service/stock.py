@@ -18,8 +18,9 @@ from datetime import date, timedelta
 
 from lotledger.inventory.adapters.catalog_cache import CatalogCache
 from lotledger.inventory.adapters.envelopes import Metadata, SignedEvent, envelope
-from lotledger.inventory.adapters.event_store import Appended, Level, PickProbe
+from lotledger.inventory.adapters.event_store import Appended, Level
 from lotledger.inventory.adapters.idempotency import StoredResponse
+from lotledger.inventory.adapters.pick_probes import PickProbe
 from lotledger.inventory.adapters.unit_of_work import RETRYABLE, UnitOfWork
 from lotledger.inventory.domain import commands as c
 from lotledger.inventory.domain.batch import BatchState

@@ -31,6 +31,12 @@ PROBLEMS: dict[type[DomainError], ProblemSpec] = {
     e.BatchExpired: ProblemSpec(409, "batch-expired", "Batch is expired"),
     e.ShelfLifeTooShort: ProblemSpec(409, "shelf-life-too-short", "Remaining shelf life too short"),
     e.ExpiredOnReceipt: ProblemSpec(422, "expired-on-receipt", "Goods are already expired"),
+    e.ManufacturedAfterExpiry: ProblemSpec(
+        422, "manufactured-after-expiry", "Manufactured after its expiry"
+    ),
+    e.ManufacturedInFuture: ProblemSpec(
+        422, "manufactured-in-future", "Manufactured in the future"
+    ),
     e.ExpiryMismatch: ProblemSpec(409, "expiry-mismatch", "Expiry differs from the batch's"),
     e.StorageClassMismatch: ProblemSpec(
         409, "storage-class-mismatch", "Location does not fit the product"

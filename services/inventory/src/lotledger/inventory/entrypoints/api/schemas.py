@@ -3,13 +3,13 @@ are bounded, and free text is limited to codes and opaque ids (no personal data)
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from lotledger.inventory.domain import commands as c
 from lotledger.inventory.entrypoints.api.barcode import MAX_BARCODE, parse_barcode
+from lotledger.shared.calendar import CalendarDate
 from lotledger.shared.contracts.stock import RecallClass
 from lotledger.shared.identifiers import (
     ActorRef,
@@ -35,8 +35,8 @@ class Receipt(Body):
 
     gtin: Gtin | None = None
     lot: Lot | None = None
-    expiry: date | None = None
-    manufactured: date | None = None
+    expiry: CalendarDate | None = None
+    manufactured: CalendarDate | None = None
     barcode: Annotated[str, Field(min_length=1, max_length=MAX_BARCODE)] | None = None
     qty: Quantity
     location: LocationId

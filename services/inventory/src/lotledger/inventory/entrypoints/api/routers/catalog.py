@@ -1,4 +1,7 @@
-"""Master data (role `admin` to write; any authenticated role to read)."""
+"""Master data (role `admin` to write; any authenticated role to read).
+
+A record's audit trail is read under the record's own scope: products are not
+warehouse-specific, a location belongs to its warehouse."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from lotledger.inventory.domain.errors import UnknownLocation, UnknownProduct
 from lotledger.inventory.entrypoints.api.catalog_schemas import LocationBody, ProductBody
 from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep, metadata
 from lotledger.inventory.service.catalog import save_location, save_product
+from lotledger.shared.auth import Principal
 from lotledger.shared.contracts.catalog import Location, Product
 from lotledger.shared.contracts.topics import CATALOG
 from lotledger.shared.identifiers import Gtin, LocationId
@@ -43,26 +47,41 @@ def _change(who: Caller, rt: RuntimeDep) -> Change:
     "/products/{gtin}",
     response_model=Product,
     responses={201: {"model": Product, "description": "registered"}},
+    description="A storage-class change is refused (409 `storage-class-mismatch`, naming "
+    "the locations) while stock of the product sits where the new class does not fit.",
 )
 async def put_product(
     gtin: Gtin, body: ProductBody, rt: RuntimeDep, who: Caller, response: Response
 ) -> Product:
     product = body.product(gtin)
-    created = await save_product(rt.uow, product, _change(who, rt))
+    created = await save_product(rt.uow, product, _change(who, rt), rt.ranges)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     return product
 
 
-@router.get("/products/{gtin}", response_model=Product)
-async def get_product(gtin: Gtin, rt: RuntimeDep, who: Caller) -> Product:
+async def _visible_product(rt: RuntimeDep, gtin: str) -> Product:
     product = await rt.queries.product(gtin)
     if product is None:
         raise UnknownProduct(f"product {gtin} is not registered", gtin=gtin)
     return product
 
 
+async def _visible_location(rt: RuntimeDep, who: Principal, location_id: str) -> Location:
+    location = await rt.queries.location(location_id)
+    if location is None:
+        raise UnknownLocation(f"location {location_id} is not registered", location=location_id)
+    who.require_warehouse(location.warehouse)
+    return location
+
+
+@router.get("/products/{gtin}", response_model=Product)
+async def get_product(gtin: Gtin, rt: RuntimeDep, who: Caller) -> Product:
+    return await _visible_product(rt, gtin)
+
+
 @router.get("/products/{gtin}/audit", response_model=list[AuditEntry])
 async def product_audit(gtin: Gtin, rt: RuntimeDep, who: Caller) -> list[dict[str, Any]]:
+    await _visible_product(rt, gtin)
     return await rt.queries.audit("product", gtin)
 
 
@@ -85,13 +104,10 @@ async def put_location(
 async def location_audit(
     location_id: LocationId, rt: RuntimeDep, who: Caller
 ) -> list[dict[str, Any]]:
+    await _visible_location(rt, who, location_id)
     return await rt.queries.audit("location", location_id)
 
 
 @router.get("/locations/{location_id:path}", response_model=Location)
 async def get_location(location_id: LocationId, rt: RuntimeDep, who: Caller) -> Location:
-    location = await rt.queries.location(location_id)
-    if location is None:
-        raise UnknownLocation(f"location {location_id} is not registered", location=location_id)
-    who.require_warehouse(location.warehouse)
-    return location
+    return await _visible_location(rt, who, location_id)

@@ -19,7 +19,8 @@ from lotledger.inventory.entrypoints.api.views import (
     StoredEventView,
     batch_view,
 )
-from lotledger.shared.auth import Forbidden, Principal
+from lotledger.inventory.service.authorization import require_batch_scope
+from lotledger.shared.auth import Principal
 from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.hashing import verify_chain
 from lotledger.shared.identifiers import (
@@ -60,12 +61,12 @@ class FefoView(BaseModel):
 
 
 async def _visible_batch(rt: RuntimeDep, who: Principal, gtin: str, lot: str) -> BatchView:
-    stored = await rt.queries.batch(batch_id(gtin, lot))
-    if stored is None:
+    """The batch as the token may see it: on hand only in the token's warehouses."""
+    state = await rt.queries.batch(batch_id(gtin, lot))
+    if state is None:
         raise UnknownBatch(f"batch {gtin}/{lot} is unknown", gtin=gtin, lot=lot)
-    if not who.all_warehouses and not any(who.may_access(w) for w in stored.warehouses):
-        raise Forbidden(f"batch {gtin}/{lot} has never been in the token's warehouses")
-    view = batch_view(stored.state)
+    require_batch_scope(who, state)
+    view = batch_view(state)
     if not who.all_warehouses:
         view.on_hand = {
             loc: q for loc, q in view.on_hand.items() if who.may_access(warehouse_of(loc))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from lotledger.shared.calendar import CalendarDate
 from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.identifiers import Gtin, LocationId, warehouse_of
 from lotledger.traceability.adapters.queries import lots as q
@@ -32,7 +32,9 @@ async def list_lots(
     who: Reader,
     gtin: Annotated[Gtin | None, Query()] = None,
     status: Annotated[BatchStatus | None, Query()] = None,
-    expiring_before: Annotated[date | None, Query(description="expiry strictly before")] = None,
+    expiring_before: Annotated[
+        CalendarDate | None, Query(description="expiry strictly before (YYYY-MM-DD)")
+    ] = None,
     location: Annotated[LocationId | None, Query(description="with stock there now")] = None,
     in_stock: Annotated[bool | None, Query(description="on hand anywhere, or nowhere")] = None,
     limit: Limit = DEFAULT,
