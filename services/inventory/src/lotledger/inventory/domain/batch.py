@@ -24,7 +24,7 @@ from lotledger.shared.contracts.stock import (
     Returned,
     StockEvent,
 )
-from lotledger.shared.hashing import GENESIS
+from lotledger.verify.chain import GENESIS
 from lotledger.shared.identifiers import batch_id, warehouse_of
 
 

@@ -30,7 +30,7 @@ from lotledger.inventory.domain.workspace import Workspace
 from lotledger.inventory.service.authorization import authorize
 from lotledger.shared.auth import Forbidden, Principal
 from lotledger.shared.errors import Conflict, DomainError
-from lotledger.shared.hashing import GENESIS
+from lotledger.verify.chain import GENESIS
 from lotledger.shared.identifiers import batch_id, split_batch_id, warehouse_of
 
 MAX_ATTEMPTS = 8

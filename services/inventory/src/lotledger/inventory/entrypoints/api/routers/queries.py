@@ -21,7 +21,7 @@ from lotledger.inventory.entrypoints.api.views import (
 )
 from lotledger.shared.auth import Forbidden, Principal
 from lotledger.shared.contracts.stock import BatchStatus
-from lotledger.shared.hashing import verify_chain
+from lotledger.verify.chain import verify_chain
 from lotledger.shared.identifiers import (
     MAX_QTY,
     Gtin,

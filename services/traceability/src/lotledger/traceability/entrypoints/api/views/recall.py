@@ -13,7 +13,7 @@ from typing import Any
 
 from lotledger.shared.auth import Principal
 from lotledger.shared.db import json_value
-from lotledger.shared.hashing import verify_chain
+from lotledger.verify.chain import verify_chain
 from lotledger.traceability.adapters.queries import history as h
 from lotledger.traceability.adapters.queries import lots as q
 from lotledger.traceability.entrypoints.api.schemas.trace import (
