@@ -9,6 +9,7 @@ CATALOG = "lotledger.catalog.v1"
 TELEMETRY = "lotledger.telemetry.v1"
 EXCURSIONS = "lotledger.excursions.v1"
 ALERTS = "lotledger.alerts.v1"
+CHECKPOINTS = "lotledger.checkpoints.v1"
 
 FOREVER = "-1"
 DAY_MS = 24 * 3600 * 1000
@@ -19,6 +20,8 @@ class TopicSpec:
     name: str
     key: str
     configs: dict[str, str] = field(default_factory=dict)
+    partitions: int | None = None
+    """None: the deployment's default partition count."""
 
 
 TOPICS: tuple[TopicSpec, ...] = (
@@ -27,6 +30,12 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(TELEMETRY, "sensor id", {"retention.ms": str(90 * DAY_MS)}),
     TopicSpec(EXCURSIONS, "location id", {"retention.ms": FOREVER}),
     TopicSpec(ALERTS, "alert id", {"retention.ms": str(400 * DAY_MS)}),
+    TopicSpec(
+        CHECKPOINTS,
+        "log name",
+        {"retention.ms": FOREVER, "retention.bytes": "-1"},
+        partitions=1,
+    ),
 )
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from lotledger.inventory.adapters.envelopes import SignedEvent
 from lotledger.inventory.domain.batch import BatchState
+from lotledger.inventory.entrypoints.api.log_views import LogVerdictView
 from lotledger.inventory.service.stock import Accepted
 from lotledger.shared.contracts.stock import BatchStatus
 
@@ -69,7 +70,11 @@ class BatchEventsView(BaseModel):
     batch_id: str
     events: list[StoredEventView]
     chain_valid: bool
+    """The stored hashes link and match the stored content."""
     broken_version: int | None = None
+    log: LogVerdictView
+    """The stored events against the latest signed checkpoint of what was published:
+    catches a rewrite that recomputed the stored chain."""
 
 
 def batch_view(state: BatchState) -> BatchView:
