@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-STOCK = "lotledger.stock.v1"
+from lotledger.verify.kafka_log import CHECKPOINTS as CHECKPOINTS
+from lotledger.verify.kafka_log import STOCK as STOCK
+
 CATALOG = "lotledger.catalog.v1"
 TELEMETRY = "lotledger.telemetry.v1"
 EXCURSIONS = "lotledger.excursions.v1"
 ALERTS = "lotledger.alerts.v1"
-CHECKPOINTS = "lotledger.checkpoints.v1"
 
 FOREVER = "-1"
 DAY_MS = 24 * 3600 * 1000
