@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.client import AIOKafkaClient
 
 from lotledger.verify.audit import SignedCheckpoint, StockRecord
 from lotledger.verify.statement import CHECKPOINT_TYPE, Statement
@@ -26,14 +27,7 @@ async def read_topic(bootstrap: str, topic: str) -> dict[int, list[tuple[int, by
     )
     await consumer.start()
     try:
-        partitions = [
-            TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())
-        ]
-        if not partitions:
-            await consumer.topics()
-            partitions = [
-                TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())
-            ]
+        partitions = await _partitions(bootstrap, topic)
         out: dict[int, list[tuple[int, bytes | None]]] = {tp.partition: [] for tp in partitions}
         if not partitions:
             return out
@@ -53,6 +47,16 @@ async def read_topic(bootstrap: str, topic: str) -> dict[int, list[tuple[int, by
         return out
     finally:
         await consumer.stop()
+
+
+async def _partitions(bootstrap: str, topic: str) -> list[TopicPartition]:
+    client = AIOKafkaClient(bootstrap_servers=bootstrap, client_id="lotledger-verify")
+    await client.bootstrap()
+    try:
+        cluster = await client.fetch_all_metadata()
+    finally:
+        await client.close()
+    return [TopicPartition(topic, p) for p in sorted(cluster.partitions_for_topic(topic) or ())]
 
 
 def stock_records(raw: dict[int, list[tuple[int, bytes | None]]]) -> dict[int, list[StockRecord]]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import date
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -49,13 +49,19 @@ class CommandResponse(BaseModel):
 
 
 class StoredEventView(BaseModel):
-    """A stored event: the CloudEvent envelope, with its hash chain members."""
+    """A stored event: the CloudEvent envelope exactly as published, hash chain members
+    included, so anyone can re-hash it (`lotledger.verify.chain`)."""
 
+    specversion: Literal["1.0"] = "1.0"
     id: str
     type: str
     source: str
     subject: str
-    time: datetime
+    time: str = Field(
+        json_schema_extra={"format": "date-time"},
+        description="UTC with microseconds, as hashed: 2026-11-24T09:15:00.000000Z",
+    )
+    datacontenttype: Literal["application/json"] = "application/json"
     streamversion: int
     actor: str
     device: str | None = None
