@@ -25,6 +25,7 @@ from lotledger.inventory.service.checkpointing import LogConfig, take_checkpoint
 from lotledger.inventory.settings import DEV_CHECKPOINT_KEY, InventorySettings
 from lotledger.shared.contracts.topics import CHECKPOINTS, STOCK
 from lotledger.shared.db import driver_connect
+from lotledger.shared.settings import CommonSettings
 from tests.support.apps import serve
 from tests.support.infra import Infra
 from tests.support.private import private_inventory, settings_for
@@ -75,21 +76,7 @@ class LogWorld:
 
     async def checkpoint(self, signer: Signer = DEV_SIGNER, max_leaves: int = 4000) -> Checkpoint:
         await self.drained()
-        conn = await self.connect()
-        source = KafkaStockSource(self.settings, self.settings.topic(STOCK), "test-checkpoint")
-        await source.start()
-        try:
-            config = LogConfig(
-                self.settings.topic(STOCK),
-                self.settings.topic(CHECKPOINTS),
-                max_leaves,
-                len(await source.ends()),
-            )
-            taken = await take_checkpoint(LogStore(conn), source, signer, config, datetime.now(UTC))
-        finally:
-            await source.stop()
-            await conn.close()
-        assert taken is not None
+        taken = await checkpoint_now(self.infra, signer, max_leaves)
         await self.drained()
         return taken
 
@@ -103,6 +90,28 @@ class LogWorld:
         response = await self.api.get(f"/v1/batches/{gtin}/{lot}/events", headers=REGULATOR)
         assert response.status_code == 200, response.text
         return dict(response.json())
+
+
+async def checkpoint_now(
+    infra: Infra, signer: Signer = DEV_SIGNER, max_leaves: int = 100_000
+) -> Checkpoint:
+    """What the checkpointer does on its schedule, once, now."""
+    settings = CommonSettings(
+        kafka_bootstrap=infra.kafka_bootstrap, topic_prefix=infra.topic_prefix
+    )
+    source = KafkaStockSource(settings, settings.topic(STOCK), "test-checkpoint")
+    conn = await driver_connect(infra.url("inventory"), "inventory", "lotledger-test")
+    await source.start()
+    try:
+        config = LogConfig(
+            settings.topic(STOCK), settings.topic(CHECKPOINTS), max_leaves, len(await source.ends())
+        )
+        taken = await take_checkpoint(LogStore(conn), source, signer, config, datetime.now(UTC))
+    finally:
+        await source.stop()
+        await conn.close()
+    assert taken is not None, "nothing new on the stock topic"
+    return taken
 
 
 @asynccontextmanager

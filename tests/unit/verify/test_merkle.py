@@ -201,4 +201,3 @@ def test_every_consistency_proof_verifies_and_a_rewritten_past_does_not(
     if old < new:
         assert not verify_consistency(old, new, old_root, root(rewritten), proof)
         assert not verify_consistency(old, new, old_root, new_root, proof[:-1])
-
