@@ -25,8 +25,9 @@ from tests.support.log_world import (
     log_world,
     lotledger_verify,
 )
-from tests.support.stock import SCANNER
-from tests.support.world import fresh_lot
+from tests.support.stock import SCANNER, receive
+from tests.support.tokens import bearer
+from tests.support.world import COLD, fresh_lot
 
 Attack = Callable[[Any, str], Awaitable[None]]
 
@@ -274,3 +275,33 @@ async def _run_offline(path: str) -> Any:
     )
     out, _ = await process.communicate()
     return orjson.loads(out)
+
+
+async def test_the_audit_names_only_batches_in_the_callers_warehouses() -> None:
+    async with log_world() as world:
+        lot = fresh_lot("WH2")
+        await receive(
+            world.api,
+            COLD,
+            lot,
+            5,
+            location="WH2/COLD-A/01",
+            headers=bearer("scanner", warehouses=["WH2"]),
+        )
+        stream = f"{COLD}/{lot}"
+        checkpoint = await world.checkpoint()
+        async with as_event_owner(world.infra) as conn:
+            await edit_payload_v1(conn, stream)
+        url = f"/v1/checkpoints/{checkpoint.id}/verify"
+        wh1 = (await world.api.get(url, headers=bearer("qa", warehouses=["WH1"]))).json()
+        assert (wh1["ok"], wh1["broken"], wh1["broken_elsewhere"]) == (False, [], 1)
+        wh2 = (await world.api.get(url, headers=bearer("qa", warehouses=["WH2"]))).json()
+        assert [(b["batch_id"], b["version"]) for b in wh2["broken"]] == [(stream, 1)]
+        proof = await world.api.get(
+            f"/v1/batches/{COLD}/{lot}/proof", headers=bearer("qa", warehouses=["WH1"])
+        )
+        assert proof.status_code == 403
+
+
+async def edit_payload_v1(conn: Any, stream: str) -> None:
+    await _edit(conn, stream, 1)
