@@ -20,6 +20,7 @@ from lotledger.inventory.adapters.log_store import Checkpoint, LogStore
 from lotledger.inventory.adapters.signing import Signer
 from lotledger.inventory.adapters.stock_source import KafkaStockSource
 from lotledger.inventory.bootstrap import create_app
+from lotledger.inventory.entrypoints.checkpointer import LOCK_KEY
 from lotledger.inventory.entrypoints.relay import Relay
 from lotledger.inventory.service.checkpointing import LogConfig, take_checkpoint
 from lotledger.inventory.settings import DEV_CHECKPOINT_KEY, InventorySettings
@@ -95,7 +96,9 @@ class LogWorld:
 async def checkpoint_now(
     infra: Infra, signer: Signer = DEV_SIGNER, max_leaves: int = 100_000
 ) -> Checkpoint:
-    """What the checkpointer does on its schedule, once, now."""
+    """A checkpoint covering everything published so far: taken here, as the checkpointer
+    would, unless a checkpointer process holds the lock (the end-to-end system), in which
+    case its next one is awaited."""
     settings = CommonSettings(
         kafka_bootstrap=infra.kafka_bootstrap, topic_prefix=infra.topic_prefix
     )
@@ -103,15 +106,26 @@ async def checkpoint_now(
     conn = await driver_connect(infra.url("inventory"), "inventory", "lotledger-test")
     await source.start()
     try:
-        config = LogConfig(
-            settings.topic(STOCK), settings.topic(CHECKPOINTS), max_leaves, len(await source.ends())
-        )
-        taken = await take_checkpoint(LogStore(conn), source, signer, config, datetime.now(UTC))
+        if await conn.fetchval("SELECT pg_try_advisory_lock($1)", LOCK_KEY):
+            config = LogConfig(
+                settings.topic(STOCK),
+                settings.topic(CHECKPOINTS),
+                max_leaves,
+                len(await source.ends()),
+            )
+            taken = await take_checkpoint(LogStore(conn), source, signer, config, datetime.now(UTC))
+            assert taken is not None, "nothing new on the stock topic"
+            return taken
+        ends = await source.ends()
+        for _ in range(300):
+            latest = await LogStore(conn).latest()
+            if latest and all(latest.offsets.get(p, 0) >= end for p, end in ends.items()):
+                return latest
+            await asyncio.sleep(0.1)
+        raise AssertionError("the running checkpointer did not cover the stock topic")
     finally:
         await source.stop()
         await conn.close()
-    assert taken is not None, "nothing new on the stock topic"
-    return taken
 
 
 @asynccontextmanager
