@@ -52,7 +52,7 @@ test-unit: install
 lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
-	$(UV) run --frozen mypy shared/src services/inventory/src services/traceability/src services/alerts/src tests examples demo bench/lotledger_bench bench/tests
+	$(UV) run --frozen mypy shared/src shared/verify/src services/inventory/src services/traceability/src services/alerts/src tests examples demo bench/lotledger_bench bench/tests
 
 .PHONY: bench
 bench: install infra-up

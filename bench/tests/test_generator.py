@@ -10,7 +10,7 @@ from lotledger_bench.generator import CATALOG, Chainer, History
 
 from lotledger.inventory.entrypoints.api.routers.operations import OPERATIONS
 from lotledger.shared.envelope import CloudEvent
-from lotledger.shared.hashing import verify_chain
+from lotledger.verify.chain import verify_chain
 
 
 def _play(seed: int, days: int) -> tuple[list[Any], dict[str, list[dict[str, Any]]]]:

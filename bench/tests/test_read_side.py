@@ -14,7 +14,7 @@ from lotledger_bench.trace_fixture import CHUNK, SMALL, Fixture, shares
 
 from lotledger.shared.contracts.stock import EVENT_TYPES
 from lotledger.shared.envelope import CloudEvent
-from lotledger.shared.hashing import verify_chain
+from lotledger.verify.chain import verify_chain
 
 
 def test_synthetic_stream_is_valid_and_chained() -> None:

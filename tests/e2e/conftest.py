@@ -55,6 +55,7 @@ class System:
             "LOTLEDGER_ALERTS_WEBHOOK_RETRY_BASE_S": "0.5",
             "LOTLEDGER_ALERTS_WEBHOOK_RETRY_MAX_DELAY_S": "5",
             "LOTLEDGER_TRACEABILITY_METRICS_PORT": str(self.projector_metrics_port),
+            "LOTLEDGER_CHECKPOINT_INTERVAL_S": "2",
         }
 
     async def start(self, name: str, service: str, *args: str) -> None:
@@ -104,6 +105,7 @@ class System:
 
 PROCESSES: list[tuple[str, str, tuple[str, ...]]] = [
     ("inventory-relay", "inventory", ("relay",)),
+    ("inventory-checkpointer", "inventory", ("checkpointer",)),
     ("alerts-projector", "alerts", ("project",)),
     ("alerts-sweep", "alerts", ("sweep",)),
     ("alerts-deliver", "alerts", ("deliver",)),

@@ -108,11 +108,9 @@ async def provision() -> Infra:
 
 
 async def teardown(infra: Infra) -> None:
-    admin = await asyncpg.connect(ADMIN_URL)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{infra.database}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    from lotledger_bench.infra import drop_database
+
+    await drop_database(ADMIN_URL, infra.database)
 
 
 async def migrate(infra: Infra, service: str, schema: str | None = None) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 from aiokafka import AIOKafkaConsumer
 
-from lotledger.shared.contracts.topics import CATALOG, STOCK, TELEMETRY
+from lotledger.shared.contracts.topics import CATALOG, CHECKPOINTS, STOCK, TELEMETRY
 from lotledger.shared.kafka import partitions_of
 from tests.support.infra import Infra
 
@@ -38,7 +38,7 @@ async def settle(infra: Infra, schema: str = "traceability", timeout_s: float = 
     try:
         async with asyncio.timeout(timeout_s):
             await _until(drained)
-            topics = [f"{infra.topic_prefix}{t}" for t in (STOCK, CATALOG, TELEMETRY)]
+            topics = [f"{infra.topic_prefix}{t}" for t in (STOCK, CATALOG, TELEMETRY, CHECKPOINTS)]
             partitions = [
                 tp for t in topics for tp in await partitions_of(infra.kafka_bootstrap, t)
             ]

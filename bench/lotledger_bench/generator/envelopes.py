@@ -15,8 +15,8 @@ from typing import Any
 
 from lotledger.shared.contracts.stock import TYPE_OF, StockEvent
 from lotledger.shared.envelope import format_time
-from lotledger.shared.hashing import GENESIS, chain_hash
 from lotledger.shared.identifiers import warehouse_of
+from lotledger.verify.chain import GENESIS, chain_hash
 
 
 @dataclass

@@ -26,6 +26,7 @@ from lotledger.traceability.settings import TraceabilitySettings
 from tests.integration.traceability.conftest import START, Settle
 from tests.integration.traceability.lifecycle import live_through
 from tests.support.infra import Infra, migrate, owner_role
+from tests.support.log_world import checkpoint_now
 from tests.support.stock import SCANNER
 from tests.support.tokens import bearer
 from tests.support.world import COLD, LOCATIONS, SUPPLIER, fresh_lot
@@ -52,9 +53,11 @@ class DiesBeforeKafkaCommit(Projector):
 
 
 @pytest.fixture(scope="module")
-async def traffic(stock_api: httpx.AsyncClient, clock: ManualClock, settled: Settle) -> None:
-    """Enough stock history for many batches of 10 records, and readings with an excursion
-    in a room holding one of the lots."""
+async def traffic(
+    migrated: Infra, stock_api: httpx.AsyncClient, clock: ManualClock, settled: Settle
+) -> None:
+    """Enough stock history for many batches of 10 records, a signed checkpoint of it, and
+    readings with an excursion in a room holding one of the lots."""
     tag = fresh_lot("EO")
     room = f"WH1/EO{tag}/01"
     response = await stock_api.put(
@@ -72,6 +75,8 @@ async def traffic(stock_api: httpx.AsyncClient, clock: ManualClock, settled: Set
         headers=SCANNER,
     )
     assert response.status_code == 201, response.text
+    await settled()
+    await checkpoint_now(migrated)
     await settled()
     readings = [
         {

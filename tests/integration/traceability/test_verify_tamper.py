@@ -10,9 +10,12 @@ import httpx
 import pytest
 
 from lotledger.shared.clock import ManualClock
+from lotledger.traceability.adapters.queries.history import envelope
+from lotledger.verify.chain import GENESIS, chain_hash
 from tests.integration.traceability.conftest import START, Settle
 from tests.integration.traceability.lifecycle import Lifecycle, live_through
 from tests.support.infra import Infra
+from tests.support.log_world import checkpoint_now
 from tests.support.tokens import bearer
 from tests.support.world import fresh_lot
 
@@ -84,3 +87,61 @@ async def _rewrite(conn: asyncpg.Connection, statement: str, *args: object) -> N
         await conn.execute("ALTER TABLE history DISABLE TRIGGER history_no_update_delete")
         await conn.execute(statement, *args)
         await conn.execute("ALTER TABLE history ENABLE TRIGGER history_no_update_delete")
+
+
+async def test_a_copy_rewritten_with_a_recomputed_chain_differs_from_the_signed_log(
+    migrated: Infra, trace_api: httpx.AsyncClient, life: Lifecycle, settled: Settle
+) -> None:
+    await checkpoint_now(migrated)
+    await settled()
+    url = f"/v1/lots/{life.gtin}/{life.lot}/verify"
+    intact = (await trace_api.get(url, headers=REGULATOR)).json()
+    assert intact["ok"] is True
+    logged = intact["checkpoint"]
+    assert logged["matches"] is True
+    assert logged["logged_version"] == intact["events"]
+
+    async with as_admin(migrated) as conn:
+        rows = await conn.fetch(
+            "SELECT * FROM history WHERE gtin = $1 AND lot = $2 ORDER BY version",
+            life.gtin,
+            life.lot,
+        )
+        forged = [dict(r) for r in rows]
+        forged[1]["actor"] = "someone-else"
+        prev = GENESIS
+        for row in forged:
+            row["prev_hash"] = prev
+            prev = chain_hash(prev, envelope(life.gtin, life.lot, row))
+            row["hash"] = prev
+        try:
+            for row in forged:
+                await _rewrite(
+                    conn,
+                    "UPDATE history SET actor = $4, prev_hash = $5, hash = $6 "
+                    "WHERE gtin = $1 AND lot = $2 AND version = $3",
+                    life.gtin,
+                    life.lot,
+                    row["version"],
+                    row["actor"],
+                    row["prev_hash"],
+                    row["hash"],
+                )
+            body = (await trace_api.get(url, headers=REGULATOR)).json()
+        finally:
+            for row in rows:
+                await _rewrite(
+                    conn,
+                    "UPDATE history SET actor = $4, prev_hash = $5, hash = $6 "
+                    "WHERE gtin = $1 AND lot = $2 AND version = $3",
+                    life.gtin,
+                    life.lot,
+                    row["version"],
+                    row["actor"],
+                    row["prev_hash"],
+                    row["hash"],
+                )
+    assert body["checked"] == body["events"]
+    assert body["ok"] is False
+    assert body["checkpoint"]["matches"] is False
+    assert body["checkpoint"]["reason"] == "this copy differs from the signed log"

@@ -121,7 +121,15 @@ def test_rs256_with_configured_public_key_and_no_confusion_with_hs256() -> None:
 def test_settings_refuse_default_secret_outside_dev() -> None:
     with pytest.raises(ValueError, match="LOTLEDGER_AUTH_SECRET"):
         CommonSettings(env="prod")
-    assert CommonSettings(env="prod", auth_secret=SecretStr(SECRET)).env == "prod"
+    with pytest.raises(ValueError, match="LOTLEDGER_CHECKPOINT_PUBLIC_KEYS"):
+        CommonSettings(env="prod", auth_secret=SecretStr(SECRET))
+    production_key = "Kxjyc3/AIKewcIQK9b6DFFTdoW1zAi2GRpIjhDE1i5c="
+    assert (
+        CommonSettings(
+            env="prod", auth_secret=SecretStr(SECRET), checkpoint_public_keys=production_key
+        ).env
+        == "prod"
+    )
 
 
 def test_a_remembered_token_still_expires() -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from lotledger.shared.contracts.stock import BatchStatus, Picked, Recalled, Received
 from lotledger.shared.envelope import CloudEvent
-from lotledger.shared.hashing import GENESIS, canonical_bytes, chain_hash, verify_chain
+from lotledger.verify.chain import GENESIS, canonical_bytes, chain_hash, verify_chain
 
 
 def _event(version: int, prev: str, data: dict[str, object]) -> dict[str, object]:
@@ -114,22 +114,13 @@ def test_consumers_ignore_members_added_later() -> None:
     assert picked.qty == 1
 
 
-def test_heads_root_is_order_independent_and_content_sensitive() -> None:
-    from lotledger.shared.hashing import heads_root
-
-    heads = [("b/1", 2, "aa"), ("a/1", 5, "bb")]
-    assert heads_root(heads) == heads_root(list(reversed(heads)))
-    assert heads_root(heads) != heads_root([("b/1", 2, "aa"), ("a/1", 5, "bc")])
-    assert heads_root(heads) != heads_root([("b/1", 3, "aa"), ("a/1", 5, "bb")])
-
-
-def test_recomputed_head_exposes_content_changes_the_stored_chain_hides() -> None:
-    from lotledger.shared.hashing import recompute_head
+def test_content_hashes_expose_content_changes_the_stored_chain_hides() -> None:
+    from lotledger.verify.chain import content_hashes
 
     first = _event(1, GENESIS, {"qty": 1})
     second = _event(2, str(first["hash"]), {"qty": 2})
-    version, head, verdict = recompute_head([first, second])
-    assert (version, head, verdict.ok) == (2, second["hash"], True)
-    _, altered_head, altered = recompute_head([first, {**second, "data": {"qty": 9}}])
-    assert altered_head != second["hash"]
-    assert altered.broken_version == 2
+    assert content_hashes([first, second]) == [first["hash"], second["hash"]]
+    altered = content_hashes([first, {**second, "data": {"qty": 9}}])
+    assert altered[0] == first["hash"]
+    assert altered[1] != second["hash"]
+    assert verify_chain([first, {**second, "data": {"qty": 9}}]).broken_version == 2

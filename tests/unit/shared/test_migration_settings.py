@@ -21,7 +21,7 @@ from lotledger.traceability.settings import TraceabilitySettings
 
 SECRETS: dict[str, Any] = {
     "auth_secret": SecretStr("a-production-secret-of-enough-length-0123"),
-    "checkpoint_key": SecretStr("cHJvZHVjdGlvbi1jaGVja3BvaW50LWtleS0wMDAwMDA="),
+    "checkpoint_public_keys": "Kxjyc3/AIKewcIQK9b6DFFTdoW1zAi2GRpIjhDE1i5c=",
     "alerts_webhook_keys": SecretStr("a-production-webhook-key-of-enough-length"),
 }
 PROD_RUNTIME = "postgresql+asyncpg://{s}:s3cret@db.internal:5432/ledger"

@@ -66,7 +66,7 @@ async def ensure_topics(
         new = [
             NewTopic(
                 name=settings.topic(spec.name),
-                num_partitions=settings.topic_partitions,
+                num_partitions=spec.partitions or settings.topic_partitions,
                 replication_factor=settings.topic_replication,
                 topic_configs=spec.configs,
             )

@@ -11,7 +11,11 @@ from typing import Literal, Self
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from lotledger.verify.statement import key_id, public_key
+
 DEV_AUTH_SECRET = "lotledger-dev-secret-change-me-0123456789"  # noqa: S105
+DEV_CHECKPOINT_PUBLIC_KEY = "w1gvCiO00YFzJ6rIlxx3j235/q6B4+fooTmUhG8Xeis="
+"""The public half of the development checkpoint key (inventory's checkpointer settings)."""
 
 
 class CommonSettings(BaseSettings):
@@ -36,6 +40,12 @@ class CommonSettings(BaseSettings):
     rate_limit_per_s: float = Field(default=100.0, ge=0, description="writes per token; 0 = off")
     rate_limit_burst: int = Field(default=200, ge=1)
 
+    checkpoint_public_keys: str = Field(
+        default=DEV_CHECKPOINT_PUBLIC_KEY,
+        description="comma-separated base64 Ed25519 public keys trusted to sign checkpoints "
+        "(every key ever used, so old checkpoints stay verifiable after a rotation)",
+    )
+
     @model_validator(mode="after")
     def _refuse_dev_secrets(self) -> Self:
         if self.env == "dev":
@@ -49,7 +59,16 @@ class CommonSettings(BaseSettings):
 
     def dev_secrets(self) -> dict[str, bool]:
         """Name → whether it still holds its development default. Services extend this."""
-        return {"LOTLEDGER_AUTH_SECRET": self.auth_secret.get_secret_value() == DEV_AUTH_SECRET}
+        return {
+            "LOTLEDGER_AUTH_SECRET": self.auth_secret.get_secret_value() == DEV_AUTH_SECRET,
+            "LOTLEDGER_CHECKPOINT_PUBLIC_KEYS": DEV_CHECKPOINT_PUBLIC_KEY
+            in self.checkpoint_public_keys,
+        }
+
+    def trusted_checkpoint_keys(self) -> dict[str, bytes]:
+        """Key id → raw public key, for every key trusted to sign checkpoints."""
+        raws = [public_key(k) for k in self.checkpoint_public_keys.split(",") if k.strip()]
+        return {key_id(raw): raw for raw in raws}
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"

@@ -17,7 +17,6 @@ from lotledger.inventory import DESCRIPTION, SERVICE, VERSION
 from lotledger.inventory.adapters.catalog_cache import CatalogCache
 from lotledger.inventory.adapters.privileges import RUNTIME
 from lotledger.inventory.adapters.queries import InventoryQueries
-from lotledger.inventory.adapters.signing import Signer
 from lotledger.inventory.adapters.unit_of_work import UnitOfWork
 from lotledger.inventory.domain.catalog import ClassRanges
 from lotledger.inventory.entrypoints.api.access import ACCESS
@@ -26,6 +25,7 @@ from lotledger.inventory.entrypoints.api.routers import (
     catalog,
     checkpoints,
     operations,
+    proofs,
     qa,
     queries,
     stock,
@@ -73,7 +73,7 @@ def build_runtime(settings: InventorySettings, clock: Clock) -> InventoryRuntime
         ranges=ClassRanges(cold_max_c=settings.cold_max_c),
         queries=InventoryQueries(engine),
         telemetry=LazyProducer(settings, f"lotledger-{SERVICE}-telemetry"),
-        signer=Signer.from_seed(settings.checkpoint_key.get_secret_value()),
+        trusted_keys=settings.trusted_checkpoint_keys(),
         catalog_cache=CatalogCache(),
     )
 
@@ -125,6 +125,7 @@ def create_app(settings: InventorySettings | None = None, clock: Clock | None = 
             qa.router,
             operations.router,
             stocktakes.router,
+            proofs.router,
             queries.router,
             checkpoints.router,
             telemetry.router,

@@ -17,13 +17,27 @@ async def relay(_: argparse.Namespace) -> int:
     return 0
 
 
+async def checkpointer(_: argparse.Namespace) -> int:
+    from lotledger.inventory.entrypoints.checkpointer import Checkpointer
+    from lotledger.inventory.settings import CheckpointerSettings
+
+    await run_until_signalled(Checkpointer(CheckpointerSettings()).run)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     return run_cli(
         service=SERVICE,
         app_factory="lotledger.inventory.bootstrap:create_app",
         default_port=InventorySettings().inventory_port,
         migration=lambda: migration(InventorySettings()),
-        workers={"relay": ("publish the outbox to Kafka (one active instance)", relay)},
+        workers={
+            "relay": ("publish the outbox to Kafka (one active instance)", relay),
+            "checkpointer": (
+                "sign Merkle checkpoints of the published stock log (holds the signing key)",
+                checkpointer,
+            ),
+        },
         argv=argv,
         log_level=lambda: InventorySettings().log_level,
     )

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lotledger.inventory.adapters.catalog_cache import CatalogCache
 from lotledger.inventory.adapters.queries import InventoryQueries
-from lotledger.inventory.adapters.signing import Signer
 from lotledger.inventory.adapters.unit_of_work import UnitOfWork
 from lotledger.inventory.domain.catalog import ClassRanges
 from lotledger.inventory.settings import InventorySettings
@@ -28,7 +27,8 @@ class InventoryRuntime:
     ranges: ClassRanges
     queries: InventoryQueries
     telemetry: LazyProducer
-    signer: Signer
+    trusted_keys: dict[str, bytes]
+    """Key id → raw Ed25519 public key trusted to sign checkpoints."""
     catalog_cache: CatalogCache
 
     @property

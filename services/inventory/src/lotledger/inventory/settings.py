@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, SecretStr
 
 from lotledger.shared.settings import CommonSettings, has_dev_password, migration_url
@@ -32,8 +34,6 @@ class InventorySettings(CommonSettings):
         description="upper bound of the cold class: 8, or 10 (China GSP)",
     )
     relay_batch_size: int = Field(default=2000, ge=1, le=20000)
-    checkpoint_key: SecretStr = SecretStr(DEV_CHECKPOINT_KEY)
-    checkpoint_interval_s: float = Field(default=300.0, ge=1.0)
 
     def dev_secrets(self) -> dict[str, bool]:
         return {
@@ -42,8 +42,6 @@ class InventorySettings(CommonSettings):
             "LOTLEDGER_INVENTORY_MIGRATION_DATABASE_URL": has_dev_password(
                 self.inventory_migration_database_url
             ),
-            "LOTLEDGER_CHECKPOINT_KEY": self.checkpoint_key.get_secret_value()
-            == DEV_CHECKPOINT_KEY,
         }
 
     def migration_database_url(self) -> str:
@@ -54,3 +52,35 @@ class InventorySettings(CommonSettings):
             self.env,
             "LOTLEDGER_INVENTORY_MIGRATION_DATABASE_URL",
         )
+
+
+class CheckpointerSettings(InventorySettings):
+    """Only the checkpointer holds the signing key; the API and the relay never see it."""
+
+    checkpoint_key: SecretStr = SecretStr(DEV_CHECKPOINT_KEY)
+    checkpoint_key_file: Path | None = Field(
+        default=None, description="a file holding the base64 seed (wins over the variable)"
+    )
+    checkpoint_interval_s: float = Field(
+        default=60.0, ge=1.0, description="checkpoints fall on multiples of this, wall clock"
+    )
+    checkpoint_max_leaves: int = Field(
+        default=4000,
+        ge=1,
+        le=8000,
+        description="a checkpoint is taken as soon as this many events await one, and "
+        "covers at most this many (its heads list stays well inside a Kafka message)",
+    )
+    checkpoint_startup_s: float = Field(default=2.0, ge=0.0)
+
+    def dev_secrets(self) -> dict[str, bool]:
+        return {
+            **super().dev_secrets(),
+            "LOTLEDGER_CHECKPOINT_KEY": self.checkpoint_key_file is None
+            and self.checkpoint_key.get_secret_value() == DEV_CHECKPOINT_KEY,
+        }
+
+    def signing_seed(self) -> str:
+        if self.checkpoint_key_file is not None:
+            return self.checkpoint_key_file.read_text()
+        return self.checkpoint_key.get_secret_value()

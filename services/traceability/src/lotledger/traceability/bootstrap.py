@@ -57,6 +57,7 @@ def build_projection(
         grace_minutes=settings.excursion_grace_minutes,
         publish_to=settings.topic(EXCURSIONS) if publish else None,
         only=only,
+        trusted_keys=settings.trusted_checkpoint_keys(),
     )
 
 

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lotledger.shared.contracts import alerts, catalog, excursions, stock, telemetry, topics
+from lotledger.shared.contracts import (
+    alerts,
+    catalog,
+    checkpoints,
+    excursions,
+    stock,
+    telemetry,
+    topics,
+)
 from lotledger.shared.contracts.common import Payload
 from lotledger.shared.envelope import CloudEvent
 
@@ -37,6 +45,7 @@ EVENTS: tuple[EventContract, ...] = (
     *_contracts(topics.TELEMETRY, telemetry.EVENT_TYPES),
     *_contracts(topics.EXCURSIONS, excursions.EVENT_TYPES),
     *_contracts(topics.ALERTS, alerts.EVENT_TYPES),
+    *_contracts(topics.CHECKPOINTS, checkpoints.EVENT_TYPES),
 )
 BY_TYPE = {event.event_type: event for event in EVENTS}
 
@@ -94,6 +103,12 @@ _CHANNELS: dict[str, tuple[str, str]] = {
     topics.ALERTS: (
         "alerts",
         "Alert lifecycle changes (raised, updated, acknowledged, resolved). Key: alert id.",
+    ),
+    topics.CHECKPOINTS: (
+        "checkpoints",
+        "Signed checkpoints of the stock log: an RFC 6962 Merkle root over every stock "
+        "event up to the stated offsets, Ed25519-signed. One partition; key: the log's "
+        "name; retained forever. `lotledger-verify` checks it against the stock topic.",
     ),
 }
 

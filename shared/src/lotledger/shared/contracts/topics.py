@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-STOCK = "lotledger.stock.v1"
+from lotledger.verify.kafka_log import CHECKPOINTS as CHECKPOINTS
+from lotledger.verify.kafka_log import STOCK as STOCK
+
 CATALOG = "lotledger.catalog.v1"
 TELEMETRY = "lotledger.telemetry.v1"
 EXCURSIONS = "lotledger.excursions.v1"
@@ -19,6 +21,8 @@ class TopicSpec:
     name: str
     key: str
     configs: dict[str, str] = field(default_factory=dict)
+    partitions: int | None = None
+    """None: the deployment's default partition count."""
 
 
 TOPICS: tuple[TopicSpec, ...] = (
@@ -27,6 +31,12 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(TELEMETRY, "sensor id", {"retention.ms": str(90 * DAY_MS)}),
     TopicSpec(EXCURSIONS, "location id", {"retention.ms": FOREVER}),
     TopicSpec(ALERTS, "alert id", {"retention.ms": str(400 * DAY_MS)}),
+    TopicSpec(
+        CHECKPOINTS,
+        "log name",
+        {"retention.ms": FOREVER, "retention.bytes": "-1"},
+        partitions=1,
+    ),
 )
 
 

@@ -17,8 +17,8 @@ import orjson
 from lotledger.inventory.domain.workspace import Pending
 from lotledger.shared.contracts.stock import TYPE_OF, StockEvent
 from lotledger.shared.envelope import format_time
-from lotledger.shared.hashing import chain_hash
 from lotledger.shared.identifiers import warehouse_of
+from lotledger.verify.chain import chain_hash
 
 
 @dataclass(frozen=True)

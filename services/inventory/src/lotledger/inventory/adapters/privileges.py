@@ -18,6 +18,10 @@ RUNTIME = Privileges(
     tables={
         "events": APPEND_ONLY,
         "checkpoints": APPEND_ONLY,
+        "checkpoint_keys": APPEND_ONLY,
+        "log_leaves": APPEND_ONLY,
+        "log_nodes": APPEND_ONLY,
+        "log_divergences": APPEND_ONLY,
         "catalog_audit": APPEND_ONLY,
         "batches": table(SELECT, INSERT, UPDATE),
         "stock_levels": table(SELECT, INSERT, UPDATE, DELETE),
@@ -30,7 +34,6 @@ RUNTIME = Privileges(
     },
     functions={
         "append_conflict(text)": EXECUTE,
-        "events_safe_position()": EXECUTE,
         "events_are_immutable()": TRIGGER,
         "append_only_guard()": TRIGGER,
         "outbox_notify()": TRIGGER,

@@ -46,6 +46,16 @@ class InventoryQueries:
             row = (await conn.execute(query)).mappings().first()
         return None if row is None else state_from_row(row)
 
+    async def warehouses_of(self, batch_ids: list[str]) -> dict[str, list[str]]:
+        """Every warehouse each batch was ever in."""
+        if not batch_ids:
+            return {}
+        query = select(BatchRow.batch_id, BatchRow.warehouses).where(
+            BatchRow.batch_id.in_(batch_ids)
+        )
+        async with self._engine.connect() as conn:
+            return {r.batch_id: list(r.warehouses) for r in (await conn.execute(query)).all()}
+
     async def events(self, batch_id: str) -> list[dict[str, Any]]:
         async with self._engine.connect() as conn:
             rows = (

@@ -1,14 +1,16 @@
-"""Ed25519 signing of checkpoints. The key is a 32-byte seed, base64 in settings."""
+"""Ed25519 signing of checkpoints. The key is a 32-byte seed, base64, from the
+checkpointer's settings or a file mounted into the checkpointer alone."""
 
 from __future__ import annotations
 
 import base64
-import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from lotledger.verify.statement import key_id
 
 
 @dataclass(frozen=True)
@@ -17,7 +19,14 @@ class Signer:
 
     @classmethod
     def from_seed(cls, seed_b64: str) -> Signer:
-        return cls(Ed25519PrivateKey.from_private_bytes(base64.b64decode(seed_b64)))
+        seed = base64.b64decode(seed_b64.strip(), validate=True)
+        if len(seed) != 32:
+            raise ValueError("a checkpoint key is the base64 of a 32-byte Ed25519 seed")
+        return cls(Ed25519PrivateKey.from_private_bytes(seed))
+
+    @classmethod
+    def from_file(cls, path: Path) -> Signer:
+        return cls.from_seed(path.read_text())
 
     @property
     def public_raw(self) -> bytes:
@@ -26,29 +35,22 @@ class Signer:
         )
 
     @property
-    def public_pem(self) -> str:
-        return (
-            self.private.public_key()
-            .public_bytes(
-                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-            )
-            .decode()
-        )
+    def public_base64(self) -> str:
+        return base64.b64encode(self.public_raw).decode()
 
     @property
     def key_id(self) -> str:
-        """The first 16 hex digits of sha256(raw public key)."""
-        return hashlib.sha256(self.public_raw).hexdigest()[:16]
+        return key_id(self.public_raw)
 
     def sign(self, payload: bytes) -> str:
         return base64.b64encode(self.private.sign(payload)).decode()
 
 
-def signature_valid(public_raw: bytes, payload: bytes, signature_b64: str) -> bool:
-    try:
-        Ed25519PublicKey.from_public_bytes(public_raw).verify(
-            base64.b64decode(signature_b64), payload
-        )
-    except (InvalidSignature, ValueError):
-        return False
-    return True
+def public_pem(raw: bytes) -> str:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    return (
+        Ed25519PublicKey.from_public_bytes(raw)
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )

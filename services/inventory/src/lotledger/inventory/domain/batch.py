@@ -25,8 +25,8 @@ from lotledger.shared.contracts.stock import (
     Returned,
     StockEvent,
 )
-from lotledger.shared.hashing import GENESIS
 from lotledger.shared.identifiers import batch_id, warehouse_of
+from lotledger.verify.chain import GENESIS
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,8 @@ from lotledger.inventory.domain.workspace import Workspace
 from lotledger.inventory.service.authorization import authorize
 from lotledger.shared.auth import Forbidden, Principal
 from lotledger.shared.errors import Conflict, DomainError
-from lotledger.shared.hashing import GENESIS
 from lotledger.shared.identifiers import batch_id, split_batch_id, warehouse_of
+from lotledger.verify.chain import GENESIS
 
 MAX_ATTEMPTS = 8
 UnitOfWorkFactory = Callable[..., AbstractAsyncContextManager[UnitOfWork]]

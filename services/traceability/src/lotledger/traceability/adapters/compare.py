@@ -31,6 +31,8 @@ COMPARED: Mapping[str, frozenset[str]] = {
     "readings": frozenset(),
     "detector_states": frozenset({"updated_at"}),
     "excursions": frozenset(),
+    "checkpoints": frozenset(),
+    "checkpoint_heads": frozenset(),
 }
 """Table → bookkeeping columns left out of the comparison."""
 

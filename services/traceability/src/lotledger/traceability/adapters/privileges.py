@@ -28,6 +28,8 @@ RUNTIME = Privileges(
         "balances": table(SELECT),
         "detector_states": table(SELECT, INSERT, UPDATE),
         "excursions": table(SELECT, INSERT, UPDATE),
+        "checkpoints": APPEND_ONLY,
+        "checkpoint_heads": table(SELECT, INSERT, UPDATE),
         "consumer_positions": table(SELECT, INSERT, UPDATE),
         "outbox": table(SELECT, INSERT, DELETE),
         "relay_offsets": table(SELECT, INSERT, UPDATE),

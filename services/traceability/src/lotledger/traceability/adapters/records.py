@@ -20,9 +20,10 @@ from pydantic import ValidationError
 
 from lotledger.shared.contracts import catalog, stock, telemetry
 from lotledger.shared.contracts.catalog import Location, Product
+from lotledger.shared.contracts.checkpoints import SIGNED, CheckpointSigned
 from lotledger.shared.contracts.stock import StockEvent
 from lotledger.shared.contracts.telemetry import Reading
-from lotledger.shared.contracts.topics import CATALOG, STOCK, TELEMETRY
+from lotledger.shared.contracts.topics import CATALOG, CHECKPOINTS, STOCK, TELEMETRY
 from lotledger.shared.projection import Record
 from lotledger.shared.settings import CommonSettings
 
@@ -37,13 +38,19 @@ class Topics:
     stock: str
     catalog: str
     telemetry: str
+    checkpoints: str
 
     @classmethod
     def of(cls, settings: CommonSettings) -> Topics:
-        return cls(settings.topic(STOCK), settings.topic(CATALOG), settings.topic(TELEMETRY))
+        return cls(
+            settings.topic(STOCK),
+            settings.topic(CATALOG),
+            settings.topic(TELEMETRY),
+            settings.topic(CHECKPOINTS),
+        )
 
     def all(self) -> list[str]:
-        return [self.stock, self.catalog, self.telemetry]
+        return [self.stock, self.catalog, self.telemetry, self.checkpoints]
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,7 @@ class Decoded:
     products: list[tuple[int, Product]] = field(default_factory=list)
     locations: list[tuple[int, Location]] = field(default_factory=list)
     readings: list[Reading] = field(default_factory=list)
+    checkpoints: list[CheckpointSigned] = field(default_factory=list)
 
 
 def decode(records: Sequence[Record], topics: Topics) -> Decoded:
@@ -92,6 +100,8 @@ def _route(decoded: Decoded, topic: str, envelope: dict[str, Any], topics: Topic
         catalog.LOCATION_UPDATED,
     ):
         decoded.locations.append((_version(envelope), Location.model_validate(data)))
+    elif topic == topics.checkpoints and kind == SIGNED:
+        decoded.checkpoints.append(CheckpointSigned.model_validate(data))
     elif topic == topics.telemetry and kind == telemetry.READING:
         reading = Reading.model_validate(data)
         _aware(reading.at)

@@ -56,7 +56,7 @@ async def rebuild(
     try:
         started, applied = time.perf_counter(), 0
         topics = Topics.of(settings)
-        applied += await replay_topics(settings, schema, [topics.catalog], 1)
+        applied += await replay_topics(settings, schema, [topics.catalog, topics.checkpoints], 1)
         applied += await replay_topics(settings, schema, [topics.stock, topics.telemetry], jobs)
         elapsed = time.perf_counter() - started
         print(

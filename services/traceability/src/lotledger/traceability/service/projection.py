@@ -11,7 +11,7 @@ the stored one change nothing. With `publish` off (a rebuild) nothing enters the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -20,10 +20,12 @@ from lotledger.shared.contracts.telemetry import Reading
 from lotledger.shared.db import driver_of
 from lotledger.shared.projection import Record
 from lotledger.traceability.adapters.catalog_store import CatalogStore
+from lotledger.traceability.adapters.checkpoint_store import CheckpointStore
 from lotledger.traceability.adapters.climate_store import ClimateStore
 from lotledger.traceability.adapters.lot_store import LotStore
 from lotledger.traceability.adapters.outbox_writer import OutboxWriter
 from lotledger.traceability.adapters.records import Decoded, StockRecord, Topics, decode
+from lotledger.traceability.service.checkpoints import received
 from lotledger.traceability.service.climate_batch import ClimateBatch, state_keys
 from lotledger.traceability.service.excursion_events import excursion_event, exposed_lots
 
@@ -40,11 +42,13 @@ class TraceabilityProjection:
         grace_minutes: float = 0.0,
         publish_to: str | None = None,
         only: Sequence[str] | None = None,
+        trusted_keys: Mapping[str, bytes] | None = None,
     ) -> None:
         self.source = topics
         self.topics: Sequence[str] = list(only) if only is not None else topics.all()
         self.grace_minutes = grace_minutes
         self.publish_to = publish_to
+        self.trusted_keys = dict(trusted_keys or {})
 
     async def apply(self, conn: AsyncConnection, records: Sequence[Record]) -> None:
         driver = await _driver(conn)
@@ -56,6 +60,10 @@ class TraceabilityProjection:
             await _project_stock(LotStore(driver), decoded.stock)
         if decoded.readings or learned:
             await self._project_climate(driver, catalog, decoded, learned)
+        if decoded.checkpoints:
+            await CheckpointStore(driver).save(
+                [received(c, self.trusted_keys) for c in decoded.checkpoints]
+            )
 
     async def _project_climate(
         self, driver: Any, catalog: CatalogStore, decoded: Decoded, learned: list[str]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import date
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from lotledger.inventory.adapters.envelopes import SignedEvent
 from lotledger.inventory.domain.batch import BatchState
+from lotledger.inventory.entrypoints.api.log_views import LogVerdictView
 from lotledger.inventory.service.stock import Accepted
 from lotledger.shared.contracts.stock import BatchStatus
 
@@ -48,13 +49,19 @@ class CommandResponse(BaseModel):
 
 
 class StoredEventView(BaseModel):
-    """A stored event: the CloudEvent envelope, with its hash chain members."""
+    """A stored event: the CloudEvent envelope exactly as published, hash chain members
+    included, so anyone can re-hash it (`lotledger.verify.chain`)."""
 
+    specversion: Literal["1.0"] = "1.0"
     id: str
     type: str
     source: str
     subject: str
-    time: datetime
+    time: str = Field(
+        json_schema_extra={"format": "date-time"},
+        description="UTC with microseconds, as hashed: 2026-11-24T09:15:00.000000Z",
+    )
+    datacontenttype: Literal["application/json"] = "application/json"
     streamversion: int
     actor: str
     device: str | None = None
@@ -69,7 +76,11 @@ class BatchEventsView(BaseModel):
     batch_id: str
     events: list[StoredEventView]
     chain_valid: bool
+    """The stored hashes link and match the stored content."""
     broken_version: int | None = None
+    log: LogVerdictView
+    """The stored events against the latest signed checkpoint of what was published:
+    catches a rewrite that recomputed the stored chain."""
 
 
 def batch_view(state: BatchState) -> BatchView:

@@ -8,10 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from lotledger.inventory.adapters.log_store import LogStore
+from lotledger.inventory.adapters.unit_of_work import driver_connection
 from lotledger.inventory.domain.catalog import pickable, today_at
 from lotledger.inventory.domain.errors import UnknownBatch
 from lotledger.inventory.domain.fefo import Holding, allocate, available_quantity
 from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep
+from lotledger.inventory.entrypoints.api.log_views import verdict_view
 from lotledger.inventory.entrypoints.api.views import (
     AllocationView,
     BatchEventsView,
@@ -20,9 +23,9 @@ from lotledger.inventory.entrypoints.api.views import (
     batch_view,
 )
 from lotledger.inventory.service.authorization import require_batch_scope
+from lotledger.inventory.service.proofs import stream_verdict
 from lotledger.shared.auth import Principal
 from lotledger.shared.contracts.stock import BatchStatus
-from lotledger.shared.hashing import verify_chain
 from lotledger.shared.identifiers import (
     MAX_QTY,
     Gtin,
@@ -33,6 +36,7 @@ from lotledger.shared.identifiers import (
     warehouse_of,
 )
 from lotledger.shared.web.security import Caller
+from lotledger.verify.chain import verify_chain
 
 router = APIRouter(prefix="/v1", tags=["queries"])
 
@@ -60,7 +64,7 @@ class FefoView(BaseModel):
     allocations: list[AllocationView]
 
 
-async def _visible_batch(rt: RuntimeDep, who: Principal, gtin: str, lot: str) -> BatchView:
+async def visible_batch(rt: RuntimeDep, who: Principal, gtin: str, lot: str) -> BatchView:
     """The batch as the token may see it: on hand only in the token's warehouses."""
     state = await rt.queries.batch(batch_id(gtin, lot))
     if state is None:
@@ -81,14 +85,19 @@ async def _visible_batch(rt: RuntimeDep, who: Principal, gtin: str, lot: str) ->
     summary="The batch's event stream with its hash chain, verified",
 )
 async def batch_events(gtin: Gtin, lot: Lot, rt: RuntimeDep, who: Caller) -> BatchEventsView:
-    await _visible_batch(rt, who, gtin, lot)
-    events = await rt.queries.events(batch_id(gtin, lot))
+    await visible_batch(rt, who, gtin, lot)
+    stream = batch_id(gtin, lot)
+    events = await rt.queries.events(stream)
     verdict = verify_chain(events)
+    async with driver_connection(rt.engine) as conn:
+        store = LogStore(conn)
+        logged = await stream_verdict(store, await store.latest(), rt.trusted_keys, stream, events)
     return BatchEventsView(
-        batch_id=batch_id(gtin, lot),
+        batch_id=stream,
         events=[StoredEventView.model_validate(e) for e in events],
         chain_valid=verdict.ok,
         broken_version=verdict.broken_version,
+        log=verdict_view(logged),
     )
 
 
@@ -98,7 +107,7 @@ async def batch_events(gtin: Gtin, lot: Lot, rt: RuntimeDep, who: Caller) -> Bat
     summary="Status, expiry, on hand by location, version",
 )
 async def batch(gtin: Gtin, lot: Lot, rt: RuntimeDep, who: Caller) -> BatchView:
-    return await _visible_batch(rt, who, gtin, lot)
+    return await visible_batch(rt, who, gtin, lot)
 
 
 @router.get("/stock", response_model=StockView, summary="Stock lines by gtin, location, warehouse")

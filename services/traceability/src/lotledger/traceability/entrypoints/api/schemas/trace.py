@@ -107,6 +107,16 @@ class RecallReport(BaseModel):
     generated_at: datetime
 
 
+class CheckpointComparison(BaseModel):
+    """This copy against the latest signed checkpoint that logged the lot."""
+
+    checkpoint_id: int
+    logged_version: int
+    logged_hash: str
+    matches: bool | None
+    reason: str | None = None
+
+
 class Verification(BaseModel):
     gtin: str
     lot: str
@@ -117,3 +127,4 @@ class Verification(BaseModel):
     broken_event_id: str | None = None
     reason: str | None = None
     head_hash: str | None = None
+    checkpoint: CheckpointComparison | None = None

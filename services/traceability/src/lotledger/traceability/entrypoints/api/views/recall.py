@@ -13,10 +13,12 @@ from typing import Any
 
 from lotledger.shared.auth import Principal
 from lotledger.shared.db import json_value
-from lotledger.shared.hashing import verify_chain
+from lotledger.shared.identifiers import batch_id
+from lotledger.traceability.adapters.checkpoint_store import CheckpointStore, LoggedHead
 from lotledger.traceability.adapters.queries import history as h
 from lotledger.traceability.adapters.queries import lots as q
 from lotledger.traceability.entrypoints.api.schemas.trace import (
+    CheckpointComparison,
     ConsigneeExposure,
     RecallNotice,
     RecallReport,
@@ -25,6 +27,7 @@ from lotledger.traceability.entrypoints.api.schemas.trace import (
     Verification,
 )
 from lotledger.traceability.entrypoints.api.views.lots import status_of, visible_balances
+from lotledger.verify.chain import verify_chain
 
 RECALLED = "lotledger.stock.recalled.v1"
 
@@ -92,14 +95,34 @@ async def verification(conn: Any, lot_row: Any) -> Verification:
     rows = await h.history(conn, gtin, lot)
     verdict = verify_chain(h.envelope(gtin, lot, r) for r in rows)
     broken = next((r for r in rows if r["version"] == verdict.broken_version), None)
+    logged = await CheckpointStore(conn).head(batch_id(gtin, lot))
+    against = _against(logged, rows)
     return Verification(
         gtin=gtin,
         lot=lot,
-        ok=verdict.ok,
+        ok=verdict.ok and (against is None or against.matches is not False),
         events=len(rows),
         checked=verdict.checked,
         broken_version=verdict.broken_version,
         broken_event_id=None if broken is None else str(broken["event_id"]),
         reason=verdict.reason,
         head_hash=rows[-1]["hash"] if rows else None,
+        checkpoint=against,
+    )
+
+
+def _against(logged: LoggedHead | None, rows: list[Any]) -> CheckpointComparison | None:
+    """This copy's hash at the version the latest trusted checkpoint logged, against the
+    hash signed: a copy rewritten with a recomputed chain differs there."""
+    if logged is None:
+        return None
+    own = next((r["hash"] for r in rows if r["version"] == logged.version), None)
+    return CheckpointComparison(
+        checkpoint_id=logged.checkpoint,
+        logged_version=logged.version,
+        logged_hash=logged.hash,
+        matches=None if own is None else own == logged.hash,
+        reason="this copy does not hold the logged version yet"
+        if own is None
+        else (None if own == logged.hash else "this copy differs from the signed log"),
     )

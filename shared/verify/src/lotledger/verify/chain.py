@@ -56,20 +56,12 @@ def verify_chain(events: Iterable[Mapping[str, Any]]) -> ChainVerdict:
     return ChainVerdict(True, checked)
 
 
-def heads_root(heads: Iterable[tuple[str, int, str]]) -> str:
-    """The root over stream heads (stream id, version, head hash), sorted by stream id:
-    sha256 of one line `stream\\tversion\\thash\\n` per stream."""
-    digest = hashlib.sha256()
-    for stream, version, head in sorted(heads):
-        digest.update(f"{stream}\t{version}\t{head}\n".encode())
-    return digest.hexdigest()
-
-
-def recompute_head(events: Iterable[Mapping[str, Any]]) -> tuple[int, str, ChainVerdict]:
-    """Re-hash a stream from its content (ignoring stored hashes): (last version, head,
-    verdict of the stored chain)."""
-    materialised = list(events)
+def content_hashes(events: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Each event's hash recomputed from content alone, chaining from GENESIS and
+    ignoring every stored hash: what the chain would be had nobody lied about it."""
     prev = GENESIS
-    for event in materialised:
+    out = []
+    for event in events:
         prev = chain_hash(prev, event)
-    return len(materialised), prev, verify_chain(materialised)
+        out.append(prev)
+    return out
