@@ -1,5 +1,6 @@
 """Batches as the rules see them: expiry, status, stock per location, where the product
-has been stocked, what went to which consignee, and recalls.
+and the batch have been stocked, what went to which consignee from which warehouse, and
+recalls.
 
 Runs on an asyncpg connection inside the caller's transaction. `lots.version` is the
 stream version of the last stock event applied to the batch, so a redelivered or
@@ -12,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from lotledger.alerts.domain.facts import LotFacts, RecallFacts
+from lotledger.alerts.domain.facts import LotFacts, RecallFacts, Shipment
 from lotledger.shared.contracts.stock import BatchStatus, RecallClass
 from lotledger.shared.db import json_value
 from lotledger.shared.identifiers import warehouse_of
@@ -44,10 +45,14 @@ emptied AS (
     AND (SELECT qty FROM now) <= 0 RETURNING 1),
 stocked AS (
     INSERT INTO stocked_in (gtin, warehouse) SELECT $1, $4 FROM now WHERE qty > 0
+    ON CONFLICT DO NOTHING RETURNING 1),
+held AS (
+    INSERT INTO lot_warehouses (gtin, lot, warehouse) SELECT $1, $2, $4 FROM now WHERE qty > 0
     ON CONFLICT DO NOTHING RETURNING 1)
 SELECT 1
 """
-"""One round trip: the new quantity, kept or removed, and the warehouse remembered."""
+"""One round trip: the new quantity, kept or removed, and the warehouse remembered as one
+that stocks the product and one the batch was in."""
 
 
 def _lot(row: Any) -> LotFacts:
@@ -113,18 +118,23 @@ class LotFactsStore:
 
     async def add(self, gtin: str, lot: str, location: str, delta: int) -> None:
         """Change the quantity at a location; a location reaching zero is removed. A
-        warehouse receiving stock is remembered as one that stocks the product."""
+        warehouse receiving stock is remembered for good: as one that stocks the product
+        and as one the batch was in (the warehouses its recall concerns)."""
         await self._conn.execute(_ADD, gtin, lot, location, warehouse_of(location), delta)
 
-    async def shipped(self, gtin: str, lot: str, party: str, qty: int, returned: int) -> None:
+    async def shipped(
+        self, gtin: str, lot: str, party: str, warehouse: str, qty: int, returned: int
+    ) -> None:
+        """Add to what `party` was shipped from, or returned into, `warehouse`."""
         await self._conn.execute(
-            "INSERT INTO shipments (gtin, lot, party, shipped, returned) "
-            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (gtin, lot, party) DO UPDATE SET "
-            "shipped = shipments.shipped + EXCLUDED.shipped, "
+            "INSERT INTO shipments (gtin, lot, party, warehouse, shipped, returned) "
+            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (gtin, lot, party, warehouse) "
+            "DO UPDATE SET shipped = shipments.shipped + EXCLUDED.shipped, "
             "returned = shipments.returned + EXCLUDED.returned",
             gtin,
             lot,
             party,
+            warehouse,
             qty,
             returned,
         )
@@ -212,9 +222,13 @@ class LotFactsStore:
         if row is None:
             return None
         shipments = await self._conn.fetch(
-            "SELECT party, shipped, returned FROM shipments WHERE gtin = $1 AND lot = $2",
+            "SELECT party, warehouse, shipped, returned FROM shipments "
+            "WHERE gtin = $1 AND lot = $2 ORDER BY party, warehouse",
             gtin,
             lot,
+        )
+        held = await self._conn.fetch(
+            "SELECT warehouse FROM lot_warehouses WHERE gtin = $1 AND lot = $2", gtin, lot
         )
         return RecallFacts(
             gtin,
@@ -223,8 +237,11 @@ class LotFactsStore:
             RecallClass(row["recall_class"]),
             row["reason"],
             row["recalled_at"],
-            shipped={r["party"]: int(r["shipped"]) for r in shipments if r["shipped"]},
-            returned={r["party"]: int(r["returned"]) for r in shipments if r["returned"]},
+            shipments=tuple(
+                Shipment(r["party"], r["warehouse"], int(r["shipped"]), int(r["returned"]))
+                for r in shipments
+            ),
+            warehouses=frozenset(r["warehouse"] for r in held),
         )
 
     async def batches_on_hand(self) -> list[tuple[str, str]]:

@@ -45,7 +45,7 @@ async def _apply_facts(ctx: ev.Context, event: s.StockEvent, version: int) -> No
             status = event.status
         case s.Picked():
             await lots.add(gtin, lot, event.location, -event.qty)
-            await lots.shipped(gtin, lot, event.ship_to, event.qty, 0)
+            await lots.shipped(gtin, lot, event.ship_to, warehouse_of(event.location), event.qty, 0)
         case s.Moved():
             await lots.add(gtin, lot, event.from_location, -event.qty)
             await lots.add(gtin, lot, event.to_location, event.qty)
@@ -55,7 +55,9 @@ async def _apply_facts(ctx: ev.Context, event: s.StockEvent, version: int) -> No
             await lots.add(gtin, lot, event.location, event.variance)
         case s.Returned():
             await lots.add(gtin, lot, event.location, event.qty)
-            await lots.shipped(gtin, lot, event.from_party, 0, event.qty)
+            await lots.shipped(
+                gtin, lot, event.from_party, warehouse_of(event.location), 0, event.qty
+            )
             status = event.status
         case s.Disposed():
             await lots.add(gtin, lot, event.location, -event.qty)

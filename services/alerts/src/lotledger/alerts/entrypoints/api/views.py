@@ -23,7 +23,13 @@ class AlertView(BaseModel):
     gtin: str | None
     warehouse: str | None
     location: str | None
-    details: dict[str, Any]
+    warehouses: list[str] = Field(
+        description="the warehouses the alert concerns that the caller's token covers "
+        "(all of them for `*`); empty only for a system-wide alert"
+    )
+    details: dict[str, Any] = Field(
+        description="a caller covering only some of the alert's warehouses sees their part"
+    )
     raised_at: datetime
     changed_at: datetime
     acknowledged_by: str | None
@@ -49,6 +55,7 @@ def alert_view(alert: Alert) -> AlertView:
         gtin=place.gtin,
         warehouse=place.warehouse,
         location=place.location,
+        warehouses=list(alert.warehouses),
         details=dict(alert.details),
         raised_at=alert.raised_at,
         changed_at=alert.changed_at,
