@@ -22,6 +22,7 @@ from lotledger.shared.contracts.topics import EXCURSIONS
 from lotledger.shared.envelope import CloudEvent
 from tests.integration.alerts.steps import applied, post, product
 from tests.integration.alerts.world import ADMIN, TODAY, AlertsWorld, alerts_world, fresh_gtin
+from tests.support.receiver import new_secret
 from tests.support.stock import QA
 from tests.support.tokens import bearer
 from tests.support.world import PHARMACIES, SUPPLIER, fresh_lot
@@ -153,7 +154,7 @@ async def _failing_webhook(world: AlertsWorld) -> None:
     """A subscription to a port nobody listens on, fed by an overstock in WH1."""
     created = await world.api.post(
         "/v1/webhooks",
-        json={"url": "http://127.0.0.1:9/hook", "types": ["overstock"], "secret": "s" * 24},
+        json={"url": "http://127.0.0.1:9/hook", "types": ["overstock"], "secret": new_secret()},
         headers=ADMIN,
     )
     assert created.status_code == 201, created.text

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from lotledger.alerts.adapters.rules_store import RulesChange, StoredRules
 from lotledger.alerts.adapters.subscriptions import Subscription
 from lotledger.alerts.domain.alert import Alert
+from lotledger.alerts.domain.webhook_secrets import SecretFormat
 from lotledger.shared.contracts.alerts import AlertStatus, AlertType, Severity
 
 
@@ -121,6 +122,10 @@ class WebhookView(BaseModel):
     failing: bool
     failing_since: datetime | None
     consecutive_failures: int
+    legacy_signature: bool = Field(
+        description="created before Standard Webhooks secrets: its requests also carry the "
+        "deprecated X-Lotledger-Signature; re-create it with a whsec_ secret to drop it"
+    )
 
     @classmethod
     def of(cls, subscription: Subscription) -> WebhookView:
@@ -134,6 +139,7 @@ class WebhookView(BaseModel):
             failing=subscription.failing_since is not None,
             failing_since=subscription.failing_since,
             consecutive_failures=subscription.consecutive_failures,
+            legacy_signature=subscription.secret_format is SecretFormat.LEGACY,
         )
 
 
