@@ -1,6 +1,5 @@
-"""Batches as the rules see them: expiry, status, stock per location, where the product
-and the batch have been stocked, what went to which consignee from which warehouse, and
-recalls.
+"""Batches as the rules see them: expiry, status, stock per location, and where the
+product and the batch have been stocked (shipments and recalls: `recall_facts`).
 
 Runs on an asyncpg connection inside the caller's transaction. `lots.version` is the
 stream version of the last stock event applied to the batch, so a redelivered or
@@ -10,11 +9,11 @@ replayed event (version not above it) is recognised and skipped.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from lotledger.alerts.domain.facts import LotFacts, RecallFacts, Shipment
-from lotledger.shared.contracts.stock import BatchStatus, RecallClass
+from lotledger.alerts.domain.facts import LotFacts
+from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.db import json_value
 from lotledger.shared.identifiers import warehouse_of
 
@@ -122,45 +121,6 @@ class LotFactsStore:
         and as one the batch was in (the warehouses its recall concerns)."""
         await self._conn.execute(_ADD, gtin, lot, location, warehouse_of(location), delta)
 
-    async def shipped(
-        self, gtin: str, lot: str, party: str, warehouse: str, qty: int, returned: int
-    ) -> None:
-        """Add to what `party` was shipped from, or returned into, `warehouse`."""
-        await self._conn.execute(
-            "INSERT INTO shipments (gtin, lot, party, warehouse, shipped, returned) "
-            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (gtin, lot, party, warehouse) "
-            "DO UPDATE SET shipped = shipments.shipped + EXCLUDED.shipped, "
-            "returned = shipments.returned + EXCLUDED.returned",
-            gtin,
-            lot,
-            party,
-            warehouse,
-            qty,
-            returned,
-        )
-
-    async def recalled(
-        self,
-        gtin: str,
-        lot: str,
-        recall_id: str,
-        recall_class: RecallClass,
-        reason: str,
-        at: datetime,
-    ) -> None:
-        await self._conn.execute(
-            "INSERT INTO recalls (gtin, lot, recall_id, recall_class, reason, recalled_at) "
-            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (gtin, lot) DO UPDATE SET "
-            "recall_id = EXCLUDED.recall_id, recall_class = EXCLUDED.recall_class, "
-            "reason = EXCLUDED.reason, recalled_at = EXCLUDED.recalled_at",
-            gtin,
-            lot,
-            recall_id,
-            recall_class.value,
-            reason,
-            at,
-        )
-
     async def lots_of(self, gtin: str, including: Iterable[str] = ()) -> list[LotFacts]:
         """The product's lots with stock on hand, plus the lots named in `including`
         whatever their stock (a lot just emptied must be seen to lose its alerts)."""
@@ -202,48 +162,6 @@ class LotFactsStore:
         )
         return [r["warehouse"] for r in rows]
 
-    async def recalled_among(self, batches: list[tuple[str, str]]) -> set[tuple[str, str]]:
-        """Which of `batches` (gtin, lot) have been recalled."""
-        rows = await self._conn.fetch(
-            "SELECT r.gtin, r.lot FROM recalls r JOIN unnest($1::text[], $2::text[]) "
-            "AS b(gtin, lot) ON r.gtin = b.gtin AND r.lot = b.lot",
-            [g for g, _ in batches],
-            [lot for _, lot in batches],
-        )
-        return {(r["gtin"], r["lot"]) for r in rows}
-
-    async def recall(self, gtin: str, lot: str) -> RecallFacts | None:
-        row = await self._conn.fetchrow(
-            "SELECT recall_id, recall_class, reason, recalled_at FROM recalls "
-            "WHERE gtin = $1 AND lot = $2",
-            gtin,
-            lot,
-        )
-        if row is None:
-            return None
-        shipments = await self._conn.fetch(
-            "SELECT party, warehouse, shipped, returned FROM shipments "
-            "WHERE gtin = $1 AND lot = $2 ORDER BY party, warehouse",
-            gtin,
-            lot,
-        )
-        held = await self._conn.fetch(
-            "SELECT warehouse FROM lot_warehouses WHERE gtin = $1 AND lot = $2", gtin, lot
-        )
-        return RecallFacts(
-            gtin,
-            lot,
-            row["recall_id"],
-            RecallClass(row["recall_class"]),
-            row["reason"],
-            row["recalled_at"],
-            shipments=tuple(
-                Shipment(r["party"], r["warehouse"], int(r["shipped"]), int(r["returned"]))
-                for r in shipments
-            ),
-            warehouses=frozenset(r["warehouse"] for r in held),
-        )
-
     async def batches_on_hand(self) -> list[tuple[str, str]]:
         rows = await self._conn.fetch("SELECT DISTINCT gtin, lot FROM lot_stock ORDER BY 1, 2")
         return [(r["gtin"], r["lot"]) for r in rows]
@@ -251,7 +169,3 @@ class LotFactsStore:
     async def stocked_products(self) -> list[str]:
         rows = await self._conn.fetch("SELECT DISTINCT gtin FROM stocked_in ORDER BY gtin")
         return [r["gtin"] for r in rows]
-
-    async def recalled_batches(self) -> list[tuple[str, str]]:
-        rows = await self._conn.fetch("SELECT gtin, lot FROM recalls ORDER BY gtin, lot")
-        return [(r["gtin"], r["lot"]) for r in rows]
