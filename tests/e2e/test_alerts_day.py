@@ -17,13 +17,13 @@ from lotledger.shared.kafka import create_producer
 from lotledger.shared.settings import CommonSettings
 from tests.e2e.conftest import System
 from tests.support.kafka import read_topic
-from tests.support.receiver import receiving
+from tests.support.receiver import new_secret, receiving
 from tests.support.stock import QA, SCANNER
 from tests.support.tokens import bearer
 from tests.support.world import COLD, SUPPLIER, fresh_lot
 
 ADMIN = bearer("admin")
-SECRET = "whsec-e2e-0123456789abcdef"
+SECRET = new_secret()
 
 
 async def _alerts_of(system: System, **params: Any) -> list[dict[str, Any]]:

@@ -1,14 +1,22 @@
 """A real webhook receiver: an HTTP server on 127.0.0.1 (uvicorn) that verifies each
-request's `X-Lotledger-Signature` against the subscription secret and records it.
+request by the Standard Webhooks convention with its published library
+(`standardwebhooks`, given the subscription's `whsec_` secret) and records it.
 
-Its answers are scripted: by default 204 to a correctly signed request and 401 to any
-other; `fail_first(n)` answers 500 to the first n attempts of every delivery id; `hold()`
-keeps requests waiting without an answer until `release()`.
+It refuses what an ERP's receiver must refuse: a bad or missing signature, a timestamp
+outside the library's window (5 minutes) and a tampered body answer 401. A request
+whose `webhook-id` it has already processed is a replay: answered 200 (a sender that
+lost the first answer may stop retrying) and not processed again.
+
+Its other answers are scripted: by default 204 to a verified request; `fail_first(n)`
+answers 500 to the first n attempts of every delivery id (not processing them);
+`hold()` keeps requests waiting without an answer until `release()`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import secrets
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -17,23 +25,36 @@ from typing import Any
 
 import orjson
 import uvicorn
+from standardwebhooks import Webhook, WebhookVerificationError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from lotledger.alerts.domain.webhooks import DELIVERY_ID_HEADER, SIGNATURE_HEADER, verify
+ID_HEADER = "webhook-id"
+REPLAY_ANSWER = 200
+
+
+def new_secret() -> str:
+    """A fresh Standard Webhooks secret: whsec_ and the base64 of 32 random bytes."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 @dataclass(frozen=True)
 class Hit:
+    """One request: `signed` when the library verified it, `replayed` when its id had been
+    processed before; `accepted` when it was processed (verified, new, answered 2xx)."""
+
     delivery_id: str
     signed: bool
     answered: int | None
     body: dict[str, Any]
+    replayed: bool = False
+    headers: dict[str, str] = field(default_factory=dict, repr=False)
+    raw: bytes = field(default=b"", repr=False)
 
     @property
     def accepted(self) -> bool:
-        return self.answered is not None and 200 <= self.answered < 300
+        return not self.replayed and self.answered is not None and 200 <= self.answered < 300
 
 
 @dataclass
@@ -45,6 +66,7 @@ class Receiver:
     always: int | None = None
     _held: asyncio.Event | None = None
     _seen: Counter[str] = field(default_factory=Counter)
+    _processed: set[str] = field(default_factory=set)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     url: str = ""
 
@@ -76,21 +98,35 @@ class Receiver:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        body = await request.body()
-        delivery = request.headers.get(DELIVERY_ID_HEADER, "")
-        signed = verify(self.secret, body, request.headers.get(SIGNATURE_HEADER))
+        raw = await request.body()
+        headers = dict(request.headers)
+        delivery = headers.get(ID_HEADER, "")
+        signed = self._verified(raw, headers)
+        body = orjson.loads(raw) if signed else _loose(raw)
         if self._held is not None:
-            self._record(Hit(delivery, signed, None, orjson.loads(body)))
+            self._record(Hit(delivery, signed, None, body, False, headers, raw))
             await self._held.wait()
             return
-        self._seen[delivery] += 1
-        status = self._answer(delivery, signed)
-        self._record(Hit(delivery, signed, status, orjson.loads(body)))
+        replayed = signed and delivery in self._processed
+        status = self._answer(delivery, signed, replayed)
+        if signed and not replayed and 200 <= status < 300:
+            self._processed.add(delivery)
+        self._record(Hit(delivery, signed, status, body, replayed, headers, raw))
         await Response(status_code=status)(scope, receive, send)
 
-    def _answer(self, delivery: str, signed: bool) -> int:
+    def _verified(self, raw: bytes, headers: dict[str, str]) -> bool:
+        try:
+            Webhook(self.secret).verify(raw, headers)
+        except (WebhookVerificationError, ValueError):
+            return False
+        return True
+
+    def _answer(self, delivery: str, signed: bool, replayed: bool) -> int:
         if not signed:
             return 401
+        if replayed:
+            return REPLAY_ANSWER
+        self._seen[delivery] += 1
         if self.always is not None:
             return self.always
         return self.failure_status if self._seen[delivery] <= self.failures_first else 204
@@ -98,6 +134,15 @@ class Receiver:
     def _record(self, hit: Hit) -> None:
         self.hits.append(hit)
         self._arrived.set()
+
+
+def _loose(raw: bytes) -> dict[str, Any]:
+    """The body of a request that failed verification, as far as it parses."""
+    try:
+        parsed = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
 
 
 @asynccontextmanager

@@ -11,6 +11,7 @@ from lotledger.alerts.adapters.secret_box import SecretBox
 from lotledger.alerts.service.webhooks import reseal_all
 from tests.integration.alerts.steps import product, receive
 from tests.integration.alerts.world import ADMIN, QA, AlertsWorld, fresh_gtin
+from tests.support.receiver import new_secret
 from tests.support.stock import problem_type
 from tests.support.tokens import bearer
 from tests.support.world import fresh_lot
@@ -97,7 +98,7 @@ async def test_acknowledge_resolve_their_refusals_and_idempotent_retries(
     elsewhere = await world.api.post(
         f"/v1/alerts/{by_warehouse['WH2']['alert_id']}/ack", headers=QA_WH1
     )
-    assert (elsewhere.status_code, problem_type(elsewhere)) == (403, "forbidden")
+    assert (elsewhere.status_code, problem_type(elsewhere)) == (404, "unknown-alert")
 
     key = {"Idempotency-Key": f"ack-{uuid.uuid4()}"}
     ack = await world.api.post(f"{path}/ack", headers=QA_WH1 | key)
@@ -172,17 +173,23 @@ async def test_rules_are_validated_audited_and_admin_only(world: AlertsWorld) ->
 async def test_webhooks_are_validated_never_show_their_secret_and_can_be_deleted(
     world: AlertsWorld,
 ) -> None:
-    secret = "s3cret-that-must-never-leak"
+    secret = new_secret()
     body = {"url": "http://127.0.0.1:9/hook", "types": ["recall"], "secret": secret}
     for bad, slug in (
         ({"url": "ftp://example.com/hook"}, "invalid-webhook-url"),
         ({"url": "http://user:pw@example.com/hook"}, "invalid-webhook-url"),
         ({"url": "not a url"}, "invalid-webhook-url"),
         ({"secret": "short"}, "invalid-input"),
+        ({"secret": "free-text-secret-that-is-long-enough"}, "invalid-webhook-secret"),
+        ({"secret": "whsec_" + "A" * 24}, "invalid-webhook-secret"),
+        ({"secret": "whsec_not*base64*at*all*0123456789"}, "invalid-webhook-secret"),
         ({"types": ["flood"]}, "invalid-input"),
     ):
         response = await world.api.post("/v1/webhooks", json=body | bad, headers=ADMIN)
         assert (response.status_code, problem_type(response)) == (422, slug), bad
+        if slug == "invalid-webhook-secret":
+            assert response.json()["errors"][0]["field"] == "secret"
+            assert str(bad["secret"]) not in response.text
     assert (await world.api.post("/v1/webhooks", json=body, headers=QA)).status_code == 403
 
     key = {"Idempotency-Key": f"hook-{uuid.uuid4()}"}
@@ -194,6 +201,7 @@ async def test_webhooks_are_validated_never_show_their_secret_and_can_be_deleted
     assert secret not in created.text
     listed = await world.api.get("/v1/webhooks", headers=ADMIN)
     assert [w["webhook_id"] for w in listed.json()].count(webhook_id) == 1
+    assert created.json()["legacy_signature"] is False
     assert secret not in listed.text
     (row,) = await world.sql(
         "SELECT secret_sealed FROM subscriptions WHERE subscription_id = $1::uuid", webhook_id
@@ -211,9 +219,10 @@ async def test_webhooks_are_validated_never_show_their_secret_and_can_be_deleted
 
 
 async def test_resealing_moves_every_secret_to_the_new_key(world: AlertsWorld) -> None:
+    secret = new_secret()
     created = await world.api.post(
         "/v1/webhooks",
-        json={"url": "http://127.0.0.1:9/reseal", "types": [], "secret": "reseal-me-0123456789"},
+        json={"url": "http://127.0.0.1:9/reseal", "types": [], "secret": secret},
         headers=ADMIN,
     )
     webhook_id = created.json()["webhook_id"]
@@ -225,7 +234,7 @@ async def test_resealing_moves_every_secret_to_the_new_key(world: AlertsWorld) -
         "SELECT secret_sealed FROM subscriptions WHERE subscription_id = $1::uuid", webhook_id
     )
     sealed = bytes(row["secret_sealed"])
-    assert SecretBox("a-brand-new-key-0123456789").open(sealed) == "reseal-me-0123456789"
+    assert SecretBox("a-brand-new-key-0123456789").open(sealed) == secret
     async with world.runtime.uow() as uow:
         await reseal_all(uow.stores, SecretBox(f"{old},a-brand-new-key-0123456789"))
         await uow.commit()

@@ -22,10 +22,10 @@ from tests.integration.alerts.world import (
     fresh_gtin,
 )
 from tests.support.kafka import read_topic
-from tests.support.receiver import Receiver, receiving
+from tests.support.receiver import Receiver, new_secret, receiving
 from tests.support.world import fresh_lot
 
-SECRET = "whsec-kill-test-0123456789"
+SECRET = new_secret()
 
 
 @pytest.fixture(scope="module")

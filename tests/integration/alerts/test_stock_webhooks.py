@@ -9,10 +9,10 @@ from collections import Counter
 
 from tests.integration.alerts.steps import pick, product, receive
 from tests.integration.alerts.world import ADMIN, AlertsWorld, fresh_gtin
-from tests.support.receiver import receiving
+from tests.support.receiver import new_secret, receiving
 from tests.support.world import fresh_lot
 
-SECRET = "whsec-stock-0123456789abcdef"
+SECRET = new_secret()
 
 
 async def test_stock_events_reach_subscribers_signed_in_order(world: AlertsWorld) -> None:

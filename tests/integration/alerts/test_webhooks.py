@@ -1,44 +1,21 @@
-"""Signed webhooks to a real HTTP receiver on 127.0.0.1: the receiver verifies the HMAC,
-a delivery answered 500 twice succeeds on retry with every attempt logged, a healthy
-receiver never gets one delivery id twice, and a subscription that keeps failing is
-marked and raises webhook_failing, which it does not receive itself."""
+"""Signed webhooks to a real HTTP receiver on 127.0.0.1 that verifies them with the
+Standard Webhooks library: a delivery answered 500 twice succeeds on retry under the same
+webhook-id with every attempt logged, a healthy receiver never gets one delivery id
+twice, and a subscription that keeps failing is marked and raises webhook_failing, which
+it does not receive itself. Replays and legacy secrets: test_webhook_verification."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
 from typing import Any
 
+from tests.integration.alerts.hooks import about, subscribed
 from tests.integration.alerts.steps import pick, product, receive
 from tests.integration.alerts.world import ADMIN, AlertsWorld, fresh_gtin
-from tests.support.receiver import Hit, Receiver, receiving
+from tests.support.receiver import Receiver, new_secret
 from tests.support.world import fresh_lot
-
-SECRET = "whsec-0123456789abcdef-test"
-
-
-@asynccontextmanager
-async def subscribed(
-    world: AlertsWorld, types: Iterable[str], secret: str = SECRET
-) -> AsyncIterator[tuple[Receiver, str]]:
-    async with receiving(secret) as receiver:
-        response = await world.api.post(
-            "/v1/webhooks",
-            json={"url": receiver.url, "types": list(types), "secret": secret},
-            headers=ADMIN,
-        )
-        assert response.status_code == 201, response.text
-        webhook_id = response.json()["webhook_id"]
-        try:
-            yield receiver, webhook_id
-        finally:
-            await world.api.delete(f"/v1/webhooks/{webhook_id}", headers=ADMIN)
-
-
-def _about(hits: Iterable[Hit], gtin: str) -> list[Hit]:
-    return [h for h in hits if h.body["data"].get("gtin") == gtin]
 
 
 async def _log(world: AlertsWorld, webhook_id: str) -> list[dict[str, Any]]:
@@ -66,14 +43,18 @@ async def test_signed_deliveries_reach_a_healthy_receiver_once_per_delivery_id(
         await product(world, gtin, reorder_point=10)
         await receive(world, gtin, lot, 20, "2027-09-30")
         await pick(world, gtin, lot, 15)
-        await receiver.wait_for(lambda r: len(_about(r.accepted(), gtin)) >= 1)
+        await receiver.wait_for(lambda r: len(about(r.accepted(), gtin)) >= 1)
         await pick(world, gtin, lot, 5)
-        await receiver.wait_for(lambda r: len(_about(r.accepted(), gtin)) >= 3)
+        await receiver.wait_for(lambda r: len(about(r.accepted(), gtin)) >= 3)
         await asyncio.sleep(1.5)
 
-        ours = _about(receiver.hits, gtin)
+        ours = about(receiver.hits, gtin)
         assert all(h.signed and h.accepted for h in ours)
         assert max(Counter(h.delivery_id for h in ours).values()) == 1
+        for hit in ours:
+            assert hit.headers["webhook-signature"].startswith("v1,")
+            assert abs(int(hit.headers["webhook-timestamp"]) - time.time()) < 60
+            assert "x-lotledger-signature" not in hit.headers
         changes = [(h.body["data"]["alert_type"], h.body["type"].split(".")[2]) for h in ours]
         assert sorted(changes) == [
             ("low_stock", "raised"),
@@ -94,11 +75,11 @@ async def test_a_receiver_that_checks_another_secret_refuses_and_the_delivery_is
 ) -> None:
     gtin, lot = fresh_gtin(), fresh_lot("WS")
     async with subscribed(world, ["overstock"]) as (receiver, _):
-        receiver.secret = "a-different-secret-entirely"
+        receiver.secret = new_secret()
         await product(world, gtin, max_stock=10)
         await receive(world, gtin, lot, 15, "2027-09-30")
-        await receiver.wait_for(lambda r: len(_about(r.hits, gtin)) >= 2)
-        assert {(h.signed, h.answered) for h in _about(receiver.hits, gtin)} == {(False, 401)}
+        await receiver.wait_for(lambda r: len(about(r.hits, gtin)) >= 2)
+        assert {(h.signed, h.answered) for h in about(receiver.hits, gtin)} == {(False, 401)}
 
 
 async def test_a_delivery_answered_500_twice_succeeds_on_the_third_attempt(
@@ -109,10 +90,12 @@ async def test_a_delivery_answered_500_twice_succeeds_on_the_third_attempt(
         receiver.fail_first(2)
         await product(world, gtin, max_stock=10)
         await receive(world, gtin, lot, 15, "2027-09-30")
-        await receiver.wait_for(lambda r: len(_about(r.accepted(), gtin)) == 1)
-        ours = _about(receiver.hits, gtin)
+        await receiver.wait_for(lambda r: len(about(r.accepted(), gtin)) == 1)
+        ours = about(receiver.hits, gtin)
         assert [h.answered for h in ours] == [500, 500, 204]
+        assert all(h.signed for h in ours)
         assert len({h.delivery_id for h in ours}) == 1
+        assert len({h.headers["webhook-id"] for h in ours}) == 1
         assert len({h.body["id"] for h in ours}) == 1
 
         delivery = await _delivered(world, webhook_id, ours[0].delivery_id)
@@ -159,6 +142,6 @@ async def test_a_failing_subscription_is_marked_and_raises_webhook_failing_it_do
 
         await good.wait_for(failing_resolved)
         assert not [h for h in bad.hits if h.body["data"]["alert_type"] == "webhook_failing"]
-        assert len(_about(bad.accepted(), gtin)) == 1
+        assert len(about(bad.accepted(), gtin)) == 1
         listed = (await world.api.get(f"/v1/webhooks/{bad_id}", headers=ADMIN)).json()
         assert (listed["failing"], listed["consecutive_failures"]) == (False, 0)

@@ -6,12 +6,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from lotledger.alerts.adapters.secret_box import SecretBox, SecretUnreadable
-from lotledger.alerts.adapters.webhook_client import request_headers, retry_after_seconds
+from lotledger.alerts.adapters.webhook_client import retry_after_seconds
 from lotledger.alerts.domain.alert import Alert, Change, ChangeKind
 from lotledger.alerts.domain.conditions import AlertKey
 from lotledger.alerts.domain.subjects import lot_subject
 from lotledger.alerts.domain.webhook_urls import InvalidWebhookUrl, check_url
-from lotledger.alerts.domain.webhooks import DELIVERY_ID_HEADER, SIGNATURE_HEADER, verify
 from lotledger.shared.contracts.alerts import AlertStatus, AlertType, Severity
 from tests.unit.alerts.fixtures import GTIN, NOW
 
@@ -73,14 +72,6 @@ def test_retry_after_in_seconds_or_as_a_date() -> None:
     assert retry_after_seconds("Tue, 24 Nov 2026 09:00:00 GMT", now) == 0.0
     assert retry_after_seconds("soon", now) is None
     assert retry_after_seconds(None, now) is None
-
-
-def test_headers_sign_the_exact_body() -> None:
-    body = b'{"id":"e-1"}'
-    headers = request_headers("s3cret", body, "d-1", "lotledger.alert.raised.v1")
-    assert verify("s3cret", body, headers[SIGNATURE_HEADER])
-    assert not verify("s3cret", body + b" ", headers[SIGNATURE_HEADER])
-    assert headers[DELIVERY_ID_HEADER] == "d-1"
 
 
 def test_secrets_are_sealed_and_keys_rotate() -> None:

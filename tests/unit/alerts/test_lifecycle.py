@@ -206,6 +206,7 @@ def test_a_change_is_published_as_an_alert_changed_event() -> None:
         acknowledged_by="manager-1",
         acknowledged_at=LATER,
         warehouse="WH1",
+        warehouses=["WH1"],
         details={"available": 4},
     )
     assert AlertChanged.model_validate(payload.as_data()) == payload

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from lotledger.alerts.domain.conditions import Scope
-from lotledger.alerts.domain.facts import FefoDeviation, RecallFacts
+from lotledger.alerts.domain.facts import FefoDeviation, RecallFacts, Shipment
 from lotledger.alerts.domain.lifecycle import raise_on_event
 from lotledger.alerts.domain.triggered import (
     EARLIER_LOTS_NAMED,
@@ -22,8 +22,10 @@ RECALL = RecallFacts(
     RecallClass.II,
     "sterility not assured",
     NOW,
-    shipped={"9506000000022": 20, "9506000000015": 5},
-    returned={"9506000000015": 2},
+    shipments=(
+        Shipment("9506000000022", "WH1", shipped=20),
+        Shipment("9506000000015", "WH2", shipped=5, returned=2),
+    ),
 )
 RECALLED = lot(on_hand={A1: 6, B1: 4}, status=BatchStatus.RECALLED)
 LATER = NOW + timedelta(hours=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, Field
 
 from lotledger.shared.contracts.common import Payload
 
@@ -53,6 +53,11 @@ class AlertChanged(Payload):
     gtin: str | None = None
     warehouse: str | None = None
     location: str | None = None
+    warehouses: list[str] = Field(
+        default=[],
+        description="every warehouse the alert concerns, sorted (a recall: every warehouse "
+        "the batch was ever in); empty for a system-wide alert (webhook_failing)",
+    )
     details: dict[str, Any] = {}
 
 

@@ -14,8 +14,9 @@ from lotledger.shared.contracts.alerts import AlertStatus, AlertType, Severity
 
 @dataclass(frozen=True)
 class AlertFilter:
-    """Empty collections and None filter nothing. `visible` None: every warehouse;
-    otherwise alerts of those warehouses plus alerts of none (e.g. a recall)."""
+    """Empty collections and None filter nothing. `warehouse`: alerts concerning it.
+    `visible` None: every alert; otherwise alerts concerning at least one of those
+    warehouses (`domain.visibility`)."""
 
     statuses: frozenset[AlertStatus] = frozenset()
     types: frozenset[AlertType] = frozenset()
@@ -41,8 +42,8 @@ class AlertQueries:
             "AND (cardinality($3::text[]) = 0 OR severity = ANY($3)) "
             "AND ($4::text IS NULL OR gtin = $4) "
             "AND ($5::text IS NULL OR location = $5 OR details -> 'locations' ? $5) "
-            "AND ($6::text IS NULL OR warehouse = $6) "
-            "AND ($7::text[] IS NULL OR warehouse IS NULL OR warehouse = ANY($7)) "
+            "AND ($6::text IS NULL OR warehouses @> ARRAY[$6::text]) "
+            "AND ($7::text[] IS NULL OR warehouses && $7::text[]) "
             "AND ($8::timestamptz IS NULL OR (raised_at, alert_id) < ($8, $9::uuid)) "
             "ORDER BY raised_at DESC, alert_id DESC LIMIT $10",
             sorted(s.value for s in where.statuses),

@@ -3,7 +3,8 @@ guard of "one open alert per (type, subject, tier)"; evaluations hold the `evalu
 so they never race into it.
 
 Every row keeps its group (`grp`, see `domain.subjects`) so that an evaluation can load
-exactly the open alerts of the scope it looked at.
+exactly the open alerts of the scope it looked at, and the warehouses it concerns
+(`warehouses`, see `domain.warehouses`) so that reads can be scoped by them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from lotledger.shared.db import json_param, json_value
 COLUMNS = (
     "alert_id::text AS alert_id, alert_type, subject, tier, severity, status, "
     "details::text AS details, raised_at, changed_at, acknowledged_by, acknowledged_at, "
-    "resolved_by, resolved_at"
+    "resolved_by, resolved_at, warehouses"
 )
 
 
@@ -35,6 +36,7 @@ def alert_of(row: Any) -> Alert:
         acknowledged_at=row["acknowledged_at"],
         resolved_by=row["resolved_by"],
         resolved_at=row["resolved_at"],
+        warehouses=tuple(row["warehouses"]),
     )
 
 
@@ -93,9 +95,9 @@ class AlertStore:
             place = alert.place
             inserted = await self._conn.fetchval(
                 "INSERT INTO alerts (alert_id, alert_type, subject, tier, grp, severity, "
-                "status, details, gtin, warehouse, location, raised_at, changed_at) "
+                "status, details, gtin, warehouse, location, raised_at, changed_at, warehouses) "
                 "VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9, $10, $11, $12, "
-                "$13) ON CONFLICT (alert_id) DO NOTHING RETURNING true",
+                "$13, $14) ON CONFLICT (alert_id) DO NOTHING RETURNING true",
                 alert.alert_id,
                 alert.key.alert_type.value,
                 alert.key.subject,
@@ -109,12 +111,13 @@ class AlertStore:
                 place.location,
                 alert.raised_at,
                 alert.changed_at,
+                list(alert.warehouses),
             )
             return bool(inserted)
         await self._conn.execute(
             "UPDATE alerts SET severity = $2, status = $3, details = $4::text::jsonb, "
             "changed_at = $5, acknowledged_by = $6, acknowledged_at = $7, resolved_by = $8, "
-            "resolved_at = $9 WHERE alert_id = $1::uuid",
+            "resolved_at = $9, warehouses = $10 WHERE alert_id = $1::uuid",
             alert.alert_id,
             alert.severity.value,
             alert.status.value,
@@ -124,5 +127,6 @@ class AlertStore:
             alert.acknowledged_at,
             alert.resolved_by,
             alert.resolved_at,
+            list(alert.warehouses),
         )
         return True

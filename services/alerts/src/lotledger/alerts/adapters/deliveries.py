@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from lotledger.alerts.domain.webhook_secrets import SecretFormat
 from lotledger.alerts.domain.webhooks import STOCK_WILDCARD, Delivery, DeliveryStatus, delivery_id
 from lotledger.shared.contracts.alerts import AlertType
 from lotledger.shared.envelope import CloudEvent
@@ -31,6 +32,7 @@ class DueDelivery:
     url: str
     secret_sealed: bytes
     body: bytes
+    secret_format: SecretFormat = SecretFormat.STANDARD
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,8 @@ class DeliveryStore:
     async def due(self, now: datetime, limit: int) -> list[DueDelivery]:
         rows = await self._conn.fetch(
             "SELECT d.delivery_id::text AS delivery_id, d.subscription_id::text AS sub, "
-            "d.event_type, d.body, d.attempts, d.next_attempt_at, s.url, s.secret_sealed "
+            "d.event_type, d.body, d.attempts, d.next_attempt_at, s.url, s.secret_sealed, "
+            "s.secret_format "
             "FROM deliveries d JOIN subscriptions s ON s.subscription_id = d.subscription_id "
             "WHERE d.status = 'pending' AND s.deleted_at IS NULL "
             "AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= $1) "
@@ -120,6 +123,7 @@ class DeliveryStore:
                 r["url"],
                 bytes(r["secret_sealed"]),
                 bytes(r["body"]),
+                SecretFormat(r["secret_format"]),
             )
             for r in rows
         ]

@@ -1,5 +1,5 @@
-"""Batches as the rules see them: expiry, status, stock per location, where the product
-has been stocked, what went to which consignee, and recalls.
+"""Batches as the rules see them: expiry, status, stock per location, and where the
+product and the batch have been stocked (shipments and recalls: `recall_facts`).
 
 Runs on an asyncpg connection inside the caller's transaction. `lots.version` is the
 stream version of the last stock event applied to the batch, so a redelivered or
@@ -9,11 +9,11 @@ replayed event (version not above it) is recognised and skipped.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from lotledger.alerts.domain.facts import LotFacts, RecallFacts
-from lotledger.shared.contracts.stock import BatchStatus, RecallClass
+from lotledger.alerts.domain.facts import LotFacts
+from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.db import json_value
 from lotledger.shared.identifiers import warehouse_of
 
@@ -44,10 +44,14 @@ emptied AS (
     AND (SELECT qty FROM now) <= 0 RETURNING 1),
 stocked AS (
     INSERT INTO stocked_in (gtin, warehouse) SELECT $1, $4 FROM now WHERE qty > 0
+    ON CONFLICT DO NOTHING RETURNING 1),
+held AS (
+    INSERT INTO lot_warehouses (gtin, lot, warehouse) SELECT $1, $2, $4 FROM now WHERE qty > 0
     ON CONFLICT DO NOTHING RETURNING 1)
 SELECT 1
 """
-"""One round trip: the new quantity, kept or removed, and the warehouse remembered."""
+"""One round trip: the new quantity, kept or removed, and the warehouse remembered as one
+that stocks the product and one the batch was in."""
 
 
 def _lot(row: Any) -> LotFacts:
@@ -113,43 +117,9 @@ class LotFactsStore:
 
     async def add(self, gtin: str, lot: str, location: str, delta: int) -> None:
         """Change the quantity at a location; a location reaching zero is removed. A
-        warehouse receiving stock is remembered as one that stocks the product."""
+        warehouse receiving stock is remembered for good: as one that stocks the product
+        and as one the batch was in (the warehouses its recall concerns)."""
         await self._conn.execute(_ADD, gtin, lot, location, warehouse_of(location), delta)
-
-    async def shipped(self, gtin: str, lot: str, party: str, qty: int, returned: int) -> None:
-        await self._conn.execute(
-            "INSERT INTO shipments (gtin, lot, party, shipped, returned) "
-            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (gtin, lot, party) DO UPDATE SET "
-            "shipped = shipments.shipped + EXCLUDED.shipped, "
-            "returned = shipments.returned + EXCLUDED.returned",
-            gtin,
-            lot,
-            party,
-            qty,
-            returned,
-        )
-
-    async def recalled(
-        self,
-        gtin: str,
-        lot: str,
-        recall_id: str,
-        recall_class: RecallClass,
-        reason: str,
-        at: datetime,
-    ) -> None:
-        await self._conn.execute(
-            "INSERT INTO recalls (gtin, lot, recall_id, recall_class, reason, recalled_at) "
-            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (gtin, lot) DO UPDATE SET "
-            "recall_id = EXCLUDED.recall_id, recall_class = EXCLUDED.recall_class, "
-            "reason = EXCLUDED.reason, recalled_at = EXCLUDED.recalled_at",
-            gtin,
-            lot,
-            recall_id,
-            recall_class.value,
-            reason,
-            at,
-        )
 
     async def lots_of(self, gtin: str, including: Iterable[str] = ()) -> list[LotFacts]:
         """The product's lots with stock on hand, plus the lots named in `including`
@@ -192,41 +162,6 @@ class LotFactsStore:
         )
         return [r["warehouse"] for r in rows]
 
-    async def recalled_among(self, batches: list[tuple[str, str]]) -> set[tuple[str, str]]:
-        """Which of `batches` (gtin, lot) have been recalled."""
-        rows = await self._conn.fetch(
-            "SELECT r.gtin, r.lot FROM recalls r JOIN unnest($1::text[], $2::text[]) "
-            "AS b(gtin, lot) ON r.gtin = b.gtin AND r.lot = b.lot",
-            [g for g, _ in batches],
-            [lot for _, lot in batches],
-        )
-        return {(r["gtin"], r["lot"]) for r in rows}
-
-    async def recall(self, gtin: str, lot: str) -> RecallFacts | None:
-        row = await self._conn.fetchrow(
-            "SELECT recall_id, recall_class, reason, recalled_at FROM recalls "
-            "WHERE gtin = $1 AND lot = $2",
-            gtin,
-            lot,
-        )
-        if row is None:
-            return None
-        shipments = await self._conn.fetch(
-            "SELECT party, shipped, returned FROM shipments WHERE gtin = $1 AND lot = $2",
-            gtin,
-            lot,
-        )
-        return RecallFacts(
-            gtin,
-            lot,
-            row["recall_id"],
-            RecallClass(row["recall_class"]),
-            row["reason"],
-            row["recalled_at"],
-            shipped={r["party"]: int(r["shipped"]) for r in shipments if r["shipped"]},
-            returned={r["party"]: int(r["returned"]) for r in shipments if r["returned"]},
-        )
-
     async def batches_on_hand(self) -> list[tuple[str, str]]:
         rows = await self._conn.fetch("SELECT DISTINCT gtin, lot FROM lot_stock ORDER BY 1, 2")
         return [(r["gtin"], r["lot"]) for r in rows]
@@ -234,7 +169,3 @@ class LotFactsStore:
     async def stocked_products(self) -> list[str]:
         rows = await self._conn.fetch("SELECT DISTINCT gtin FROM stocked_in ORDER BY gtin")
         return [r["gtin"] for r in rows]
-
-    async def recalled_batches(self) -> list[tuple[str, str]]:
-        rows = await self._conn.fetch("SELECT gtin, lot FROM recalls ORDER BY gtin, lot")
-        return [(r["gtin"], r["lot"]) for r in rows]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from lotledger.alerts.domain.webhook_secrets import SecretFormat
 from lotledger.alerts.domain.webhooks import SubscriptionHealth
 from lotledger.shared.contracts.alerts import AlertType
 
@@ -15,7 +16,8 @@ from lotledger.shared.contracts.alerts import AlertType
 @dataclass(frozen=True)
 class Subscription:
     """Alert `types` empty, with no `stock_types` either, means every alert type;
-    `stock_types` names stock event types (or `lotledger.stock.*`) delivered as-is."""
+    `stock_types` names stock event types (or `lotledger.stock.*`) delivered as-is.
+    `secret_format` says how the sealed secret makes the signing key (ADR 0006)."""
 
     subscription_id: str
     url: str
@@ -26,11 +28,12 @@ class Subscription:
     failing_since: datetime | None = None
     deleted_at: datetime | None = None
     stock_types: frozenset[str] = frozenset()
+    secret_format: SecretFormat = SecretFormat.STANDARD
 
 
 _COLUMNS = (
     "subscription_id::text AS subscription_id, url, types, created_by, created_at, "
-    "consecutive_failures, failing_since, deleted_at, stock_types"
+    "consecutive_failures, failing_since, deleted_at, stock_types, secret_format"
 )
 
 
@@ -45,6 +48,7 @@ def _subscription(row: Any) -> Subscription:
         row["failing_since"],
         row["deleted_at"],
         frozenset(row["stock_types"]),
+        SecretFormat(row["secret_format"]),
     )
 
 
@@ -55,7 +59,8 @@ class SubscriptionStore:
     async def create(self, subscription: Subscription, sealed_secret: bytes) -> None:
         await self._conn.execute(
             "INSERT INTO subscriptions (subscription_id, url, types, secret_sealed, "
-            "created_by, created_at, stock_types) VALUES ($1::uuid, $2, $3, $4, $5, $6, $7)",
+            "created_by, created_at, stock_types, secret_format) "
+            "VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8)",
             subscription.subscription_id,
             subscription.url,
             sorted(t.value for t in subscription.types),
@@ -63,6 +68,7 @@ class SubscriptionStore:
             subscription.created_by,
             subscription.created_at,
             sorted(subscription.stock_types),
+            subscription.secret_format.value,
         )
 
     async def active(self) -> list[Subscription]:

@@ -21,6 +21,7 @@ from lotledger.alerts.adapters.deliveries import DeliveryStore
 from lotledger.alerts.adapters.idempotency import IdempotencyStore
 from lotledger.alerts.adapters.locks import Purpose, hold_for_transaction
 from lotledger.alerts.adapters.lot_facts import LotFactsStore
+from lotledger.alerts.adapters.recall_facts import RecallFactsStore
 from lotledger.alerts.adapters.rules_store import RulesStore
 from lotledger.alerts.adapters.subscriptions import SubscriptionStore
 from lotledger.shared.db import DriverUnitOfWork, driver_of
@@ -30,6 +31,7 @@ from lotledger.shared.db import DriverUnitOfWork, driver_of
 class Stores:
     conn: Any
     lots: LotFactsStore
+    recalls: RecallFactsStore
     catalog: CatalogFactsStore
     climate: ClimateFactsStore
     alerts: AlertStore
@@ -44,6 +46,7 @@ class Stores:
         return cls(
             conn,
             LotFactsStore(conn),
+            RecallFactsStore(conn),
             CatalogFactsStore(conn),
             ClimateFactsStore(conn),
             AlertStore(conn),

@@ -11,7 +11,8 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from lotledger.alerts import VERSION
-from lotledger.alerts.domain.webhooks import DELIVERY_ID_HEADER, SIGNATURE_HEADER, Outcome, sign
+from lotledger.alerts.adapters.webhook_signing import legacy_headers, standard_headers
+from lotledger.alerts.domain.webhooks import Outcome
 
 EVENT_HEADER = "X-Lotledger-Event"
 MAX_ERROR = 300
@@ -33,14 +34,26 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
     return max((when - now).total_seconds(), 0.0)
 
 
-def request_headers(secret: str, body: bytes, delivery_id: str, event_type: str) -> dict[str, str]:
-    return {
+def request_headers(
+    key: bytes,
+    body: bytes,
+    delivery_id: str,
+    event_type: str,
+    at: datetime,
+    *,
+    legacy: bool = False,
+) -> dict[str, str]:
+    """The headers of one attempt made at `at` (see `webhook_signing`); `legacy` adds
+    the deprecated lotledger signature headers."""
+    headers = {
         "Content-Type": "application/json",
         "User-Agent": f"lotledger-alerts/{VERSION}",
-        SIGNATURE_HEADER: sign(secret, body),
-        DELIVERY_ID_HEADER: delivery_id,
         EVENT_HEADER: event_type,
+        **standard_headers(key, delivery_id, body, at),
     }
+    if legacy:
+        headers |= legacy_headers(key, delivery_id, body)
+    return headers
 
 
 class WebhookClient:

@@ -28,7 +28,8 @@ NAMESPACE = uuid.UUID("6f4c5d0e-8d5b-5b0a-9a43-2f1f8f5a7c11")
 
 @dataclass(frozen=True)
 class Alert:
-    """`resolved_by` is None on an alert the rules resolved."""
+    """`resolved_by` is None on an alert the rules resolved. `warehouses` are those the
+    alert concerns (`warehouses.concerned`), sorted; empty for a system-wide alert."""
 
     alert_id: str
     key: AlertKey
@@ -41,6 +42,7 @@ class Alert:
     acknowledged_at: datetime | None = None
     resolved_by: str | None = None
     resolved_at: datetime | None = None
+    warehouses: tuple[str, ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -48,8 +50,9 @@ class Alert:
 
     @property
     def place(self) -> Place:
-        """Where the alert is, for filtering and warehouse scoping: from the details the
-        rules wrote, the warehouse falling back to the one a per-warehouse subject names."""
+        """Where the alert is, for filtering: from the details the rules wrote, the
+        warehouse falling back to the one a per-warehouse subject names. Scoping follows
+        `warehouses`, not this."""
         gtin, warehouse, location = (
             self.details.get(name) for name in ("gtin", "warehouse", "location")
         )
@@ -65,7 +68,7 @@ class Alert:
 @dataclass(frozen=True)
 class Place:
     """An alert's product, warehouse and location; None where the alert has none (a recall
-    concerns every warehouse holding the batch, a failing webhook none)."""
+    has no single warehouse, a failing webhook none)."""
 
     gtin: str | None
     warehouse: str | None
@@ -119,6 +122,7 @@ class Change:
             gtin=place.gtin,
             warehouse=place.warehouse,
             location=place.location,
+            warehouses=list(alert.warehouses),
             details=dict(alert.details),
         )
 

@@ -139,9 +139,21 @@ class ExcursionRecord:
 
 
 @dataclass(frozen=True)
+class Shipment:
+    """What one consignee (an opaque party id) was shipped from one warehouse of a batch,
+    and what it returned into that warehouse. `warehouse` is "" for quantities recorded
+    before shipments were kept per warehouse: they count in the totals only."""
+
+    party: str
+    warehouse: str
+    shipped: int = 0
+    returned: int = 0
+
+
+@dataclass(frozen=True)
 class RecallFacts:
-    """A recalled batch. `shipped` maps each consignee (an opaque party id) to the
-    quantity picked for it, `returned` to the quantity it sent back."""
+    """A recalled batch, its shipments, and `warehouses`: every warehouse that ever held
+    stock of it."""
 
     gtin: str
     lot: str
@@ -149,8 +161,8 @@ class RecallFacts:
     recall_class: RecallClass
     reason: str
     recalled_at: datetime
-    shipped: Mapping[str, int] = field(default_factory=dict)
-    returned: Mapping[str, int] = field(default_factory=dict)
+    shipments: tuple[Shipment, ...] = ()
+    warehouses: frozenset[str] = frozenset()
 
     @property
     def batch_id(self) -> str:

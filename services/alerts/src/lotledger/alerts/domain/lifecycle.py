@@ -27,6 +27,7 @@ from enum import StrEnum
 from lotledger.alerts.domain import errors as e
 from lotledger.alerts.domain.alert import Alert, Change, ChangeKind, NewId, event_alert_id, fresh_id
 from lotledger.alerts.domain.conditions import AlertKey, Condition, Scope
+from lotledger.alerts.domain.warehouses import concerned
 from lotledger.shared.contracts.alerts import AlertStatus, AlertType
 
 
@@ -88,14 +89,26 @@ def _raise(condition: Condition, now: datetime, new_alert_id: str) -> Change:
         raised_at=now,
         changed_at=now,
         details=condition.details,
+        warehouses=concerned(condition.key, condition.details),
     )
     return Change(ChangeKind.RAISED, alert)
 
 
 def _refresh(alert: Alert, condition: Condition, now: datetime) -> list[Change]:
-    if (alert.severity, alert.details) == (condition.severity, condition.details):
+    warehouses = concerned(condition.key, condition.details)
+    if (alert.severity, alert.details, alert.warehouses) == (
+        condition.severity,
+        condition.details,
+        warehouses,
+    ):
         return []
-    updated = replace(alert, severity=condition.severity, details=condition.details, changed_at=now)
+    updated = replace(
+        alert,
+        severity=condition.severity,
+        details=condition.details,
+        warehouses=warehouses,
+        changed_at=now,
+    )
     return [Change(ChangeKind.UPDATED, updated)]
 
 

@@ -4,7 +4,9 @@ alert is then kept current, and resolved, by the `recall` condition."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from lotledger.alerts.domain.conditions import AlertKey, Condition, Evaluation, Scope
 from lotledger.alerts.domain.facts import FefoDeviation, LotFacts, RecallFacts, Zones
@@ -14,18 +16,34 @@ from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.identifiers import warehouse_of
 
 
-def recall_raised(recall: RecallFacts, lot: LotFacts) -> Condition:
-    """The recall alert of a batch: every consignee with the quantity shipped to it,
-    returned by it and still out there, and the stock left on hand by location."""
-    consignees = [
+def consignee_lines(entries: Iterable[tuple[str, int, int]]) -> list[dict[str, Any]]:
+    """(party, shipped, returned) entries summed per party, with what is still out there,
+    sorted by party; parties with nothing shipped or returned are left out."""
+    shipped: Counter[str] = Counter()
+    returned: Counter[str] = Counter()
+    for party, out, back in entries:
+        shipped[party] += out
+        returned[party] += back
+    return [
         {
             "party": party,
-            "shipped": shipped,
-            "returned": recall.returned.get(party, 0),
-            "outstanding": max(shipped - recall.returned.get(party, 0), 0),
+            "shipped": shipped[party],
+            "returned": returned[party],
+            "outstanding": max(shipped[party] - returned[party], 0),
         }
-        for party, shipped in sorted(recall.shipped.items())
+        for party in sorted(set(shipped) | set(returned))
+        if shipped[party] or returned[party]
     ]
+
+
+def recall_raised(recall: RecallFacts, lot: LotFacts) -> Condition:
+    """The recall alert of a batch: every consignee with the quantity shipped to it,
+    returned by it and still out there, the stock left on hand by location, and the same
+    per warehouse (`by_warehouse`) for every warehouse the batch was ever in. The last
+    names the warehouses the alert concerns and lets each see its own part."""
+    lines = [(s.party, s.shipped, s.returned) for s in recall.shipments]
+    ever_in = recall.warehouses | set(lot.warehouses())
+    ever_in |= {s.warehouse for s in recall.shipments if s.warehouse}
     details = {
         "gtin": recall.gtin,
         "lot": recall.lot,
@@ -34,9 +52,20 @@ def recall_raised(recall: RecallFacts, lot: LotFacts) -> Condition:
         "reason": recall.reason,
         "recalled_at": recall.recalled_at.isoformat(),
         "expiry": lot.expiry.isoformat(),
-        "consignees": consignees,
+        "consignees": consignee_lines(lines),
         "on_hand": lot.total(),
         "locations": {loc: qty for loc, qty in sorted(lot.on_hand.items()) if qty > 0},
+        "by_warehouse": {
+            warehouse: {
+                "on_hand": sum(lot.on_hand_in(warehouse).values()),
+                "consignees": consignee_lines(
+                    (s.party, s.shipped, s.returned)
+                    for s in recall.shipments
+                    if s.warehouse == warehouse
+                ),
+            }
+            for warehouse in sorted(ever_in)
+        },
     }
     return Condition(
         AlertKey(AlertType.RECALL, recall.batch_id), recall_severity(recall.recall_class), details

@@ -1,10 +1,9 @@
 """Pure pieces of webhook delivery (DESIGN §9); the HTTP client and the delivery outbox
 are adapters.
 
-- Signature: `X-Lotledger-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>`, over the
-  exact bytes sent; receivers verify it with `verify` (constant time).
-- `X-Lotledger-Delivery`: one id per (subscription, alert change), the same on every
-  attempt, so a receiver drops what it has already seen.
+- Delivery id: one per (subscription, alert change or stock event), the same on every
+  attempt; it is the request's `webhook-id`, so a receiver processes each once. Signing
+  by the Standard Webhooks convention is the adapter's (`adapters.webhook_signing`).
 - Retries: after failed attempt n the next waits min(cap, base·factor^(n−1)), spread by
   ±jitter and lengthened to a receiver's Retry-After (still capped). After `max_attempts`
   the delivery is given up: recorded as such, never silently dropped.
@@ -14,8 +13,6 @@ are adapters.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -27,9 +24,6 @@ from lotledger.alerts.domain.severity import SEVERITY
 from lotledger.shared.contracts.alerts import AlertType
 from lotledger.shared.errors import Conflict, DomainError
 
-SIGNATURE_HEADER = "X-Lotledger-Signature"
-DELIVERY_ID_HEADER = "X-Lotledger-Delivery"
-SCHEME = "sha256="
 NAMESPACE = uuid.UUID("0b8e7a52-3c1d-5f7e-8a90-1d2c3b4a5f60")
 
 Random = Callable[[], float]
@@ -41,18 +35,6 @@ class InvalidRetryPolicy(DomainError):
 
 class DeliveryFinished(Conflict):
     """A delivered or given-up delivery takes no further attempts."""
-
-
-def sign(secret: str, body: bytes) -> str:
-    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return f"{SCHEME}{digest}"
-
-
-def verify(secret: str, body: bytes, signature: str | None) -> bool:
-    """Whether `signature` (the header's value) signs `body` with `secret`."""
-    if signature is None or not signature.startswith(SCHEME):
-        return False
-    return hmac.compare_digest(sign(secret, body).encode(), signature.encode())
 
 
 def delivery_id(subscription_id: str, event_id: str) -> str:

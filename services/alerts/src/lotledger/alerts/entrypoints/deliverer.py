@@ -3,6 +3,8 @@
 - Single active instance (advisory lock), so no delivery is ever in flight twice; a
   standby takes over when the active session ends. (Claiming rows `FOR UPDATE SKIP
   LOCKED` would allow several, but would hold a transaction open across the HTTP call.)
+- Each attempt is signed afresh at its own instant (Standard Webhooks headers, see
+  `adapters.webhook_signing`), with the delivery id as `webhook-id` on every attempt.
 - Each round reads the due deliveries, posts them concurrently (bounded), and records
   each attempt in its own transaction after the response: a delivery is done only after
   a 2xx. A crash between the receiver's answer and that record means the same delivery
@@ -27,6 +29,11 @@ from lotledger.alerts.adapters.locks import Purpose
 from lotledger.alerts.adapters.secret_box import SecretBox, SecretUnreadable
 from lotledger.alerts.adapters.unit_of_work import UnitOfWork
 from lotledger.alerts.adapters.webhook_client import WebhookClient, request_headers
+from lotledger.alerts.domain.webhook_secrets import (
+    InvalidWebhookSecret,
+    SecretFormat,
+    signing_key,
+)
 from lotledger.alerts.domain.webhooks import Outcome, RetryPolicy
 from lotledger.alerts.entrypoints.workers import hold_lock
 from lotledger.alerts.service.webhooks import record_outcome
@@ -112,12 +119,17 @@ class Deliverer:
         async with self._slots:
             at = self.clock.now()
             try:
-                secret = self.box.open(due.secret_sealed)
-            except SecretUnreadable as exc:
+                key = signing_key(self.box.open(due.secret_sealed), due.secret_format)
+            except (SecretUnreadable, InvalidWebhookSecret) as exc:
                 outcome, ms = Outcome(None, str(exc)), 0.0
             else:
                 headers = request_headers(
-                    secret, due.body, due.delivery.delivery_id, due.event_type
+                    key,
+                    due.body,
+                    due.delivery.delivery_id,
+                    due.event_type,
+                    at,
+                    legacy=due.secret_format is SecretFormat.LEGACY,
                 )
                 outcome, ms = await self.client.post(due.url, due.body, headers, at)
         ATTEMPTS.labels("success" if outcome.succeeded else "failure").inc()

@@ -1,6 +1,9 @@
 """People acting on alerts: acknowledge ("seen, on it") and resolve. Each change is
 recorded like any other (alert row, Kafka outbox, webhook deliveries) under the
-`evaluate` lock, so it never interleaves with a rule evaluation of the same alert."""
+`evaluate` lock, so it never interleaves with a rule evaluation of the same alert.
+
+Scoping (`domain.visibility`): an alert the caller does not see is unknown to it (404),
+one it sees without covering every warehouse of it is refused (403)."""
 
 from __future__ import annotations
 
@@ -11,10 +14,15 @@ from lotledger.alerts.adapters.unit_of_work import Stores
 from lotledger.alerts.domain import lifecycle
 from lotledger.alerts.domain.alert import Alert, Change
 from lotledger.alerts.domain.errors import UnknownAlert
+from lotledger.alerts.domain.visibility import Viewer
 from lotledger.alerts.service.recording import Cause, record
-from lotledger.shared.auth import Principal
+from lotledger.shared.auth import Forbidden, Principal
 
 Transition = Callable[[Alert, str, datetime], Change]
+
+
+def viewer_of(who: Principal) -> Viewer:
+    return Viewer(None if who.all_warehouses else frozenset(who.warehouses))
 
 
 async def _act(
@@ -22,11 +30,14 @@ async def _act(
 ) -> Alert:
     await stores.lock_evaluation()
     alert = await stores.alerts.get(alert_id, for_update=True)
-    if alert is None:
+    viewer = viewer_of(who)
+    if alert is None or not viewer.sees(alert):
         raise UnknownAlert(f"no alert {alert_id}", alert_id=alert_id)
-    warehouse = alert.place.warehouse
-    if warehouse is not None:
-        who.require_warehouse(warehouse)
+    if not viewer.acts_on(alert):
+        raise Forbidden(
+            "acting on this alert needs a token for every warehouse it concerns: "
+            + ", ".join(alert.warehouses)
+        )
     change = step(alert, who.sub, now)
     await record(stores, [change], cause)
     return change.alert

@@ -75,7 +75,7 @@ async def product(ctx: Context, gtin: str, batches: Iterable[str] = ()) -> Evalu
 
 async def recall(ctx: Context, gtin: str, lot: str) -> Evaluation:
     """The recall condition of a recalled batch; nothing for a batch never recalled."""
-    facts = await ctx.stores.lots.recall(gtin, lot)
+    facts = await ctx.stores.recalls.recall(gtin, lot)
     lots = await ctx.stores.lots.lots([(gtin, lot)]) if facts else []
     if facts is None or not lots:
         return Evaluation(Scope())

@@ -35,7 +35,7 @@ STATUS_OF: dict[type[s.StockEvent], s.BatchStatus] = {
 
 
 async def _apply_facts(ctx: ev.Context, event: s.StockEvent, version: int) -> None:
-    lots = ctx.stores.lots
+    lots, recalls = ctx.stores.lots, ctx.stores.recalls
     gtin, lot = event.gtin, event.lot
     status = STATUS_OF.get(type(event))
     match event:
@@ -45,7 +45,9 @@ async def _apply_facts(ctx: ev.Context, event: s.StockEvent, version: int) -> No
             status = event.status
         case s.Picked():
             await lots.add(gtin, lot, event.location, -event.qty)
-            await lots.shipped(gtin, lot, event.ship_to, event.qty, 0)
+            await recalls.shipped(
+                gtin, lot, event.ship_to, warehouse_of(event.location), event.qty, 0
+            )
         case s.Moved():
             await lots.add(gtin, lot, event.from_location, -event.qty)
             await lots.add(gtin, lot, event.to_location, event.qty)
@@ -55,12 +57,14 @@ async def _apply_facts(ctx: ev.Context, event: s.StockEvent, version: int) -> No
             await lots.add(gtin, lot, event.location, event.variance)
         case s.Returned():
             await lots.add(gtin, lot, event.location, event.qty)
-            await lots.shipped(gtin, lot, event.from_party, 0, event.qty)
+            await recalls.shipped(
+                gtin, lot, event.from_party, warehouse_of(event.location), 0, event.qty
+            )
             status = event.status
         case s.Disposed():
             await lots.add(gtin, lot, event.location, -event.qty)
         case s.Recalled():
-            await lots.recalled(
+            await recalls.recalled(
                 gtin, lot, event.recall_id, event.recall_class, event.reason, event.at
             )
     await lots.advance(gtin, lot, version, status)
@@ -69,7 +73,7 @@ async def _apply_facts(ctx: ev.Context, event: s.StockEvent, version: int) -> No
 async def _triggered(ctx: ev.Context, envelope: CloudEvent, event: s.StockEvent) -> None:
     cause = Cause(str(envelope.id), envelope.correlationid)
     if isinstance(event, s.Recalled):
-        facts = await ctx.stores.lots.recall(event.gtin, event.lot)
+        facts = await ctx.stores.recalls.recall(event.gtin, event.lot)
         (lot,) = await ctx.stores.lots.lots([(event.gtin, event.lot)])
         assert facts is not None
         await ev.trigger(ctx, triggered.recall_raised(facts, lot), cause)
@@ -106,7 +110,7 @@ async def evaluate_touched(ctx: ev.Context) -> None:
     product's rules caused by its latest event, each batch's recall condition by the
     batch's latest event."""
     touched = [(gtin, lot) for gtin, lots in ctx.touched.items() for lot in lots]
-    recalled = await ctx.stores.lots.recalled_among(touched) if touched else set()
+    recalled = await ctx.stores.recalls.recalled_among(touched) if touched else set()
     for gtin, lots in ctx.touched.items():
         evaluation = await ev.product(ctx, gtin, [batch_id(gtin, lot) for lot in lots])
         await ev.settle(ctx, evaluation, next(reversed(lots.values())))

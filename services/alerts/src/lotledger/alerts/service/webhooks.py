@@ -18,6 +18,7 @@ from lotledger.alerts.adapters.subscriptions import Subscription, health_of
 from lotledger.alerts.adapters.unit_of_work import Stores
 from lotledger.alerts.domain.conditions import Evaluation
 from lotledger.alerts.domain.errors import UnknownSubscription
+from lotledger.alerts.domain.webhook_secrets import standard_key
 from lotledger.alerts.domain.webhooks import (
     Delivery,
     Outcome,
@@ -33,6 +34,8 @@ from lotledger.shared.contracts.alerts import AlertType
 
 @dataclass(frozen=True)
 class NewSubscription:
+    """`secret` must be a Standard Webhooks `whsec_` secret (refused by name otherwise)."""
+
     url: str
     types: frozenset[AlertType]
     secret: str
@@ -42,6 +45,7 @@ class NewSubscription:
 async def subscribe(
     stores: Stores, box: SecretBox, new: NewSubscription, actor: str, now: datetime
 ) -> Subscription:
+    standard_key(new.secret)
     subscription = Subscription(
         str(uuid.uuid4()), new.url, new.types, actor, now, stock_types=new.stock_types
     )

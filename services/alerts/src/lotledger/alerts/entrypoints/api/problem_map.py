@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from lotledger.alerts.domain import errors as e
 from lotledger.alerts.domain import rules_config as rc
+from lotledger.alerts.domain.webhook_secrets import InvalidWebhookSecret
 from lotledger.alerts.domain.webhook_urls import InvalidWebhookUrl
 from lotledger.shared.errors import DomainError
 from lotledger.shared.web.problems import ProblemSpec
@@ -36,4 +37,5 @@ PROBLEMS: dict[type[DomainError], ProblemSpec] = {
     rc.InvalidSweepInterval: ProblemSpec(422, "invalid-sweep-interval", "Invalid sweep interval"),
     rc.InvalidRulesConfig: ProblemSpec(422, "invalid-rules", "Invalid rule settings"),
     InvalidWebhookUrl: ProblemSpec(422, "invalid-webhook-url", "Invalid webhook URL"),
+    InvalidWebhookSecret: ProblemSpec(422, "invalid-webhook-secret", "Invalid webhook secret"),
 }

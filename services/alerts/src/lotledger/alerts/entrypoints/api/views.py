@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from lotledger.alerts.adapters.rules_store import RulesChange, StoredRules
 from lotledger.alerts.adapters.subscriptions import Subscription
 from lotledger.alerts.domain.alert import Alert
+from lotledger.alerts.domain.webhook_secrets import SecretFormat
 from lotledger.shared.contracts.alerts import AlertStatus, AlertType, Severity
 
 
@@ -23,7 +24,13 @@ class AlertView(BaseModel):
     gtin: str | None
     warehouse: str | None
     location: str | None
-    details: dict[str, Any]
+    warehouses: list[str] = Field(
+        description="the warehouses the alert concerns that the caller's token covers "
+        "(all of them for `*`); empty only for a system-wide alert"
+    )
+    details: dict[str, Any] = Field(
+        description="a caller covering only some of the alert's warehouses sees their part"
+    )
     raised_at: datetime
     changed_at: datetime
     acknowledged_by: str | None
@@ -49,6 +56,7 @@ def alert_view(alert: Alert) -> AlertView:
         gtin=place.gtin,
         warehouse=place.warehouse,
         location=place.location,
+        warehouses=list(alert.warehouses),
         details=dict(alert.details),
         raised_at=alert.raised_at,
         changed_at=alert.changed_at,
@@ -114,6 +122,10 @@ class WebhookView(BaseModel):
     failing: bool
     failing_since: datetime | None
     consecutive_failures: int
+    legacy_signature: bool = Field(
+        description="created before Standard Webhooks secrets: its requests also carry the "
+        "deprecated X-Lotledger-Signature; re-create it with a whsec_ secret to drop it"
+    )
 
     @classmethod
     def of(cls, subscription: Subscription) -> WebhookView:
@@ -127,6 +139,7 @@ class WebhookView(BaseModel):
             failing=subscription.failing_since is not None,
             failing_since=subscription.failing_since,
             consecutive_failures=subscription.consecutive_failures,
+            legacy_signature=subscription.secret_format is SecretFormat.LEGACY,
         )
 
 

@@ -1,4 +1,5 @@
-"""Alerts: list with filters, one alert, acknowledge, resolve."""
+"""Alerts: list with filters, one alert, acknowledge, resolve; each scoped by the
+warehouses the alert concerns (`domain.visibility`)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from lotledger.alerts.service import alert_commands
 from lotledger.alerts.service.recording import Cause
 from lotledger.shared.auth import Forbidden
 from lotledger.shared.contracts.alerts import AlertStatus, AlertType, Severity
-from lotledger.shared.identifiers import Gtin, LocationId, WarehouseId
+from lotledger.shared.identifiers import Gtin, LocationId, WarehouseId, warehouse_of
 from lotledger.shared.web.idempotency import IdempotencyKey
 from lotledger.shared.web.problems import Problem
 from lotledger.shared.web.security import Caller
@@ -85,8 +86,10 @@ async def list_alerts(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> AlertPage:
-    if warehouse is not None and not who.may_access(warehouse):
-        raise Forbidden(f"token is not scoped to warehouse {warehouse}")
+    for asked in (warehouse, location and warehouse_of(location)):
+        if asked and not who.may_access(asked):
+            raise Forbidden(f"token is not scoped to warehouse {asked}")
+    viewer = alert_commands.viewer_of(who)
     where = AlertFilter(
         statuses=_statuses(status),
         types=frozenset(type),
@@ -94,7 +97,7 @@ async def list_alerts(
         gtin=gtin,
         location=location,
         warehouse=warehouse,
-        visible=None if who.all_warehouses else frozenset(who.warehouses),
+        visible=viewer.warehouses,
     )
     async with rt.uow() as uow:
         alerts = await AlertQueries(uow.stores.conn).page(
@@ -104,7 +107,7 @@ async def list_alerts(
     alerts = alerts[:limit]
     last = alerts[-1] if more else None
     return AlertPage(
-        items=[alert_view(a) for a in alerts],
+        items=[alert_view(viewer.seen(a)) for a in alerts],
         next_cursor=_encode((last.raised_at, last.alert_id)) if last else None,
     )
 
@@ -113,9 +116,10 @@ async def list_alerts(
 async def get_alert(alert_id: AlertId, rt: RuntimeDep, who: Caller) -> AlertView:
     async with rt.uow() as uow:
         alert = await AlertQueries(uow.stores.conn).get(alert_id)
-    if alert is None or not who.visible(alert.place.warehouse):
+    viewer = alert_commands.viewer_of(who)
+    if alert is None or not viewer.sees(alert):
         raise UnknownAlert(f"no alert {alert_id}", alert_id=alert_id)
-    return alert_view(alert)
+    return alert_view(viewer.seen(alert))
 
 
 def _cause(key: str | None) -> Cause:

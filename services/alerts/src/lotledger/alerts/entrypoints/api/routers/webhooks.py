@@ -50,7 +50,8 @@ StockEventName = Annotated[
 class WebhookBody(BaseModel):
     """Alert `types` and `stock_events` (event types, or `lotledger.stock.*`, delivered as
     the same CloudEvents Kafka carries: for ERPs without Kafka). Both empty subscribes to
-    every alert type. The secret signs each body (HMAC-SHA256); it is stored sealed and
+    every alert type. The secret is a Standard Webhooks secret, `whsec_` + base64 of 24-64
+    random bytes: it signs every request (`webhook-signature`), is stored sealed and is
     never shown again."""
 
     model_config = ConfigDict(extra="forbid")
@@ -58,7 +59,14 @@ class WebhookBody(BaseModel):
     url: Annotated[str, Field(min_length=1, max_length=MAX_URL)]
     types: Annotated[list[AlertType], Field(max_length=len(AlertType))] = []
     stock_events: Annotated[list[StockEventName], Field(max_length=len(stock.EVENT_TYPES) + 1)] = []
-    secret: Annotated[SecretStr, Field(min_length=16, max_length=256)]
+    secret: Annotated[
+        SecretStr,
+        Field(
+            min_length=16,
+            max_length=256,
+            description="whsec_ followed by the base64 of 24 to 64 random bytes",
+        ),
+    ]
 
 
 @router.post(
@@ -66,7 +74,7 @@ class WebhookBody(BaseModel):
     status_code=201,
     response_model=WebhookView,
     summary="Subscribe a URL to alert changes",
-    responses={422: {"description": "bad URL, unknown type, short secret"}},
+    responses={422: {"description": "bad URL, unknown type, secret not whsec_"}},
 )
 async def create_webhook(
     body: WebhookBody,
