@@ -1,4 +1,4 @@
-"""Migration 0005_alert_warehouses on a schema that already holds alerts and facts: every
+"""Migration 0006_alert_warehouses on a schema that already holds alerts and facts: every
 alert gets the warehouses it concerns (a recall: every warehouse its lot is known to have
 been in), shipments recorded before stay unattributed, and the downgrade merges them back."""
 
@@ -13,9 +13,9 @@ from alembic import command
 
 from lotledger.alerts.bootstrap import MIGRATIONS
 from lotledger.shared.migrations import alembic_config, upgrade
-from tests.support.infra import Infra, provision, teardown
+from tests.support.infra import Infra, owner_role, provision, teardown
 
-BEFORE, REVISION = "0004", "0005_alert_warehouses"
+BEFORE, REVISION = "0005_append_only", "0006_alert_warehouses"
 
 OLD_FACTS = """
 INSERT INTO lots VALUES ('09506000134352', 'R1', '2027-09-30', 'recalled', 9),
@@ -49,12 +49,15 @@ async def database() -> AsyncIterator[Infra]:
         await teardown(infra)
 
 
+OWNER = owner_role("alerts")
+
+
 async def _migrate(infra: Infra, revision: str) -> None:
-    await asyncio.to_thread(upgrade, MIGRATIONS, infra.url("alerts"), "alerts", revision)
+    await asyncio.to_thread(upgrade, MIGRATIONS, infra.url(OWNER), "alerts", revision)
 
 
 async def _connect(infra: Infra) -> asyncpg.Connection:
-    conn = await asyncpg.connect(infra.url("alerts", driver="postgresql"))
+    conn = await asyncpg.connect(infra.url(OWNER, driver="postgresql"))
     await conn.execute("SET search_path = alerts")
     return conn
 
@@ -84,7 +87,7 @@ async def test_existing_alerts_and_facts_get_their_warehouses(database: Infra) -
         await conn.execute(
             "INSERT INTO shipments VALUES ('09506000134352', 'R1', '9506000000022', 2, 0, 'WH1')"
         )
-        config = alembic_config(MIGRATIONS, database.url("alerts"), "alerts")
+        config = alembic_config(MIGRATIONS, database.url(OWNER), "alerts")
         await asyncio.to_thread(command.downgrade, config, BEFORE)
         (merged,) = await conn.fetch("SELECT party, shipped, returned FROM shipments")
         assert tuple(merged) == ("9506000000022", 8, 1)

@@ -26,6 +26,7 @@ RUNTIME = Privileges(
         "locations": table(SELECT, INSERT, UPDATE),
         "lots": table(SELECT, INSERT, UPDATE),
         "lot_stock": table(SELECT, INSERT, UPDATE, DELETE),
+        "lot_warehouses": table(SELECT, INSERT),
         "stocked_in": table(SELECT, INSERT),
         "shipments": table(SELECT, INSERT, UPDATE),
         "recalls": table(SELECT, INSERT, UPDATE),

@@ -9,8 +9,8 @@ recorded before have no warehouse (''): they count in a recall's totals, which o
 viewer covering every warehouse of the recall sees. Alerts without a warehouse before
 (recall, webhook_failing) are system-wide until the backfill names one.
 
-Revision ID: 0005_alert_warehouses
-Revises: 0004
+Revision ID: 0006_alert_warehouses
+Revises: 0005_append_only
 Create Date: 2026-12-03
 """
 
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 
 from lotledger.shared.migrations import run_script
 
-revision: str = "0005_alert_warehouses"
-down_revision: str | None = "0004"
+revision: str = "0006_alert_warehouses"
+down_revision: str | None = "0005_append_only"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,8 +4,8 @@ X-Lotledger-Signature beside the Standard Webhooks headers); new ones are create
 `whsec_` secret (`standard`). A downgrade forgets the format: code before this revision
 signs with a `whsec_` secret's text as the key, which its receivers will refuse.
 
-Revision ID: 0006_webhook_secret_format
-Revises: 0005_alert_warehouses
+Revision ID: 0007_webhook_secret_format
+Revises: 0006_alert_warehouses
 Create Date: 2026-12-03
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from lotledger.shared.migrations import run_script
 
-revision: str = "0006_webhook_secret_format"
-down_revision: str | None = "0005_alert_warehouses"
+revision: str = "0007_webhook_secret_format"
+down_revision: str | None = "0006_alert_warehouses"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
