@@ -69,15 +69,13 @@ def downgrade(schema: str) -> None:
     DROP INDEX alerts_by_warehouses;
     ALTER TABLE alerts DROP COLUMN warehouses;
 
-    CREATE TEMPORARY TABLE merged_shipments ON COMMIT DROP AS
-    SELECT gtin, lot, party, sum(shipped)::bigint AS shipped, sum(returned)::bigint AS returned
-    FROM shipments GROUP BY gtin, lot, party;
-    DELETE FROM shipments;
     ALTER TABLE shipments DROP CONSTRAINT shipments_pkey;
+    WITH unattributed AS (DELETE FROM shipments RETURNING *)
+    INSERT INTO shipments (gtin, lot, party, warehouse, shipped, returned)
+    SELECT gtin, lot, party, '', sum(shipped), sum(returned)
+    FROM unattributed GROUP BY gtin, lot, party;
     ALTER TABLE shipments DROP COLUMN warehouse;
     ALTER TABLE shipments ADD PRIMARY KEY (gtin, lot, party);
-    INSERT INTO shipments (gtin, lot, party, shipped, returned)
-    SELECT gtin, lot, party, shipped, returned FROM merged_shipments;
 
     DROP TABLE lot_warehouses;
     """)
