@@ -8,8 +8,9 @@ document has apiVersion, kind and metadata.name; that every pod runs non-root wi
 root filesystem, no privilege escalation, all capabilities dropped, a writable /tmp and
 resource requests and limits; that the APIs have readiness (/readyz) and liveness (/healthz)
 probes; that Services and PodDisruptionBudgets select the pods of some workload; that every
-ConfigMap and Secret a pod reads is defined here; and that only migrations and rebuilds read a
-schema owner's Secret (`*-db-owner`): the pods that serve and work own nothing in the database.
+ConfigMap and Secret a pod reads is defined here; that only migrations and rebuilds read a
+schema owner's Secret (`*-db-owner`): the pods that serve and work own nothing in the database;
+and that only the checkpointer mounts the checkpoint signing key.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ WORKLOADS = {"Deployment", "Job", "CronJob"}
 CONTAINER_TMP = "/tmp"  # noqa: S108 (a path inside the containers, not a temporary file here)
 OWNER_REF_SUFFIX = "-db-owner"
 OWNER_COMPONENTS = {"migrate", "rebuild"}
+SIGNING_KEY_SECRET = "inventory-checkpoint-key"
+SIGNING_COMPONENTS = {"checkpointer"}
 
 
 def load(paths: list[Path]) -> list[tuple[str, dict[str, Any]]]:
@@ -98,6 +101,17 @@ def check(docs: list[tuple[str, dict[str, Any]]]) -> list[str]:
                 secret = source_ref.get("secretRef", {}).get("name", "")
                 if secret.endswith(OWNER_REF_SUFFIX) and component not in OWNER_COMPONENTS:
                     errors.append(f"{cw}: a {component} pod reads the owner Secret {secret}")
+            signing = {
+                v["name"]
+                for v in spec.get("volumes", [])
+                if v.get("secret", {}).get("secretName") == SIGNING_KEY_SECRET
+            }
+            reads_key = any(m["name"] in signing for m in c.get("volumeMounts", [])) or any(
+                r.get("secretRef", {}).get("name") == SIGNING_KEY_SECRET
+                for r in c.get("envFrom", [])
+            )
+            if reads_key and component not in SIGNING_COMPONENTS:
+                errors.append(f"{cw}: a {component} pod reads the checkpoint signing key")
             if meta.get("labels", {}).get("app.kubernetes.io/component") == "api":
                 ready = c.get("readinessProbe", {}).get("httpGet", {}).get("path")
                 live = c.get("livenessProbe", {}).get("httpGet", {}).get("path")
