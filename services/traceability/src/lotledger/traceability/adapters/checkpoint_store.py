@@ -43,7 +43,12 @@ class CheckpointStore:
                 for c in received
             ],
         )
-        heads = [(s, v, h, c.id) for c in received if c.problem is None for s, v, h in c.heads]
+        latest: dict[str, tuple[str, int, str, int]] = {}
+        for c in received:
+            for s, v, h in c.heads if c.problem is None else ():
+                if s not in latest or latest[s][1] < v:
+                    latest[s] = (s, v, h, c.id)
+        heads = list(latest.values())
         if heads:
             await self._conn.execute(
                 "INSERT INTO checkpoint_heads (stream_id, version, hash, checkpoint) "
