@@ -61,5 +61,8 @@ async def snapshot(client: httpx.AsyncClient, gtin: str, lot: str) -> Snapshot |
 
 
 def problem_type(response: httpx.Response) -> str:
+    """The problem's slug, once its `status` member is checked against the HTTP status."""
     assert response.headers["content-type"] == "application/problem+json", response.text
-    return str(response.json()["type"]).rsplit(":", 1)[1]
+    body = response.json()
+    assert body["status"] == response.status_code, body
+    return str(body["type"]).rsplit(":", 1)[1]

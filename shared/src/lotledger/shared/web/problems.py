@@ -19,9 +19,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from lotledger.shared.auth import AuthError, Forbidden
-from lotledger.shared.errors import Conflict, DomainError, NotFound
+from lotledger.shared.errors import PROBLEM_MEMBERS, Conflict, DomainError, NotFound
 
 MEDIA_TYPE = "application/problem+json"
+RESERVED_MEMBERS = PROBLEM_MEMBERS
 log = structlog.get_logger("lotledger.problems")
 
 
@@ -31,12 +32,19 @@ def problem_type(slug: str) -> str:
 
 @dataclass
 class Problem(Exception):
+    """An RFC 9457 problem. `extensions` never name a member of RESERVED_MEMBERS (refused
+    at construction), so `status` in the body is always the HTTP status it is sent with."""
+
     status: int
     slug: str
     title: str
     detail: str | None = None
     extensions: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if clashing := RESERVED_MEMBERS.intersection(self.extensions):
+            raise TypeError(f"problem extensions use reserved member(s) {sorted(clashing)}")
 
     def body(self, instance: str | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -48,7 +56,8 @@ class Problem(Exception):
             body["detail"] = self.detail
         if instance:
             body["instance"] = instance
-        body.update(self.extensions)
+        for name, value in self.extensions.items():
+            body.setdefault(name, value)
         return body
 
     def response(self, instance: str | None = None) -> Response:
