@@ -34,6 +34,7 @@ from tests.support.infra import ADMIN_URL, Infra, provision
 
 from lotledger.shared.auth import mint_token
 from lotledger.shared.migrations import upgrade_async
+from lotledger.shared.urls import lot_segment
 from lotledger.traceability.bootstrap import MIGRATIONS
 
 SECRET = "bench-secret-for-lotledger-0123456789abcdef"  # noqa: S105
@@ -79,7 +80,7 @@ def _measure_all(port: int, token: str, requests: int) -> None:
             connection.close()
             time.sleep(0.1)
     for suffix in ("/trace", "", "/recall-report", "/verify", "/excursions", "/epcis"):
-        report(connection, f"/v1/lots/{GTIN}/{BIG}{suffix}", headers, requests)
+        report(connection, f"/v1/lots/{GTIN}/{lot_segment(BIG)}{suffix}", headers, requests)
 
 
 def report(

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from lotledger.shared.urls import lot_segment
 from tests.support.tokens import bearer
 from tests.support.world import SUPPLIER
 
@@ -50,10 +51,12 @@ async def receive(
 
 
 async def snapshot(client: httpx.AsyncClient, gtin: str, lot: str) -> Snapshot | None:
-    batch = await client.get(f"/v1/batches/{gtin}/{lot}", headers=READER)
+    batch = await client.get(f"/v1/batches/{gtin}/{lot_segment(lot)}", headers=READER)
     if batch.status_code == 404:
         return None
-    events = (await client.get(f"/v1/batches/{gtin}/{lot}/events", headers=READER)).json()
+    events = (
+        await client.get(f"/v1/batches/{gtin}/{lot_segment(lot)}/events", headers=READER)
+    ).json()
     body = batch.json()
     return Snapshot(
         body["version"], body["on_hand"], body["status"], tuple(e["id"] for e in events["events"])

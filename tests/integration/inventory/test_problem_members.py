@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from lotledger.shared.urls import lot_segment
 from tests.support.stock import QA, SCANNER, receive
 from tests.support.world import COLD, PHARMACIES, fresh_lot
 
@@ -49,7 +50,7 @@ async def test_unavailable_batch_refusals_keep_the_http_status(
     lot = fresh_lot("PM")
     await receive(inventory, COLD, lot, 5)
     changed = await inventory.post(
-        f"/v1/batches/{COLD}/{lot}/{action}", json=STATUS_BODIES[action], headers=QA
+        f"/v1/batches/{COLD}/{lot_segment(lot)}/{action}", json=STATUS_BODIES[action], headers=QA
     )
     assert changed.status_code == 201, changed.text
 
@@ -67,7 +68,9 @@ async def test_unavailable_batch_refusals_keep_the_http_status(
 async def test_invalid_status_change_keeps_the_http_status(inventory: httpx.AsyncClient) -> None:
     lot = fresh_lot("PM")
     await receive(inventory, COLD, lot, 5)
-    single = await inventory.post(f"/v1/batches/{COLD}/{lot}/release", json={}, headers=QA)
+    single = await inventory.post(
+        f"/v1/batches/{COLD}/{lot_segment(lot)}/release", json={}, headers=QA
+    )
     assert single.status_code == 409
     assert_problem(single.json(), 409, "invalid-status-change", "available")
 

@@ -13,6 +13,7 @@ _LOCATION = re.compile(
 )
 _WAREHOUSE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
 _PARTY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$")
+LOT_PATTERN = _LOT_CHARS.pattern
 
 MAX_QTY = 10**9
 
@@ -41,19 +42,19 @@ def normalize_gtin(value: object) -> str:
 
 
 def check_lot(value: str) -> str:
-    if not _LOT_CHARS.match(value):
+    if not _LOT_CHARS.fullmatch(value):
         raise ValueError("lot must be 1-20 characters of the GS1 AI 82 character set")
     return value
 
 
 def check_location(value: str) -> str:
-    if not _LOCATION.match(value):
+    if not _LOCATION.fullmatch(value):
         raise ValueError("location id must be '<warehouse>/<area>[/<bin>...]' of [A-Za-z0-9_.-]")
     return value
 
 
 def check_warehouse(value: str) -> str:
-    if not _WAREHOUSE.match(value):
+    if not _WAREHOUSE.fullmatch(value):
         raise ValueError("warehouse id must be 1-32 characters of [A-Za-z0-9_.-]")
     return value
 
@@ -61,7 +62,7 @@ def check_warehouse(value: str) -> str:
 def check_party(value: str) -> str:
     """Parties are opaque ids (ideally a GLN), never names, addresses or phone numbers:
     no spaces or '@', and a long run of digits must be a valid 13-digit GLN."""
-    if not _PARTY.match(value):
+    if not _PARTY.fullmatch(value):
         raise ValueError("party must be an opaque id (e.g. a GLN) of [A-Za-z0-9_.:-], no spaces")
     digits = value.replace("-", "").replace(".", "")
     if digits.isdigit() and len(digits) >= 10:
@@ -101,7 +102,7 @@ Gtin = Annotated[
 Lot = Annotated[
     str,
     AfterValidator(check_lot),
-    _documented(_LOT_CHARS.pattern, "LOT-2026A", "GS1 AI (10): 1-20 characters of the AI 82 set"),
+    _documented(LOT_PATTERN, "LOT-2026A", "GS1 AI (10): 1-20 characters of the AI 82 set"),
 ]
 LocationId = Annotated[
     str,

@@ -14,7 +14,8 @@ from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep, metadat
 from lotledger.inventory.service.catalog import save_location, save_product
 from lotledger.shared.contracts.catalog import Location, Product
 from lotledger.shared.contracts.topics import CATALOG
-from lotledger.shared.identifiers import Gtin, LocationId
+from lotledger.shared.identifiers import Gtin
+from lotledger.shared.web.paths import LocationInPath
 from lotledger.shared.web.security import Caller
 
 router = APIRouter(prefix="/v1", tags=["master data"])
@@ -72,7 +73,7 @@ async def product_audit(gtin: Gtin, rt: RuntimeDep, who: Caller) -> list[dict[st
     responses={201: {"model": Location, "description": "registered"}},
 )
 async def put_location(
-    location_id: LocationId, body: LocationBody, rt: RuntimeDep, who: Caller, response: Response
+    location_id: LocationInPath, body: LocationBody, rt: RuntimeDep, who: Caller, response: Response
 ) -> Location:
     who.require_warehouse(body.warehouse)
     location = body.location(location_id, rt.ranges)
@@ -83,13 +84,13 @@ async def put_location(
 
 @router.get("/locations/{location_id:path}/audit", response_model=list[AuditEntry])
 async def location_audit(
-    location_id: LocationId, rt: RuntimeDep, who: Caller
+    location_id: LocationInPath, rt: RuntimeDep, who: Caller
 ) -> list[dict[str, Any]]:
     return await rt.queries.audit("location", location_id)
 
 
 @router.get("/locations/{location_id:path}", response_model=Location)
-async def get_location(location_id: LocationId, rt: RuntimeDep, who: Caller) -> Location:
+async def get_location(location_id: LocationInPath, rt: RuntimeDep, who: Caller) -> Location:
     location = await rt.queries.location(location_id)
     if location is None:
         raise UnknownLocation(f"location {location_id} is not registered", location=location_id)

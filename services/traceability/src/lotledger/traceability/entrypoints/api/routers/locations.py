@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
-from lotledger.shared.identifiers import LocationId
+from lotledger.shared.web.paths import LocationInPath
 from lotledger.shared.web.windows import TimeWindow
 from lotledger.traceability.adapters.queries import climate as q
 from lotledger.traceability.domain.errors import EmptyWindow, UnknownLocation, WindowTooLong
@@ -33,7 +33,7 @@ EARLIEST = datetime.min.replace(tzinfo=UTC)
     summary="Readings, min/max and MKT over [from, to) (default: the last 24 hours)",
 )
 async def climate(
-    location_id: Annotated[LocationId, Path()],
+    location_id: LocationInPath,
     conn: Conn,
     who: Reader,
     clock: ClockDep,
