@@ -17,7 +17,7 @@ from lotledger.shared.identifiers import Quantity
 from lotledger.shared.settings import CommonSettings
 from lotledger.shared.web.access import PUBLIC
 from lotledger.shared.web.app import create_service_app
-from lotledger.shared.web.paths import LotInPath
+from lotledger.shared.web.paths import LocationInPath, LotInPath
 
 LIMIT = 8192
 
@@ -57,6 +57,14 @@ def _router() -> APIRouter:
     async def recall(lot: LotInPath) -> dict[str, str]:
         return {"lot": lot}
 
+    @router.put("/locations/{location_id:location}")
+    async def put_location(location_id: LocationInPath) -> dict[str, str]:
+        return {"location": location_id}
+
+    @router.get("/locations/{location_id:location}/audit")
+    async def location_audit(location_id: LocationInPath) -> dict[str, str]:
+        return {"audit": location_id}
+
     return router
 
 
@@ -83,6 +91,8 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
                 "/batches": ("POST",),
                 "/lots/{lot}": ("GET",),
                 "/lots/{lot}/recall": ("POST",),
+                "/locations/{location_id}": ("PUT",),
+                "/locations/{location_id}/audit": ("GET",),
             }.items()
             for method in methods
         },
@@ -129,6 +139,8 @@ async def test_a_declared_body_over_the_limit_is_413(client: httpx.AsyncClient) 
         ("PUT", "/lots/A%2Fb", "GET"),
         ("GET", "/lots/A%2Fb/recall", "POST"),
         ("PATCH", "/batches", "POST"),
+        ("PUT", "/locations/WH1/A/01/audit", "GET"),
+        ("GET", "/locations/WH1/A/01", "PUT"),
     ],
 )
 async def test_a_method_not_offered_is_405_with_every_offered_method_in_allow(
@@ -164,6 +176,9 @@ async def test_an_integer_too_long_to_parse_is_422_naming_the_field(
 async def test_well_formed_requests_still_pass(client: httpx.AsyncClient) -> None:
     assert (await client.put("/things/a", json={"qty": 2})).json() == {"qty": 2}
     assert (await client.get("/lots/A%2Fb")).json() == {"lot": "A/b"}
+    assert (await client.put("/locations/WH1/A/01")).json() == {"location": "WH1/A/01"}
+    assert (await client.put("/locations/WH1%2FA%2F01")).json() == {"location": "WH1/A/01"}
+    assert (await client.get("/locations/WH1/A/01/audit")).json() == {"audit": "WH1/A/01"}
     assert (await client.post("/batches", json={"operations": [{"qty": 10**40}]})).json() == {
         "n": 1
     }

@@ -56,7 +56,7 @@ def test_lot_refuses_other_characters_and_lengths(lot: str) -> None:
 def test_location_ids_are_warehouse_scoped() -> None:
     assert TypeAdapter(LocationId).validate_python("WH1/COLD-A/03") == "WH1/COLD-A/03"
     assert warehouse_of("WH1/COLD-A/03") == "WH1"
-    for bad in ["WH1", "/COLD", "WH1/ COLD", "WH1//A"]:
+    for bad in ["WH1", "/COLD", "WH1/ COLD", "WH1//A", "WH1/A/audit", "WH1/climate/01"]:
         with pytest.raises(ValidationError):
             TypeAdapter(LocationId).validate_python(bad)
 

@@ -14,6 +14,8 @@ _LOCATION = re.compile(
 _WAREHOUSE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
 _PARTY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$")
 LOT_PATTERN = _LOT_CHARS.pattern
+LOCATION_SUBRESOURCES = frozenset({"audit", "climate"})
+"""What follows a location id in URLs (`/v1/locations/WH1/A/01/audit`): never a segment."""
 
 MAX_QTY = 10**9
 
@@ -50,6 +52,8 @@ def check_lot(value: str) -> str:
 def check_location(value: str) -> str:
     if not _LOCATION.fullmatch(value):
         raise ValueError("location id must be '<warehouse>/<area>[/<bin>...]' of [A-Za-z0-9_.-]")
+    if reserved := LOCATION_SUBRESOURCES.intersection(value.split("/")[1:]):
+        raise ValueError(f"a location id's segments may not be {sorted(reserved)} (URL names)")
     return value
 
 
@@ -120,7 +124,12 @@ PartyId = Annotated[
     ),
 ]
 Quantity = Annotated[int, Field(gt=0, le=MAX_QTY, strict=True)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+PRINTABLE = r"^[^\x00-\x1f\x7f-\x9f]*$"
+"""Text without control characters: what a name may hold (and Postgres text can store)."""
+ShortText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200, strip_whitespace=True, pattern=PRINTABLE),
+]
 Reference = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/#\-]*$")
 ]

@@ -15,9 +15,10 @@ from urllib.parse import unquote
 
 from fastapi import Path
 from pydantic import AfterValidator, BeforeValidator
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from lotledger.shared.identifiers import LOT_PATTERN, LocationId, check_lot
+from lotledger.shared.identifiers import LOCATION_SUBRESOURCES, LOT_PATTERN, LocationId, check_lot
 
 _KEPT = re.compile(r"%2[Ff]|%25|%(?![0-9A-Fa-f]{2})")
 
@@ -64,5 +65,24 @@ LotInPath = Annotated[
     ),
 ]
 """A `{lot}` path parameter: routes say `{lot}` (never `{lot:path}`) and type it so."""
+
+
+class LocationSegments(Convertor[str]):
+    """`{location_id:location}`: a location id's slashes may be written as they are, but
+    it never swallows a sub-resource (`…/audit` is the audit, and PUT on it is a 405)."""
+
+    regex = r"[^/]+(?:/(?!(?:{names})(?:/|$))[^/]+)*".format(
+        names="|".join(sorted(LOCATION_SUBRESOURCES))
+    )
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("location", LocationSegments())
+
 LocationInPath = Annotated[LocationId, BeforeValidator(segment_value)]
-"""A `{location_id:path}` parameter: written with its slashes or as one encoded segment."""
+"""A `{location_id:location}` parameter: written with its slashes or as one encoded segment."""

@@ -68,7 +68,7 @@ async def product_audit(gtin: Gtin, rt: RuntimeDep, who: Caller) -> list[dict[st
 
 
 @router.put(
-    "/locations/{location_id:path}",
+    "/locations/{location_id:location}",
     response_model=Location,
     responses={201: {"model": Location, "description": "registered"}},
 )
@@ -82,14 +82,14 @@ async def put_location(
     return location
 
 
-@router.get("/locations/{location_id:path}/audit", response_model=list[AuditEntry])
+@router.get("/locations/{location_id:location}/audit", response_model=list[AuditEntry])
 async def location_audit(
     location_id: LocationInPath, rt: RuntimeDep, who: Caller
 ) -> list[dict[str, Any]]:
     return await rt.queries.audit("location", location_id)
 
 
-@router.get("/locations/{location_id:path}", response_model=Location)
+@router.get("/locations/{location_id:location}", response_model=Location)
 async def get_location(location_id: LocationInPath, rt: RuntimeDep, who: Caller) -> Location:
     location = await rt.queries.location(location_id)
     if location is None:

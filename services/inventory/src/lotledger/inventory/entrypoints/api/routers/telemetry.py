@@ -24,6 +24,8 @@ router = APIRouter(prefix="/v1/telemetry", tags=["telemetry"])
 MAX_READINGS = 1000
 MAX_AGE = timedelta(days=7)
 MAX_SKEW = timedelta(minutes=5)
+Celsius = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, strict=True)]
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False, strict=True)]
 SensorId = Annotated[
     str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
 ]
@@ -35,8 +37,8 @@ class ReadingIn(BaseModel):
     sensor: SensorId
     location: LocationId
     at: Instant
-    temperature_c: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)] | None = None
-    humidity_pct: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] | None = None
+    temperature_c: Celsius | None = None
+    humidity_pct: Percent | None = None
 
     @model_validator(mode="after")
     def _measures_something(self) -> Self:

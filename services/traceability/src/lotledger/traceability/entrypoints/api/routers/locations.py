@@ -27,7 +27,7 @@ EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
 @router.get(
-    "/{location_id:path}/climate",
+    "/{location_id:location}/climate",
     response_model=Climate,
     responses={404: {"description": "Unknown location"}},
     summary="Readings, min/max and MKT over [from, to) (default: the last 24 hours)",
