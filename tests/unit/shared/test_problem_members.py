@@ -27,7 +27,7 @@ class Refused(DomainError):
 
 STATUSES = st.sampled_from([400, 403, 404, 409, 412, 422, 429, 503])
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1) | st.text(max_size=8),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
     max_leaves=6,
 )

@@ -46,7 +46,7 @@ class EncodedSegments:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         raw = scope.get("raw_path") if scope["type"] in ("http", "websocket") else None
-        if raw:
+        if raw and b"%" in raw:
             text = bytes(raw).split(b"?", 1)[0].decode("latin-1")
             if unquote(text) == scope["path"]:
                 scope = {**scope, "path": routing_path(text)}
