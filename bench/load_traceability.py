@@ -33,6 +33,7 @@ from lotledger_bench.trace_fixture import BIG, load
 from tests.support.infra import ADMIN_URL, Infra, migrate, provision
 
 from lotledger.shared.auth import mint_token
+from lotledger.shared.urls import lot_segment
 
 SECRET = "bench-secret-for-lotledger-0123456789abcdef"  # noqa: S105
 SEED = 20261124
@@ -77,7 +78,7 @@ def _measure_all(port: int, token: str, requests: int) -> None:
             connection.close()
             time.sleep(0.1)
     for suffix in ("/trace", "", "/recall-report", "/verify", "/excursions", "/epcis"):
-        report(connection, f"/v1/lots/{GTIN}/{BIG}{suffix}", headers, requests)
+        report(connection, f"/v1/lots/{GTIN}/{lot_segment(BIG)}{suffix}", headers, requests)
 
 
 def report(

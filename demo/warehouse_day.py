@@ -29,6 +29,7 @@ from lotledger_bench.generator.catalog import CATALOG, Product
 
 from lotledger.shared.auth import mint_token
 from lotledger.shared.settings import CommonSettings
+from lotledger.shared.urls import lot_segment
 
 GS = "\x1d"
 ROLES = ("admin", "scanner", "qa", "sensor", "regulator")
@@ -109,6 +110,11 @@ class Lot:
     @property
     def key(self) -> str:
         return f"{self.product.gtin}/{self.lot}"
+
+    @property
+    def path(self) -> str:
+        """`{gtin}/{lot}` as URL path segments."""
+        return f"{self.product.gtin}/{lot_segment(self.lot)}"
 
 
 @dataclass
@@ -330,7 +336,7 @@ class WarehouseDay:
             "reason": "customer_return",
         }
         await self.api.ok("POST", "inventory", "/v1/returns", "scanner", json=body)
-        path = f"/v1/batches/{lot.product.gtin}/{lot.lot}/release"
+        path = f"/v1/batches/{lot.path}/release"
         await self.api.ok("POST", "inventory", path, "qa", json={"reason": "return_inspected"})
         self.report(f"return: lot {lot.lot} back from {party} into {quarantine}, released by QA")
 
@@ -395,7 +401,7 @@ class WarehouseDay:
         }
         await self.api.ok("POST", "inventory", "/v1/disposals", "scanner", json=body)
         recall = {"recall_id": f"RC-{self.tag}", "class": "II", "reason": "temperature_excursion"}
-        path = f"/v1/batches/{lot.product.gtin}/{lot.lot}/recall"
+        path = f"/v1/batches/{lot.path}/recall"
         await self.api.ok("POST", "inventory", path, "qa", json=recall)
         self.day.recalled = lot
         self.report(
@@ -404,7 +410,7 @@ class WarehouseDay:
         )
 
     async def batch(self, lot: Lot) -> dict[str, Any]:
-        path = f"/v1/batches/{lot.product.gtin}/{lot.lot}"
+        path = f"/v1/batches/{lot.path}"
         return dict(await self.api.ok("GET", "inventory", path, "scanner"))
 
 
@@ -439,8 +445,8 @@ async def findings(api: Api, day: Day, since: datetime, patience: float = 90.0) 
     recalled, window = day.recalled, day.excursion_window
     if recalled is None or window is None:
         raise DemoError("the day has not been played")
-    lot_path = f"/v1/lots/{recalled.key}"
-    version = (await api.ok("GET", "inventory", f"/v1/batches/{recalled.key}", "regulator"))[
+    lot_path = f"/v1/lots/{recalled.path}"
+    version = (await api.ok("GET", "inventory", f"/v1/batches/{recalled.path}", "regulator"))[
         "version"
     ]
 

@@ -12,11 +12,22 @@ export PATH="$root/.venv/bin:$PATH"
 
 processes() { grep -v '^\s*#' "$here/processes" | grep -v '^\s*$'; }
 
-alive() { [ -f "$run/$1.pid" ] && kill -0 "$(cat "$run/$1.pid")" 2>/dev/null; }
+# alive NAME COMMAND: the pid file names a live process (not a zombie a parent has yet to
+# reap, which `kill -0` still finds) that runs COMMAND (not another process given the pid).
+alive() {
+  local pid state cmdline
+  [ -f "$run/$1.pid" ] || return 1
+  pid=$(cat "$run/$1.pid")
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  state=$(sed -E 's/^.*\) ([A-Za-z]).*$/\1/' "/proc/$pid/stat" 2>/dev/null) || return 1
+  case "$state" in Z | X | x | "") return 1 ;; esac
+  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  case " $cmdline" in *" $2 "* | *"/$2 "*) return 0 ;; *) return 1 ;; esac
+}
 
 up() {
   while read -r name cmd; do
-    if alive "$name"; then echo "$name: already running (pid $(cat "$run/$name.pid"))"; continue; fi
+    if alive "$name" "$cmd"; then echo "$name: already running (pid $(cat "$run/$name.pid"))"; continue; fi
     (cd "$root" && setsid -f bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$run/$name.pid" $cmd \
       </dev/null >>"$logs/$name.log" 2>&1)
     for _ in $(seq 1 50); do [ -s "$run/$name.pid" ] && break; sleep 0.1; done
@@ -33,12 +44,12 @@ up() {
 }
 
 down() {
-  while read -r name _; do
-    if alive "$name"; then
+  while read -r name cmd; do
+    if alive "$name" "$cmd"; then
       pid=$(cat "$run/$name.pid")
       kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid"
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      kill -0 "$pid" 2>/dev/null && kill -KILL -- "-$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do alive "$name" "$cmd" || break; sleep 0.2; done
+      alive "$name" "$cmd" && kill -KILL -- "-$pid" 2>/dev/null || true
       echo "$name: stopped"
     fi
     rm -f "$run/$name.pid"
@@ -46,8 +57,8 @@ down() {
 }
 
 status() {
-  while read -r name _; do
-    if alive "$name"; then echo "$name: running (pid $(cat "$run/$name.pid"))"; else echo "$name: stopped"; fi
+  while read -r name cmd; do
+    if alive "$name" "$cmd"; then echo "$name: running (pid $(cat "$run/$name.pid"))"; else echo "$name: stopped"; fi
   done < <(processes)
 }
 

@@ -77,7 +77,7 @@ class System:
         await self.start(service, service, "serve", "--port", str(port))
         self.urls[service] = f"http://127.0.0.1:{port}"
         async with httpx.AsyncClient() as client:
-            for _ in range(200):
+            for _ in range(600):
                 try:
                     if (await client.get(f"{self.urls[service]}/healthz")).status_code == 200:
                         return

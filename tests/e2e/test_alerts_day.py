@@ -15,6 +15,7 @@ from lotledger.shared.contracts.topics import EXCURSIONS
 from lotledger.shared.envelope import CloudEvent
 from lotledger.shared.kafka import create_producer
 from lotledger.shared.settings import CommonSettings
+from lotledger.shared.urls import lot_segment
 from tests.e2e.conftest import System
 from tests.support.kafka import read_topic
 from tests.support.receiver import new_secret, receiving
@@ -69,7 +70,7 @@ async def test_a_short_dated_receipt_and_a_recall_are_alerted_published_and_deli
                 assert response.status_code == 201, response.text
                 await receiver.wait_for(lambda r: "near_expiry" in ours(r.accepted()))
                 response = await inventory.post(
-                    f"/v1/batches/{COLD}/{lot}/recall",
+                    f"/v1/batches/{COLD}/{lot_segment(lot)}/recall",
                     json={"recall_id": "RC-E2E", "class": "II", "reason": "label-error"},
                     headers=QA,
                 )

@@ -39,7 +39,7 @@ async def test_the_demo_day_ends_with_trace_exposure_and_alerts(private_system: 
 
         in_room = set()
         for lot in day.lots:
-            held = (await api.ok("GET", "inventory", f"/v1/batches/{lot.key}", "qa"))["on_hand"]
+            held = (await api.ok("GET", "inventory", f"/v1/batches/{lot.path}", "qa"))["on_hand"]
             if held.get(COLD_ROOM, 0) > 0:
                 in_room.add((lot.product.gtin, lot.lot))
         exposed = {(e["gtin"], e["lot"]) for e in found.excursion["exposed_lots"]}

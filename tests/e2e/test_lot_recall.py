@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from lotledger.shared.urls import lot_segment
 from tests.e2e.conftest import System
 from tests.support.stock import QA, SCANNER
 from tests.support.tokens import bearer
@@ -60,7 +61,7 @@ async def test_a_recalled_lot_traces_reconciles_and_reports_every_consignee(
         ],
         ("/v1/disposals", {**k, "qty": 3, "location": A2, "reason": "damaged"}, SCANNER),
         (
-            f"/v1/batches/{COLD}/{lot}/recall",
+            f"/v1/batches/{COLD}/{lot_segment(lot)}/recall",
             {"recall_id": "RC-E2E", "class": "I", "reason": "contamination"},
             QA,
         ),
@@ -71,7 +72,7 @@ async def test_a_recalled_lot_traces_reconciles_and_reports_every_consignee(
             assert response.status_code == 201, response.text
 
     async with system.client("traceability") as traceability:
-        url = f"/v1/lots/{COLD}/{lot}"
+        url = f"/v1/lots/{COLD}/{lot_segment(lot)}"
         summary = await _until_version(traceability, url, len(steps))
         assert summary["status"] == "recalled"
         assert summary["reconciliation"]["balances"] is True

@@ -11,6 +11,7 @@ import orjson
 
 from lotledger.inventory.adapters.signing import Signer
 from lotledger.inventory.settings import DEV_CHECKPOINT_KEY
+from lotledger.shared.urls import lot_segment
 from tests.e2e.conftest import System
 from tests.support.stock import SCANNER, receive
 from tests.support.tokens import bearer
@@ -37,18 +38,24 @@ async def test_a_regulator_verifies_the_published_log_with_the_public_key(system
         )
         assert picked.status_code == 201, picked.text
         for _ in range(200):
-            proof = await inventory.get(f"/v1/batches/{COLD}/{lot}/proof", headers=REGULATOR)
+            proof = await inventory.get(
+                f"/v1/batches/{COLD}/{lot_segment(lot)}/proof", headers=REGULATOR
+            )
             if proof.status_code == 200 and proof.json()["version"] == 2:
                 break
             await asyncio.sleep(0.1)
         assert proof.status_code == 200, proof.text
-        events = (await inventory.get(f"/v1/batches/{COLD}/{lot}/events", headers=REGULATOR)).json()
+        events = (
+            await inventory.get(f"/v1/batches/{COLD}/{lot_segment(lot)}/events", headers=REGULATOR)
+        ).json()
     assert events["log"]["matches"] is True
 
     async with system.client("traceability") as traceability:
         for _ in range(200):
             verified = (
-                await traceability.get(f"/v1/lots/{COLD}/{lot}/verify", headers=REGULATOR)
+                await traceability.get(
+                    f"/v1/lots/{COLD}/{lot_segment(lot)}/verify", headers=REGULATOR
+                )
             ).json()
             if verified.get("checkpoint"):
                 break

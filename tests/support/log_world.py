@@ -27,6 +27,7 @@ from lotledger.inventory.settings import DEV_CHECKPOINT_KEY, InventorySettings
 from lotledger.shared.contracts.topics import CHECKPOINTS, STOCK
 from lotledger.shared.db import driver_connect
 from lotledger.shared.settings import CommonSettings
+from lotledger.shared.urls import lot_segment
 from tests.support.apps import serve
 from tests.support.infra import Infra
 from tests.support.private import private_inventory, settings_for
@@ -88,7 +89,9 @@ class LogWorld:
 
     async def events(self, stream: str) -> dict[str, Any]:
         gtin, lot = stream.split("/", 1)
-        response = await self.api.get(f"/v1/batches/{gtin}/{lot}/events", headers=REGULATOR)
+        response = await self.api.get(
+            f"/v1/batches/{gtin}/{lot_segment(lot)}/events", headers=REGULATOR
+        )
         assert response.status_code == 200, response.text
         return dict(response.json())
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from lotledger.shared.urls import lot_segment
 from tests.support.tokens import bearer
 from tests.support.world import SUPPLIER
 
@@ -50,10 +51,12 @@ async def receive(
 
 
 async def snapshot(client: httpx.AsyncClient, gtin: str, lot: str) -> Snapshot | None:
-    batch = await client.get(f"/v1/batches/{gtin}/{lot}", headers=READER)
+    batch = await client.get(f"/v1/batches/{gtin}/{lot_segment(lot)}", headers=READER)
     if batch.status_code == 404:
         return None
-    events = (await client.get(f"/v1/batches/{gtin}/{lot}/events", headers=READER)).json()
+    events = (
+        await client.get(f"/v1/batches/{gtin}/{lot_segment(lot)}/events", headers=READER)
+    ).json()
     body = batch.json()
     return Snapshot(
         body["version"], body["on_hand"], body["status"], tuple(e["id"] for e in events["events"])
@@ -61,5 +64,8 @@ async def snapshot(client: httpx.AsyncClient, gtin: str, lot: str) -> Snapshot |
 
 
 def problem_type(response: httpx.Response) -> str:
+    """The problem's slug, once its `status` member is checked against the HTTP status."""
     assert response.headers["content-type"] == "application/problem+json", response.text
-    return str(response.json()["type"]).rsplit(":", 1)[1]
+    body = response.json()
+    assert body["status"] == response.status_code, body
+    return str(body["type"]).rsplit(":", 1)[1]

@@ -24,6 +24,7 @@ from lotledger_bench.synthetic import GTIN, PLACES
 from lotledger_bench.trace_fixture import BIG, Fixture, load
 
 from lotledger.shared.envelope import format_time
+from lotledger.shared.urls import lot_segment
 
 AS_OF_INSTANTS = 60
 
@@ -43,7 +44,7 @@ def as_of_paths(fixture: Fixture, count: int = AS_OF_INSTANTS) -> list[str]:
 
 
 def trace_path() -> str:
-    return f"/v1/lots/{GTIN}/{BIG}/trace"
+    return f"/v1/lots/{GTIN}/{lot_segment(BIG)}/trace"
 
 
 @scenario(

@@ -4,6 +4,7 @@ secrecy and deletion; RFC 9457 problems throughout."""
 
 from __future__ import annotations
 
+import base64
 import uuid
 from typing import Any
 
@@ -77,6 +78,9 @@ async def test_filters_scoping_and_pagination(world: AlertsWorld) -> None:
 
     bad_cursor = await listed(ADMIN, cursor="not-a-cursor")
     assert (bad_cursor.status_code, problem_type(bad_cursor)) == (422, "invalid-input")
+    forged = base64.urlsafe_b64encode(f"9999-12-31T23:59:59-23:59|{uuid.uuid4()}".encode())
+    out_of_range = await listed(ADMIN, cursor=forged.decode())
+    assert (out_of_range.status_code, problem_type(out_of_range)) == (422, "invalid-input")
     bad_type = await listed(ADMIN, type="flood")
     assert (bad_type.status_code, problem_type(bad_type)) == (422, "invalid-input")
     assert bad_type.json()["errors"][0]["field"] == "query.type.0"

@@ -6,6 +6,7 @@ import httpx
 
 from lotledger.inventory.entrypoints.relay import Relay
 from lotledger.inventory.settings import InventorySettings
+from lotledger.shared.urls import lot_segment
 from tests.support.kafka import of_subject, read_topic
 from tests.support.tokens import bearer
 from tests.support.world import COLD, PHARMACIES, SUPPLIER, fresh_lot
@@ -51,7 +52,7 @@ async def test_forty_concurrent_picks_of_ten_units(
     refusals = {r.json()["type"] for r in responses if r.status_code == 409}
     assert refusals == {"urn:lotledger:problem:insufficient-stock"}
 
-    batch = (await inventory.get(f"/v1/batches/{COLD}/{lot}", headers=SCANNER)).json()
+    batch = (await inventory.get(f"/v1/batches/{COLD}/{lot_segment(lot)}", headers=SCANNER)).json()
     assert batch["on_hand"] == {}
     assert batch["version"] == 11
 

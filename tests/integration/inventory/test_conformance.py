@@ -15,6 +15,7 @@ from lotledger.inventory.settings import InventorySettings
 from lotledger.shared.contracts import topics
 from lotledger.shared.contracts.catalogue import BY_TYPE, CONTRACTS_DIR
 from lotledger.shared.kafka import partitions_of
+from lotledger.shared.urls import lot_segment
 from tests.integration.inventory.conftest import TODAY
 from tests.support.kafka import read_topic
 from tests.support.stock import QA, SCANNER, receive
@@ -91,7 +92,9 @@ async def _every_kind_of_event(inventory: httpx.AsyncClient) -> str:
     )
     for action, body in actions:
         assert (
-            await inventory.post(f"/v1/batches/{COLD}/{lot}/{action}", json=body, headers=QA)
+            await inventory.post(
+                f"/v1/batches/{COLD}/{lot_segment(lot)}/{action}", json=body, headers=QA
+            )
         ).status_code == 201
     reading = {
         "sensor": "CE-1",

@@ -6,6 +6,7 @@ import asyncpg
 import httpx
 import pytest
 
+from lotledger.shared.urls import lot_segment
 from tests.support.infra import Infra
 from tests.support.stock import READER, SCANNER, receive
 from tests.support.world import COLD, PHARMACIES, fresh_lot
@@ -63,7 +64,7 @@ async def test_hash_chain_verifies_and_names_a_tampered_event(
             },
         )
         assert response.status_code == 201
-    url = f"/v1/batches/{COLD}/{lot}/events"
+    url = f"/v1/batches/{COLD}/{lot_segment(lot)}/events"
     intact = (await inventory.get(url, headers=READER)).json()
     assert intact["chain_valid"]
     assert [e["prevhash"] for e in intact["events"][1:]] == [

@@ -3,6 +3,7 @@ from typing import Any
 import httpx
 import pytest
 
+from lotledger.shared.urls import lot_segment
 from tests.support.stock import QA, SCANNER, receive, snapshot
 from tests.support.tokens import bearer
 from tests.support.world import COLD, PHARMACIES, SUPPLIER, fresh_lot, fresh_product
@@ -205,7 +206,9 @@ async def test_operations_batch_runs_in_order_with_per_operation_results(
     assert state is not None
     assert state.on_hand == {"WH1/COLD-A/01": 2}
     assert state.version == 3
-    events = (await inventory.get(f"/v1/batches/{COLD}/{lot}/events", headers=SCANNER)).json()
+    events = (
+        await inventory.get(f"/v1/batches/{COLD}/{lot_segment(lot)}/events", headers=SCANNER)
+    ).json()
     assert [e["causationid"] for e in events["events"]] == [f"{lot}-1", f"{lot}-2", f"{lot}-6"]
 
     again = await inventory.post("/v1/operations", headers=SCANNER, json={"operations": ops[:2]})

@@ -10,6 +10,7 @@ import pytest
 from lotledger.inventory.bootstrap import create_app
 from lotledger.inventory.settings import InventorySettings
 from lotledger.shared.clock import ManualClock
+from lotledger.shared.urls import lot_segment
 from tests.integration.inventory.conftest import TODAY
 from tests.support.apps import serve
 from tests.support.stock import QA, SCANNER, problem_type, receive, snapshot
@@ -95,7 +96,9 @@ async def test_unavailable_batches_are_not_picked(
 ) -> None:
     lot = fresh_lot()
     await receive(inventory, COLD, lot, 5)
-    status = await inventory.post(f"/v1/batches/{COLD}/{lot}/{action}", json=body, headers=QA)
+    status = await inventory.post(
+        f"/v1/batches/{COLD}/{lot_segment(lot)}/{action}", json=body, headers=QA
+    )
     assert status.status_code == 201, status.text
     await refused(
         inventory,
@@ -255,7 +258,9 @@ async def test_returns_land_quarantined_and_quarantine_locations_do_not_ship(
         "batch-quarantined",
         lambda: inventory.post("/v1/picks", json=pick_body(lot), headers=SCANNER),
     )
-    released = await inventory.post(f"/v1/batches/{COLD}/{lot}/release", json={}, headers=QA)
+    released = await inventory.post(
+        f"/v1/batches/{COLD}/{lot_segment(lot)}/release", json={}, headers=QA
+    )
     assert released.status_code == 201
     await refused(
         inventory,
@@ -278,7 +283,9 @@ async def test_invalid_status_changes_are_refused(inventory: httpx.AsyncClient) 
         lot,
         409,
         "invalid-status-change",
-        lambda: inventory.post(f"/v1/batches/{COLD}/{lot}/release", json={}, headers=QA),
+        lambda: inventory.post(
+            f"/v1/batches/{COLD}/{lot_segment(lot)}/release", json={}, headers=QA
+        ),
     )
 
 

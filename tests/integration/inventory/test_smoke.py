@@ -1,5 +1,6 @@
 import httpx
 
+from lotledger.shared.urls import lot_segment
 from tests.support.tokens import bearer
 from tests.support.world import COLD, PHARMACIES, SUPPLIER, fresh_lot
 
@@ -34,9 +35,11 @@ async def test_receive_pick_and_read_back(inventory: httpx.AsyncClient) -> None:
         },
     )
     assert pick.status_code == 201, pick.text
-    batch = (await inventory.get(f"/v1/batches/{COLD}/{lot}", headers=SCANNER)).json()
+    batch = (await inventory.get(f"/v1/batches/{COLD}/{lot_segment(lot)}", headers=SCANNER)).json()
     assert batch["on_hand"] == {"WH1/COLD-A/01": 7}
-    events = (await inventory.get(f"/v1/batches/{COLD}/{lot}/events", headers=SCANNER)).json()
+    events = (
+        await inventory.get(f"/v1/batches/{COLD}/{lot_segment(lot)}/events", headers=SCANNER)
+    ).json()
     assert events["chain_valid"]
     assert [e["type"] for e in events["events"]] == [
         "lotledger.stock.received.v1",

@@ -2,6 +2,7 @@
 
 import httpx
 
+from lotledger.shared.urls import lot_segment
 from tests.support.stock import receive, snapshot
 from tests.support.tokens import bearer
 from tests.support.world import COLD, fresh_lot
@@ -41,7 +42,9 @@ async def test_stocktake_records_counts_and_reconciles(inventory: httpx.AsyncCli
         state = await snapshot(inventory, COLD, lot)
         assert state is not None
         assert state.on_hand == {LOC: expected}
-    events = (await inventory.get(f"/v1/batches/{COLD}/{short}/events", headers=ERP)).json()
+    events = (
+        await inventory.get(f"/v1/batches/{COLD}/{lot_segment(short)}/events", headers=ERP)
+    ).json()
     counted = events["events"][-1]
     assert counted["type"] == "lotledger.stock.counted.v1"
     assert counted["data"]["stocktake_id"] == f"ST-{match}"

@@ -60,6 +60,10 @@ async def test_bad_readings_are_refused_whole(inventory: httpx.AsyncClient) -> N
             "readings.0.at",
         ),
         (
+            {"sensor": "S1", "location": "WH1/COLD-A/01", "at": 1795000000, "temperature_c": 5},
+            "readings.0.at",
+        ),
+        (
             {
                 "sensor": "S1",
                 "location": "WH1/COLD-A/01",

@@ -13,6 +13,7 @@ import orjson
 import pytest
 
 from lotledger.inventory.adapters.event_store import stored_envelope
+from lotledger.shared.urls import lot_segment
 from lotledger.verify.chain import GENESIS, chain_hash
 from lotledger.verify.merkle import verify_consistency, verify_inclusion
 from lotledger.verify.statement import Statement, event_leaf, signature_valid
@@ -185,7 +186,7 @@ async def test_proofs_verify_with_the_public_key_alone() -> None:
         for checkpoint, size in ((first.id, 3), (second.id, 7)):
             proof = (
                 await world.api.get(
-                    f"/v1/batches/{gtin}/{lot}/proof",
+                    f"/v1/batches/{gtin}/{lot_segment(lot)}/proof",
                     params={"checkpoint": checkpoint, "version": 2},
                     headers=REGULATOR,
                 )
@@ -239,7 +240,9 @@ async def test_an_offline_bundle_names_the_altered_version(tmp_path: Path) -> No
         proofs = [
             (
                 await world.api.get(
-                    f"/v1/batches/{gtin}/{lot}/proof", params={"version": v}, headers=REGULATOR
+                    f"/v1/batches/{gtin}/{lot_segment(lot)}/proof",
+                    params={"version": v},
+                    headers=REGULATOR,
                 )
             ).json()
             for v in range(1, 5)
@@ -298,7 +301,7 @@ async def test_the_audit_names_only_batches_in_the_callers_warehouses() -> None:
         wh2 = (await world.api.get(url, headers=bearer("qa", warehouses=["WH2"]))).json()
         assert [(b["batch_id"], b["version"]) for b in wh2["broken"]] == [(stream, 1)]
         proof = await world.api.get(
-            f"/v1/batches/{COLD}/{lot}/proof", headers=bearer("qa", warehouses=["WH1"])
+            f"/v1/batches/{COLD}/{lot_segment(lot)}/proof", headers=bearer("qa", warehouses=["WH1"])
         )
         assert proof.status_code == 403
 

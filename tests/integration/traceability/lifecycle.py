@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import httpx
 
 from lotledger.shared.clock import ManualClock
+from lotledger.shared.urls import lot_segment
 from tests.support.stock import QA, SCANNER
 from tests.support.world import COLD, PHARMACIES, SUPPLIER
 
@@ -78,7 +79,7 @@ async def live_through(
         ),
         (
             6,
-            f"/v1/batches/{COLD}/{lot}/recall",
+            f"/v1/batches/{COLD}/{lot_segment(lot)}/recall",
             {"recall_id": "RC-1", "class": "II", "reason": "stability"},
             True,
         ),

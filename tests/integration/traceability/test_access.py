@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from lotledger.shared.clock import ManualClock
+from lotledger.shared.urls import lot_segment
 from tests.integration.traceability.conftest import START, Settle
 from tests.support.tokens import bearer
 from tests.support.world import COLD, PHARMACIES, SUPPLIER, fresh_lot
@@ -45,7 +46,7 @@ def problem(response: httpx.Response, status: int, slug: str) -> None:
 
 
 async def test_readers_read_and_nobody_else(trace_api: httpx.AsyncClient, lot: str) -> None:
-    url = f"/v1/lots/{COLD}/{lot}"
+    url = f"/v1/lots/{COLD}/{lot_segment(lot)}"
     response = await trace_api.get(url)
     problem(response, 401, "unauthorized")
     assert response.headers["www-authenticate"].startswith("Bearer")
@@ -61,20 +62,26 @@ async def test_a_scoped_token_sees_its_warehouses_only(
     trace_api: httpx.AsyncClient, lot: str
 ) -> None:
     only_wh2 = bearer("regulator", warehouses=["WH2"])
-    summary = (await trace_api.get(f"/v1/lots/{COLD}/{lot}", headers=only_wh2)).json()
+    summary = (await trace_api.get(f"/v1/lots/{COLD}/{lot_segment(lot)}", headers=only_wh2)).json()
     assert [(b["location"], b["qty"]) for b in summary["balances"]] == [(WH2, 5)]
-    trace = (await trace_api.get(f"/v1/lots/{COLD}/{lot}/trace", headers=only_wh2)).json()
+    trace = (
+        await trace_api.get(f"/v1/lots/{COLD}/{lot_segment(lot)}/trace", headers=only_wh2)
+    ).json()
     assert [s["type"] for s in trace["path"]] == ["moved", "picked"]
     assert (trace["origin"], len(trace["destinations"])) == ([], 1)
 
     only_wh1 = bearer("regulator", warehouses=["WH1"])
-    trace = (await trace_api.get(f"/v1/lots/{COLD}/{lot}/trace", headers=only_wh1)).json()
+    trace = (
+        await trace_api.get(f"/v1/lots/{COLD}/{lot_segment(lot)}/trace", headers=only_wh1)
+    ).json()
     assert [s["type"] for s in trace["path"]] == ["received", "moved"]
     assert trace["destinations"] == []
 
     elsewhere = bearer("regulator", warehouses=["WH9"])
     problem(
-        await trace_api.get(f"/v1/lots/{COLD}/{lot}/trace", headers=elsewhere), 403, "forbidden"
+        await trace_api.get(f"/v1/lots/{COLD}/{lot_segment(lot)}/trace", headers=elsewhere),
+        403,
+        "forbidden",
     )
     listed = await trace_api.get(
         "/v1/lots", params={"gtin": COLD, "limit": 1000}, headers=elsewhere
@@ -159,7 +166,7 @@ async def test_the_openapi_document_lists_every_read_endpoint(trace_api: httpx.A
     assert all(set(operations) == {"get"} for p, operations in paths.items() if p.startswith("/v1"))
 
 
-async def test_a_lot_with_a_slash_is_addressed_by_its_path(
+async def test_a_lot_with_a_slash_is_addressed_as_one_encoded_segment(
     stock_api: httpx.AsyncClient, trace_api: httpx.AsyncClient, clock: ManualClock, settled: Settle
 ) -> None:
     name = f"SL/{fresh_lot('S')}"
@@ -170,8 +177,12 @@ async def test_a_lot_with_a_slash_is_addressed_by_its_path(
     assert response.status_code == 201, response.text
     await settled()
     reader = bearer("regulator")
-    summary = await trace_api.get(f"/v1/lots/{COLD}/{name}", headers=reader)
+    summary = await trace_api.get(f"/v1/lots/{COLD}/{lot_segment(name)}", headers=reader)
     assert (summary.status_code, summary.json()["lot"]) == (200, name)
-    trace = (await trace_api.get(f"/v1/lots/{COLD}/{name}/trace", headers=reader)).json()
+    trace = (
+        await trace_api.get(f"/v1/lots/{COLD}/{lot_segment(name)}/trace", headers=reader)
+    ).json()
     assert [s["type"] for s in trace["path"]] == ["received"]
-    assert (await trace_api.get(f"/v1/lots/{COLD}/{name}/verify", headers=reader)).json()["ok"]
+    assert (
+        await trace_api.get(f"/v1/lots/{COLD}/{lot_segment(name)}/verify", headers=reader)
+    ).json()["ok"]

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from lotledger.shared.clock import ManualClock
+from lotledger.shared.urls import lot_segment
 from tests.integration.traceability.conftest import START, Settle
 from tests.integration.traceability.epcis_schema import schema_errors
 from tests.support.infra import Infra
@@ -106,7 +107,7 @@ async def room(stock_api: httpx.AsyncClient, clock: ManualClock, settled: Settle
 
 
 async def _lot_climate(api: httpx.AsyncClient, lot: str) -> dict[str, Any]:
-    response = await api.get(f"/v1/lots/{COLD}/{lot}/excursions", headers=REGULATOR)
+    response = await api.get(f"/v1/lots/{COLD}/{lot_segment(lot)}/excursions", headers=REGULATOR)
     assert response.status_code == 200, response.text
     return dict(response.json())
 
@@ -234,7 +235,9 @@ async def test_constant_temperature_gives_that_temperature(
 async def test_an_exposed_lot_exports_the_excursion_as_sensor_data(
     trace_api: httpx.AsyncClient, room: Room
 ) -> None:
-    response = await trace_api.get(f"/v1/lots/{COLD}/{room.lots['B']}/epcis", headers=REGULATOR)
+    response = await trace_api.get(
+        f"/v1/lots/{COLD}/{lot_segment(room.lots['B'])}/epcis", headers=REGULATOR
+    )
     document = response.json()
     assert schema_errors(document) == []
     (sensor,) = [

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from lotledger.shared.clock import ManualClock
+from lotledger.shared.urls import lot_segment
 from lotledger.traceability.entrypoints.api.schemas.trace import Trace
 from tests.integration.traceability.conftest import START, Settle
 from tests.integration.traceability.epcis_schema import schema_errors
@@ -27,7 +28,9 @@ async def life(stock_api: httpx.AsyncClient, clock: ManualClock, settled: Settle
 async def test_summary_reconciles_and_shows_balances(
     trace_api: httpx.AsyncClient, life: Lifecycle
 ) -> None:
-    response = await trace_api.get(f"/v1/lots/{life.gtin}/{life.lot}", headers=REGULATOR)
+    response = await trace_api.get(
+        f"/v1/lots/{life.gtin}/{lot_segment(life.lot)}", headers=REGULATOR
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert (body["status"], body["expiry"], body["version"]) == ("recalled", "2028-06-30", 8)
@@ -49,7 +52,11 @@ async def test_summary_reconciles_and_shows_balances(
 async def test_trace_names_origin_every_step_in_order_and_destinations(
     trace_api: httpx.AsyncClient, life: Lifecycle
 ) -> None:
-    body = (await trace_api.get(f"/v1/lots/{life.gtin}/{life.lot}/trace", headers=REGULATOR)).json()
+    body = (
+        await trace_api.get(
+            f"/v1/lots/{life.gtin}/{lot_segment(life.lot)}/trace", headers=REGULATOR
+        )
+    ).json()
     assert Trace.model_validate(body).model_dump(mode="json") == body
     path = body["path"]
     assert [s["type"] for s in path] == [
@@ -85,7 +92,7 @@ async def test_recall_report_lists_every_consignee_with_quantities_and_dates(
     trace_api: httpx.AsyncClient, life: Lifecycle
 ) -> None:
     response = await trace_api.get(
-        f"/v1/lots/{life.gtin}/{life.lot}/recall-report", headers=REGULATOR
+        f"/v1/lots/{life.gtin}/{lot_segment(life.lot)}/recall-report", headers=REGULATOR
     )
     body = response.json()
     assert body["status"] == "recalled"
@@ -101,7 +108,7 @@ async def test_recall_report_lists_every_consignee_with_quantities_and_dates(
 async def test_verify_recomputes_an_intact_chain(
     trace_api: httpx.AsyncClient, life: Lifecycle
 ) -> None:
-    url = f"/v1/lots/{life.gtin}/{life.lot}/verify"
+    url = f"/v1/lots/{life.gtin}/{lot_segment(life.lot)}/verify"
     body = (await trace_api.get(url, headers=REGULATOR)).json()
     assert (body["ok"], body["events"], body["checked"], body["broken_version"]) == (
         True,
@@ -170,7 +177,9 @@ async def test_expiring_before_takes_exactly_a_date(
 async def test_the_epcis_export_of_a_projected_lot_validates(
     trace_api: httpx.AsyncClient, life: Lifecycle
 ) -> None:
-    response = await trace_api.get(f"/v1/lots/{life.gtin}/{life.lot}/epcis", headers=REGULATOR)
+    response = await trace_api.get(
+        f"/v1/lots/{life.gtin}/{lot_segment(life.lot)}/epcis", headers=REGULATOR
+    )
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/ld+json"
     document = response.json()

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from lotledger.shared.clock import ManualClock
+from lotledger.shared.urls import lot_segment
 from lotledger.traceability.adapters.queries.history import envelope
 from lotledger.verify.chain import GENESIS, chain_hash
 from tests.integration.traceability.conftest import START, Settle
@@ -68,7 +69,7 @@ async def test_verify_names_the_event_rewritten_behind_the_guard(
 ) -> None:
     select, forge, restore = FORGERIES[column]
     key = (life.gtin, life.lot, version)
-    url = f"/v1/lots/{life.gtin}/{life.lot}/verify"
+    url = f"/v1/lots/{life.gtin}/{lot_segment(life.lot)}/verify"
     async with as_admin(migrated) as conn:
         original = await conn.fetchrow(select, *key)
         await _rewrite(conn, forge, *key)

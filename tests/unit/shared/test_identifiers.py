@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
@@ -7,6 +9,7 @@ from lotledger.shared.identifiers import (
     Lot,
     PartyId,
     Quantity,
+    WarehouseId,
     gs1_check_digit,
     warehouse_of,
 )
@@ -53,7 +56,7 @@ def test_lot_refuses_other_characters_and_lengths(lot: str) -> None:
 def test_location_ids_are_warehouse_scoped() -> None:
     assert TypeAdapter(LocationId).validate_python("WH1/COLD-A/03") == "WH1/COLD-A/03"
     assert warehouse_of("WH1/COLD-A/03") == "WH1"
-    for bad in ["WH1", "/COLD", "WH1/ COLD", "WH1//A"]:
+    for bad in ["WH1", "/COLD", "WH1/ COLD", "WH1//A", "WH1/A/audit", "WH1/climate/01"]:
         with pytest.raises(ValidationError):
             TypeAdapter(LocationId).validate_python(bad)
 
@@ -86,3 +89,13 @@ def test_quantity_is_a_strict_positive_integer_up_to_a_billion() -> None:
 @pytest.mark.parametrize("party", ["9506000000015", "CUST-10042", "10042", "gln:9506000000022"])
 def test_parties_accept_glns_and_opaque_ids(party: str) -> None:
     assert TypeAdapter(PartyId).validate_python(party) == party
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [(Lot, "AMB"), (LocationId, "WH1/COLD-A/03"), (WarehouseId, "WH1"), (PartyId, "CUST-1")],
+)
+def test_a_trailing_newline_is_not_part_of_any_id(kind: Any, value: str) -> None:
+    assert TypeAdapter(kind).validate_python(value) == value
+    with pytest.raises(ValidationError):
+        TypeAdapter(kind).validate_python(value + "\n")

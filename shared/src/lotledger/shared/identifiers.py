@@ -13,6 +13,9 @@ _LOCATION = re.compile(
 )
 _WAREHOUSE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
 _PARTY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$")
+LOT_PATTERN = _LOT_CHARS.pattern
+LOCATION_SUBRESOURCES = frozenset({"audit", "climate"})
+"""What follows a location id in URLs (`/v1/locations/WH1/A/01/audit`): never a segment."""
 
 MAX_QTY = 10**9
 
@@ -41,19 +44,21 @@ def normalize_gtin(value: object) -> str:
 
 
 def check_lot(value: str) -> str:
-    if not _LOT_CHARS.match(value):
+    if not _LOT_CHARS.fullmatch(value):
         raise ValueError("lot must be 1-20 characters of the GS1 AI 82 character set")
     return value
 
 
 def check_location(value: str) -> str:
-    if not _LOCATION.match(value):
+    if not _LOCATION.fullmatch(value):
         raise ValueError("location id must be '<warehouse>/<area>[/<bin>...]' of [A-Za-z0-9_.-]")
+    if reserved := LOCATION_SUBRESOURCES.intersection(value.split("/")[1:]):
+        raise ValueError(f"a location id's segments may not be {sorted(reserved)} (URL names)")
     return value
 
 
 def check_warehouse(value: str) -> str:
-    if not _WAREHOUSE.match(value):
+    if not _WAREHOUSE.fullmatch(value):
         raise ValueError("warehouse id must be 1-32 characters of [A-Za-z0-9_.-]")
     return value
 
@@ -61,7 +66,7 @@ def check_warehouse(value: str) -> str:
 def check_party(value: str) -> str:
     """Parties are opaque ids (ideally a GLN), never names, addresses or phone numbers:
     no spaces or '@', and a long run of digits must be a valid 13-digit GLN."""
-    if not _PARTY.match(value):
+    if not _PARTY.fullmatch(value):
         raise ValueError("party must be an opaque id (e.g. a GLN) of [A-Za-z0-9_.:-], no spaces")
     digits = value.replace("-", "").replace(".", "")
     if digits.isdigit() and len(digits) >= 10:
@@ -101,7 +106,7 @@ Gtin = Annotated[
 Lot = Annotated[
     str,
     AfterValidator(check_lot),
-    _documented(_LOT_CHARS.pattern, "LOT-2026A", "GS1 AI (10): 1-20 characters of the AI 82 set"),
+    _documented(LOT_PATTERN, "LOT-2026A", "GS1 AI (10): 1-20 characters of the AI 82 set"),
 ]
 LocationId = Annotated[
     str,
@@ -119,7 +124,12 @@ PartyId = Annotated[
     ),
 ]
 Quantity = Annotated[int, Field(gt=0, le=MAX_QTY, strict=True)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+PRINTABLE = r"^[^\x00-\x1f\x7f-\x9f]*$"
+"""Text without control characters: what a name may hold (and Postgres text can store)."""
+ShortText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200, strip_whitespace=True, pattern=PRINTABLE),
+]
 Reference = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/#\-]*$")
 ]

@@ -21,6 +21,7 @@ from lotledger.shared.kafka import kafka_ready
 from lotledger.shared.settings import CommonSettings
 from lotledger.shared.web.access import OPERATIONS, AccessTable, enforce_access
 from lotledger.shared.web.observe import BodyLimit, RequestObserver
+from lotledger.shared.web.paths import EncodedSegments
 from lotledger.shared.web.problems import (
     DomainProblemMap,
     install_problem_handlers,
@@ -73,6 +74,7 @@ def create_service_app(
     )
     app.add_middleware(BodyLimit, service=service, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestObserver, service=service, log_requests=settings.log_requests)
+    app.add_middleware(EncodedSegments)
     return app
 
 

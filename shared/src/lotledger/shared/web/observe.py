@@ -10,7 +10,10 @@ from typing import Any
 import orjson
 import structlog
 from prometheus_client import Counter, Histogram
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from lotledger.shared.web.http_refusals import BODY_CHUNKS
 
 REQUEST_SECONDS = Histogram(
     "lotledger_http_request_seconds",
@@ -70,7 +73,10 @@ class RequestObserver:
 
 
 class BodyLimit:
-    """Refuses bodies above `max_bytes` with 413 before the application reads them."""
+    """Refuses bodies above `max_bytes` with 413: a declared length before the application
+    reads anything, a chunked body as soon as it passes the limit (raised as an HTTP 413
+    that the problem handlers render, since handlers read bodies inside the app). Keeps the
+    chunks it let through under BODY_CHUNKS for the problem handlers."""
 
     def __init__(self, app: ASGIApp, service: str, max_bytes: int) -> None:
         self.app = app
@@ -83,29 +89,31 @@ class BodyLimit:
             return
         declared = _header(scope, b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            REQUESTS_REFUSED.labels(self.service, "body_too_large").inc()
             await self._refuse(scope, send)
             return
         received = 0
-        refused = False
+        chunks: list[bytes] = []
+        scope[BODY_CHUNKS] = chunks
 
         async def limited_receive() -> Message:
-            nonlocal received, refused
+            nonlocal received
             message = await receive()
             if message["type"] == "http.request":
-                received += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                received += len(chunk)
                 if received > self.max_bytes:
-                    refused = True
-                    raise _TooLarge
+                    REQUESTS_REFUSED.labels(self.service, "body_too_large").inc()
+                    raise _TooLarge(self.max_bytes)
+                chunks.append(chunk)
             return message
 
         try:
             await self.app(scope, limited_receive, send)
         except _TooLarge:
-            if refused:
-                await self._refuse(scope, send)
+            await self._refuse(scope, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
-        REQUESTS_REFUSED.labels(self.service, "body_too_large").inc()
         body = orjson.dumps(
             {
                 "type": "urn:lotledger:problem:payload-too-large",
@@ -128,8 +136,9 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"request bodies are limited to {max_bytes} bytes")
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

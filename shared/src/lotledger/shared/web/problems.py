@@ -19,9 +19,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from lotledger.shared.auth import AuthError, Forbidden
-from lotledger.shared.errors import Conflict, DomainError, NotFound
+from lotledger.shared.errors import PROBLEM_MEMBERS, Conflict, DomainError, NotFound
+from lotledger.shared.web.http_refusals import BODY_CHUNKS, allowed_methods, long_integer_errors
 
 MEDIA_TYPE = "application/problem+json"
+RESERVED_MEMBERS = PROBLEM_MEMBERS
 log = structlog.get_logger("lotledger.problems")
 
 
@@ -31,12 +33,19 @@ def problem_type(slug: str) -> str:
 
 @dataclass
 class Problem(Exception):
+    """An RFC 9457 problem. `extensions` never name a member of RESERVED_MEMBERS (refused
+    at construction), so `status` in the body is always the HTTP status it is sent with."""
+
     status: int
     slug: str
     title: str
     detail: str | None = None
     extensions: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if clashing := RESERVED_MEMBERS.intersection(self.extensions):
+            raise TypeError(f"problem extensions use reserved member(s) {sorted(clashing)}")
 
     def body(self, instance: str | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -48,7 +57,8 @@ class Problem(Exception):
             body["detail"] = self.detail
         if instance:
             body["instance"] = instance
-        body.update(self.extensions)
+        for name, value in self.extensions.items():
+            body.setdefault(name, value)
         return body
 
     def response(self, instance: str | None = None) -> Response:
@@ -84,6 +94,7 @@ ERROR_STATUSES = {
     401: "No valid bearer token",
     403: "Role or warehouse not covered",
     404: "Unknown resource",
+    405: "Method not offered on this path (see Allow)",
     409: "Refused by the current state",
     413: "Body too large",
     422: "Invalid input (fields and rules named)",
@@ -205,12 +216,19 @@ def install_problem_handlers(app: FastAPI, mapping: DomainProblemMap | None = No
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request.app, request.scope))
+        elif exc.status_code == 400 and (
+            errors := long_integer_errors(b"".join(request.scope.get(BODY_CHUNKS, ())))
+        ):
+            return invalid_input(errors).response(request.url.path)
         slug = _HTTP_SLUGS.get(exc.status_code, "http-error")
         title = slug.replace("-", " ").capitalize()
         detail = exc.detail if isinstance(exc.detail, str) else None
-        return Problem(
-            exc.status_code, slug, title, detail, headers=dict(exc.headers or {})
-        ).response(request.url.path)
+        return Problem(exc.status_code, slug, title, detail, headers=headers).response(
+            request.url.path
+        )
 
     async def on_unexpected(request: Request, exc: Exception) -> Response:
         log.error("unhandled_error", path=request.url.path, error=type(exc).__name__, exc_info=exc)

@@ -165,7 +165,7 @@ def _check_pickable_batch(
     }
     if state.status in refusals:
         raise refusals[state.status](
-            f"batch {state.batch_id} is {state.status}", field="lot", status=str(state.status)
+            f"batch {state.batch_id} is {state.status}", field="lot", batch_status=str(state.status)
         )
     assert state.expiry is not None
     today = today_at(location, facts.now)
@@ -368,7 +368,7 @@ def change_status(cmd: c.StatusCommand, batches: Batches, facts: Facts) -> Decis
     if state.status not in _STATUS_FROM[type(cmd)]:
         raise e.InvalidStatusChange(
             f"batch {state.batch_id} is {state.status}; {type(cmd).__name__} is not allowed",
-            status=str(state.status),
+            batch_status=str(state.status),
         )
     common = {"gtin": cmd.gtin, "lot": cmd.lot, "at": facts.now, "by": facts.actor}
     event: ev.StockEvent

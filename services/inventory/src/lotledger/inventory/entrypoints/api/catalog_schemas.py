@@ -10,6 +10,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     field_validator,
     model_validator,
@@ -18,11 +19,14 @@ from pydantic import (
 from lotledger.inventory.domain.catalog import ClassRanges
 from lotledger.inventory.domain.errors import LocationIdMismatch, LocationOutsideClassRange
 from lotledger.shared.contracts.catalog import Location, LocationKind, Product, StorageClass
-from lotledger.shared.identifiers import MAX_QTY, WarehouseId
+from lotledger.shared.identifiers import MAX_QTY, PRINTABLE, WarehouseId
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
-Celsius = Annotated[float, Field(ge=-80, le=60, allow_inf_nan=False)]
-Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+Name = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=120, strip_whitespace=True, pattern=PRINTABLE),
+]
+Celsius = Annotated[float, Field(ge=-80, le=60, allow_inf_nan=False, strict=True)]
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False, strict=True)]
 
 
 class ProductBody(BaseModel):
@@ -30,7 +34,7 @@ class ProductBody(BaseModel):
 
     name: Name
     storage_class: StorageClass
-    rx: bool
+    rx: StrictBool
     reorder_point: Annotated[int, Field(ge=0, le=MAX_QTY, strict=True)] | None = None
     max_stock: Annotated[int, Field(gt=0, le=MAX_QTY, strict=True)] | None = None
     near_expiry_days: (

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -26,6 +25,7 @@ from lotledger.alerts.service.recording import Cause
 from lotledger.shared.auth import Forbidden
 from lotledger.shared.contracts.alerts import AlertStatus, AlertType, Severity
 from lotledger.shared.identifiers import Gtin, LocationId, WarehouseId, warehouse_of
+from lotledger.shared.instants import parse_instant
 from lotledger.shared.web.idempotency import IdempotencyKey
 from lotledger.shared.web.problems import Problem
 from lotledger.shared.web.security import Caller
@@ -49,10 +49,7 @@ def _encode(cursor: Cursor) -> str:
 def _decode(value: str) -> Cursor:
     try:
         at, alert_id = base64.urlsafe_b64decode(value.encode()).decode().split("|")
-        when = datetime.fromisoformat(at)
-        if when.tzinfo is None:
-            raise ValueError("naive instant")
-        return when, str(uuid.UUID(alert_id))
+        return parse_instant(at), str(uuid.UUID(alert_id))
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise Problem(
             422,

@@ -18,7 +18,8 @@ from lotledger.inventory.service.catalog import save_location, save_product
 from lotledger.shared.auth import Principal
 from lotledger.shared.contracts.catalog import Location, Product
 from lotledger.shared.contracts.topics import CATALOG
-from lotledger.shared.identifiers import Gtin, LocationId
+from lotledger.shared.identifiers import Gtin
+from lotledger.shared.web.paths import LocationInPath
 from lotledger.shared.web.security import Caller
 
 router = APIRouter(prefix="/v1", tags=["master data"])
@@ -86,12 +87,12 @@ async def product_audit(gtin: Gtin, rt: RuntimeDep, who: Caller) -> list[dict[st
 
 
 @router.put(
-    "/locations/{location_id:path}",
+    "/locations/{location_id:location}",
     response_model=Location,
     responses={201: {"model": Location, "description": "registered"}},
 )
 async def put_location(
-    location_id: LocationId, body: LocationBody, rt: RuntimeDep, who: Caller, response: Response
+    location_id: LocationInPath, body: LocationBody, rt: RuntimeDep, who: Caller, response: Response
 ) -> Location:
     who.require_warehouse(body.warehouse)
     location = body.location(location_id, rt.ranges)
@@ -100,14 +101,14 @@ async def put_location(
     return location
 
 
-@router.get("/locations/{location_id:path}/audit", response_model=list[AuditEntry])
+@router.get("/locations/{location_id:location}/audit", response_model=list[AuditEntry])
 async def location_audit(
-    location_id: LocationId, rt: RuntimeDep, who: Caller
+    location_id: LocationInPath, rt: RuntimeDep, who: Caller
 ) -> list[dict[str, Any]]:
     await _visible_location(rt, who, location_id)
     return await rt.queries.audit("location", location_id)
 
 
-@router.get("/locations/{location_id:path}", response_model=Location)
-async def get_location(location_id: LocationId, rt: RuntimeDep, who: Caller) -> Location:
+@router.get("/locations/{location_id:location}", response_model=Location)
+async def get_location(location_id: LocationInPath, rt: RuntimeDep, who: Caller) -> Location:
     return await _visible_location(rt, who, location_id)

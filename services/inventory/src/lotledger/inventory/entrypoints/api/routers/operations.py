@@ -81,6 +81,23 @@ class OperationsResponse(BaseModel):
     refused: int
 
 
+def _repeated_ids(operations: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """A client_op_id names one operation; a repeat in one request can never succeed."""
+    first: dict[str, int] = {}
+    errors = []
+    for i, raw in enumerate(operations):
+        cid = raw.get("client_op_id")
+        if isinstance(cid, str) and first.setdefault(cid, i) != i:
+            errors.append(
+                {
+                    "field": f"operations.{i}.client_op_id",
+                    "rule": "unique",
+                    "message": f"client_op_id {cid} is also operations.{first[cid]}'s",
+                }
+            )
+    return errors
+
+
 def _parse(raw: dict[str, Any], principal: Principal) -> tuple[str | None, Command | Problem]:
     claimed = raw.get("client_op_id")
     client_op_id = claimed if isinstance(claimed, str) else None
@@ -157,6 +174,8 @@ async def operations(
     who: Caller,
     key: IdempotencyKey = None,
 ) -> Response:
+    if repeated := _repeated_ids(body.operations):
+        raise invalid_input(repeated)
     parsed = [_parse(raw, who) for raw in body.operations]
     runnable: list[tuple[int, stock.Operation]] = []
     for i, (cid, cmd) in enumerate(parsed):

@@ -14,20 +14,21 @@ from lotledger.inventory.entrypoints.api.log_views import ProofView, checkpoint_
 from lotledger.inventory.entrypoints.api.routers.queries import visible_batch
 from lotledger.inventory.service.proofs import inclusion
 from lotledger.shared.errors import NotFound
-from lotledger.shared.identifiers import Gtin, Lot, batch_id
+from lotledger.shared.identifiers import Gtin, batch_id
+from lotledger.shared.web.paths import LotInPath
 from lotledger.shared.web.security import Caller
 
 router = APIRouter(prefix="/v1", tags=["tamper evidence"])
 
 
 @router.get(
-    "/batches/{gtin}/{lot:path}/proof",
+    "/batches/{gtin}/{lot}/proof",
     response_model=ProofView,
     summary="The batch's leaf in a signed checkpoint, with its audit path",
 )
 async def proof(
     gtin: Gtin,
-    lot: Lot,
+    lot: LotInPath,
     rt: RuntimeDep,
     who: Caller,
     checkpoint: Annotated[int | None, Query(ge=1, le=2**62)] = None,

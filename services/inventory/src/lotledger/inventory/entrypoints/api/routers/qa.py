@@ -11,8 +11,9 @@ from lotledger.inventory.entrypoints.api import schemas
 from lotledger.inventory.entrypoints.api.commanding import run_command
 from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep
 from lotledger.inventory.entrypoints.api.views import CommandResponse
-from lotledger.shared.identifiers import Gtin, Lot
+from lotledger.shared.identifiers import Gtin
 from lotledger.shared.web.idempotency import IdempotencyKey
+from lotledger.shared.web.paths import LotInPath
 from lotledger.shared.web.security import Caller
 
 router = APIRouter(prefix="/v1/batches", tags=["quality"])
@@ -29,7 +30,7 @@ STATUS_CHANGES: dict[StatusOp, str] = {
 def _status_change(op: StatusOp, summary: str) -> None:
     async def change(
         gtin: Gtin,
-        lot: Lot,
+        lot: LotInPath,
         request: Request,
         rt: RuntimeDep,
         who: Caller,
@@ -40,7 +41,7 @@ def _status_change(op: StatusOp, summary: str) -> None:
         return await run_command(request, rt, who, command, key)
 
     router.post(
-        f"/{{gtin}}/{{lot:path}}/{op}",
+        f"/{{gtin}}/{{lot}}/{op}",
         status_code=201,
         response_model=CommandResponse,
         summary=summary,
@@ -53,14 +54,14 @@ for _op, _summary in STATUS_CHANGES.items():
 
 
 @router.post(
-    "/{gtin}/{lot:path}/recall",
+    "/{gtin}/{lot}/recall",
     status_code=201,
     response_model=CommandResponse,
     summary="Recall a batch: blocks every pick",
 )
 async def recall(
     gtin: Gtin,
-    lot: Lot,
+    lot: LotInPath,
     body: schemas.Recall,
     request: Request,
     rt: RuntimeDep,

@@ -30,11 +30,11 @@ from lotledger.shared.identifiers import (
     MAX_QTY,
     Gtin,
     LocationId,
-    Lot,
     WarehouseId,
     batch_id,
     warehouse_of,
 )
+from lotledger.shared.web.paths import LotInPath
 from lotledger.shared.web.security import Caller
 from lotledger.verify.chain import verify_chain
 
@@ -80,11 +80,11 @@ async def visible_batch(rt: RuntimeDep, who: Principal, gtin: str, lot: str) -> 
 
 
 @router.get(
-    "/batches/{gtin}/{lot:path}/events",
+    "/batches/{gtin}/{lot}/events",
     response_model=BatchEventsView,
     summary="The batch's event stream with its hash chain, verified",
 )
-async def batch_events(gtin: Gtin, lot: Lot, rt: RuntimeDep, who: Caller) -> BatchEventsView:
+async def batch_events(gtin: Gtin, lot: LotInPath, rt: RuntimeDep, who: Caller) -> BatchEventsView:
     await visible_batch(rt, who, gtin, lot)
     stream = batch_id(gtin, lot)
     events = await rt.queries.events(stream)
@@ -102,11 +102,11 @@ async def batch_events(gtin: Gtin, lot: Lot, rt: RuntimeDep, who: Caller) -> Bat
 
 
 @router.get(
-    "/batches/{gtin}/{lot:path}",
+    "/batches/{gtin}/{lot}",
     response_model=BatchView,
     summary="Status, expiry, on hand by location, version",
 )
-async def batch(gtin: Gtin, lot: Lot, rt: RuntimeDep, who: Caller) -> BatchView:
+async def batch(gtin: Gtin, lot: LotInPath, rt: RuntimeDep, who: Caller) -> BatchView:
     return await visible_batch(rt, who, gtin, lot)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Self
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 from starlette.responses import Response
 
 from lotledger.inventory.entrypoints.api.commanding import fingerprint, render, replayed
@@ -49,7 +49,7 @@ class Stocktake(BaseModel):
     location: LocationId | None = None
     warehouse: WarehouseId | None = None
     lines: Annotated[list[Line], Field(max_length=MAX_LINES)]
-    zero_uncounted: bool = False
+    zero_uncounted: StrictBool = False
 
     @model_validator(mode="after")
     def _one_scope(self) -> Self:

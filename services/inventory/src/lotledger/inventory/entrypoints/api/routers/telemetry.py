@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Self
 
 from fastapi import APIRouter, Request, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.responses import Response
 
 from lotledger.inventory.entrypoints.api.commanding import fingerprint, replayed
@@ -15,6 +15,7 @@ from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep
 from lotledger.inventory.service.telemetry import TelemetryUnavailable, publish_readings
 from lotledger.shared.contracts.telemetry import Reading
 from lotledger.shared.identifiers import LocationId, warehouse_of
+from lotledger.shared.instants import Instant
 from lotledger.shared.web.idempotency import IdempotencyKey
 from lotledger.shared.web.problems import Problem, invalid_input
 from lotledger.shared.web.security import Caller
@@ -23,6 +24,8 @@ router = APIRouter(prefix="/v1/telemetry", tags=["telemetry"])
 MAX_READINGS = 1000
 MAX_AGE = timedelta(days=7)
 MAX_SKEW = timedelta(minutes=5)
+Celsius = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, strict=True)]
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False, strict=True)]
 SensorId = Annotated[
     str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
 ]
@@ -33,9 +36,9 @@ class ReadingIn(BaseModel):
 
     sensor: SensorId
     location: LocationId
-    at: AwareDatetime
-    temperature_c: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)] | None = None
-    humidity_pct: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] | None = None
+    at: Instant
+    temperature_c: Celsius | None = None
+    humidity_pct: Percent | None = None
 
     @model_validator(mode="after")
     def _measures_something(self) -> Self:

@@ -1,5 +1,4 @@
-"""One router per resource; `ALL` is the order they are mounted in (lot sub-resources
-before the lot summary, whose `{lot:path}` would otherwise swallow their suffixes)."""
+"""One router per resource; `ALL` is the order they are mounted in."""
 
 from fastapi import APIRouter
 

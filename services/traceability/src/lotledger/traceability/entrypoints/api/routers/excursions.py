@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 
 from lotledger.shared.identifiers import LocationId, warehouse_of
+from lotledger.shared.web.windows import TimeWindow
 from lotledger.traceability.adapters.queries import climate as q
 from lotledger.traceability.domain.errors import UnknownExcursion
-from lotledger.traceability.domain.instants import require_aware
 from lotledger.traceability.entrypoints.api.dependencies import (
     DEFAULT,
     ClockDep,
@@ -36,19 +35,15 @@ router = APIRouter(prefix="/v1/excursions", tags=["climate"])
 async def list_excursions(
     conn: Conn,
     who: Reader,
+    window: TimeWindow,
     location: Annotated[LocationId | None, Query()] = None,
-    start: Annotated[datetime | None, Query(alias="from")] = None,
-    end: Annotated[datetime | None, Query(alias="to")] = None,
     open: Annotated[bool | None, Query(description="only open (true) or ended (false)")] = None,
     limit: Limit = DEFAULT,
     offset: Offset = 0,
 ) -> Page[ExcursionView]:
-    for value, name in ((start, "from"), (end, "to")):
-        if value is not None:
-            require_aware(value, name)
     if location is not None:
         who.require_warehouse(warehouse_of(location))
-    found = q.ExcursionFilter(location, start, end, open, scope(who))
+    found = q.ExcursionFilter(location, window.start, window.end, open, scope(who))
     rows = await q.excursions(conn, found, limit + 1, offset)
     return page_of([excursion_view(x) for x in rows], limit, offset)
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
-from lotledger.shared.identifiers import LocationId
+from lotledger.shared.web.paths import LocationInPath
+from lotledger.shared.web.windows import TimeWindow
 from lotledger.traceability.adapters.queries import climate as q
 from lotledger.traceability.domain.errors import EmptyWindow, UnknownLocation, WindowTooLong
-from lotledger.traceability.domain.instants import require_aware
 from lotledger.traceability.entrypoints.api.dependencies import (
     ClockDep,
     Conn,
@@ -22,30 +22,31 @@ from lotledger.traceability.entrypoints.api.views.climate import location_climat
 
 router = APIRouter(prefix="/v1/locations", tags=["climate"])
 MAX_WINDOW = timedelta(days=366)
+DEFAULT_WINDOW = timedelta(hours=24)
+EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
 @router.get(
-    "/{location_id:path}/climate",
+    "/{location_id:location}/climate",
     response_model=Climate,
     responses={404: {"description": "Unknown location"}},
     summary="Readings, min/max and MKT over [from, to) (default: the last 24 hours)",
 )
 async def climate(
-    location_id: Annotated[LocationId, Path()],
+    location_id: LocationInPath,
     conn: Conn,
     who: Reader,
     clock: ClockDep,
     settings: SettingsDep,
-    start: Annotated[datetime | None, Query(alias="from")] = None,
-    end: Annotated[datetime | None, Query(alias="to")] = None,
+    window: TimeWindow,
     limit: Annotated[int, Query(ge=0, le=10_000, description="readings listed")] = 1000,
 ) -> Climate:
-    end = require_aware(end, "to") if end is not None else clock.now()
-    start = require_aware(start, "from") if start is not None else end - timedelta(hours=24)
+    end = window.end or clock.now()
+    start = window.start or end - min(DEFAULT_WINDOW, end - EARLIEST)
     if end <= start:
-        raise EmptyWindow("`to` must be after `from`", field="to")
+        raise EmptyWindow("`to` must be after `from`", field="query.to")
     if end - start > MAX_WINDOW:
-        raise WindowTooLong(f"a window is at most {MAX_WINDOW.days} days", field="from")
+        raise WindowTooLong(f"a window is at most {MAX_WINDOW.days} days", field="query.from")
     location = await q.location(conn, location_id)
     if location is None:
         raise UnknownLocation(f"location {location_id} is unknown", location=location_id)

@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1/lots", tags=["lots", "climate"])
 
 
 @router.get(
-    "/{gtin}/{lot:path}/excursions",
+    "/{gtin}/{lot}/excursions",
     response_model=LotClimate,
     responses=LOT_RESPONSES,
     summary="Excursions while the lot was there: exposure minutes, peaks; MKT over its stay",

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
-from lotledger.shared.identifiers import Gtin, Lot
+from lotledger.shared.identifiers import Gtin
+from lotledger.shared.web.paths import LotInPath
 from lotledger.traceability.entrypoints.api.dependencies import (
     ClockDep,
     Conn,
@@ -32,7 +33,7 @@ LOT_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def _lot(gtin: Gtin, lot: Lot, conn: Conn, who: Reader) -> Any:
+async def _lot(gtin: Gtin, lot: LotInPath, conn: Conn, who: Reader) -> Any:
     return await visible_lot(conn, who, gtin, lot)
 
 
@@ -40,7 +41,7 @@ VisibleLot = Annotated[Any, Depends(_lot)]
 
 
 @router.get(
-    "/{gtin}/{lot:path}/trace",
+    "/{gtin}/{lot}/trace",
     response_model=Trace,
     responses=LOT_RESPONSES,
     summary="Where the lot came from, every step in order, where it went",
@@ -50,7 +51,7 @@ async def lot_trace(row: VisibleLot, conn: Conn, who: Reader) -> Response:
 
 
 @router.get(
-    "/{gtin}/{lot:path}/recall-report",
+    "/{gtin}/{lot}/recall-report",
     response_model=RecallReport,
     responses=LOT_RESPONSES,
     summary="Every consignee with quantities and dates, on hand by location, status",
@@ -60,7 +61,7 @@ async def lot_recall_report(row: VisibleLot, conn: Conn, who: Reader, clock: Clo
 
 
 @router.get(
-    "/{gtin}/{lot:path}/verify",
+    "/{gtin}/{lot}/verify",
     response_model=Verification,
     responses=LOT_RESPONSES,
     summary="Recompute the lot's hash chain; names the first broken version",
@@ -70,7 +71,7 @@ async def lot_verify(row: VisibleLot, conn: Conn, who: Reader) -> Verification:
 
 
 @router.get(
-    "/{gtin}/{lot:path}/epcis",
+    "/{gtin}/{lot}/epcis",
     response_class=Response,
     responses={
         200: {"content": {LD_JSON: {}}, "description": "An EPCIS 2.0 JSON-LD EPCISDocument"},

@@ -55,7 +55,7 @@ async def list_lots(
 
 
 @router.get(
-    "/{gtin}/{lot:path}",
+    "/{gtin}/{lot}",
     response_model=LotSummary,
     responses=LOT_RESPONSES,
     summary="Status, expiry, balances and whether the lot's flows reconcile",

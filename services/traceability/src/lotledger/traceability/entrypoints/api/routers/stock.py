@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from lotledger.shared.identifiers import Gtin, LocationId, warehouse_of
+from lotledger.shared.instants import Instant
 from lotledger.traceability.adapters.queries.stock import stock_as_of
-from lotledger.traceability.domain.instants import require_aware
 from lotledger.traceability.entrypoints.api.dependencies import (
     DEFAULT,
     Conn,
@@ -32,13 +31,12 @@ router = APIRouter(prefix="/v1/stock", tags=["stock"])
 async def as_of(
     conn: Conn,
     who: Reader,
-    at: Annotated[datetime, Query(description="RFC 3339 with offset")],
+    at: Annotated[Instant, Query(description="the instant (RFC 3339 with an offset)")],
     location: Annotated[LocationId | None, Query()] = None,
     gtin: Annotated[Gtin | None, Query()] = None,
     limit: Limit = DEFAULT,
     offset: Offset = 0,
 ) -> Page[StockLine]:
-    require_aware(at, "at")
     if location is not None:
         who.require_warehouse(warehouse_of(location))
     rows = await stock_as_of(conn, at, location, gtin, scope(who), limit + 1, offset)
