@@ -4,6 +4,7 @@ bypasses the guard to rewrite one event is named by `/verify`."""
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import Any
 
 import asyncpg
 import httpx
@@ -116,33 +117,26 @@ async def test_a_copy_rewritten_with_a_recomputed_chain_differs_from_the_signed_
             prev = chain_hash(prev, envelope(life.gtin, life.lot, row))
             row["hash"] = prev
         try:
-            for row in forged:
-                await _rewrite(
-                    conn,
-                    "UPDATE history SET actor = $4, prev_hash = $5, hash = $6 "
-                    "WHERE gtin = $1 AND lot = $2 AND version = $3",
-                    life.gtin,
-                    life.lot,
-                    row["version"],
-                    row["actor"],
-                    row["prev_hash"],
-                    row["hash"],
-                )
+            await _restate(conn, life, forged)
             body = (await trace_api.get(url, headers=REGULATOR)).json()
         finally:
-            for row in rows:
-                await _rewrite(
-                    conn,
-                    "UPDATE history SET actor = $4, prev_hash = $5, hash = $6 "
-                    "WHERE gtin = $1 AND lot = $2 AND version = $3",
-                    life.gtin,
-                    life.lot,
-                    row["version"],
-                    row["actor"],
-                    row["prev_hash"],
-                    row["hash"],
-                )
+            await _restate(conn, life, [dict(r) for r in rows])
     assert body["checked"] == body["events"]
     assert body["ok"] is False
     assert body["checkpoint"]["matches"] is False
     assert body["checkpoint"]["reason"] == "this copy differs from the signed log"
+
+
+async def _restate(conn: asyncpg.Connection, life: Lifecycle, rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        await _rewrite(
+            conn,
+            "UPDATE history SET actor = $4, prev_hash = $5, hash = $6 "
+            "WHERE gtin = $1 AND lot = $2 AND version = $3",
+            life.gtin,
+            life.lot,
+            row["version"],
+            row["actor"],
+            row["prev_hash"],
+            row["hash"],
+        )

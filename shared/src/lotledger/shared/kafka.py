@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.client import AIOKafkaClient
 from aiokafka.errors import for_code
 
 from lotledger.shared.contracts.topics import TOPICS, TopicSpec
 from lotledger.shared.settings import CommonSettings
+from lotledger.verify.kafka_log import partitions_of as partitions_of
 
 TOPIC_ALREADY_EXISTS = 36
 STRUCTURED = [("content-type", b"application/cloudevents+json")]
@@ -158,14 +159,3 @@ class LazyProducer:
         if self._producer is not None:
             await self._producer.stop()
             self._producer = None
-
-
-async def partitions_of(bootstrap: str, topic: str) -> list[TopicPartition]:
-    """A topic's partitions, from fresh cluster metadata (an unknown topic has none)."""
-    client = AIOKafkaClient(bootstrap_servers=bootstrap, client_id="lotledger-metadata")
-    await client.bootstrap()
-    try:
-        cluster = await client.fetch_all_metadata()
-    finally:
-        await client.close()
-    return [TopicPartition(topic, p) for p in sorted(cluster.partitions_for_topic(topic) or ())]

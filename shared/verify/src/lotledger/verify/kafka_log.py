@@ -27,7 +27,7 @@ async def read_topic(bootstrap: str, topic: str) -> dict[int, list[tuple[int, by
     )
     await consumer.start()
     try:
-        partitions = await _partitions(bootstrap, topic)
+        partitions = await partitions_of(bootstrap, topic)
         out: dict[int, list[tuple[int, bytes | None]]] = {tp.partition: [] for tp in partitions}
         if not partitions:
             return out
@@ -49,8 +49,9 @@ async def read_topic(bootstrap: str, topic: str) -> dict[int, list[tuple[int, by
         await consumer.stop()
 
 
-async def _partitions(bootstrap: str, topic: str) -> list[TopicPartition]:
-    client = AIOKafkaClient(bootstrap_servers=bootstrap, client_id="lotledger-verify")
+async def partitions_of(bootstrap: str, topic: str) -> list[TopicPartition]:
+    """A topic's partitions, from fresh cluster metadata (an unknown topic has none)."""
+    client = AIOKafkaClient(bootstrap_servers=bootstrap, client_id="lotledger-metadata")
     await client.bootstrap()
     try:
         cluster = await client.fetch_all_metadata()
