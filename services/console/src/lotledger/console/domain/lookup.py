@@ -53,4 +53,7 @@ def from_barcode(value: str) -> LotRef:
     if missing:
         names = " and ".join(f"({ai})" for ai in missing)
         raise BadForm(f"the barcode has no {names}: a lot needs its GTIN and lot", "barcode")
-    return lot_ref(found["01"], found["10"])
+    try:
+        return lot_ref(found["01"], found["10"])
+    except BadForm as exc:
+        raise BadForm(f"the barcode's {exc.field}: {exc.detail}", "barcode") from exc
