@@ -9,7 +9,9 @@ root filesystem, no privilege escalation, all capabilities dropped, a writable /
 resource requests and limits; that the APIs have readiness (/readyz) and liveness (/healthz)
 probes; that Services and PodDisruptionBudgets select the pods of some workload; that every
 ConfigMap and Secret a pod reads is defined here; and that only migrations and rebuilds read a
-schema owner's Secret (`*-db-owner`): the pods that serve and work own nothing in the database.
+schema owner's Secret (`*-db-owner`): the pods that serve and work own nothing in the database;
+and that the console reads no database Secret and not the token-signing key (it acts only with
+each user's own token).
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ WORKLOADS = {"Deployment", "Job", "CronJob"}
 CONTAINER_TMP = "/tmp"  # noqa: S108 (a path inside the containers, not a temporary file here)
 OWNER_REF_SUFFIX = "-db-owner"
 OWNER_COMPONENTS = {"migrate", "rebuild"}
+POWERLESS = {"console"}
+"""Workloads that may read no database Secret (`*-db`, `*-db-owner`) and no signing key."""
+SIGNING_SECRETS = {"lotledger-auth"}
 
 
 def load(paths: list[Path]) -> list[tuple[str, dict[str, Any]]]:
@@ -98,6 +103,11 @@ def check(docs: list[tuple[str, dict[str, Any]]]) -> list[str]:
                 secret = source_ref.get("secretRef", {}).get("name", "")
                 if secret.endswith(OWNER_REF_SUFFIX) and component not in OWNER_COMPONENTS:
                     errors.append(f"{cw}: a {component} pod reads the owner Secret {secret}")
+                app = meta.get("labels", {}).get("app.kubernetes.io/name")
+                if app in POWERLESS and (
+                    secret.endswith(("-db", OWNER_REF_SUFFIX)) or secret in SIGNING_SECRETS
+                ):
+                    errors.append(f"{cw}: the {app} reads {secret}; it must hold no power")
             if meta.get("labels", {}).get("app.kubernetes.io/component") == "api":
                 ready = c.get("readinessProbe", {}).get("httpGet", {}).get("path")
                 live = c.get("livenessProbe", {}).get("httpGet", {}).get("path")
