@@ -159,3 +159,18 @@ def test_outside_dev_the_development_cookie_secret_is_refused() -> None:
         ConsoleSettings(env="prod")
     settings = ConsoleSettings(env="prod", console_cookie_secret=SecretStr("x" * 40))
     assert settings.secure_cookies is True
+
+
+async def test_behind_an_oidc_proxy_the_forwarded_token_is_the_session() -> None:
+    seen: list[str] = []
+    settings = ConsoleSettings(console_token_header="X-Forwarded-Access-Token")
+    app = create_app(settings, ManualClock(NOW), httpx.MockTransport(lot_api(seen)))
+    forwarded = token("regulator", sub="oidc-olga")
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://console") as client:
+            page = await client.get("/", headers={"x-forwarded-access-token": forwarded})
+            anonymous = await client.get("/")
+    assert page.status_code == 200
+    assert "oidc-olga" in page.text
+    assert anonymous.status_code == 303

@@ -41,6 +41,15 @@ class ConsoleSettings(BaseSettings):
     console_session_max_s: int = Field(
         default=12 * 3600, ge=60, description="a session cookie lives at most this long"
     )
+    console_token_header: str | None = Field(
+        default=None,
+        description="behind an OIDC proxy: the request header carrying the user's access token "
+        "(e.g. X-Forwarded-Access-Token); it wins over the sign-in cookie",
+    )
+    console_sign_out_url: str = Field(
+        default="/login?reason=signed+out",
+        description="where sign-out lands (behind an OIDC proxy: the proxy's sign-out URL)",
+    )
     console_alerts_poll_s: float = Field(
         default=5.0, gt=0, le=300, description="how often an open alerts board refreshes"
     )

@@ -71,7 +71,12 @@ async def check_csrf(request: Request) -> None:
 
 
 def current_session(request: Request) -> Session:
-    token = request.cookies.get(SESSION_COOKIE)
+    """The token from the OIDC proxy's header when one is configured and present, else from
+    the sign-in cookie. Either way only the APIs' verdict on it counts."""
+    header = settings_of(request).console_token_header
+    forwarded = request.headers.get(header) if header else None
+    token = forwarded.removeprefix("Bearer ").strip() if forwarded else None
+    token = token or request.cookies.get(SESSION_COOKIE)
     identity = read_identity(token) if token else None
     if token is None or identity is None:
         raise SignedOut("sign in to continue")

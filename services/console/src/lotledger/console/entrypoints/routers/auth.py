@@ -74,6 +74,6 @@ async def login(
 
 @router.post("/logout", dependencies=[Csrf])
 async def logout(settings: SettingsDep) -> Response:
-    response = RedirectResponse("/login?reason=signed+out", status_code=303)
+    response = RedirectResponse(settings.console_sign_out_url, status_code=303)
     end_session(response, settings)
     return response
