@@ -19,6 +19,7 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from lotledger.console.adapters.urls import lot_segment
 from tests.e2e.conftest import LOGS, System
 from tests.support.tokens import bearer
+from tests.support.world import fresh_product
 
 ROOT = Path(__file__).resolve().parents[3]
 CHROMIUM = os.environ.get("LOTLEDGER_CHROMIUM", "/usr/bin/chromium")
@@ -101,3 +102,10 @@ async def projected(system: System, gtin: str, lot: str, version: int) -> dict[s
 
     found: dict[str, Any] = await until(probe, f"lot {lot} never reached version {version}")
     return found
+
+
+async def own_product(system: System) -> str:
+    """A cold product of the test's own, so the alerts its lots raise (recall, near expiry,
+    low stock) never mix with what other tests look up by GTIN."""
+    async with system.client("inventory") as inventory:
+        return await fresh_product(inventory, bearer("admin"), "cold", reorder_point=5)

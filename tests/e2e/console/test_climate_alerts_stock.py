@@ -11,10 +11,10 @@ from typing import Any
 from playwright.async_api import Browser, expect
 
 from tests.e2e.conftest import System
-from tests.e2e.console.conftest import accessible, projected, signed_in, until
+from tests.e2e.console.conftest import accessible, own_product, projected, signed_in, until
 from tests.support.stock import QA, SCANNER
 from tests.support.tokens import bearer, token
-from tests.support.world import COLD, SUPPLIER, fresh_lot
+from tests.support.world import SUPPLIER, fresh_lot
 
 ADMIN = bearer("admin")
 SENSOR = bearer("sensor", warehouses=["WH1"])
@@ -22,9 +22,11 @@ PROFILE = [5.2, 5.6, 9.4, 11.2, 10.1, 6.0, 5.3]
 """°C, one reading a second: above 8 °C for the middle three."""
 
 
-def receipt(lot: str, qty: int, location: str, expiry: str = "2028-11-30") -> dict[str, Any]:
+def receipt(
+    gtin: str, lot: str, qty: int, location: str, expiry: str = "2028-11-30"
+) -> dict[str, Any]:
     return {
-        "gtin": COLD,
+        "gtin": gtin,
         "lot": lot,
         "expiry": expiry,
         "qty": qty,
@@ -37,6 +39,7 @@ def receipt(lot: str, qty: int, location: str, expiry: str = "2028-11-30") -> di
 async def test_an_excursion_page_draws_the_readings_with_the_range_band(
     browser: Browser, system: System
 ) -> None:
+    gtin = await own_product(system)
     room = f"WH1/CONSOLE-{fresh_lot('')}/01"
     lot = fresh_lot("CEXC")
     async with system.client("inventory") as inventory:
@@ -52,7 +55,9 @@ async def test_an_excursion_page_draws_the_readings_with_the_range_band(
         }
         put = await inventory.put(f"/v1/locations/{room}", json=location, headers=ADMIN)
         assert put.status_code in (200, 201), put.text
-        got = await inventory.post("/v1/receipts", json=receipt(lot, 24, room), headers=SCANNER)
+        got = await inventory.post(
+            "/v1/receipts", json=receipt(gtin, lot, 24, room), headers=SCANNER
+        )
         assert got.status_code == 201, got.text
         await asyncio.sleep(1)
         for celsius in PROFILE:
@@ -98,6 +103,7 @@ async def test_an_excursion_page_draws_the_readings_with_the_range_band(
 async def test_a_new_alert_appears_on_the_open_board_without_reload_and_is_acknowledged(
     browser: Browser, system: System
 ) -> None:
+    gtin = await own_product(system)
     context, page = await signed_in(browser, system, token("qa", sub="qa-mia"))
     try:
         await page.goto("/alerts")
@@ -107,14 +113,14 @@ async def test_a_new_alert_appears_on_the_open_board_without_reload_and_is_ackno
         lot = fresh_lot("CALR")
         soon = (date.today() + timedelta(days=20)).isoformat()
         async with system.client("inventory") as inventory:
-            body = receipt(lot, 9, "WH1/COLD-A/01", expiry=soon)
+            body = receipt(gtin, lot, 9, "WH1/COLD-A/01", expiry=soon)
             got = await inventory.post("/v1/receipts", json=body, headers=SCANNER)
             assert got.status_code == 201, got.text
 
         async def raised() -> str | None:
             async with system.client("alerts") as alerts:
                 r = await alerts.get(
-                    "/v1/alerts", params={"type": "near_expiry", "gtin": COLD}, headers=QA
+                    "/v1/alerts", params={"type": "near_expiry", "gtin": gtin}, headers=QA
                 )
             ours = [a for a in r.json()["items"] if lot in a["subject"]]
             return str(ours[0]["alert_id"]) if ours else None
@@ -145,19 +151,22 @@ async def test_a_new_alert_appears_on_the_open_board_without_reload_and_is_ackno
 async def test_the_stock_page_shows_expiry_buckets_holds_and_downloads_its_lines(
     browser: Browser, system: System
 ) -> None:
+    gtin = await own_product(system)
     held, soon = fresh_lot("CHLD"), fresh_lot("CSOON")
     expiring = (date.today() + timedelta(days=25)).isoformat()
     async with system.client("inventory") as inventory:
         for lot, expiry in ((held, "2028-11-30"), (soon, expiring)):
             got = await inventory.post(
-                "/v1/receipts", json=receipt(lot, 13, "WH1/COLD-A/02", expiry), headers=SCANNER
+                "/v1/receipts",
+                json=receipt(gtin, lot, 13, "WH1/COLD-A/02", expiry),
+                headers=SCANNER,
             )
             assert got.status_code == 201, got.text
         hold = await inventory.post(
-            f"/v1/batches/{COLD}/{held}/quarantine", json={"reason": "inspection"}, headers=QA
+            f"/v1/batches/{gtin}/{held}/quarantine", json={"reason": "inspection"}, headers=QA
         )
         assert hold.status_code == 201, hold.text
-    await projected(system, COLD, held, 2)
+    await projected(system, gtin, held, 2)
     context, page = await signed_in(browser, system, token("qa", warehouses=["WH1"], sub="qa-wh1"))
     try:
         await page.goto("/stock?warehouse=WH1")

@@ -13,10 +13,10 @@ from playwright.async_api import Browser, expect
 
 from lotledger.console.adapters.urls import lot_segment
 from tests.e2e.conftest import System
-from tests.e2e.console.conftest import accessible, projected, signed_in
+from tests.e2e.console.conftest import accessible, own_product, projected, signed_in
 from tests.support.stock import QA, SCANNER
 from tests.support.tokens import bearer, token
-from tests.support.world import COLD, PHARMACIES, SUPPLIER, fresh_lot
+from tests.support.world import PHARMACIES, SUPPLIER, fresh_lot
 
 A1, A2 = "WH1/COLD-A/01", "WH1/COLD-A/02"
 REGULATOR = token("regulator", sub="reg-rita")
@@ -29,9 +29,9 @@ async def post_all(system: System, steps: list[tuple[str, dict[str, Any], dict[s
             assert response.status_code == 201, response.text
 
 
-def receipt(lot: str, qty: int, location: str = A1) -> dict[str, Any]:
+def receipt(gtin: str, lot: str, qty: int, location: str = A1) -> dict[str, Any]:
     return {
-        "gtin": COLD,
+        "gtin": gtin,
         "lot": lot,
         "expiry": "2028-11-30",
         "qty": qty,
@@ -41,9 +41,9 @@ def receipt(lot: str, qty: int, location: str = A1) -> dict[str, Any]:
     }
 
 
-def pick(lot: str, qty: int, location: str, party: str, n: int) -> dict[str, Any]:
+def pick(gtin: str, lot: str, qty: int, location: str, party: str, n: int) -> dict[str, Any]:
     return {
-        "gtin": COLD,
+        "gtin": gtin,
         "lot": lot,
         "qty": qty,
         "location": location,
@@ -55,26 +55,27 @@ def pick(lot: str, qty: int, location: str, party: str, n: int) -> dict[str, Any
 async def test_a_lot_made_here_shows_its_timeline_graph_verdict_and_epcis(
     browser: Browser, system: System
 ) -> None:
+    gtin = await own_product(system)
     lot = fresh_lot("C/%?")
-    k = {"gtin": COLD, "lot": lot}
+    k = {"gtin": gtin, "lot": lot}
     await post_all(
         system,
         [
-            ("/v1/receipts", receipt(lot, 100), SCANNER),
+            ("/v1/receipts", receipt(gtin, lot, 100), SCANNER),
             ("/v1/moves", {**k, "qty": 30, "from_location": A1, "to_location": A2}, SCANNER),
-            ("/v1/picks", pick(lot, 20, A1, PHARMACIES[0], 1), SCANNER),
-            ("/v1/picks", pick(lot, 10, A2, PHARMACIES[1], 2), SCANNER),
+            ("/v1/picks", pick(gtin, lot, 20, A1, PHARMACIES[0], 1), SCANNER),
+            ("/v1/picks", pick(gtin, lot, 10, A2, PHARMACIES[1], 2), SCANNER),
             ("/v1/disposals", {**k, "qty": 5, "location": A1, "reason": "damaged"}, SCANNER),
         ],
     )
-    await projected(system, COLD, lot, 5)
+    await projected(system, gtin, lot, 5)
     context, page = await signed_in(browser, system, REGULATOR)
     try:
         await accessible(page, "find")
-        await page.get_by_role("textbox", name="GTIN").fill(COLD)
+        await page.get_by_role("textbox", name="GTIN").fill(gtin)
         await page.get_by_role("textbox", name="Lot", exact=True).fill(lot)
         await page.get_by_role("button", name="Open the lot").nth(1).click()
-        await page.wait_for_url(f"**/lots/{COLD}/{lot_segment(lot)}")
+        await page.wait_for_url(f"**/lots/{gtin}/{lot_segment(lot)}")
         await expect(page.get_by_role("heading", level=1)).to_have_text(f"Lot {lot}")
 
         timeline = page.locator("#timeline tbody tr")
@@ -99,15 +100,15 @@ async def test_a_lot_made_here_shows_its_timeline_graph_verdict_and_epcis(
         await expect(on_hand.filter(has_text=A2)).to_contain_text("20")
         await accessible(page, "lot")
 
-        epcis = await page.request.get(f"/lots/{COLD}/{lot_segment(lot)}/epcis")
+        epcis = await page.request.get(f"/lots/{gtin}/{lot_segment(lot)}/epcis")
         assert epcis.status == 200
         assert "attachment" in epcis.headers["content-disposition"]
         assert lot in await epcis.text()
 
         await page.goto("/")
-        await page.get_by_label("GS1 barcode").fill(f"(01){COLD}(17)281130(10){lot}")
+        await page.get_by_label("GS1 barcode").fill(f"(01){gtin}(17)281130(10){lot}")
         await page.get_by_role("button", name="Open the lot").first.click()
-        await page.wait_for_url(f"**/lots/{COLD}/{lot_segment(lot)}")
+        await page.wait_for_url(f"**/lots/{gtin}/{lot_segment(lot)}")
 
         await page.goto("/")
         await page.get_by_label("GS1 barcode").fill("(01)12345678901234(10)X")
@@ -119,8 +120,9 @@ async def test_a_lot_made_here_shows_its_timeline_graph_verdict_and_epcis(
 
 
 async def test_a_long_stream_pages_its_timeline(browser: Browser, system: System) -> None:
+    gtin = await own_product(system)
     lot = fresh_lot("CPAGE")
-    k = {"gtin": COLD, "lot": lot}
+    k = {"gtin": gtin, "lot": lot}
     moves = [
         (
             "/v1/moves",
@@ -129,11 +131,11 @@ async def test_a_long_stream_pages_its_timeline(browser: Browser, system: System
         )
         for a, b in [(A1, A2), (A2, A1)] * 52
     ]
-    await post_all(system, [("/v1/receipts", receipt(lot, 10), SCANNER), *moves])
-    await projected(system, COLD, lot, 105)
+    await post_all(system, [("/v1/receipts", receipt(gtin, lot, 10), SCANNER), *moves])
+    await projected(system, gtin, lot, 105)
     context, page = await signed_in(browser, system, REGULATOR)
     try:
-        await page.goto(f"/lots/{COLD}/{lot_segment(lot)}")
+        await page.goto(f"/lots/{gtin}/{lot_segment(lot)}")
         await expect(page.locator("#timeline caption")).to_contain_text("Steps 1–100 of 105")
         await expect(page.locator("#timeline tbody tr")).to_have_count(100)
         await page.get_by_role("link", name="Next").click()
@@ -147,15 +149,16 @@ async def test_a_long_stream_pages_its_timeline(browser: Browser, system: System
 async def test_a_user_of_wh1_is_refused_a_wh2_lot_with_a_clear_page(
     browser: Browser, system: System
 ) -> None:
+    gtin = await own_product(system)
     lot = fresh_lot("CWH2")
     wh2 = bearer("scanner", warehouses=["WH2"])
-    await post_all(system, [("/v1/receipts", receipt(lot, 12, "WH2/COLD-A/01"), wh2)])
-    await projected(system, COLD, lot, 1)
+    await post_all(system, [("/v1/receipts", receipt(gtin, lot, 12, "WH2/COLD-A/01"), wh2)])
+    await projected(system, gtin, lot, 1)
     context, page = await signed_in(
         browser, system, token("regulator", warehouses=["WH1"], sub="reg-wh1")
     )
     try:
-        response = await page.goto(f"/lots/{COLD}/{lot_segment(lot)}")
+        response = await page.goto(f"/lots/{gtin}/{lot_segment(lot)}")
         assert response is not None
         assert response.status == 403
         await expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -165,7 +168,7 @@ async def test_a_user_of_wh1_is_refused_a_wh2_lot_with_a_clear_page(
         assert "Traceback" not in await page.content()
         await accessible(page, "forbidden")
 
-        missing = await page.goto(f"/lots/{COLD}/NO-SUCH-LOT")
+        missing = await page.goto(f"/lots/{gtin}/NO-SUCH-LOT")
         assert missing is not None
         assert missing.status == 404
         await expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
@@ -176,26 +179,27 @@ async def test_a_user_of_wh1_is_refused_a_wh2_lot_with_a_clear_page(
 async def test_a_recalled_lot_shows_its_consignees_and_the_csv_carries_them(
     browser: Browser, system: System
 ) -> None:
+    gtin = await own_product(system)
     lot = fresh_lot("CREC")
     recall_id = f"RC-{lot}"
     shipped = {PHARMACIES[0]: 7, PHARMACIES[1]: 11, PHARMACIES[2]: 3}
     picks = [
-        ("/v1/picks", pick(lot, qty, A1, party, i), SCANNER)
+        ("/v1/picks", pick(gtin, lot, qty, A1, party, i), SCANNER)
         for i, (party, qty) in enumerate(shipped.items())
     ]
     recall = {"recall_id": recall_id, "class": "I", "reason": "sterility_not_assured"}
     await post_all(
         system,
         [
-            ("/v1/receipts", receipt(lot, 40), SCANNER),
+            ("/v1/receipts", receipt(gtin, lot, 40), SCANNER),
             *picks,
-            (f"/v1/batches/{COLD}/{lot}/recall", recall, QA),
+            (f"/v1/batches/{gtin}/{lot}/recall", recall, QA),
         ],
     )
-    await projected(system, COLD, lot, 5)
+    await projected(system, gtin, lot, 5)
     context, page = await signed_in(browser, system, token("qa", sub="qa-quinn"))
     try:
-        await page.goto(f"/lots/{COLD}/{lot_segment(lot)}")
+        await page.goto(f"/lots/{gtin}/{lot_segment(lot)}")
         await expect(page.locator("#recall-title")).to_be_visible()
         await page.get_by_role("link", name="Recall report").first.click()
         rows = page.locator("table.consignees tbody tr")
