@@ -51,6 +51,20 @@ class InventoryApi:
         )
         return (low, high) if low is not None and high is not None else None
 
+    async def holding_statuses(self, token: str, gtin: str, lot: str) -> dict[str, str]:
+        """Location → the status the stock there is held in. Inventory's batch view lists
+        `holdings` (location, status) where it reports them, else one batch-wide status; the
+        lot page does without (an empty map) when inventory cannot say."""
+        try:
+            body = await self.api.get(f"/v1/batches/{lot_path(gtin, lot)}", token)
+        except (Missing, NotAllowed, Unavailable):
+            return {}
+        holdings = body.get("holdings")
+        if isinstance(holdings, list):
+            return {str(h["location"]): str(h["status"]) for h in holdings if "status" in h}
+        status = body.get("status")
+        return {str(loc): str(status) for loc in body.get("on_hand", {})} if status else {}
+
 
 def stock_line(line: dict[str, Any]) -> StockLine:
     return StockLine(
@@ -63,18 +77,3 @@ def stock_line(line: dict[str, Any]) -> StockLine:
         expiry=day(line["expiry"]),
         holding_status=maybe_str(line.get("holding_status")),
     )
-
-
-async def holding_statuses(api: InventoryApi, token: str, gtin: str, lot: str) -> dict[str, str]:
-    """Location → the status the stock there is held in. Inventory's batch view lists
-    `holdings` (location, status) where it reports them, else one batch-wide status; the
-    lot page does without (an empty map) when inventory cannot say."""
-    try:
-        body = await api.api.get(f"/v1/batches/{lot_path(gtin, lot)}", token)
-    except (Missing, NotAllowed, Unavailable):
-        return {}
-    holdings = body.get("holdings")
-    if isinstance(holdings, list):
-        return {str(h["location"]): str(h["status"]) for h in holdings if "status" in h}
-    status = body.get("status")
-    return {str(loc): str(status) for loc in body.get("on_hand", {})} if status else {}

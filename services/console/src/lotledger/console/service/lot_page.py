@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from lotledger.console.adapters.inventory import holding_statuses
 from lotledger.console.domain.climate import LotClimate
 from lotledger.console.domain.graph import CustodyGraph, custody_graph
 from lotledger.console.domain.lots import (
@@ -39,7 +38,7 @@ async def lot_page(apis: Apis, token: str, gtin: str, lot: str, page: int, size:
         t.trace(token, gtin, lot),
         t.verify(token, gtin, lot),
         t.lot_climate(token, gtin, lot),
-        holding_statuses(apis.inventory, token, gtin, lot),
+        apis.inventory.holding_statuses(token, gtin, lot),
     )
     recall = None
     if summary.status == "recalled":

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from lotledger.console.adapters.tokens import read_identity
-from lotledger.console.domain.errors import NotAllowed, SignedOut
+from lotledger.console.domain.errors import SignedOut
 from lotledger.console.entrypoints.dependencies import ApisDep, ClockDep, SettingsDep
 from lotledger.console.entrypoints.session import Csrf, end_session, start_session
 from lotledger.console.entrypoints.web import render
@@ -55,9 +55,7 @@ async def login(
         error = "That is not a token: paste the whole value `lotledger token` printed."
     else:
         try:
-            await apis.traceability.api.get("/v1/lots", token, {"limit": 1})
-        except NotAllowed:
-            pass
+            await apis.traceability.check_token(token)
         except SignedOut as exc:
             error = exc.detail
     seconds = identity.seconds_left(clock.now()) if identity else 0
