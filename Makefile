@@ -3,14 +3,18 @@ SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 LOCAL := deploy/local
 
-.PHONY: help install infra-up infra-down infra-status migrate topics up down status demo test test-unit lint
+.PHONY: help install console-assets console-screenshots infra-up infra-down infra-status migrate topics up down status demo test test-unit lint
 
 help:
-	@echo "make demo | up | down | status | test | lint | install | infra-up | infra-down"
+	@echo "make demo | up | down | status | test | lint | install | infra-up | infra-down | console-screenshots"
 
 install:
 	@command -v uv >/dev/null 2>&1 || test -x $(UV) || python3 -m pip install --quiet --user uv
 	$(UV) sync --frozen
+	bash services/console/frontend/install.sh
+
+console-assets:
+	bash services/console/frontend/install.sh
 
 infra-up:
 	bash $(LOCAL)/infra.sh up
@@ -46,13 +50,16 @@ status:
 test: install infra-up
 	$(UV) run --frozen pytest
 
+console-screenshots: install infra-up
+	LOTLEDGER_CONSOLE_SCREENSHOTS=$(CURDIR)/docs/console $(UV) run --frozen pytest tests/e2e/console -q
+
 test-unit: install
 	$(UV) run --frozen pytest tests/unit
 
 lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
-	$(UV) run --frozen mypy shared/src shared/verify/src services/inventory/src services/traceability/src services/alerts/src tests examples demo bench/lotledger_bench bench/tests
+	$(UV) run --frozen mypy shared/src shared/verify/src services/inventory/src services/traceability/src services/alerts/src services/console/src tests examples demo bench/lotledger_bench bench/tests
 
 .PHONY: bench
 bench: install infra-up

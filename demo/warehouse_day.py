@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from lotledger_bench.generator.catalog import CATALOG, Product
@@ -38,6 +39,7 @@ SERVICES = {
     "traceability": "http://127.0.0.1:8002",
     "alerts": "http://127.0.0.1:8003",
 }
+CONSOLE = "http://127.0.0.1:8004"
 COLD_ROOM = "WH1/COLD-A/01"
 SHORT_DATED = {1: (45, 80), 9: (45, 80), 2: (120, 170), 12: (120, 170)}
 """Products (by catalog index) whose first lot of the day expires within these days."""
@@ -492,6 +494,13 @@ def render(api: Api, day: Day, found: Findings, report: Report) -> None:
     report("  mint a token (roles: scanner qa sensor erp regulator admin) and ask for yourself:")
     report("    TOKEN=$(uv run lotledger token --sub you --role regulator --warehouse '*')")
     report('    curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8002/v1/lots')
+    console = CONSOLE
+    lot_page = f"{console}/lots/{found.summary['gtin']}/{quote(found.summary['lot'], safe='')}"
+    report(f"  console       {console}   sign in with the token of:")
+    report("    uv run lotledger token --sub qa-1 --role qa --warehouse '*'")
+    report(f"    then open {lot_page}")
+    report(f"         and {console}/excursions/{found.excursion['excursion_id']}")
+    report(f"         and {console}/alerts")
     summary, trace = found.summary, found.trace
     name = day.recalled.product.name if day.recalled else summary["gtin"]
     report("")

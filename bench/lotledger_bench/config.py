@@ -12,7 +12,7 @@ DEFAULT_OUT = BENCH / "results"
 ADMIN_URL = "postgresql://lotledger:lotledger@127.0.0.1:5433/lotledger"
 KAFKA_BOOTSTRAP = "127.0.0.1:9092"
 AUTH_SECRET = "lotledger-bench-secret-0123456789abcdef"  # noqa: S105 (local bench only)
-RESERVED_PORTS = frozenset({8001, 8002, 8003})
+RESERVED_PORTS = frozenset({8001, 8002, 8003, 8004})
 
 
 @dataclass(frozen=True)

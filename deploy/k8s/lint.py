@@ -10,7 +10,8 @@ resource requests and limits; that the APIs have readiness (/readyz) and livenes
 probes; that Services and PodDisruptionBudgets select the pods of some workload; that every
 ConfigMap and Secret a pod reads is defined here; that only migrations and rebuilds read a
 schema owner's Secret (`*-db-owner`): the pods that serve and work own nothing in the database;
-and that only the checkpointer mounts the checkpoint signing key.
+that only the checkpointer mounts the checkpoint signing key; and that the console reads no
+database Secret and not the token-signing key (it acts only with each user's own token).
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ OWNER_REF_SUFFIX = "-db-owner"
 OWNER_COMPONENTS = {"migrate", "rebuild"}
 SIGNING_KEY_SECRET = "inventory-checkpoint-key"  # noqa: S105 (the Secret object's name)
 SIGNING_COMPONENTS = {"checkpointer"}
+POWERLESS = {"console"}
+"""Workloads that may read no database Secret (`*-db`, `*-db-owner`) and no signing key."""
+SIGNING_SECRETS = {"lotledger-auth"}
 
 
 def load(paths: list[Path]) -> list[tuple[str, dict[str, Any]]]:
@@ -101,6 +105,11 @@ def check(docs: list[tuple[str, dict[str, Any]]]) -> list[str]:
                 secret = source_ref.get("secretRef", {}).get("name", "")
                 if secret.endswith(OWNER_REF_SUFFIX) and component not in OWNER_COMPONENTS:
                     errors.append(f"{cw}: a {component} pod reads the owner Secret {secret}")
+                app = meta.get("labels", {}).get("app.kubernetes.io/name")
+                if app in POWERLESS and (
+                    secret.endswith(("-db", OWNER_REF_SUFFIX)) or secret in SIGNING_SECRETS
+                ):
+                    errors.append(f"{cw}: the {app} reads {secret}; it must hold no power")
             signing = {
                 v["name"]
                 for v in spec.get("volumes", [])

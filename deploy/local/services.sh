@@ -33,7 +33,7 @@ up() {
     for _ in $(seq 1 50); do [ -s "$run/$name.pid" ] && break; sleep 0.1; done
     echo "$name: started (pid $(cat "$run/$name.pid"), log $logs/$name.log)"
   done < <(processes)
-  for port in 8001 8002 8003; do
+  for port in 8001 8002 8003 8004; do
     for _ in $(seq 1 100); do
       curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
       sleep 0.2
@@ -41,6 +41,7 @@ up() {
     curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { echo "service on :$port did not come up; see $logs" >&2; exit 1; }
   done
   echo "services answer on http://127.0.0.1:8001 (inventory), :8002 (traceability), :8003 (alerts)"
+  echo "console on http://127.0.0.1:8004 (sign in with: uv run lotledger token --sub you --role qa --warehouse '*')"
 }
 
 down() {

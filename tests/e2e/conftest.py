@@ -56,6 +56,12 @@ class System:
             "LOTLEDGER_ALERTS_WEBHOOK_RETRY_MAX_DELAY_S": "5",
             "LOTLEDGER_TRACEABILITY_METRICS_PORT": str(self.projector_metrics_port),
             "LOTLEDGER_CHECKPOINT_INTERVAL_S": "2",
+            **{
+                f"LOTLEDGER_CONSOLE_{service.upper()}_URL": url
+                for service, url in self.urls.items()
+                if service in APIS
+            },
+            "LOTLEDGER_CONSOLE_ALERTS_POLL_S": "1",
         }
 
     async def start(self, name: str, service: str, *args: str) -> None:
@@ -103,6 +109,8 @@ class System:
             await self.stop(name)
 
 
+APIS = ("inventory", "traceability", "alerts")
+"""Served first: the console (served last) calls them."""
 PROCESSES: list[tuple[str, str, tuple[str, ...]]] = [
     ("inventory-relay", "inventory", ("relay",)),
     ("inventory-checkpointer", "inventory", ("checkpointer",)),
@@ -117,7 +125,7 @@ PROCESSES: list[tuple[str, str, tuple[str, ...]]] = [
 async def running_system(infra: Infra) -> AsyncIterator[System]:
     running = System(infra)
     try:
-        for service in ("inventory", "traceability", "alerts"):
+        for service in (*APIS, "console"):
             await running.serve(service)
         for name, service, args in PROCESSES:
             await running.start(name, service, *args)

@@ -2,11 +2,12 @@
 them: the service scenarios first (single POSTs with the relay running; batches with it
 stopped, leaving the relay's backlog; then the relay), then the read side (rebuilding
 from the topics those filled, end-to-end latency with the projectors running, trace
-latency on a bulk-loaded read model), then the raw limits and the peer with the
-services stopped. A scenario missing from ORDER runs after these."""
+latency on a bulk-loaded read model; the console's lot page between the two), then the raw
+limits and the peer with the services stopped. A scenario missing from ORDER runs after these."""
 
 from lotledger_bench.scenarios import (  # noqa: F401
     batches,
+    console,
     end_to_end,
     kafka_perf,
     peer,
@@ -23,6 +24,7 @@ ORDER = (
     "relay",
     "projection_rebuild",
     "end_to_end",
+    "console",
     "trace_latency",
     "kafka_perf",
     "postgres",

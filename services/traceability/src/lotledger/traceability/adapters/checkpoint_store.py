@@ -43,12 +43,7 @@ class CheckpointStore:
                 for c in received
             ],
         )
-        latest: dict[str, tuple[str, int, str, int]] = {}
-        for c in received:
-            for s, v, h in c.heads if c.problem is None else ():
-                if s not in latest or latest[s][1] < v:
-                    latest[s] = (s, v, h, c.id)
-        heads = list(latest.values())
+        heads = list(_latest_heads(received).values())
         if heads:
             await self._conn.execute(
                 "INSERT INTO checkpoint_heads (stream_id, version, hash, checkpoint) "
@@ -68,3 +63,19 @@ class CheckpointStore:
             stream_id,
         )
         return None if row is None else LoggedHead(row["checkpoint"], row["version"], row["hash"])
+
+
+def _latest_heads(
+    received: Sequence[ReceivedCheckpoint],
+) -> dict[str, tuple[str, int, str, int]]:
+    """Per lot, the highest version any trusted checkpoint of the batch logged: one row per
+    lot, since one INSERT … ON CONFLICT cannot touch a row twice (a replay or a projector
+    catching up reads several checkpoints that logged the same lot in one batch)."""
+    latest: dict[str, tuple[str, int, str, int]] = {}
+    for c in received:
+        if c.problem is not None:
+            continue
+        for stream, version, hash_ in c.heads:
+            if stream not in latest or version > latest[stream][1]:
+                latest[stream] = (stream, version, hash_, c.id)
+    return latest

@@ -1,0 +1,1 @@
+"""The console's web edge: routers rendering templates, the session, error pages."""

@@ -1,0 +1,1 @@
+"""Each screen's data, composed from the APIs' answers with the user's token."""
