@@ -9,10 +9,9 @@ from typing import Any
 
 from lotledger.shared.contracts.telemetry import Reading
 from lotledger.shared.db import json_param, json_value
-from lotledger.traceability.domain.excursions import DetectorState, Excursion
+from lotledger.traceability.domain.excursions import DetectorState, Excursion, StateKey
 from lotledger.traceability.domain.limits import Metric
 from lotledger.traceability.domain.residence import Interval
-from lotledger.traceability.service.climate_batch import StateKey
 
 
 class ClimateStore:

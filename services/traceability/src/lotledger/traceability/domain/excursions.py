@@ -40,6 +40,8 @@ from lotledger.traceability.domain.instants import minutes, require_aware
 from lotledger.traceability.domain.limits import Breach, Limits, Metric, Sample, worse
 
 EXCURSION_NAMESPACE = uuid5(NAMESPACE_URL, "urn:lotledger:excursion")
+StateKey = tuple[str, str, Metric]
+"""(location, sensor, metric): the key of one detector state."""
 
 
 def excursion_id(location: str, sensor: str, metric: Metric, started_at: datetime) -> str:

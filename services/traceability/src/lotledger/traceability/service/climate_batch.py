@@ -22,11 +22,10 @@ from lotledger.traceability.domain.excursions import (
     DetectorState,
     Excursion,
     Phase,
+    StateKey,
     step,
 )
 from lotledger.traceability.domain.limits import Limits, Metric, sample_of
-
-StateKey = tuple[str, str, Metric]
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from lotledger.traceability.adapters.records import Decoded, StockRecord, Topics
 from lotledger.traceability.service.checkpoints import received
 from lotledger.traceability.service.climate_batch import ClimateBatch, state_keys
 from lotledger.traceability.service.excursion_events import excursion_event, exposed_lots
+from lotledger.traceability.service.lot_batch import LotBatch
 
 CONSUMER = "traceability"
 
@@ -93,7 +94,7 @@ class TraceabilityProjection:
 
 async def _project_stock(store: LotStore, records: list[StockRecord]) -> None:
     keys = sorted({(r.event.gtin, r.event.lot) for r in records})
-    batch = await store.load(keys)
+    batch = LotBatch(*await store.load(keys))
     for record in records:
         batch.add(record)
     await store.write(batch)
