@@ -57,7 +57,7 @@ def build_projection(
 ) -> TraceabilityProjection:
     return TraceabilityProjection(
         Topics.of(settings),
-        grace_minutes=settings.excursion_grace_minutes,
+        rules=settings.climate_rules(),
         publish_to=settings.topic(EXCURSIONS) if publish else None,
         only=only,
         trusted_keys=settings.trusted_checkpoint_keys(),

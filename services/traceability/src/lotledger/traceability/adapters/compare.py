@@ -29,6 +29,8 @@ COMPARED: Mapping[str, frozenset[str]] = {
     "residence": frozenset(),
     "stays": frozenset(),
     "readings": frozenset(),
+    "location_sensors": frozenset(),
+    "sensors": frozenset(),
     "detector_states": frozenset({"updated_at"}),
     "excursions": frozenset(),
     "checkpoints": frozenset(),
