@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, Field
 
 from lotledger.shared.contracts.common import Payload
 
@@ -46,6 +46,11 @@ class ExcursionStarted(Payload):
     exposed_lots: list[ExposedLot] = []
     sensors: list[str] = []
     detected_late: bool = False
+    reopened_after: AwareDatetime | None = Field(
+        default=None,
+        description="set when late readings show an excursion published as ended at this "
+        "time to be under way still; a start without it never reopens an ended one",
+    )
 
 
 class ExcursionEnded(Payload):

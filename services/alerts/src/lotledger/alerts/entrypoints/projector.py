@@ -94,9 +94,15 @@ async def _apply(ctx: Context, envelope: CloudEvent, payload: Payload, latest: L
             await catalog_events.apply_product(ctx, envelope, payload)
         case catalog.Location():
             await catalog_events.apply_location(ctx, envelope, payload)
+        case catalog.Sensor():
+            await catalog_events.apply_sensor(ctx, envelope, payload)
         case telemetry.Reading():
             seen = latest.get(payload.sensor)
             if seen is None or seen[1] < payload.at:
                 latest[payload.sensor] = (payload.location, payload.at)
-        case excursions.ExcursionStarted() | excursions.ExcursionEnded():
+        case (
+            excursions.ExcursionStarted()
+            | excursions.ExcursionEnded()
+            | excursions.ExcursionWithdrawn()
+        ):
             await climate_events.apply_excursion(ctx, envelope, payload)

@@ -36,10 +36,10 @@ a cold room and a cool one counts the cool room's temperatures at a quarter.
 from __future__ import annotations
 
 import math
-from itertools import pairwise
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from lotledger.traceability.domain.errors import BelowAbsoluteZero, NoCoverage
 from lotledger.traceability.domain.instants import require_aware, require_window

@@ -91,7 +91,7 @@ def excursion_event(revision: Revision, publish: Publish, exposed: list[ExposedL
         "detected_late": x.detected_late,
     }
     if publish is Publish.STARTED:
-        data = ExcursionStarted(**full).as_data()
+        data = ExcursionStarted(**full, reopened_after=revision.previous_end).as_data()
         event_type, time = contract.STARTED, x.started_at
     elif publish is Publish.ENDED and x.ended_at is not None:
         data = ExcursionEnded(
