@@ -19,9 +19,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lotledger.shared.clock import ManualClock
+from lotledger.shared.compare import compare_tables
 from lotledger.shared.kafka import partitions_of
 from lotledger.shared.projection import Projector, Record, replay_all, stored_positions
-from lotledger.traceability.adapters.compare import compare_tables
+from lotledger.traceability.adapters.compare import COMPARED
 from lotledger.traceability.bootstrap import build_engine, build_projection
 from lotledger.traceability.service.projection import TraceabilityProjection
 from lotledger.traceability.settings import TraceabilitySettings
@@ -156,7 +157,7 @@ async def _assert_equal(probe: Schema, reference: Schema) -> None:
     """Every read model equal row by row, no excursion event queued twice, and the same
     last event queued for every excursion."""
     async with probe.engine.connect() as conn:
-        verdicts = await compare_tables(conn, probe.name, reference.name)
+        verdicts = await compare_tables(conn, probe.name, reference.name, COMPARED)
         queued = [
             (
                 await conn.execute(text(f"SELECT event_id, payload FROM {s}.outbox ORDER BY id"))  # noqa: S608

@@ -11,7 +11,7 @@ rather than blocking its partition.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import structlog
@@ -68,22 +68,26 @@ class AlertsProjection:
         await climate_events.apply_readings(ctx, latest)
 
     def _parse(self, record: Record) -> tuple[CloudEvent, Payload] | None:
-        known = PAYLOADS.get(self._topic.get(record.topic, ""), {})
-        if record.value is None:
-            return None
-        try:
-            envelope = CloudEvent.from_json(record.value)
-            model = known.get(envelope.type)
-            return None if model is None else (envelope, model.model_validate(envelope.data))
-        except (ValidationError, ValueError) as exc:
-            log.warning(
-                "record_skipped",
-                topic=record.topic,
-                partition=record.partition,
-                offset=record.offset,
-                error=str(exc)[:500],
-            )
-            return None
+        return parse(record, PAYLOADS.get(self._topic.get(record.topic, ""), {}))
+
+
+def parse(record: Record, known: Mapping[str, type[Payload]]) -> tuple[CloudEvent, Payload] | None:
+    """The envelope and payload of a record of a `known` type; None (logged) otherwise."""
+    if record.value is None:
+        return None
+    try:
+        envelope = CloudEvent.from_json(record.value)
+        model = known.get(envelope.type)
+        return None if model is None else (envelope, model.model_validate(envelope.data))
+    except (ValidationError, ValueError) as exc:
+        log.warning(
+            "record_skipped",
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            error=str(exc)[:500],
+        )
+        return None
 
 
 async def _apply(ctx: Context, envelope: CloudEvent, payload: Payload, latest: Latest) -> None:

@@ -21,12 +21,16 @@ log = structlog.get_logger("lotledger.alerts.catalog")
 
 
 async def apply_product(ctx: ev.Context, envelope: CloudEvent, product: Product) -> bool:
-    thresholds = ProductThresholds.from_product(product)
-    if not await ctx.stores.catalog.save_product(thresholds, envelope.streamversion or 0):
+    if not await store_product(ctx, envelope, product):
         return False
     evaluation = await ev.product(ctx, product.gtin)
     await ev.settle(ctx, evaluation, Cause(str(envelope.id), envelope.correlationid))
     return True
+
+
+async def store_product(ctx: ev.Context, envelope: CloudEvent, product: Product) -> bool:
+    thresholds = ProductThresholds.from_product(product)
+    return await ctx.stores.catalog.save_product(thresholds, envelope.streamversion or 0)
 
 
 async def apply_location(ctx: ev.Context, envelope: CloudEvent, location: Location) -> bool:
@@ -41,8 +45,12 @@ async def apply_location(ctx: ev.Context, envelope: CloudEvent, location: Locati
     return True
 
 
+async def store_sensor(ctx: ev.Context, envelope: CloudEvent, sensor: Sensor) -> bool:
+    return await ctx.stores.climate.save_sensor(sensor, envelope.streamversion or 0)
+
+
 async def apply_sensor(ctx: ev.Context, envelope: CloudEvent, sensor: Sensor) -> bool:
-    if not await ctx.stores.climate.save_sensor(sensor, envelope.streamversion or 0):
+    if not await store_sensor(ctx, envelope, sensor):
         return False
     cause = Cause(str(envelope.id), envelope.correlationid)
     (facts,) = await ctx.stores.climate.sensors([sensor.sensor_id])

@@ -49,12 +49,10 @@ async def _settle_silent(ctx: ev.Context, sensors: Iterable[str], cause: Cause) 
     await ev.settle(ctx, await ev.sensors(ctx, facts), cause)
 
 
-async def apply_excursion(
-    ctx: ev.Context,
-    envelope: CloudEvent,
-    event: ExcursionStarted | ExcursionEnded | ExcursionWithdrawn,
-) -> None:
-    cause = Cause(str(envelope.id), envelope.correlationid)
+ExcursionEvent = ExcursionStarted | ExcursionEnded | ExcursionWithdrawn
+
+
+async def store_excursion(ctx: ev.Context, event: ExcursionEvent) -> None:
     facts = ctx.stores.climate
     if isinstance(event, ExcursionWithdrawn):
         await facts.withdraw(event.excursion_id)
@@ -63,6 +61,12 @@ async def apply_excursion(
         await facts.save_excursion(ExcursionRecord.from_started(event), reopens)
     else:
         await facts.save_excursion(ExcursionRecord.from_ended(event))
+
+
+async def apply_excursion(ctx: ev.Context, envelope: CloudEvent, event: ExcursionEvent) -> None:
+    cause = Cause(str(envelope.id), envelope.correlationid)
+    facts = ctx.stores.climate
+    await store_excursion(ctx, event)
     stored = await facts.excursions([event.excursion_id])
     evaluation = await ev.excursions(ctx, stored)
     late = [climate.found_late(r) for r in stored if r.detected_late and not r.withdrawn]

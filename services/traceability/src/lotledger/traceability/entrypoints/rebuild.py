@@ -29,12 +29,13 @@ from collections.abc import Sequence
 from aiokafka import TopicPartition
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from lotledger.shared.compare import TableVerdict, compare_tables, report
 from lotledger.shared.kafka import partitions_of
 from lotledger.shared.migrations import migrate
 from lotledger.shared.projection import replay_all, stored_positions
-from lotledger.traceability.adapters.compare import TableVerdict, compare_tables
+from lotledger.shared.schema_reset import reset_schema
+from lotledger.traceability.adapters.compare import COMPARED
 from lotledger.traceability.adapters.records import Topics
-from lotledger.traceability.adapters.schema_reset import reset_schema
 from lotledger.traceability.entrypoints.replay_jobs import replay_topics
 from lotledger.traceability.entrypoints.wiring import Wiring
 from lotledger.traceability.service.projection import CONSUMER
@@ -109,7 +110,7 @@ async def _compare_at_live_cut(
     until = {tp: live_positions.get(tp, 0) for tp in partitions}
     await replay_all(settings, rebuilt, wiring.projection(publish=False), until=until)
     return await compare_tables(
-        conn, settings.traceability_db_schema, settings.traceability_rebuild_schema
+        conn, settings.traceability_db_schema, settings.traceability_rebuild_schema, COMPARED
     )
 
 
@@ -117,19 +118,3 @@ async def _partitions(
     settings: TraceabilitySettings, topics: Sequence[str]
 ) -> list[TopicPartition]:
     return [tp for t in topics for tp in await partitions_of(settings.kafka_bootstrap, t)]
-
-
-def report(verdicts: Sequence[TableVerdict]) -> str:
-    lines = [
-        f"{'table':<16}{'live':>10}{'rebuilt':>10}{'only live':>11}{'only rebuilt':>14}  verdict"
-    ]
-    for v in verdicts:
-        lines.append(
-            f"{v.table:<16}{v.live_rows:>10}{v.rebuilt_rows:>10}{v.only_live:>11}"
-            f"{v.only_rebuilt:>14}  {'equal' if v.equal else 'DIFFERENT'}"
-        )
-        if v.example is not None:
-            lines.append(f"    e.g. {v.example}")
-    equal = all(v.equal for v in verdicts)
-    lines.append("rebuild equals live" if equal else "rebuild DIFFERS from live")
-    return "\n".join(lines)
