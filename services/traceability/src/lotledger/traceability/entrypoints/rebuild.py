@@ -6,8 +6,8 @@ optionally, compare the result with the live read models.
   `migrate`), which also grants the runtime role its declared privileges there; the replay
   and the comparison then run as the runtime role, as the projector does.
 - The catalog is replayed first, then stock and telemetry: every reading is judged
-  against ranges already known (the compacted catalog keeps only each record's latest
-  version, so a rebuild applies today's ranges to old readings; see the README).
+  against ranges already known, the range in force when it was taken (a location's
+  record carries every range it has had, so the compacted topic keeps them; ADR 0013).
 - Nothing is published: excursions found again are the ones the live projector
   published, with the same ids.
 - `--jobs N` replays stock and telemetry with N processes, each owning a share of their
