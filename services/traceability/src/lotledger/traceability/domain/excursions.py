@@ -65,45 +65,9 @@ def step(
     state: SeriesState, obs: Observation, limits_at: LimitsAt, grace_minutes: float = 0.0
 ) -> tuple[SeriesState, list[Change]]:
     """The state after `obs` and the changes it causes (module docstring)."""
-    require_aware(obs.at, "at")
-    stale = state.last_at is not None and obs.at < state.last_at
-    seen = state.held.get(obs.sensor)
-    again = seen is not None and seen.at == obs.at
-    if stale or again or (obs.value is not None and not math.isfinite(obs.value)):
-        return state, []
-    held = dict(state.held)
-    kind = limit = None
-    if obs.value is None:
-        held.pop(obs.sensor, None)
-    else:
-        breach = limits_at(obs.at).breach(obs.value)
-        kind, limit = (breach.kind, breach.limit) if breach else (None, None)
-        held[obs.sensor] = Held(obs.at, obs.value, kind, limit)
-    grace = timedelta(minutes=grace_minutes)
-    opened = dict(state.open)
-    changes: list[Change] = []
-    out = {k: any(h.kind is k for h in held.values()) for k in kinds_of(state.metric)}
-    for k, still in out.items():
-        if not still and k in opened:
-            changes.extend(_close(opened.pop(k), obs.at, grace))
-    for k, still in out.items():
-        if not still:
-            continue
-        current = opened.get(k)
-        if current is None:
-            assert obs.value is not None
-            assert limit is not None
-            current = Open(_opened(state.location, k, limit, obs))
-        elif kind is k and obs.value is not None:
-            current = Open(_worsened(current.excursion, obs, obs.value), current.confirmed)
-        if current.confirmed and kind is k:
-            changes.append(Change(Phase.UPDATED, current.excursion))
-        elif not current.confirmed and obs.at - current.excursion.started_at >= grace:
-            current = Open(current.excursion, True)
-            changes.append(Change(Phase.STARTED, current.excursion))
-        opened[k] = current
-    last = obs.at if state.last_at is None else max(state.last_at, obs.at)
-    return replace(state, last_at=last, held=held, open=opened), changes
+    run = _Run(state, limits_at, grace_minutes)
+    changes = run.step(obs)
+    return (run.state() if run.moved else state), changes
 
 
 def detect(
@@ -114,12 +78,87 @@ def detect(
 ) -> tuple[SeriesState, list[Excursion]]:
     """Feed `observations` in the order given; the confirmed excursions they touched, in
     start order, each as last known (an open one without `ended_at`)."""
+    run = _Run(state, limits_at, grace_minutes)
     latest: dict[str, Excursion] = {}
     for obs in observations:
-        state, changes = step(state, obs, limits_at, grace_minutes)
-        for change in changes:
+        for change in run.step(obs):
             latest[change.excursion.excursion_id] = change.excursion
-    return state, sorted(latest.values(), key=lambda e: (e.started_at, e.kind.value))
+    final = run.state() if run.moved else state
+    return final, sorted(latest.values(), key=lambda e: (e.started_at, e.kind.value))
+
+
+class _Run:
+    """`step` over many observations without rebuilding the state at each: the held
+    readings and open excursions are mutated here and frozen once at the end, and how
+    many held readings breach each kind is counted as they change."""
+
+    def __init__(self, state: SeriesState, limits_at: LimitsAt, grace_minutes: float) -> None:
+        self.location, self.metric = state.location, state.metric
+        self.last_at = state.last_at
+        self.held = dict(state.held)
+        self.open = dict(state.open)
+        self.limits_at = limits_at
+        self.grace = timedelta(minutes=grace_minutes)
+        self.kinds = kinds_of(state.metric)
+        self.breaching = dict.fromkeys(self.kinds, 0)
+        for h in self.held.values():
+            if h.kind is not None:
+                self.breaching[h.kind] += 1
+        self.moved = False
+
+    def state(self) -> SeriesState:
+        return SeriesState(self.location, self.metric, self.last_at, self.held, self.open)
+
+    def step(self, obs: Observation) -> list[Change]:
+        require_aware(obs.at, "at")
+        seen = self.held.get(obs.sensor)
+        if (
+            (self.last_at is not None and obs.at < self.last_at)
+            or (seen is not None and seen.at == obs.at)
+            or (obs.value is not None and not math.isfinite(obs.value))
+        ):
+            return []
+        self.moved = True
+        if seen is not None and seen.kind is not None:
+            self.breaching[seen.kind] -= 1
+        kind = limit = None
+        if obs.value is None:
+            self.held.pop(obs.sensor, None)
+        else:
+            breach = self.limits_at(obs.at).breach(obs.value)
+            if breach is not None:
+                kind, limit = breach.kind, breach.limit
+                self.breaching[kind] += 1
+            self.held[obs.sensor] = Held(obs.at, obs.value, kind, limit)
+        if self.last_at is None or obs.at > self.last_at:
+            self.last_at = obs.at
+        changes: list[Change] = []
+        for k in self.kinds:
+            if not self.breaching[k] and k in self.open:
+                changes.extend(_close(self.open.pop(k), obs.at, self.grace))
+        for k in self.kinds:
+            if self.breaching[k]:
+                changes.extend(self._still_out(k, kind, limit, obs))
+        return changes
+
+    def _still_out(
+        self, k: ExcursionKind, kind: ExcursionKind | None, limit: float | None, obs: Observation
+    ) -> list[Change]:
+        current = self.open.get(k)
+        if current is None:
+            assert obs.value is not None
+            assert limit is not None
+            current = Open(_opened(self.location, k, limit, obs))
+        elif kind is k and obs.value is not None:
+            current = Open(_worsened(current.excursion, obs, obs.value), current.confirmed)
+        changes: list[Change] = []
+        if current.confirmed and kind is k:
+            changes.append(Change(Phase.UPDATED, current.excursion))
+        elif not current.confirmed and obs.at - current.excursion.started_at >= self.grace:
+            current = Open(current.excursion, True)
+            changes.append(Change(Phase.STARTED, current.excursion))
+        self.open[k] = current
+        return changes
 
 
 def _opened(location: str, kind: ExcursionKind, limit: float, obs: Observation) -> Excursion:
