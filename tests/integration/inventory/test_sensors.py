@@ -109,9 +109,13 @@ async def test_registration_is_refused_outside_the_admins_warehouse_or_at_no_loc
         404,
         "urn:lotledger:problem:unknown-location",
     )
-    bad = await _put(inventory, sensor, measures=[], interval_minutes=0)
+    bad = await _put(
+        inventory, sensor, measures=[], interval_minutes=0, calibration_due="2027-06-30T00:00:00Z"
+    )
     assert bad.status_code == 422
-    assert {e["field"] for e in bad.json()["errors"]} == {"measures", "interval_minutes"}
+    rules = {e["field"]: e["rule"] for e in bad.json()["errors"]}
+    assert set(rules) == {"measures", "interval_minutes", "calibration_due"}
+    assert rules["calibration_due"] == "date_format"
     assert (await inventory.get(f"/v1/sensors/{sensor}", headers=ADMIN)).status_code == 404
     scanner = await _put(inventory, sensor, headers=bearer("scanner"))
     assert scanner.status_code == 403

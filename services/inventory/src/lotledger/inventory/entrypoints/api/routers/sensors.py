@@ -3,7 +3,6 @@ warehouse; readers and sensors may read it there)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
@@ -14,6 +13,7 @@ from lotledger.inventory.domain.sensors import DEFAULT_INTERVAL_MINUTES, SensorS
 from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep, metadata
 from lotledger.inventory.entrypoints.api.routers.catalog import AuditEntry
 from lotledger.inventory.service import sensors as registry
+from lotledger.shared.calendar import CalendarDate
 from lotledger.shared.contracts.catalog import Measure, Sensor, SensorStatus
 from lotledger.shared.contracts.topics import CATALOG
 from lotledger.shared.identifiers import LocationId, WarehouseId, warehouse_of
@@ -38,7 +38,7 @@ class SensorBody(BaseModel):
         default=DEFAULT_INTERVAL_MINUTES,
         description="the longest gap expected between two readings; silence beyond it alerts",
     )
-    calibration_due: date | None = None
+    calibration_due: CalendarDate | None = None
     status: SensorStatus = Field(
         default=SensorStatus.ACTIVE, description="`retired` is final: the sensor stays on record"
     )
