@@ -19,6 +19,19 @@ class ClimateStore:
     def __init__(self, conn: Any) -> None:
         self._conn = conn
 
+    async def lock_locations(self, locations: Iterable[str]) -> None:
+        """Serialise climate work on `locations` until the transaction ends (advisory locks
+        in a fixed order, per schema). One room's sensors sit on several partitions and its
+        catalog record on another, so projector replicas owning different partitions can
+        work on one room at once; each then sees what the other committed."""
+        wanted = sorted(set(locations))
+        if wanted:
+            await self._conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || "
+                "':climate:' || l, 0)) FROM unnest($1::text[]) AS l ORDER BY l",
+                wanted,
+            )
+
     async def states(self, keys: Iterable[SeriesKey]) -> dict[SeriesKey, SeriesState]:
         wanted = sorted(keys)
         if not wanted:

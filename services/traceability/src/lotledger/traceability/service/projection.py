@@ -4,7 +4,8 @@ commits together with the consumer positions.
 
 Within a batch the catalog copy is written first, then stock, then telemetry, so a
 reading is judged against ranges and residence at least as recent as the batch; the
-climate work is `service/climate.py`'s. Every write is a bulk statement. Handlers are
+climate work is `service/climate.py`'s, under a lock per location it touches (a room's
+inputs span partitions that different replicas may own). Every write is a bulk statement. Handlers are
 idempotent on their own as well: a stock event whose version the lot already has, a
 reading already stored, a catalog record older than the stored one change nothing. With
 `publish` off (a rebuild) nothing enters the outbox.
@@ -74,9 +75,10 @@ class TraceabilityProjection:
             await _project_stock(LotStore(driver), decoded.stock)
         work = disturbed(decoded.readings, locations, sensors, self.rules)
         if decoded.readings or work.since:
+            climate = ClimateStore(driver)
+            await climate.lock_locations(k[0] for k in work.since)
             readings = ReadingStore(driver)
             await readings.add(decoded.readings)
-            climate = ClimateStore(driver)
             known = await catalog.locations(k[0] for k in work.since)
             changed = await judge(readings, climate, known, work, self.rules)
             await self._publish(driver, climate, changed)
