@@ -5,10 +5,10 @@ commits together with the consumer positions.
 Within a batch the catalog copy is written first, then stock, then telemetry, so a
 reading is judged against ranges and residence at least as recent as the batch; the
 climate work is `service/climate.py`'s, under a lock per location it touches (a room's
-inputs span partitions that different replicas may own). Every write is a bulk statement. Handlers are
-idempotent on their own as well: a stock event whose version the lot already has, a
-reading already stored, a catalog record older than the stored one change nothing. With
-`publish` off (a rebuild) nothing enters the outbox.
+inputs span partitions that different replicas may own). Every write is a bulk
+statement. Handlers are idempotent on their own as well: a stock event whose version the
+lot already has, a reading already stored, a catalog record older than the stored one
+change nothing. With `publish` off (a rebuild) nothing enters the outbox.
 """
 
 from __future__ import annotations
