@@ -28,7 +28,7 @@ from tests.support.infra import ADMIN_URL, migrate, provision
 from lotledger.shared.contracts.topics import CATALOG, STOCK, TELEMETRY
 from lotledger.shared.gc_tuning import tune_gc
 from lotledger.shared.kafka import delete_topics, ensure_topics
-from lotledger.traceability.entrypoints.rebuild import rebuild
+from lotledger.traceability.bootstrap import run_rebuild
 from lotledger.traceability.settings import TraceabilitySettings
 
 SEED = 20261124
@@ -49,7 +49,7 @@ async def main(lots: int, per_lot: int, readings: int, jobs: list[int]) -> None:
         print(f"published {sent} records in {time.perf_counter() - started:.1f} s")
         for n in jobs:
             print(f"--jobs {n}")
-            await rebuild(settings, compare=False, jobs=n)
+            await run_rebuild(settings, compare=False, jobs=n)
     finally:
         try:
             await drop_database(ADMIN_URL, infra.database)

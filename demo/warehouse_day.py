@@ -2,12 +2,14 @@
 people who depend on lotledger would look at.
 
 The day is seeded (same seed, same choices): the catalog of the bench generator (20
-products, cold/cool/ambient locations in two warehouses), receipts from suppliers
-scanned as GS1 barcodes, a FEFO pick wave to pharmacies, moves, a cycle count with a
-variance, a customer return inspected by QA, a pick that deviates from FEFO, a cold-room
-excursion played in real time by its sensor, damaged units disposed, and a recall.
-Lot numbers carry the minute the day started, so the demo can be played again on the
-same system.
+products, cold/cool/ambient locations in two warehouses) with a registered sensor in
+every location reporting within its range, receipts from suppliers scanned as GS1
+barcodes, a FEFO pick wave to pharmacies, moves, a cycle count with a variance, a
+customer return inspected by QA, a pick that deviates from FEFO, a cold-room excursion
+played in real time by its sensor, a data logger uploading two hours late the buffer it
+could not send (an excursion it saw, found late, and its own silence since), damaged
+units disposed, and a recall. Lot numbers carry the minute the day started, so the demo
+can be played again on the same system.
 
     PYTHONPATH=bench uv run python -m demo.warehouse_day [--seed 7] [--excursion-s 20]
 """
@@ -18,124 +20,27 @@ import argparse
 import asyncio
 import random
 import sys
-from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import quote
 
-import httpx
 from lotledger_bench.generator.catalog import CATALOG, Product
 
-from lotledger.shared.auth import mint_token
+from demo import climate
+from demo.api import SERVICES, Api, DemoError, Report, tokens_for
+from demo.day import (
+    COLD_ROOM,
+    OVERSTOCKED,
+    RUNNING_LOW,
+    SCARCE,
+    SHORT_DATED,
+    Day,
+    Lot,
+)
+from demo.findings import findings, render
 from lotledger.shared.settings import CommonSettings
-from lotledger.shared.urls import lot_segment
 
 GS = "\x1d"
-ROLES = ("admin", "scanner", "qa", "sensor", "regulator")
-SERVICES = {
-    "inventory": "http://127.0.0.1:8001",
-    "traceability": "http://127.0.0.1:8002",
-    "alerts": "http://127.0.0.1:8003",
-}
-CONSOLE = "http://127.0.0.1:8004"
-COLD_ROOM = "WH1/COLD-A/01"
-SHORT_DATED = {1: (45, 80), 9: (45, 80), 2: (120, 170), 12: (120, 170)}
-"""Products (by catalog index) whose first lot of the day expires within these days."""
-SCARCE = CATALOG.products[4]
-"""Received just above its reorder point, then picked out: low stock, then a stock-out."""
-OVERSTOCKED = CATALOG.products[5]
-"""Its maximum stock lowered below what the day receives: overstock."""
-
-Report = Callable[[str], None]
-
-
-class DemoError(RuntimeError):
-    pass
-
-
-class Api:
-    """The three services, a bearer token per role, and a client that waits out 429s."""
-
-    def __init__(self, urls: Mapping[str, str], tokens: Mapping[str, str]) -> None:
-        self.clients = {
-            name: httpx.AsyncClient(base_url=url, timeout=30) for name, url in urls.items()
-        }
-        self.urls = dict(urls)
-        self.tokens = dict(tokens)
-
-    async def aclose(self) -> None:
-        for client in self.clients.values():
-            await client.aclose()
-
-    async def call(
-        self, method: str, service: str, path: str, role: str, **kwargs: Any
-    ) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self.tokens[role]}"}
-        while True:
-            response = await self.clients[service].request(method, path, headers=headers, **kwargs)
-            if response.status_code != 429:
-                return response
-            await asyncio.sleep(float(response.headers.get("Retry-After", "1")))
-
-    async def ok(self, method: str, service: str, path: str, role: str, **kwargs: Any) -> Any:
-        response = await self.call(method, service, path, role, **kwargs)
-        if response.status_code >= 300:
-            raise DemoError(f"{method} {service}{path}: {response.status_code} {response.text}")
-        return response.json()
-
-
-def tokens_for(secret: str) -> dict[str, str]:
-    return {
-        role: mint_token(
-            secret,
-            sub=f"demo-{role}",
-            roles=[role],
-            warehouses=["*"],
-            device=f"demo-{role}-device",
-            ttl=timedelta(hours=2),
-        )
-        for role in ROLES
-    }
-
-
-@dataclass
-class Lot:
-    product: Product
-    lot: str
-    expiry: date | None
-    location: str
-    sequence: int
-    short_dated: bool = False
-
-    @property
-    def key(self) -> str:
-        return f"{self.product.gtin}/{self.lot}"
-
-    @property
-    def path(self) -> str:
-        """`{gtin}/{lot}` as URL path segments."""
-        return f"{self.product.gtin}/{lot_segment(self.lot)}"
-
-
-@dataclass
-class Day:
-    """What the day did, for the closing report (and for the test that plays it)."""
-
-    lots: list[Lot] = field(default_factory=list)
-    known: dict[str, Lot] = field(default_factory=dict)
-    shipped: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    counts: Counter[str] = field(default_factory=Counter)
-    recalled: Lot | None = None
-    deviation: Lot | None = None
-    excursion_window: tuple[datetime, datetime] | None = None
-
-    def lot(self, key: str) -> Lot:
-        return self.known[key]
-
-    def add(self, lot: Lot) -> None:
-        self.known.setdefault(lot.key, lot)
 
 
 @dataclass
@@ -155,14 +60,18 @@ class WarehouseDay:
 
     async def play(self) -> Day:
         await self.seed_catalog()
-        await self.readings([loc.location_id for loc in CATALOG.locations], 5.0, 20.0)
+        await climate.readings(self.api, [loc.location_id for loc in CATALOG.locations])
         await self.receive()
         await self.move()
         await self.pick_wave()
         await self.deviate_from_fefo()
+        await self.run_low()
         await self.count()
         await self.accept_return()
-        await self.excursion()
+        await climate.open_door(
+            self.api, self.report, self.day, self.excursion_s, self.reading_interval_s
+        )
+        await climate.late_logger(self.api, self.report, self.day)
         await self.dispose_and_recall()
         return self.day
 
@@ -177,9 +86,11 @@ class WarehouseDay:
         for location in CATALOG.locations:
             path = f"/v1/locations/{location.location_id}"
             await self.api.ok("PUT", "inventory", path, "admin", json=location.body())
+        sensors = await climate.register_sensors(self.api, self.today)
         self.report(
             f"catalog: {len(CATALOG.products)} products, {len(CATALOG.locations)} "
-            f"locations in {len({loc.warehouse for loc in CATALOG.locations})} warehouses"
+            f"locations in {len({loc.warehouse for loc in CATALOG.locations})} warehouses, "
+            f"{sensors} sensors registered (one a data logger)"
         )
 
     def _barcode(self, product: Product, lot: str, expiry: date) -> str:
@@ -303,6 +214,25 @@ class WarehouseDay:
         flagged = any(a["fefo_deviation"] for a in result["allocations"])
         self.report(f"FEFO deviation: lot {later.lot} picked ahead of an earlier one ({flagged=})")
 
+    async def run_low(self) -> None:
+        product, keep = RUNNING_LOW, RUNNING_LOW.reorder_point // 2
+        params = {"gtin": product.gtin, "warehouse": "WH1"}
+        stock = await self.api.ok("GET", "inventory", "/v1/stock", "scanner", params=params)
+        available = sum(line["qty"] for line in stock["lines"] if line["status"] == "available")
+        body = {
+            "gtin": product.gtin,
+            "qty": available - keep,
+            "warehouse": "WH1",
+            "order_ref": f"SO-{self.tag}-LOW",
+            "ship_to": CATALOG.pharmacies[1],
+        }
+        result = await self.api.ok("POST", "inventory", "/v1/picks", "scanner", json=body)
+        for allocation in result["allocations"]:
+            lot = Lot(product, allocation["lot"], None, allocation["location"], -1)
+            self.day.add(lot)
+            self.day.shipped[lot.key][CATALOG.pharmacies[1]] += allocation["qty"]
+        self.report(f"{product.name}: picked down to {keep}, half its reorder point")
+
     async def count(self) -> None:
         variances = 0
         for index, lot in enumerate(self.day.lots[::4]):
@@ -342,46 +272,6 @@ class WarehouseDay:
         await self.api.ok("POST", "inventory", path, "qa", json={"reason": "return_inspected"})
         self.report(f"return: lot {lot.lot} back from {party} into {quarantine}, released by QA")
 
-    async def readings(self, locations: list[str], cold: float, other: float) -> None:
-        now = datetime.now(UTC)
-        readings = [
-            {
-                "sensor": sensor_id(location),
-                "location": location,
-                "at": now.isoformat(),
-                "temperature_c": cold if "COLD" in location else other,
-                "humidity_pct": 52.0,
-            }
-            for location in locations
-        ]
-        await self.api.ok(
-            "POST", "inventory", "/v1/telemetry/readings", "sensor", json={"readings": readings}
-        )
-
-    async def excursion(self) -> None:
-        steps = max(3, int(self.excursion_s / self.reading_interval_s))
-        profile = (
-            [5.2, 5.6]
-            + [8.4 + 3.0 * min(i, steps - 1 - i) / steps for i in range(steps)]
-            + [6.1, 5.3]
-        )
-        every = f"{self.reading_interval_s:g} s"
-        self.report(f"cold room {COLD_ROOM}: the door stays open (a reading every {every})")
-        started = ended = None
-        for temperature in profile:
-            await self.readings([COLD_ROOM], round(temperature, 1), 20.0)
-            if temperature > 8.0 and started is None:
-                started = datetime.now(UTC)
-            if temperature <= 8.0 and started is not None and ended is None:
-                ended = datetime.now(UTC)
-            self.report(
-                f"  {COLD_ROOM} {temperature:4.1f} °C{'  above 8 °C' if temperature > 8 else ''}"
-            )
-            await asyncio.sleep(self.reading_interval_s)
-        if started is None or ended is None:
-            raise DemoError("the excursion profile never left or never returned to the range")
-        self.day.excursion_window = (started, ended)
-
     async def dispose_and_recall(self) -> None:
         candidates = []
         for key, consignees in self.day.shipped.items():
@@ -414,154 +304,6 @@ class WarehouseDay:
     async def batch(self, lot: Lot) -> dict[str, Any]:
         path = f"/v1/batches/{lot.path}"
         return dict(await self.api.ok("GET", "inventory", path, "scanner"))
-
-
-def sensor_id(location: str) -> str:
-    return "SN-" + location.replace("/", "-")
-
-
-async def until(what: str, probe: Callable[[], Any], patience: float = 60.0) -> Any:
-    deadline = asyncio.get_running_loop().time() + patience
-    while True:
-        found = await probe()
-        if found:
-            return found
-        if asyncio.get_running_loop().time() > deadline:
-            raise DemoError(f"timed out after {patience:g} s waiting for {what}")
-        await asyncio.sleep(0.5)
-
-
-@dataclass
-class Findings:
-    summary: dict[str, Any]
-    trace: dict[str, Any]
-    recall_report: dict[str, Any]
-    excursion: dict[str, Any]
-    alerts: list[dict[str, Any]]
-
-
-async def findings(api: Api, day: Day, since: datetime, patience: float = 90.0) -> Findings:
-    """Wait until traceability and alerts have caught up with the day, then read what it
-    left: the recalled lot's summary, trace and recall report, the cold-room excursion
-    with its exposed lots, and the alerts raised since the day began."""
-    recalled, window = day.recalled, day.excursion_window
-    if recalled is None or window is None:
-        raise DemoError("the day has not been played")
-    lot_path = f"/v1/lots/{recalled.path}"
-    version = (await api.ok("GET", "inventory", f"/v1/batches/{recalled.path}", "regulator"))[
-        "version"
-    ]
-
-    async def projected() -> dict[str, Any] | None:
-        response = await api.call("GET", "traceability", lot_path, "regulator")
-        if response.status_code == 200 and response.json()["version"] >= version:
-            return dict(response.json())
-        return None
-
-    summary = await until("traceability to project the recalled lot", projected, patience)
-    trace = await api.ok("GET", "traceability", f"{lot_path}/trace", "regulator")
-    report = await api.ok("GET", "traceability", f"{lot_path}/recall-report", "regulator")
-
-    async def ended() -> dict[str, Any] | None:
-        params = {"location": COLD_ROOM, "from": window[0].isoformat(), "open": "false"}
-        found = await api.ok("GET", "traceability", "/v1/excursions", "regulator", params=params)
-        return found["items"][0] if found["items"] else None
-
-    excursion = await until("the cold-room excursion to end", ended, patience)
-    detail = await api.ok(
-        "GET", "traceability", f"/v1/excursions/{excursion['excursion_id']}", "regulator"
-    )
-
-    async def raised() -> list[dict[str, Any]] | None:
-        found = await api.ok("GET", "alerts", "/v1/alerts", "qa", params={"limit": 500})
-        items = [a for a in found["items"] if a["raised_at"] >= since.isoformat()[:19]]
-        kinds = {a["type"] for a in items}
-        wanted = {"recall", "temperature_excursion", "fefo_deviation", "near_expiry"}
-        excursion_closed = any(
-            a["type"] == "temperature_excursion" and a["status"] == "resolved" for a in items
-        )
-        return items if wanted <= kinds and excursion_closed else None
-
-    alerts = await until("the alerts of the day", raised, patience)
-    return Findings(summary, trace, report, detail, alerts)
-
-
-def render(api: Api, day: Day, found: Findings, report: Report) -> None:
-    report("")
-    report("lotledger is running:")
-    for name, url in api.urls.items():
-        report(f"  {name:<13} {url}   docs {url}/docs   OpenAPI {url}/openapi.json")
-    report("  mint a token (roles: scanner qa sensor erp regulator admin) and ask for yourself:")
-    report("    TOKEN=$(uv run lotledger token --sub you --role regulator --warehouse '*')")
-    report('    curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8002/v1/lots')
-    console = CONSOLE
-    lot_page = f"{console}/lots/{found.summary['gtin']}/{quote(found.summary['lot'], safe='')}"
-    report(f"  console       {console}   sign in with the token of:")
-    report("    uv run lotledger token --sub qa-1 --role qa --warehouse '*'")
-    report(f"    then open {lot_page}")
-    report(f"         and {console}/excursions/{found.excursion['excursion_id']}")
-    report(f"         and {console}/alerts")
-    summary, trace = found.summary, found.trace
-    name = day.recalled.product.name if day.recalled else summary["gtin"]
-    report("")
-    report(
-        f"trace of lot {summary['lot']} — {name}, GTIN {summary['gtin']}, "
-        f"expiry {summary['expiry']}, status {summary['status']}:"
-    )
-    for origin in trace["origin"]:
-        report(f"  from supplier {origin['party']}")
-    for step in trace["path"]:
-        where = step.get("location") or ""
-        qty = step.get("qty") or ""
-        report(
-            f"  v{step['version']:<3} {step['at'][11:19]}  {step['type']:<10} {qty:>5}  "
-            f"{where:<15} by {step.get('actor', '')}"
-        )
-    recall = found.recall_report
-    report(
-        f"  recall report: {len(recall['consignees'])} consignees, {recall['shipped_total']} "
-        f"shipped, {recall['on_hand_total']} on hand; reconciles: "
-        f"{summary['reconciliation']['balances']}"
-    )
-    for consignee in recall["consignees"]:
-        report(f"    {consignee['party']}: {consignee['shipped']}")
-    report("")
-    x = found.excursion
-    today = {(lot.product.gtin, lot.lot) for lot in day.lots}
-    exposed = sorted(
-        x["exposed_lots"],
-        key=lambda e: ((e["gtin"], e["lot"]) not in today, -e["max_qty"], e["gtin"], e["lot"]),
-    )
-    report(
-        f"excursion at {COLD_ROOM}: {x['kind']} {x['started_at'][11:19]}–{x['ended_at'][11:19]} "
-        f"UTC, peak {x['peak']} °C (limit {x['limit']}); {len(exposed)} lots exposed:"
-    )
-    for lot in exposed[:12]:
-        report(
-            f"  {lot['gtin']} lot {lot['lot']:<16} {lot['max_qty']:>6} units "
-            f"{lot['exposure_minutes'] * 60:5.0f} s"
-        )
-    if len(exposed) > 12:
-        report(f"  … and {len(exposed) - 12} more (GET /v1/excursions/{x['excursion_id']})")
-    report("")
-    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for alert in found.alerts:
-        by_type[alert["type"]].append(alert)
-    report("alerts raised today (open unless marked):")
-    for kind, alerts in sorted(
-        by_type.items(), key=lambda kv: SEVERITY.get(kv[1][0]["severity"], 9)
-    ):
-        opened = [a for a in alerts if a["status"] != "resolved"]
-        closed = len(alerts) - len(opened)
-        report(f"  {alerts[0]['severity']:<8} {kind:<22} {len(opened)} open, {closed} resolved")
-        for alert in alerts[:3]:
-            mark = "" if alert["status"] != "resolved" else "  (resolved)"
-            report(f"    {alert['subject']}{mark}")
-    report("")
-    report("the system stays up; `make down` stops it, `make demo` plays another day")
-
-
-SEVERITY = {"critical": 0, "warning": 1, "info": 2}
 
 
 async def main_async(args: argparse.Namespace) -> int:

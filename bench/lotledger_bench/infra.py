@@ -29,7 +29,7 @@ from lotledger.shared.kafka import (
 from lotledger.shared.settings import CommonSettings
 
 SERVICES = ("inventory", "traceability", "alerts")
-EXTRA_SCHEMAS = {"traceability_rebuild": "traceability"}
+EXTRA_SCHEMAS = {"traceability_rebuild": "traceability", "alerts_rebuild": "alerts"}
 """Schemas beside the services' own, by the service whose owner role owns them: where
 `lotledger-traceability rebuild` replays to (as deploy/docker/postgres-init.sql provisions
 it). Each schema belongs to `<service>_owner`; the services run as `<service>`, which owns

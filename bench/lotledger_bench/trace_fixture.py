@@ -25,6 +25,7 @@ from lotledger.shared.db import driver_connect
 from lotledger.shared.gc_tuning import tune_gc
 from lotledger.traceability.adapters.lot_store import LotStore
 from lotledger.traceability.adapters.records import StockRecord
+from lotledger.traceability.service.lot_batch import LotBatch
 
 BIG = "TRACE-10K"
 SMALL = 20
@@ -85,7 +86,7 @@ async def _load_share(
                 history += records(chainer, small_lot(k), SMALL, START + timedelta(minutes=k))
             async with conn.transaction():
                 store = LotStore(conn)
-                batch = await store.load(sorted({(GTIN, r.event.lot) for r in history}))
+                batch = LotBatch(*await store.load(sorted({(GTIN, r.event.lot) for r in history})))
                 for record in history:
                     batch.add(record)
                 await store.write(batch)

@@ -1,18 +1,21 @@
 """`make demo`'s warehouse day, played against the whole system on its own database and
-topics: what it prints is what the services answer, and the answers are right."""
+topics: what it prints is what the services answer, the answers are right, and the alerts
+are exactly those the day caused (no false alarm from a reading outside a room's range)."""
 
 from datetime import UTC, datetime
 
-from demo.warehouse_day import (
+from demo.api import Api, tokens_for
+from demo.day import (
+    ALERT_TYPES_OF_THE_DAY,
     COLD_ROOM,
+    LOGGER,
+    LOGGER_ROOM,
     OVERSTOCKED,
+    RUNNING_LOW,
     SCARCE,
-    Api,
-    WarehouseDay,
-    findings,
-    render,
-    tokens_for,
 )
+from demo.findings import findings, render
+from demo.warehouse_day import WarehouseDay
 
 from tests.e2e.conftest import System
 from tests.support.tokens import TEST_SECRET
@@ -24,7 +27,7 @@ async def test_the_demo_day_ends_with_trace_exposure_and_alerts(private_system: 
     try:
         since = datetime.now(UTC)
         day = await WarehouseDay(api, lines.append, excursion_s=4, reading_interval_s=1).play()
-        found = await findings(api, day, since, patience=60)
+        found = await findings(api, day, since, patience=120)
         render(api, day, found, lines.append)
 
         assert day.recalled is not None
@@ -53,15 +56,31 @@ async def test_the_demo_day_ends_with_trace_exposure_and_alerts(private_system: 
         assert ("temperature_excursion", False, found.excursion["excursion_id"]) in alerts
         assert ("stock_out", True, f"{SCARCE.gtin}@WH1") in alerts
         assert ("overstock", True, f"{OVERSTOCKED.gtin}@WH1") in alerts
+        assert ("low_stock", True, f"{RUNNING_LOW.gtin}@WH1") in alerts
         near = {s for t, is_open, s in alerts if t == "near_expiry" and is_open}
         short = {f"{lot.key}@WH1" for lot in day.lots if lot.short_dated}
         assert short
         assert short <= near
         assert any(t == "fefo_deviation" for t, _, _ in alerts)
 
+        assert {a["type"] for a in found.alerts} == ALERT_TYPES_OF_THE_DAY
+        quiet = [a for a in found.alerts if a["type"] == "sensor_silent"]
+        assert [(a["subject"], a["tier"]) for a in quiet] == [(LOGGER, "")]
+        late = [a for a in found.alerts if a["tier"] == "late"]
+        assert [(a["type"], a["details"]["location"]) for a in late] == [
+            ("temperature_excursion", LOGGER_ROOM)
+        ]
+        rooms = {
+            a["details"]["location"] for a in found.alerts if a["type"] == "temperature_excursion"
+        }
+        assert rooms == {COLD_ROOM, LOGGER_ROOM}
+        assert found.late_excursion["detected_late"] is True
+        assert found.late_excursion["sensors"] == [LOGGER]
+
         text = "\n".join(lines)
         assert f"trace of lot {recalled.lot}" in text
         assert f"{len(exposed)} lots exposed" in text
+        assert "found late at" in text
         assert "uv run lotledger token" in text
     finally:
         await api.aclose()

@@ -1,9 +1,9 @@
 """The real Postgres and Kafka that `make test` starts (deploy/local/infra.sh).
 
 Each test session gets its own database (`lotledger_test_<run>`, one schema per
-service, owned by the service's owner role, plus `traceability_rebuild` for read-model
-rebuilds, as deploy/docker/postgres-init.sql provisions) and its own topic prefix
-(`t<run>.`), so runs never see each other's data. The services connect as their runtime
+service, owned by the service's owner role, plus `traceability_rebuild` and
+`alerts_rebuild` for rebuilds, as deploy/docker/postgres-init.sql provisions) and its own
+topic prefix (`t<run>.`), so runs never see each other's data. The services connect as their runtime
 roles, which own nothing (docs/adr/0007-least-privilege-roles.md); migrations run as the
 owners. Missing infrastructure fails the session: nothing skips.
 """
@@ -23,7 +23,7 @@ ADMIN_URL = os.environ.get(
 )
 KAFKA_BOOTSTRAP = os.environ.get("LOTLEDGER_TEST_KAFKA", "127.0.0.1:9092")
 SERVICES = ("inventory", "traceability", "alerts")
-EXTRA_SCHEMAS = {"traceability_rebuild": "traceability"}
+EXTRA_SCHEMAS = {"traceability_rebuild": "traceability", "alerts_rebuild": "alerts"}
 """Schema → the service whose owner role owns it."""
 
 

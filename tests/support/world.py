@@ -60,6 +60,12 @@ LOCATIONS: dict[str, dict[str, Any]] = {
     "WH2/AMB-A/01": _location("WH2", "storage", "ambient", 15, 25),
 }
 
+
+def sensor_of(location: str) -> str:
+    """The id of the sensor the shared world registers at `location`."""
+    return "T-" + location.replace("/", "-")
+
+
 SUPPLIER = "9506000000015"
 PHARMACIES = ["9506000000022", "9506000000039", "9506000000046"]
 
@@ -83,6 +89,23 @@ async def seed_catalog(client: httpx.AsyncClient, headers: dict[str, str]) -> No
     for location_id, body in LOCATIONS.items():
         response = await client.put(f"/v1/locations/{location_id}", json=body, headers=headers)
         assert response.status_code in (200, 201), response.text
+        await register_sensor(client, headers, sensor_of(location_id), location_id)
+
+
+async def register_sensor(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    sensor: str,
+    location: str,
+    **fields: Any,
+) -> dict[str, Any]:
+    """Register (or update) `sensor` at `location`; both measures, 30 minutes by default."""
+    response = await client.put(
+        f"/v1/sensors/{sensor}", json={"location": location, **fields}, headers=headers
+    )
+    assert response.status_code in (200, 201), response.text
+    registered: dict[str, Any] = response.json()
+    return registered
 
 
 async def fresh_product(

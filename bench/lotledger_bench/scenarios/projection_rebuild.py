@@ -8,10 +8,9 @@ rate is the command's own: records applied over the replay, from the first catal
 record to the last stock record; process start, schema reset and migrations are
 reported apart. Nothing else runs meanwhile (the API and the relay are stopped).
 
-Alerts has no rebuild command, by design (docs/adr/0004): replaying from zero into an
-empty schema would evaluate history at the present and publish every change on the
-way; alert history is restored from backup, not derived. Its projector is exercised
-by `end_to_end`.
+Alerts' rebuild (`lotledger-alerts rebuild`, docs/adr/0013) restores facts and alerts
+without evaluating any rule; it is not measured here. Its projector is exercised by
+`end_to_end`.
 """
 
 from __future__ import annotations
@@ -104,8 +103,7 @@ async def run(ctx: Context) -> Outcome:
             )
         )
     out.notes.append(
-        "alerts: not measured, it has no rebuild command by design (docs/adr/0004: replaying "
-        "from zero would evaluate history at the present and publish every change; alert "
-        "history is restored from backup, not derived); its projector runs in end_to_end"
+        "alerts: its rebuild (facts restored without evaluating rules, alerts from their own "
+        "topic; docs/adr/0013) is not measured here; its projector runs in end_to_end"
     )
     return out

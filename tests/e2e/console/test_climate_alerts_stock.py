@@ -14,7 +14,7 @@ from tests.e2e.conftest import System
 from tests.e2e.console.conftest import accessible, own_product, projected, signed_in, until
 from tests.support.stock import QA, SCANNER
 from tests.support.tokens import bearer, token
-from tests.support.world import SUPPLIER, fresh_lot
+from tests.support.world import SUPPLIER, fresh_lot, register_sensor
 
 ADMIN = bearer("admin")
 SENSOR = bearer("sensor", warehouses=["WH1"])
@@ -59,10 +59,12 @@ async def test_an_excursion_page_draws_the_readings_with_the_range_band(
             "/v1/receipts", json=receipt(gtin, lot, 24, room), headers=SCANNER
         )
         assert got.status_code == 201, got.text
+        sensor = "T-" + room.replace("/", "-")
+        await register_sensor(inventory, ADMIN, sensor, room)
         await asyncio.sleep(1)
         for celsius in PROFILE:
             reading = {
-                "sensor": "T-" + room.replace("/", "-"),
+                "sensor": sensor,
                 "location": room,
                 "at": datetime.now(UTC).isoformat(),
                 "temperature_c": celsius,
@@ -72,6 +74,7 @@ async def test_an_excursion_page_draws_the_readings_with_the_range_band(
                 "/v1/telemetry/readings", json={"readings": [reading]}, headers=SENSOR
             )
             assert sent.status_code == 202, sent.text
+            assert sent.json()["refused"] == 0, sent.text
             await asyncio.sleep(1)
 
     async def ended() -> str | None:

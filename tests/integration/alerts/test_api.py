@@ -139,6 +139,7 @@ async def test_rules_are_validated_audited_and_admin_only(world: AlertsWorld) ->
         "sensor_silence_minutes": 45,
         "excursion_grace_minutes": 5,
         "sweep_interval_seconds": 30,
+        "out_of_range_silence_minutes": 3,
     }
     assert (await world.api.put("/v1/rules", json=body, headers=QA)).status_code == 403
     scoped_admin = bearer("admin", warehouses=["WH1"])
@@ -153,6 +154,11 @@ async def test_rules_are_validated_audited_and_admin_only(world: AlertsWorld) ->
         "/v1/rules", json=body | {"sensor_silence_minutes": 0}, headers=ADMIN
     )
     assert (silence.status_code, problem_type(silence)) == (422, "invalid-sensor-silence")
+    cadence = await world.api.put(
+        "/v1/rules", json=body | {"out_of_range_silence_minutes": 0}, headers=ADMIN
+    )
+    assert (cadence.status_code, problem_type(cadence)) == (422, "invalid-out-of-range-silence")
+    assert current["out_of_range_silence_minutes"] == 2
     extra = await world.api.put("/v1/rules", json=body | {"mood": "calm"}, headers=ADMIN)
     assert (extra.status_code, problem_type(extra)) == (422, "invalid-input")
 

@@ -11,9 +11,9 @@ from typing import Any
 from lotledger.shared.contracts import excursions as x
 from lotledger.shared.contracts.topics import EXCURSIONS
 from lotledger.shared.envelope import CloudEvent
-from tests.integration.alerts.world import TODAY, AlertsWorld
+from tests.integration.alerts.world import ADMIN, TODAY, AlertsWorld
 from tests.support.tokens import bearer
-from tests.support.world import COLD
+from tests.support.world import COLD, register_sensor
 
 LOCATION = "WH1/COLD-A/02"
 SENSOR = bearer("sensor", warehouses=["WH1"], sub="gateway-1")
@@ -101,23 +101,27 @@ async def test_a_humidity_excursion_raises_a_humidity_alert(world: AlertsWorld) 
     assert (alert["type"], alert["severity"]) == ("humidity_excursion", "warning")
 
 
+QUIET_ROOM = "WH1/COLD-A/01"
+"""No excursion is under way there, so the storage cadence applies."""
+
+
 async def _read(world: AlertsWorld, sensor: str, at: Any) -> None:
+    reading = {"sensor": sensor, "location": QUIET_ROOM, "at": at.isoformat(), "temperature_c": 5}
     response = await world.inventory.post(
         "/v1/telemetry/readings",
-        json={
-            "readings": [
-                {"sensor": sensor, "location": LOCATION, "at": at.isoformat(), "temperature_c": 5}
-            ]
-        },
+        json={"readings": [reading]},
         headers=SENSOR,
     )
     assert response.status_code == 202, response.text
+    assert response.json()["refused"] == 0, response.text
 
 
 async def _sensor_seen(world: AlertsWorld, sensor: str, at: Any) -> None:
     async def seen() -> bool:
-        rows = await world.sql("SELECT last_reading_at FROM sensors WHERE sensor = $1", sensor)
-        return bool(rows) and rows[0]["last_reading_at"] >= at
+        rows = await world.sql(
+            "SELECT last_reading_at FROM sensors WHERE sensor = $1 AND registered", sensor
+        )
+        return bool(rows) and (rows[0]["last_reading_at"] or at - timedelta(days=1)) >= at
 
     await world.until(seen)
 
@@ -126,6 +130,8 @@ async def test_a_silent_sensor_raises_sensor_silent_and_resolves_when_it_reports
     world: AlertsWorld,
 ) -> None:
     quiet, chatty = f"T-{uuid.uuid4().hex[:8]}", f"T-{uuid.uuid4().hex[:8]}"
+    for sensor in (quiet, chatty):
+        await register_sensor(world.inventory, ADMIN, sensor, QUIET_ROOM)
     now = world.clock.now()
     await _read(world, quiet, now - timedelta(minutes=31))
     await _read(world, chatty, now - timedelta(minutes=30))

@@ -20,7 +20,7 @@ from tests.integration.inventory.conftest import TODAY
 from tests.support.kafka import read_topic
 from tests.support.stock import QA, SCANNER, receive
 from tests.support.tokens import bearer
-from tests.support.world import COLD, PHARMACIES, fresh_lot
+from tests.support.world import COLD, PHARMACIES, fresh_lot, sensor_of
 
 
 async def _every_kind_of_event(inventory: httpx.AsyncClient) -> str:
@@ -97,7 +97,7 @@ async def _every_kind_of_event(inventory: httpx.AsyncClient) -> str:
             )
         ).status_code == 201
     reading = {
-        "sensor": "CE-1",
+        "sensor": sensor_of("WH1/COLD-A/01"),
         "location": "WH1/COLD-A/01",
         "at": TODAY.isoformat(),
         "temperature_c": 5.0,

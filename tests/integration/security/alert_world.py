@@ -14,7 +14,7 @@ from tests.integration.alerts.world import ADMIN, TODAY, AlertsWorld, fresh_gtin
 from tests.support.receiver import new_secret
 from tests.support.stock import QA
 from tests.support.tokens import bearer
-from tests.support.world import PHARMACIES, SUPPLIER, fresh_lot
+from tests.support.world import PHARMACIES, SUPPLIER, fresh_lot, register_sensor
 
 WH1, WH2 = "WH1/COLD-A/01", "WH2/COLD-A/01"
 SCAN_BOTH = bearer("scanner", warehouses=["WH1", "WH2"])
@@ -100,6 +100,7 @@ async def wh2_alerts_of_every_type(world: AlertsWorld) -> None:
     )
     await world.produce(EXCURSIONS, WH2, _excursion(x.ExcursionKind.TEMPERATURE_HIGH, 8.0, 12.0))
     await world.produce(EXCURSIONS, WH2, _excursion(x.ExcursionKind.HUMIDITY_HIGH, 75.0, 82.0))
+    await register_sensor(world.inventory, ADMIN, "T-WH2-SILENT", WH2)
     reading = {
         "sensor": "T-WH2-SILENT",
         "location": WH2,
@@ -112,6 +113,7 @@ async def wh2_alerts_of_every_type(world: AlertsWorld) -> None:
         headers=bearer("sensor", warehouses=["WH2"]),
     )
     assert response.status_code == 202, response.text
+    assert response.json()["refused"] == 0, response.text
 
 
 async def lot_in_both_warehouses(world: AlertsWorld) -> tuple[str, str]:

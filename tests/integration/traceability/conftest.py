@@ -16,8 +16,7 @@ from lotledger.inventory.bootstrap import create_app as inventory_app
 from lotledger.inventory.entrypoints.relay import Relay
 from lotledger.inventory.settings import InventorySettings
 from lotledger.shared.clock import ManualClock
-from lotledger.traceability.bootstrap import create_app
-from lotledger.traceability.entrypoints.projector import run_projector
+from lotledger.traceability.bootstrap import create_app, run_projector
 from lotledger.traceability.settings import TraceabilitySettings
 from tests.support.apps import serve
 from tests.support.infra import Infra

@@ -18,7 +18,7 @@ from tests.support.infra import Infra
 from tests.support.kafka import read_topic
 from tests.support.stock import SCANNER
 from tests.support.tokens import bearer
-from tests.support.world import COLD, LOCATIONS, SUPPLIER, fresh_lot
+from tests.support.world import COLD, LOCATIONS, SUPPLIER, fresh_lot, register_sensor
 
 REGULATOR = bearer("regulator")
 SENSOR = bearer("sensor", sub="gateway-1", device="gw-1")
@@ -66,6 +66,7 @@ async def room(stock_api: httpx.AsyncClient, clock: ManualClock, settled: Settle
     scenario = Room(f"WH1/CR{tag}/01", f"WH1/CR{tag}/02", f"TEMP-{tag}", {})
     for location in (scenario.room, scenario.other):
         await _register(stock_api, location)
+    await register_sensor(stock_api, bearer("admin"), scenario.sensor, scenario.room)
     clock.set(at(-120))
     for name, first in (("A", scenario.room), ("B", scenario.other), ("C", scenario.room)):
         scenario.lots[name] = fresh_lot(f"X{name}")

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from lotledger.shared.clock import ManualClock
-from lotledger.traceability.bootstrap import build_engine
-from lotledger.traceability.entrypoints.rebuild import compare_with_live, rebuild
+from lotledger.traceability.bootstrap import Wiring, build_engine, run_rebuild
+from lotledger.traceability.entrypoints.rebuild import compare_with_live
 from lotledger.traceability.settings import TraceabilitySettings
 from tests.integration.traceability.conftest import START, Settle
 from tests.integration.traceability.lifecycle import Lifecycle, live_through
@@ -45,7 +45,7 @@ async def test_rebuild_equals_live_and_a_difference_is_named(
     migrated: Infra,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert await rebuild(traceability_settings, compare=True, wait_s=30) == 0
+    assert await run_rebuild(traceability_settings, compare=True, wait_s=30) == 0
     out = capsys.readouterr().out
     assert "rebuild equals live" in out
     assert "DIFFERENT" not in out
@@ -64,7 +64,7 @@ async def test_rebuild_equals_live_and_a_difference_is_named(
         traceability_settings, "test", traceability_settings.traceability_rebuild_schema
     )
     try:
-        verdicts = await compare_with_live(traceability_settings, engine, wait_s=30)
+        verdicts = await compare_with_live(Wiring(traceability_settings), engine, wait_s=30)
     finally:
         await engine.dispose()
     different = {v.table: v for v in verdicts if not v.equal}

@@ -5,13 +5,12 @@ from datetime import date, timedelta
 
 from lotledger.alerts.domain import climate, rules, triggered
 from lotledger.alerts.domain.alert import Alert
+from lotledger.alerts.domain.climate_facts import ExcursionRecord, SensorFacts
 from lotledger.alerts.domain.conditions import Condition, Evaluation
 from lotledger.alerts.domain.facts import (
-    ExcursionRecord,
     FefoDeviation,
     ProductThresholds,
     RecallFacts,
-    SensorFacts,
     Shipment,
 )
 from lotledger.alerts.domain.levels import product_stock
@@ -36,7 +35,7 @@ def _wh2_conditions() -> list[Condition]:
     empty = product_stock(GTIN, [], ["WH2"], ZONES, NOW)
     excursion = ExcursionRecord("EX-2", B1, ExcursionKind.TEMPERATURE_HIGH, 8, NOW, 9.5)
     humid = ExcursionRecord("EX-3", B1, ExcursionKind.HUMIDITY_HIGH, 75, NOW, 80)
-    silent = SensorFacts("T-2", B1, NOW - timedelta(hours=1))
+    silent = SensorFacts("T-2", B1, NOW - timedelta(hours=1), registered=True)
     recall = RecallFacts(GTIN, "R", "RC-1", RecallClass.I, "x", NOW, warehouses=frozenset({"WH2"}))
     deviation = FefoDeviation("evt-1", GTIN, "F", B1, 1, "SO-1", PARTY_1, NOW)
     evaluations = [

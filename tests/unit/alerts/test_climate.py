@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 from lotledger.alerts.domain.climate import humidity_excursion, sensor_silent, temperature_excursion
+from lotledger.alerts.domain.climate_facts import ExcursionRecord, SensorFacts
 from lotledger.alerts.domain.conditions import Evaluation
-from lotledger.alerts.domain.facts import ExcursionRecord, SensorFacts
 from lotledger.alerts.domain.rules_config import RulesConfig
 from lotledger.shared.contracts.alerts import AlertType, Severity
 from lotledger.shared.contracts.excursions import (
@@ -109,7 +109,7 @@ def test_the_grace_period_holds_the_alert_back_and_short_blips_never_raise() -> 
 def test_a_silent_sensor_raises_after_the_threshold_and_resolves_when_it_reports() -> None:
     desk = Desk()
     config = RulesConfig(sensor_silence_minutes=30)
-    heard = SensorFacts("S-7", A1, last_reading_at=NOW)
+    heard = SensorFacts("S-7", A1, last_reading_at=NOW, registered=True)
     for minutes in (10, 30, 31, 45, 90):
         now = NOW + timedelta(minutes=minutes)
         desk.evaluate(sensor_silent(heard, config, now), now)
@@ -122,8 +122,9 @@ def test_a_silent_sensor_raises_after_the_threshold_and_resolves_when_it_reports
         "warehouse": "WH1",
         "last_reading_at": NOW.isoformat(),
         "silence_minutes": 30,
+        "cadence": "storage",
     }
-    back = SensorFacts("S-7", A1, last_reading_at=NOW + timedelta(minutes=91))
+    back = SensorFacts("S-7", A1, last_reading_at=NOW + timedelta(minutes=91), registered=True)
     desk.evaluate(
         sensor_silent(back, config, NOW + timedelta(minutes=91)), NOW + timedelta(minutes=91)
     )
@@ -132,7 +133,7 @@ def test_a_silent_sensor_raises_after_the_threshold_and_resolves_when_it_reports
 
 
 def test_the_silence_threshold_is_configurable() -> None:
-    heard = SensorFacts("S-7", A1, last_reading_at=NOW)
+    heard = SensorFacts("S-7", A1, last_reading_at=NOW, registered=True)
     short = RulesConfig(sensor_silence_minutes=2)
     assert sensor_silent(heard, short, NOW + timedelta(minutes=2)).conditions == ()
     assert len(sensor_silent(heard, short, NOW + timedelta(minutes=2, seconds=1)).conditions) == 1

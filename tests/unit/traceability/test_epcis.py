@@ -15,9 +15,11 @@ from lotledger.traceability.domain.epcis import (
     lot_document,
 )
 from lotledger.traceability.domain.epcis_ids import lot_class_uri, party_uri
-from lotledger.traceability.domain.excursions import DetectorState, Excursion, detect
-from lotledger.traceability.domain.limits import Limits, Metric, Sample
+from lotledger.traceability.domain.excursion import Excursion
+from lotledger.traceability.domain.excursions import detect
+from lotledger.traceability.domain.limits import Limits, Metric
 from lotledger.traceability.domain.residence import Exposure, exposure, history
+from lotledger.traceability.domain.series import Observation, SeriesState
 from tests.unit.traceability.lot_history import A1, CONSIGNEES, GTIN, LOT, hour, lot_events
 
 REFERENCE = Path(__file__).parents[2] / "reference" / "epcis"
@@ -39,12 +41,13 @@ def recorded(events: list[Any]) -> list[RecordedEvent]:
 
 def excursion_exposure() -> LotExposure:
     samples = [
-        Sample(hour(h), t) for h, t in [(9.9, 5.0), (10.5, 9.1), (10.75, 11.4), (11.25, 6.0)]
+        Observation(hour(h), "TEMP-7", t)
+        for h, t in [(9.9, 5.0), (10.5, 9.1), (10.75, 11.4), (11.25, 6.0)]
     ]
     _, (found,) = detect(
-        DetectorState(A1, "TEMP-7", Metric.TEMPERATURE),
+        SeriesState(A1, Metric.TEMPERATURE),
         samples,
-        Limits(Metric.TEMPERATURE, 2.0, 8.0),
+        lambda _: Limits(Metric.TEMPERATURE, 2.0, 8.0),
     )
     assert found.ended_at is not None
     held = exposure(history(lot_events()), A1, found.started_at, found.ended_at)

@@ -9,11 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lotledger.shared.contracts.excursions import ExcursionKind
-from lotledger.traceability.domain.excursions import Change, DetectorState, Phase, detect, step
-from lotledger.traceability.domain.limits import Limits, Metric, Sample
-from tests.unit.traceability.climate_fixtures import COLD_ROOM, at
+from lotledger.traceability.domain.excursions import Change, Phase, detect, step
+from lotledger.traceability.domain.limits import Limits, Metric
+from lotledger.traceability.domain.series import Observation, SeriesState
+from tests.unit.traceability.climate_fixtures import at, fresh
 
-LIMITS = Limits(Metric.TEMPERATURE, 2.0, 8.0)
+
+def LIMITS(_: datetime) -> Limits:
+    return Limits(Metric.TEMPERATURE, 2.0, 8.0)
 
 
 @dataclass(frozen=True)
@@ -26,18 +29,20 @@ class Run:
     readings: int
 
 
-def oracle(samples: list[Sample], grace: float) -> list[Run]:
-    effective: list[Sample] = []
+def oracle(samples: list[Observation], grace: float) -> list[Run]:
+    effective: list[Observation] = []
     for s in samples:
         if not effective or s.at > effective[-1].at:
             effective.append(s)
     runs: list[Run] = []
     for s in effective:
+        assert s.value is not None
+        value = s.value
         kind = (
             ExcursionKind.TEMPERATURE_HIGH
-            if s.value > 8.0
+            if value > 8.0
             else ExcursionKind.TEMPERATURE_LOW
-            if s.value < 2.0
+            if value < 2.0
             else None
         )
         last = runs[-1] if runs and runs[-1].ended_at is None else None
@@ -47,11 +52,11 @@ def oracle(samples: list[Sample], grace: float) -> list[Run]:
         if kind is None:
             continue
         if last is None:
-            runs.append(Run(kind, s.at, s.at, None, s.value, 1))
+            runs.append(Run(kind, s.at, s.at, None, value, 1))
         else:
             pick = max if kind is ExcursionKind.TEMPERATURE_HIGH else min
             runs[-1] = Run(
-                kind, last.started_at, s.at, None, pick(last.peak, s.value), last.readings + 1
+                kind, last.started_at, s.at, None, pick(last.peak, value), last.readings + 1
             )
     limit = timedelta(minutes=grace)
     return [r for r in runs if (r.ended_at or r.last_at) - r.started_at >= limit]
@@ -63,16 +68,12 @@ steps = st.lists(
 graces = st.sampled_from([0.0, 5.0, 15.0, 30.0])
 
 
-def samples_of(moves: list[tuple[int, float]]) -> list[Sample]:
+def samples_of(moves: list[tuple[int, float]]) -> list[Observation]:
     minute, samples = 0, []
     for gap, value in moves:
         minute += gap
-        samples.append(Sample(at(minute), value))
+        samples.append(Observation(at(minute), "S1", value))
     return samples
-
-
-def fresh() -> DetectorState:
-    return DetectorState(COLD_ROOM, "S1", Metric.TEMPERATURE)
 
 
 @settings(max_examples=300)
@@ -115,7 +116,7 @@ def test_excursions_never_overlap_and_end_only_after_starting(
             duration = change.excursion.duration_minutes
             assert duration is not None
             assert duration >= grace
-    assert (state.current is not None and state.confirmed) == bool(open_ids)
+    assert bool(state.confirmed()) == bool(open_ids)
 
 
 @given(steps, graces)
@@ -125,7 +126,48 @@ def test_persisting_the_state_between_samples_changes_nothing(
     kept, stored = fresh(), fresh()
     for sample in samples_of(moves):
         kept, expected = step(kept, sample, LIMITS, grace)
-        stored = DetectorState.from_json(json.loads(json.dumps(stored.to_json())))
+        stored = SeriesState.from_json(json.loads(json.dumps(stored.to_json())))
         stored, got = step(stored, sample, LIMITS, grace)
         assert got == expected
     assert stored == kept
+
+
+def any_sensor_oracle(events: list[Observation]) -> list[tuple[datetime, datetime | None, float]]:
+    """Too-warm spells of a room as (start, end, peak), from nothing but the rule: after
+    each reading, the room is too warm while any sensor's latest value is above 8."""
+    latest: dict[str, float] = {}
+    spells: list[tuple[datetime, datetime | None, float]] = []
+    for e in events:
+        assert e.value is not None
+        latest[e.sensor] = e.value
+        warm = any(v > 8.0 for v in latest.values())
+        under_way = bool(spells) and spells[-1][1] is None
+        if warm and not under_way:
+            spells.append((e.at, None, e.value))
+        elif warm:
+            start, _, peak = spells[-1]
+            spells[-1] = (start, None, max(peak, e.value) if e.value > 8.0 else peak)
+        elif under_way:
+            start, _, peak = spells[-1]
+            spells[-1] = (start, e.at, peak)
+    return spells
+
+
+readings_of_two = st.lists(
+    st.tuples(st.sampled_from(["A", "B"]), st.integers(1, 10), st.floats(4.0, 12.0)),
+    max_size=40,
+)
+
+
+@settings(max_examples=300)
+@given(readings_of_two)
+def test_two_sensors_agree_with_the_any_sensor_oracle(
+    moves: list[tuple[str, int, float]],
+) -> None:
+    minute, events = 0, []
+    for sensor, gap, value in moves:
+        minute += gap
+        events.append(Observation(at(minute), sensor, value))
+    _, found = detect(fresh(), events, LIMITS)
+    high = [x for x in found if x.kind is ExcursionKind.TEMPERATURE_HIGH]
+    assert [(x.started_at, x.ended_at, x.peak) for x in high] == any_sensor_oracle(events)

@@ -5,10 +5,16 @@ from datetime import date
 
 from lotledger.shared.contracts.excursions import ExcursionKind
 from lotledger.shared.contracts.stock import BatchStatus, Moved, Received, StockEvent
-from lotledger.traceability.domain.excursions import DetectorState, detect
-from lotledger.traceability.domain.limits import Limits, Metric, Sample
+from lotledger.traceability.domain.excursions import detect
 from lotledger.traceability.domain.residence import Exposure, exposure, history
-from tests.unit.traceability.climate_fixtures import COLD_ROOM, at, cold_room
+from tests.unit.traceability.climate_fixtures import (
+    COLD_ROOM,
+    at,
+    cold_room,
+    fresh,
+    limits_of,
+    observations,
+)
 
 OTHER = "WH1/COLD-B/01"
 
@@ -32,9 +38,8 @@ def lot(name: str, moves: list[tuple[float, str, str]]) -> list[StockEvent]:
 
 
 def test_exposure_minutes_follow_who_was_in_the_room_during_the_excursion() -> None:
-    readings = [Sample(at(m), 5.0 if m < 0 or m >= 45 else 9.5) for m in range(-30, 90, 5)]
-    limits = Limits.of(cold_room(), Metric.TEMPERATURE)
-    _, (excursion,) = detect(DetectorState(COLD_ROOM, "S1", Metric.TEMPERATURE), readings, limits)
+    readings = observations((m, 5.0 if m < 0 or m >= 45 else 9.5) for m in range(-30, 90, 5))
+    _, (excursion,) = detect(fresh(), readings, limits_of(cold_room()))
     assert (excursion.kind, excursion.duration_minutes) == (ExcursionKind.TEMPERATURE_HIGH, 45.0)
     assert excursion.ended_at is not None
     window = (excursion.started_at, excursion.ended_at)

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 from lotledger.shared.contracts.stock import TYPE_OF, StockEvent
 from lotledger.traceability.adapters.records import StockRecord
+from lotledger.traceability.adapters.rows import StayRow
 from lotledger.traceability.domain.lots import LotState
 from lotledger.traceability.domain.reconciliation import totals_of
 from lotledger.traceability.domain.residence import Interval
 from lotledger.traceability.service.lot_batch import LotBatch
-from lotledger.traceability.service.rows import StayRow
 from tests.unit.traceability.lot_history import GTIN, LOT, lot_events
 from tests.unit.traceability.test_lot_properties import ops, simulate
 

@@ -203,3 +203,57 @@ def test_a_lots_stay_follows_its_residence_intervals() -> None:
 def test_non_finite_readings_are_dropped_and_the_previous_one_holds_on() -> None:
     readings = series((0, 5.0), (30, math.nan), (45, math.inf))
     assert hold_weights(readings, at(0), at(60)) == [Weighted(5.0, 3600.0)]
+
+
+def quantity_weighted_reference(
+    held: list[tuple[str, float, float, int]],
+    temperature: dict[str, float],
+    step_minutes: float = 0.5,
+) -> float:
+    """A lot's MKT by brute force: walk its stay in small steps; at each step every
+    location holding part of the lot contributes its (constant) temperature with the
+    fraction of the lot held there; USP's formula over those weights. `held` lists
+    (location, from, to, qty) in minutes."""
+    start, end = min(h[1] for h in held), max(h[2] for h in held)
+    temperatures, weights = [], []
+    t = start
+    while t < end:
+        here = [(loc, qty) for loc, a, b, qty in held if a <= t < b]
+        total = sum(qty for _, qty in here)
+        for loc, qty in here:
+            temperatures.append(temperature[loc])
+            weights.append(step_minutes * qty / total)
+        t += step_minutes
+    return reference_mkt(temperatures, weights)
+
+
+def test_a_lot_held_in_two_rooms_at_once_is_weighted_by_the_quantity_in_each() -> None:
+    k = {"gtin": "09506000134352", "lot": "SPLIT"}
+    events: list[StockEvent] = [
+        Received(
+            **k,
+            at=at(0),
+            location="WH1/COLD",
+            qty=40,
+            expiry=date(2030, 1, 31),
+            supplier="S",
+            status=BatchStatus.AVAILABLE,
+        ),
+        Moved(**k, at=at(120), qty=10, from_location="WH1/COLD", to_location="WH1/COOL"),
+        Picked(**k, at=at(360), location="WH1/COLD", qty=20, order_ref="O", ship_to="C"),
+    ]
+    readings = {"WH1/COLD": series((-5, 5.0)), "WH1/COOL": series((-5, 15.0))}
+    found = stay_mkt(stay_segments(history(events), readings, until=at(600)))
+    assert found is not None
+    expected = quantity_weighted_reference(
+        [
+            ("WH1/COLD", 0, 120, 40),
+            ("WH1/COLD", 120, 360, 30),
+            ("WH1/COOL", 120, 600, 10),
+            ("WH1/COLD", 360, 600, 10),
+        ],
+        {"WH1/COLD": 5.0, "WH1/COOL": 15.0},
+    )
+    assert found == pytest.approx(expected, abs=0.01)
+    counted_in_full = reference_mkt([5.0, 15.0], [600.0, 480.0])
+    assert abs(found - counted_in_full) > 0.5

@@ -1,7 +1,9 @@
 """The CloudEvents 1.0 envelope carried on every lotledger topic (structured JSON mode).
 
 Extension attributes (lowercase, per the CloudEvents naming rule): `streamversion`,
-`actor`, `device`, `correlationid`, `causationid`, `prevhash`, `hash`. Times are always
+`actor`, `device`, `correlationid`, `causationid`, `prevhash`, `hash`, and
+`recordedtime` (when lotledger received what `time` says happened; telemetry carries it,
+so a reading that reached it late can be told from one on time). Times are always
 UTC with microseconds, `2026-11-24T09:15:00.000000Z`, so that the canonical form used by
 the hash chain is byte-for-byte reproducible by any consumer.
 """
@@ -40,17 +42,24 @@ class CloudEvent(BaseModel):
     causationid: str | None = None
     prevhash: str | None = None
     hash: str | None = None
+    recordedtime: datetime | None = None
 
-    @field_validator("time")
+    @field_validator("time", "recordedtime")
     @classmethod
-    def _aware_utc(cls, value: datetime) -> datetime:
+    def _aware_utc(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
         if value.tzinfo is None:
-            raise ValueError("time must carry a UTC offset")
+            raise ValueError("times must carry a UTC offset")
         return value.astimezone(UTC)
 
     @field_serializer("time")
     def _time(self, value: datetime) -> str:
         return format_time(value)
+
+    @field_serializer("recordedtime")
+    def _recorded(self, value: datetime | None) -> str | None:
+        return None if value is None else format_time(value)
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)

@@ -11,7 +11,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.client import AIOKafkaClient
 from aiokafka.errors import for_code
 
-from lotledger.shared.contracts.topics import TOPICS, TopicSpec
+from lotledger.shared.contracts.topics import TOPICS, TopicSpec, configs_of
 from lotledger.shared.settings import CommonSettings
 from lotledger.verify.kafka_log import partitions_of as partitions_of
 
@@ -69,7 +69,7 @@ async def ensure_topics(
                 name=settings.topic(spec.name),
                 num_partitions=spec.partitions or settings.topic_partitions,
                 replication_factor=settings.topic_replication,
-                topic_configs=spec.configs,
+                topic_configs=configs_of(spec, settings.record_retention_days),
             )
             for spec in specs
         ]

@@ -11,6 +11,7 @@ from typing import Literal, Self
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from lotledger.shared.contracts.topics import RECORD_DAYS
 from lotledger.verify.statement import key_id, public_key
 
 DEV_AUTH_SECRET = "lotledger-dev-secret-change-me-0123456789"  # noqa: S105
@@ -29,6 +30,12 @@ class CommonSettings(BaseSettings):
     topic_prefix: str = ""
     topic_partitions: int = Field(default=6, ge=1)
     topic_replication: int = Field(default=1, ge=1)
+    record_retention_days: int = Field(
+        default=RECORD_DAYS,
+        ge=1,
+        description="how long topics of the GSP record (telemetry, alerts) keep their events "
+        "when `lotledger topics` creates them (existing topics: alter `retention.ms`)",
+    )
 
     auth_secret: SecretStr = SecretStr(DEV_AUTH_SECRET)
     auth_public_key: str | None = None

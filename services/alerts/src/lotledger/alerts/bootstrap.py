@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lotledger.alerts import DESCRIPTION, SERVICE, VERSION
 from lotledger.alerts.adapters.privileges import RUNTIME
 from lotledger.alerts.adapters.secret_box import SecretBox
 from lotledger.alerts.adapters.unit_of_work import UnitOfWork
 from lotledger.alerts.adapters.webhook_client import WebhookClient
+from lotledger.alerts.entrypoints import rebuild
 from lotledger.alerts.entrypoints.api.access import ACCESS
 from lotledger.alerts.entrypoints.api.problem_map import PROBLEMS
 from lotledger.alerts.entrypoints.api.routers import alerts, rules, webhooks
 from lotledger.alerts.entrypoints.deliverer import Deliverer
 from lotledger.alerts.entrypoints.projector import GROUP, AlertsProjection
 from lotledger.alerts.entrypoints.publisher import Publisher
+from lotledger.alerts.entrypoints.restoring import RestoringProjection
 from lotledger.alerts.entrypoints.sweeper import Sweeper
 from lotledger.alerts.runtime import AlertsRuntime
 from lotledger.alerts.settings import AlertsSettings
@@ -32,14 +36,50 @@ from lotledger.shared.web.app import add_standard_readiness, create_service_app
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
 
 
-def migration(settings: AlertsSettings) -> Migration:
+def migration(settings: AlertsSettings, schema: str | None = None) -> Migration:
+    """`migrate` of the live schema, or of `schema` (the rebuild schema)."""
     return Migration(
         script_location=MIGRATIONS,
         declared=RUNTIME,
         owner_url=settings.migration_database_url(),
-        schema=settings.alerts_db_schema,
+        schema=schema or settings.alerts_db_schema,
         runtime_role=role_of(settings.alerts_database_url),
     )
+
+
+def build_engine(
+    settings: AlertsSettings, role: str, schema: str | None = None, pool_size: int = 4
+) -> AsyncEngine:
+    return create_engine(
+        settings.alerts_database_url,
+        schema or settings.alerts_db_schema,
+        pool_size=pool_size,
+        application_name=f"lotledger-{SERVICE}-{role}",
+    )
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """The rebuild's `entrypoints.wiring.Wiring`, built from the settings."""
+
+    settings: AlertsSettings
+    clock: Clock
+
+    def engine(self, role: str, schema: str | None = None) -> AsyncEngine:
+        return build_engine(self.settings, role, schema)
+
+    def restoring(self, only: Sequence[str] | None = None) -> RestoringProjection:
+        return RestoringProjection(self.settings, self.clock, only)
+
+    def migration(self, schema: str | None = None) -> Migration:
+        return migration(self.settings, schema)
+
+
+async def run_rebuild(
+    settings: AlertsSettings, compare: bool, wait_s: float = 60.0, clock: Clock | None = None
+) -> int:
+    """`lotledger-alerts rebuild [--compare]`; its exit status."""
+    return await rebuild.rebuild(Wiring(settings, clock or SystemClock()), compare, wait_s)
 
 
 def build_runtime(

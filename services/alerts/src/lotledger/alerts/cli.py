@@ -77,6 +77,24 @@ async def reseal(_: argparse.Namespace) -> int:
     return 0
 
 
+async def rebuild(args: argparse.Namespace) -> int:
+    from lotledger.alerts.bootstrap import run_rebuild
+
+    return await run_rebuild(AlertsSettings(), compare=args.compare, wait_s=args.wait)
+
+
+def _rebuild_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--compare", action="store_true", help="compare with the live schema; 1 if different"
+    )
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=60.0,
+        help="seconds to wait for the live schema to reach a comparable cut",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     return run_cli(
         service=SERVICE,
@@ -91,7 +109,9 @@ def main(argv: list[str] | None = None) -> int:
                 deliver,
             ),
             "reseal": ("re-seal every webhook secret with the first key (key rotation)", reseal),
+            "rebuild": ("restore facts and alerts from Kafka into the rebuild schema", rebuild),
         },
+        worker_arguments={"rebuild": _rebuild_arguments},
         argv=argv,
         log_level=lambda: AlertsSettings().log_level,
     )

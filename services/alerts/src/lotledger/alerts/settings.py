@@ -20,6 +20,10 @@ class AlertsSettings(CommonSettings):
         "URL as the development owner role",
     )
     alerts_db_schema: str = "alerts"
+    alerts_rebuild_schema: str = Field(
+        default="alerts_rebuild",
+        description="where `rebuild` restores to; provisioned up front, owned by the owner role",
+    )
     alerts_db_pool_size: int = Field(default=10, ge=1, le=100)
     alerts_port: int = 8003
 

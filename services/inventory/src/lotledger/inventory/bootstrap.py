@@ -28,6 +28,7 @@ from lotledger.inventory.entrypoints.api.routers import (
     proofs,
     qa,
     queries,
+    sensors,
     stock,
     stocktakes,
     telemetry,
@@ -121,6 +122,7 @@ def create_app(settings: InventorySettings | None = None, clock: Clock | None = 
         lifespan=lifespan,
         routers=[
             catalog.router,
+            sensors.router,
             stock.router,
             qa.router,
             operations.router,

@@ -34,6 +34,15 @@ class InventorySettings(CommonSettings):
         description="upper bound of the cold class: 8, or 10 (China GSP)",
     )
     relay_batch_size: int = Field(default=2000, ge=1, le=20000)
+    telemetry_late_horizon_hours: float = Field(
+        default=7 * 24.0,
+        gt=0,
+        description="readings older than this are refused (a logger's buffer may arrive "
+        "late, within it); keep it well inside the telemetry topic's retention",
+    )
+    telemetry_max_skew_s: float = Field(
+        default=300.0, ge=0, le=3600, description="how far ahead of the clock a reading may be"
+    )
 
     def dev_secrets(self) -> dict[str, bool]:
         return {

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -18,6 +20,7 @@ from lotledger.shared.web.app import add_standard_readiness, create_service_app
 from lotledger.traceability import DESCRIPTION, SERVICE, VERSION
 from lotledger.traceability.adapters.privileges import RUNTIME
 from lotledger.traceability.adapters.records import Topics
+from lotledger.traceability.entrypoints import projector, rebuild
 from lotledger.traceability.entrypoints.api.access import ACCESS
 from lotledger.traceability.entrypoints.api.problem_map import PROBLEMS
 from lotledger.traceability.entrypoints.api.routers import ALL
@@ -50,15 +53,46 @@ def build_engine(
 
 
 def build_projection(
-    settings: TraceabilitySettings, *, publish: bool, only: list[str] | None = None
+    settings: TraceabilitySettings, *, publish: bool, only: Sequence[str] | None = None
 ) -> TraceabilityProjection:
     return TraceabilityProjection(
         Topics.of(settings),
-        grace_minutes=settings.excursion_grace_minutes,
+        rules=settings.climate_rules(),
         publish_to=settings.topic(EXCURSIONS) if publish else None,
         only=only,
         trusted_keys=settings.trusted_checkpoint_keys(),
     )
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """The workers' `entrypoints.wiring.Wiring`, built from the settings (picklable, for
+    a rebuild's child processes)."""
+
+    settings: TraceabilitySettings
+
+    def engine(self, role: str, schema: str | None = None) -> AsyncEngine:
+        return build_engine(self.settings, role, schema)
+
+    def projection(
+        self, *, publish: bool, only: Sequence[str] | None = None
+    ) -> TraceabilityProjection:
+        return build_projection(self.settings, publish=publish, only=only)
+
+    def migration(self, schema: str | None = None) -> Migration:
+        return migration(self.settings, schema)
+
+
+async def run_projector(settings: TraceabilitySettings, stop: asyncio.Event) -> None:
+    """`lotledger-traceability project`: projector and excursion relay until `stop`."""
+    await projector.run_projector(Wiring(settings), stop)
+
+
+async def run_rebuild(
+    settings: TraceabilitySettings, compare: bool, wait_s: float = 60.0, jobs: int = 1
+) -> int:
+    """`lotledger-traceability rebuild [--compare]`; its exit status."""
+    return await rebuild.rebuild(Wiring(settings), compare, wait_s, jobs)
 
 
 def create_app(settings: TraceabilitySettings | None = None, clock: Clock | None = None) -> FastAPI:

@@ -12,7 +12,7 @@ from lotledger.traceability.settings import TraceabilitySettings
 
 async def project(_: argparse.Namespace) -> int:
     from lotledger.shared.gc_tuning import tune_gc
-    from lotledger.traceability.entrypoints.projector import run_projector
+    from lotledger.traceability.bootstrap import run_projector
 
     tune_gc()
     settings = TraceabilitySettings()
@@ -22,7 +22,7 @@ async def project(_: argparse.Namespace) -> int:
 
 async def rebuild(args: argparse.Namespace) -> int:
     from lotledger.shared.gc_tuning import tune_gc
-    from lotledger.traceability.entrypoints.rebuild import rebuild as run_rebuild
+    from lotledger.traceability.bootstrap import run_rebuild
 
     tune_gc()
     settings = TraceabilitySettings()

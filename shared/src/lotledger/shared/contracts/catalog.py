@@ -1,9 +1,14 @@
 """Master data, topic `lotledger.catalog.v1` (compacted): each event carries the whole
-current record so the latest message per key is enough."""
+current record so the latest message per key is enough. What a consumer must judge the
+past by travels inside the record too: a location's `ranges` are every range it has had,
+so compaction keeps its history (docs/adr/0013-climate-record.md)."""
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
+
+from pydantic import AwareDatetime, Field
 
 from lotledger.shared.contracts.common import Payload
 
@@ -30,6 +35,16 @@ class Product(Payload):
     near_expiry_days: list[int] | None = None
 
 
+class RangeInForce(Payload):
+    """A location's climate range from `since` until the next range's `since`."""
+
+    since: AwareDatetime
+    temp_min_c: float
+    temp_max_c: float
+    humidity_min_pct: float | None = None
+    humidity_max_pct: float | None = None
+
+
 class Location(Payload):
     location_id: str
     warehouse: str
@@ -41,18 +56,53 @@ class Location(Payload):
     humidity_min_pct: float | None = None
     humidity_max_pct: float | None = None
     timezone: str = "UTC"
+    ranges: list[RangeInForce] = Field(
+        default=[],
+        description="every range the location has had, oldest first, the last being the "
+        "one above; empty in records written before ranges were kept",
+    )
+
+
+class Measure(StrEnum):
+    TEMPERATURE = "temperature"
+    HUMIDITY = "humidity"
+
+
+class SensorStatus(StrEnum):
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+
+class Sensor(Payload):
+    """A registered sensor or data logger: where it is, what it measures, how often it is
+    expected to report and when its calibration is due. A retired sensor stays on record
+    (`retired_at`); its readings are refused from then on."""
+
+    sensor_id: str
+    location: str
+    warehouse: str
+    measures: list[Measure]
+    interval_minutes: int = Field(description="the longest expected gap between readings")
+    calibration_due: date | None = None
+    status: SensorStatus = SensorStatus.ACTIVE
+    registered_at: AwareDatetime
+    retired_at: AwareDatetime | None = None
 
 
 PRODUCT_REGISTERED = "lotledger.catalog.product_registered.v1"
 PRODUCT_UPDATED = "lotledger.catalog.product_updated.v1"
 LOCATION_REGISTERED = "lotledger.catalog.location_registered.v1"
 LOCATION_UPDATED = "lotledger.catalog.location_updated.v1"
+SENSOR_REGISTERED = "lotledger.catalog.sensor_registered.v1"
+SENSOR_UPDATED = "lotledger.catalog.sensor_updated.v1"
 
 EVENT_TYPES: dict[str, type[Payload]] = {
     PRODUCT_REGISTERED: Product,
     PRODUCT_UPDATED: Product,
     LOCATION_REGISTERED: Location,
     LOCATION_UPDATED: Location,
+    SENSOR_REGISTERED: Sensor,
+    SENSOR_UPDATED: Sensor,
 }
 
 
@@ -62,3 +112,7 @@ def product_key(gtin: str) -> str:
 
 def location_key(location_id: str) -> str:
     return f"location:{location_id}"
+
+
+def sensor_key(sensor_id: str) -> str:
+    return f"sensor:{sensor_id}"

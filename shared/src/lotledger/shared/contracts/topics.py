@@ -14,6 +14,9 @@ ALERTS = "lotledger.alerts.v1"
 
 FOREVER = "-1"
 DAY_MS = 24 * 3600 * 1000
+RECORD_DAYS = 1827
+"""The GSP record period (5 years, a leap day included): how long the climate record and
+the alerts raised on it are kept by default (`LOTLEDGER_RECORD_RETENTION_DAYS`)."""
 
 
 @dataclass(frozen=True)
@@ -23,14 +26,17 @@ class TopicSpec:
     configs: dict[str, str] = field(default_factory=dict)
     partitions: int | None = None
     """None: the deployment's default partition count."""
+    record: bool = False
+    """Part of the GSP record: kept `record_retention_days` (configurable), not `configs`'
+    default."""
 
 
 TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(STOCK, "batch id {gtin}/{lot}", {"retention.ms": FOREVER, "retention.bytes": "-1"}),
     TopicSpec(CATALOG, "product:{gtin} | location:{id}", {"cleanup.policy": "compact"}),
-    TopicSpec(TELEMETRY, "sensor id", {"retention.ms": str(90 * DAY_MS)}),
+    TopicSpec(TELEMETRY, "sensor id", {"retention.ms": str(RECORD_DAYS * DAY_MS)}, record=True),
     TopicSpec(EXCURSIONS, "location id", {"retention.ms": FOREVER}),
-    TopicSpec(ALERTS, "alert id", {"retention.ms": str(400 * DAY_MS)}),
+    TopicSpec(ALERTS, "alert id", {"retention.ms": str(RECORD_DAYS * DAY_MS)}, record=True),
     TopicSpec(
         CHECKPOINTS,
         "log name",
@@ -38,6 +44,13 @@ TOPICS: tuple[TopicSpec, ...] = (
         partitions=1,
     ),
 )
+
+
+def configs_of(spec: TopicSpec, record_days: int) -> dict[str, str]:
+    """The configs a topic is created with: a record topic keeps `record_days`."""
+    if not spec.record:
+        return dict(spec.configs)
+    return {**spec.configs, "retention.ms": str(record_days * DAY_MS)}
 
 
 def topic_name(prefix: str, name: str) -> str:

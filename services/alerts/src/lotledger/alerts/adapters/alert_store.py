@@ -130,3 +130,37 @@ class AlertStore:
             list(alert.warehouses),
         )
         return True
+
+    async def restore(self, alert: Alert) -> None:
+        """Write the alert as a published change left it, whatever was stored (a rebuild
+        replaying `lotledger.alerts.v1`, each alert's changes in order)."""
+        place = alert.place
+        await self._conn.execute(
+            "INSERT INTO alerts (alert_id, alert_type, subject, tier, grp, severity, status, "
+            "details, gtin, warehouse, location, raised_at, changed_at, acknowledged_by, "
+            "acknowledged_at, resolved_by, resolved_at, warehouses) VALUES ($1::uuid, $2, $3, "
+            "$4, $5, $6, $7, $8::text::jsonb, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) "
+            "ON CONFLICT (alert_id) DO UPDATE SET severity = EXCLUDED.severity, "
+            "status = EXCLUDED.status, details = EXCLUDED.details, "
+            "changed_at = EXCLUDED.changed_at, acknowledged_by = EXCLUDED.acknowledged_by, "
+            "acknowledged_at = EXCLUDED.acknowledged_at, resolved_by = EXCLUDED.resolved_by, "
+            "resolved_at = EXCLUDED.resolved_at, warehouses = EXCLUDED.warehouses",
+            alert.alert_id,
+            alert.key.alert_type.value,
+            alert.key.subject,
+            alert.key.tier,
+            alert.key.group,
+            alert.severity.value,
+            alert.status.value,
+            json_param(dict(alert.details)),
+            place.gtin,
+            place.warehouse,
+            place.location,
+            alert.raised_at,
+            alert.changed_at,
+            alert.acknowledged_by,
+            alert.acknowledged_at,
+            alert.resolved_by,
+            alert.resolved_at,
+            list(alert.warehouses),
+        )

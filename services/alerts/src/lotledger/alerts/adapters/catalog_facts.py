@@ -40,14 +40,16 @@ class CatalogFactsStore:
 
     async def save_location(self, location: Location, version: int) -> bool:
         status = await self._conn.execute(
-            "INSERT INTO locations (location_id, warehouse, timezone, version) "
-            "VALUES ($1, $2, $3, $4) ON CONFLICT (location_id) DO UPDATE SET "
+            "INSERT INTO locations (location_id, warehouse, timezone, version, kind) "
+            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (location_id) DO UPDATE SET "
             "warehouse = EXCLUDED.warehouse, timezone = EXCLUDED.timezone, "
-            "version = EXCLUDED.version WHERE locations.version < EXCLUDED.version",
+            "version = EXCLUDED.version, kind = EXCLUDED.kind "
+            "WHERE locations.version < EXCLUDED.version",
             location.location_id,
             location.warehouse,
             location.timezone,
             version,
+            location.kind.value,
         )
         return bool(status.endswith(" 1"))
 

@@ -12,7 +12,8 @@ from lotledger.shared.db import json_param, json_value
 
 _SELECT = (
     "SELECT near_expiry_days, sensor_silence_minutes, excursion_grace_minutes, "
-    "sweep_interval_seconds, version, updated_at, updated_by FROM rules_config"
+    "sweep_interval_seconds, out_of_range_silence_minutes, version, updated_at, updated_by "
+    "FROM rules_config"
 )
 _SELECT_FOR_UPDATE = _SELECT + " FOR UPDATE"
 
@@ -52,6 +53,7 @@ class RulesStore:
             row["sensor_silence_minutes"],
             row["excursion_grace_minutes"],
             row["sweep_interval_seconds"],
+            row["out_of_range_silence_minutes"],
         )
         return StoredRules(config, row["version"], row["updated_at"], row["updated_by"])
 
@@ -66,7 +68,7 @@ class RulesStore:
         await self._conn.execute(
             "UPDATE rules_config SET near_expiry_days = $1, sensor_silence_minutes = $2, "
             "excursion_grace_minutes = $3, sweep_interval_seconds = $4, version = $5, "
-            "updated_at = $6, updated_by = $7",
+            "updated_at = $6, updated_by = $7, out_of_range_silence_minutes = $8",
             list(config.near_expiry_days),
             config.sensor_silence_minutes,
             config.excursion_grace_minutes,
@@ -74,6 +76,7 @@ class RulesStore:
             version,
             at,
             actor,
+            config.out_of_range_silence_minutes,
         )
         await self._conn.execute(
             "INSERT INTO rules_audit (version, actor, device, at, before, after) "

@@ -127,6 +127,24 @@ class Change:
         )
 
 
+def alert_of(changed: AlertChanged) -> Alert:
+    """The alert a published change describes."""
+    return Alert(
+        alert_id=changed.alert_id,
+        key=AlertKey(changed.alert_type, changed.subject, changed.tier),
+        severity=changed.severity,
+        status=changed.status,
+        raised_at=changed.raised_at,
+        changed_at=changed.changed_at,
+        details=dict(changed.details),
+        acknowledged_by=changed.acknowledged_by,
+        acknowledged_at=changed.acknowledged_at,
+        resolved_by=changed.resolved_by,
+        resolved_at=changed.resolved_at,
+        warehouses=tuple(changed.warehouses),
+    )
+
+
 NewId = Callable[[], str]
 
 

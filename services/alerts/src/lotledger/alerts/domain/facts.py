@@ -11,12 +11,6 @@ from zoneinfo import ZoneInfo
 
 from lotledger.shared.clock import local_date
 from lotledger.shared.contracts.catalog import Product
-from lotledger.shared.contracts.excursions import (
-    ExcursionEnded,
-    ExcursionKind,
-    ExcursionStarted,
-    ExposedLot,
-)
 from lotledger.shared.contracts.stock import BatchStatus, Picked, RecallClass
 from lotledger.shared.identifiers import batch_id, warehouse_of
 
@@ -83,59 +77,6 @@ class LotFacts:
 
     def total(self) -> int:
         return sum(qty for qty in self.on_hand.values() if qty > 0)
-
-
-@dataclass(frozen=True)
-class SensorFacts:
-    """`last_reading_at` is the latest reading time seen (the maximum `at`), not the time
-    the latest message arrived: a late, older reading does not wake a silent sensor."""
-
-    sensor: str
-    location: str
-    last_reading_at: datetime
-
-
-@dataclass(frozen=True)
-class ExcursionRecord:
-    """An excursion as traceability published it; open while `ended_at` is None."""
-
-    excursion_id: str
-    location: str
-    kind: ExcursionKind
-    limit: float
-    started_at: datetime
-    peak: float
-    exposed_lots: tuple[ExposedLot, ...] = ()
-    ended_at: datetime | None = None
-
-    @property
-    def is_open(self) -> bool:
-        return self.ended_at is None
-
-    @classmethod
-    def from_started(cls, event: ExcursionStarted) -> ExcursionRecord:
-        return cls(
-            event.excursion_id,
-            event.location,
-            event.kind,
-            event.limit,
-            event.started_at,
-            event.peak,
-            tuple(event.exposed_lots),
-        )
-
-    @classmethod
-    def from_ended(cls, event: ExcursionEnded) -> ExcursionRecord:
-        return cls(
-            event.excursion_id,
-            event.location,
-            event.kind,
-            event.limit,
-            event.started_at,
-            event.peak,
-            tuple(event.exposed_lots),
-            event.ended_at,
-        )
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ Invariants:
 Per-type policies (`POLICIES`): recall alerts resolve by themselves only once a person
 has acknowledged them (QA confirms the consignees were told) and no recalled stock is
 left on hand; fefo_deviation alerts are raised by events only and resolved by people
-only. Every other type is raised and resolved by its condition.
+only. Every other type is raised and resolved by its condition, except where a tier has
+its own policy (`TIER_POLICIES`): an excursion found late (tier "late") is raised by the
+event that reveals it and resolved by the person who assessed it.
 
 Alert ids: see `alert`.
 """
@@ -50,6 +52,15 @@ POLICIES: Mapping[AlertType, Policy] = {alert_type: Policy() for alert_type in A
     AlertType.RECALL: Policy(auto_resolve=AutoResolve.AFTER_ACK),
     AlertType.FEFO_DEVIATION: Policy(raised_by_condition=False, auto_resolve=AutoResolve.NEVER),
 }
+BY_PEOPLE = Policy(raised_by_condition=False, auto_resolve=AutoResolve.NEVER)
+TIER_POLICIES: Mapping[tuple[AlertType, str], Policy] = {
+    (AlertType.TEMPERATURE_EXCURSION, "late"): BY_PEOPLE,
+    (AlertType.HUMIDITY_EXCURSION, "late"): BY_PEOPLE,
+}
+
+
+def policy_of(key: AlertKey) -> Policy:
+    return TIER_POLICIES.get((key.alert_type, key.tier), POLICIES[key.alert_type])
 
 
 def _utc(now: datetime) -> datetime:
@@ -113,7 +124,7 @@ def _refresh(alert: Alert, condition: Condition, now: datetime) -> list[Change]:
 
 
 def _resolves_by_itself(alert: Alert) -> bool:
-    match POLICIES[alert.key.alert_type].auto_resolve:
+    match policy_of(alert.key).auto_resolve:
         case AutoResolve.ALWAYS:
             return True
         case AutoResolve.AFTER_ACK:
@@ -142,7 +153,7 @@ def reconcile(
     for key, condition in sorted(holding.items()):
         if key in opened:
             changes += _refresh(opened[key], condition, now)
-        elif POLICIES[key.alert_type].raised_by_condition:
+        elif policy_of(key).raised_by_condition:
             changes.append(_raise(condition, now, new_id()))
     return changes
 

@@ -17,6 +17,7 @@ MAX_TIER_DAYS = 3650
 MAX_SILENCE_MINUTES = 7 * 24 * 60
 MAX_GRACE_MINUTES = 24 * 60
 SWEEP_SECONDS = (5, 3600)
+MAX_OUT_OF_RANGE_SILENCE_MINUTES = 60
 
 
 class InvalidRulesConfig(DomainError):
@@ -29,6 +30,10 @@ class InvalidNearExpiryTiers(InvalidRulesConfig):
 
 class InvalidSensorSilence(InvalidRulesConfig):
     """Sensor silence is 1 minute to 7 days."""
+
+
+class InvalidOutOfRangeSilence(InvalidRulesConfig):
+    """Silence while out of range is 1 to 60 minutes."""
 
 
 class InvalidExcursionGrace(InvalidRulesConfig):
@@ -67,14 +72,18 @@ def _check_range(
 @dataclass(frozen=True)
 class RulesConfig:
     """`near_expiry_days`: default tiers for products without their own.
-    `sensor_silence_minutes`: a sensor without a reading for longer than this is silent.
+    `sensor_silence_minutes`: the longest a sensor may go without a reading in storage
+    (GSP: 30); a sensor registered with a shorter interval is silent past that.
     `excursion_grace_minutes`: an open excursion raises its alert once it is this old.
-    `sweep_interval_seconds`: how often the clock sweep re-evaluates time-driven rules."""
+    `sweep_interval_seconds`: how often the clock sweep re-evaluates time-driven rules.
+    `out_of_range_silence_minutes`: the longest a sensor may go without a reading while
+    its location is out of range (GSP: 2)."""
 
     near_expiry_days: tuple[int, ...] = DEFAULT_NEAR_EXPIRY_DAYS
     sensor_silence_minutes: int = 30
     excursion_grace_minutes: int = 0
     sweep_interval_seconds: int = 60
+    out_of_range_silence_minutes: int = 2
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "near_expiry_days", check_tiers(self.near_expiry_days))
@@ -91,6 +100,13 @@ class RulesConfig:
             MAX_GRACE_MINUTES,
             InvalidExcursionGrace,
             "excursion_grace_minutes",
+        )
+        _check_range(
+            self.out_of_range_silence_minutes,
+            1,
+            MAX_OUT_OF_RANGE_SILENCE_MINUTES,
+            InvalidOutOfRangeSilence,
+            "out_of_range_silence_minutes",
         )
         _check_range(
             self.sweep_interval_seconds,

@@ -9,7 +9,7 @@
 | overstock             | info                                                 |
 | temperature_excursion | critical                                             |
 | humidity_excursion    | warning                                              |
-| sensor_silent         | warning                                              |
+| sensor_silent         | warning; critical for a stocked location no sensor watches |
 | recall                | critical for class I and II, warning for class III   |
 | fefo_deviation        | warning                                              |
 | webhook_failing       | warning                                              |

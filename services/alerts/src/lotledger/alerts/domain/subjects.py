@@ -7,12 +7,14 @@ evaluation's scope is expressed in (see `conditions.Scope`).
 | low_stock, stock_out, overstock      | `{gtin}@{warehouse}`         | `{gtin}`            |
 | recall                               | batch `{gtin}/{lot}`         | the subject         |
 | temperature_, humidity_excursion     | excursion id                 | the subject         |
-| sensor_silent                        | sensor id                    | the subject         |
+| sensor_silent (tiers "", calibration)| sensor id                    | the subject         |
+| sensor_silent (tier no_sensor)       | location id                  | the subject         |
 | fefo_deviation                       | id of the picked event       | the subject         |
 | webhook_failing                      | subscription id              | the subject         |
 
 Neither GTINs, GS1 lots (AI 82 character set) nor warehouse ids can contain `@`, so the
-group of a per-warehouse subject is everything before its last `@`.
+group of a per-warehouse subject is everything before its last `@`. Sensor ids cannot
+contain `/` and location ids always do, so a sensor_silent subject names one or the other.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ rather than blocking its partition.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import structlog
@@ -68,22 +68,26 @@ class AlertsProjection:
         await climate_events.apply_readings(ctx, latest)
 
     def _parse(self, record: Record) -> tuple[CloudEvent, Payload] | None:
-        known = PAYLOADS.get(self._topic.get(record.topic, ""), {})
-        if record.value is None:
-            return None
-        try:
-            envelope = CloudEvent.from_json(record.value)
-            model = known.get(envelope.type)
-            return None if model is None else (envelope, model.model_validate(envelope.data))
-        except (ValidationError, ValueError) as exc:
-            log.warning(
-                "record_skipped",
-                topic=record.topic,
-                partition=record.partition,
-                offset=record.offset,
-                error=str(exc)[:500],
-            )
-            return None
+        return parse(record, PAYLOADS.get(self._topic.get(record.topic, ""), {}))
+
+
+def parse(record: Record, known: Mapping[str, type[Payload]]) -> tuple[CloudEvent, Payload] | None:
+    """The envelope and payload of a record of a `known` type; None (logged) otherwise."""
+    if record.value is None:
+        return None
+    try:
+        envelope = CloudEvent.from_json(record.value)
+        model = known.get(envelope.type)
+        return None if model is None else (envelope, model.model_validate(envelope.data))
+    except (ValidationError, ValueError) as exc:
+        log.warning(
+            "record_skipped",
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            error=str(exc)[:500],
+        )
+        return None
 
 
 async def _apply(ctx: Context, envelope: CloudEvent, payload: Payload, latest: Latest) -> None:
@@ -94,9 +98,15 @@ async def _apply(ctx: Context, envelope: CloudEvent, payload: Payload, latest: L
             await catalog_events.apply_product(ctx, envelope, payload)
         case catalog.Location():
             await catalog_events.apply_location(ctx, envelope, payload)
+        case catalog.Sensor():
+            await catalog_events.apply_sensor(ctx, envelope, payload)
         case telemetry.Reading():
             seen = latest.get(payload.sensor)
             if seen is None or seen[1] < payload.at:
                 latest[payload.sensor] = (payload.location, payload.at)
-        case excursions.ExcursionStarted() | excursions.ExcursionEnded():
+        case (
+            excursions.ExcursionStarted()
+            | excursions.ExcursionEnded()
+            | excursions.ExcursionWithdrawn()
+        ):
             await climate_events.apply_excursion(ctx, envelope, payload)

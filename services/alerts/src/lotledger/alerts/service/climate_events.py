@@ -3,20 +3,28 @@
 Readings only ever end a silence here: the projector may be replaying old readings, so
 raising sensor_silent is left to the clock sweep, which judges silence at the present.
 An excursion's start and end are evaluated at once (a grace period longer than zero
-leaves the raise to the sweep as well).
+leaves the raise to the sweep as well), and so is the silence of the sensors at its
+location, whose cadence it changes. An excursion found late raises its own alert when its
+start is published (id derived from that event, so a redelivery raises nothing new) and
+is kept up to date by its later events; a withdrawn excursion resolves its alert.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from lotledger.alerts.domain.conditions import Scope
-from lotledger.alerts.domain.facts import ExcursionRecord
+from lotledger.alerts.domain import climate
+from lotledger.alerts.domain.climate_facts import ExcursionRecord
+from lotledger.alerts.domain.conditions import Evaluation, Scope
 from lotledger.alerts.service import evaluation as ev
 from lotledger.alerts.service.recording import Cause
 from lotledger.shared.contracts.alerts import AlertType
-from lotledger.shared.contracts.excursions import ExcursionEnded, ExcursionStarted
+from lotledger.shared.contracts.excursions import (
+    ExcursionEnded,
+    ExcursionStarted,
+    ExcursionWithdrawn,
+)
 from lotledger.shared.envelope import CloudEvent
 
 
@@ -26,24 +34,46 @@ async def apply_readings(ctx: ev.Context, latest: Mapping[str, tuple[str, dateti
     if not latest:
         return
     await ctx.stores.climate.readings(latest)
+    await _settle_silent(ctx, latest, Cause())
+
+
+async def _settle_silent(ctx: ev.Context, sensors: Iterable[str], cause: Cause) -> None:
+    """Evaluate those of `sensors` with an open sensor_silent alert (so nothing is raised
+    here, only ended or updated)."""
     silent = await ctx.stores.alerts.open_in(
-        Scope(groups=frozenset((AlertType.SENSOR_SILENT, s) for s in latest))
+        Scope(groups=frozenset((AlertType.SENSOR_SILENT, s) for s in sensors))
     )
     if not silent:
         return
-    facts = await ctx.stores.climate.sensors(a.key.subject for a in silent)
-    await ev.settle(ctx, await ev.sensors(ctx, facts), Cause())
+    facts = await ctx.stores.climate.sensors({a.key.subject for a in silent})
+    await ev.settle(ctx, await ev.sensors(ctx, facts), cause)
 
 
-async def apply_excursion(
-    ctx: ev.Context, envelope: CloudEvent, event: ExcursionStarted | ExcursionEnded
-) -> None:
-    record = (
-        ExcursionRecord.from_started(event)
-        if isinstance(event, ExcursionStarted)
-        else ExcursionRecord.from_ended(event)
-    )
-    await ctx.stores.climate.save_excursion(record)
-    stored = await ctx.stores.climate.excursions([record.excursion_id])
+ExcursionEvent = ExcursionStarted | ExcursionEnded | ExcursionWithdrawn
+
+
+async def store_excursion(ctx: ev.Context, event: ExcursionEvent) -> None:
+    facts = ctx.stores.climate
+    if isinstance(event, ExcursionWithdrawn):
+        await facts.withdraw(event.excursion_id)
+    elif isinstance(event, ExcursionStarted):
+        reopens = event.reopened_after is not None
+        await facts.save_excursion(ExcursionRecord.from_started(event), reopens)
+    else:
+        await facts.save_excursion(ExcursionRecord.from_ended(event))
+
+
+async def apply_excursion(ctx: ev.Context, envelope: CloudEvent, event: ExcursionEvent) -> None:
+    cause = Cause(str(envelope.id), envelope.correlationid)
+    facts = ctx.stores.climate
+    await store_excursion(ctx, event)
+    stored = await facts.excursions([event.excursion_id])
     evaluation = await ev.excursions(ctx, stored)
-    await ev.settle(ctx, evaluation, Cause(str(envelope.id), envelope.correlationid))
+    late = [climate.found_late(r) for r in stored if r.detected_late and not r.withdrawn]
+    if isinstance(event, ExcursionStarted):
+        for condition in late:
+            await ev.trigger(ctx, condition, cause)
+    else:
+        evaluation = evaluation | Evaluation(evaluation.scope, tuple(late))
+    await ev.settle(ctx, evaluation, cause)
+    await _settle_silent(ctx, await facts.sensors_at([event.location]), cause)

@@ -15,8 +15,9 @@ from datetime import datetime
 from lotledger.alerts.adapters.unit_of_work import Stores
 from lotledger.alerts.domain import climate, lifecycle, rules, triggered
 from lotledger.alerts.domain.alert import Change, NewId, fresh_id
+from lotledger.alerts.domain.climate_facts import ExcursionRecord, SensorFacts
 from lotledger.alerts.domain.conditions import Condition, Evaluation, Scope
-from lotledger.alerts.domain.facts import ExcursionRecord, SensorFacts, Zones
+from lotledger.alerts.domain.facts import Zones
 from lotledger.alerts.domain.levels import product_stock
 from lotledger.alerts.domain.rules_config import RulesConfig
 from lotledger.alerts.service.recording import Cause, record
@@ -83,8 +84,21 @@ async def recall(ctx: Context, gtin: str, lot: str) -> Evaluation:
 
 
 async def sensors(ctx: Context, facts: Iterable[SensorFacts]) -> Evaluation:
-    config = await ctx.config()
-    return Evaluation.merge(climate.sensor_silent(s, config, ctx.now) for s in facts)
+    """Silence (at the cadence its location's state asks for) and calibration of each."""
+    facts = list(facts)
+    config, zones = await ctx.config(), await ctx.zones()
+    out = await ctx.stores.climate.out_of_range(s.location for s in facts)
+    return Evaluation.merge(
+        climate.sensor_silent(s, config, ctx.now, s.location in out)
+        | climate.calibration_overdue(s, zones, ctx.now)
+        for s in facts
+    )
+
+
+async def locations(ctx: Context, ids: Iterable[str]) -> Evaluation:
+    """Whether each location holding stock is watched by a temperature sensor."""
+    watches = await ctx.stores.climate.watches(ids)
+    return Evaluation.merge(climate.unwatched(w) for w in watches)
 
 
 async def excursions(ctx: Context, records: Iterable[ExcursionRecord]) -> Evaluation:

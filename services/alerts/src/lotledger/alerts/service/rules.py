@@ -20,6 +20,7 @@ async def replace_rules(
     sensor_silence_minutes: int,
     excursion_grace_minutes: int,
     sweep_interval_seconds: int,
+    out_of_range_silence_minutes: int,
     who: Principal,
     now: datetime,
 ) -> StoredRules:
@@ -28,5 +29,6 @@ async def replace_rules(
         sensor_silence_minutes,
         excursion_grace_minutes,
         sweep_interval_seconds,
+        out_of_range_silence_minutes,
     )
     return await stores.rules.put(config, who.sub, who.device, now)

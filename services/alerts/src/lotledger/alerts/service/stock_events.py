@@ -87,8 +87,9 @@ async def _triggered(ctx: ev.Context, envelope: CloudEvent, event: s.StockEvent)
         await ev.trigger(ctx, condition, cause)
 
 
-async def apply_stock_event(ctx: ev.Context, envelope: CloudEvent, event: s.StockEvent) -> bool:
-    """Apply one stock event; returns False when it was seen before (or is unusable)."""
+async def apply_stock_facts(ctx: ev.Context, envelope: CloudEvent, event: s.StockEvent) -> bool:
+    """Apply one stock event's facts only; returns False when it was seen before (or is
+    unusable)."""
     stored = await ctx.stores.lots.version(event.gtin, event.lot)
     version = envelope.streamversion
     if stored is not None and version is not None and version <= stored:
@@ -97,6 +98,13 @@ async def apply_stock_event(ctx: ev.Context, envelope: CloudEvent, event: s.Stoc
         log.warning("stock_event_for_unknown_batch", event_id=str(envelope.id), type=envelope.type)
         return False
     await _apply_facts(ctx, event, version if version is not None else (stored or 0) + 1)
+    return True
+
+
+async def apply_stock_event(ctx: ev.Context, envelope: CloudEvent, event: s.StockEvent) -> bool:
+    """Apply one stock event; returns False when it was seen before (or is unusable)."""
+    if not await apply_stock_facts(ctx, envelope, event):
+        return False
     await ctx.stores.deliveries.enqueue_stock(envelope)
     await _triggered(ctx, envelope, event)
     touched = ctx.touched.setdefault(event.gtin, {})

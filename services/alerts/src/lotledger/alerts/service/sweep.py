@@ -3,8 +3,9 @@ of time). Near-expiry tiers, expired-on-hand and stock levels (a lot expiring at
 midnight leaves the available stock) per product; silent sensors; excursions older than
 the grace period; recalls whose alert may now resolve.
 
-What is swept: every product ever stocked, every sensor, every open excursion, and every
-group holding an open alert of a swept type, so an alert whose facts have gone resolves.
+What is swept: every product ever stocked, every sensor, every location holding stock,
+every open excursion, and every group holding an open alert of a swept type, so an alert
+whose facts have gone resolves.
 Groups are settled in chunks, each its own transaction holding the `evaluate` lock, so
 the projector and the API wait at most one chunk. Sweeping twice at the same instant
 changes nothing the second time.
@@ -37,6 +38,8 @@ class Plan:
     products: dict[str, list[str]]
     """gtin → batch groups with open alerts (covered even if their lot is gone)."""
     sensors: list[str]
+    locations: list[str]
+    """Locations holding stock or with an open unwatched-location alert."""
     excursions: list[str]
     recalls: list[str]
 
@@ -56,13 +59,17 @@ async def _plan(uow: UnitOfWork) -> Plan:
         gtin, lot = split_batch_id(group)
         products.setdefault(gtin, []).extend([group] if lot else [])
     sensors = {f.sensor for f in await s.climate.sensors()}
+    locations = set(await s.climate.stocked_locations())
     excursions = set(await s.climate.open_excursion_ids())
     recalls: set[str] = set()
     for alert_type, group in await s.alerts.open_groups(
         frozenset({T.SENSOR_SILENT, T.RECALL} | EXCURSION_TYPES)
     ):
-        {T.SENSOR_SILENT: sensors, T.RECALL: recalls}.get(alert_type, excursions).add(group)
-    return Plan(products, sorted(sensors), sorted(excursions), sorted(recalls))
+        if alert_type is T.SENSOR_SILENT:
+            (locations if "/" in group else sensors).add(group)
+        else:
+            (recalls if alert_type is T.RECALL else excursions).add(group)
+    return Plan(products, sorted(sensors), sorted(locations), sorted(excursions), sorted(recalls))
 
 
 async def _evaluate(ctx: ev.Context, plan: Plan, items: Sequence[tuple[str, str]]) -> Evaluation:
@@ -75,6 +82,9 @@ async def _evaluate(ctx: ev.Context, plan: Plan, items: Sequence[tuple[str, str]
     sensors = [name for kind, name in items if kind == "sensor"]
     evaluations.append(await ev.sensors(ctx, await ctx.stores.climate.sensors(sensors)))
     evaluations += [Evaluation(Scope.of(s, T.SENSOR_SILENT)) for s in sensors]
+    places = [name for kind, name in items if kind == "location"]
+    evaluations.append(await ev.locations(ctx, places))
+    evaluations += [Evaluation(Scope.of(p, T.SENSOR_SILENT)) for p in places]
     excursions = [name for kind, name in items if kind == "excursion"]
     evaluations.append(await ev.excursions(ctx, await ctx.stores.climate.excursions(excursions)))
     evaluations += [Evaluation(Scope.of(e, *EXCURSION_TYPES)) for e in excursions]
@@ -90,6 +100,7 @@ async def sweep_once(
     items = [
         *(("product", gtin) for gtin in sorted(plan.products)),
         *(("sensor", s) for s in plan.sensors),
+        *(("location", p) for p in plan.locations),
         *(("excursion", e) for e in plan.excursions),
         *(("recall", r) for r in plan.recalls),
     ]

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from uuid import uuid4
 
+from lotledger.inventory.adapters.catalog_changes import Change, Entity, record_change
 from lotledger.shared.contracts import catalog as cat
 from lotledger.shared.contracts.common import Payload
 from lotledger.shared.db import json_param, json_value
-from lotledger.shared.envelope import CloudEvent
+
+__all__ = ["CatalogStore", "Change"]
 
 
 def _record(value: Any) -> dict[str, Any]:
@@ -49,6 +48,13 @@ class CatalogStore:
             "SELECT record FROM products WHERE gtin = $1 FOR UPDATE", gtin
         )
         return None if row is None else cat.Product.model_validate(_record(row["record"]))
+
+    async def location_for_update(self, location_id: str) -> cat.Location | None:
+        """The stored location, locked until the transaction ends."""
+        row = await self._conn.fetchrow(
+            "SELECT record FROM locations WHERE location_id = $1 FOR UPDATE", location_id
+        )
+        return None if row is None else cat.Location.model_validate(_record(row["record"]))
 
     async def stocked_locations(self, gtin: str) -> list[str]:
         """Every location holding stock of the product now."""
@@ -139,47 +145,7 @@ class CatalogStore:
         version: int,
         change: Change,
     ) -> None:
-        """Audit row (who, when, before, after) and the compacted catalog event, in the
-        caller's transaction."""
         before = _record(current["record"]) if current else None
-        after = record.as_data()
-        await self._conn.execute(
-            "INSERT INTO catalog_audit (entity, entity_id, actor, device, at, before, after) "
-            "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)",
-            entity,
-            entity_id,
-            change.actor,
-            change.device,
-            change.now,
-            None if before is None else json_param(before),
-            json_param(after),
+        await record_change(
+            self._conn, Entity(entity, entity_id, key), event_type, before, record, version, change
         )
-        envelope = CloudEvent(
-            id=uuid4(),
-            source="/inventory/catalog",
-            type=event_type,
-            subject=key,
-            time=change.now,
-            data=after,
-            streamversion=version,
-            actor=change.actor,
-            device=change.device,
-            correlationid=change.correlation_id,
-        )
-        await self._conn.execute("SELECT pg_notify(current_schema() || '_catalog', $1)", key)
-        await self._conn.execute(
-            "INSERT INTO outbox (topic, key, event_id, payload) VALUES ($1, $2, $3, $4)",
-            change.topic,
-            key,
-            envelope.id,
-            envelope.to_json(),
-        )
-
-
-@dataclass(frozen=True)
-class Change:
-    actor: str
-    device: str | None
-    correlation_id: str | None
-    now: datetime
-    topic: str

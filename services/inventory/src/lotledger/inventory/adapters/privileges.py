@@ -27,6 +27,7 @@ RUNTIME = Privileges(
         "stock_levels": table(SELECT, INSERT, UPDATE, DELETE),
         "products": table(SELECT, INSERT, UPDATE),
         "locations": table(SELECT, INSERT, UPDATE),
+        "sensors": table(SELECT, INSERT, UPDATE),
         "idempotency": table(SELECT, INSERT),
         "outbox": table(SELECT, INSERT, DELETE),
         "relay_offsets": table(SELECT, INSERT, UPDATE),

@@ -18,7 +18,6 @@ CLASS_RANGES: dict[StorageClass, TempRange] = {
     StorageClass.COOL: (None, 20.0),
     StorageClass.AMBIENT: (10.0, 30.0),
 }
-HUMIDITY_RANGE = (35.0, 75.0)
 
 
 @dataclass(frozen=True)

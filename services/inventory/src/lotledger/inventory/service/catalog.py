@@ -1,11 +1,13 @@
 """Registering and updating master data: one transaction holding the record, its audit
 row and the catalog event for Kafka. A product's storage class changes only where its
-stock still fits (checked under the product's row lock)."""
+stock still fits (checked under the product's row lock); a location's record carries
+every range it has had (decided under the location's row lock)."""
 
 from __future__ import annotations
 
 from lotledger.inventory.adapters.catalog_store import Change
 from lotledger.inventory.domain.catalog import ClassRanges, check_storage_class_change
+from lotledger.inventory.domain.location_ranges import with_ranges
 from lotledger.inventory.service.stock import UnitOfWorkFactory
 from lotledger.shared.contracts.catalog import Location, Product
 
@@ -22,8 +24,13 @@ async def save_product(
     return created
 
 
-async def save_location(uow_factory: UnitOfWorkFactory, location: Location, change: Change) -> bool:
+async def save_location(
+    uow_factory: UnitOfWorkFactory, location: Location, change: Change
+) -> tuple[bool, Location]:
+    """(whether it was new, the record as stored: with its ranges in force over time)."""
     async with uow_factory() as uow:
+        before = await uow.catalog.location_for_update(location.location_id)
+        location = with_ranges(location, before, change.now)
         created = await uow.catalog.save_location(location, change)
         await uow.commit()
-    return created
+    return created, location

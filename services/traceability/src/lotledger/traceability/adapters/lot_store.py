@@ -16,11 +16,11 @@ from typing import Any
 
 from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.identifiers import warehouse_of
-from lotledger.traceability.domain.lots import LotState
+from lotledger.traceability.adapters.lot_rows import LotRows
+from lotledger.traceability.adapters.rows import HistoryRow, ReceiptRow, ShipmentRow, StayRow
+from lotledger.traceability.domain.lots import LotKey, LotState
 from lotledger.traceability.domain.reconciliation import Totals
 from lotledger.traceability.domain.residence import Interval
-from lotledger.traceability.service.lot_batch import LotBatch, LotKey
-from lotledger.traceability.service.rows import HistoryRow, ReceiptRow, ShipmentRow, StayRow
 
 
 def _columns(row_type: type[Any]) -> tuple[str, ...]:
@@ -44,8 +44,10 @@ class LotStore:
     def __init__(self, conn: Any) -> None:
         self._conn = conn
 
-    async def load(self, keys: Sequence[LotKey]) -> LotBatch:
-        """A batch primed with the stored state and open intervals of `keys`."""
+    async def load(
+        self, keys: Sequence[LotKey]
+    ) -> tuple[dict[LotKey, LotState], dict[LotKey, dict[str, Interval]]]:
+        """The stored states and open intervals (by location) of `keys`."""
         gtins, lots = [k[0] for k in keys], [k[1] for k in keys]
         rows = await self._conn.fetch(
             "SELECT * FROM lots WHERE (gtin, lot) IN "
@@ -60,15 +62,16 @@ class LotStore:
             gtins,
             lots,
         )
-        batch = LotBatch(states={(r["gtin"], r["lot"]): _state(r) for r in rows}, open={})
+        states = {(r["gtin"], r["lot"]): _state(r) for r in rows}
+        open_: dict[LotKey, dict[str, Interval]] = {}
         for r in intervals:
             interval = Interval(
                 r["gtin"], r["lot"], r["location"], r["qty"], r["start_at"], None, r["version"]
             )
-            batch.open.setdefault((r["gtin"], r["lot"]), {})[r["location"]] = interval
-        return batch
+            open_.setdefault((r["gtin"], r["lot"]), {})[r["location"]] = interval
+        return states, open_
 
-    async def write(self, batch: LotBatch) -> None:
+    async def write(self, batch: LotRows) -> None:
         await self._copy("history", HISTORY, batch.history)
         await self._copy("receipts", RECEIPTS, batch.receipts)
         await self._copy("shipments", SHIPMENTS, batch.shipments)
@@ -88,7 +91,7 @@ class LotStore:
                 table, columns=columns, records=[values(r) for r in rows]
             )
 
-    async def _residence(self, batch: LotBatch) -> None:
+    async def _residence(self, batch: LotRows) -> None:
         closed = list(batch.closed.values())
         if closed:
             await self._conn.execute(
@@ -122,7 +125,7 @@ class LotStore:
                 ],
             )
 
-    async def _stays(self, batch: LotBatch) -> None:
+    async def _stays(self, batch: LotRows) -> None:
         ended = batch.stays_ended
         if ended:
             await self._conn.execute(
@@ -136,7 +139,7 @@ class LotStore:
             )
         await self._copy("stays", STAYS, batch.new_stays())
 
-    async def _lots(self, batch: LotBatch) -> None:
+    async def _lots(self, batch: LotRows) -> None:
         states = [batch.states[k] for k in sorted(batch.touched)]
         if not states:
             return

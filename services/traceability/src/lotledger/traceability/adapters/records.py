@@ -19,7 +19,7 @@ from prometheus_client import Counter
 from pydantic import ValidationError
 
 from lotledger.shared.contracts import catalog, stock, telemetry
-from lotledger.shared.contracts.catalog import Location, Product
+from lotledger.shared.contracts.catalog import Location, Product, Sensor
 from lotledger.shared.contracts.checkpoints import SIGNED, CheckpointSigned
 from lotledger.shared.contracts.stock import StockEvent
 from lotledger.shared.contracts.telemetry import Reading
@@ -61,6 +61,15 @@ class StockRecord:
     time: datetime
 
 
+@dataclass(frozen=True)
+class ReadingRecord:
+    """A reading and when lotledger received it (the envelope's `recordedtime`; None from
+    producers that did not stamp it)."""
+
+    reading: Reading
+    recorded_at: datetime | None = None
+
+
 @dataclass
 class Decoded:
     """A batch sorted by topic, each list in the order the records were given."""
@@ -68,7 +77,8 @@ class Decoded:
     stock: list[StockRecord] = field(default_factory=list)
     products: list[tuple[int, Product]] = field(default_factory=list)
     locations: list[tuple[int, Location]] = field(default_factory=list)
-    readings: list[Reading] = field(default_factory=list)
+    sensors: list[tuple[int, Sensor]] = field(default_factory=list)
+    readings: list[ReadingRecord] = field(default_factory=list)
     checkpoints: list[CheckpointSigned] = field(default_factory=list)
 
 
@@ -100,12 +110,16 @@ def _route(decoded: Decoded, topic: str, envelope: dict[str, Any], topics: Topic
         catalog.LOCATION_UPDATED,
     ):
         decoded.locations.append((_version(envelope), Location.model_validate(data)))
+    elif topic == topics.catalog and kind in (catalog.SENSOR_REGISTERED, catalog.SENSOR_UPDATED):
+        decoded.sensors.append((_version(envelope), Sensor.model_validate(data)))
     elif topic == topics.checkpoints and kind == SIGNED:
         decoded.checkpoints.append(CheckpointSigned.model_validate(data))
     elif topic == topics.telemetry and kind == telemetry.READING:
         reading = Reading.model_validate(data)
         _aware(reading.at)
-        decoded.readings.append(reading)
+        recorded = envelope.get("recordedtime")
+        at = None if recorded is None else _aware(datetime.fromisoformat(recorded))
+        decoded.readings.append(ReadingRecord(reading, at))
     else:
         raise ValueError(f"unexpected type {kind!r} on {topic}")
 

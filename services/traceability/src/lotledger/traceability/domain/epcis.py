@@ -32,7 +32,7 @@ from lotledger.traceability.domain.epcis_ids import (
     lot_class_uri,
     sensor_uri,
 )
-from lotledger.traceability.domain.excursions import EXCURSION_NAMESPACE, Excursion
+from lotledger.traceability.domain.excursion import EXCURSION_NAMESPACE, Excursion
 from lotledger.traceability.domain.limits import HIGH_KINDS, METRIC_OF, Metric
 from lotledger.traceability.domain.residence import Exposure
 

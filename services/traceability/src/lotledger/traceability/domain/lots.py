@@ -29,6 +29,9 @@ from lotledger.shared.identifiers import warehouse_of
 from lotledger.traceability.domain.reconciliation import Totals, add
 from lotledger.traceability.domain.residence import quantity_deltas
 
+LotKey = tuple[str, str]
+"""(gtin, lot)"""
+
 _SETS_STATUS: dict[type[StockEvent], BatchStatus] = {
     Released: BatchStatus.AVAILABLE,
     Quarantined: BatchStatus.QUARANTINED,

@@ -20,6 +20,17 @@ number of seconds its hold overlaps the window. It follows that
   so the reading before them holds on.
 
 Uncovered time carries no weight. A window with no covered time has no MKT (None).
+
+A lot's MKT over its stay weighs every instant equally and, at each instant, each
+location holding part of the lot by the share of the lot held there: a reading's weight
+is its covered seconds times that share, so
+
+    T_K = (ΔH/R) / −ln( Σ_l Σ_i q_l/Q · Δt_i · e^(−(ΔH/R)/T_i) / Σ_l Σ_i q_l/Q · Δt_i )
+
+over the stay cut where any quantity changes, with q_l the quantity at location l and
+Q the lot's quantity on hand across locations during the cut. A lot at one location at a
+time (the usual case) gets its location's time-weighted MKT; a lot split 30/10 between
+a cold room and a cool one counts the cool room's temperatures at a quarter.
 """
 
 from __future__ import annotations
@@ -28,6 +39,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from lotledger.traceability.domain.errors import BelowAbsoluteZero, NoCoverage
 from lotledger.traceability.domain.instants import require_aware, require_window
@@ -58,11 +70,12 @@ class Weighted:
 class StaySegment:
     """Part of a lot's stay: `[start, end)` at one location, with that location's
     readings (any superset of those holding during the segment, including the latest
-    one before `start`)."""
+    one before `start`) and the share of the lot held there meanwhile."""
 
     start: datetime
     end: datetime
     readings: Sequence[TemperatureReading]
+    share: float = 1.0
 
 
 def mean_kinetic_temperature(
@@ -130,12 +143,13 @@ def stay_mkt(
     activation_k: float = ACTIVATION_K,
 ) -> float | None:
     """Time-weighted MKT over a lot's whole stay: every segment contributes its location's
-    readings clipped to the segment. Segments held at the same time (a lot split across
-    locations) each count in full. Splitting a segment in two at any instant leaves the
-    result unchanged. None when nothing is covered."""
+    readings clipped to the segment, weighted by its share of the lot (module
+    docstring). Splitting a segment in two at any instant leaves the result unchanged.
+    None when nothing is covered."""
     weights: list[Weighted] = []
     for segment in segments:
-        weights.extend(hold_weights(segment.readings, segment.start, segment.end, max_hold))
+        held = hold_weights(segment.readings, segment.start, segment.end, max_hold)
+        weights.extend(Weighted(w.temperature_c, w.weight * segment.share) for w in held)
     return _mkt_or_none(weights, activation_k)
 
 
@@ -144,13 +158,28 @@ def stay_segments(
     readings: Mapping[str, Sequence[TemperatureReading]],
     until: datetime,
 ) -> list[StaySegment]:
-    """A lot's residence intervals as stay segments with their locations' readings; open
-    intervals run to `until` (now), and intervals starting at or after it are left out."""
-    return [
-        StaySegment(i.start, min(i.end or until, until), readings.get(i.location, ()))
+    """A lot's residence intervals cut wherever any of its quantities changes, as stay
+    segments with their locations' readings and shares; open intervals run to `until`
+    (now), and intervals starting at or after it are left out. A sweep over the cuts:
+    at each, the intervals under way and the lot's total are known."""
+    spans = [
+        (i.start, min(i.end or until, until), i.location, i.qty)
         for i in intervals
         if i.start < min(i.end or until, until)
     ]
+    cuts = sorted({t for start, end, _, _ in spans for t in (start, end)})
+    starting: dict[datetime, list[tuple[datetime, str, int]]] = {}
+    for start, end, location, qty in spans:
+        starting.setdefault(start, []).append((end, location, qty))
+    segments: list[StaySegment] = []
+    active: list[tuple[datetime, str, int]] = []
+    for here, following in pairwise(cuts):
+        active = [a for a in active if a[0] > here] + starting.get(here, [])
+        total = sum(qty for _, _, qty in active)
+        for _, location, qty in active:
+            share = qty / total
+            segments.append(StaySegment(here, following, readings.get(location, ()), share))
+    return segments
 
 
 def _mkt_or_none(weights: list[Weighted], activation_k: float) -> float | None:

@@ -16,7 +16,7 @@ from prometheus_client import Counter, start_http_server
 from lotledger.shared.contracts.topics import EXCURSIONS
 from lotledger.shared.projection import Projector
 from lotledger.shared.relay import OutboxRelay, RelayConfig
-from lotledger.traceability.bootstrap import build_engine, build_projection
+from lotledger.traceability.entrypoints.wiring import Wiring
 from lotledger.traceability.settings import TraceabilitySettings
 
 log = structlog.get_logger("lotledger.traceability.projector")
@@ -45,15 +45,16 @@ def excursion_relay(settings: TraceabilitySettings, idle_wait_s: float = 1.0) ->
     return OutboxRelay(settings, config, idle_wait_s)
 
 
-async def run_projector(settings: TraceabilitySettings, stop: asyncio.Event) -> None:
+async def run_projector(wiring: Wiring, stop: asyncio.Event) -> None:
+    settings = wiring.settings
     if settings.traceability_metrics_port is not None:
         start_http_server(settings.traceability_metrics_port, addr="0.0.0.0")  # noqa: S104
         log.info("metrics_serving", port=settings.traceability_metrics_port)
-    engine = build_engine(settings, "projector")
+    engine = wiring.engine("projector")
     projector = Projector(
         settings,
         engine,
-        build_projection(settings, publish=True),
+        wiring.projection(publish=True),
         group_id=GROUP,
         max_records=settings.traceability_batch_size,
     )

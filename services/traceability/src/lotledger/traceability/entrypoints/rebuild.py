@@ -6,8 +6,8 @@ optionally, compare the result with the live read models.
   `migrate`), which also grants the runtime role its declared privileges there; the replay
   and the comparison then run as the runtime role, as the projector does.
 - The catalog is replayed first, then stock and telemetry: every reading is judged
-  against ranges already known (the compacted catalog keeps only each record's latest
-  version, so a rebuild applies today's ranges to old readings; see the README).
+  against ranges already known, the range in force when it was taken (a location's
+  record carries every range it has had, so the compacted topic keeps them; ADR 0013).
 - Nothing is published: excursions found again are the ones the live projector
   published, with the same ids.
 - `--jobs N` replays stock and telemetry with N processes, each owning a share of their
@@ -29,14 +29,15 @@ from collections.abc import Sequence
 from aiokafka import TopicPartition
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from lotledger.shared.compare import TableVerdict, compare_tables, report
 from lotledger.shared.kafka import partitions_of
 from lotledger.shared.migrations import migrate
 from lotledger.shared.projection import replay_all, stored_positions
-from lotledger.traceability.adapters.compare import TableVerdict, compare_tables
+from lotledger.shared.schema_reset import reset_schema
+from lotledger.traceability.adapters.compare import COMPARED
 from lotledger.traceability.adapters.records import Topics
-from lotledger.traceability.adapters.schema_reset import reset_schema
-from lotledger.traceability.bootstrap import build_engine, build_projection, migration
 from lotledger.traceability.entrypoints.replay_jobs import replay_topics
+from lotledger.traceability.entrypoints.wiring import Wiring
 from lotledger.traceability.service.projection import CONSUMER
 from lotledger.traceability.settings import TraceabilitySettings
 
@@ -45,19 +46,18 @@ class LiveBehind(RuntimeError):
     """The live projection did not reach the rebuild's positions in time."""
 
 
-async def rebuild(
-    settings: TraceabilitySettings, compare: bool, wait_s: float = 60.0, jobs: int = 1
-) -> int:
+async def rebuild(wiring: Wiring, compare: bool, wait_s: float = 60.0, jobs: int = 1) -> int:
+    settings = wiring.settings
     schema = settings.traceability_rebuild_schema
-    target = migration(settings, schema)
+    target = wiring.migration(schema)
     await reset_schema(target.owner_url, schema, settings.traceability_db_schema)
     await migrate(target)
-    rebuilt = build_engine(settings, "rebuild", schema)
+    rebuilt = wiring.engine("rebuild", schema)
     try:
         started, applied = time.perf_counter(), 0
         topics = Topics.of(settings)
-        applied += await replay_topics(settings, schema, [topics.catalog, topics.checkpoints], 1)
-        applied += await replay_topics(settings, schema, [topics.stock, topics.telemetry], jobs)
+        applied += await replay_topics(wiring, schema, [topics.catalog, topics.checkpoints], 1)
+        applied += await replay_topics(wiring, schema, [topics.stock, topics.telemetry], jobs)
         elapsed = time.perf_counter() - started
         print(
             f"rebuilt {schema}: {applied} records in {elapsed:.1f} s "
@@ -66,7 +66,7 @@ async def rebuild(
         if not compare:
             return 0
         try:
-            verdicts = await compare_with_live(settings, rebuilt, wait_s)
+            verdicts = await compare_with_live(wiring, rebuilt, wait_s)
         except LiveBehind as exc:
             print(f"no comparison: {exc}")
             return 2
@@ -77,16 +77,16 @@ async def rebuild(
 
 
 async def compare_with_live(
-    settings: TraceabilitySettings, rebuilt: AsyncEngine, wait_s: float
+    wiring: Wiring, rebuilt: AsyncEngine, wait_s: float
 ) -> list[TableVerdict]:
-    live = build_engine(settings, "compare")
+    live = wiring.engine("compare")
     deadline = time.monotonic() + wait_s
     try:
         while True:
             async with live.connect() as conn:
                 conn = await conn.execution_options(isolation_level="REPEATABLE READ")
                 async with conn.begin():
-                    verdicts = await _compare_at_live_cut(settings, conn, rebuilt)
+                    verdicts = await _compare_at_live_cut(wiring, conn, rebuilt)
             if verdicts is not None:
                 return verdicts
             if time.monotonic() > deadline:
@@ -97,9 +97,10 @@ async def compare_with_live(
 
 
 async def _compare_at_live_cut(
-    settings: TraceabilitySettings, conn: AsyncConnection, rebuilt: AsyncEngine
+    wiring: Wiring, conn: AsyncConnection, rebuilt: AsyncEngine
 ) -> list[TableVerdict] | None:
     """None while the live snapshot is behind the rebuild somewhere."""
+    settings = wiring.settings
     live_positions = await stored_positions(conn, CONSUMER)
     async with rebuilt.connect() as rb:
         rebuilt_positions = await stored_positions(rb, CONSUMER)
@@ -107,9 +108,9 @@ async def _compare_at_live_cut(
         return None
     partitions = await _partitions(settings, Topics.of(settings).all())
     until = {tp: live_positions.get(tp, 0) for tp in partitions}
-    await replay_all(settings, rebuilt, build_projection(settings, publish=False), until=until)
+    await replay_all(settings, rebuilt, wiring.projection(publish=False), until=until)
     return await compare_tables(
-        conn, settings.traceability_db_schema, settings.traceability_rebuild_schema
+        conn, settings.traceability_db_schema, settings.traceability_rebuild_schema, COMPARED
     )
 
 
@@ -117,19 +118,3 @@ async def _partitions(
     settings: TraceabilitySettings, topics: Sequence[str]
 ) -> list[TopicPartition]:
     return [tp for t in topics for tp in await partitions_of(settings.kafka_bootstrap, t)]
-
-
-def report(verdicts: Sequence[TableVerdict]) -> str:
-    lines = [
-        f"{'table':<16}{'live':>10}{'rebuilt':>10}{'only live':>11}{'only rebuilt':>14}  verdict"
-    ]
-    for v in verdicts:
-        lines.append(
-            f"{v.table:<16}{v.live_rows:>10}{v.rebuilt_rows:>10}{v.only_live:>11}"
-            f"{v.only_rebuilt:>14}  {'equal' if v.equal else 'DIFFERENT'}"
-        )
-        if v.example is not None:
-            lines.append(f"    e.g. {v.example}")
-    equal = all(v.equal for v in verdicts)
-    lines.append("rebuild equals live" if equal else "rebuild DIFFERS from live")
-    return "\n".join(lines)

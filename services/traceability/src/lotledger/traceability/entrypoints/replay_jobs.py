@@ -17,47 +17,43 @@ from concurrent.futures import ProcessPoolExecutor
 from lotledger.shared.gc_tuning import tune_gc
 from lotledger.shared.kafka import partitions_of
 from lotledger.shared.projection import replay_all
-from lotledger.traceability.bootstrap import build_engine, build_projection
-from lotledger.traceability.settings import TraceabilitySettings
+from lotledger.traceability.entrypoints.wiring import Wiring
 
 
-async def replay_topics(
-    settings: TraceabilitySettings, schema: str, topics: Sequence[str], jobs: int
-) -> int:
+async def replay_topics(wiring: Wiring, schema: str, topics: Sequence[str], jobs: int) -> int:
     """Records applied replaying `topics` into `schema` with `jobs` processes."""
+    settings = wiring.settings
     if jobs <= 1:
-        return await _replay_share(settings, schema, list(topics), None)
+        return await _replay_share(wiring, schema, list(topics), None)
     count = max([len(await partitions_of(settings.kafka_bootstrap, t)) for t in topics] or [0])
     shares = [list(range(count))[i::jobs] for i in range(min(jobs, count))]
     loop = asyncio.get_running_loop()
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=len(shares), mp_context=spawn) as pool:
         done = [
-            loop.run_in_executor(pool, _replay_in_process, settings, schema, list(topics), share)
+            loop.run_in_executor(pool, _replay_in_process, wiring, schema, list(topics), share)
             for share in shares
         ]
         return sum(await asyncio.gather(*done))
 
 
-def _replay_in_process(
-    settings: TraceabilitySettings, schema: str, topics: list[str], share: list[int]
-) -> int:
+def _replay_in_process(wiring: Wiring, schema: str, topics: list[str], share: list[int]) -> int:
     tune_gc()
-    return asyncio.run(_replay_share(settings, schema, topics, share))
+    return asyncio.run(_replay_share(wiring, schema, topics, share))
 
 
 async def _replay_share(
-    settings: TraceabilitySettings, schema: str, topics: list[str], share: list[int] | None
+    wiring: Wiring, schema: str, topics: list[str], share: list[int] | None
 ) -> int:
     """Replay the partitions numbered in `share` (all when None) of every topic: the
     others are bounded at offset zero, so this process never touches them."""
-    until = None
+    settings, until = wiring.settings, None
     if share is not None:
         every = [tp for t in topics for tp in await partitions_of(settings.kafka_bootstrap, t)]
         until = {tp: 0 for tp in every if tp.partition not in share}
-    engine = build_engine(settings, "rebuild", schema)
+    engine = wiring.engine("rebuild", schema)
     try:
-        projection = build_projection(settings, publish=False, only=topics)
+        projection = wiring.projection(publish=False, only=topics)
         return (await replay_all(settings, engine, projection, until=until))[0]
     finally:
         await engine.dispose()

@@ -1,35 +1,49 @@
-"""Excursion starts and ends as CloudEvents for `lotledger.excursions.v1` (key = location).
+"""Excursion revisions as CloudEvents for `lotledger.excursions.v1` (key = location).
 
-- The event id is a UUIDv5 of the excursion id and the phase, so a replay that detects
-  the same excursion again produces the same ids, and consumers can drop duplicates.
+- Event ids are UUIDv5s of the excursion id, the phase and what the phase says (an end's
+  time, a restart's previous end), so a replay that finds the same excursion again
+  produces the same ids, a corrected end gets a new one, and consumers can drop
+  duplicates.
 - `exposed_lots` lists every lot that held stock at the location during the excursion
-  as the read model knew it when the change was detected: for an end, the overlap of
-  each lot's residence with `[start, end)` and the most it held there; for a start, the
-  overlap up to the confirming reading (0 minutes at grace 0, with the quantity on hand
-  at the start). The lot endpoints recompute exposure at query time; the event is the
-  alarm, not the record.
+  as the read model knew it when the change was found: for an end, the overlap of each
+  lot's residence with `[start, end)` and the most it held there; for a start, the
+  overlap with the grace period (0 minutes at grace 0, with the quantity on hand at the
+  start). The lot endpoints recompute exposure at query time; the event is the alarm,
+  not the record.
+- `detected_late` marks an excursion whose first out-of-range reading reached lotledger
+  more than the rules' `late_after` past its start.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from uuid import uuid5
 
 from lotledger.shared.contracts import excursions as contract
-from lotledger.shared.contracts.excursions import ExcursionEnded, ExcursionStarted, ExposedLot
-from lotledger.shared.envelope import CloudEvent
+from lotledger.shared.contracts.excursions import (
+    ExcursionEnded,
+    ExcursionStarted,
+    ExcursionWithdrawn,
+    ExposedLot,
+)
+from lotledger.shared.envelope import CloudEvent, format_time
 from lotledger.shared.identifiers import warehouse_of
-from lotledger.traceability.domain.excursions import EXCURSION_NAMESPACE, Phase
+from lotledger.traceability.domain.excursion import EXCURSION_NAMESPACE, Excursion
 from lotledger.traceability.domain.residence import Interval, exposure, stock_at
-from lotledger.traceability.service.climate_batch import Emitted
+from lotledger.traceability.service.excursion_diff import Publish, Revision
 
 ACTOR = "traceability"
 
 
-def exposed_lots(intervals: Sequence[Interval], emitted: Emitted) -> list[ExposedLot]:
-    x = emitted.change.excursion
-    end = x.ended_at or emitted.at
+def exposure_window(x: Excursion, publish: Publish, grace: timedelta) -> tuple[datetime, datetime]:
+    if publish is Publish.ENDED and x.ended_at is not None:
+        return x.started_at, x.ended_at
+    return x.started_at, x.started_at + grace
+
+
+def exposed_lots(intervals: Sequence[Interval], x: Excursion, end: datetime) -> list[ExposedLot]:
     by_lot: dict[tuple[str, str], list[Interval]] = defaultdict(list)
     for interval in intervals:
         if interval.location == x.location:
@@ -49,30 +63,46 @@ def exposed_lots(intervals: Sequence[Interval], emitted: Emitted) -> list[Expose
     return exposed
 
 
-def excursion_event(emitted: Emitted, exposed: list[ExposedLot]) -> CloudEvent:
-    phase, x = emitted.change.phase, emitted.change.excursion
+def _event_id(x: Excursion, publish: Publish, revision: Revision) -> str:
+    if publish is Publish.STARTED:
+        since = revision.previous_end
+        return f"{x.excursion_id}/started" + ("" if since is None else f"/{format_time(since)}")
+    if publish is Publish.ENDED and x.ended_at is not None:
+        return f"{x.excursion_id}/ended/{format_time(x.ended_at)}"
+    return f"{x.excursion_id}/{publish.value}"
+
+
+def excursion_event(revision: Revision, publish: Publish, exposed: list[ExposedLot]) -> CloudEvent:
+    x = revision.excursion
     common = {
         "excursion_id": x.excursion_id,
         "location": x.location,
-        "sensor": x.sensor,
         "kind": x.kind,
-        "limit": x.limit,
         "started_at": x.started_at,
+    }
+    full = {
+        **common,
+        "sensor": x.sensor,
+        "limit": x.limit,
         "peak": x.peak,
         "readings": x.readings,
         "exposed_lots": exposed,
+        "sensors": list(x.sensors),
+        "detected_late": x.detected_late,
     }
-    if phase is Phase.STARTED:
-        data = ExcursionStarted(**common).as_data()
+    if publish is Publish.STARTED:
+        data = ExcursionStarted(**full, reopened_after=revision.previous_end).as_data()
         event_type, time = contract.STARTED, x.started_at
-    else:
-        ended_at = x.ended_at or emitted.at
+    elif publish is Publish.ENDED and x.ended_at is not None:
         data = ExcursionEnded(
-            **common, ended_at=ended_at, duration_minutes=x.duration_minutes or 0.0
+            **full, ended_at=x.ended_at, duration_minutes=x.duration_minutes or 0.0
         ).as_data()
-        event_type, time = contract.ENDED, ended_at
+        event_type, time = contract.ENDED, x.ended_at
+    else:
+        data = ExcursionWithdrawn(**common, superseded_by=revision.superseded_by).as_data()
+        event_type, time = contract.WITHDRAWN, x.started_at
     return CloudEvent(
-        id=uuid5(EXCURSION_NAMESPACE, f"{x.excursion_id}/{phase.value}"),
+        id=uuid5(EXCURSION_NAMESPACE, _event_id(x, publish, revision)),
         source=f"/traceability/{warehouse_of(x.location)}",
         type=event_type,
         subject=x.location,

@@ -11,45 +11,20 @@ with their end.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import dataclass, replace
 
 from lotledger.shared.contracts.stock import Picked, Received, Returned
 from lotledger.shared.identifiers import warehouse_of
+from lotledger.traceability.adapters.lot_rows import IntervalKey, LotRows
 from lotledger.traceability.adapters.records import StockRecord
-from lotledger.traceability.domain.lots import LotState, advance
+from lotledger.traceability.adapters.rows import ReceiptRow, ShipmentRow, StayRow, history_row
+from lotledger.traceability.domain.lots import LotKey, LotState, advance
 from lotledger.traceability.domain.residence import Interval, ResidenceChange, apply_event
 from lotledger.traceability.domain.stays import stay_changes
-from lotledger.traceability.service.rows import (
-    HistoryRow,
-    ReceiptRow,
-    ShipmentRow,
-    StayRow,
-    history_row,
-)
-
-LotKey = tuple[str, str]
-PlaceKey = tuple[str, str, str]
-IntervalKey = tuple[str, str, str, int]
 
 
 @dataclass
-class LotBatch:
-    states: dict[LotKey, LotState]
-    open: dict[LotKey, dict[str, Interval]]
-    history: list[HistoryRow] = field(default_factory=list)
-    receipts: list[ReceiptRow] = field(default_factory=list)
-    shipments: list[ShipmentRow] = field(default_factory=list)
-    opened: dict[IntervalKey, Interval] = field(default_factory=dict)
-    closed: dict[IntervalKey, Interval] = field(default_factory=dict)
-    stays_opened: dict[PlaceKey, StayRow] = field(default_factory=dict)
-    stays_ended: dict[PlaceKey, datetime] = field(default_factory=dict)
-    """Stays opened in this batch (keyed by where, with their end once they end) and
-    stays open before it that it ended."""
-    stays: list[StayRow] = field(default_factory=list)
-    touched: set[LotKey] = field(default_factory=set)
-    duplicates: int = 0
-
+class LotBatch(LotRows):
     def add(self, record: StockRecord) -> None:
         event, version = record.event, record.version
         key = (event.gtin, event.lot)
@@ -86,13 +61,6 @@ class LotBatch:
             self.stays_opened[(*key, start.location)] = StayRow(
                 *key, start.location, start.version, where, start.start, None
             )
-
-    def new_stays(self) -> list[StayRow]:
-        """Every stay this batch started: ended ones with their end, open ones without."""
-        return [*self.stays, *self.stays_opened.values()]
-
-    def on_hand(self, key: LotKey) -> int:
-        return sum(i.qty for i in self.open.get(key, {}).values())
 
     def _parties(self, record: StockRecord) -> None:
         e, v = record.event, record.version

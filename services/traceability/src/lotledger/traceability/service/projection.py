@@ -3,20 +3,23 @@ telemetry records into the read models, inside the transaction the `Projector` o
 commits together with the consumer positions.
 
 Within a batch the catalog copy is written first, then stock, then telemetry, so a
-reading is judged against ranges and residence at least as recent as the batch. Every
-write is a bulk statement. Handlers are idempotent on their own as well: a stock event
-whose version the lot already has, a reading already stored, a catalog record older than
-the stored one change nothing. With `publish` off (a rebuild) nothing enters the outbox.
+reading is judged against ranges and residence at least as recent as the batch; the
+climate work is `service/climate.py`'s, under a lock per location it touches (a room's
+inputs span partitions that different replicas may own). Every write is a bulk
+statement. Handlers are idempotent on their own as well: a stock event whose version the
+lot already has, a reading already stored, a catalog record older than the stored one
+change nothing. With `publish` off (a rebuild) nothing enters the outbox.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from lotledger.shared.contracts.telemetry import Reading
+from lotledger.shared.contracts import excursions as contract
 from lotledger.shared.db import driver_of
 from lotledger.shared.projection import Record
 from lotledger.traceability.adapters.catalog_store import CatalogStore
@@ -24,12 +27,23 @@ from lotledger.traceability.adapters.checkpoint_store import CheckpointStore
 from lotledger.traceability.adapters.climate_store import ClimateStore
 from lotledger.traceability.adapters.lot_store import LotStore
 from lotledger.traceability.adapters.outbox_writer import OutboxWriter
-from lotledger.traceability.adapters.records import Decoded, StockRecord, Topics, decode
+from lotledger.traceability.adapters.readings_store import ReadingStore
+from lotledger.traceability.adapters.records import StockRecord, Topics, decode
+from lotledger.traceability.domain.climate_rules import ClimateRules
 from lotledger.traceability.service.checkpoints import received
-from lotledger.traceability.service.climate_batch import ClimateBatch, state_keys
-from lotledger.traceability.service.excursion_events import excursion_event, exposed_lots
+from lotledger.traceability.service.climate import disturbed, judge
+from lotledger.traceability.service.excursion_diff import Publish, Revision
+from lotledger.traceability.service.excursion_events import (
+    excursion_event,
+    exposed_lots,
+    exposure_window,
+)
+from lotledger.traceability.service.lot_batch import LotBatch
 
 CONSUMER = "traceability"
+_ORDER = {contract.ENDED: 0, contract.WITHDRAWN: 1, contract.STARTED: 2}
+"""Events of a batch go out in the order they happened, however the batch was cut: by
+time, an end before a start at the same instant (as the detector emits them)."""
 
 
 class TraceabilityProjection:
@@ -39,14 +53,14 @@ class TraceabilityProjection:
         self,
         topics: Topics,
         *,
-        grace_minutes: float = 0.0,
+        rules: ClimateRules | None = None,
         publish_to: str | None = None,
         only: Sequence[str] | None = None,
         trusted_keys: Mapping[str, bytes] | None = None,
     ) -> None:
         self.source = topics
         self.topics: Sequence[str] = list(only) if only is not None else topics.all()
-        self.grace_minutes = grace_minutes
+        self.rules = rules or ClimateRules()
         self.publish_to = publish_to
         self.trusted_keys = dict(trusted_keys or {})
 
@@ -55,45 +69,45 @@ class TraceabilityProjection:
         decoded = decode(records, self.source)
         catalog = CatalogStore(driver)
         await catalog.save_products(decoded.products)
-        learned = await catalog.save_locations(decoded.locations)
+        locations = await catalog.save_locations(decoded.locations)
+        sensors = await catalog.save_sensors(decoded.sensors)
         if decoded.stock:
             await _project_stock(LotStore(driver), decoded.stock)
-        if decoded.readings or learned:
-            await self._project_climate(driver, catalog, decoded, learned)
+        work = disturbed(decoded.readings, locations, sensors, self.rules)
+        if decoded.readings or work.since:
+            climate = ClimateStore(driver)
+            await climate.lock_locations(k[0] for k in work.since)
+            readings = ReadingStore(driver)
+            await readings.add(decoded.readings)
+            known = await catalog.locations(k[0] for k in work.since)
+            changed = await judge(readings, climate, known, work, self.rules)
+            await self._publish(driver, climate, changed)
         if decoded.checkpoints:
             await CheckpointStore(driver).save(
                 [received(c, self.trusted_keys) for c in decoded.checkpoints]
             )
 
-    async def _project_climate(
-        self, driver: Any, catalog: CatalogStore, decoded: Decoded, learned: list[str]
-    ) -> None:
-        store = ClimateStore(driver)
-        await store.add_readings(decoded.readings)
-        held: list[Reading] = []
-        for location in learned:
-            held.extend(await store.readings_of(location))
-        fresh = set(learned)
-        todo = held + [r for r in decoded.readings if r.location not in fresh]
-        locations = await catalog.locations(r.location for r in todo)
-        batch = ClimateBatch(await store.states(state_keys(todo, locations)), self.grace_minutes)
-        batch.feed(todo, locations)
-        await store.save_states([batch.states[k] for k in sorted(batch.touched)])
-        await store.save_excursions(list(batch.excursions.values()))
-        if self.publish_to is None or not batch.emitted:
+    async def _publish(self, driver: Any, climate: ClimateStore, changed: list[Revision]) -> None:
+        if self.publish_to is None:
             return
+        grace = timedelta(minutes=self.rules.grace_minutes)
         events = []
-        for emitted in batch.emitted:
-            x = emitted.change.excursion
-            window_end = x.ended_at or emitted.at
-            intervals = await store.residence_at(x.location, x.started_at, window_end)
-            events.append((x.location, excursion_event(emitted, exposed_lots(intervals, emitted))))
+        for revision in changed:
+            x = revision.excursion
+            for publish in revision.publish:
+                exposed = []
+                if publish is not Publish.WITHDRAWN:
+                    start, end = exposure_window(x, publish, grace)
+                    intervals = await climate.residence_at(x.location, start, end)
+                    exposed = exposed_lots(intervals, x, end)
+                events.append((x.location, excursion_event(revision, publish, exposed)))
+        events.sort(key=lambda e: (e[1].time, _ORDER[e[1].type]))
         await OutboxWriter(driver, self.publish_to).add(events)
 
 
 async def _project_stock(store: LotStore, records: list[StockRecord]) -> None:
     keys = sorted({(r.event.gtin, r.event.lot) for r in records})
-    batch = await store.load(keys)
+    batch = LotBatch(*await store.load(keys))
     for record in records:
         batch.add(record)
     await store.write(batch)

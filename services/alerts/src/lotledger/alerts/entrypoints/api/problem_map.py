@@ -35,6 +35,9 @@ PROBLEMS: dict[type[DomainError], ProblemSpec] = {
         422, "invalid-excursion-grace", "Invalid excursion grace"
     ),
     rc.InvalidSweepInterval: ProblemSpec(422, "invalid-sweep-interval", "Invalid sweep interval"),
+    rc.InvalidOutOfRangeSilence: ProblemSpec(
+        422, "invalid-out-of-range-silence", "Invalid silence while out of range"
+    ),
     rc.InvalidRulesConfig: ProblemSpec(422, "invalid-rules", "Invalid rule settings"),
     InvalidWebhookUrl: ProblemSpec(422, "invalid-webhook-url", "Invalid webhook URL"),
     InvalidWebhookSecret: ProblemSpec(422, "invalid-webhook-secret", "Invalid webhook secret"),

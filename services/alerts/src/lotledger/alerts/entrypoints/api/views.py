@@ -72,6 +72,7 @@ class RulesView(BaseModel):
     sensor_silence_minutes: int
     excursion_grace_minutes: int
     sweep_interval_seconds: int
+    out_of_range_silence_minutes: int
     version: int
     updated_at: datetime | None
     updated_by: str | None
@@ -84,6 +85,7 @@ def rules_view(stored: StoredRules) -> RulesView:
         sensor_silence_minutes=config.sensor_silence_minutes,
         excursion_grace_minutes=config.excursion_grace_minutes,
         sweep_interval_seconds=config.sweep_interval_seconds,
+        out_of_range_silence_minutes=config.out_of_range_silence_minutes,
         version=stored.version,
         updated_at=stored.updated_at,
         updated_by=stored.updated_by,

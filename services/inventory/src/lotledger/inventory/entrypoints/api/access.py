@@ -23,6 +23,10 @@ ACCESS: AccessTable = {
     ("PUT", "/v1/locations/{location_id}"): allow(R.ADMIN, scoping=OWN),
     ("GET", "/v1/locations/{location_id}"): allow(*READERS, R.SENSOR, scoping=OWN),
     ("GET", "/v1/locations/{location_id}/audit"): allow(R.ADMIN, R.REGULATOR, scoping=OWN),
+    ("PUT", "/v1/sensors/{sensor_id}"): allow(R.ADMIN, scoping=OWN),
+    ("GET", "/v1/sensors"): allow(*READERS, R.SENSOR, scoping=Scoping.FILTERED),
+    ("GET", "/v1/sensors/{sensor_id}"): allow(*READERS, R.SENSOR, scoping=OWN),
+    ("GET", "/v1/sensors/{sensor_id}/audit"): allow(R.ADMIN, R.REGULATOR, scoping=OWN),
     **_writes(
         [
             "/v1/receipts",

@@ -5,7 +5,7 @@
 | 400 | malformed JSON |
 | 401 | no valid bearer token |
 | 403 | token lacks the role or the warehouse |
-| 404 | unknown product, location or batch |
+| 404 | unknown product, location, batch or sensor |
 | 409 | the batch's state refuses the command (stock, status, expiry, storage, |
 |     | concurrency) or an idempotency key is reused with another body |
 | 413 | body too large |
@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 from lotledger.inventory.domain import errors as e
+from lotledger.inventory.domain import sensors as s
 from lotledger.inventory.entrypoints.api.barcode import InvalidBarcode
 from lotledger.shared.errors import DomainError
 from lotledger.shared.web.problems import ProblemSpec
@@ -55,4 +56,20 @@ PROBLEMS: dict[type[DomainError], ProblemSpec] = {
         422, "location-id-mismatch", "Location id does not match its warehouse"
     ),
     InvalidBarcode: ProblemSpec(422, "invalid-barcode", "Invalid GS1 barcode"),
+    s.UnknownSensor: ProblemSpec(404, "unknown-sensor", "Unknown sensor"),
+    s.SensorLocationFixed: ProblemSpec(409, "sensor-location-fixed", "A sensor cannot move"),
+    s.SensorRetired: ProblemSpec(409, "sensor-retired", "Sensor is retired"),
 }
+READING_PROBLEMS: dict[type[DomainError], ProblemSpec] = {
+    s.UnknownSensor: ProblemSpec(422, "unknown-sensor", "Reading from an unregistered sensor"),
+    s.SensorRetired: ProblemSpec(422, "sensor-retired", "Reading from a retired sensor"),
+    s.SensorElsewhere: ProblemSpec(
+        422, "sensor-elsewhere", "Reading names another location than its sensor's"
+    ),
+    s.MeasureNotRegistered: ProblemSpec(
+        422, "measure-not-registered", "Sensor not registered for this measure"
+    ),
+    s.ReadingInFuture: ProblemSpec(422, "reading-in-future", "Reading later than the clock"),
+    s.ReadingTooOld: ProblemSpec(422, "reading-too-old", "Reading beyond the late horizon"),
+}
+"""A refused reading of a telemetry batch, answered per reading inside a 202."""

@@ -8,9 +8,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from lotledger.shared.contracts.excursions import ExcursionKind
+from lotledger.traceability.adapters.climate_store import excursion_of
 from lotledger.traceability.adapters.queries.session import Filters
-from lotledger.traceability.domain.excursions import Excursion
+from lotledger.traceability.domain.excursion import Excursion
 from lotledger.traceability.domain.mkt import TemperatureReading
 from lotledger.traceability.domain.residence import Interval
 
@@ -22,20 +22,6 @@ class ExcursionFilter:
     end: datetime | None = None
     open: bool | None = None
     warehouses: Sequence[str] | None = None
-
-
-def excursion_of(row: Any) -> Excursion:
-    return Excursion(
-        excursion_id=str(row["excursion_id"]),
-        location=row["location"],
-        sensor=row["sensor"],
-        kind=ExcursionKind(row["kind"]),
-        limit=row["limit_value"],
-        started_at=row["started_at"],
-        peak=row["peak"],
-        readings=row["readings"],
-        ended_at=row["ended_at"],
-    )
 
 
 async def excursions(conn: Any, f: ExcursionFilter, limit: int, offset: int) -> list[Excursion]:

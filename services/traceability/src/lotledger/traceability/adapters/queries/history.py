@@ -8,8 +8,8 @@ from typing import Any
 from lotledger.shared.db import json_value
 from lotledger.shared.envelope import format_time
 from lotledger.traceability.adapters.queries.session import Filters
+from lotledger.traceability.adapters.rows import derived_members
 from lotledger.traceability.domain.residence import Interval
-from lotledger.traceability.service.rows import derived_members
 
 HISTORY_COLUMNS = (
     "version, event_id, type, source, time, at, actor, device, correlation_id, causation_id, "

@@ -24,6 +24,9 @@ class RulesBody(BaseModel):
     sensor_silence_minutes: Annotated[int, Field(strict=True)]
     excursion_grace_minutes: Annotated[int, Field(strict=True)]
     sweep_interval_seconds: Annotated[int, Field(strict=True)]
+    out_of_range_silence_minutes: Annotated[int, Field(strict=True)] = Field(
+        default=2, description="the longest silence while the location is out of range"
+    )
 
 
 @router.get("", response_model=RulesView, summary="The rule settings in force")
@@ -41,6 +44,7 @@ async def put_rules(body: RulesBody, rt: RuntimeDep, who: SystemAdmin) -> RulesV
             body.sensor_silence_minutes,
             body.excursion_grace_minutes,
             body.sweep_interval_seconds,
+            body.out_of_range_silence_minutes,
             who,
             rt.clock.now(),
         )

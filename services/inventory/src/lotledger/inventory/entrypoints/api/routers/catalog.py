@@ -95,8 +95,9 @@ async def put_location(
     location_id: LocationInPath, body: LocationBody, rt: RuntimeDep, who: Caller, response: Response
 ) -> Location:
     who.require_warehouse(body.warehouse)
-    location = body.location(location_id, rt.ranges)
-    created = await save_location(rt.uow, location, _change(who, rt))
+    created, location = await save_location(
+        rt.uow, body.location(location_id, rt.ranges), _change(who, rt)
+    )
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     return location
 

@@ -1,29 +1,39 @@
 """`POST /v1/telemetry/readings` (role `sensor`): readings go straight to Kafka, keyed by
-sensor, and are acknowledged only after the broker acknowledged every one (acks=all)."""
+sensor, and are acknowledged only after the broker acknowledged every one (acks=all).
+
+Each reading is judged on its own: one from an unregistered or retired sensor, naming
+another location than its sensor's, carrying a measure its sensor is not registered for,
+later than the server's clock or older than the late-reading horizon is refused in the
+answer (a problem naming the sensor and the rule) while the others are published. A
+malformed body is refused whole (422), as is a reading outside the token's warehouses
+(403)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
+import orjson
 from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.responses import Response
 
 from lotledger.inventory.entrypoints.api.commanding import fingerprint, replayed
 from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep
-from lotledger.inventory.service.telemetry import TelemetryUnavailable, publish_readings
+from lotledger.inventory.entrypoints.api.problem_map import READING_PROBLEMS
+from lotledger.inventory.service.telemetry import (
+    Published,
+    TelemetryUnavailable,
+    publish_readings,
+)
 from lotledger.shared.contracts.telemetry import Reading
 from lotledger.shared.identifiers import LocationId, warehouse_of
 from lotledger.shared.instants import Instant
 from lotledger.shared.web.idempotency import IdempotencyKey
-from lotledger.shared.web.problems import Problem, invalid_input
+from lotledger.shared.web.problems import Problem, problem_for
 from lotledger.shared.web.security import Caller
 
 router = APIRouter(prefix="/v1/telemetry", tags=["telemetry"])
 MAX_READINGS = 1000
-MAX_AGE = timedelta(days=7)
-MAX_SKEW = timedelta(minutes=5)
 Celsius = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, strict=True)]
 Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False, strict=True)]
 SensorId = Annotated[
@@ -53,49 +63,47 @@ class ReadingsIn(BaseModel):
     readings: Annotated[list[ReadingIn], Field(min_length=1, max_length=MAX_READINGS)]
 
 
+class RefusedReading(BaseModel):
+    index: int = Field(description="the reading's position in the request")
+    sensor: str
+    problem: dict[str, Any] = Field(description="RFC 9457 problem naming the sensor and rule")
+
+
 class ReadingsAccepted(BaseModel):
     accepted: int
+    refused: int = 0
+    refusals: list[RefusedReading] = []
 
 
-def _check_times(readings: list[ReadingIn], now: datetime) -> None:
-    errors = []
-    for i, r in enumerate(readings):
-        if r.at > now + MAX_SKEW:
-            errors.append(
-                {
-                    "field": f"readings.{i}.at",
-                    "rule": "not_in_future",
-                    "message": "reading time is in the future",
-                }
-            )
-        elif r.at < now - MAX_AGE:
-            errors.append(
-                {
-                    "field": f"readings.{i}.at",
-                    "rule": "too_old",
-                    "message": f"readings older than {MAX_AGE.days} days are refused",
-                }
-            )
-    if errors:
-        raise invalid_input(errors)
+def render(published: Published) -> bytes:
+    refusals = [
+        {
+            "index": r.index,
+            "sensor": r.reading.sensor,
+            "problem": problem_for(r.refusal, READING_PROBLEMS).body(),
+        }
+        for r in published.refused
+    ]
+    return orjson.dumps(
+        {"accepted": published.accepted, "refused": len(refusals), "refusals": refusals}
+    )
 
 
 @router.post(
     "/readings",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ReadingsAccepted,
-    summary="Sensor readings; acknowledged after Kafka acknowledged them",
+    summary="Sensor readings, judged one by one; acknowledged after Kafka acknowledged them",
 )
 async def post_readings(
     body: ReadingsIn, request: Request, rt: RuntimeDep, who: Caller, key: IdempotencyKey = None
 ) -> Response:
     for warehouse in sorted({warehouse_of(r.location) for r in body.readings}):
         who.require_warehouse(warehouse)
-    _check_times(body.readings, rt.clock.now())
     fp = fingerprint(request.method, request.url.path, await request.body()) if key else None
     readings = [Reading(**r.model_dump()) for r in body.readings]
     try:
-        outcome = await publish_readings(rt, who, readings, key, fp)
+        outcome = await publish_readings(rt, who, readings, key, fp, render)
     except TelemetryUnavailable as exc:
         raise Problem(
             503,
@@ -106,8 +114,4 @@ async def post_readings(
         ) from exc
     if outcome.replay is not None:
         return replayed(outcome.replay)
-    return Response(
-        ReadingsAccepted(accepted=outcome.accepted).model_dump_json(),
-        status_code=202,
-        media_type="application/json",
-    )
+    return Response(render(outcome), status_code=202, media_type="application/json")

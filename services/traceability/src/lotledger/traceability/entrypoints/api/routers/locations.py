@@ -51,4 +51,7 @@ async def climate(
     if location is None:
         raise UnknownLocation(f"location {location_id} is unknown", location=location_id)
     who.require_warehouse(location["warehouse"])
-    return await location_climate(conn, location, start, end, limit, settings.mkt_max_hold())
+    humidity = settings.climate_rules().humidity
+    return await location_climate(
+        conn, location, start, end, limit, settings.mkt_max_hold(), humidity
+    )

@@ -21,6 +21,14 @@ class ExcursionView(BaseModel):
     peak: float
     readings: int
     duration_minutes: float | None
+    sensors: list[str] = Field(
+        default=[], description="every sensor that read out of range during it"
+    )
+    detected_late: bool = Field(
+        default=False,
+        description="its first out-of-range reading reached lotledger long after it started "
+        "(a logger's buffer uploaded late)",
+    )
 
 
 class ExposedLotView(BaseModel):
@@ -59,6 +67,14 @@ class ReadingView(BaseModel):
     humidity_pct: float | None
 
 
+class RangeView(BaseModel):
+    since: datetime | None = Field(description="None: in force since before any record")
+    temp_min_c: float
+    temp_max_c: float
+    humidity_min_pct: float | None
+    humidity_max_pct: float | None
+
+
 class Climate(BaseModel):
     location: str
     start: datetime
@@ -71,8 +87,13 @@ class Climate(BaseModel):
     humidity_min_pct: float | None
     humidity_max_pct: float | None
     mkt_c: float | None = Field(description="time-weighted mean kinetic temperature")
-    temp_min_c: float = Field(description="the location's range")
+    temp_min_c: float = Field(description="the location's current range")
     temp_max_c: float
+    ranges: list[RangeView] = Field(
+        default=[],
+        description="the ranges in force during the window, the humidity default applied "
+        "where the location sets none",
+    )
 
 
 class StockLine(BaseModel):

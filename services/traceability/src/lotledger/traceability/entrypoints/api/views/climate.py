@@ -13,10 +13,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from lotledger.shared.auth import Principal
+from lotledger.shared.contracts.catalog import Location
+from lotledger.shared.db import json_value
 from lotledger.shared.identifiers import warehouse_of
 from lotledger.traceability.adapters.queries import climate as q
 from lotledger.traceability.adapters.queries import history as h
-from lotledger.traceability.domain.excursions import Excursion
+from lotledger.traceability.domain.excursion import Excursion
+from lotledger.traceability.domain.limits import ClimateRanges, HumidityDefault
 from lotledger.traceability.domain.mkt import (
     TemperatureReading,
     stay_mkt,
@@ -31,6 +34,7 @@ from lotledger.traceability.entrypoints.api.schemas.climate import (
     ExposedLotView,
     LotClimate,
     LotExposureView,
+    RangeView,
     ReadingView,
 )
 
@@ -48,6 +52,8 @@ def excursion_view(x: Excursion) -> ExcursionView:
         peak=x.peak,
         readings=x.readings,
         duration_minutes=x.duration_minutes,
+        sensors=list(x.sensors),
+        detected_late=x.detected_late,
     )
 
 
@@ -117,6 +123,14 @@ def _finite(values: Iterable[float | None]) -> list[float]:
     return [v for v in values if v is not None and math.isfinite(v)]
 
 
+def ranges_during(ranges: ClimateRanges, start: datetime, end: datetime) -> list[RangeView]:
+    """The ranges in force at some instant of `[start, end)`, oldest first."""
+    during = [r for r in ranges.ranges if r.since is None or r.since < end]
+    first = ranges.in_force(start)
+    kept = [first, *(r for r in during if r.since is not None and r.since > start)]
+    return [RangeView(**vars(r)) for r in kept]
+
+
 async def location_climate(
     conn: Any,
     location: Any,
@@ -124,6 +138,7 @@ async def location_climate(
     end: datetime,
     limit: int,
     max_hold: timedelta | None,
+    humidity: HumidityDefault,
 ) -> Climate:
     rows = await q.readings(conn, location["location_id"], start, end)
     within = [r for r in rows if r["at"] >= start]
@@ -148,4 +163,9 @@ async def location_climate(
         mkt_c=window_mkt(temps, start, end, max_hold=max_hold),
         temp_min_c=location["temp_min_c"],
         temp_max_c=location["temp_max_c"],
+        ranges=ranges_during(
+            ClimateRanges.of(Location.model_validate(json_value(location["record"])), humidity),
+            start,
+            end,
+        ),
     )

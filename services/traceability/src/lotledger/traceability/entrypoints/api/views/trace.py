@@ -1,6 +1,6 @@
 """A lot's trace: origin, every step in stream order, destinations.
 
-The steps were rendered to JSON when projected (`service/trace_steps.py`), so the body
+The steps were rendered to JSON when projected (`adapters/trace_steps.py`), so the body
 is assembled from stored text: a lot with 10,000 events needs no per-row decoding or
 model building. The shape is the `Trace` response model's, which the tests hold it to.
 A token scoped to some warehouses sees the steps, receipts and shipments at those

@@ -1,7 +1,8 @@
-"""Emptying the rebuild schema so migrations can build it afresh.
+"""Emptying a rebuild schema so migrations can build it afresh (every service's
+`rebuild`).
 
 Runs as the owner role (the one `migrate` uses), which cannot create schemas either
-(deploy/README.md), so the rebuild schema is provisioned once, owned by it, and reset by
+(deploy/README.md), so a rebuild schema is provisioned once, owned by it, and reset by
 dropping what is inside it: views, tables (with their triggers and sequences) and
 functions. The live schema is refused.
 """
@@ -22,7 +23,7 @@ def quote(identifier: str) -> str:
 async def reset_schema(url: str, schema: str, live_schema: str) -> None:
     if schema == live_schema:
         raise ValueError(f"refusing to reset the live schema {schema!r}")
-    conn = await driver_connect(url, schema, "lotledger-traceability-rebuild")
+    conn = await driver_connect(url, schema, "lotledger-rebuild-reset")
     try:
         if not await conn.fetchval("SELECT 1 FROM pg_namespace WHERE nspname = $1", schema):
             role = await conn.fetchval("SELECT current_user")

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from lotledger.shared.db import json_param
 from lotledger.traceability.adapters.records import StockRecord
+from lotledger.traceability.adapters.trace_steps import render_step
 from lotledger.traceability.domain.lots import locations_of
-from lotledger.traceability.service.trace_steps import render_step
 
 COLUMNS = frozenset(
     {
