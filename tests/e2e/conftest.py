@@ -136,13 +136,15 @@ async def running_system(infra: Infra) -> AsyncIterator[System]:
         await running.stop_all()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 async def system(migrated: Infra) -> AsyncIterator[System]:
+    """The system as processes for the end-to-end tests only: stopped when they end, so no
+    stray projector or checkpointer of theirs works beside the integration tests."""
     async with running_system(migrated) as running:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 async def private_system() -> AsyncIterator[System]:
     """The whole system on its own database and topics, for tests that write arbitrary data
     (fuzzing) or break things, so the shared world stays predictable."""
