@@ -109,7 +109,9 @@ up() {
   fi
   until answers; do
     alive "$pid" || fail "broker pid $pid exited"
-    ((SECONDS - start < 60)) || fail "no answer after 60 s (pid $pid left running; '$0 down' stops it)"
+    # A broker loading many partitions (a data dir that outlived many runs) is slow to answer.
+    ((SECONDS - start < KAFKA_START_TIMEOUT_S)) ||
+      fail "no answer after $KAFKA_START_TIMEOUT_S s (pid $pid left running; '$0 down' stops it)"
     sleep 0.5
   done
   say "answering after $((SECONDS - start)) s"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from lotledger.shared.kafka import kafka_ready
+from tests.support.runs import release_lease, sweep_dead_runs, take_lease
 
 ADMIN_URL = os.environ.get(
     "LOTLEDGER_TEST_ADMIN_URL", "postgresql://lotledger:lotledger@127.0.0.1:5433/lotledger"
@@ -69,6 +70,7 @@ async def provision() -> Infra:
         topic_prefix=f"t{run}.",
         kafka_bootstrap=KAFKA_BOOTSTRAP,
     )
+    take_lease(run)
     if not await kafka_ready(KAFKA_BOOTSTRAP, timeout_s=5):
         raise InfrastructureMissing(
             f"Kafka is not reachable at {KAFKA_BOOTSTRAP}. Run `make infra-up`."
@@ -90,6 +92,11 @@ async def provision() -> Infra:
                 f"the admin role is not a member of the owner roles {missing}: the cluster "
                 "predates least-privilege roles. Run `make infra-up`."
             )
+    finally:
+        await admin.close()
+    await sweep_dead_runs(ADMIN_URL, KAFKA_BOOTSTRAP)
+    admin = await asyncpg.connect(ADMIN_URL, timeout=5)
+    try:
         await admin.execute(f'CREATE DATABASE "{infra.database}"')
     finally:
         await admin.close()
@@ -111,6 +118,7 @@ async def teardown(infra: Infra) -> None:
     from lotledger_bench.infra import drop_database
 
     await drop_database(ADMIN_URL, infra.database)
+    release_lease(infra.run_id)
 
 
 async def migrate(infra: Infra, service: str, schema: str | None = None) -> None:
