@@ -18,7 +18,6 @@ from lotledger.inventory.adapters.catalog_cache import CatalogCache
 from lotledger.inventory.adapters.privileges import RUNTIME
 from lotledger.inventory.adapters.queries import InventoryQueries
 from lotledger.inventory.adapters.unit_of_work import UnitOfWork
-from lotledger.inventory.domain.catalog import ClassRanges
 from lotledger.inventory.entrypoints.api.access import ACCESS
 from lotledger.inventory.entrypoints.api.problem_map import PROBLEMS
 from lotledger.inventory.entrypoints.api.routers import (
@@ -70,7 +69,7 @@ def build_runtime(settings: InventorySettings, clock: Clock) -> InventoryRuntime
         clock=clock,
         engine=engine,
         uow=partial(UnitOfWork, engine),
-        ranges=ClassRanges(cold_max_c=settings.cold_max_c),
+        policy=settings.stock_policy(),
         queries=InventoryQueries(engine),
         telemetry=LazyProducer(settings, f"lotledger-{SERVICE}-telemetry"),
         trusted_keys=settings.trusted_checkpoint_keys(),

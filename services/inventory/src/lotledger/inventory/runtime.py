@@ -12,6 +12,7 @@ from lotledger.inventory.adapters.catalog_cache import CatalogCache
 from lotledger.inventory.adapters.queries import InventoryQueries
 from lotledger.inventory.adapters.unit_of_work import UnitOfWork
 from lotledger.inventory.domain.catalog import ClassRanges
+from lotledger.inventory.domain.policy import StockPolicy
 from lotledger.inventory.settings import InventorySettings
 from lotledger.shared.clock import Clock
 from lotledger.shared.kafka import LazyProducer
@@ -24,12 +25,16 @@ class InventoryRuntime:
     engine: AsyncEngine
     uow: Callable[..., AbstractAsyncContextManager[UnitOfWork]]
     """`uow()` a transaction; `uow(locking=False)` the optimistic path's autocommit."""
-    ranges: ClassRanges
+    policy: StockPolicy
     queries: InventoryQueries
     telemetry: LazyProducer
     trusted_keys: dict[str, bytes]
     """Key id → raw Ed25519 public key trusted to sign checkpoints."""
     catalog_cache: CatalogCache
+
+    @property
+    def ranges(self) -> ClassRanges:
+        return self.policy.ranges
 
     @property
     def stock_topic(self) -> str:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from lotledger.inventory.domain.batch import BatchState, apply
 from lotledger.inventory.domain.commands import Command
-from lotledger.inventory.domain.decisions import Facts, decide
+from lotledger.inventory.domain.decisions import decide
+from lotledger.inventory.domain.facts import Facts
 from lotledger.shared.contracts.stock import StockEvent
 from lotledger.shared.identifiers import batch_id
 

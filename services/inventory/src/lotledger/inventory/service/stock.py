@@ -25,8 +25,9 @@ from lotledger.inventory.adapters.unit_of_work import RETRYABLE, UnitOfWork
 from lotledger.inventory.domain import commands as c
 from lotledger.inventory.domain.batch import BatchState
 from lotledger.inventory.domain.catalog import pickable
-from lotledger.inventory.domain.decisions import Facts
 from lotledger.inventory.domain.errors import ConcurrentModification, InsufficientStock
+from lotledger.inventory.domain.facts import Facts
+from lotledger.inventory.domain.policy import StockPolicy
 from lotledger.inventory.domain.workspace import Workspace
 from lotledger.inventory.service.authorization import authorize
 from lotledger.shared.auth import Forbidden, Principal
@@ -90,12 +91,16 @@ class NeedWiderProbe(Exception):
 
 
 async def execute(
-    request: Request, uow: UnitOfWorkFactory, cache: CatalogCache | None = None
+    request: Request,
+    uow: UnitOfWorkFactory,
+    policy: StockPolicy,
+    cache: CatalogCache | None = None,
 ) -> list[Result] | Replayed:
+    """Run `request` under the deployment's `policy` (storage-class ranges, device time)."""
     wide, locking = False, False
     for attempt in range(MAX_ATTEMPTS):
         try:
-            return await _attempt(request, uow(locking=locking), cache or _NO_CACHE, wide)
+            return await _attempt(request, uow(locking=locking), policy, cache or _NO_CACHE, wide)
         except NeedWiderProbe:
             wide = True
         except RETRYABLE:
@@ -107,6 +112,7 @@ async def execute(
 async def _attempt(
     request: Request,
     unit: AbstractAsyncContextManager[UnitOfWork],
+    policy: StockPolicy,
     cache: CatalogCache,
     wide: bool,
 ) -> list[Result] | Replayed:
@@ -122,7 +128,7 @@ async def _attempt(
             return _replay(stored[whole.key], whole.fingerprint)
         commands = [op.command for op in request.operations if op.key not in stored]
         workspace, truncated = await _load(uow, commands, request.meta, wide)
-        facts = await _facts(uow, cache, commands, workspace, request.meta)
+        facts = await _facts(uow, cache, commands, workspace, request.meta, policy)
         heads = {s.batch_id: s.head_hash for s in workspace.states()}
         results: list[Result] = []
         to_remember: list[tuple[str, str, int, bytes]] = []
@@ -257,6 +263,7 @@ async def _facts(
     commands: Sequence[c.Command],
     workspace: Workspace,
     meta: Metadata,
+    policy: StockPolicy,
 ) -> Facts:
     location_ids = {loc for cmd in commands for loc in _named_locations(cmd)}
     location_ids |= {loc for state in workspace.states() for loc in state.on_hand}
@@ -265,6 +272,7 @@ async def _facts(
         actor=meta.actor,
         products=await cache.products(uow.catalog, sorted({cmd.gtin for cmd in commands})),
         locations=await cache.locations(uow.catalog, sorted(location_ids)),
+        policy=policy,
     )
 
 

@@ -209,6 +209,7 @@ async def operations(
             [op for _, op in runnable], metadata(who, rt, key), who, render, rt.stock_topic, whole
         ),
         rt.uow,
+        rt.policy,
         rt.catalog_cache,
     )
     if isinstance(results, stock.Replayed):

@@ -10,9 +10,8 @@ from pydantic import BaseModel
 
 from lotledger.inventory.adapters.log_store import LogStore
 from lotledger.inventory.adapters.unit_of_work import driver_connection
-from lotledger.inventory.domain.catalog import pickable, today_at
+from lotledger.inventory.domain.commands import PickStock
 from lotledger.inventory.domain.errors import UnknownBatch
-from lotledger.inventory.domain.fefo import Holding, allocate, available_quantity
 from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep
 from lotledger.inventory.entrypoints.api.log_views import verdict_view
 from lotledger.inventory.entrypoints.api.views import (
@@ -23,6 +22,7 @@ from lotledger.inventory.entrypoints.api.views import (
     batch_view,
 )
 from lotledger.inventory.service.authorization import require_batch_scope
+from lotledger.inventory.service.fefo_preview import preview
 from lotledger.inventory.service.proofs import stream_verdict
 from lotledger.shared.auth import Principal
 from lotledger.shared.contracts.stock import BatchStatus
@@ -148,33 +148,21 @@ async def fefo(
         who.require_warehouse(warehouse_of(location))
     if warehouse is not None:
         who.require_warehouse(warehouse)
-    states = await rt.queries.states_of_gtin(gtin)
-    locations = await rt.queries.locations(sorted({loc for s in states for loc in s.on_hand}))
-    now = rt.clock.now()
-    holdings = [
-        Holding(
-            s.gtin,
-            s.lot,
-            s.expiry,
-            s.status,
-            loc,
-            q,
-            pickable(locations[loc]),
-            today_at(locations[loc], now),
-        )
-        for s in states
-        if s.expiry is not None and s.status is not None
-        for loc, q in s.on_hand.items()
-        if loc in locations
-        and who.may_access(warehouse_of(loc))
-        and (location is None or loc == location)
-        and (warehouse is None or warehouse_of(loc) == warehouse)
-    ]
-    allocations = allocate(holdings, qty, min_remaining_days) or []
+    command = PickStock(
+        gtin,
+        qty,
+        "preview",
+        "preview",
+        location=location,
+        warehouse=warehouse,
+        min_remaining_days=min_remaining_days,
+    )
+    planned = await preview(rt.queries, rt.policy, rt.clock.now(), who, command)
+    allocations = planned.allocations or []
     return FefoView(
         gtin=gtin,
         requested=qty,
-        available=available_quantity(holdings, min_remaining_days),
+        available=planned.available,
         sufficient=bool(allocations),
         allocations=[
             AllocationView(lot=a.lot, location=a.location, qty=a.qty, fefo_deviation=False)

@@ -198,6 +198,7 @@ async def post_stocktake(
             whole,
         ),
         rt.uow,
+        rt.policy,
         rt.catalog_cache,
     )
     if isinstance(results, stock.Replayed):
