@@ -23,12 +23,15 @@ from lotledger.inventory.entrypoints.api.problem_map import PROBLEMS
 from lotledger.inventory.entrypoints.api.routers import (
     catalog,
     checkpoints,
+    holdings,
     operations,
     proofs,
     qa,
     queries,
+    recalls,
     stock,
     stocktakes,
+    sync_conflicts,
     telemetry,
 )
 from lotledger.inventory.runtime import InventoryRuntime
@@ -122,7 +125,10 @@ def create_app(settings: InventorySettings | None = None, clock: Clock | None = 
             catalog.router,
             stock.router,
             qa.router,
+            holdings.router,
+            recalls.router,
             operations.router,
+            sync_conflicts.router,
             stocktakes.router,
             proofs.router,
             queries.router,

@@ -15,6 +15,7 @@ from lotledger.inventory.domain.catalog import ClassRanges
 from lotledger.inventory.domain.policy import StockPolicy
 from lotledger.inventory.settings import InventorySettings
 from lotledger.shared.clock import Clock
+from lotledger.shared.contracts.topics import STOCK, SYNC
 from lotledger.shared.kafka import LazyProducer
 
 
@@ -38,4 +39,8 @@ class InventoryRuntime:
 
     @property
     def stock_topic(self) -> str:
-        return self.settings.topic("lotledger.stock.v1")
+        return self.settings.topic(STOCK)
+
+    @property
+    def sync_topic(self) -> str:
+        return self.settings.topic(SYNC)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from lotledger.inventory.adapters.catalog_store import CatalogStore
 from lotledger.inventory.adapters.event_store import EventStore
 from lotledger.inventory.adapters.idempotency import DuplicateKey, IdempotencyStore
+from lotledger.inventory.adapters.sync_store import SyncStore
 from lotledger.shared.db import DriverUnitOfWork, driver_of
 
 RETRYABLE: tuple[type[Exception], ...] = (
@@ -34,6 +35,7 @@ class UnitOfWork(DriverUnitOfWork):
     store: EventStore
     catalog: CatalogStore
     idempotency: IdempotencyStore
+    sync: SyncStore
 
     def __init__(self, engine: AsyncEngine, locking: bool = True) -> None:
         super().__init__(engine, transactional=locking)
@@ -43,6 +45,7 @@ class UnitOfWork(DriverUnitOfWork):
         self.store = EventStore(driver)
         self.catalog = CatalogStore(driver)
         self.idempotency = IdempotencyStore(driver)
+        self.sync = SyncStore(driver)
 
 
 @asynccontextmanager

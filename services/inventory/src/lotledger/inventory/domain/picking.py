@@ -1,19 +1,35 @@
-"""Picks for orders: an explicit lot, or FEFO across a location or a warehouse.
+"""Picks for orders: an explicit lot, or FEFO across a location or a warehouse; and the
+return of rejected stock to its supplier (a pick from the `rejected` holding).
 
 `plan` is the one allocation a pick makes; `GET /v1/fefo` previews it with the same
-function, so a preview cannot drift from the pick.
+function, so a preview cannot drift from the pick. Only the available holding of an
+available batch ships; the shelf life left must reach both the pick's
+`min_remaining_days` and the product's minimum in the warehouse. A back-dated pick takes
+at most the least each holding held from its scanned time on (timeline.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from lotledger.inventory.domain import commands as c
 from lotledger.inventory.domain import errors as e
 from lotledger.inventory.domain.batch import BatchState
 from lotledger.inventory.domain.catalog import pickable, today_at
-from lotledger.inventory.domain.facts import Batches, Decision, Facts, common, existing
+from lotledger.inventory.domain.facts import (
+    AVAILABLE,
+    Batches,
+    Decision,
+    Facts,
+    common,
+    existing,
+    quantities,
+    scanned,
+    take,
+    when,
+)
 from lotledger.inventory.domain.fefo import (
     Allocation,
     Holding,
@@ -21,9 +37,10 @@ from lotledger.inventory.domain.fefo import (
     available_quantity,
     is_deviation,
 )
+from lotledger.inventory.domain.receiving import check_barcode_expiry
 from lotledger.shared.contracts import stock as ev
 from lotledger.shared.contracts.catalog import Location
-from lotledger.shared.contracts.stock import BatchStatus
+from lotledger.shared.contracts.stock import BatchStatus, HoldingStatus
 from lotledger.shared.identifiers import warehouse_of
 
 Scope = Callable[[str], bool]
@@ -45,14 +62,31 @@ class PickPlan:
     deviation: bool
 
 
-def holdings(batches: Iterable[BatchState], facts: Facts, scope: Scope) -> list[Holding]:
+def min_days(facts: Facts, gtin: str, warehouse: str) -> int:
+    """The product's minimum remaining shelf life for shipping from `warehouse`."""
+    product = facts.products.get(gtin)
+    floor = product.thresholds_in(warehouse).min_remaining_days if product else None
+    return floor or 0
+
+
+def holdings(
+    batches: Batches,
+    states: Iterable[BatchState],
+    facts: Facts,
+    scope: Scope,
+    since: datetime | None = None,
+) -> list[Holding]:
+    """Every holding of `states` in scope, as FEFO sees it at the pick's instant."""
+    instant = since or facts.now
     found = []
-    for state in batches:
+    for state in states:
         if state.expiry is None or state.status is None:
             continue
-        for loc_id, qty in state.on_hand.items():
+        for loc_id, holding, qty in state.holdings():
             if not scope(loc_id) or loc_id not in facts.locations:
                 continue
+            if since is not None and holding is AVAILABLE:
+                _, qty = quantities(batches, state, loc_id, holding, since)
             location = facts.locations[loc_id]
             found.append(
                 Holding(
@@ -63,7 +97,9 @@ def holdings(batches: Iterable[BatchState], facts: Facts, scope: Scope) -> list[
                     loc_id,
                     qty,
                     pickable(location),
-                    today_at(location, facts.now),
+                    today_at(location, instant),
+                    holding,
+                    min_days(facts, state.gtin, location.warehouse),
                 )
             )
     return found
@@ -77,17 +113,18 @@ def _check_pickable_batch(
             f"batch {state.batch_id} is {state.status}", field="lot", batch_status=str(state.status)
         )
     assert state.expiry is not None
-    today = today_at(location, facts.now)
+    today = today_at(location, when(cmd, facts))
     if state.expiry < today:
         raise e.BatchExpired(
             f"batch {state.batch_id} expired on {state.expiry}",
             field="lot",
             expiry=str(state.expiry),
         )
-    if (state.expiry - today).days < cmd.min_remaining_days:
+    required = max(cmd.min_remaining_days, min_days(facts, cmd.gtin, location.warehouse))
+    if (state.expiry - today).days < required:
         raise e.ShelfLifeTooShort(
             f"batch {state.batch_id} has {(state.expiry - today).days} days left, "
-            f"{cmd.min_remaining_days} required",
+            f"{required} required",
             field="min_remaining_days",
             remaining_days=(state.expiry - today).days,
         )
@@ -113,22 +150,26 @@ def plan(cmd: c.PickStock, batches: Batches, facts: Facts, within: Scope | None 
     facts.product(cmd.gtin)
     if cmd.location is not None and not pickable(facts.location(cmd.location)):
         raise e.LocationNotPickable(f"{cmd.location} is a quarantine location", field="location")
-    scope = _scope(cmd, within)
-    if within is not None and scope is not within:
-        outer = scope
-        scope = lambda loc: outer(loc) and within(loc)  # noqa: E731
-    every_lot = holdings(batches.of_gtin(cmd.gtin), facts, scope)
+    outer = _scope(cmd, within)
+    scope = outer if within is None else (lambda loc: outer(loc) and within(loc))
+    since = scanned(cmd)
+    every_lot = holdings(batches, batches.of_gtin(cmd.gtin), facts, scope, since)
     deviation = False
     candidates = every_lot
     if cmd.lot is not None:
         state = existing(batches, cmd.gtin, cmd.lot)
+        check_barcode_expiry(state, cmd.barcode_expiry)
         candidates = [h for h in every_lot if h.lot == cmd.lot]
         probe = facts.locations.get(cmd.location or next(iter(state.on_hand), ""))
         if probe is not None:
             _check_pickable_batch(state, cmd, facts, probe)
         warehouse = warehouse_of(cmd.location) if cmd.location else cmd.warehouse
         in_warehouse = holdings(
-            batches.of_gtin(cmd.gtin), facts, lambda loc: warehouse_of(loc) == warehouse
+            batches,
+            batches.of_gtin(cmd.gtin),
+            facts,
+            lambda loc: warehouse_of(loc) == warehouse,
+            since,
         )
         deviation = state.expiry is not None and is_deviation(
             in_warehouse, cmd.lot, state.expiry, cmd.min_remaining_days
@@ -140,7 +181,45 @@ def plan(cmd: c.PickStock, batches: Batches, facts: Facts, within: Scope | None 
     )
 
 
+def _to_supplier(cmd: c.PickStock, batches: Batches, facts: Facts) -> Decision:
+    """Rejected stock leaves only to its supplier (or for disposal): the lot and location
+    are named, whatever the batch's status or expiry."""
+    if cmd.lot is None or cmd.location is None:
+        raise e.HoldingNotAllowed(
+            "a pick from the rejected holding names its lot and location", field="lot"
+        )
+    facts.product(cmd.gtin)
+    facts.location(cmd.location)
+    state = existing(batches, cmd.gtin, cmd.lot)
+    check_barcode_expiry(state, cmd.barcode_expiry)
+    take(batches, state, cmd.location, cmd.qty, holding=HoldingStatus.REJECTED, since=scanned(cmd))
+    return [(state, _picked(cmd, facts, cmd.lot, cmd.location, cmd.qty, False))]
+
+
+def _picked(
+    cmd: c.PickStock, facts: Facts, lot: str, location: str, qty: int, deviation: bool
+) -> ev.Picked:
+    return ev.Picked(
+        **common(cmd, facts, lot),
+        location=location,
+        qty=qty,
+        order_ref=cmd.order_ref,
+        ship_to=cmd.ship_to,
+        channel=cmd.channel,
+        fefo_deviation=deviation,
+        holding_status=None if cmd.holding_status is AVAILABLE else cmd.holding_status,
+        serial=cmd.serial,
+    )
+
+
 def pick(cmd: c.PickStock, batches: Batches, facts: Facts) -> Decision:
+    if cmd.holding_status is HoldingStatus.REJECTED:
+        return _to_supplier(cmd, batches, facts)
+    if cmd.holding_status is not AVAILABLE:
+        raise e.HoldingNotAllowed(
+            f"{cmd.holding_status.value} stock is not shipped; QA releases or rejects it",
+            field="holding_status",
+        )
     planned = plan(cmd, batches, facts)
     if planned.allocations is None:
         where = cmd.location or f"warehouse {cmd.warehouse}"
@@ -154,15 +233,7 @@ def pick(cmd: c.PickStock, batches: Batches, facts: Facts) -> Decision:
     return [
         (
             batches.get(cmd.gtin, a.lot),
-            ev.Picked(
-                **common(cmd, facts, a.lot),
-                location=a.location,
-                qty=a.qty,
-                order_ref=cmd.order_ref,
-                ship_to=cmd.ship_to,
-                channel=cmd.channel,
-                fefo_deviation=planned.deviation,
-            ),
+            _picked(cmd, facts, a.lot, a.location, a.qty, planned.deviation),
         )
         for a in planned.allocations
     ]

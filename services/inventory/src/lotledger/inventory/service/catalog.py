@@ -7,7 +7,7 @@ from __future__ import annotations
 from lotledger.inventory.adapters.catalog_store import Change
 from lotledger.inventory.domain.catalog import ClassRanges, check_storage_class_change
 from lotledger.inventory.service.stock import UnitOfWorkFactory
-from lotledger.shared.contracts.catalog import Location, Product
+from lotledger.shared.contracts.catalog import Location, Product, Warehouse
 
 
 async def save_product(
@@ -25,5 +25,14 @@ async def save_product(
 async def save_location(uow_factory: UnitOfWorkFactory, location: Location, change: Change) -> bool:
     async with uow_factory() as uow:
         created = await uow.catalog.save_location(location, change)
+        await uow.commit()
+    return created
+
+
+async def save_warehouse(
+    uow_factory: UnitOfWorkFactory, warehouse: Warehouse, change: Change
+) -> bool:
+    async with uow_factory() as uow:
+        created = await uow.catalog.save_warehouse(warehouse, change)
         await uow.commit()
     return created

@@ -25,7 +25,7 @@ from lotledger.inventory.service.authorization import require_batch_scope
 from lotledger.inventory.service.fefo_preview import preview
 from lotledger.inventory.service.proofs import stream_verdict
 from lotledger.shared.auth import Principal
-from lotledger.shared.contracts.stock import BatchStatus
+from lotledger.shared.contracts.stock import BatchStatus, HoldingStatus
 from lotledger.shared.identifiers import (
     MAX_QTY,
     Gtin,
@@ -42,6 +42,9 @@ router = APIRouter(prefix="/v1", tags=["queries"])
 
 
 class StockLineView(BaseModel):
+    """One holding: `status` is the batch's QA status, `holding_status` the holding's; only
+    available holdings of available batches ship."""
+
     gtin: str
     lot: str
     location: str
@@ -49,6 +52,7 @@ class StockLineView(BaseModel):
     qty: int
     status: BatchStatus
     expiry: date
+    holding_status: HoldingStatus
 
 
 class StockView(BaseModel):
@@ -76,6 +80,7 @@ async def visible_batch(rt: RuntimeDep, who: Principal, gtin: str, lot: str) -> 
             loc: q for loc, q in view.on_hand.items() if who.may_access(warehouse_of(loc))
         }
         view.total = sum(view.on_hand.values())
+        view.held = {loc: h for loc, h in view.held.items() if loc in view.on_hand}
     return view
 
 
