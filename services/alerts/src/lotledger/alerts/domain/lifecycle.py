@@ -12,7 +12,9 @@ Invariants:
 Per-type policies (`POLICIES`): recall alerts resolve by themselves only once a person
 has acknowledged them (QA confirms the consignees were told) and no recalled stock is
 left on hand; fefo_deviation alerts are raised by events only and resolved by people
-only. Every other type is raised and resolved by its condition.
+only; sync_conflict alerts are raised by the conflict's record and resolved when a
+supervisor resolves the conflict. Every other type is raised and resolved by its
+condition.
 
 Alert ids: see `alert`.
 """
@@ -49,6 +51,7 @@ class Policy:
 POLICIES: Mapping[AlertType, Policy] = {alert_type: Policy() for alert_type in AlertType} | {
     AlertType.RECALL: Policy(auto_resolve=AutoResolve.AFTER_ACK),
     AlertType.FEFO_DEVIATION: Policy(raised_by_condition=False, auto_resolve=AutoResolve.NEVER),
+    AlertType.SYNC_CONFLICT: Policy(raised_by_condition=False),
 }
 
 

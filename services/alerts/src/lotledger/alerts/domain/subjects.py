@@ -10,6 +10,7 @@ evaluation's scope is expressed in (see `conditions.Scope`).
 | sensor_silent                        | sensor id                    | the subject         |
 | fefo_deviation                       | id of the picked event       | the subject         |
 | webhook_failing                      | subscription id              | the subject         |
+| sync_conflict                        | sync conflict id             | the subject         |
 
 Neither GTINs, GS1 lots (AI 82 character set) nor warehouse ids can contain `@`, so the
 group of a per-warehouse subject is everything before its last `@`.
