@@ -4,8 +4,10 @@ people who depend on lotledger would look at.
 The day is seeded (same seed, same choices): the catalog of the bench generator (20
 products, cold/cool/ambient locations in two warehouses), receipts from suppliers
 scanned as GS1 barcodes, a FEFO pick wave to pharmacies, moves, a cycle count with a
-variance, a customer return inspected by QA, a pick that deviates from FEFO, a cold-room
-excursion played in real time by its sensor, damaged units disposed, and a recall.
+variance, a customer return held apart while the lot still ships, a pick that deviates
+from FEFO, a cold-room excursion played in real time by its sensor, damaged units
+disposed, and a recall; and the stock rules of demo/stock_semantics.py: the incoming
+inspection of every receipt, and an offline scanner's sync with one conflict.
 Lot numbers carry the minute the day started, so the demo can be played again on the
 same system.
 
@@ -27,6 +29,7 @@ from typing import Any
 import httpx
 from lotledger_bench.generator.catalog import CATALOG, Product
 
+from demo import stock_semantics
 from lotledger.shared.auth import mint_token
 from lotledger.shared.settings import CommonSettings
 from lotledger.shared.urls import lot_segment
@@ -128,6 +131,11 @@ class Day:
     recalled: Lot | None = None
     deviation: Lot | None = None
     excursion_window: tuple[datetime, datetime] | None = None
+    inspected: int = 0
+    rejected: tuple[Lot, str] | None = None
+    returned: Lot | None = None
+    sync_conflict: str | None = None
+    sync_replayed: bool = False
 
     def lot(self, key: str) -> Lot:
         return self.known[key]
@@ -154,12 +162,15 @@ class WarehouseDay:
     async def play(self) -> Day:
         await self.seed_catalog()
         await self.readings([loc.location_id for loc in CATALOG.locations], 5.0, 20.0)
+        await stock_semantics.inspection_on(self)
         await self.receive()
+        await stock_semantics.inspect(self)
         await self.move()
         await self.pick_wave()
         await self.deviate_from_fefo()
         await self.count()
-        await self.accept_return()
+        await stock_semantics.return_held_apart(self)
+        await stock_semantics.offline_sync(self)
         await self.excursion()
         await self.dispose_and_recall()
         return self.day
@@ -304,7 +315,9 @@ class WarehouseDay:
     async def count(self) -> None:
         variances = 0
         for index, lot in enumerate(self.day.lots[::4]):
-            on_hand = (await self.batch(lot))["on_hand"].get(lot.location, 0)
+            batch = await self.batch(lot)
+            held = sum(batch["held"].get(lot.location, {}).values())
+            on_hand = batch["on_hand"].get(lot.location, 0) - held
             counted = max(0, on_hand - 2) if index == 3 else on_hand
             body = {
                 "gtin": lot.product.gtin,
@@ -318,27 +331,6 @@ class WarehouseDay:
         self.report(
             f"cycle count: {sum(self.day.counts.values())} bins, {variances} with a variance"
         )
-
-    async def accept_return(self) -> None:
-        key, parties = next(
-            (k, c)
-            for k, c in self.day.shipped.items()
-            if self.day.lot(k).product.storage_class == "ambient"
-        )
-        lot, party = self.day.lot(key), next(iter(parties))
-        quarantine = CATALOG.quarantine(lot.product.storage_class).location_id
-        body = {
-            "gtin": lot.product.gtin,
-            "lot": lot.lot,
-            "qty": min(3, parties[party]),
-            "location": quarantine,
-            "from_party": party,
-            "reason": "customer_return",
-        }
-        await self.api.ok("POST", "inventory", "/v1/returns", "scanner", json=body)
-        path = f"/v1/batches/{lot.path}/release"
-        await self.api.ok("POST", "inventory", path, "qa", json={"reason": "return_inspected"})
-        self.report(f"return: lot {lot.lot} back from {party} into {quarantine}, released by QA")
 
     async def readings(self, locations: list[str], cold: float, other: float) -> None:
         now = datetime.now(UTC)
@@ -474,7 +466,13 @@ async def findings(api: Api, day: Day, since: datetime, patience: float = 90.0) 
         found = await api.ok("GET", "alerts", "/v1/alerts", "qa", params={"limit": 500})
         items = [a for a in found["items"] if a["raised_at"] >= since.isoformat()[:19]]
         kinds = {a["type"] for a in items}
-        wanted = {"recall", "temperature_excursion", "fefo_deviation", "near_expiry"}
+        wanted = {
+            "recall",
+            "temperature_excursion",
+            "fefo_deviation",
+            "near_expiry",
+            "sync_conflict",
+        }
         excursion_closed = any(
             a["type"] == "temperature_excursion" and a["status"] == "resolved" for a in items
         )
