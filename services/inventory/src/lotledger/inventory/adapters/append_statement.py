@@ -1,11 +1,12 @@
 """Everything a request writes, as one statement (one round trip): events, outbox rows,
-batch states (checking the versions read), stock levels per holding, what each party was
-shipped and returned, sync conflicts, and the stored responses of idempotency keys.
+batch states (checking the versions read), stock levels per holding, the stored
+responses of idempotency keys and, for an offline sync with refusals, its sync conflicts.
 
 Another writer of the same batch, or of the same idempotency key, makes it fail as a
 whole (a unique violation, or `append_conflict` raising a serialization failure), so it is
 safe without any lock held. Parameters are named (`:name`) and numbered in order of first
-appearance by `compile_named`.
+appearance by `compile_named`; the conflicts' part is in the statement only when the
+request has conflicts, so the usual request plans nothing for it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from lotledger.inventory.domain.batch import BatchState
 from lotledger.shared.db import json_param
 from lotledger.shared.identifiers import warehouse_of
 
-APPEND_NAMED = """
+_WRITES = """
 WITH ev AS (
     INSERT INTO events (event_id, stream_id, source, version, type, data, occurred_at, actor,
                         device, correlation_id, causation_id, recorded_time, prev_hash, hash)
@@ -76,13 +77,8 @@ lv AS (
     ON CONFLICT (batch_id, location, holding) DO UPDATE SET qty = EXCLUDED.qty,
         expiry = EXCLUDED.expiry, status = EXCLUDED.status, pickable = EXCLUDED.pickable
     RETURNING 1),
-pb AS (
-    INSERT INTO party_balances AS t (batch_id, party, shipped, returned)
-    SELECT * FROM unnest(:pb_batch::text[], :pb_party::text[], :pb_shipped::bigint[],
-                         :pb_returned::bigint[])
-    ON CONFLICT (batch_id, party) DO UPDATE SET shipped = t.shipped + EXCLUDED.shipped,
-        returned = t.returned + EXCLUDED.returned
-    RETURNING 1),
+"""
+_CONFLICTS = """
 sc AS (
     INSERT INTO sync_conflicts (conflict_id, principal, client_op_id, op, operation, problem,
                                 warehouses, gtin, lot, device, scanned_at, recorded_at)
@@ -98,6 +94,8 @@ sob AS (
     SELECT :sync_topic, i::text, i, p FROM unnest(:sc_id::uuid[], :sc_payload::bytea[])
          AS x(i, p)
     RETURNING 1),
+"""
+_CHECK = """
 idem AS (
     INSERT INTO idempotency (principal, key, fingerprint, status, body)
     SELECT :principal, * FROM unnest(:idem_key::text[], :idem_fingerprint::text[],
@@ -109,8 +107,7 @@ SELECT CASE
     WHEN (SELECT count(*) FROM idem) <> cardinality(:idem_key::text[])
         THEN append_conflict('an idempotency key was taken meanwhile')
     ELSE (SELECT count(*) FROM ev) + (SELECT count(*) FROM ob) + (SELECT count(*) FROM gone)
-         + (SELECT count(*) FROM lv) + (SELECT count(*) FROM pb) + (SELECT count(*) FROM sc)
-         + (SELECT count(*) FROM sob)
+         + (SELECT count(*) FROM lv){conflicts}
 END AS writes
 """
 
@@ -132,18 +129,8 @@ class Level:
 
 
 @dataclass(frozen=True)
-class PartyFlow:
-    """What one request shipped to and took back from one party, for one batch."""
-
-    batch_id: str
-    party: str
-    shipped: int
-    returned: int
-
-
-@dataclass(frozen=True)
 class ConflictRow:
-    """A refused operation of an offline batch, kept (service/sync_conflicts.py)."""
+    """A refused operation of an offline batch, kept (service/sync_records.py)."""
 
     conflict_id: UUID
     client_op_id: str
@@ -169,7 +156,6 @@ class Appended:
     principal: str
     stock_topic: str
     now: datetime
-    parties: Sequence[PartyFlow] = ()
     conflicts: Sequence[ConflictRow] = ()
     sync_topic: str = ""
 
@@ -188,16 +174,22 @@ def compile_named(sql: str) -> tuple[str, tuple[str, ...]]:
     return _NAME.sub(number, sql), tuple(order)
 
 
-APPEND, APPEND_PARAMS = compile_named(APPEND_NAMED)
+APPEND = compile_named(_WRITES + _CHECK.replace("{conflicts}", ""))
+APPEND_WITH_CONFLICTS = compile_named(
+    _WRITES
+    + _CONFLICTS
+    + _CHECK.replace("{conflicts}", " + (SELECT count(*) FROM sc) + (SELECT count(*) FROM sob)")
+)
 
 
-def append_arguments(appended: Appended) -> list[Any]:
-    """The statement's arguments, in order; every parameter must be given."""
+def append_statement(appended: Appended) -> tuple[str, list[Any]]:
+    """The statement for `appended` and its arguments, in order."""
+    sql, names = APPEND_WITH_CONFLICTS if appended.conflicts else APPEND
     values = _append_values(appended)
-    missing = set(APPEND_PARAMS) - set(values)
+    missing = set(names) - set(values)
     if missing:
         raise KeyError(f"append parameters missing: {sorted(missing)}")
-    return [values[name] for name in APPEND_PARAMS]
+    return sql, [values[name] for name in names]
 
 
 def _append_values(a: Appended) -> dict[str, Any]:
@@ -233,22 +225,6 @@ def _append_values(a: Appended) -> dict[str, Any]:
         "lv_expiry": [v.expiry for v in levels],
         "lv_status": [v.status for v in levels],
         "lv_pickable": [v.pickable for v in levels],
-        "pb_batch": [p.batch_id for p in a.parties],
-        "pb_party": [p.party for p in a.parties],
-        "pb_shipped": [p.shipped for p in a.parties],
-        "pb_returned": [p.returned for p in a.parties],
-        "sc_id": [c.conflict_id for c in a.conflicts],
-        "sc_client_op": [c.client_op_id for c in a.conflicts],
-        "sc_op": [c.op for c in a.conflicts],
-        "sc_operation": [json_param(c.operation) for c in a.conflicts],
-        "sc_problem": [json_param(c.problem) for c in a.conflicts],
-        "sc_warehouses": [json_param(c.warehouses) for c in a.conflicts],
-        "sc_gtin": [c.gtin for c in a.conflicts],
-        "sc_lot": [c.lot for c in a.conflicts],
-        "sc_device": [c.device for c in a.conflicts],
-        "sc_scanned": [c.scanned_at for c in a.conflicts],
-        "sc_payload": [c.payload for c in a.conflicts],
-        "sync_topic": a.sync_topic,
         "principal": a.principal,
         "idem_key": [k for k, _, _, _ in keys],
         "idem_fingerprint": [f for _, f, _, _ in keys],
@@ -261,4 +237,20 @@ def _append_values(a: Appended) -> dict[str, Any]:
     for prefix, group in (("c", created), ("u", updated)):
         for name, column in zip(STATE_PARAMS, state_columns(group), strict=True):
             values[f"{prefix}_{name}"] = column
+    if a.conflicts:
+        c = a.conflicts
+        values |= {
+            "sc_id": [x.conflict_id for x in c],
+            "sc_client_op": [x.client_op_id for x in c],
+            "sc_op": [x.op for x in c],
+            "sc_operation": [json_param(x.operation) for x in c],
+            "sc_problem": [json_param(x.problem) for x in c],
+            "sc_warehouses": [json_param(x.warehouses) for x in c],
+            "sc_gtin": [x.gtin for x in c],
+            "sc_lot": [x.lot for x in c],
+            "sc_device": [x.device for x in c],
+            "sc_scanned": [x.scanned_at for x in c],
+            "sc_payload": [x.payload for x in c],
+            "sync_topic": a.sync_topic,
+        }
     return values

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from lotledger.inventory.adapters.append_statement import APPEND, Appended, append_arguments
+from lotledger.inventory.adapters.append_statement import Appended, append_statement
 from lotledger.inventory.adapters.batch_rows import BATCH_COLUMNS, state_from_row
 from lotledger.inventory.adapters.pick_probes import (
     PROBE,
@@ -75,7 +75,8 @@ class EventStore:
 
     async def append(self, appended: Appended) -> None:
         """One statement (append_statement.py): everything the request writes."""
-        await self._conn.fetchval(APPEND, *append_arguments(appended))
+        sql, arguments = append_statement(appended)
+        await self._conn.fetchval(sql, *arguments)
 
     async def histories(
         self, batch_ids: Sequence[str], since: datetime
@@ -97,14 +98,21 @@ class EventStore:
         return found
 
     async def shipped(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        """What each (batch, party) was shipped, net of what the party returned."""
+        """What each (batch, party) was shipped, net of what the party returned, from the
+        batch's own picked and returned events (returns are rare; picks add nothing to
+        their write for this)."""
         if not pairs:
             return {}
         rows = await self._conn.fetch(
-            "SELECT p.batch_id, p.party, p.shipped - p.returned AS net FROM party_balances p "
-            "JOIN unnest($1::text[], $2::text[]) AS w(b, q) ON p.batch_id = w.b AND p.party = w.q",
+            "SELECT w.b AS batch_id, w.q AS party, COALESCE(sum(CASE WHEN e.type = $3 "
+            "THEN (e.data->>'qty')::bigint ELSE -(e.data->>'qty')::bigint END), 0) AS net "
+            "FROM unnest($1::text[], $2::text[]) AS w(b, q) LEFT JOIN events e "
+            "ON e.stream_id = w.b AND ((e.type = $3 AND e.data->>'ship_to' = w.q) "
+            "OR (e.type = $4 AND e.data->>'from' = w.q)) GROUP BY w.b, w.q",
             [b for b, _ in pairs],
             [q for _, q in pairs],
+            "lotledger.stock.picked.v1",
+            "lotledger.stock.returned.v1",
         )
         return {(r["batch_id"], r["party"]): int(r["net"]) for r in rows}
 

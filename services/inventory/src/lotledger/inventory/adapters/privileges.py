@@ -30,7 +30,6 @@ RUNTIME = Privileges(
         "products": table(SELECT, INSERT, UPDATE),
         "locations": table(SELECT, INSERT, UPDATE),
         "warehouses": table(SELECT, INSERT, UPDATE),
-        "party_balances": table(SELECT, INSERT, UPDATE),
         "idempotency": table(SELECT, INSERT),
         "outbox": table(SELECT, INSERT, DELETE),
         "relay_offsets": table(SELECT, INSERT, UPDATE),

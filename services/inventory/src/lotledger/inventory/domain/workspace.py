@@ -61,11 +61,15 @@ class Workspace:
         return list(self._states.values())
 
     def history(self, batch_id: str) -> Sequence[Stamped] | None:
+        """The loaded history; for a batch created here, its events decided here."""
         if batch_id in self._histories:
             return self._histories[batch_id]
-        state = self._states.get(batch_id)
-        if state is None or not state.exists:
-            return []
+        if self.loaded_versions.get(batch_id, 0) == 0:
+            return [
+                Stamped(p.event.at, p.version, tuple(holding_deltas(p.event)))
+                for p in self.pending
+                if p.batch_id == batch_id
+            ]
         return None
 
     def shipped_to(self, batch_id: str, party: str) -> int:
@@ -86,11 +90,11 @@ class Workspace:
         return applied
 
     def _follow(self, batch: str, version: int, event: StockEvent) -> None:
-        """Keep the batch's history (known whole for a batch created here) and its party
-        balances in step with an event decided here."""
-        if batch in self._histories or self.loaded_versions.get(batch) == 0:
+        """Keep a loaded history and the party balances in step with an event decided
+        here."""
+        if batch in self._histories:
             deltas = tuple(holding_deltas(event))
-            self._histories.setdefault(batch, []).append(Stamped(event.at, version, deltas))
+            self._histories[batch].append(Stamped(event.at, version, deltas))
         if isinstance(event, Picked):
             key = (batch, event.ship_to)
             self._parties[key] = self._parties.get(key, 0) + event.qty

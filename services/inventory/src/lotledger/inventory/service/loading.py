@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from lotledger.inventory.adapters.append_statement import Level, PartyFlow
+from lotledger.inventory.adapters.append_statement import Level
 from lotledger.inventory.adapters.catalog_cache import CatalogCache
 from lotledger.inventory.adapters.envelopes import Metadata
 from lotledger.inventory.adapters.pick_probes import PickProbe
@@ -19,8 +19,7 @@ from lotledger.inventory.domain.batch import BatchState
 from lotledger.inventory.domain.catalog import pickable
 from lotledger.inventory.domain.facts import Facts
 from lotledger.inventory.domain.policy import StockPolicy
-from lotledger.inventory.domain.workspace import Pending, Workspace
-from lotledger.shared.contracts.stock import Picked, Returned
+from lotledger.inventory.domain.workspace import Workspace
 from lotledger.shared.identifiers import batch_id, warehouse_of
 
 PROBE_LIMIT = 20
@@ -153,15 +152,3 @@ def levels(states: Sequence[BatchState], facts: Facts) -> list[Level]:
         if s.expiry is not None
         for location, holding, qty in s.holdings()
     ]
-
-
-def party_flows(pending: Sequence[Pending]) -> list[PartyFlow]:
-    """Per (batch, party): what the request's picks shipped and its returns took back."""
-    flows: dict[tuple[str, str], list[int]] = {}
-    for p in pending:
-        match p.event:
-            case Picked():
-                flows.setdefault((p.batch_id, p.event.ship_to), [0, 0])[0] += p.event.qty
-            case Returned():
-                flows.setdefault((p.batch_id, p.event.from_party), [0, 0])[1] += p.event.qty
-    return [PartyFlow(b, party, s, r) for (b, party), (s, r) in flows.items()]

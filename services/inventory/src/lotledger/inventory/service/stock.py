@@ -31,7 +31,7 @@ from lotledger.inventory.domain.policy import StockPolicy
 from lotledger.inventory.domain.timeline import NeedHistory
 from lotledger.inventory.domain.workspace import Workspace
 from lotledger.inventory.service.authorization import authorize
-from lotledger.inventory.service.loading import Reads, facts_for, levels, load, party_flows
+from lotledger.inventory.service.loading import Reads, facts_for, levels, load
 from lotledger.inventory.service.sync_records import Origin, conflict_row
 from lotledger.shared.auth import Forbidden, Principal
 from lotledger.shared.errors import Conflict, DomainError
@@ -182,7 +182,6 @@ async def _attempt(
                     principal,
                     request.stock_topic,
                     request.meta.now,
-                    party_flows(workspace.pending),
                     conflicts,
                     request.sync_topic,
                 )

@@ -8,7 +8,6 @@
   available) and `batches.last_at` (the latest `data.at` folded, backfilled).
 - `stock_levels` per holding: the holding is part of the key and FEFO's index covers only
   available holdings.
-- `party_balances`: per batch and party, what was shipped and returned (backfilled).
 - `warehouses`: a warehouse's master data (its incoming-inspection default).
 - `sync_conflicts` and `sync_resolutions`, append-only.
 
@@ -45,23 +44,6 @@ def upgrade(schema: str) -> None:
     DROP INDEX stock_levels_fefo;
     CREATE INDEX stock_levels_fefo ON stock_levels (gtin, warehouse, expiry, lot)
         WHERE status = 'available' AND pickable AND holding = 'available';
-
-    CREATE TABLE party_balances (
-        batch_id text NOT NULL,
-        party    text NOT NULL,
-        shipped  bigint NOT NULL,
-        returned bigint NOT NULL,
-        PRIMARY KEY (batch_id, party)
-    );
-    INSERT INTO party_balances (batch_id, party, shipped, returned)
-    SELECT stream_id, party, sum(shipped), sum(returned) FROM (
-        SELECT stream_id, data->>'ship_to' AS party, (data->>'qty')::bigint AS shipped,
-               0::bigint AS returned
-        FROM events WHERE type = 'lotledger.stock.picked.v1'
-        UNION ALL
-        SELECT stream_id, data->>'from', 0, (data->>'qty')::bigint
-        FROM events WHERE type = 'lotledger.stock.returned.v1'
-    ) flows GROUP BY stream_id, party;
 
     CREATE TABLE warehouses (
         warehouse_id text PRIMARY KEY,
@@ -103,7 +85,7 @@ def upgrade(schema: str) -> None:
 
 def downgrade(schema: str) -> None:
     run_script("""
-    DROP TABLE sync_resolutions, sync_conflicts, warehouses, party_balances;
+    DROP TABLE sync_resolutions, sync_conflicts, warehouses;
     DROP INDEX stock_levels_fefo;
     DELETE FROM stock_levels;
     ALTER TABLE stock_levels DROP CONSTRAINT stock_levels_pkey,
