@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from lotledger.inventory.domain import commands as c
 from lotledger.inventory.domain import errors as e
@@ -63,10 +63,16 @@ class PickPlan:
 
 
 def min_days(facts: Facts, gtin: str, warehouse: str) -> int:
-    """The product's minimum remaining shelf life for shipping from `warehouse`."""
+    """The product's minimum remaining shelf life for shipping from `warehouse`: the
+    warehouse's override, else the product's (`Product.thresholds_in`, without building
+    a record: this runs for every candidate holding)."""
     product = facts.products.get(gtin)
-    floor = product.thresholds_in(warehouse).min_remaining_days if product else None
-    return floor or 0
+    if product is None:
+        return 0
+    own = product.warehouses.get(warehouse) if product.warehouses else None
+    if own is not None and own.min_remaining_days is not None:
+        return own.min_remaining_days
+    return product.min_remaining_days or 0
 
 
 def holdings(
@@ -79,6 +85,7 @@ def holdings(
     """Every holding of `states` in scope, as FEFO sees it at the pick's instant."""
     instant = since or facts.now
     found = []
+    places: dict[tuple[str, str], tuple[bool, date, int]] = {}
     for state in states:
         if state.expiry is None or state.status is None:
             continue
@@ -87,7 +94,14 @@ def holdings(
                 continue
             if since is not None and holding is AVAILABLE:
                 _, qty = quantities(batches, state, loc_id, holding, since)
-            location = facts.locations[loc_id]
+            place = places.get((state.gtin, loc_id))
+            if place is None:
+                location = facts.locations[loc_id]
+                place = places[(state.gtin, loc_id)] = (
+                    pickable(location),
+                    today_at(location, instant),
+                    min_days(facts, state.gtin, location.warehouse),
+                )
             found.append(
                 Holding(
                     state.gtin,
@@ -96,10 +110,10 @@ def holdings(
                     state.status,
                     loc_id,
                     qty,
-                    pickable(location),
-                    today_at(location, instant),
+                    place[0],
+                    place[1],
                     holding,
-                    min_days(facts, state.gtin, location.warehouse),
+                    place[2],
                 )
             )
     return found
