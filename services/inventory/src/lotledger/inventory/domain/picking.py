@@ -10,7 +10,7 @@ at most the least each holding held from its scanned time on (timeline.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -89,7 +89,8 @@ def holdings(
     for state in states:
         if state.expiry is None or state.status is None:
             continue
-        for loc_id, holding, qty in state.holdings():
+        held = state.holdings() if state.held else _available(state)
+        for loc_id, holding, qty in held:
             if not scope(loc_id) or loc_id not in facts.locations:
                 continue
             if since is not None and holding is AVAILABLE:
@@ -117,6 +118,11 @@ def holdings(
                 )
             )
     return found
+
+
+def _available(state: BatchState) -> Iterator[tuple[str, HoldingStatus, int]]:
+    """`state.holdings()` for the usual batch, which holds nothing apart."""
+    return ((loc, AVAILABLE, qty) for loc, qty in state.on_hand.items())
 
 
 def _check_pickable_batch(
@@ -167,27 +173,28 @@ def plan(cmd: c.PickStock, batches: Batches, facts: Facts, within: Scope | None 
     outer = _scope(cmd, within)
     scope = outer if within is None else (lambda loc: outer(loc) and within(loc))
     since = scanned(cmd)
-    every_lot = holdings(batches, batches.of_gtin(cmd.gtin), facts, scope, since)
     deviation = False
-    candidates = every_lot
-    if cmd.lot is not None:
+    if cmd.lot is None:
+        candidates = holdings(batches, batches.of_gtin(cmd.gtin), facts, scope, since)
+    else:
         state = existing(batches, cmd.gtin, cmd.lot)
         check_barcode_expiry(state, cmd.barcode_expiry)
-        candidates = [h for h in every_lot if h.lot == cmd.lot]
+        candidates = holdings(batches, [state], facts, scope, since)
         probe = facts.locations.get(cmd.location or next(iter(state.on_hand), ""))
         if probe is not None:
             _check_pickable_batch(state, cmd, facts, probe)
-        warehouse = warehouse_of(cmd.location) if cmd.location else cmd.warehouse
-        in_warehouse = holdings(
-            batches,
-            batches.of_gtin(cmd.gtin),
-            facts,
-            lambda loc: warehouse_of(loc) == warehouse,
-            since,
-        )
-        deviation = state.expiry is not None and is_deviation(
-            in_warehouse, cmd.lot, state.expiry, cmd.min_remaining_days
-        )
+        if state.expiry is not None:
+            expiry = state.expiry
+            warehouse = warehouse_of(cmd.location) if cmd.location else cmd.warehouse
+            earlier = [
+                s
+                for s in batches.of_gtin(cmd.gtin)
+                if s.expiry is not None and s.expiry < expiry and s.lot != cmd.lot
+            ]
+            in_warehouse = holdings(
+                batches, earlier, facts, lambda loc: warehouse_of(loc) == warehouse, since
+            )
+            deviation = is_deviation(in_warehouse, cmd.lot, expiry, cmd.min_remaining_days)
     return PickPlan(
         allocate(candidates, cmd.qty, cmd.min_remaining_days),
         available_quantity(candidates, cmd.min_remaining_days),
