@@ -25,6 +25,7 @@ ALERT_TYPES_OF_THE_DAY = frozenset(
         "near_expiry",
         "fefo_deviation",
         "sensor_silent",
+        "sync_conflict",
     }
 )
 """Every alert type the day causes, and only those (its test holds it to this)."""
@@ -69,6 +70,11 @@ class Day:
     deviation: Lot | None = None
     excursion_window: tuple[datetime, datetime] | None = None
     late_window: tuple[datetime, datetime] | None = None
+    inspected: int = 0
+    rejected: tuple[Lot, str] | None = None
+    returned: Lot | None = None
+    sync_conflict: str | None = None
+    sync_replayed: bool = False
 
     def lot(self, key: str) -> Lot:
         return self.known[key]

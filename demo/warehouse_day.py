@@ -4,12 +4,13 @@ people who depend on lotledger would look at.
 The day is seeded (same seed, same choices): the catalog of the bench generator (20
 products, cold/cool/ambient locations in two warehouses) with a registered sensor in
 every location reporting within its range, receipts from suppliers scanned as GS1
-barcodes, a FEFO pick wave to pharmacies, moves, a cycle count with a variance, a
-customer return inspected by QA, a pick that deviates from FEFO, a cold-room excursion
-played in real time by its sensor, a data logger uploading two hours late the buffer it
-could not send (an excursion it saw, found late, and its own silence since), damaged
-units disposed, and a recall. Lot numbers carry the minute the day started, so the demo
-can be played again on the same system.
+barcodes and inspected by QA before they sell (demo/stock_semantics.py), a FEFO pick
+wave to pharmacies, moves, a cycle count with a variance, a customer return held apart
+while the lot still ships, an offline scanner's sync with one conflict, a pick that
+deviates from FEFO, a cold-room excursion played in real time by its sensor, a data
+logger uploading two hours late the buffer it could not send (an excursion it saw, found
+late, and its own silence since), damaged units disposed, and a recall. Lot numbers carry
+the minute the day started, so the demo can be played again on the same system.
 
     PYTHONPATH=bench uv run python -m demo.warehouse_day [--seed 7] [--excursion-s 20]
 """
@@ -26,7 +27,7 @@ from typing import Any
 
 from lotledger_bench.generator.catalog import CATALOG, Product
 
-from demo import climate
+from demo import climate, stock_semantics
 from demo.api import SERVICES, Api, DemoError, Report, tokens_for
 from demo.day import (
     COLD_ROOM,
@@ -61,13 +62,16 @@ class WarehouseDay:
     async def play(self) -> Day:
         await self.seed_catalog()
         await climate.readings(self.api, [loc.location_id for loc in CATALOG.locations])
+        await stock_semantics.inspection_on(self)
         await self.receive()
+        await stock_semantics.inspect(self)
         await self.move()
         await self.pick_wave()
         await self.deviate_from_fefo()
         await self.run_low()
         await self.count()
-        await self.accept_return()
+        await stock_semantics.return_held_apart(self)
+        await stock_semantics.offline_sync(self)
         await climate.open_door(
             self.api, self.report, self.day, self.excursion_s, self.reading_interval_s
         )
@@ -236,7 +240,9 @@ class WarehouseDay:
     async def count(self) -> None:
         variances = 0
         for index, lot in enumerate(self.day.lots[::4]):
-            on_hand = (await self.batch(lot))["on_hand"].get(lot.location, 0)
+            batch = await self.batch(lot)
+            held = sum(batch["held"].get(lot.location, {}).values())
+            on_hand = batch["on_hand"].get(lot.location, 0) - held
             counted = max(0, on_hand - 2) if index == 3 else on_hand
             body = {
                 "gtin": lot.product.gtin,
@@ -250,27 +256,6 @@ class WarehouseDay:
         self.report(
             f"cycle count: {sum(self.day.counts.values())} bins, {variances} with a variance"
         )
-
-    async def accept_return(self) -> None:
-        key, parties = next(
-            (k, c)
-            for k, c in self.day.shipped.items()
-            if self.day.lot(k).product.storage_class == "ambient"
-        )
-        lot, party = self.day.lot(key), next(iter(parties))
-        quarantine = CATALOG.quarantine(lot.product.storage_class).location_id
-        body = {
-            "gtin": lot.product.gtin,
-            "lot": lot.lot,
-            "qty": min(3, parties[party]),
-            "location": quarantine,
-            "from_party": party,
-            "reason": "customer_return",
-        }
-        await self.api.ok("POST", "inventory", "/v1/returns", "scanner", json=body)
-        path = f"/v1/batches/{lot.path}/release"
-        await self.api.ok("POST", "inventory", path, "qa", json={"reason": "return_inspected"})
-        self.report(f"return: lot {lot.lot} back from {party} into {quarantine}, released by QA")
 
     async def dispose_and_recall(self) -> None:
         candidates = []

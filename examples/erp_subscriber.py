@@ -6,7 +6,10 @@ ERP team would start. It shows the three things a subscriber must get right:
 - idempotence: every event id is applied once (a replay or a duplicate changes nothing);
 - resumption: its own stored offsets, committed in the same SQLite transaction as the
   ledger changes, decide where it resumes (Kafka group offsets are not trusted);
-- order: one batch's events arrive in `streamversion` order on one partition.
+- order: one batch's events arrive in `streamversion` order on one partition;
+- holdings: stock is held per (lot, location, holding status) — a return, an incoming
+  inspection or a QA hold is on hand but not saleable (`holding_status`, absent meaning
+  `available`; `holding_changed` moves stock between statuses at one location).
 
     uv run python examples/erp_subscriber.py --bootstrap 127.0.0.1:9092 --db ledger.sqlite
 """
@@ -24,29 +27,38 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS ledger (gtin TEXT, lot TEXT, location TEXT, qty INTEGER,
-                                   PRIMARY KEY (gtin, lot, location));
+CREATE TABLE IF NOT EXISTS ledger (gtin TEXT, lot TEXT, location TEXT, holding TEXT,
+                                   qty INTEGER, PRIMARY KEY (gtin, lot, location, holding));
 CREATE TABLE IF NOT EXISTS applied (event_id TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS positions (topic TEXT, partition INTEGER, next_offset INTEGER,
                                       PRIMARY KEY (topic, partition));
 """
 
 
-def deltas(event: dict[str, Any]) -> list[tuple[str, int]]:
-    """(location, quantity change) pairs of one stock event."""
+def deltas(event: dict[str, Any]) -> list[tuple[str, str, int]]:
+    """(location, holding status, quantity change) triples of one stock event."""
     data = event["data"]
     kind = event["type"].split(".")[2]
+    held = data.get("holding_status") or "available"
     match kind:
         case "received" | "returned":
-            return [(data["location"], data["qty"])]
+            return [(data["location"], held, data["qty"])]
         case "picked" | "disposed":
-            return [(data["location"], -data["qty"])]
+            return [(data["location"], held, -data["qty"])]
         case "moved":
-            return [(data["from_location"], -data["qty"]), (data["to_location"], data["qty"])]
+            return [
+                (data["from_location"], held, -data["qty"]),
+                (data["to_location"], held, data["qty"]),
+            ]
         case "adjusted":
-            return [(data["location"], data["delta"])]
+            return [(data["location"], held, data["delta"])]
         case "counted":
-            return [(data["location"], data["variance"])]
+            return [(data["location"], held, data["variance"])]
+        case "holding_changed":
+            return [
+                (data["location"], data["from_status"], -data["qty"]),
+                (data["location"], data["to_status"], data["qty"]),
+            ]
     return []
 
 
@@ -72,11 +84,11 @@ class Ledger:
                 ).rowcount
                 if fresh:
                     gtin, lot = event["data"]["gtin"], event["data"]["lot"]
-                    for location, change in deltas(event):
+                    for location, holding, change in deltas(event):
                         self.db.execute(
-                            "INSERT INTO ledger VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE "
+                            "INSERT INTO ledger VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE "
                             "SET qty = qty + excluded.qty",
-                            (gtin, lot, location, change),
+                            (gtin, lot, location, holding, change),
                         )
                     applied += 1
                 self.db.execute(
@@ -87,9 +99,10 @@ class Ledger:
             self.db.execute("DELETE FROM ledger WHERE qty = 0")
         return applied
 
-    def stock(self) -> dict[tuple[str, str, str], int]:
-        rows = self.db.execute("SELECT gtin, lot, location, qty FROM ledger")
-        return {(g, lot, loc): q for g, lot, loc, q in rows.fetchall()}
+    def stock(self) -> dict[tuple[str, str, str, str], int]:
+        """Quantity per (gtin, lot, location, holding status)."""
+        rows = self.db.execute("SELECT gtin, lot, location, holding, qty FROM ledger")
+        return {(g, lot, loc, h): q for g, lot, loc, h, q in rows.fetchall()}
 
 
 async def catch_up(bootstrap: str, topic: str, ledger: Ledger) -> int:

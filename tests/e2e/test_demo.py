@@ -21,6 +21,10 @@ from tests.e2e.conftest import System
 from tests.support.tokens import TEST_SECRET
 
 
+def text_of(lines: list[str]) -> str:
+    return "\n".join(lines)
+
+
 async def test_the_demo_day_ends_with_trace_exposure_and_alerts(private_system: System) -> None:
     lines: list[str] = []
     api = Api(private_system.urls, tokens_for(TEST_SECRET))
@@ -62,6 +66,31 @@ async def test_the_demo_day_ends_with_trace_exposure_and_alerts(private_system: 
         assert short
         assert short <= near
         assert any(t == "fefo_deviation" for t, _, _ in alerts)
+        assert day.sync_conflict is not None
+        assert day.sync_replayed
+        assert ("sync_conflict", True, day.sync_conflict) in alerts
+
+        assert day.inspected == len(day.lots)
+        assert day.rejected is not None
+        rejected_lot, _ = day.rejected
+        rejected = await api.ok("GET", "inventory", f"/v1/batches/{rejected_lot.path}/events", "qa")
+        kinds = [e["type"].split(".")[2] for e in rejected["events"]]
+        assert kinds[:4] == ["received", "holding_changed", "holding_changed", "picked"]
+        assert rejected["events"][0]["data"]["holding_status"] == "pending_inspection"
+        assert rejected["events"][3]["data"]["holding_status"] == "rejected"
+
+        assert day.returned is not None
+        returned = await api.ok("GET", "inventory", f"/v1/batches/{day.returned.path}/events", "qa")
+        steps = [
+            (e["type"].split(".")[2], e["data"].get("holding_status")) for e in returned["events"]
+        ]
+        at_return = steps.index(("returned", "returned"))
+        assert steps[at_return + 1 : at_return + 4] == [
+            ("picked", None),
+            ("holding_changed", None),
+            ("moved", None),
+        ]
+        assert "still picked from" in text_of(lines)
 
         assert {a["type"] for a in found.alerts} == ALERT_TYPES_OF_THE_DAY
         quiet = [a for a in found.alerts if a["type"] == "sensor_silent"]

@@ -8,6 +8,7 @@ process, and the first run a process provisions clears every run whose process i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -57,16 +58,16 @@ async def sweep_dead_runs(admin_url: str, bootstrap: str) -> None:
     try:
         topics = [t for t in await admin.list_topics() if (m := RUN.match(t)) and not _alive(m[1])]
         for start in range(0, len(topics), 200):
-            try:
+            with contextlib.suppress(KafkaError):  # a concurrent sweep got some first
                 await admin.delete_topics(topics[start : start + 200])
-            except KafkaError:
-                pass  # a concurrent sweep deleted some of them first
     finally:
         await admin.close()
 
     conn = await asyncpg.connect(admin_url, timeout=5)
     try:
-        names = await conn.fetch("SELECT datname FROM pg_database WHERE datname LIKE 'lotledger_test_%'")
+        names = await conn.fetch(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'lotledger_test_%'"
+        )
     finally:
         await conn.close()
     dead = [n["datname"] for n in names if (m := DATABASE.match(n["datname"])) and not _alive(m[1])]

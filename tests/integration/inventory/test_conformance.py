@@ -84,9 +84,31 @@ async def _every_kind_of_event(inventory: httpx.AsyncClient) -> str:
     ]
     for path, body in posts:
         assert (await inventory.post(path, json=body, headers=SCANNER)).status_code == 201
+    held = {"gtin": COLD, "lot": lot, "location": "WH1/COLD-Q/01", "from_status": "returned"}
+    released = await inventory.post("/v1/holdings/release", json=held, headers=QA)
+    assert released.status_code == 201, released.text
+    offline = await inventory.post(
+        "/v1/operations",
+        headers=SCANNER,
+        json={
+            "operations": [
+                {
+                    "op": "pick",
+                    "client_op_id": f"ce-{lot}",
+                    "gtin": COLD,
+                    "lot": lot,
+                    "qty": 999,
+                    "location": "WH1/COLD-A/01",
+                    "order_ref": "SO-CE",
+                    "ship_to": PHARMACIES[0],
+                }
+            ]
+        },
+    )
+    assert offline.json()["results"][0]["status"] == 409, offline.text
     actions: tuple[tuple[str, dict[str, Any]], ...] = (
-        ("release", {}),
         ("quarantine", {"reason": "audit"}),
+        ("release", {}),
         ("reject", {"reason": "failed-qc"}),
         ("recall", {"recall_id": "RC-CE", "class": "I", "reason": "sterility"}),
     )
@@ -148,7 +170,7 @@ async def test_every_message_is_a_conforming_cloudevent(
         ),
     )
     seen: set[str] = set()
-    for logical in (topics.STOCK, topics.CATALOG, topics.TELEMETRY):
+    for logical in (topics.STOCK, topics.CATALOG, topics.TELEMETRY, topics.SYNC):
         for record in await _raw_messages(
             inventory_settings.kafka_bootstrap, inventory_settings.topic(logical)
         ):
@@ -173,5 +195,6 @@ async def test_every_message_is_a_conforming_cloudevent(
         "lotledger.catalog.product_registered.v1",
         "lotledger.catalog.location_registered.v1",
         "lotledger.telemetry.reading.v1",
+        "lotledger.sync.conflict_recorded.v1",
     }
     assert expected <= seen, expected - seen

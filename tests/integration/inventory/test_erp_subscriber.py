@@ -40,9 +40,13 @@ async def _relay_caught_up(infra: Infra) -> None:
     raise AssertionError("relay did not catch up")
 
 
-async def _lotledger_stock(inventory: httpx.AsyncClient) -> dict[tuple[str, str, str], int]:
+async def _lotledger_stock(
+    inventory: httpx.AsyncClient,
+) -> dict[tuple[str, str, str, str], int]:
     lines = (await inventory.get("/v1/stock", headers=READER, params={"limit": 10000})).json()
-    return {(x["gtin"], x["lot"], x["location"]): x["qty"] for x in lines["lines"]}
+    return {
+        (x["gtin"], x["lot"], x["location"], x["holding_status"]): x["qty"] for x in lines["lines"]
+    }
 
 
 async def test_example_subscriber_ledger_equals_stock(
@@ -86,6 +90,10 @@ async def test_example_subscriber_ledger_equals_stock(
             json={"gtin": COLD, "lot": lot, "location": "WH1/COLD-A/01", "counted_qty": 25},
         )
     ).status_code == 201
+    hold = {"gtin": COLD, "lot": lot, "location": "WH1/COLD-A/01", "qty": 3, "reason": "damaged"}
+    assert (
+        await inventory.post("/v1/holdings/hold", json=hold, headers=SCANNER)
+    ).status_code == 201
     await _relay_caught_up(migrated)
 
     topic = inventory_settings.topic("lotledger.stock.v1")
@@ -94,7 +102,8 @@ async def test_example_subscriber_ledger_equals_stock(
     assert first > 0
     expected = await _lotledger_stock(inventory)
     assert ledger.stock() == expected
-    assert ledger.stock()[(COLD, lot, "WH1/COLD-A/01")] == 25
+    assert ledger.stock()[(COLD, lot, "WH1/COLD-A/01", "available")] == 22
+    assert ledger.stock()[(COLD, lot, "WH1/COLD-A/01", "held")] == 3
 
     assert await erp.catch_up(inventory_settings.kafka_bootstrap, topic, ledger) == 0
     db = sqlite3.connect(tmp_path / "erp.sqlite")

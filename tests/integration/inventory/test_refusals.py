@@ -231,49 +231,6 @@ async def test_storage_class_must_fit(inventory: httpx.AsyncClient) -> None:
     )
 
 
-async def test_returns_land_quarantined_and_quarantine_locations_do_not_ship(
-    inventory: httpx.AsyncClient,
-) -> None:
-    lot = fresh_lot()
-    await receive(inventory, COLD, lot, 5)
-    returned = await inventory.post(
-        "/v1/returns",
-        headers=SCANNER,
-        json={
-            "gtin": COLD,
-            "lot": lot,
-            "qty": 1,
-            "location": "WH1/COLD-Q/01",
-            "from_party": PHARMACIES[1],
-            "reason": "damaged-packaging",
-        },
-    )
-    assert returned.status_code == 201
-    assert returned.json()["batches"][0]["status"] == "quarantined"
-    await refused(
-        inventory,
-        COLD,
-        lot,
-        409,
-        "batch-quarantined",
-        lambda: inventory.post("/v1/picks", json=pick_body(lot), headers=SCANNER),
-    )
-    released = await inventory.post(
-        f"/v1/batches/{COLD}/{lot_segment(lot)}/release", json={}, headers=QA
-    )
-    assert released.status_code == 201
-    await refused(
-        inventory,
-        COLD,
-        lot,
-        409,
-        "location-not-pickable",
-        lambda: inventory.post(
-            "/v1/picks", json=pick_body(lot, location="WH1/COLD-Q/01"), headers=SCANNER
-        ),
-    )
-
-
 async def test_invalid_status_changes_are_refused(inventory: httpx.AsyncClient) -> None:
     lot = fresh_lot()
     await receive(inventory, COLD, lot, 1)

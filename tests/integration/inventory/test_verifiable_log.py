@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 import pytest
 
-from lotledger.inventory.adapters.event_store import stored_envelope
+from lotledger.inventory.adapters.event_store import ENVELOPE_COLUMNS, stored_envelope
 from lotledger.shared.urls import lot_segment
 from lotledger.verify.chain import GENESIS, chain_hash
 from lotledger.verify.merkle import verify_consistency, verify_inclusion
@@ -44,9 +44,8 @@ async def _edit(conn: Any, stream: str, version: int) -> None:
 
 async def _rechain(conn: Any, stream: str) -> None:
     rows = await conn.fetch(
-        "SELECT event_id, source, type, stream_id, occurred_at, data, version, actor, device, "
-        "correlation_id, causation_id, prev_hash, hash, position FROM events "
-        "WHERE stream_id = $1 ORDER BY version",
+        f"SELECT {ENVELOPE_COLUMNS} FROM events e WHERE e.stream_id = $1 "  # noqa: S608
+        "ORDER BY e.version",
         stream,
     )
     prev = GENESIS

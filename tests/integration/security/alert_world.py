@@ -1,5 +1,6 @@
-"""Alerts raised the real way for the scoping tests: one of every type in WH2 only, a
-failing webhook (system-wide), and the recall of a lot that lived in WH1 and WH2."""
+"""Alerts raised the real way for the scoping tests: one of every type in WH2 only (a sync
+conflict: an offline pick of the recalled lot), a failing webhook (system-wide), and the
+recall of a lot that lived in WH1 and WH2."""
 
 from __future__ import annotations
 
@@ -98,6 +99,20 @@ async def wh2_alerts_of_every_type(world: AlertsWorld) -> None:
         {"recall_id": "RC-WH2", "class": "I", "reason": "contamination"},
         headers=QA,
     )
+    offline = {
+        "op": "pick",
+        "client_op_id": f"scope-{lot}",
+        "gtin": recalled,
+        "lot": lot,
+        "qty": 1,
+        "location": WH2,
+        "order_ref": "SO-SCOPE",
+        "ship_to": PHARMACIES[2],
+    }
+    synced = await world.inventory.post(
+        "/v1/operations", json={"operations": [offline]}, headers=SCAN_BOTH
+    )
+    assert synced.json()["results"][0]["status"] == 409, synced.text
     await world.produce(EXCURSIONS, WH2, _excursion(x.ExcursionKind.TEMPERATURE_HIGH, 8.0, 12.0))
     await world.produce(EXCURSIONS, WH2, _excursion(x.ExcursionKind.HUMIDITY_HIGH, 75.0, 82.0))
     await register_sensor(world.inventory, ADMIN, "T-WH2-SILENT", WH2)

@@ -20,6 +20,7 @@ from lotledger.alerts.domain.webhooks import SubscriptionHealth, webhook_failing
 from lotledger.shared.contracts.alerts import AlertType
 from lotledger.shared.contracts.excursions import ExcursionKind
 from lotledger.shared.contracts.stock import BatchStatus, RecallClass
+from lotledger.shared.contracts.sync import SyncConflictRecorded
 from tests.unit.alerts.fixtures import A1, B1, GTIN, NOW, ZONES, Desk, lot
 
 CONFIG = RulesConfig()
@@ -52,6 +53,18 @@ def _wh2_conditions() -> list[Condition]:
         *Evaluation.merge(evaluations).conditions,
         triggered.recall_raised(recall, lot("R", on_hand={})),
         triggered.fefo_deviation(deviation, [], ZONES),
+        triggered.sync_conflict(
+            SyncConflictRecorded(
+                conflict_id="c-1",
+                client_op_id="op-1",
+                op="pick",
+                operation={"qty": 2},
+                problem={"type": "urn:lotledger:problem:insufficient-stock", "status": 409},
+                warehouses=["WH2"],
+                actor="scanner-7",
+                recorded_at=NOW,
+            )
+        ),
     ]
 
 

@@ -1,6 +1,6 @@
 from datetime import UTC, date, datetime
 
-from lotledger.inventory.domain.decisions import Facts
+from lotledger.inventory.domain.facts import Facts
 from lotledger.shared.contracts.catalog import Location, LocationKind, Product, StorageClass
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ from lotledger.inventory.domain import commands as c
 from lotledger.inventory.domain import errors as e
 from lotledger.inventory.domain.batch import fold
 from lotledger.inventory.domain.workspace import Workspace
-from lotledger.shared.contracts.stock import BatchStatus, Picked, RecallClass
+from lotledger.shared.contracts.stock import BatchStatus, HoldingStatus, Picked, RecallClass
 from lotledger.shared.errors import DomainError
 from tests.unit.inventory.fixtures import AMBIENT_GTIN, COLD_GTIN, NOW, TODAY, facts
 
@@ -177,12 +177,14 @@ def test_quarantine_locations_are_never_picked_from() -> None:
     refused(ws, pick(location=Q), e.LocationNotPickable)
 
 
-def test_returns_land_quarantined_and_recalls_stay_recalled() -> None:
+def test_returns_land_in_their_own_holding_and_recalls_stay_recalled() -> None:
     ws = Workspace()
     receive(ws)
     ws.execute(pick(qty=2), facts())
     ws.execute(c.ReturnStock(COLD_GTIN, "L1", 1, Q, "9506000000022", "wrong item"), facts())
-    assert ws.get(COLD_GTIN, "L1").status is BatchStatus.QUARANTINED
+    state = ws.get(COLD_GTIN, "L1")
+    assert state.status is BatchStatus.AVAILABLE
+    assert (state.at(A), state.at(Q, HoldingStatus.RETURNED)) == (8, 1)
     ws.execute(c.RecallBatch(COLD_GTIN, "L1", "R-9", RecallClass.I, "contamination"), facts())
     ws.execute(c.ReturnStock(COLD_GTIN, "L1", 1, Q, "9506000000022", "recall"), facts())
     assert ws.get(COLD_GTIN, "L1").status is BatchStatus.RECALLED

@@ -1,9 +1,10 @@
 """The CloudEvents 1.0 envelope carried on every lotledger topic (structured JSON mode).
 
 Extension attributes (lowercase, per the CloudEvents naming rule): `streamversion`,
-`actor`, `device`, `correlationid`, `causationid`, `prevhash`, `hash`, and
-`recordedtime` (when lotledger received what `time` says happened; telemetry carries it,
-so a reading that reached it late can be told from one on time). Times are always
+`actor`, `device`, `correlationid`, `causationid`, `recordedtime`, `prevhash`, `hash`.
+`time` is when the occurrence happened (a stock event's `data.at`, the device's scanned
+time when it sent one); `recordedtime` when the server recorded it (absent on events
+recorded before it existed: there the two are one). Times are always
 UTC with microseconds, `2026-11-24T09:15:00.000000Z`, so that the canonical form used by
 the hash chain is byte-for-byte reproducible by any consumer.
 """
@@ -40,9 +41,9 @@ class CloudEvent(BaseModel):
     device: str | None = None
     correlationid: str | None = None
     causationid: str | None = None
+    recordedtime: datetime | None = None
     prevhash: str | None = None
     hash: str | None = None
-    recordedtime: datetime | None = None
 
     @field_validator("time", "recordedtime")
     @classmethod
@@ -53,12 +54,8 @@ class CloudEvent(BaseModel):
             raise ValueError("times must carry a UTC offset")
         return value.astimezone(UTC)
 
-    @field_serializer("time")
-    def _time(self, value: datetime) -> str:
-        return format_time(value)
-
-    @field_serializer("recordedtime")
-    def _recorded(self, value: datetime | None) -> str | None:
+    @field_serializer("time", "recordedtime")
+    def _time(self, value: datetime | None) -> str | None:
         return None if value is None else format_time(value)
 
     def to_dict(self) -> dict[str, Any]:

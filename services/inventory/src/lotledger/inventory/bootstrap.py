@@ -18,19 +18,21 @@ from lotledger.inventory.adapters.catalog_cache import CatalogCache
 from lotledger.inventory.adapters.privileges import RUNTIME
 from lotledger.inventory.adapters.queries import InventoryQueries
 from lotledger.inventory.adapters.unit_of_work import UnitOfWork
-from lotledger.inventory.domain.catalog import ClassRanges
 from lotledger.inventory.entrypoints.api.access import ACCESS
 from lotledger.inventory.entrypoints.api.problem_map import PROBLEMS
 from lotledger.inventory.entrypoints.api.routers import (
     catalog,
     checkpoints,
+    holdings,
     operations,
     proofs,
     qa,
     queries,
+    recalls,
     sensors,
     stock,
     stocktakes,
+    sync_conflicts,
     telemetry,
 )
 from lotledger.inventory.runtime import InventoryRuntime
@@ -71,7 +73,7 @@ def build_runtime(settings: InventorySettings, clock: Clock) -> InventoryRuntime
         clock=clock,
         engine=engine,
         uow=partial(UnitOfWork, engine),
-        ranges=ClassRanges(cold_max_c=settings.cold_max_c),
+        policy=settings.stock_policy(),
         queries=InventoryQueries(engine),
         telemetry=LazyProducer(settings, f"lotledger-{SERVICE}-telemetry"),
         trusted_keys=settings.trusted_checkpoint_keys(),
@@ -125,7 +127,10 @@ def create_app(settings: InventorySettings | None = None, clock: Clock | None = 
             sensors.router,
             stock.router,
             qa.router,
+            holdings.router,
+            recalls.router,
             operations.router,
+            sync_conflicts.router,
             stocktakes.router,
             proofs.router,
             queries.router,

@@ -12,8 +12,10 @@ from lotledger.inventory.adapters.catalog_cache import CatalogCache
 from lotledger.inventory.adapters.queries import InventoryQueries
 from lotledger.inventory.adapters.unit_of_work import UnitOfWork
 from lotledger.inventory.domain.catalog import ClassRanges
+from lotledger.inventory.domain.policy import StockPolicy
 from lotledger.inventory.settings import InventorySettings
 from lotledger.shared.clock import Clock
+from lotledger.shared.contracts.topics import STOCK, SYNC
 from lotledger.shared.kafka import LazyProducer
 
 
@@ -24,7 +26,7 @@ class InventoryRuntime:
     engine: AsyncEngine
     uow: Callable[..., AbstractAsyncContextManager[UnitOfWork]]
     """`uow()` a transaction; `uow(locking=False)` the optimistic path's autocommit."""
-    ranges: ClassRanges
+    policy: StockPolicy
     queries: InventoryQueries
     telemetry: LazyProducer
     trusted_keys: dict[str, bytes]
@@ -32,5 +34,13 @@ class InventoryRuntime:
     catalog_cache: CatalogCache
 
     @property
+    def ranges(self) -> ClassRanges:
+        return self.policy.ranges
+
+    @property
     def stock_topic(self) -> str:
-        return self.settings.topic("lotledger.stock.v1")
+        return self.settings.topic(STOCK)
+
+    @property
+    def sync_topic(self) -> str:
+        return self.settings.topic(SYNC)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+from typing import Self
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 
+from lotledger.inventory.domain.catalog import ClassRanges
+from lotledger.inventory.domain.policy import StockPolicy
 from lotledger.shared.settings import CommonSettings, has_dev_password, migration_url
 
 DEV_CHECKPOINT_KEY = "bG90bGVkZ2VyLWRldi1jaGVja3BvaW50LWtleS0wMDA="
@@ -27,11 +31,18 @@ class InventorySettings(CommonSettings):
     inventory_db_schema: str = "inventory"
     inventory_db_pool_size: int = Field(default=16, ge=1, le=100)
     inventory_port: int = 8001
+    cold_min_c: float = Field(default=2.0, ge=-80, le=60, description="cold class: lower bound")
     cold_max_c: float = Field(
-        default=8.0,
-        ge=8.0,
-        le=10.0,
-        description="upper bound of the cold class: 8, or 10 (China GSP)",
+        default=8.0, ge=-80, le=60, description="cold class: upper bound (10 under China GSP)"
+    )
+    cool_max_c: float = Field(default=20.0, ge=-80, le=60, description="cool class: upper bound")
+    ambient_min_c: float = Field(default=10.0, ge=-80, le=60, description="ambient: lower bound")
+    ambient_max_c: float = Field(default=30.0, ge=-80, le=60, description="ambient: upper bound")
+    scan_tolerance_s: float = Field(
+        default=300.0, ge=0, le=86_400, description="how far in the future a scanned_at may be"
+    )
+    scan_horizon_days: float = Field(
+        default=7.0, gt=0, le=366, description="how old a scanned_at may be"
     )
     relay_batch_size: int = Field(default=2000, ge=1, le=20000)
     telemetry_late_horizon_hours: float = Field(
@@ -43,6 +54,25 @@ class InventorySettings(CommonSettings):
     telemetry_max_skew_s: float = Field(
         default=300.0, ge=0, le=3600, description="how far ahead of the clock a reading may be"
     )
+
+    @model_validator(mode="after")
+    def _ordered_ranges(self) -> Self:
+        if self.cold_min_c >= self.cold_max_c:
+            raise ValueError("LOTLEDGER_COLD_MIN_C must be below LOTLEDGER_COLD_MAX_C")
+        if self.ambient_min_c >= self.ambient_max_c:
+            raise ValueError("LOTLEDGER_AMBIENT_MIN_C must be below LOTLEDGER_AMBIENT_MAX_C")
+        return self
+
+    def stock_policy(self) -> StockPolicy:
+        return StockPolicy(
+            ranges=ClassRanges(
+                cold=(self.cold_min_c, self.cold_max_c),
+                cool=(None, self.cool_max_c),
+                ambient=(self.ambient_min_c, self.ambient_max_c),
+            ),
+            scan_tolerance=timedelta(seconds=self.scan_tolerance_s),
+            scan_horizon=timedelta(days=self.scan_horizon_days),
+        )
 
     def dev_secrets(self) -> dict[str, bool]:
         return {

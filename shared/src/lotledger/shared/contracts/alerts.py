@@ -22,6 +22,7 @@ class AlertType(StrEnum):
     RECALL = "recall"
     FEFO_DEVIATION = "fefo_deviation"
     WEBHOOK_FAILING = "webhook_failing"
+    SYNC_CONFLICT = "sync_conflict"
 
 
 class Severity(StrEnum):

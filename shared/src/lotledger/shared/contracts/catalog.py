@@ -25,6 +25,14 @@ class LocationKind(StrEnum):
     DISPATCH = "dispatch"
 
 
+class WarehouseThresholds(Payload):
+    """One warehouse's overrides of a product's thresholds (absent: the product's)."""
+
+    reorder_point: int | None = None
+    max_stock: int | None = None
+    min_remaining_days: int | None = None
+
+
 class Product(Payload):
     gtin: str
     name: str
@@ -33,6 +41,42 @@ class Product(Payload):
     reorder_point: int | None = None
     max_stock: int | None = None
     near_expiry_days: list[int] | None = None
+    min_remaining_days: int | None = Field(
+        default=None,
+        description="minimum remaining shelf life, in days, for stock to be shipped",
+    )
+    inspect_receipts: bool | None = Field(
+        default=None,
+        description="receipts land pending_inspection (true) or available (false); "
+        "absent: the receiving warehouse's default",
+    )
+    warehouses: dict[str, WarehouseThresholds] | None = Field(
+        default=None, description="per-warehouse overrides of the thresholds, by warehouse id"
+    )
+
+    def thresholds_in(self, warehouse: str) -> WarehouseThresholds:
+        """The thresholds in force in `warehouse`: its overrides, else the product's."""
+        own = (self.warehouses or {}).get(warehouse) or WarehouseThresholds()
+        return WarehouseThresholds(
+            reorder_point=_first(own.reorder_point, self.reorder_point),
+            max_stock=_first(own.max_stock, self.max_stock),
+            min_remaining_days=_first(own.min_remaining_days, self.min_remaining_days),
+        )
+
+
+def _first(override: int | None, default: int | None) -> int | None:
+    return default if override is None else override
+
+
+class Warehouse(Payload):
+    """A warehouse's own master data: its defaults for the products it receives."""
+
+    warehouse: str
+    name: str
+    inspect_receipts: bool = Field(
+        default=False,
+        description="receipts land pending_inspection unless the product says otherwise",
+    )
 
 
 class RangeInForce(Payload):
@@ -95,6 +139,8 @@ LOCATION_REGISTERED = "lotledger.catalog.location_registered.v1"
 LOCATION_UPDATED = "lotledger.catalog.location_updated.v1"
 SENSOR_REGISTERED = "lotledger.catalog.sensor_registered.v1"
 SENSOR_UPDATED = "lotledger.catalog.sensor_updated.v1"
+WAREHOUSE_REGISTERED = "lotledger.catalog.warehouse_registered.v1"
+WAREHOUSE_UPDATED = "lotledger.catalog.warehouse_updated.v1"
 
 EVENT_TYPES: dict[str, type[Payload]] = {
     PRODUCT_REGISTERED: Product,
@@ -103,6 +149,8 @@ EVENT_TYPES: dict[str, type[Payload]] = {
     LOCATION_UPDATED: Location,
     SENSOR_REGISTERED: Sensor,
     SENSOR_UPDATED: Sensor,
+    WAREHOUSE_REGISTERED: Warehouse,
+    WAREHOUSE_UPDATED: Warehouse,
 }
 
 
@@ -116,3 +164,7 @@ def location_key(location_id: str) -> str:
 
 def sensor_key(sensor_id: str) -> str:
     return f"sensor:{sensor_id}"
+
+
+def warehouse_key(warehouse: str) -> str:
+    return f"warehouse:{warehouse}"

@@ -14,10 +14,12 @@ from lotledger.shared.contracts import (
     checkpoints,
     excursions,
     stock,
+    sync,
     telemetry,
     topics,
 )
 from lotledger.shared.contracts.common import Payload
+from lotledger.shared.contracts.revisions import REVISION_KEY, revision_of
 from lotledger.shared.envelope import CloudEvent
 
 CONTRACTS_DIR = Path(__file__).resolve().parents[4] / "contracts"
@@ -46,16 +48,19 @@ EVENTS: tuple[EventContract, ...] = (
     *_contracts(topics.EXCURSIONS, excursions.EVENT_TYPES),
     *_contracts(topics.ALERTS, alerts.EVENT_TYPES),
     *_contracts(topics.CHECKPOINTS, checkpoints.EVENT_TYPES),
+    *_contracts(topics.SYNC, sync.EVENT_TYPES),
 )
 BY_TYPE = {event.event_type: event for event in EVENTS}
 
 
 def data_schema(event: EventContract) -> dict[str, Any]:
     schema = event.model.model_json_schema(mode="serialization", by_alias=True)
+    revision = revision_of(event.event_type)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_BASE + event.schema_file,
         "title": event.event_type,
+        **({REVISION_KEY: revision} if revision > 1 else {}),
         **{k: v for k, v in schema.items() if k != "title"},
     }
 
@@ -91,8 +96,9 @@ _CHANNELS: dict[str, tuple[str, str]] = {
     ),
     topics.CATALOG: (
         "catalog",
-        "Products and locations, the whole current record per event. "
-        "Key: `product:{gtin}` or `location:{id}`; compacted.",
+        "Products, locations, sensors and warehouses, the whole current record per event. "
+        "Key: `product:{gtin}`, `location:{id}`, `sensor:{id}` or `warehouse:{id}`; "
+        "compacted.",
     ),
     topics.TELEMETRY: ("telemetry", "Sensor readings. Key: sensor id; per-sensor time order."),
     topics.EXCURSIONS: (
@@ -103,6 +109,12 @@ _CHANNELS: dict[str, tuple[str, str]] = {
     topics.ALERTS: (
         "alerts",
         "Alert lifecycle changes (raised, updated, acknowledged, resolved). Key: alert id.",
+    ),
+    topics.SYNC: (
+        "sync",
+        "Sync conflicts: operations of an offline scanner's batch that inventory refused, "
+        "kept with the original operation, and their resolution by a supervisor. "
+        "Key: conflict id; retained forever.",
     ),
     topics.CHECKPOINTS: (
         "checkpoints",
@@ -147,6 +159,7 @@ def asyncapi() -> dict[str, Any]:
                 "title": event.model.__name__,
                 "summary": (event.model.__doc__ or "").strip().split("\n")[0] or event.event_type,
                 "contentType": "application/cloudevents+json",
+                REVISION_KEY: revision_of(event.event_type),
                 "headers": {
                     "type": "object",
                     "properties": {"content-type": {"const": "application/cloudevents+json"}},
@@ -175,7 +188,7 @@ def asyncapi() -> dict[str, Any]:
         "asyncapi": "3.0.0",
         "info": {
             "title": "lotledger events",
-            "version": "1.0.0",
+            "version": "1.1.0",
             "description": "CloudEvents 1.0 in structured JSON mode on every topic. Within a "
             "topic version only additive changes are made; consumers must "
             "ignore members they do not know (docs/adr/0002).",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from pydantic import AwareDatetime, Field
 
@@ -17,6 +18,30 @@ class BatchStatus(StrEnum):
     RECALLED = "recalled"
 
 
+class HoldingStatus(StrEnum):
+    """The status of stock at one location (docs/adr/0011-holdings.md). Only `available`
+    holdings of an available batch are saleable; the others are segregated until QA
+    releases (to available) or rejects them. `rejected` stock can only be disposed of or
+    returned to the supplier."""
+
+    AVAILABLE = "available"
+    PENDING_INSPECTION = "pending_inspection"
+    RETURNED = "returned"
+    HELD = "held"
+    REJECTED = "rejected"
+
+
+def _holding_status() -> Any:
+    return Field(
+        default=None,
+        description="the holding the quantity is in or taken from (absent: available)",
+    )
+
+
+def _serial() -> Any:
+    return Field(default=None, description="the AI (21) serial scanned with the barcode")
+
+
 class RecallClass(StrEnum):
     I = "I"  # noqa: E741
     II = "II"
@@ -26,7 +51,10 @@ class RecallClass(StrEnum):
 class StockEvent(Payload):
     gtin: str
     lot: str
-    at: AwareDatetime
+    at: AwareDatetime = Field(
+        description="when it happened: the device's scanned_at, else when the server "
+        "recorded it (the envelope's `recordedtime`)"
+    )
 
 
 class Received(StockEvent):
@@ -37,6 +65,8 @@ class Received(StockEvent):
     supplier: str
     reference: str | None = None
     status: BatchStatus
+    holding_status: HoldingStatus | None = _holding_status()
+    serial: str | None = _serial()
 
 
 class Released(StockEvent):
@@ -61,18 +91,26 @@ class Picked(StockEvent):
     ship_to: str
     channel: str | None = None
     fefo_deviation: bool = False
+    holding_status: HoldingStatus | None = _holding_status()
+    serial: str | None = _serial()
 
 
 class Moved(StockEvent):
     qty: int
     from_location: str
     to_location: str
+    holding_status: HoldingStatus | None = _holding_status()
+    serial: str | None = _serial()
 
 
 class Adjusted(StockEvent):
     location: str
     delta: int
     reason: str
+    holding_status: HoldingStatus | None = _holding_status()
+    sync_conflict: str | None = Field(
+        default=None, description="the sync conflict this adjustment resolves"
+    )
 
 
 class Counted(StockEvent):
@@ -81,6 +119,12 @@ class Counted(StockEvent):
     expected_qty: int
     variance: int
     stocktake_id: str | None = None
+    holding_status: HoldingStatus | None = _holding_status()
+    moved_since: int | None = Field(
+        default=None,
+        description="the net quantity moved between the count (`at`) and its posting: "
+        "expected_qty is the on-hand at the count, the variance leaves later moves in place",
+    )
 
 
 class Returned(StockEvent):
@@ -89,6 +133,17 @@ class Returned(StockEvent):
     from_party: str = Field(alias="from")
     reason: str
     status: BatchStatus
+    holding_status: HoldingStatus | None = Field(
+        default=None,
+        description="the holding the goods land in (`returned`, assessed on their own); "
+        "absent on returns recorded before holdings, which set the batch status",
+    )
+    serial: str | None = _serial()
+    override_reason: str | None = Field(
+        default=None,
+        description="set when QA accepted the return beyond what was shipped to the party",
+    )
+    override_by: str | None = None
 
 
 class Disposed(StockEvent):
@@ -96,6 +151,20 @@ class Disposed(StockEvent):
     qty: int
     reason: str
     witness: str | None = None
+    holding_status: HoldingStatus | None = _holding_status()
+
+
+class HoldingChanged(StockEvent):
+    """QA's decision about the stock of one holding (an incoming inspection, a return's
+    assessment, a damaged-goods hold): `qty` moves from one holding status to another at
+    the same location. The batch's own status is unchanged."""
+
+    location: str
+    qty: int
+    from_status: HoldingStatus
+    to_status: HoldingStatus
+    reason: str | None = None
+    by: str
 
 
 class Recalled(StockEvent):
@@ -117,5 +186,6 @@ EVENT_TYPES: dict[str, type[StockEvent]] = {
     "lotledger.stock.returned.v1": Returned,
     "lotledger.stock.disposed.v1": Disposed,
     "lotledger.stock.recalled.v1": Recalled,
+    "lotledger.stock.holding_changed.v1": HoldingChanged,
 }
 TYPE_OF: dict[type[StockEvent], str] = {cls: name for name, cls in EVENT_TYPES.items()}

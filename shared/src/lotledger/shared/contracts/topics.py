@@ -11,6 +11,7 @@ CATALOG = "lotledger.catalog.v1"
 TELEMETRY = "lotledger.telemetry.v1"
 EXCURSIONS = "lotledger.excursions.v1"
 ALERTS = "lotledger.alerts.v1"
+SYNC = "lotledger.sync.v1"
 
 FOREVER = "-1"
 DAY_MS = 24 * 3600 * 1000
@@ -33,10 +34,15 @@ class TopicSpec:
 
 TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(STOCK, "batch id {gtin}/{lot}", {"retention.ms": FOREVER, "retention.bytes": "-1"}),
-    TopicSpec(CATALOG, "product:{gtin} | location:{id}", {"cleanup.policy": "compact"}),
+    TopicSpec(
+        CATALOG,
+        "product:{gtin} | location:{id} | sensor:{id} | warehouse:{id}",
+        {"cleanup.policy": "compact"},
+    ),
     TopicSpec(TELEMETRY, "sensor id", {"retention.ms": str(RECORD_DAYS * DAY_MS)}, record=True),
     TopicSpec(EXCURSIONS, "location id", {"retention.ms": FOREVER}),
     TopicSpec(ALERTS, "alert id", {"retention.ms": str(RECORD_DAYS * DAY_MS)}, record=True),
+    TopicSpec(SYNC, "sync conflict id", {"retention.ms": FOREVER}),
     TopicSpec(
         CHECKPOINTS,
         "log name",

@@ -7,13 +7,22 @@ from collections.abc import Iterable
 from typing import Any
 
 from lotledger.alerts.domain.facts import ProductThresholds, Zones
-from lotledger.shared.contracts.catalog import Location
+from lotledger.shared.contracts.catalog import Location, WarehouseThresholds
+from lotledger.shared.db import json_param, json_value
+
+_COLUMNS = "gtin, reorder_point, max_stock, near_expiry_days, min_remaining_days, warehouses"
 
 
 def _thresholds(row: Any) -> ProductThresholds:
     days = row["near_expiry_days"]
+    overrides = json_value(row["warehouses"]) if row["warehouses"] is not None else {}
     return ProductThresholds(
-        row["gtin"], row["reorder_point"], row["max_stock"], tuple(days) if days else None
+        row["gtin"],
+        row["reorder_point"],
+        row["max_stock"],
+        tuple(days) if days else None,
+        row["min_remaining_days"],
+        {w: WarehouseThresholds.model_validate(t) for w, t in overrides.items()},
     )
 
 
@@ -24,17 +33,22 @@ class CatalogFactsStore:
     async def save_product(self, thresholds: ProductThresholds, version: int) -> bool:
         """Store the thresholds unless a record of this or a later version is stored;
         returns whether anything changed."""
+        overrides = {w: t.as_data() for w, t in sorted(thresholds.warehouses.items())}
         status = await self._conn.execute(
-            "INSERT INTO products (gtin, reorder_point, max_stock, near_expiry_days, version) "
-            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (gtin) DO UPDATE SET "
+            "INSERT INTO products (gtin, reorder_point, max_stock, near_expiry_days, version, "
+            "min_remaining_days, warehouses) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) "
+            "ON CONFLICT (gtin) DO UPDATE SET "
             "reorder_point = EXCLUDED.reorder_point, max_stock = EXCLUDED.max_stock, "
-            "near_expiry_days = EXCLUDED.near_expiry_days, version = EXCLUDED.version "
-            "WHERE products.version < EXCLUDED.version",
+            "near_expiry_days = EXCLUDED.near_expiry_days, version = EXCLUDED.version, "
+            "min_remaining_days = EXCLUDED.min_remaining_days, "
+            "warehouses = EXCLUDED.warehouses WHERE products.version < EXCLUDED.version",
             thresholds.gtin,
             thresholds.reorder_point,
             thresholds.max_stock,
             list(thresholds.near_expiry_days) if thresholds.near_expiry_days else None,
             version,
+            thresholds.min_remaining_days,
+            json_param(overrides) if overrides else None,
         )
         return bool(status.endswith(" 1"))
 
@@ -55,14 +69,14 @@ class CatalogFactsStore:
 
     async def thresholds(self, gtin: str) -> ProductThresholds | None:
         row = await self._conn.fetchrow(
-            "SELECT gtin, reorder_point, max_stock, near_expiry_days FROM products WHERE gtin = $1",
+            f"SELECT {_COLUMNS} FROM products WHERE gtin = $1",  # noqa: S608 (constants only)
             gtin,
         )
         return _thresholds(row) if row else None
 
     async def thresholds_of(self, gtins: Iterable[str]) -> dict[str, ProductThresholds]:
         rows = await self._conn.fetch(
-            "SELECT gtin, reorder_point, max_stock, near_expiry_days FROM products "
+            f"SELECT {_COLUMNS} FROM products "  # noqa: S608 (constants only)
             "WHERE gtin = ANY($1::text[])",
             sorted(set(gtins)),
         )

@@ -20,7 +20,10 @@ from lotledger.shared.identifiers import warehouse_of
 _LOTS = (
     "SELECT l.gtin, l.lot, l.expiry, l.status, "
     "COALESCE((SELECT jsonb_object_agg(s.location, s.qty) FROM lot_stock s "
-    "WHERE s.gtin = l.gtin AND s.lot = l.lot), '{}'::jsonb)::text AS on_hand FROM lots l "
+    "WHERE s.gtin = l.gtin AND s.lot = l.lot), '{}'::jsonb)::text AS on_hand, "
+    "COALESCE((SELECT jsonb_object_agg(s.location, s.held) FROM lot_stock s "
+    "WHERE s.gtin = l.gtin AND s.lot = l.lot AND s.held > 0), '{}'::jsonb)::text AS held "
+    "FROM lots l "
 )
 
 _EARLIER_AVAILABLE = (
@@ -33,12 +36,13 @@ _EARLIER_AVAILABLE = (
 
 _ADD = """
 WITH now AS (
-    SELECT COALESCE((SELECT qty FROM lot_stock WHERE gtin = $1 AND lot = $2 AND location = $3),
-                    0) + $5 AS qty),
+    SELECT COALESCE(s.qty, 0) + $5 AS qty, greatest(COALESCE(s.held, 0) + $6, 0) AS held
+    FROM (SELECT 1) one LEFT JOIN lot_stock s ON s.gtin = $1 AND s.lot = $2 AND s.location = $3),
 kept AS (
-    INSERT INTO lot_stock (gtin, lot, location, warehouse, qty)
-    SELECT $1, $2, $3, $4, qty FROM now WHERE qty > 0
-    ON CONFLICT (gtin, lot, location) DO UPDATE SET qty = EXCLUDED.qty RETURNING 1),
+    INSERT INTO lot_stock (gtin, lot, location, warehouse, qty, held)
+    SELECT $1, $2, $3, $4, qty, least(held, qty) FROM now WHERE qty > 0
+    ON CONFLICT (gtin, lot, location) DO UPDATE SET qty = EXCLUDED.qty, held = EXCLUDED.held
+    RETURNING 1),
 emptied AS (
     DELETE FROM lot_stock WHERE gtin = $1 AND lot = $2 AND location = $3
     AND (SELECT qty FROM now) <= 0 RETURNING 1),
@@ -50,13 +54,16 @@ held AS (
     ON CONFLICT DO NOTHING RETURNING 1)
 SELECT 1
 """
-"""One round trip: the new quantity, kept or removed, and the warehouse remembered as one
-that stocks the product and one the batch was in."""
+"""One round trip: the new quantity (and the part of it held: not available), kept or
+removed, and the warehouse remembered as one that stocks the product and one the batch
+was in."""
 
 
 def _lot(row: Any) -> LotFacts:
     on_hand = {loc: int(qty) for loc, qty in json_value(row["on_hand"]).items()}
-    return LotFacts(row["gtin"], row["lot"], row["expiry"], BatchStatus(row["status"]), on_hand)
+    held = {loc: int(qty) for loc, qty in json_value(row["held"]).items()}
+    status = BatchStatus(row["status"])
+    return LotFacts(row["gtin"], row["lot"], row["expiry"], status, on_hand, held)
 
 
 class LotFactsStore:
@@ -115,11 +122,16 @@ class LotFactsStore:
             status.value if status else None,
         )
 
-    async def add(self, gtin: str, lot: str, location: str, delta: int) -> None:
-        """Change the quantity at a location; a location reaching zero is removed. A
-        warehouse receiving stock is remembered for good: as one that stocks the product
-        and as one the batch was in (the warehouses its recall concerns)."""
-        await self._conn.execute(_ADD, gtin, lot, location, warehouse_of(location), delta)
+    async def add(
+        self, gtin: str, lot: str, location: str, delta: int, held_delta: int = 0
+    ) -> None:
+        """Change the quantity at a location (and the part of it held); a location
+        reaching zero is removed. A warehouse receiving stock is remembered for good: as
+        one that stocks the product and as one the batch was in (the warehouses its
+        recall concerns)."""
+        await self._conn.execute(
+            _ADD, gtin, lot, location, warehouse_of(location), delta, held_delta
+        )
 
     async def lots_of(self, gtin: str, including: Iterable[str] = ()) -> list[LotFacts]:
         """The product's lots with stock on hand, plus the lots named in `including`

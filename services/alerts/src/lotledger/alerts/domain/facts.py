@@ -10,21 +10,25 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from lotledger.shared.clock import local_date
-from lotledger.shared.contracts.catalog import Product
+from lotledger.shared.contracts.catalog import Product, WarehouseThresholds
 from lotledger.shared.contracts.stock import BatchStatus, Picked, RecallClass
 from lotledger.shared.identifiers import batch_id, warehouse_of
 
 
 @dataclass(frozen=True)
 class ProductThresholds:
-    """A product's alert thresholds from its catalog record. `near_expiry_days` is None
-    while the product follows the rules' default tiers, else distinct positive days, most
-    distant first."""
+    """A product's alert thresholds from its catalog record: product defaults and each
+    warehouse's overrides (`in_warehouse`). `near_expiry_days` is None while the product
+    follows the rules' default tiers, else distinct positive days, most distant first.
+    `min_remaining_days` is the shelf life stock needs left to ship: shorter-dated stock
+    is not available."""
 
     gtin: str
     reorder_point: int | None = None
     max_stock: int | None = None
     near_expiry_days: tuple[int, ...] | None = None
+    min_remaining_days: int | None = None
+    warehouses: Mapping[str, WarehouseThresholds] = field(default_factory=dict)
 
     @classmethod
     def from_product(cls, product: Product) -> ProductThresholds:
@@ -32,7 +36,25 @@ class ProductThresholds:
         validate): sorted most distant first, duplicates and non-positive days dropped, an
         empty list meaning the default tiers."""
         days = sorted({d for d in product.near_expiry_days or () if d > 0}, reverse=True)
-        return cls(product.gtin, product.reorder_point, product.max_stock, tuple(days) or None)
+        return cls(
+            product.gtin,
+            product.reorder_point,
+            product.max_stock,
+            tuple(days) or None,
+            product.min_remaining_days,
+            dict(product.warehouses or {}),
+        )
+
+    def in_warehouse(self, warehouse: str) -> WarehouseThresholds:
+        """The thresholds in force in `warehouse`: its overrides, else the product's."""
+        own = self.warehouses.get(warehouse) or WarehouseThresholds()
+        return WarehouseThresholds(
+            reorder_point=self.reorder_point if own.reorder_point is None else own.reorder_point,
+            max_stock=self.max_stock if own.max_stock is None else own.max_stock,
+            min_remaining_days=self.min_remaining_days
+            if own.min_remaining_days is None
+            else own.min_remaining_days,
+        )
 
     def tiers(self, default: tuple[int, ...]) -> tuple[int, ...]:
         return self.near_expiry_days or default
@@ -51,14 +73,18 @@ class Zones:
 
 @dataclass(frozen=True)
 class LotFacts:
-    """One batch: its fixed expiry, QA status and stock per location id. Entries of zero
-    or less in `on_hand` are ignored, so a projector may keep emptied locations."""
+    """One batch: its fixed expiry, QA status and stock per location id, and `held`: the
+    part of a location's stock in a holding other than available (a return, an incoming
+    inspection, a hold, rejected stock; docs/adr/0011-holdings.md), which is not saleable.
+    Entries of zero or less in `on_hand` are ignored, so a projector may keep emptied
+    locations."""
 
     gtin: str
     lot: str
     expiry: date
     status: BatchStatus
     on_hand: Mapping[str, int] = field(default_factory=dict)
+    held: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def batch_id(self) -> str:
@@ -77,6 +103,11 @@ class LotFacts:
 
     def total(self) -> int:
         return sum(qty for qty in self.on_hand.values() if qty > 0)
+
+    def available_in(self, warehouse: str) -> int:
+        """What the available holdings hold in `warehouse` (the batch's status aside)."""
+        here = self.on_hand_in(warehouse)
+        return sum(qty - min(self.held.get(loc, 0), qty) for loc, qty in here.items())
 
 
 @dataclass(frozen=True)

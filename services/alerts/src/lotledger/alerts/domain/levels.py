@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from lotledger.alerts.domain.facts import LotFacts, Zones
+from lotledger.alerts.domain.facts import LotFacts, ProductThresholds, Zones
 from lotledger.shared.contracts.stock import BatchStatus
 
 
 @dataclass(frozen=True)
 class StockLevel:
-    """`available` counts lots whose status is available and whose expiry is not before
-    today in the warehouse's zone; `on_hand` counts every lot whatever its status."""
+    """`available` counts the available holdings of lots whose status is available and
+    which have at least the warehouse's minimum shelf life left (expiry not before today
+    in the warehouse's zone, plus the product's `min_remaining_days` there); `on_hand`
+    counts every lot and holding whatever its status."""
 
     gtin: str
     warehouse: str
@@ -34,7 +36,12 @@ class ProductStock:
 
 
 def product_stock(
-    gtin: str, lots: Iterable[LotFacts], stocked_in: Iterable[str], zones: Zones, now: datetime
+    gtin: str,
+    lots: Iterable[LotFacts],
+    stocked_in: Iterable[str],
+    zones: Zones,
+    now: datetime,
+    thresholds: ProductThresholds | None = None,
 ) -> ProductStock:
     """The levels of `gtin` (lots of other products are ignored) in every warehouse that
     holds it now or is named in `stocked_in`: the warehouses that have ever held it. Those
@@ -43,12 +50,12 @@ def product_stock(
     warehouses = set(stocked_in).union(*(lot.warehouses() for lot in ours))
     levels = []
     for warehouse in sorted(warehouses):
-        today = zones.today(warehouse, now)
+        shelf = thresholds.in_warehouse(warehouse).min_remaining_days if thresholds else None
+        earliest = zones.today(warehouse, now) + timedelta(days=shelf or 0)
         on_hand = available = 0
         for lot in ours:
-            here = sum(lot.on_hand_in(warehouse).values())
-            on_hand += here
-            if lot.status is BatchStatus.AVAILABLE and lot.expiry >= today:
-                available += here
+            on_hand += sum(lot.on_hand_in(warehouse).values())
+            if lot.status is BatchStatus.AVAILABLE and lot.expiry >= earliest:
+                available += lot.available_in(warehouse)
         levels.append(StockLevel(gtin, warehouse, available, on_hand))
     return ProductStock(gtin, tuple(levels))

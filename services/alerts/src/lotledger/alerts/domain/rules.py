@@ -87,26 +87,35 @@ def expired_on_hand(lot: LotFacts, zones: Zones, now: datetime) -> Evaluation:
 def _level_condition(
     alert_type: AlertType, level: StockLevel, thresholds: ProductThresholds
 ) -> Condition:
+    here = thresholds.in_warehouse(level.warehouse)
     details = {
         "gtin": level.gtin,
         "warehouse": level.warehouse,
         "available": level.available,
         "on_hand": level.on_hand,
-        "reorder_point": thresholds.reorder_point,
-        "max_stock": thresholds.max_stock,
+        "reorder_point": here.reorder_point,
+        "max_stock": here.max_stock,
     }
     key = AlertKey(alert_type, stock_subject(level.gtin, level.warehouse))
     return Condition(key, SEVERITY[alert_type], details)
 
 
+def _point(known: ProductThresholds, level: StockLevel) -> int | None:
+    return known.in_warehouse(level.warehouse).reorder_point
+
+
+def _ceiling(known: ProductThresholds, level: StockLevel) -> int | None:
+    return known.in_warehouse(level.warehouse).max_stock
+
+
 def low_stock(stock: ProductStock, thresholds: ProductThresholds | None) -> Evaluation:
-    """Per warehouse: 0 < available ≤ reorder point. At zero, stock_out takes over."""
+    """Per warehouse: 0 < available ≤ the reorder point in force there. At zero,
+    stock_out takes over."""
     known = thresholds or ProductThresholds(stock.gtin)
-    point = known.reorder_point
     conditions = tuple(
         _level_condition(AlertType.LOW_STOCK, level, known)
         for level in stock.levels
-        if point is not None and 0 < level.available <= point
+        if (point := _point(known, level)) is not None and 0 < level.available <= point
     )
     return Evaluation(Scope.of(stock.gtin, AlertType.LOW_STOCK), conditions)
 
@@ -116,23 +125,21 @@ def stock_out(stock: ProductStock, thresholds: ProductThresholds | None) -> Eval
     reorder point (replenished products). A product without one, e.g. discontinued or a
     one-off batch, running out is not an alarm."""
     known = thresholds or ProductThresholds(stock.gtin)
-    point = known.reorder_point
     conditions = tuple(
         _level_condition(AlertType.STOCK_OUT, level, known)
         for level in stock.levels
-        if point is not None and level.available == 0
+        if _point(known, level) is not None and level.available == 0
     )
     return Evaluation(Scope.of(stock.gtin, AlertType.STOCK_OUT), conditions)
 
 
 def overstock(stock: ProductStock, thresholds: ProductThresholds | None) -> Evaluation:
-    """Per warehouse: available ≥ max stock (and above zero)."""
+    """Per warehouse: available ≥ the max stock in force there (and above zero)."""
     known = thresholds or ProductThresholds(stock.gtin)
-    ceiling = known.max_stock
     conditions = tuple(
         _level_condition(AlertType.OVERSTOCK, level, known)
         for level in stock.levels
-        if ceiling is not None and level.available >= max(ceiling, 1)
+        if (ceiling := _ceiling(known, level)) is not None and level.available >= max(ceiling, 1)
     )
     return Evaluation(Scope.of(stock.gtin, AlertType.OVERSTOCK), conditions)
 

@@ -13,6 +13,7 @@
 | recall                | critical for class I and II, warning for class III   |
 | fefo_deviation        | warning                                              |
 | webhook_failing       | warning                                              |
+| sync_conflict         | warning                                              |
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ SEVERITY: Mapping[AlertType, Severity] = {
     AlertType.RECALL: Severity.CRITICAL,
     AlertType.FEFO_DEVIATION: Severity.WARNING,
     AlertType.WEBHOOK_FAILING: Severity.WARNING,
+    AlertType.SYNC_CONFLICT: Severity.WARNING,
 }
 
 

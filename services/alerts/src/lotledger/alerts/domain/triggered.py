@@ -1,6 +1,7 @@
 """Event-triggered alerts: a recall raises its alert when the batch is recalled, a pick
-marked `fefo_deviation` raises one per pick (`lifecycle.raise_on_event`). The recall
-alert is then kept current, and resolved, by the `recall` condition."""
+marked `fefo_deviation` raises one per pick, a kept sync conflict raises one per conflict
+(`lifecycle.raise_on_event`). The recall alert is then kept current, and resolved, by the
+`recall` condition; a sync conflict's alert resolves with the conflict."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from lotledger.alerts.domain.facts import FefoDeviation, LotFacts, RecallFacts, 
 from lotledger.alerts.domain.severity import SEVERITY, recall_severity
 from lotledger.shared.contracts.alerts import AlertType
 from lotledger.shared.contracts.stock import BatchStatus
+from lotledger.shared.contracts.sync import SyncConflictRecorded
 from lotledger.shared.identifiers import warehouse_of
 
 
@@ -129,3 +131,27 @@ def fefo_deviation(deviation: FefoDeviation, lots: Sequence[LotFacts], zones: Zo
     }
     key = AlertKey(AlertType.FEFO_DEVIATION, deviation.event_id)
     return Condition(key, SEVERITY[AlertType.FEFO_DEVIATION], details)
+
+
+def sync_conflict(conflict: SyncConflictRecorded) -> Condition:
+    """The alert of one refused offline operation: what was sent, why it was refused, by
+    whom, for the warehouses it named."""
+    location = conflict.operation.get("location")
+    details = {
+        "conflict_id": conflict.conflict_id,
+        "client_op_id": conflict.client_op_id,
+        "op": conflict.op,
+        "gtin": conflict.gtin,
+        "lot": conflict.lot,
+        "warehouses": sorted(conflict.warehouses),
+        "warehouse": conflict.warehouses[0] if len(conflict.warehouses) == 1 else None,
+        "location": location if isinstance(location, str) else None,
+        "refusal": conflict.problem.get("type"),
+        "detail": conflict.problem.get("detail"),
+        "actor": conflict.actor,
+        "device": conflict.device,
+        "scanned_at": conflict.scanned_at.isoformat() if conflict.scanned_at else None,
+        "recorded_at": conflict.recorded_at.isoformat(),
+    }
+    key = AlertKey(AlertType.SYNC_CONFLICT, conflict.conflict_id)
+    return Condition(key, SEVERITY[AlertType.SYNC_CONFLICT], details)

@@ -6,6 +6,7 @@ subject"), derived here and nowhere else, from the key and the details the rules
 | near_expiry, expired_on_hand, low_stock, stock_out, overstock | the one its subject names |
 | temperature_/humidity_excursion, sensor_silent, fefo_deviation | the one of its location |
 | recall | every warehouse the batch was ever in (the keys of `details.by_warehouse`) |
+| sync_conflict | the warehouses the refused operation named (`details.warehouses`) |
 | webhook_failing | none: it is system-wide |
 
 The lifecycle stores the answer with the alert whenever the rules raise or update it, so
@@ -36,6 +37,9 @@ def concerned(key: AlertKey, details: Mapping[str, Any]) -> tuple[str, ...]:
         case T.RECALL:
             by_warehouse = details.get("by_warehouse")
             return tuple(sorted(by_warehouse)) if isinstance(by_warehouse, Mapping) else ()
+        case T.SYNC_CONFLICT:
+            named = details.get("warehouses")
+            return tuple(sorted(set(named))) if isinstance(named, list) else ()
         case T.WEBHOOK_FAILING:
             return ()
         case _:

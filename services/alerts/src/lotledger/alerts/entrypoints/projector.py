@@ -1,4 +1,4 @@
-"""The alerts projection: stock, catalog, telemetry and excursion topics into the facts
+"""The alerts projection: stock, catalog, telemetry, excursion and sync topics into the facts
 the rules read, with the rules evaluated in the same transaction (DESIGN §4.3, §9).
 
 It runs under the shared `Projector`, so facts, lifecycle changes, outbox rows and the
@@ -20,10 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lotledger.alerts.adapters.unit_of_work import Stores
 from lotledger.alerts.domain.alert import NewId, fresh_id
-from lotledger.alerts.service import catalog_events, climate_events, stock_events
+from lotledger.alerts.service import catalog_events, climate_events, stock_events, sync_events
 from lotledger.alerts.service.evaluation import Context
 from lotledger.shared.clock import Clock
-from lotledger.shared.contracts import catalog, excursions, stock, telemetry, topics
+from lotledger.shared.contracts import catalog, excursions, stock, sync, telemetry, topics
 from lotledger.shared.contracts.common import Payload
 from lotledger.shared.envelope import CloudEvent
 from lotledger.shared.projection import Record
@@ -38,6 +38,7 @@ PAYLOADS: dict[str, dict[str, type[Payload]]] = {
     topics.CATALOG: catalog.EVENT_TYPES,
     topics.TELEMETRY: telemetry.EVENT_TYPES,
     topics.EXCURSIONS: excursions.EVENT_TYPES,
+    topics.SYNC: sync.EVENT_TYPES,
 }
 Latest = dict[str, tuple[str, datetime]]
 
@@ -110,3 +111,5 @@ async def _apply(ctx: Context, envelope: CloudEvent, payload: Payload, latest: L
             | excursions.ExcursionWithdrawn()
         ):
             await climate_events.apply_excursion(ctx, envelope, payload)
+        case sync.SyncConflictRecorded() | sync.SyncConflictResolved():
+            await sync_events.apply_sync(ctx, envelope, payload)

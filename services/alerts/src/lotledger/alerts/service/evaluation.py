@@ -64,7 +64,8 @@ async def product(ctx: Context, gtin: str, batches: Iterable[str] = ()) -> Evalu
     lots = await ctx.stores.lots.lots_of(gtin, [split_batch_id(b)[1] for b in batches])
     thresholds = await ctx.stores.catalog.thresholds(gtin)
     zones, config = await ctx.zones(), await ctx.config()
-    stock = product_stock(gtin, lots, await ctx.stores.lots.stocked_in(gtin), zones, ctx.now)
+    stocked_in = await ctx.stores.lots.stocked_in(gtin)
+    stock = product_stock(gtin, lots, stocked_in, zones, ctx.now, thresholds)
     return Evaluation.merge(
         [
             *(rules.evaluate_lot(lot, thresholds, zones, config, ctx.now) for lot in lots),

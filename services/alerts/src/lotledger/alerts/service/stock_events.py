@@ -21,6 +21,7 @@ from lotledger.alerts.domain.facts import FefoDeviation
 from lotledger.alerts.service import evaluation as ev
 from lotledger.alerts.service.recording import Cause
 from lotledger.shared.contracts import stock as s
+from lotledger.shared.contracts.holdings import AVAILABLE, holding_deltas
 from lotledger.shared.envelope import CloudEvent
 from lotledger.shared.identifiers import batch_id, warehouse_of
 
@@ -35,34 +36,34 @@ STATUS_OF: dict[type[s.StockEvent], s.BatchStatus] = {
 
 
 async def _apply_facts(ctx: ev.Context, event: s.StockEvent, version: int) -> None:
+    """Quantities per location follow the holdings (`holding_deltas`): every change adds
+    to the location's stock, and a change of a holding other than available to its held
+    part (docs/adr/0011-holdings.md)."""
     lots, recalls = ctx.stores.lots, ctx.stores.recalls
     gtin, lot = event.gtin, event.lot
     status = STATUS_OF.get(type(event))
+    if isinstance(event, s.Received):
+        await lots.received(gtin, lot, event.expiry, event.status, version)
+    by_location: dict[str, list[int]] = {}
+    for location, holding, delta in holding_deltas(event):
+        change = by_location.setdefault(location, [0, 0])
+        change[0] += delta
+        change[1] += 0 if holding is AVAILABLE else delta
+    for location, (delta, held) in by_location.items():
+        if delta or held:
+            await lots.add(gtin, lot, location, delta, held)
     match event:
-        case s.Received():
-            await lots.received(gtin, lot, event.expiry, event.status, version)
-            await lots.add(gtin, lot, event.location, event.qty)
+        case s.Received() | s.Returned():
             status = event.status
+    match event:
         case s.Picked():
-            await lots.add(gtin, lot, event.location, -event.qty)
             await recalls.shipped(
                 gtin, lot, event.ship_to, warehouse_of(event.location), event.qty, 0
             )
-        case s.Moved():
-            await lots.add(gtin, lot, event.from_location, -event.qty)
-            await lots.add(gtin, lot, event.to_location, event.qty)
-        case s.Adjusted():
-            await lots.add(gtin, lot, event.location, event.delta)
-        case s.Counted():
-            await lots.add(gtin, lot, event.location, event.variance)
         case s.Returned():
-            await lots.add(gtin, lot, event.location, event.qty)
             await recalls.shipped(
                 gtin, lot, event.from_party, warehouse_of(event.location), 0, event.qty
             )
-            status = event.status
-        case s.Disposed():
-            await lots.add(gtin, lot, event.location, -event.qty)
         case s.Recalled():
             await recalls.recalled(
                 gtin, lot, event.recall_id, event.recall_class, event.reason, event.at

@@ -1,4 +1,4 @@
-"""Products and locations as last read, so a command does not query master data on every
+"""Products, locations and warehouses as last read, so a command does not query master data on every
 request. Every catalog change sends a notification (in its transaction, so it arrives
 after the commit) and each process drops its cache on it; without a live listener the
 cache is bypassed, and entries expire after `ttl_s` regardless."""
@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import structlog
 
 from lotledger.inventory.adapters.catalog_store import CatalogStore
-from lotledger.shared.contracts.catalog import Location, Product
+from lotledger.shared.contracts.catalog import Location, Product, Warehouse
 from lotledger.shared.db import driver_connect
 
 log = structlog.get_logger("lotledger.catalog_cache")
@@ -28,16 +28,21 @@ class CatalogCache:
         self.listening = False
         self._products: dict[str, tuple[float, Product]] = {}
         self._locations: dict[str, tuple[float, Location]] = {}
+        self._warehouses: dict[str, tuple[float, Warehouse]] = {}
 
     def invalidate(self, *_: Any) -> None:
         self._products.clear()
         self._locations.clear()
+        self._warehouses.clear()
 
     async def products(self, store: CatalogStore, gtins: Sequence[str]) -> dict[str, Product]:
         return await self._get(self._products, gtins, store.products)
 
     async def locations(self, store: CatalogStore, ids: Sequence[str]) -> dict[str, Location]:
         return await self._get(self._locations, ids, store.locations)
+
+    async def warehouses(self, store: CatalogStore, ids: Sequence[str]) -> dict[str, Warehouse]:
+        return await self._get(self._warehouses, ids, store.warehouses)
 
     async def _get(
         self,

@@ -42,6 +42,15 @@ class CatalogStore:
         locations = (cat.Location.model_validate(_record(r["record"])) for r in rows)
         return {loc.location_id: loc for loc in locations}
 
+    async def warehouses(self, ids: Sequence[str]) -> dict[str, cat.Warehouse]:
+        if not ids:
+            return {}
+        rows = await self._conn.fetch(
+            "SELECT record FROM warehouses WHERE warehouse_id = ANY($1::text[])", list(set(ids))
+        )
+        found = (cat.Warehouse.model_validate(_record(r["record"])) for r in rows)
+        return {w.warehouse: w for w in found}
+
     async def product_for_update(self, gtin: str) -> cat.Product | None:
         """The stored product, locked until the transaction ends."""
         row = await self._conn.fetchrow(
@@ -129,6 +138,39 @@ class CatalogStore:
             event,
             current,
             location,
+            version,
+            change,
+        )
+        return current is None
+
+    async def save_warehouse(self, warehouse: cat.Warehouse, change: Change) -> bool:
+        """Store the warehouse's record; returns True when it was new."""
+        current = await self._conn.fetchrow(
+            "SELECT record, version FROM warehouses WHERE warehouse_id = $1 FOR UPDATE",
+            warehouse.warehouse,
+        )
+        if current and _record(current["record"]) == warehouse.as_data():
+            return False
+        version = current["version"] + 1 if current else 1
+        await self._conn.execute(
+            "INSERT INTO warehouses (warehouse_id, record, version, updated_at, updated_by) "
+            "VALUES ($1, $2::jsonb, $3, $4, $5) ON CONFLICT (warehouse_id) DO UPDATE SET "
+            "record = EXCLUDED.record, version = EXCLUDED.version, "
+            "updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by",
+            warehouse.warehouse,
+            json_param(warehouse.as_data()),
+            version,
+            change.now,
+            change.actor,
+        )
+        event = cat.WAREHOUSE_UPDATED if current else cat.WAREHOUSE_REGISTERED
+        await self._record_change(
+            "warehouse",
+            warehouse.warehouse,
+            cat.warehouse_key(warehouse.warehouse),
+            event,
+            current,
+            warehouse,
             version,
             change,
         )

@@ -3,6 +3,9 @@
 Built as plain dicts and serialised once: the bytes stored in the outbox are the bytes
 Kafka carries, and the hash is over the same members `CloudEvent.to_dict()` yields, so
 any reader re-hashing a parsed event gets the same result.
+
+`time` is when the thing happened (`data.at`: the device's scanned time, or the server's
+when none was sent); `recordedtime` is when the server recorded it (docs/adr/0012).
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ class SignedEvent:
     device: str | None
     correlationid: str | None
     causationid: str | None
+    recordedtime: datetime
     prevhash: str
     hash: str
     data: dict[str, Any]
@@ -68,7 +72,7 @@ def envelope(pending: Pending, prev_hash: str, meta: Metadata) -> SignedEvent:
         "source": source_of(event),
         "type": TYPE_OF[type(event)],
         "subject": pending.batch_id,
-        "time": format_time(meta.now),
+        "time": format_time(event.at),
         "datacontenttype": "application/json",
         "data": data,
         "streamversion": pending.version,
@@ -81,6 +85,7 @@ def envelope(pending: Pending, prev_hash: str, meta: Metadata) -> SignedEvent:
     ):
         if value is not None:
             body[name] = value
+    body["recordedtime"] = format_time(meta.now)
     body["prevhash"] = prev_hash
     body["hash"] = digest = chain_hash(prev_hash, body)
     return SignedEvent(
@@ -88,12 +93,13 @@ def envelope(pending: Pending, prev_hash: str, meta: Metadata) -> SignedEvent:
         type=body["type"],
         subject=pending.batch_id,
         source=body["source"],
-        time=meta.now,
+        time=event.at,
         streamversion=pending.version,
         actor=meta.actor,
         device=meta.device,
         correlationid=meta.correlation_id,
         causationid=meta.causation_id,
+        recordedtime=meta.now,
         prevhash=prev_hash,
         hash=digest,
         data=data,

@@ -1,4 +1,4 @@
-"""The Postgres event store (schema in migrations/versions/0001, 0003 and 0004).
+"""The Postgres event store (schema in migrations/versions).
 
 Two ways to run a command, chosen by the caller:
 
@@ -12,13 +12,12 @@ Two ways to run a command, chosen by the caller:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from lotledger.inventory.adapters.batch_rows import BATCH_COLUMNS, state_columns, state_from_row
-from lotledger.inventory.adapters.envelopes import SignedEvent
+from lotledger.inventory.adapters.append_statement import Appended, append_statement
+from lotledger.inventory.adapters.batch_rows import BATCH_COLUMNS, state_from_row
 from lotledger.inventory.adapters.pick_probes import (
     PROBE,
     PickProbe,
@@ -27,99 +26,11 @@ from lotledger.inventory.adapters.pick_probes import (
     probed,
 )
 from lotledger.inventory.domain.batch import BatchState
-from lotledger.shared.db import json_param, json_value
+from lotledger.inventory.domain.timeline import Stamped
+from lotledger.shared.contracts.holdings import holding_deltas
+from lotledger.shared.contracts.stock import EVENT_TYPES
+from lotledger.shared.db import json_value
 from lotledger.shared.envelope import CloudEvent
-from lotledger.shared.identifiers import warehouse_of
-
-
-@dataclass(frozen=True)
-class Level:
-    """One stock line of a batch after the append (a batch absent from a location has
-    none)."""
-
-    batch_id: str
-    gtin: str
-    lot: str
-    location: str
-    qty: int
-    expiry: date
-    status: str
-    pickable: bool
-
-
-@dataclass(frozen=True)
-class Appended:
-    envelopes: Sequence[SignedEvent]
-    states: Sequence[BatchState]
-    loaded_versions: Mapping[str, int]
-    levels: Sequence[Level]
-    keys: Sequence[tuple[str, str, int, bytes]]
-    """Idempotency keys to remember: (key, fingerprint, status, body)."""
-    principal: str
-    stock_topic: str
-    now: datetime
-
-
-APPEND = """
-WITH ev AS (
-    INSERT INTO events (event_id, stream_id, source, version, type, data, occurred_at, actor,
-                        device, correlation_id, causation_id, prev_hash, hash)
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[],
-                         $6::jsonb[], $7::timestamptz[], $8::text[], $9::text[], $10::text[],
-                         $11::text[], $12::text[], $13::text[])
-    RETURNING 1),
-ob AS (
-    INSERT INTO outbox (topic, key, event_id, payload)
-    SELECT $15, k, i, p FROM unnest($2::text[], $1::uuid[], $14::bytea[]) AS x(k, i, p)
-    RETURNING 1),
-cr AS (
-    INSERT INTO batches (batch_id, gtin, lot, expiry, status, version, head_hash, on_hand,
-                         warehouses, updated_at)
-    SELECT u.batch_id, u.gtin, u.lot, u.expiry, u.status, u.version, u.head_hash, u.on_hand,
-           ARRAY(SELECT jsonb_array_elements_text(u.warehouses)), $25
-    FROM unnest($16::text[], $17::text[], $18::text[], $19::date[], $20::text[], $21::int[],
-                $22::text[], $23::jsonb[], $24::jsonb[])
-         AS u(batch_id, gtin, lot, expiry, status, version, head_hash, on_hand, warehouses)
-    ON CONFLICT (batch_id) DO NOTHING RETURNING 1),
-up AS (
-    UPDATE batches AS b SET status = u.status, version = u.version, head_hash = u.head_hash,
-        on_hand = u.on_hand, updated_at = $25,
-        warehouses = ARRAY(SELECT jsonb_array_elements_text(u.warehouses))
-    FROM unnest($26::text[], $27::text[], $28::text[], $29::date[], $30::text[], $31::int[],
-                $32::text[], $33::jsonb[], $34::jsonb[], $35::int[])
-         AS u(batch_id, gtin, lot, expiry, status, version, head_hash, on_hand, warehouses,
-              expected)
-    WHERE b.batch_id = u.batch_id AND b.version = u.expected RETURNING 1),
-gone AS (
-    DELETE FROM stock_levels s WHERE s.batch_id = ANY($36::text[])
-    AND NOT EXISTS (SELECT 1 FROM unnest($37::text[], $38::text[]) AS n(b, l)
-                    WHERE n.b = s.batch_id AND n.l = s.location)
-    RETURNING 1),
-lv AS (
-    INSERT INTO stock_levels (batch_id, location, gtin, lot, warehouse, qty, expiry, status,
-                              pickable)
-    SELECT * FROM unnest($37::text[], $38::text[], $39::text[], $40::text[], $41::text[],
-                         $42::int[], $43::date[], $44::text[], $45::bool[])
-    ON CONFLICT (batch_id, location) DO UPDATE SET qty = EXCLUDED.qty,
-        expiry = EXCLUDED.expiry, status = EXCLUDED.status, pickable = EXCLUDED.pickable
-    RETURNING 1),
-idem AS (
-    INSERT INTO idempotency (principal, key, fingerprint, status, body)
-    SELECT $46, * FROM unnest($47::text[], $48::text[], $49::int[], $50::bytea[])
-    ON CONFLICT DO NOTHING RETURNING 1)
-SELECT CASE
-    WHEN (SELECT count(*) FROM cr) <> $51 OR (SELECT count(*) FROM up) <> $52
-        THEN append_conflict('a batch changed since it was read')
-    WHEN (SELECT count(*) FROM idem) <> cardinality($47::text[])
-        THEN append_conflict('an idempotency key was taken meanwhile')
-    ELSE (SELECT count(*) FROM ev) + (SELECT count(*) FROM ob) + (SELECT count(*) FROM gone)
-         + (SELECT count(*) FROM lv)
-END AS writes
-"""
-"""Everything a request appends, in one statement (one round trip). Another writer of the
-same batch makes it fail as a whole (the unique stream version, or the version-checked
-update, raising a serialization failure), so it is safe without any lock held."""
-
 
 READ = f"""
 SELECT 0::bigint AS i, {BATCH_COLUMNS}
@@ -163,65 +74,64 @@ class EventStore:
         return [state_from_row(r) for r in rows]
 
     async def append(self, appended: Appended) -> None:
-        """One statement: events, outbox rows, batch states (checking expected versions),
-        stock levels, and the stored responses of idempotency keys."""
-        e, states, levels, keys = (
-            appended.envelopes,
-            appended.states,
-            appended.levels,
-            appended.keys,
+        """One statement (append_statement.py): everything the request writes."""
+        sql, arguments = append_statement(appended)
+        await self._conn.fetchval(sql, *arguments)
+
+    async def histories(
+        self, batch_ids: Sequence[str], since: datetime
+    ) -> dict[str, list[Stamped]]:
+        """Each batch's events stamped after `since` (the scan horizon), as what they moved
+        (`occurred_at` is each event's `time`, which is its `data.at`)."""
+        rows = await self._conn.fetch(
+            "SELECT stream_id, version, type, data FROM events "
+            "WHERE stream_id = ANY($1::text[]) AND occurred_at > $2 ORDER BY stream_id, version",
+            sorted(set(batch_ids)),
+            since,
         )
-        created = [s for s in states if appended.loaded_versions.get(s.batch_id, 0) == 0]
-        updated = [s for s in states if appended.loaded_versions.get(s.batch_id, 0) > 0]
-        await self._conn.fetchval(
-            APPEND,
-            [x.id for x in e],
-            [x.subject for x in e],
-            [x.source for x in e],
-            [x.streamversion for x in e],
-            [x.type for x in e],
-            [json_param(x.data) for x in e],
-            [x.time for x in e],
-            [x.actor for x in e],
-            [x.device for x in e],
-            [x.correlationid for x in e],
-            [x.causationid for x in e],
-            [x.prevhash for x in e],
-            [x.hash for x in e],
-            [x.to_json() for x in e],
-            appended.stock_topic,
-            *state_columns(created),
-            appended.now,
-            *state_columns(updated),
-            [appended.loaded_versions[s.batch_id] for s in updated],
-            [s.batch_id for s in states],
-            [v.batch_id for v in levels],
-            [v.location for v in levels],
-            [v.gtin for v in levels],
-            [v.lot for v in levels],
-            [warehouse_of(v.location) for v in levels],
-            [v.qty for v in levels],
-            [v.expiry for v in levels],
-            [v.status for v in levels],
-            [v.pickable for v in levels],
-            appended.principal,
-            [k for k, _, _, _ in keys],
-            [f for _, f, _, _ in keys],
-            [st for _, _, st, _ in keys],
-            [b for _, _, _, b in keys],
-            len(created),
-            len(updated),
+        found: dict[str, list[Stamped]] = {b: [] for b in batch_ids}
+        for r in rows:
+            event = EVENT_TYPES[r["type"]].model_validate(json_value(r["data"]))
+            found[r["stream_id"]].append(
+                Stamped(event.at, r["version"], tuple(holding_deltas(event)))
+            )
+        return found
+
+    async def shipped(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """What each (batch, party) was shipped, net of what the party returned, from the
+        batch's own picked and returned events (returns are rare; picks add nothing to
+        their write for this)."""
+        if not pairs:
+            return {}
+        rows = await self._conn.fetch(
+            "SELECT w.b AS batch_id, w.q AS party, COALESCE(sum(CASE WHEN e.type = $3 "
+            "THEN (e.data->>'qty')::bigint ELSE -(e.data->>'qty')::bigint END), 0) AS net "
+            "FROM unnest($1::text[], $2::text[]) AS w(b, q) LEFT JOIN events e "
+            "ON e.stream_id = w.b AND ((e.type = $3 AND e.data->>'ship_to' = w.q) "
+            "OR (e.type = $4 AND e.data->>'from' = w.q)) GROUP BY w.b, w.q",
+            [b for b, _ in pairs],
+            [q for _, q in pairs],
+            "lotledger.stock.picked.v1",
+            "lotledger.stock.returned.v1",
         )
+        return {(r["batch_id"], r["party"]): int(r["net"]) for r in rows}
 
     async def stream(self, batch_id: str) -> list[dict[str, Any]]:
         """The batch's events as envelope dicts in version order (for reading and verifying)."""
         rows = await self._conn.fetch(
-            "SELECT event_id, source, type, stream_id, occurred_at, data, version, actor, device, "
-            "correlation_id, causation_id, prev_hash, hash, position FROM events "
-            "WHERE stream_id = $1 ORDER BY version",
+            f"SELECT {ENVELOPE_COLUMNS} FROM events e "  # noqa: S608 (constants only)
+            "WHERE e.stream_id = $1 ORDER BY e.version",
             batch_id,
         )
         return [stored_envelope(r) for r in rows]
+
+
+ENVELOPE_COLUMNS = (
+    "e.event_id, e.source, e.type, e.stream_id, e.occurred_at, e.data, e.version, e.actor, "
+    "e.device, e.correlation_id, e.causation_id, e.recorded_time, e.prev_hash, e.hash, "
+    "e.position"
+)
+"""What `stored_envelope` reads, selected from `events e`."""
 
 
 def stored_envelope(row: Any) -> dict[str, Any]:
@@ -238,6 +148,7 @@ def stored_envelope(row: Any) -> dict[str, Any]:
         device=row["device"],
         correlationid=row["correlation_id"],
         causationid=row["causation_id"],
+        recordedtime=row["recorded_time"],
         prevhash=row["prev_hash"],
         hash=row["hash"],
     ).to_dict()

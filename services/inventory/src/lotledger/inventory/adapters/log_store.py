@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from lotledger.inventory.adapters.event_store import ENVELOPE_COLUMNS
 from lotledger.shared.db import json_param, json_value
 from lotledger.verify.merkle import Frontier, Node
 from lotledger.verify.statement import Head, event_leaf
@@ -297,10 +298,8 @@ class LogAudit:
         logged: dict[int, str] = {}
         async with self._conn.transaction():
             cursor = self._conn.cursor(
-                "SELECT e.event_id, e.source, e.type, e.stream_id, e.occurred_at, e.data, "
-                "e.version, e.actor, e.device, e.correlation_id, e.causation_id, e.prev_hash, "
-                "e.hash, "
-                "e.position, l.hash AS logged FROM events e LEFT JOIN LATERAL ("
+                f"SELECT {ENVELOPE_COLUMNS}, l.hash AS logged "  # noqa: S608 (constants only)
+                "FROM events e LEFT JOIN LATERAL ("
                 "SELECT hash FROM log_leaves x WHERE x.stream_id = e.stream_id "
                 "AND x.version = e.version AND x.leaf_index < $1 ORDER BY x.leaf_index LIMIT 1"
                 ") l ON true ORDER BY e.stream_id, e.version",

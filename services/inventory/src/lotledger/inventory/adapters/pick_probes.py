@@ -53,7 +53,8 @@ CROSS JOIN LATERAL (
 CROSS JOIN LATERAL (
     SELECT s.batch_id FROM stock_levels s
     WHERE s.gtin = r.gtin AND s.warehouse = r.warehouse AND s.status = 'available'
-      AND s.pickable AND s.expiry >= r.earliest AND s.expiry < e.before
+      AND s.pickable AND s.holding = 'available' AND s.expiry >= r.earliest
+      AND s.expiry < e.before
       AND (r.location IS NULL OR s.location = r.location)
       AND s.batch_id IS DISTINCT FROM r.batch_id
     ORDER BY s.expiry, s.lot LIMIT r.lim) c

@@ -18,15 +18,18 @@ from lotledger.inventory.adapters.tables import (
     OutboxRow,
     ProductRow,
     StockLevelRow,
+    WarehouseRow,
 )
 from lotledger.inventory.domain.batch import BatchState
-from lotledger.shared.contracts.catalog import Location, Product
-from lotledger.shared.contracts.stock import BatchStatus
+from lotledger.shared.contracts.catalog import Location, Product, Warehouse
+from lotledger.shared.contracts.stock import BatchStatus, HoldingStatus
 from lotledger.shared.envelope import CloudEvent
 
 
 @dataclass(frozen=True)
 class StockLine:
+    """One holding: `status` is the batch's, `holding_status` the holding's."""
+
     gtin: str
     lot: str
     location: str
@@ -34,6 +37,7 @@ class StockLine:
     qty: int
     status: BatchStatus
     expiry: date
+    holding_status: HoldingStatus = HoldingStatus.AVAILABLE
 
 
 class InventoryQueries:
@@ -78,6 +82,7 @@ class InventoryQueries:
                 device=r.device,
                 correlationid=r.correlation_id,
                 causationid=r.causation_id,
+                recordedtime=r.recorded_time,
                 prevhash=r.prev_hash,
                 hash=r.hash,
             ).to_dict()
@@ -103,10 +108,15 @@ class InventoryQueries:
                 StockLevelRow.qty,
                 BatchRow.status,
                 BatchRow.expiry,
+                StockLevelRow.holding,
             )
             .join(BatchRow, BatchRow.batch_id == StockLevelRow.batch_id)
             .order_by(
-                StockLevelRow.gtin, BatchRow.expiry, StockLevelRow.lot, StockLevelRow.location
+                StockLevelRow.gtin,
+                BatchRow.expiry,
+                StockLevelRow.lot,
+                StockLevelRow.location,
+                StockLevelRow.holding,
             )
             .limit(limit)
             .offset(offset)
@@ -121,10 +131,32 @@ class InventoryQueries:
             rows = (await conn.execute(query)).all()
         return [
             StockLine(
-                r.gtin, r.lot, r.location, r.warehouse, r.qty, BatchStatus(r.status), r.expiry
+                r.gtin,
+                r.lot,
+                r.location,
+                r.warehouse,
+                r.qty,
+                BatchStatus(r.status),
+                r.expiry,
+                HoldingStatus(r.holding),
             )
             for r in rows
         ]
+
+    async def lots_of_gtin(self, gtin: str) -> list[str]:
+        """Every lot of the product ever received, in lot order."""
+        query = select(BatchRow.lot).where(BatchRow.gtin == gtin).order_by(BatchRow.lot)
+        async with self._engine.connect() as conn:
+            return list((await conn.execute(query)).scalars().all())
+
+    async def warehouse(self, warehouse_id: str) -> Warehouse | None:
+        async with self._engine.connect() as conn:
+            record = (
+                await conn.execute(
+                    select(WarehouseRow.record).where(WarehouseRow.warehouse_id == warehouse_id)
+                )
+            ).scalar()
+        return None if record is None else Warehouse.model_validate(record)
 
     async def states_of_gtin(self, gtin: str) -> list[BatchState]:
         query = select(BatchRow).where(BatchRow.gtin == gtin, BatchRow.on_hand != {})

@@ -29,6 +29,7 @@ class EventRow(Base):
     device: Mapped[str | None]
     correlation_id: Mapped[str | None]
     causation_id: Mapped[str | None]
+    recorded_time: Mapped[datetime | None]
     prev_hash: Mapped[str]
     hash: Mapped[str]
 
@@ -45,12 +46,15 @@ class BatchRow(Base):
     on_hand: Mapped[dict[str, int]] = mapped_column(JSONB)
     warehouses: Mapped[list[str]] = mapped_column(ARRAY(String))
     updated_at: Mapped[datetime]
+    held: Mapped[dict[str, dict[str, int]]] = mapped_column(JSONB)
+    last_at: Mapped[datetime | None]
 
 
 class StockLevelRow(Base):
     __tablename__ = "stock_levels"
     batch_id: Mapped[str] = mapped_column(primary_key=True)
     location: Mapped[str] = mapped_column(primary_key=True)
+    holding: Mapped[str] = mapped_column(primary_key=True)
     gtin: Mapped[str]
     lot: Mapped[str]
     warehouse: Mapped[str]
@@ -86,6 +90,15 @@ class CatalogAuditRow(Base):
     at: Mapped[datetime]
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     after: Mapped[dict[str, Any]] = mapped_column(JSONB)
+
+
+class WarehouseRow(Base):
+    __tablename__ = "warehouses"
+    warehouse_id: Mapped[str] = mapped_column(primary_key=True)
+    record: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    version: Mapped[int]
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str]
 
 
 class OutboxRow(Base):

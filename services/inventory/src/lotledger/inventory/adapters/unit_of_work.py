@@ -20,6 +20,7 @@ from lotledger.inventory.adapters.catalog_store import CatalogStore
 from lotledger.inventory.adapters.event_store import EventStore
 from lotledger.inventory.adapters.idempotency import DuplicateKey, IdempotencyStore
 from lotledger.inventory.adapters.sensor_store import SensorStore
+from lotledger.inventory.adapters.sync_store import SyncStore
 from lotledger.shared.db import DriverUnitOfWork, driver_of
 
 RETRYABLE: tuple[type[Exception], ...] = (
@@ -36,6 +37,7 @@ class UnitOfWork(DriverUnitOfWork):
     catalog: CatalogStore
     idempotency: IdempotencyStore
     sensors: SensorStore
+    sync: SyncStore
 
     def __init__(self, engine: AsyncEngine, locking: bool = True) -> None:
         super().__init__(engine, transactional=locking)
@@ -46,6 +48,7 @@ class UnitOfWork(DriverUnitOfWork):
         self.catalog = CatalogStore(driver)
         self.idempotency = IdempotencyStore(driver)
         self.sensors = SensorStore(driver)
+        self.sync = SyncStore(driver)
 
 
 @asynccontextmanager

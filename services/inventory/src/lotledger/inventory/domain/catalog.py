@@ -13,37 +13,37 @@ from lotledger.shared.contracts.catalog import Location, LocationKind, Product, 
 
 TempRange = tuple[float | None, float | None]
 
-CLASS_RANGES: dict[StorageClass, TempRange] = {
-    StorageClass.COLD: (2.0, 8.0),
-    StorageClass.COOL: (None, 20.0),
-    StorageClass.AMBIENT: (10.0, 30.0),
-}
-
 
 @dataclass(frozen=True)
 class ClassRanges:
-    """Storage-class temperature ranges; `cold` may be configured as 2–10 °C (China GSP)."""
+    """Each storage class's temperature range (DESIGN §7, China GSP): `cold` 2–8 °C, or
+    2–10 °C where configured; `cool` up to 20 °C; `ambient` 10–30 °C. None: unbounded.
+    The one source of these ranges for location registration and for every command."""
 
-    cold_max_c: float = 8.0
+    cold: TempRange = (2.0, 8.0)
+    cool: TempRange = (None, 20.0)
+    ambient: TempRange = (10.0, 30.0)
 
     def range_of(self, storage_class: StorageClass) -> TempRange:
-        low, high = CLASS_RANGES[storage_class]
-        if storage_class is StorageClass.COLD:
-            high = self.cold_max_c
-        return low, high
+        match storage_class:
+            case StorageClass.COLD:
+                return self.cold
+            case StorageClass.COOL:
+                return self.cool
+        return self.ambient
 
-    def location_within_class(self, location: Location) -> bool:
-        low, high = self.range_of(location.storage_class)
+    def _within(self, storage_class: StorageClass, location: Location) -> bool:
+        low, high = self.range_of(storage_class)
         return (low is None or location.temp_min_c >= low) and (
             high is None or location.temp_max_c <= high
         )
+
+    def location_within_class(self, location: Location) -> bool:
+        return self._within(location.storage_class, location)
 
     def fits(self, product: Product, location: Location) -> bool:
         """A product fits where the location's whole range lies within the product's class."""
-        low, high = self.range_of(product.storage_class)
-        return (low is None or location.temp_min_c >= low) and (
-            high is None or location.temp_max_c <= high
-        )
+        return self._within(product.storage_class, location)
 
 
 def check_storage_class_change(

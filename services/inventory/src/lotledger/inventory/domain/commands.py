@@ -1,11 +1,18 @@
-"""Commands: what scanners, QA and ERP systems ask the inventory to do."""
+"""Commands: what scanners, QA and ERP systems ask the inventory to do.
+
+Every scanner command may carry `scanned_at`: when the device scanned it (docs/adr/0012);
+without it the command happened when the server records it. A `barcode_expiry` is the
+expiry a scanned barcode carried, checked against the batch's.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from lotledger.shared.contracts.stock import RecallClass
+from lotledger.shared.contracts.stock import HoldingStatus, RecallClass
+
+AVAILABLE = HoldingStatus.AVAILABLE
 
 
 @dataclass(frozen=True)
@@ -18,11 +25,14 @@ class ReceiveStock:
     supplier: str
     reference: str | None = None
     manufactured: date | None = None
+    serial: str | None = None
+    scanned_at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class PickStock:
-    """With `lot` None the allocation is FEFO across `location` (or the whole `warehouse`)."""
+    """With `lot` None the allocation is FEFO across `location` (or the whole `warehouse`).
+    From a `rejected` holding (a return to the supplier) the lot and location are named."""
 
     gtin: str
     qty: int
@@ -33,6 +43,10 @@ class PickStock:
     warehouse: str | None = None
     channel: str | None = None
     min_remaining_days: int = 0
+    holding_status: HoldingStatus = AVAILABLE
+    serial: str | None = None
+    barcode_expiry: date | None = None
+    scanned_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +56,10 @@ class MoveStock:
     qty: int
     from_location: str
     to_location: str
+    holding_status: HoldingStatus = AVAILABLE
+    serial: str | None = None
+    barcode_expiry: date | None = None
+    scanned_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -51,25 +69,39 @@ class AdjustStock:
     location: str
     delta: int
     reason: str
+    holding_status: HoldingStatus = AVAILABLE
+    sync_conflict: str | None = None
+    scanned_at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class CountStock:
+    """`scanned_at` is when the count was made: the variance is judged against the
+    on-hand then, so what moved between the count and its posting stays."""
+
     gtin: str
     lot: str
     location: str
     counted_qty: int
     stocktake_id: str | None = None
+    holding_status: HoldingStatus = AVAILABLE
+    scanned_at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class ReturnStock:
+    """`override_reason` (QA only) accepts a return beyond what the party was shipped."""
+
     gtin: str
     lot: str
     qty: int
     location: str
     from_party: str
     reason: str
+    serial: str | None = None
+    barcode_expiry: date | None = None
+    override_reason: str | None = None
+    scanned_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +112,48 @@ class DisposeStock:
     location: str
     reason: str
     witness: str | None = None
+    holding_status: HoldingStatus = AVAILABLE
+    scanned_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class HoldStock:
+    """Put available stock at a location on hold (damaged goods, a doubt), for QA."""
+
+    gtin: str
+    lot: str
+    location: str
+    qty: int
+    reason: str
+    scanned_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ReleaseHolding:
+    """QA accepts held stock (an inspection passed, a return fit for sale): `qty` of it,
+    or all of it when None, becomes available."""
+
+    gtin: str
+    lot: str
+    location: str
+    from_status: HoldingStatus
+    qty: int | None = None
+    reason: str | None = None
+    scanned_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RejectHolding:
+    """QA rejects stock at a location (all of the holding when `qty` is None): it can only
+    be disposed of or returned to the supplier."""
+
+    gtin: str
+    lot: str
+    location: str
+    from_status: HoldingStatus
+    qty: int | None = None
+    reason: str | None = None
+    scanned_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +161,7 @@ class ReleaseBatch:
     gtin: str
     lot: str
     reason: str | None = None
+    scanned_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +169,7 @@ class QuarantineBatch:
     gtin: str
     lot: str
     reason: str | None = None
+    scanned_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +177,7 @@ class RejectBatch:
     gtin: str
     lot: str
     reason: str | None = None
+    scanned_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -110,10 +187,12 @@ class RecallBatch:
     recall_id: str
     recall_class: RecallClass
     reason: str
+    scanned_at: datetime | None = None
 
 
 StockCommand = (
     ReceiveStock | PickStock | MoveStock | AdjustStock | CountStock | ReturnStock | DisposeStock
 )
+HoldingCommand = HoldStock | ReleaseHolding | RejectHolding
 StatusCommand = ReleaseBatch | QuarantineBatch | RejectBatch | RecallBatch
-Command = StockCommand | StatusCommand
+Command = StockCommand | HoldingCommand | StatusCommand

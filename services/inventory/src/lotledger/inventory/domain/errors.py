@@ -18,6 +18,10 @@ class UnknownBatch(NotFound):
     pass
 
 
+class UnknownWarehouse(NotFound):
+    pass
+
+
 class InsufficientStock(DomainError):
     """The stock-out would make a location negative."""
 
@@ -92,3 +96,19 @@ class LocationOutsideClassRange(DomainError):
 
 class LocationIdMismatch(DomainError):
     """A location id starts with its warehouse id (`WH1/...`)."""
+
+
+class ScannedInFuture(DomainError):
+    """A device's scanned_at lies further ahead of the server's clock than tolerated."""
+
+
+class ScannedTooLongAgo(DomainError):
+    """A device's scanned_at lies further back than the scan horizon."""
+
+
+class ReturnExceedsShipped(DomainError):
+    """A return from a party of more than the party was shipped, net of its returns."""
+
+
+class HoldingNotAllowed(DomainError):
+    """The command cannot take stock from, or move it into, that holding status."""

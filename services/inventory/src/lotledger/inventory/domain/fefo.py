@@ -1,9 +1,11 @@
 """First-expiry-first-out allocation (DESIGN §6, §7).
 
-Candidates are (batch, location, quantity) holdings. A holding is eligible when its
-batch is available, not expired, has at least `min_remaining_days` of shelf life left,
-and its location is pickable. Eligible holdings are taken by expiry, then lot, then
-smaller holdings first (to empty bins), splitting the quantity across them.
+Candidates are holdings: (batch, location, holding status) with their quantity. A
+holding is eligible when it is an available holding of an available batch, not expired,
+with at least `min_remaining_days` of shelf life left (and at least the product's own
+minimum in the holding's warehouse, `min_days`), at a pickable location. Eligible
+holdings are taken by expiry, then lot, then smaller holdings first (to empty bins),
+splitting the quantity across them.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from lotledger.shared.contracts.stock import BatchStatus
+from lotledger.shared.contracts.stock import BatchStatus, HoldingStatus
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class Holding:
     qty: int
     pickable: bool
     today: date
+    holding: HoldingStatus = HoldingStatus.AVAILABLE
+    min_days: int = 0
 
     @property
     def remaining_days(self) -> int:
@@ -33,9 +37,10 @@ class Holding:
     def eligible(self, min_remaining_days: int) -> bool:
         return (
             self.status is BatchStatus.AVAILABLE
+            and self.holding is HoldingStatus.AVAILABLE
             and self.pickable
             and self.qty > 0
-            and self.remaining_days >= max(min_remaining_days, 0)
+            and self.remaining_days >= max(min_remaining_days, self.min_days, 0)
         )
 
 

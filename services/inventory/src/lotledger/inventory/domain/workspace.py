@@ -2,19 +2,24 @@
 
 Commands are decided one after another against the evolving states, so a list of
 operations behaves exactly like the same operations sent one by one. A refused command
-leaves the workspace as it was.
+leaves the workspace as it was. Besides the states it holds what back-dated commands and
+returns need: the recent events of some batches (`histories`) and what each party was
+shipped of a batch, net of returns (`parties`); both follow the events decided here.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from lotledger.inventory.domain.batch import BatchState, apply
 from lotledger.inventory.domain.commands import Command
-from lotledger.inventory.domain.decisions import Facts, decide
-from lotledger.shared.contracts.stock import StockEvent
+from lotledger.inventory.domain.decisions import decide
+from lotledger.inventory.domain.facts import Facts
+from lotledger.inventory.domain.timeline import Stamped
+from lotledger.shared.contracts.holdings import holding_deltas
+from lotledger.shared.contracts.stock import Picked, Returned, StockEvent
 from lotledger.shared.identifiers import batch_id
 
 
@@ -26,11 +31,18 @@ class Pending:
 
 
 class Workspace:
-    def __init__(self, states: Iterable[BatchState] = ()) -> None:
+    def __init__(
+        self,
+        states: Iterable[BatchState] = (),
+        histories: Mapping[str, Sequence[Stamped]] | None = None,
+        parties: Mapping[tuple[str, str], int] | None = None,
+    ) -> None:
         self._states: dict[str, BatchState] = {}
         self._by_gtin: dict[str, set[str]] = defaultdict(set)
         self.loaded_versions: dict[str, int] = {}
         self.pending: list[Pending] = []
+        self._histories = {b: list(h) for b, h in (histories or {}).items()}
+        self._parties = dict(parties or {})
         for state in states:
             self._put(state)
             self.loaded_versions[state.batch_id] = state.version
@@ -48,6 +60,21 @@ class Workspace:
     def states(self) -> list[BatchState]:
         return list(self._states.values())
 
+    def history(self, batch_id: str) -> Sequence[Stamped] | None:
+        """The loaded history; for a batch created here, its events decided here."""
+        if batch_id in self._histories:
+            return self._histories[batch_id]
+        if self.loaded_versions.get(batch_id, 0) == 0:
+            return [
+                Stamped(p.event.at, p.version, tuple(holding_deltas(p.event)))
+                for p in self.pending
+                if p.batch_id == batch_id
+            ]
+        return None
+
+    def shipped_to(self, batch_id: str, party: str) -> int:
+        return self._parties.get((batch_id, party), 0)
+
     def execute(self, command: Command, facts: Facts) -> list[Pending]:
         """Decide `command`, apply its events, and return them; raises on refusal."""
         decided = decide(command, self, facts)
@@ -58,8 +85,22 @@ class Workspace:
             self._put(after)
             self.loaded_versions.setdefault(after.batch_id, 0)
             applied.append(Pending(after.batch_id, after.version, event))
+            self._follow(after.batch_id, after.version, event)
         self.pending.extend(applied)
         return applied
+
+    def _follow(self, batch: str, version: int, event: StockEvent) -> None:
+        """Keep a loaded history and the party balances in step with an event decided
+        here."""
+        if batch in self._histories:
+            deltas = tuple(holding_deltas(event))
+            self._histories[batch].append(Stamped(event.at, version, deltas))
+        if isinstance(event, Picked):
+            key = (batch, event.ship_to)
+            self._parties[key] = self._parties.get(key, 0) + event.qty
+        elif isinstance(event, Returned):
+            key = (batch, event.from_party)
+            self._parties[key] = self._parties.get(key, 0) - event.qty
 
     def touched(self) -> list[BatchState]:
         ids = dict.fromkeys(p.batch_id for p in self.pending)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from prometheus_client import Counter
 
 from lotledger.inventory.settings import InventorySettings
-from lotledger.shared.contracts.topics import CATALOG, CHECKPOINTS, STOCK
+from lotledger.shared.contracts.topics import CATALOG, CHECKPOINTS, STOCK, SYNC
 from lotledger.shared.relay import OutboxRelay, RelayConfig
 
 LOCK_KEY = 0x6C6F746C65646765  # "lotledge"
@@ -29,6 +29,7 @@ class Relay(OutboxRelay):
                     settings.topic(STOCK),
                     settings.topic(CATALOG),
                     settings.topic(CHECKPOINTS),
+                    settings.topic(SYNC),
                 ),
                 lock_key=LOCK_KEY,
                 batch_size=settings.relay_batch_size,

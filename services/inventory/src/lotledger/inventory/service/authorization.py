@@ -1,9 +1,10 @@
 """Who may run which command where, and which batches a token may see (DESIGN §10).
 
 Stock commands touch the warehouses of the locations they name; the token must cover
-every one. A batch is in a token's scope when it was ever in one of the token's
-warehouses (`BatchState.warehouses`): batch reads and the batch-wide QA status changes
-follow that one rule, whatever is on hand now."""
+every one. QA decides about holdings (release, reject) and overrides a return beyond what
+was shipped; a hold may also be placed by a scanner. A batch is in a token's scope when
+it was ever in one of the token's warehouses (`BatchState.warehouses`): batch reads and
+the batch-wide QA status changes follow that one rule, whatever is on hand now."""
 
 from __future__ import annotations
 
@@ -15,18 +16,28 @@ from lotledger.shared.identifiers import warehouse_of
 STOCK_ROLES = frozenset({Role.SCANNER})
 QA_ROLES = frozenset({Role.QA})
 STOCKTAKE_ROLES = frozenset({Role.SCANNER, Role.ERP})
+HOLD_ROLES = frozenset({Role.SCANNER, Role.QA})
 
 
 def roles_for(command: c.Command) -> frozenset[Role]:
     """Counts that belong to a stocktake may also come from the ERP."""
-    if isinstance(command, c.StatusCommand):
-        return QA_ROLES
-    if isinstance(command, c.CountStock) and command.stocktake_id:
-        return STOCKTAKE_ROLES
+    match command:
+        case c.ReleaseBatch() | c.QuarantineBatch() | c.RejectBatch() | c.RecallBatch():
+            return QA_ROLES
+        case c.ReleaseHolding() | c.RejectHolding():
+            return QA_ROLES
+        case c.ReturnStock() if command.override_reason is not None:
+            return QA_ROLES
+        case c.AdjustStock() if command.sync_conflict is not None:
+            return QA_ROLES
+        case c.HoldStock():
+            return HOLD_ROLES
+        case c.CountStock() if command.stocktake_id:
+            return STOCKTAKE_ROLES
     return STOCK_ROLES
 
 
-def warehouses_touched(command: c.StockCommand) -> set[str]:
+def warehouses_touched(command: c.StockCommand | c.HoldingCommand) -> set[str]:
     match command:
         case c.MoveStock():
             return {warehouse_of(command.from_location), warehouse_of(command.to_location)}

@@ -9,7 +9,7 @@ from lotledger.inventory.adapters.catalog_store import Change
 from lotledger.inventory.domain.catalog import ClassRanges, check_storage_class_change
 from lotledger.inventory.domain.location_ranges import with_ranges
 from lotledger.inventory.service.stock import UnitOfWorkFactory
-from lotledger.shared.contracts.catalog import Location, Product
+from lotledger.shared.contracts.catalog import Location, Product, Warehouse
 
 
 async def save_product(
@@ -34,3 +34,12 @@ async def save_location(
         created = await uow.catalog.save_location(location, change)
         await uow.commit()
     return created, location
+
+
+async def save_warehouse(
+    uow_factory: UnitOfWorkFactory, warehouse: Warehouse, change: Change
+) -> bool:
+    async with uow_factory() as uow:
+        created = await uow.catalog.save_warehouse(warehouse, change)
+        await uow.commit()
+    return created

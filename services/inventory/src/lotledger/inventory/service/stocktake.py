@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from lotledger.inventory.adapters.queries import InventoryQueries, StockLine
 from lotledger.inventory.domain import commands as c
 from lotledger.inventory.domain.errors import UnknownBatch, UnknownProduct
 from lotledger.inventory.service import stock
+from lotledger.shared.contracts.stock import HoldingStatus
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,11 @@ class CountedLine:
     lot: str
     location: str
     counted_qty: int
+    holding_status: HoldingStatus = HoldingStatus.AVAILABLE
+
+    @property
+    def key(self) -> tuple[str, str, str, HoldingStatus]:
+        return self.gtin, self.lot, self.location, self.holding_status
 
 
 @dataclass(frozen=True)
@@ -45,9 +52,21 @@ class Report:
     events: int = 0
 
 
-def commands_for(stocktake_id: str, lines: Sequence[CountedLine]) -> list[c.Command]:
+def commands_for(
+    stocktake_id: str, lines: Sequence[CountedLine], counted_at: datetime | None = None
+) -> list[c.Command]:
+    """One count per line; `counted_at` (when the count was made) freezes each line's
+    expected quantity at that instant, so what moved before the posting stays moved."""
     return [
-        c.CountStock(line.gtin, line.lot, line.location, line.counted_qty, stocktake_id)
+        c.CountStock(
+            line.gtin,
+            line.lot,
+            line.location,
+            line.counted_qty,
+            stocktake_id,
+            line.holding_status,
+            counted_at,
+        )
         for line in lines
     ]
 
@@ -77,8 +96,10 @@ def reconcile(
             continue
         else:
             report.refused.append((line, result))
-    counted = {(line.gtin, line.lot, line.location) for line in lines}
-    report.not_counted = [h for h in held if (h.gtin, h.lot, h.location) not in counted]
+    counted = {line.key for line in lines}
+    report.not_counted = [
+        h for h in held if (h.gtin, h.lot, h.location, h.holding_status) not in counted
+    ]
     return report
 
 

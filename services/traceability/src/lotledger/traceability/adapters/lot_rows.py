@@ -31,6 +31,9 @@ class LotRows:
     stays open before it that it ended."""
     stays: list[StayRow] = field(default_factory=list)
     touched: set[LotKey] = field(default_factory=set)
+    rewrites: set[LotKey] = field(default_factory=set)
+    """Lots given a quantity event stamped before their latest: their residence and stays
+    are recomputed from the whole history in time order."""
     duplicates: int = 0
 
     def new_stays(self) -> list[StayRow]:

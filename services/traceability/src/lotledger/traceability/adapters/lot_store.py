@@ -4,7 +4,9 @@ batch, never one round trip per event.
 
 New rows go in by binary COPY: a history, party or residence row is keyed by the stream
 version that created it, and the batch only holds versions above the lot's stored one,
-so a new row can never collide with a stored one (they commit together).
+so a new row can never collide with a stored one (they commit together). A lot the batch
+marks for a rewrite (an event stamped before its latest) has its residence and stays
+deleted and recomputed from its whole history, after the batch's history rows are in.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.identifiers import warehouse_of
 from lotledger.traceability.adapters.lot_rows import LotRows
+from lotledger.traceability.adapters.residence_rewrite import rewrite_lot
 from lotledger.traceability.adapters.rows import HistoryRow, ReceiptRow, ShipmentRow, StayRow
 from lotledger.traceability.domain.lots import LotKey, LotState
 from lotledger.traceability.domain.reconciliation import Totals
@@ -77,7 +80,8 @@ class LotStore:
         await self._copy("shipments", SHIPMENTS, batch.shipments)
         await self._residence(batch)
         await self._stays(batch)
-        await self._lots(batch)
+        on_hand = {key: await rewrite_lot(self._conn, key) for key in sorted(batch.rewrites)}
+        await self._lots(batch, on_hand)
 
     async def _copy(
         self,
@@ -139,7 +143,7 @@ class LotStore:
             )
         await self._copy("stays", STAYS, batch.new_stays())
 
-    async def _lots(self, batch: LotRows) -> None:
+    async def _lots(self, batch: LotRows, rewritten: dict[LotKey, int]) -> None:
         states = [batch.states[k] for k in sorted(batch.touched)]
         if not states:
             return
@@ -176,7 +180,7 @@ class LotStore:
             [x.returned for x in t],
             [x.adjustments for x in t],
             [x.count_variances for x in t],
-            [batch.on_hand((s.gtin, s.lot)) for s in states],
+            [rewritten.get((s.gtin, s.lot), batch.on_hand((s.gtin, s.lot))) for s in states],
             [" ".join(sorted(s.warehouses)) for s in states],
         )
 

@@ -55,10 +55,18 @@ class Topics:
 
 @dataclass(frozen=True)
 class StockRecord:
+    """`time` is the envelope's (when it happened, for events with a `recordedtime`; when
+    it was recorded, for those before it); `recorded` is when inventory recorded it."""
+
     envelope: dict[str, Any]
     event: StockEvent
     version: int
     time: datetime
+    recorded_time: datetime | None = None
+
+    @property
+    def recorded(self) -> datetime:
+        return self.time if self.recorded_time is None else self.recorded_time
 
 
 @dataclass(frozen=True)
@@ -101,8 +109,11 @@ def _route(decoded: Decoded, topic: str, envelope: dict[str, Any], topics: Topic
     if topic == topics.stock and kind in stock.EVENT_TYPES:
         event = stock.EVENT_TYPES[kind].model_validate(data)
         time = _aware(datetime.fromisoformat(envelope["time"]))
+        recorded = envelope.get("recordedtime")
+        recorded_at = None if recorded is None else _aware(datetime.fromisoformat(recorded))
         _aware(event.at)
-        decoded.stock.append(StockRecord(envelope, event, int(envelope["streamversion"]), time))
+        version = int(envelope["streamversion"])
+        decoded.stock.append(StockRecord(envelope, event, version, time, recorded_at))
     elif topic == topics.catalog and kind in (catalog.PRODUCT_REGISTERED, catalog.PRODUCT_UPDATED):
         decoded.products.append((_version(envelope), Product.model_validate(data)))
     elif topic == topics.catalog and kind in (
@@ -112,6 +123,11 @@ def _route(decoded: Decoded, topic: str, envelope: dict[str, Any], topics: Topic
         decoded.locations.append((_version(envelope), Location.model_validate(data)))
     elif topic == topics.catalog and kind in (catalog.SENSOR_REGISTERED, catalog.SENSOR_UPDATED):
         decoded.sensors.append((_version(envelope), Sensor.model_validate(data)))
+    elif topic == topics.catalog and kind in (
+        catalog.WAREHOUSE_REGISTERED,
+        catalog.WAREHOUSE_UPDATED,
+    ):
+        return
     elif topic == topics.checkpoints and kind == SIGNED:
         decoded.checkpoints.append(CheckpointSigned.model_validate(data))
     elif topic == topics.telemetry and kind == telemetry.READING:

@@ -125,5 +125,5 @@ def history_row(record: StockRecord) -> HistoryRow:
         locations=locations_of(event),
         data=json_param(env["data"]),
         extensions=None if extensions is None else json_param(extensions),
-        step=render_step(env, record.version, event.at, record.time),
+        step=render_step(env, record.version, event.at, record.recorded),
     )

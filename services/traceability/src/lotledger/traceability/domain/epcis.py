@@ -9,7 +9,9 @@ excursion's end, or its start while it is open.
 
 The lot's expiry (from its first receipt) is master data of the EPC class in the header.
 Events are listed by event time, stock events before sensor events at the same instant
-and among themselves in stream order. Times are written in the location's time zone
+and among themselves in stream order. A stock event's `eventTime` is when it happened
+(its `at`: the device's scanned time for offline scans) and its `recordTime` when
+inventory recorded it (docs/adr/0012-device-time.md). Times are written in the location's time zone
 (`zones`, location id → IANA name); events without a location use `default_zone`.
 Each stock event carries its stream version and chain hash as `lotledger:` members, so a
 recipient can match it to the verifiable stream; actors and witnesses are left out.
@@ -49,6 +51,7 @@ class RecordedEvent:
     version: int
     payload: StockEvent
     hash: str | None = None
+    recorded_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,9 @@ def _stock_event(
         "eventID": event_uri(recorded.event_id),
         "eventTime": time,
         "eventTimeZoneOffset": offset,
+        "recordTime": None
+        if recorded.recorded_at is None
+        else local_time(recorded.recorded_at, "UTC")[0],
         "action": why.action,
         "bizStep": why.biz_step,
         "disposition": why.disposition,

@@ -13,16 +13,24 @@
 | quarantined | OBSERVE | holding            | non_sellable_other  | none                   |
 | rejected    | OBSERVE | inspecting         | non_sellable_other  | none                   |
 | recalled    | OBSERVE | holding            | recalled            | none                   |
+| holding_changed | OBSERVE | inspecting ²   | by holding (below)  | location, location     |
 
 ¹ an adjustment with reason `damaged` is `inspecting` with disposition `damaged`.
-Status on receipt: available → sellable_accessible, recalled → recalled, otherwise
-non_sellable_other. ADD is not used for receipts: in EPCIS an ObjectEvent's ADD means
-the objects were commissioned (came into being) in that event, which a receipt of
-existing goods is not; DELETE (decommissioned) fits destruction. Shipments and goods
-leaving by destruction have no bizLocation (they are nowhere in the warehouse after it).
-Parties go to sourceList/destinationList as both owning_party and possessing_party;
-moves name the two locations with the `location` type. Quantities are counts of the lot
-class's instances, so `uom` is omitted (EPCIS reads a quantity without uom as a count).
+² a hold (to `held`) is `holding`. Status on receipt: available → sellable_accessible,
+recalled → recalled, otherwise non_sellable_other; a receipt awaiting its inspection is
+non_sellable_other. A holding change's disposition is that of the holding it moves to:
+available → sellable_accessible, rejected → non_conformant, returned → returned, held
+(damaged) → damaged, otherwise non_sellable_other. Every event on a holding other than
+available says which as `lotledger:holdingStatus`; a scanned serial is
+`lotledger:serial` (serial-level EPCs are another matter).
+
+ADD is not used for receipts: in EPCIS an ObjectEvent's ADD means the objects were
+commissioned (came into being) in that event, which a receipt of existing goods is not;
+DELETE (decommissioned) fits destruction. Shipments and goods leaving by destruction
+have no bizLocation (they are nowhere in the warehouse after it). Parties go to
+sourceList/destinationList as both owning_party and possessing_party; moves name the two
+locations with the `location` type. Quantities are counts of the lot class's instances,
+so `uom` is omitted (EPCIS reads a quantity without uom as a count).
 Status events name the class without a quantity: they apply to the whole lot.
 """
 
@@ -36,6 +44,8 @@ from lotledger.shared.contracts.stock import (
     BatchStatus,
     Counted,
     Disposed,
+    HoldingChanged,
+    HoldingStatus,
     Moved,
     Picked,
     Quarantined,
@@ -72,6 +82,13 @@ _WHY: dict[type[StockEvent], Why] = {
     Recalled: Why("OBSERVE", "holding", "recalled"),
 }
 _DAMAGED = Why("OBSERVE", "inspecting", "damaged")
+_HOLDING_DISPOSITION = {
+    HoldingStatus.AVAILABLE: "sellable_accessible",
+    HoldingStatus.REJECTED: "non_conformant",
+    HoldingStatus.RETURNED: "returned",
+    HoldingStatus.PENDING_INSPECTION: "non_sellable_other",
+    HoldingStatus.HELD: "non_sellable_other",
+}
 _STATUS_DISPOSITION = {
     BatchStatus.AVAILABLE: "sellable_accessible",
     BatchStatus.QUARANTINED: "non_sellable_other",
@@ -82,8 +99,15 @@ _STATUS_DISPOSITION = {
 
 def why_of(event: StockEvent) -> Why:
     match event:
+        case Received() if event.holding_status is HoldingStatus.PENDING_INSPECTION:
+            return Why("OBSERVE", "receiving", "non_sellable_other")
         case Received():
             return Why("OBSERVE", "receiving", _STATUS_DISPOSITION[event.status])
+        case HoldingChanged():
+            damaged = event.to_status is HoldingStatus.HELD and event.reason == "damaged"
+            step = "holding" if event.to_status is HoldingStatus.HELD else "inspecting"
+            disposition = "damaged" if damaged else _HOLDING_DISPOSITION[event.to_status]
+            return Why("OBSERVE", step, disposition)
         case Adjusted() if event.reason == "damaged":
             return _DAMAGED
     return _WHY[type(event)]
@@ -96,14 +120,14 @@ def where_of(event: StockEvent) -> tuple[str | None, str | None]:
             return event.to_location, event.to_location
         case Picked() | Disposed():
             return event.location, None
-        case Received() | Returned() | Adjusted() | Counted():
+        case Received() | Returned() | Adjusted() | Counted() | HoldingChanged():
             return event.location, event.location
     return None, None
 
 
 def quantity_of(event: StockEvent) -> int | None:
     match event:
-        case Received() | Returned() | Picked() | Disposed() | Moved():
+        case Received() | Returned() | Picked() | Disposed() | Moved() | HoldingChanged():
             return event.qty
         case Adjusted():
             return abs(event.delta)
@@ -156,8 +180,25 @@ def extensions_of(event: StockEvent) -> dict[str, Any]:
                 "recallClass": event.recall_class.value,
                 "reason": event.reason,
             }
-        case Returned() | Disposed() | Released() | Quarantined() | Rejected():
+        case Returned():
+            members = {
+                "reason": event.reason,
+                "overrideReason": event.override_reason,
+                "overrideBy": event.override_by,
+            }
+        case Disposed() | Released() | Quarantined() | Rejected():
             members = {"reason": event.reason}
+        case HoldingChanged():
+            members = {
+                "fromHoldingStatus": event.from_status.value,
+                "reason": event.reason,
+            }
+    holding = getattr(event, "holding_status", None)
+    if isinstance(event, HoldingChanged):
+        holding = event.to_status
+    if holding is not None and holding is not HoldingStatus.AVAILABLE:
+        members["holdingStatus"] = HoldingStatus(holding).value
+    members["serial"] = getattr(event, "serial", None)
     return {f"{EXT}:{k}": v for k, v in members.items() if v is not None}
 
 

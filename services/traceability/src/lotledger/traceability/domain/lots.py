@@ -8,6 +8,8 @@
   never shrinks, so a token scoped to a warehouse keeps seeing a lot that left it.
 - `version` and `head_hash` are those of the last event folded in; an event whose
   version is not above `version` is a duplicate and must not be folded again.
+- `first_at` and `last_at` are the earliest and latest `at` (when things happened, which
+  for offline scans is not the stream's order).
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ def advance(state: LotState, event: StockEvent, version: int, hash_: str | None)
         status=status_after(state.status, event),
         version=version,
         head_hash=hash_,
-        first_at=state.first_at or event.at,
+        first_at=event.at if state.first_at is None else min(state.first_at, event.at),
         last_at=event.at if state.last_at is None else max(state.last_at, event.at),
         totals=add(state.totals, event),
         warehouses=state.warehouses if places <= state.warehouses else state.warehouses | places,

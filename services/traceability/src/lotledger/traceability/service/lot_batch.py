@@ -6,7 +6,9 @@ Given each touched lot's stored state and open residence intervals, `add` folds 
 history row, a receipt, return or shipment, the intervals it opens and closes and the
 stays it starts and ends. An event whose version the lot already has is a duplicate and
 changes nothing. Intervals and stays opened and closed within the batch are written once,
-with their end.
+with their end. A lot given a quantity event stamped before its latest (an offline scan
+synced late) is marked in `rewrites`: the store recomputes its residence and stays from
+its whole history in time order (domain/residence_rebuild.py).
 """
 
 from __future__ import annotations
@@ -19,7 +21,12 @@ from lotledger.traceability.adapters.lot_rows import IntervalKey, LotRows
 from lotledger.traceability.adapters.records import StockRecord
 from lotledger.traceability.adapters.rows import ReceiptRow, ShipmentRow, StayRow, history_row
 from lotledger.traceability.domain.lots import LotKey, LotState, advance
-from lotledger.traceability.domain.residence import Interval, ResidenceChange, apply_event
+from lotledger.traceability.domain.residence import (
+    Interval,
+    ResidenceChange,
+    apply_event,
+    quantity_deltas,
+)
 from lotledger.traceability.domain.stays import stay_changes
 
 
@@ -32,6 +39,8 @@ class LotBatch(LotRows):
         if state.is_duplicate(version):
             self.duplicates += 1
             return
+        if state.last_at is not None and event.at < state.last_at and quantity_deltas(event):
+            self.rewrites.add(key)
         self.states[key] = advance(state, event, version, record.envelope.get("hash"))
         self.touched.add(key)
         self.history.append(history_row(record))

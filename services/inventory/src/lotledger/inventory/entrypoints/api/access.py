@@ -27,6 +27,9 @@ ACCESS: AccessTable = {
     ("GET", "/v1/sensors"): allow(*READERS, R.SENSOR, scoping=Scoping.FILTERED),
     ("GET", "/v1/sensors/{sensor_id}"): allow(*READERS, R.SENSOR, scoping=OWN),
     ("GET", "/v1/sensors/{sensor_id}/audit"): allow(R.ADMIN, R.REGULATOR, scoping=OWN),
+    ("PUT", "/v1/warehouses/{warehouse_id}"): allow(R.ADMIN, scoping=OWN),
+    ("GET", "/v1/warehouses/{warehouse_id}"): allow(*READERS, scoping=OWN),
+    ("GET", "/v1/warehouses/{warehouse_id}/audit"): allow(R.ADMIN, R.REGULATOR, scoping=OWN),
     **_writes(
         [
             "/v1/receipts",
@@ -34,11 +37,18 @@ ACCESS: AccessTable = {
             "/v1/moves",
             "/v1/adjustments",
             "/v1/counts",
-            "/v1/returns",
             "/v1/disposals",
         ],
         R.SCANNER,
     ),
+    **_writes(["/v1/returns", "/v1/holdings/hold"], R.SCANNER, R.QA),
+    **_writes(["/v1/holdings/release", "/v1/holdings/reject", "/v1/recalls"], R.QA),
+    **_writes(
+        ["/v1/sync-conflicts/{conflict_id}/apply", "/v1/sync-conflicts/{conflict_id}/discard"],
+        R.QA,
+    ),
+    ("GET", "/v1/sync-conflicts"): allow(R.SCANNER, R.QA, R.ADMIN, scoping=Scoping.FILTERED),
+    ("GET", "/v1/sync-conflicts/{conflict_id}"): allow(R.SCANNER, R.QA, R.ADMIN, scoping=OWN),
     **_writes(
         [f"{BATCH}/{action}" for action in ("release", "quarantine", "reject", "recall")], R.QA
     ),

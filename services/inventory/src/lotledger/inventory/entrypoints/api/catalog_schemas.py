@@ -18,7 +18,13 @@ from pydantic import (
 
 from lotledger.inventory.domain.catalog import ClassRanges
 from lotledger.inventory.domain.errors import LocationIdMismatch, LocationOutsideClassRange
-from lotledger.shared.contracts.catalog import Location, LocationKind, Product, StorageClass
+from lotledger.shared.contracts.catalog import (
+    Location,
+    LocationKind,
+    Product,
+    StorageClass,
+    Warehouse,
+)
 from lotledger.shared.identifiers import MAX_QTY, PRINTABLE, WarehouseId
 
 Name = Annotated[
@@ -29,14 +35,44 @@ Celsius = Annotated[float, Field(ge=-80, le=60, allow_inf_nan=False, strict=True
 Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False, strict=True)]
 
 
+ReorderPoint = Annotated[int, Field(ge=0, le=MAX_QTY, strict=True)]
+MaxStock = Annotated[int, Field(gt=0, le=MAX_QTY, strict=True)]
+ShelfDays = Annotated[
+    int,
+    Field(ge=0, le=3650, strict=True, description="minimum remaining shelf life for shipping"),
+]
+
+
+def _ordered(reorder_point: int | None, max_stock: int | None, where: str) -> None:
+    if reorder_point is not None and max_stock is not None and reorder_point > max_stock:
+        raise ValueError(f"reorder_point must not exceed max_stock{where}")
+
+
+class WarehouseThresholdsBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reorder_point: ReorderPoint | None = None
+    max_stock: MaxStock | None = None
+    min_remaining_days: ShelfDays | None = None
+
+
 class ProductBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name
     storage_class: StorageClass
     rx: StrictBool
-    reorder_point: Annotated[int, Field(ge=0, le=MAX_QTY, strict=True)] | None = None
-    max_stock: Annotated[int, Field(gt=0, le=MAX_QTY, strict=True)] | None = None
+    reorder_point: ReorderPoint | None = None
+    max_stock: MaxStock | None = None
+    min_remaining_days: ShelfDays | None = None
+    inspect_receipts: StrictBool | None = Field(
+        default=None,
+        description="receipts land pending_inspection (true) or available (false); absent: "
+        "the receiving warehouse's default",
+    )
+    warehouses: (
+        Annotated[dict[WarehouseId, WarehouseThresholdsBody], Field(max_length=200)] | None
+    ) = Field(default=None, description="per-warehouse overrides of the thresholds")
     near_expiry_days: (
         Annotated[
             list[Annotated[int, Field(gt=0, le=3650, strict=True)]],
@@ -47,12 +83,13 @@ class ProductBody(BaseModel):
 
     @model_validator(mode="after")
     def _thresholds(self) -> Self:
-        if (
-            self.reorder_point is not None
-            and self.max_stock is not None
-            and self.reorder_point > self.max_stock
-        ):
-            raise ValueError("reorder_point must not exceed max_stock")
+        _ordered(self.reorder_point, self.max_stock, "")
+        for warehouse, own in (self.warehouses or {}).items():
+            _ordered(
+                self.reorder_point if own.reorder_point is None else own.reorder_point,
+                self.max_stock if own.max_stock is None else own.max_stock,
+                f" in {warehouse}",
+            )
         if self.near_expiry_days is not None:
             if len(set(self.near_expiry_days)) != len(self.near_expiry_days):
                 raise ValueError("near_expiry_days must be distinct")
@@ -60,7 +97,20 @@ class ProductBody(BaseModel):
         return self
 
     def product(self, gtin: str) -> Product:
-        return Product(gtin=gtin, **self.model_dump())
+        return Product.model_validate({"gtin": gtin, **self.model_dump(exclude_none=True)})
+
+
+class WarehouseBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    inspect_receipts: StrictBool = Field(
+        default=False,
+        description="receipts land pending_inspection unless the product says otherwise",
+    )
+
+    def warehouse(self, warehouse_id: str) -> Warehouse:
+        return Warehouse(warehouse=warehouse_id, **self.model_dump())
 
 
 class LocationBody(BaseModel):

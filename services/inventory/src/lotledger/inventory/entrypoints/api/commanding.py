@@ -59,6 +59,7 @@ async def run_command(
             [operation], metadata(principal, rt, idempotency_key), principal, render, rt.stock_topic
         ),
         rt.uow,
+        rt.policy,
         rt.catalog_cache,
     )
     assert isinstance(results, list)

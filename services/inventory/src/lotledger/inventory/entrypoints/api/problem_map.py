@@ -18,6 +18,7 @@ from __future__ import annotations
 from lotledger.inventory.domain import errors as e
 from lotledger.inventory.domain import sensors as s
 from lotledger.inventory.entrypoints.api.barcode import InvalidBarcode
+from lotledger.inventory.service import sync_conflicts as sync
 from lotledger.shared.errors import DomainError
 from lotledger.shared.web.problems import ProblemSpec
 
@@ -25,6 +26,26 @@ PROBLEMS: dict[type[DomainError], ProblemSpec] = {
     e.UnknownProduct: ProblemSpec(404, "unknown-product", "Unknown product"),
     e.UnknownLocation: ProblemSpec(404, "unknown-location", "Unknown location"),
     e.UnknownBatch: ProblemSpec(404, "unknown-batch", "Unknown batch"),
+    e.UnknownWarehouse: ProblemSpec(404, "unknown-warehouse", "Unknown warehouse"),
+    sync.UnknownConflict: ProblemSpec(404, "unknown-sync-conflict", "Unknown sync conflict"),
+    sync.ConflictResolved: ProblemSpec(
+        409, "sync-conflict-resolved", "Sync conflict already resolved"
+    ),
+    sync.NotDerivable: ProblemSpec(
+        422, "sync-conflict-not-derivable", "Adjustment not derivable from the operation"
+    ),
+    e.ScannedInFuture: ProblemSpec(
+        422, "scanned-at-in-future", "Scanned further ahead than tolerated"
+    ),
+    e.ScannedTooLongAgo: ProblemSpec(
+        422, "scanned-at-beyond-horizon", "Scanned longer ago than the horizon"
+    ),
+    e.ReturnExceedsShipped: ProblemSpec(
+        409, "return-exceeds-shipped", "Return exceeds what was shipped to the party"
+    ),
+    e.HoldingNotAllowed: ProblemSpec(
+        409, "holding-not-allowed", "Not allowed for stock in that holding"
+    ),
     e.InsufficientStock: ProblemSpec(409, "insufficient-stock", "Insufficient stock"),
     e.BatchQuarantined: ProblemSpec(409, "batch-quarantined", "Batch is quarantined"),
     e.BatchRejected: ProblemSpec(409, "batch-rejected", "Batch is rejected"),

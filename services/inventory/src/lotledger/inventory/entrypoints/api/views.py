@@ -7,11 +7,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from lotledger.inventory.adapters.batch_rows import held_to_json
 from lotledger.inventory.adapters.envelopes import SignedEvent
 from lotledger.inventory.domain.batch import BatchState
 from lotledger.inventory.entrypoints.api.log_views import LogVerdictView
 from lotledger.inventory.service.stock import Accepted
-from lotledger.shared.contracts.stock import BatchStatus
+from lotledger.shared.contracts.stock import BatchStatus, HoldingStatus
 
 
 class EventRef(BaseModel):
@@ -31,6 +32,11 @@ class BatchView(BaseModel):
     version: int
     on_hand: dict[str, int] = Field(description="quantity by location; absent means zero")
     total: int
+    held: dict[str, dict[HoldingStatus, int]] = Field(
+        default_factory=dict,
+        description="the part of on_hand not available, by location and holding status "
+        "(pending_inspection, returned, held, rejected); the rest is available",
+    )
 
 
 class AllocationView(BaseModel):
@@ -67,6 +73,11 @@ class StoredEventView(BaseModel):
     device: str | None = None
     correlationid: str | None = None
     causationid: str | None = None
+    recordedtime: str | None = Field(
+        default=None,
+        json_schema_extra={"format": "date-time"},
+        description="when the server recorded it (`time`: when it happened)",
+    )
     prevhash: str
     hash: str
     data: dict[str, Any]
@@ -93,6 +104,7 @@ def batch_view(state: BatchState) -> BatchView:
         version=state.version,
         on_hand=dict(sorted(state.on_hand.items())),
         total=state.total,
+        held=held_to_json(state.held),
     )
 
 
@@ -148,6 +160,7 @@ def command_body(accepted: Accepted) -> dict[str, Any]:
                 "version": s.version,
                 "on_hand": dict(sorted(s.on_hand.items())),
                 "total": s.total,
+                "held": held_to_json(s.held) if s.held else {},
             }
             for s in accepted.batches
         ],

@@ -30,8 +30,9 @@ async def history(conn: Any, gtin: str, lot: str) -> list[Any]:
 
 
 async def path(conn: Any, gtin: str, lot: str, warehouses: Sequence[str] | None) -> str:
-    """The lot's rendered trace steps as the inside of a JSON array, in stream-version
-    order; with `warehouses`, only lot-wide events and those at one of them."""
+    """The lot's rendered trace steps as the inside of a JSON array, in the order things
+    happened (`at`, then stream version: an offline scan synced late takes its place);
+    with `warehouses`, only lot-wide events and those at one of them."""
     q = Filters()
     q.add("gtin = {}", gtin)
     q.add("lot = {}", lot)
@@ -41,7 +42,7 @@ async def path(conn: Any, gtin: str, lot: str, warehouses: Sequence[str] | None)
             "WHERE split_part(l, '/', 1) = ANY({}::text[])))",
             list(warehouses),
         )
-    sql = f"SELECT string_agg(step::text, ',' ORDER BY version) FROM history{q.where()}"  # noqa: S608
+    sql = f"SELECT string_agg(step::text, ',' ORDER BY at, version) FROM history{q.where()}"  # noqa: S608
     return str(await conn.fetchval(sql, *q.args) or "")
 
 

@@ -11,14 +11,18 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
 
 from lotledger.inventory.adapters.catalog_store import Change
-from lotledger.inventory.domain.errors import UnknownLocation, UnknownProduct
-from lotledger.inventory.entrypoints.api.catalog_schemas import LocationBody, ProductBody
+from lotledger.inventory.domain.errors import UnknownLocation, UnknownProduct, UnknownWarehouse
+from lotledger.inventory.entrypoints.api.catalog_schemas import (
+    LocationBody,
+    ProductBody,
+    WarehouseBody,
+)
 from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep, metadata
-from lotledger.inventory.service.catalog import save_location, save_product
+from lotledger.inventory.service.catalog import save_location, save_product, save_warehouse
 from lotledger.shared.auth import Principal
-from lotledger.shared.contracts.catalog import Location, Product
+from lotledger.shared.contracts.catalog import Location, Product, Warehouse
 from lotledger.shared.contracts.topics import CATALOG
-from lotledger.shared.identifiers import Gtin
+from lotledger.shared.identifiers import Gtin, WarehouseId
 from lotledger.shared.web.paths import LocationInPath
 from lotledger.shared.web.security import Caller
 
@@ -113,3 +117,43 @@ async def location_audit(
 @router.get("/locations/{location_id:location}", response_model=Location)
 async def get_location(location_id: LocationInPath, rt: RuntimeDep, who: Caller) -> Location:
     return await _visible_location(rt, who, location_id)
+
+
+@router.put(
+    "/warehouses/{warehouse_id}",
+    response_model=Warehouse,
+    responses={201: {"model": Warehouse, "description": "registered"}},
+    description="A warehouse's defaults: whether receipts wait for the incoming inspection "
+    "(GSP acceptance check) unless the product says otherwise.",
+)
+async def put_warehouse(
+    warehouse_id: WarehouseId, body: WarehouseBody, rt: RuntimeDep, who: Caller, response: Response
+) -> Warehouse:
+    who.require_warehouse(warehouse_id)
+    warehouse = body.warehouse(warehouse_id)
+    created = await save_warehouse(rt.uow, warehouse, _change(who, rt))
+    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    return warehouse
+
+
+async def _visible_warehouse(rt: RuntimeDep, who: Principal, warehouse_id: str) -> Warehouse:
+    who.require_warehouse(warehouse_id)
+    warehouse = await rt.queries.warehouse(warehouse_id)
+    if warehouse is None:
+        raise UnknownWarehouse(
+            f"warehouse {warehouse_id} is not registered", warehouse=warehouse_id
+        )
+    return warehouse
+
+
+@router.get("/warehouses/{warehouse_id}", response_model=Warehouse)
+async def get_warehouse(warehouse_id: WarehouseId, rt: RuntimeDep, who: Caller) -> Warehouse:
+    return await _visible_warehouse(rt, who, warehouse_id)
+
+
+@router.get("/warehouses/{warehouse_id}/audit", response_model=list[AuditEntry])
+async def warehouse_audit(
+    warehouse_id: WarehouseId, rt: RuntimeDep, who: Caller
+) -> list[dict[str, Any]]:
+    await _visible_warehouse(rt, who, warehouse_id)
+    return await rt.queries.audit("warehouse", warehouse_id)

@@ -3,7 +3,10 @@
 Each operation is validated on its own (a bad one gets its own 422 and does not stop the
 others), carries a `client_op_id` that makes it idempotent across requests (and becomes
 the events' `causationid`), and gets its own result, in order. Accepted operations commit
-together in one transaction.
+together in one transaction. An operation the stock refuses (already allocated, recalled
+meanwhile, ...) is kept as a sync conflict in the same transaction, raises a
+`sync_conflict` alert, and its refusal, naming the conflict, is what a retry of its
+`client_op_id` answers (docs/adr/0011-holdings.md).
 """
 
 from __future__ import annotations
@@ -16,13 +19,14 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError, create_mode
 from starlette.responses import Response
 
 from lotledger.inventory.domain.commands import Command
-from lotledger.inventory.entrypoints.api import schemas
+from lotledger.inventory.entrypoints.api import qa_schemas, schemas
 from lotledger.inventory.entrypoints.api.commanding import fingerprint, render, replayed
 from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep, metadata
 from lotledger.inventory.entrypoints.api.problem_map import PROBLEMS
 from lotledger.inventory.entrypoints.api.routers.stock import pick_warehouse
 from lotledger.inventory.entrypoints.api.views import CommandResponse, command_body
 from lotledger.inventory.service import stock
+from lotledger.inventory.service.sync_conflicts import origin
 from lotledger.shared.auth import Forbidden, Principal
 from lotledger.shared.errors import DomainError
 from lotledger.shared.web.idempotency import IdempotencyKey
@@ -42,10 +46,13 @@ BODIES: dict[str, type[BaseModel]] = {
     "count": schemas.Count,
     "return": schemas.Return,
     "disposal": schemas.Disposal,
-    "release": schemas.Release,
-    "quarantine": schemas.Quarantine,
-    "reject": schemas.Reject,
-    "recall": schemas.RecallOf,
+    "release": qa_schemas.Release,
+    "quarantine": qa_schemas.Quarantine,
+    "reject": qa_schemas.Reject,
+    "recall": qa_schemas.RecallOf,
+    "hold": qa_schemas.Hold,
+    "release_holding": qa_schemas.ReleaseHolding,
+    "reject_holding": qa_schemas.RejectHolding,
 }
 
 
@@ -137,11 +144,13 @@ def _result(client_op_id: str | None, outcome: stock.Result | Problem) -> dict[s
             "problem": None,
         }
     if isinstance(outcome, stock.Replayed):
+        stored = orjson.loads(outcome.response.body)
+        refused = outcome.response.status >= 400
         return {
             "client_op_id": client_op_id,
             "status": outcome.response.status,
-            "result": orjson.loads(outcome.response.body),
-            "problem": None,
+            "result": None if refused else stored,
+            "problem": stored if refused else None,
         }
     if isinstance(outcome, Forbidden):
         outcome = Problem(403, "forbidden", "Forbidden", str(outcome))
@@ -180,12 +189,18 @@ async def operations(
     runnable: list[tuple[int, stock.Operation]] = []
     for i, (cid, cmd) in enumerate(parsed):
         if not isinstance(cmd, Problem):
-            op_fingerprint = fingerprint("OP", "/v1/operations", orjson.dumps(body.operations[i]))
+            assert cid is not None
+            raw = body.operations[i]
+            op_fingerprint = fingerprint("OP", "/v1/operations", orjson.dumps(raw))
             runnable.append(
                 (
                     i,
                     stock.Operation(
-                        cmd, key=f"op:{cid}", causation=cid, fingerprint=op_fingerprint
+                        cmd,
+                        key=f"op:{cid}",
+                        causation=cid,
+                        fingerprint=op_fingerprint,
+                        origin=origin(cid, str(raw["op"]), raw, cmd),
                     ),
                 )
             )
@@ -206,9 +221,17 @@ async def operations(
         whole = stock.WholeRequest(key, request_fp, render_whole)
     results = await stock.execute(
         stock.Request(
-            [op for _, op in runnable], metadata(who, rt, key), who, render, rt.stock_topic, whole
+            [op for _, op in runnable],
+            metadata(who, rt, key),
+            who,
+            render,
+            rt.stock_topic,
+            whole,
+            problem_of=lambda refusal: problem_for(refusal, PROBLEMS).body(),
+            sync_topic=rt.sync_topic,
         ),
         rt.uow,
+        rt.policy,
         rt.catalog_cache,
     )
     if isinstance(results, stock.Replayed):

@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from lotledger.inventory.entrypoints.api import schemas
+from lotledger.inventory.entrypoints.api import qa_schemas as schemas
 from lotledger.inventory.entrypoints.api.commanding import run_command
 from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep
 from lotledger.inventory.entrypoints.api.views import CommandResponse

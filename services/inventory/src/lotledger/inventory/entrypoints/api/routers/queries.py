@@ -10,9 +10,8 @@ from pydantic import BaseModel
 
 from lotledger.inventory.adapters.log_store import LogStore
 from lotledger.inventory.adapters.unit_of_work import driver_connection
-from lotledger.inventory.domain.catalog import pickable, today_at
+from lotledger.inventory.domain.commands import PickStock
 from lotledger.inventory.domain.errors import UnknownBatch
-from lotledger.inventory.domain.fefo import Holding, allocate, available_quantity
 from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep
 from lotledger.inventory.entrypoints.api.log_views import verdict_view
 from lotledger.inventory.entrypoints.api.views import (
@@ -23,9 +22,10 @@ from lotledger.inventory.entrypoints.api.views import (
     batch_view,
 )
 from lotledger.inventory.service.authorization import require_batch_scope
+from lotledger.inventory.service.fefo_preview import preview
 from lotledger.inventory.service.proofs import stream_verdict
 from lotledger.shared.auth import Principal
-from lotledger.shared.contracts.stock import BatchStatus
+from lotledger.shared.contracts.stock import BatchStatus, HoldingStatus
 from lotledger.shared.identifiers import (
     MAX_QTY,
     Gtin,
@@ -42,6 +42,9 @@ router = APIRouter(prefix="/v1", tags=["queries"])
 
 
 class StockLineView(BaseModel):
+    """One holding: `status` is the batch's QA status, `holding_status` the holding's; only
+    available holdings of available batches ship."""
+
     gtin: str
     lot: str
     location: str
@@ -49,6 +52,7 @@ class StockLineView(BaseModel):
     qty: int
     status: BatchStatus
     expiry: date
+    holding_status: HoldingStatus
 
 
 class StockView(BaseModel):
@@ -76,6 +80,7 @@ async def visible_batch(rt: RuntimeDep, who: Principal, gtin: str, lot: str) -> 
             loc: q for loc, q in view.on_hand.items() if who.may_access(warehouse_of(loc))
         }
         view.total = sum(view.on_hand.values())
+        view.held = {loc: h for loc, h in view.held.items() if loc in view.on_hand}
     return view
 
 
@@ -148,33 +153,21 @@ async def fefo(
         who.require_warehouse(warehouse_of(location))
     if warehouse is not None:
         who.require_warehouse(warehouse)
-    states = await rt.queries.states_of_gtin(gtin)
-    locations = await rt.queries.locations(sorted({loc for s in states for loc in s.on_hand}))
-    now = rt.clock.now()
-    holdings = [
-        Holding(
-            s.gtin,
-            s.lot,
-            s.expiry,
-            s.status,
-            loc,
-            q,
-            pickable(locations[loc]),
-            today_at(locations[loc], now),
-        )
-        for s in states
-        if s.expiry is not None and s.status is not None
-        for loc, q in s.on_hand.items()
-        if loc in locations
-        and who.may_access(warehouse_of(loc))
-        and (location is None or loc == location)
-        and (warehouse is None or warehouse_of(loc) == warehouse)
-    ]
-    allocations = allocate(holdings, qty, min_remaining_days) or []
+    command = PickStock(
+        gtin,
+        qty,
+        "preview",
+        "preview",
+        location=location,
+        warehouse=warehouse,
+        min_remaining_days=min_remaining_days,
+    )
+    planned = await preview(rt.queries, rt.policy, rt.clock.now(), who, command)
+    allocations = planned.allocations or []
     return FefoView(
         gtin=gtin,
         requested=qty,
-        available=available_quantity(holdings, min_remaining_days),
+        available=planned.available,
         sufficient=bool(allocations),
         allocations=[
             AllocationView(lot=a.lot, location=a.location, qty=a.qty, fefo_deviation=False)

@@ -15,31 +15,27 @@ from starlette.responses import Response
 
 from lotledger.inventory.entrypoints.api.commanding import fingerprint, render, replayed
 from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep, metadata
+from lotledger.inventory.entrypoints.api.stocktake_views import (
+    Held,
+    Line,
+    StocktakeReport,
+    report_view,
+)
 from lotledger.inventory.service import stock
 from lotledger.inventory.service.stocktake import (
     CountedLine,
-    LineVerdict,
-    Report,
     commands_for,
     held_in_scope,
     reconcile,
 )
-from lotledger.shared.identifiers import Gtin, LocationId, Lot, Reference, WarehouseId, warehouse_of
+from lotledger.shared.identifiers import LocationId, Reference, WarehouseId, warehouse_of
+from lotledger.shared.instants import Instant
 from lotledger.shared.web.idempotency import IdempotencyKey
 from lotledger.shared.web.problems import invalid_input
 from lotledger.shared.web.security import Caller
 
 router = APIRouter(prefix="/v1", tags=["stocktakes"])
 MAX_LINES = 10_000
-
-
-class Line(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    gtin: Gtin
-    lot: Lot
-    location: LocationId
-    counted_qty: Annotated[int, Field(ge=0, le=10**9, strict=True)]
 
 
 class Stocktake(BaseModel):
@@ -50,6 +46,11 @@ class Stocktake(BaseModel):
     warehouse: WarehouseId | None = None
     lines: Annotated[list[Line], Field(max_length=MAX_LINES)]
     zero_uncounted: StrictBool = False
+    counted_at: Instant | None = Field(
+        default=None,
+        description="when the count was made: each line's variance is judged against the "
+        "on-hand then, so moves between the count and this posting stay",
+    )
 
     @model_validator(mode="after")
     def _one_scope(self) -> Self:
@@ -61,72 +62,6 @@ class Stocktake(BaseModel):
         if self.location is not None:
             return location == self.location
         return warehouse_of(location) == self.warehouse
-
-
-class Verdict(BaseModel):
-    gtin: str
-    lot: str
-    location: str
-    expected_qty: int
-    counted_qty: int
-    variance: int
-
-
-class Held(BaseModel):
-    gtin: str
-    lot: str
-    location: str
-    qty: int
-
-
-class Refusal(BaseModel):
-    line: Line
-    reason: str
-
-
-class StocktakeReport(BaseModel):
-    stocktake_id: str
-    matches: list[Verdict]
-    variances: list[Verdict]
-    unknown: list[Line] = Field(description="counted lots lotledger has never received")
-    not_counted: list[Held] = Field(description="held in the scope, absent from the count")
-    zeroed: list[Held] = Field(description="with zero_uncounted: held lots counted as zero")
-    refused: list[Refusal]
-    events: int
-
-
-def _line(x: CountedLine) -> Line:
-    return Line(gtin=x.gtin, lot=x.lot, location=x.location, counted_qty=x.counted_qty)
-
-
-def _report_view(report: Report, zeroed: list[Held]) -> StocktakeReport:
-    def verdicts(items: list[LineVerdict]) -> list[Verdict]:
-        return [
-            Verdict(
-                gtin=v.gtin,
-                lot=v.lot,
-                location=v.location,
-                expected_qty=v.expected_qty,
-                counted_qty=v.counted_qty,
-                variance=v.variance,
-            )
-            for v in items
-        ]
-
-    return StocktakeReport(
-        stocktake_id=report.stocktake_id,
-        matches=verdicts(report.matches),
-        variances=verdicts(report.variances),
-        unknown=[_line(u) for u in report.unknown],
-        not_counted=[
-            Held(gtin=h.gtin, lot=h.lot, location=h.location, qty=h.qty)
-            for h in report.not_counted
-            if not zeroed
-        ],
-        zeroed=zeroed,
-        refused=[Refusal(line=_line(line), reason=str(exc)) for line, exc in report.refused],
-        events=report.events + len(zeroed),
-    )
 
 
 @router.post(
@@ -151,16 +86,18 @@ async def post_stocktake(
         )
     who.require_warehouse(warehouse_of(body.location) if body.location else str(body.warehouse))
     held = await held_in_scope(rt.queries, body.location, body.warehouse)
-    lines = [CountedLine(x.gtin, x.lot, x.location, x.counted_qty) for x in body.lines]
-    counted = {(x.gtin, x.lot, x.location) for x in lines}
+    lines = [
+        CountedLine(x.gtin, x.lot, x.location, x.counted_qty, x.holding_status) for x in body.lines
+    ]
+    counted = {x.key for x in lines}
     extra = [
-        CountedLine(h.gtin, h.lot, h.location, 0)
+        CountedLine(h.gtin, h.lot, h.location, 0, h.holding_status)
         for h in held
-        if body.zero_uncounted and (h.gtin, h.lot, h.location) not in counted
+        if body.zero_uncounted and (h.gtin, h.lot, h.location, h.holding_status) not in counted
     ]
     operations = [
         stock.Operation(cmd, causation=body.stocktake_id)
-        for cmd in commands_for(body.stocktake_id, [*lines, *extra])
+        for cmd in commands_for(body.stocktake_id, [*lines, *extra], body.counted_at)
     ]
 
     def assemble(results: list[stock.Result]) -> StocktakeReport:
@@ -170,16 +107,15 @@ async def post_stocktake(
                 gtin=x.gtin,
                 lot=x.lot,
                 location=x.location,
+                holding_status=x.holding_status,
                 qty=next(
-                    h.qty
-                    for h in held
-                    if (h.gtin, h.lot, h.location) == (x.gtin, x.lot, x.location)
+                    h.qty for h in held if (h.gtin, h.lot, h.location, h.holding_status) == x.key
                 ),
             )
             for x, r in zip(extra, results[len(lines) :], strict=True)
             if isinstance(r, stock.Accepted)
         ]
-        return _report_view(report, zeroed)
+        return report_view(report, zeroed)
 
     whole = None
     if key:
@@ -198,6 +134,7 @@ async def post_stocktake(
             whole,
         ),
         rt.uow,
+        rt.policy,
         rt.catalog_cache,
     )
     if isinstance(results, stock.Replayed):

@@ -40,7 +40,10 @@ class Step(BaseModel):
     event_id: str
     type: str
     at: datetime = Field(description="when it happened (the event's `at`)")
-    recorded_at: datetime = Field(description="when inventory recorded it (envelope time)")
+    recorded_at: datetime = Field(
+        description="when inventory recorded it (the envelope's `recordedtime`; later than "
+        "`at` for an offline scan synced late)"
+    )
     actor: str | None
     device: str | None
     location: str | None = None
@@ -57,7 +60,9 @@ class Trace(BaseModel):
     expiry: date | None
     status: BatchStatus | None
     origin: list[Origin]
-    path: list[Step] = Field(description="every step in stream order")
+    path: list[Step] = Field(
+        description="every step in the order things happened (`at`, then stream version)"
+    )
     destinations: list[Destination]
 
 

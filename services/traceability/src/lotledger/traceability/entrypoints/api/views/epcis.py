@@ -22,6 +22,14 @@ from lotledger.traceability.domain.residence import exposure
 from lotledger.traceability.entrypoints.api.views.lots import sees_event
 
 
+def recorded_at(row: Any) -> datetime:
+    """When inventory recorded the event: its `recordedtime`, else (events from before it)
+    its envelope time."""
+    extensions = json_value(row["extensions"]) if row["extensions"] is not None else {}
+    recorded = extensions.get("recordedtime")
+    return row["time"] if recorded is None else datetime.fromisoformat(recorded)
+
+
 async def lot_epcis(
     conn: Any, who: Principal, lot_row: Any, now: datetime, own_party: str | None
 ) -> dict[str, Any]:
@@ -32,6 +40,7 @@ async def lot_epcis(
             version=r["version"],
             payload=EVENT_TYPES[r["type"]].model_validate(json_value(r["data"])),
             hash=r["hash"],
+            recorded_at=recorded_at(r),
         )
         for r in await h.history(conn, gtin, lot)
         if r["type"] in EVENT_TYPES and sees_event(who, r["locations"])

@@ -1,0 +1,95 @@
+"""What changed in each event type since its schema was first published (the frozen
+baseline under shared/contracts/baseline/v1), as numbered revisions.
+
+Within a type version only additive changes are made (docs/adr/0002): new optional
+members and, declared here, new values of an enumeration (a consumer must not fail on a
+value it does not know). Each generated schema states its revision
+(`x-lotledger-revision`), and tests/unit/shared/test_contract_compatibility.py checks that
+the difference between the baseline and today's model is exactly what is declared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+REVISION_KEY = "x-lotledger-revision"
+
+
+@dataclass(frozen=True)
+class Revision:
+    number: int
+    summary: str
+    members: frozenset[str] = frozenset()
+    """Optional members added."""
+    values: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Values added to an enumeration, by the enumeration's name."""
+
+
+HOLDINGS = "holdings, device time, serials, returns against shipments (issue 14)"
+CLIMATE = "GSP climate record: ranges in force over time, sensors, late readings (issue 19)"
+
+REVISIONS: dict[str, tuple[Revision, ...]] = {
+    "lotledger.stock.received.v1": (
+        Revision(2, HOLDINGS, frozenset({"holding_status", "serial"})),
+    ),
+    "lotledger.stock.picked.v1": (Revision(2, HOLDINGS, frozenset({"holding_status", "serial"})),),
+    "lotledger.stock.moved.v1": (Revision(2, HOLDINGS, frozenset({"holding_status", "serial"})),),
+    "lotledger.stock.adjusted.v1": (
+        Revision(2, HOLDINGS, frozenset({"holding_status", "sync_conflict"})),
+    ),
+    "lotledger.stock.counted.v1": (
+        Revision(2, HOLDINGS, frozenset({"holding_status", "moved_since"})),
+    ),
+    "lotledger.stock.returned.v1": (
+        Revision(
+            2,
+            HOLDINGS,
+            frozenset({"holding_status", "serial", "override_reason", "override_by"}),
+        ),
+    ),
+    "lotledger.stock.disposed.v1": (Revision(2, HOLDINGS, frozenset({"holding_status"})),),
+    "lotledger.catalog.product_registered.v1": (
+        Revision(
+            2,
+            "per-warehouse thresholds, minimum shelf life, incoming inspection (issue 14)",
+            frozenset({"min_remaining_days", "inspect_receipts", "warehouses"}),
+        ),
+    ),
+    "lotledger.catalog.product_updated.v1": (
+        Revision(
+            2,
+            "per-warehouse thresholds, minimum shelf life, incoming inspection (issue 14)",
+            frozenset({"min_remaining_days", "inspect_receipts", "warehouses"}),
+        ),
+    ),
+    **{
+        f"lotledger.catalog.location_{name}.v1": (Revision(2, CLIMATE, frozenset({"ranges"})),)
+        for name in ("registered", "updated")
+    },
+    "lotledger.excursion.started.v1": (
+        Revision(2, CLIMATE, frozenset({"sensors", "detected_late", "reopened_after"})),
+    ),
+    "lotledger.excursion.ended.v1": (
+        Revision(2, CLIMATE, frozenset({"sensors", "detected_late"})),
+    ),
+    **{
+        f"lotledger.alert.{name}.v1": (
+            Revision(
+                2,
+                "the warehouses an alert concerns (alerts scoped by warehouse)",
+                frozenset({"warehouses"}),
+            ),
+            Revision(
+                3,
+                "sync_conflict alerts (issue 14)",
+                values={"AlertType": frozenset({"sync_conflict"})},
+            ),
+        )
+        for name in ("raised", "updated", "acknowledged", "resolved")
+    },
+}
+
+
+def revision_of(event_type: str) -> int:
+    return max((r.number for r in REVISIONS.get(event_type, ())), default=1)
