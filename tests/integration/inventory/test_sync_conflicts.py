@@ -91,7 +91,7 @@ async def test_a_refused_offline_operation_is_kept_replayed_and_resolved(
     retried = await _sync(inventory, ops)
     assert retried == first
 
-    listed = (await inventory.get("/v1/sync-conflicts", headers=QA)).json()["conflicts"]
+    listed = await _listed(inventory)
     mine = {c["conflict_id"]: c for c in listed if c["conflict_id"] in conflict_ids}
     assert len(mine) == 3
     kept = mine[conflict_ids[1]]
@@ -146,5 +146,17 @@ async def test_a_refused_offline_operation_is_kept_replayed_and_resolved(
         "discarded",
         "duplicate-scan",
     )
-    still_open = (await inventory.get("/v1/sync-conflicts", headers=QA)).json()["conflicts"]
+    still_open = await _listed(inventory)
     assert {c["conflict_id"] for c in still_open} & set(conflict_ids) == {conflict_ids[2]}
+
+
+async def _listed(inventory: httpx.AsyncClient) -> list[dict[str, Any]]:
+    """Every open conflict QA sees, page by page (the shared world keeps other tests' too)."""
+    found: list[dict[str, Any]] = []
+    while True:
+        params = {"limit": 1000, "offset": len(found)}
+        page = await inventory.get("/v1/sync-conflicts", params=params, headers=QA)
+        assert page.status_code == 200, page.text
+        found += page.json()["conflicts"]
+        if len(page.json()["conflicts"]) < 1000:
+            return found

@@ -15,7 +15,7 @@ from tests.integration.traceability.conftest import START, Settle
 from tests.integration.traceability.epcis_schema import schema_errors
 from tests.support.stock import SCANNER
 from tests.support.tokens import bearer
-from tests.support.world import COLD, LOCATIONS, SUPPLIER, fresh_lot
+from tests.support.world import COLD, LOCATIONS, SUPPLIER, fresh_lot, register_sensor
 
 REGULATOR = bearer("regulator")
 SENSOR = bearer("sensor", sub="gateway-2", device="gw-2")
@@ -50,6 +50,7 @@ async def test_an_offline_receipt_takes_its_place_in_time(
         body = {**LOCATIONS["WH1/COLD-A/01"], "name": f"cold room {location}"}
         put = await stock_api.put(f"/v1/locations/{location}", json=body, headers=bearer("admin"))
         assert put.status_code in (200, 201), put.text
+    await register_sensor(stock_api, bearer("admin"), f"TEMP-{tag}", room)
     clock.set(at(-150))
     readings = [
         {
@@ -65,6 +66,7 @@ async def test_an_offline_receipt_takes_its_place_in_time(
         "/v1/telemetry/readings", json={"readings": readings}, headers=SENSOR
     )
     assert posted.status_code == 202, posted.text
+    assert posted.json()["refused"] == 0, posted.text
     lot = fresh_lot("OFF")
     clock.set(at(-30))
     online = await stock_api.post(
