@@ -97,7 +97,7 @@ async def test_the_owner_is_stopped_by_the_immutability_triggers(
             "AND tgenabled = 'O'",
             qualified(target, table),
         )
-        refused = await refusal(owner, f"TRUNCATE {qualified(target, table)}")
+        refused = await refusal(owner, f"TRUNCATE {qualified(target, table)} CASCADE")
     row, before, delete, update, truncate = 1, 2, 8, 16, 32
     assert any(
         g["tgtype"] & (row | before | delete | update) == row | before | delete | update

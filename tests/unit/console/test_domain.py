@@ -12,7 +12,14 @@ from lotledger.console.domain.csv_rows import cell, recall_rows, stock_rows
 from lotledger.console.domain.errors import BadForm
 from lotledger.console.domain.graph import MAX_PER_COLUMN, custody_graph
 from lotledger.console.domain.lookup import from_barcode, lot_ref
-from lotledger.console.domain.stock import Product, StockLine, bucket, expiry_buckets, levels
+from lotledger.console.domain.stock import (
+    Product,
+    StockLine,
+    bucket,
+    expiry_buckets,
+    holdings_at,
+    levels,
+)
 from lotledger.console.domain.timeline import timeline_page
 
 T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
@@ -211,3 +218,21 @@ def test_recall_rows_list_each_consignee_then_each_location_holding_the_lot() ->
     assert consignee[header.index("outstanding")] == "8"
     assert stock[header.index("record")] == "on_hand"
     assert stock[header.index("on_hand")] == "5"
+
+
+def test_stock_is_shown_held_as_the_batch_stopped_it_else_as_its_holdings() -> None:
+    line = StockLine("g", "L1", "WH1/A/01", "WH1", 5, "quarantined", date(2030, 1, 1), "available")
+    assert (line.held_as, line.on_hold) == ("quarantined", True)
+    returned = StockLine("g", "L1", "WH1/Q/01", "WH1", 3, "available", date(2030, 1, 1), "returned")
+    assert (returned.held_as, returned.on_hold) == ("returned", True)
+    shelf = StockLine("g", "L1", "WH1/A/01", "WH1", 7, "available", date(2030, 1, 1), "available")
+    assert (shelf.held_as, shelf.on_hold) == ("available", False)
+
+    on_hand = {"WH1/A/01": 10, "WH1/Q/01": 3, "WH1/B/01": 4}
+    held = {"WH1/A/01": {"returned": 3, "held": 0}, "WH1/Q/01": {"pending_inspection": 3}}
+    assert holdings_at("available", on_hand, held) == {
+        "WH1/A/01": "available 7 · returned 3",
+        "WH1/Q/01": "pending_inspection 3",
+        "WH1/B/01": "available",
+    }
+    assert set(holdings_at("recalled", on_hand, held).values()) == {"recalled"}

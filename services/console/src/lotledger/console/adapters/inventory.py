@@ -8,7 +8,7 @@ from lotledger.console.adapters.http import Api
 from lotledger.console.adapters.parsing import day, maybe_float, maybe_int, maybe_str
 from lotledger.console.adapters.urls import lot_path
 from lotledger.console.domain.errors import Missing, NotAllowed, Unavailable
-from lotledger.console.domain.stock import Product, StockLine
+from lotledger.console.domain.stock import Product, StockLine, holdings_at
 
 MAX_LINES = 10_000
 
@@ -52,18 +52,19 @@ class InventoryApi:
         return (low, high) if low is not None and high is not None else None
 
     async def holding_statuses(self, token: str, gtin: str, lot: str) -> dict[str, str]:
-        """Location → the status the stock there is held in. Inventory's batch view lists
-        `holdings` (location, status) where it reports them, else one batch-wide status; the
-        lot page does without (an empty map) when inventory cannot say."""
+        """Location → how the stock there is held (`holdings_at`), from inventory's batch view
+        (`status`, `on_hand` and `held` by location and holding status); the lot page does
+        without (an empty map) when inventory cannot say."""
         try:
             body = await self.api.get(f"/v1/batches/{lot_path(gtin, lot)}", token)
         except (Missing, NotAllowed, Unavailable):
             return {}
-        holdings = body.get("holdings")
-        if isinstance(holdings, list):
-            return {str(h["location"]): str(h["status"]) for h in holdings if "status" in h}
-        status = body.get("status")
-        return {str(loc): str(status) for loc in body.get("on_hand", {})} if status else {}
+        on_hand = {str(loc): int(q) for loc, q in (body.get("on_hand") or {}).items()}
+        held = {
+            str(loc): {str(k): int(q) for k, q in by_status.items()}
+            for loc, by_status in (body.get("held") or {}).items()
+        }
+        return holdings_at(str(body.get("status") or "available"), on_hand, held)
 
 
 def stock_line(line: dict[str, Any]) -> StockLine:

@@ -27,9 +27,12 @@ class StockLine:
 
     @property
     def held_as(self) -> str:
-        """What holds the stock here: the holding's own status when inventory reports one,
-        else the batch's."""
-        return self.holding_status or self.status
+        """What holds the stock here: the batch's status when QA has stopped the whole lot
+        (quarantined, rejected, recalled), else the holding's own (available, returned,
+        pending_inspection, held, rejected)."""
+        if self.status != AVAILABLE:
+            return self.status
+        return self.holding_status or AVAILABLE
 
     @property
     def on_hold(self) -> bool:
@@ -147,3 +150,23 @@ def bar_chart(buckets: list[Bucket], width: int = 560, height: int = 220) -> Bar
         h = plot * b.qty / biggest
         bars.append(Bar(b.name, b.qty, gap + i * (w + gap), top + plot - h, w, h))
     return BarChart(width, height, top + plot, tuple(bars))
+
+
+def holdings_at(
+    status: str, on_hand: Mapping[str, int], held: Mapping[str, Mapping[str, int]]
+) -> dict[str, str]:
+    """Location → how the lot's stock there is held, as the lot page shows it: the batch's
+    status when it is not available; else `available`, or the holdings with their
+    quantities when part is held apart (`available 7 · returned 3`)."""
+    described: dict[str, str] = {}
+    for location, qty in on_hand.items():
+        if status != AVAILABLE:
+            described[location] = status
+            continue
+        apart = {k: q for k, q in sorted((held.get(location) or {}).items()) if q > 0}
+        free = qty - sum(apart.values())
+        parts = ([(AVAILABLE, free)] if free > 0 else []) + list(apart.items())
+        described[location] = (
+            AVAILABLE if not apart else " · ".join(f"{name} {q}" for name, q in parts)
+        )
+    return described
