@@ -1,5 +1,6 @@
 """A private, throwaway Kafka broker or cluster started by the project's own script, for
-tests that must stop or kill brokers without disturbing the shared one."""
+tests that must stop or kill brokers without disturbing the shared one (and for the bench's
+3-broker producer run)."""
 
 from __future__ import annotations
 
