@@ -7,6 +7,7 @@ LOCAL := deploy/local
 
 help:
 	@echo "make demo | up | down | status | test | lint | install | infra-up | infra-down | console-screenshots"
+	@echo "  KAFKA_BROKERS=3 (infra-up, up, demo): a 3-broker Kafka cluster on 127.0.0.1:9092,9094,9096"
 
 install:
 	@command -v uv >/dev/null 2>&1 || test -x $(UV) || python3 -m pip install --quiet --user uv
@@ -31,7 +32,7 @@ migrate: install
 	$(UV) run --frozen lotledger-alerts migrate
 
 topics: install
-	$(UV) run --frozen lotledger topics
+	source $(LOCAL)/env.sh && $(UV) run --frozen lotledger topics
 
 up: install infra-up migrate topics
 	bash $(LOCAL)/services.sh up

@@ -12,6 +12,8 @@ BOUND = re.compile(r"([≥≤])\s*([\d,.]+)")
 RAW = (
     "kafka_perf.records_per_s",
     "kafka_perf.p99_ms",
+    "kafka_cluster_perf.records_per_s",
+    "kafka_cluster_perf.p99_ms",
     "postgres.insert_1_rows_per_s",
     "postgres.insert_100_rows_per_s",
     "postgres.copy_5000_rows_per_s",
@@ -40,7 +42,7 @@ def render(results: dict[str, Any]) -> str:
         "|---|---|---:|---|---|",
     ]
     for name, s in scenarios.items():
-        if name in {"kafka_perf", "postgres", "peer"}:
+        if name in {"kafka_perf", "kafka_cluster_perf", "postgres", "peer"}:
             continue
         if s.get("status") != "ok":
             lines.append(f"| {s['title']} | {s['measures']} | *{s.get('status')}* | | |")

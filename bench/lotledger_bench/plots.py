@@ -30,6 +30,7 @@ STAGES = (
     ("postgres.insert_100_rows_per_s", "PG INSERT 100/txn", "raw"),
     ("postgres.copy_5000_rows_per_s", "PG COPY 5000/txn", "raw"),
     ("kafka_perf.records_per_s", "Kafka producer-perf", "raw"),
+    ("kafka_cluster_perf.records_per_s", "Kafka producer-perf, 3 brokers", "raw"),
 )
 COLOURS = {"lotledger": "#1f77b4", "peer": "#ff7f0e", "raw": "#7f7f7f"}
 

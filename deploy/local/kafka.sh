@@ -4,17 +4,18 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 usage() {
-  echo "usage: $0 up|status|down|reset|tool <name|class> [args]   (instance '$KAFKA_INSTANCE' at $KAFKA_BOOTSTRAP; status exits 3 when down)" >&2
-  echo "  tool names: topics console-producer console-consumer consumer-groups producer-perf api-versions metadata-quorum" >&2
+  echo "usage: $0 up|status|down|reset|pids|tool <name|class> [args]   (instance '$KAFKA_INSTANCE', $KAFKA_BROKERS broker(s) at $KAFKA_BOOTSTRAP; status exits 3 when not every broker answers)" >&2
+  echo "  KAFKA_BROKERS=3: a KRaft cluster of 3 nodes (each broker and controller), topics replicated 3 times, min.insync.replicas=2" >&2
+  echo "  pids: 'node pid' of each live broker; tool names: topics console-producer console-consumer consumer-groups producer-perf api-versions metadata-quorum" >&2
   exit 2
 }
 
 POM="$LOTLEDGER_DEPLOY_DIR/kafka/pom.xml"
 LOG4J_CONF="$LOTLEDGER_DEPLOY_DIR/kafka/log4j2.properties"
-PROPS="$KAFKA_INSTANCE_DIR/server.properties"
-DATA_DIR="$KAFKA_INSTANCE_DIR/data"
 TOOL_JAVA=(java -Dlog4j2.configurationFile="$LOG4J_CONF" -Dkafka.log.level=WARN -Dkafka.log.target=SYSTEM_ERR -cp "$KAFKA_LIBS/*")
 QUICK_JAVA=("${TOOL_JAVA[@]:0:1}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC "${TOOL_JAVA[@]:1}")
+# shellcheck source=kafka/nodes.sh
+source "$LOTLEDGER_DEPLOY_DIR/kafka/nodes.sh"
 
 say() { echo "kafka[$KAFKA_INSTANCE]: $*"; }
 
@@ -31,87 +32,113 @@ resolve_jars() {
   echo "$stamp" >"$KAFKA_LIBS/.complete"
 }
 
-alive() { tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline" | grep -qF "kafka.Kafka $PROPS"; }
-our_pid() {
+# alive PID [PROPS]: PID is a broker of this instance (of the node whose properties are PROPS).
+alive() { tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline" | grep -qF "kafka.Kafka ${2:-$KAFKA_INSTANCE_DIR/}"; }
+pid_in() {
   local pid
-  [[ -f $KAFKA_PID_FILE ]] && pid=$(<"$KAFKA_PID_FILE") && [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" && echo "$pid"
+  [[ -f $1 ]] && pid=$(<"$1") && [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" "${2:-}" && echo "$pid"
 }
-port_open() { (exec 3<>"/dev/tcp/$KAFKA_HOST/$KAFKA_PORT") 2>/dev/null; }
-answers() {
-  port_open && timeout 20 "${QUICK_JAVA[@]}" org.apache.kafka.tools.BrokerApiVersionsCommand \
-    --bootstrap-server "$KAFKA_BOOTSTRAP" >/dev/null 2>&1
+any_alive() {
+  local pid
+  for pid; do alive "$pid" && return 0; done
+  return 1
 }
-info() { say "Apache Kafka $KAFKA_VERSION (KRaft, Scala $KAFKA_SCALA), bootstrap $KAFKA_BOOTSTRAP, log $KAFKA_LOG_FILE"; }
+node_pid() { pid_in "$(pid_file "$1")" "$(node_props "$1") "; }
+ports_open() {
+  local n
+  for n in $NODES; do (exec 3<>"/dev/tcp/$KAFKA_HOST/$(node_port "$n")") 2>/dev/null || return 1; done
+}
+# How many unfenced brokers the cluster's metadata lists.
+brokers_answering() {
+  timeout 20 "${QUICK_JAVA[@]}" org.apache.kafka.tools.BrokerApiVersionsCommand \
+    --bootstrap-server "$KAFKA_BOOTSTRAP" 2>/dev/null | grep -cE '^[^ ]+ \(id: [0-9]+ rack: .* isFenced: false\) ->' || true
+}
+answers() { ports_open && (($(brokers_answering) >= KAFKA_BROKERS)); }
+info() {
+  local what="one broker"
+  ((KAFKA_BROKERS > 1)) && what="$KAFKA_BROKERS brokers, replication $REPLICATION, min.insync.replicas $MIN_ISR"
+  say "Apache Kafka $KAFKA_VERSION (KRaft, Scala $KAFKA_SCALA), $what, bootstrap $KAFKA_BOOTSTRAP, log $(log_file 1)"
+}
 fail() {
-  say "$1; first errors and last lines of $KAFKA_LOG_FILE:" >&2
-  grep -m 5 -E '^\[.*\] (ERROR|FATAL) ' "$KAFKA_LOG_FILE" >&2 || true
-  tail -n 25 "$KAFKA_LOG_FILE" >&2
+  local n log
+  say "$1" >&2
+  for n in $NODES; do
+    log=$(log_file "$n")
+    [[ -f $log ]] || continue
+    say "first errors and last lines of $log:" >&2
+    grep -m 5 -E '^\[.*\] (ERROR|FATAL) ' "$log" >&2 || true
+    tail -n 25 "$log" >&2
+  done
   exit 1
 }
 
-write_props() {
-  cat >"$PROPS" <<PROPS
-process.roles=broker,controller
-node.id=1
-controller.quorum.bootstrap.servers=$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-log.dirs=$DATA_DIR
-num.partitions=3
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-min.insync.replicas=1
-group.initial.rebalance.delay.ms=0
-auto.create.topics.enable=false
-delete.topic.enable=true
-PROPS
+# Another shape of this instance still running (a single broker when a cluster is asked
+# for, or the other way round) must be stopped first: they would share ports.
+refuse_other_shape() {
+  local f n pid ours
+  for f in $(any_pid_files); do
+    pid=$(pid_in "$f") || continue
+    ours=0
+    for n in $NODES; do
+      [[ $f == "$(pid_file "$n")" ]] && alive "$pid" "$(node_props "$n") " && ours=1
+    done
+    ((ours)) || { say "pid $pid ($f) runs another shape of instance '$KAFKA_INSTANCE'; '$0 down' stops it first" >&2; exit 1; }
+  done
 }
 
-format_storage() {
-  [[ -f $DATA_DIR/meta.properties ]] && return
-  [[ -s $KAFKA_INSTANCE_DIR/cluster.id ]] ||
-    "${QUICK_JAVA[@]}" kafka.tools.StorageTool random-uuid >"$KAFKA_INSTANCE_DIR/cluster.id"
-  say "formatting $DATA_DIR (cluster id $(<"$KAFKA_INSTANCE_DIR/cluster.id"))"
-  "${QUICK_JAVA[@]}" kafka.tools.StorageTool format --standalone -t "$(<"$KAFKA_INSTANCE_DIR/cluster.id")" -c "$PROPS" >/dev/null
+start_node() {
+  local n=$1 pid_f log
+  pid_f=$(pid_file "$n")
+  log=$(log_file "$n")
+  [[ -f $log ]] && mv -f "$log" "$log.1"
+  # setsid forks when its caller leads a process group (job control on), so the broker
+  # writes its own pid before exec'ing java.
+  rm -f "$pid_f"
+  setsid -f bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$pid_f" \
+    java "${HEAP[@]}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$LOG4J_CONF" -cp "$KAFKA_LIBS/*" kafka.Kafka "$(node_props "$n")" \
+    >>"$log" 2>&1 </dev/null
+  for _ in $(seq 50); do [[ -s $pid_f ]] && break; sleep 0.1; done
+  say "node $n: started pid $(<"$pid_f") on $KAFKA_HOST:$(node_port "$n")"
 }
 
 up() {
-  mkdir -p "$LOTLEDGER_LOG_DIR" "$LOTLEDGER_RUN_DIR" "$KAFKA_INSTANCE_DIR"
+  mkdir -p "$LOTLEDGER_LOG_DIR" "$LOTLEDGER_RUN_DIR"
   resolve_jars
+  refuse_other_shape
   if answers; then
-    say "a broker already answers at $KAFKA_BOOTSTRAP (no-op)"
+    say "$KAFKA_BROKERS broker(s) already answer at $KAFKA_BOOTSTRAP (no-op)"
     info
     return
   fi
-  local pid start=$SECONDS
-  if pid=$(our_pid); then
-    say "pid $pid is still starting; waiting"
-  else
-    write_props
-    format_storage
-    [[ -f $KAFKA_LOG_FILE ]] && mv -f "$KAFKA_LOG_FILE" "$KAFKA_LOG_FILE.1"
-    # setsid forks when its caller leads a process group (job control on), so the broker
-    # writes its own pid before exec'ing java.
-    rm -f "$KAFKA_PID_FILE"
-    setsid -f bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$KAFKA_PID_FILE" \
-      java -Xms512m -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
-      -Dlog4j2.configurationFile="$LOG4J_CONF" -cp "$KAFKA_LIBS/*" kafka.Kafka "$PROPS" \
-      >>"$KAFKA_LOG_FILE" 2>&1 </dev/null
-    for _ in $(seq 50); do [[ -s $KAFKA_PID_FILE ]] && break; sleep 0.1; done
-    pid=$(<"$KAFKA_PID_FILE")
-    say "started pid $pid"
-  fi
+  mkdir -p "$SHAPE_DIR"
+  [[ -s $SHAPE_DIR/cluster.id ]] || "${QUICK_JAVA[@]}" kafka.tools.StorageTool random-uuid >"$SHAPE_DIR/cluster.id"
+  local n pid start=$SECONDS pids=() down=() formatting=()
+  for n in $NODES; do
+    if pid=$(node_pid "$n"); then
+      say "node $n: pid $pid is running"
+      pids+=("$pid")
+    else
+      down+=("$n")
+    fi
+  done
+  for n in "${down[@]}"; do
+    mkdir -p "$(node_dir "$n")"
+    write_props "$n"
+    format_storage "$n" &
+    formatting+=($!)
+  done
+  for pid in "${formatting[@]}"; do wait "$pid" || fail "formatting failed"; done
+  for n in "${down[@]}"; do
+    start_node "$n"
+    pids+=("$(<"$(pid_file "$n")")")
+  done
+  ((KAFKA_BROKERS > 1)) && echo "$KAFKA_BROKERS" >"$KAFKA_SHAPE_FILE"
   until answers; do
-    alive "$pid" || fail "broker pid $pid exited"
+    for pid in "${pids[@]}"; do alive "$pid" || fail "broker pid $pid exited"; done
     # A broker loading many partitions (a data dir that outlived many runs) is slow to answer.
     ((SECONDS - start < KAFKA_START_TIMEOUT_S)) ||
-      fail "no answer after $KAFKA_START_TIMEOUT_S s (pid $pid left running; '$0 down' stops it)"
+      fail "not every broker answers after $KAFKA_START_TIMEOUT_S s (pids ${pids[*]} left running; '$0 down' stops them)"
     sleep 0.5
   done
   say "answering after $((SECONDS - start)) s"
@@ -119,26 +146,41 @@ up() {
 }
 
 status() {
-  local pid
-  if pid=$(our_pid); then say "pid $pid alive"; else say "no live pid in $KAFKA_PID_FILE"; fi
-  if answers; then say "answering at $KAFKA_BOOTSTRAP"; else say "not answering at $KAFKA_BOOTSTRAP"; exit 3; fi
+  local n pid
+  for n in $NODES; do
+    if pid=$(node_pid "$n"); then say "node $n: pid $pid alive"; else say "node $n: no live pid in $(pid_file "$n")"; fi
+  done
+  if answers; then say "answering at $KAFKA_BOOTSTRAP"; else say "not every broker answers at $KAFKA_BOOTSTRAP"; exit 3; fi
 }
 
+pids() {
+  local n pid
+  for n in $NODES; do pid=$(node_pid "$n") && echo "$n $pid"; done
+  return 0
+}
+
+# Stops every broker of the instance, whatever its shape, all at once: the last node of a
+# cluster stopped one by one would wait for a controller quorum that is gone.
 down() {
-  local pid
-  if ! pid=$(our_pid); then
-    rm -f "$KAFKA_PID_FILE"
+  local f pid pids=()
+  for f in $(any_pid_files); do
+    pid=$(pid_in "$f") && pids+=("$pid")
+    rm -f "$f"
+  done
+  rm -f "$KAFKA_SHAPE_FILE"
+  if ((${#pids[@]} == 0)); then
     say "not running (no-op)"
     return
   fi
-  kill -TERM "$pid"
-  for _ in $(seq 60); do alive "$pid" || break; sleep 0.5; done
-  if alive "$pid"; then
-    say "pid $pid ignored SIGTERM for 30 s; sending SIGKILL"
-    kill -KILL "$pid"
-  fi
-  rm -f "$KAFKA_PID_FILE"
-  say "stopped pid $pid"
+  kill -TERM "${pids[@]}"
+  for _ in $(seq 60); do any_alive "${pids[@]}" || break; sleep 0.5; done
+  for pid in "${pids[@]}"; do
+    if alive "$pid"; then
+      say "pid $pid ignored SIGTERM for 30 s; sending SIGKILL"
+      kill -KILL "$pid"
+    fi
+    say "stopped pid $pid"
+  done
 }
 
 reset() {
@@ -166,7 +208,7 @@ tool() {
 }
 
 case "${1:-}" in
-  up | status | down | reset) "$1" ;;
+  up | status | down | reset | pids) "$1" ;;
   tool) shift; tool "$@" ;;
   *) usage ;;
 esac

@@ -16,11 +16,12 @@ async def read_topic(
     bootstrap: str,
     topic: str,
     *,
-    until: Callable[[list[dict[str, Any]]], bool],
+    until: Callable[[list[dict[str, Any]]], bool] | None,
     timeout_s: float = 30.0,
 ) -> list[dict[str, Any]]:
     """Every message on `topic` from offset zero (value parsed, plus `_key`, `_partition`,
-    `_offset`), polling until `until(messages)` holds; fails on timeout."""
+    `_offset`), polling until `until(messages)` holds, or with `until=None` up to the end
+    offsets as of the call; fails on timeout."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None
     )
@@ -30,8 +31,15 @@ async def read_topic(
         partitions = await partitions_of(bootstrap, topic)
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions) if until is None else {}
+
+        async def done() -> bool:
+            if until is not None:
+                return until(messages)
+            return all([await consumer.position(tp) >= end for tp, end in ends.items()])
+
         async with asyncio.timeout(timeout_s):
-            while not until(messages):
+            while not await done():
                 batches = await consumer.getmany(timeout_ms=500)
                 for records in batches.values():
                     for record in records:

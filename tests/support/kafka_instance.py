@@ -1,10 +1,12 @@
-"""A private, throwaway Kafka broker started by the project's own script, for tests that
-must stop the broker without disturbing the shared one."""
+"""A private, throwaway Kafka broker or cluster started by the project's own script, for
+tests that must stop or kill brokers without disturbing the shared one (and for the bench's
+3-broker producer run)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,20 +15,24 @@ SCRIPT = Path(__file__).resolve().parents[2] / "deploy" / "local" / "kafka.sh"
 
 @dataclass(frozen=True)
 class KafkaInstance:
+    """`brokers` nodes, node n listening on port + 2(n-1) (deploy/local/env.sh)."""
+
     name: str
     port: int
     controller_port: int
+    brokers: int = 1
 
     @property
     def bootstrap(self) -> str:
-        return f"127.0.0.1:{self.port}"
+        return ",".join(f"127.0.0.1:{self.port + 2 * n}" for n in range(self.brokers))
 
-    async def _run(self, action: str) -> None:
+    async def _run(self, action: str) -> str:
         env = {
             **os.environ,
             "KAFKA_INSTANCE": self.name,
             "KAFKA_PORT": str(self.port),
             "KAFKA_CONTROLLER_PORT": str(self.controller_port),
+            "KAFKA_BROKERS": str(self.brokers),
         }
         proc = await asyncio.create_subprocess_exec(
             "bash",
@@ -39,8 +45,10 @@ class KafkaInstance:
         output, _ = await proc.communicate()
         if proc.returncode != 0:
             raise RuntimeError(f"kafka.sh {action} failed:\n{output.decode(errors='replace')}")
+        return output.decode()
 
     async def start(self) -> None:
+        """Start every broker that is not running and wait until all of them answer."""
         await self._run("up")
 
     async def stop(self) -> None:
@@ -48,3 +56,16 @@ class KafkaInstance:
 
     async def reset(self) -> None:
         await self._run("reset")
+
+    async def pids(self) -> dict[int, int]:
+        """Node id → pid of each live broker."""
+        lines = (await self._run("pids")).split("\n")
+        return {int(n): int(p) for n, p in (line.split() for line in lines if line.strip())}
+
+    async def kill(self, node: int) -> int:
+        """SIGKILL one broker (no controlled shutdown); returns its pid once it is gone."""
+        pid = (await self.pids())[node]
+        os.kill(pid, signal.SIGKILL)
+        while node in await self.pids():
+            await asyncio.sleep(0.1)
+        return pid

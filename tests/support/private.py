@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 
 from pydantic import SecretStr
 
@@ -37,10 +38,16 @@ def environment_for(infra: Infra, **extra: str) -> dict[str, str]:
 
 
 @asynccontextmanager
-async def private_inventory() -> AsyncIterator[Infra]:
+async def private_inventory(
+    kafka_bootstrap: str | None = None, topic_replication: int = 1
+) -> AsyncIterator[Infra]:
+    """On the shared broker, or on the brokers of `kafka_bootstrap` (topics made there with
+    `topic_replication` replicas)."""
     infra = await provision()
+    if kafka_bootstrap is not None:
+        infra = replace(infra, kafka_bootstrap=kafka_bootstrap)
     try:
-        settings = settings_for(infra)
+        settings = settings_for(infra, topic_replication=topic_replication)
         await migrate(infra, "inventory")
         await ensure_topics(settings)
         yield infra

@@ -2,12 +2,8 @@
 per batch, across relay crashes and out-of-order commits."""
 
 import asyncio
-import os
 import signal
-import sys
-from collections import defaultdict
 from collections.abc import AsyncIterator
-from typing import Any
 
 import asyncpg
 import pytest
@@ -18,9 +14,10 @@ from lotledger.inventory.entrypoints.relay import Relay
 from tests.support.apps import serve
 from tests.support.infra import Infra
 from tests.support.kafka import read_topic
-from tests.support.private import environment_for, private_inventory, settings_for
+from tests.support.private import private_inventory, settings_for
+from tests.support.relay import outbox_size, pick, receipt, spawn_relay, versions_by_subject
 from tests.support.tokens import bearer
-from tests.support.world import COLD, LOCATIONS, PHARMACIES, PRODUCTS, SUPPLIER, seed_catalog
+from tests.support.world import COLD, LOCATIONS, PRODUCTS, SUPPLIER, seed_catalog
 
 SCANNER = bearer("scanner", warehouses=["WH1"])
 BATCHES = 30
@@ -33,67 +30,13 @@ async def world() -> AsyncIterator[Infra]:
         yield infra
 
 
-def _stream_ok(messages: list[dict[str, Any]]) -> dict[str, list[int]]:
-    by_subject: dict[str, list[int]] = defaultdict(list)
-    for m in sorted(messages, key=lambda m: (m["_partition"], m["_offset"])):
-        if m["type"].startswith("lotledger.stock."):
-            by_subject[m["subject"]].append(m["streamversion"])
-    return by_subject
-
-
-async def _outbox_size(infra: Infra) -> int:
-    conn = await asyncpg.connect(infra.url("inventory", driver="postgresql"))
-    try:
-        return int(await conn.fetchval("SELECT count(*) FROM inventory.outbox"))
-    finally:
-        await conn.close()
-
-
-async def _spawn_relay(infra: Infra) -> asyncio.subprocess.Process:
-    env = {**os.environ, **environment_for(infra, LOTLEDGER_RELAY_BATCH_SIZE="25")}
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "lotledger.inventory.cli",
-        "relay",
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-
-
 async def test_relay_killed_mid_stream_resumes_without_loss_or_duplicates(world: Infra) -> None:
     settings = settings_for(world)
     async with serve(create_app(settings)) as client:
         await seed_catalog(client, bearer("admin"))
         lots = [f"KILL{i:03d}" for i in range(BATCHES)]
-        operations = [
-            {
-                "op": "receipt",
-                "client_op_id": f"r-{lot}",
-                "gtin": COLD,
-                "lot": lot,
-                "expiry": "2028-01-31",
-                "qty": PICKS_PER_BATCH,
-                "location": "WH1/COLD-A/01",
-                "supplier": SUPPLIER,
-            }
-            for lot in lots
-        ]
-        operations += [
-            {
-                "op": "pick",
-                "client_op_id": f"p-{lot}-{n}",
-                "gtin": COLD,
-                "lot": lot,
-                "qty": 1,
-                "location": "WH1/COLD-A/01",
-                "order_ref": f"SO-{n}",
-                "ship_to": PHARMACIES[n % 3],
-            }
-            for n in range(PICKS_PER_BATCH)
-            for lot in lots
-        ]
+        operations = [receipt(lot, PICKS_PER_BATCH) for lot in lots]
+        operations += [pick(lot, n) for n in range(PICKS_PER_BATCH) for lot in lots]
         for start in range(0, len(operations), 1000):
             response = await client.post(
                 "/v1/operations",
@@ -101,7 +44,7 @@ async def test_relay_killed_mid_stream_resumes_without_loss_or_duplicates(world:
                 json={"operations": operations[start : start + 1000]},
             )
             assert response.json()["refused"] == 0
-    committed = await _outbox_size(world)
+    committed = await outbox_size(world)
     catalog = len(PRODUCTS) + 2 * len(LOCATIONS)
     assert committed == BATCHES * (PICKS_PER_BATCH + 1) + catalog, (
         "stock + catalog (a sensor a location)"
@@ -109,27 +52,27 @@ async def test_relay_killed_mid_stream_resumes_without_loss_or_duplicates(world:
 
     kills = 0
     for _ in range(3):
-        relay = await _spawn_relay(world)
-        before = await _outbox_size(world)
+        relay = await spawn_relay(world)
+        before = await outbox_size(world)
         for _ in range(600):
             await asyncio.sleep(0.02)
-            if await _outbox_size(world) < before - 150:
+            if await outbox_size(world) < before - 150:
                 break
         relay.send_signal(signal.SIGKILL)
         await relay.wait()
         kills += 1
-    assert 0 < await _outbox_size(world) < committed, "the kills did not land mid-stream"
+    assert 0 < await outbox_size(world) < committed, "the kills did not land mid-stream"
 
-    relay = await _spawn_relay(world)
+    relay = await spawn_relay(world)
     try:
         for _ in range(1500):
-            if await _outbox_size(world) == 0:
+            if await outbox_size(world) == 0:
                 break
             await asyncio.sleep(0.02)
     finally:
         relay.send_signal(signal.SIGTERM)
         await relay.wait()
-    assert await _outbox_size(world) == 0
+    assert await outbox_size(world) == 0
 
     topic = settings.topic("lotledger.stock.v1")
     expected_events = BATCHES * (PICKS_PER_BATCH + 1)
@@ -139,7 +82,7 @@ async def test_relay_killed_mid_stream_resumes_without_loss_or_duplicates(world:
     ids = [m["id"] for m in messages]
     assert len(ids) == expected_events
     assert len(set(ids)) == expected_events, "an event reached Kafka twice"
-    streams = _stream_ok(messages)
+    streams = versions_by_subject(messages)
     assert set(streams) == {f"{COLD}/{lot}" for lot in lots}
     for versions in streams.values():
         assert versions == list(range(1, PICKS_PER_BATCH + 2))

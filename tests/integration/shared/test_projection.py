@@ -6,18 +6,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import uuid4
 
-import asyncpg
 import pytest
 from aiokafka import TopicPartition
 from aiokafka.admin import NewTopic
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from lotledger.shared.db import create_engine
 from lotledger.shared.kafka import create_producer
-from lotledger.shared.projection import POSITIONS_DDL, Projector, Record, replay_all
+from lotledger.shared.projection import Projector, Record, replay_all
 from lotledger.shared.settings import CommonSettings
-from tests.support.infra import Infra, owner_role
+from tests.support.infra import Infra
+from tests.support.probe import probe_schema
 
 MESSAGES = 300
 
@@ -54,18 +53,12 @@ class DiesBeforeKafkaCommit(Projector):
 
 
 async def _schema(infra: Infra, name: str) -> AsyncEngine:
-    """A probe schema with its own tables, and an engine connected as their owner."""
-    admin = await asyncpg.connect(infra.admin_url())
-    try:
-        await admin.execute(f"CREATE SCHEMA {name} AUTHORIZATION {owner_role('traceability')}")
-    finally:
-        await admin.close()
-    engine = create_engine(infra.owner_url("traceability"), name, pool_size=2)
-    async with engine.begin() as conn:
-        await conn.execute(text(POSITIONS_DDL))
-        await conn.execute(text("CREATE TABLE total (value bigint NOT NULL, applied int NOT NULL)"))
-        await conn.execute(text("INSERT INTO total VALUES (0, 0)"))
-    return engine
+    return await probe_schema(
+        infra,
+        name,
+        "CREATE TABLE total (value bigint NOT NULL, applied int NOT NULL)",
+        "INSERT INTO total VALUES (0, 0)",
+    )
 
 
 async def _total(engine: AsyncEngine) -> tuple[int, int]:

@@ -11,7 +11,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.client import AIOKafkaClient
 from aiokafka.errors import for_code
 
-from lotledger.shared.contracts.topics import TOPICS, TopicSpec, configs_of
+from lotledger.shared.contracts.topics import TOPICS, TopicSpec, topic_configs
 from lotledger.shared.settings import CommonSettings
 from lotledger.verify.kafka_log import partitions_of as partitions_of
 
@@ -57,8 +57,10 @@ def create_consumer(
 async def ensure_topics(
     settings: CommonSettings, specs: Iterable[TopicSpec] = TOPICS, timeout_s: float = 30.0
 ) -> list[str]:
-    """Create any missing topics; returns the names it created. Existing topics are left
-    as they are (their partitions and configs are an operator's decision)."""
+    """Create any missing topics with `settings.topic_replication` replicas and the
+    `min.insync.replicas` that goes with it (`topic_configs`); returns the names it created.
+    Existing topics are left as they are (their partitions and configs are an operator's
+    decision)."""
     admin = AIOKafkaAdminClient(
         bootstrap_servers=settings.kafka_bootstrap, client_id="lotledger-admin"
     )
@@ -69,7 +71,9 @@ async def ensure_topics(
                 name=settings.topic(spec.name),
                 num_partitions=spec.partitions or settings.topic_partitions,
                 replication_factor=settings.topic_replication,
-                topic_configs=configs_of(spec, settings.record_retention_days),
+                topic_configs=topic_configs(
+                    spec, settings.topic_replication, settings.record_retention_days
+                ),
             )
             for spec in specs
         ]

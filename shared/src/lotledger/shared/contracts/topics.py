@@ -1,4 +1,5 @@
-"""Topic names and their retention. A deployment may prefix every name (tests do)."""
+"""Topic names, their retention and their durability. A deployment may prefix every name
+(tests do)."""
 
 from __future__ import annotations
 
@@ -52,11 +53,21 @@ TOPICS: tuple[TopicSpec, ...] = (
 )
 
 
-def configs_of(spec: TopicSpec, record_days: int) -> dict[str, str]:
-    """The configs a topic is created with: a record topic keeps `record_days`."""
-    if not spec.record:
-        return dict(spec.configs)
-    return {**spec.configs, "retention.ms": str(record_days * DAY_MS)}
+def min_insync_replicas(replication: int) -> int:
+    """How many in-sync replicas an acks=all write needs: 2 from 3 replicas up, so an
+    acknowledged write survives the loss of any one broker and writes go on while one is
+    down; 1 below that (one broker, or two replicas that must take writes with one lost)."""
+    return 2 if replication >= 3 else 1
+
+
+def topic_configs(spec: TopicSpec, replication: int, record_days: int) -> dict[str, str]:
+    """A topic's configs as created with `replication` replicas: its own (a record topic
+    keeps `record_days`), plus `min.insync.replicas` set on the topic rather than left to
+    the broker default."""
+    configs = dict(spec.configs)
+    if spec.record:
+        configs["retention.ms"] = str(record_days * DAY_MS)
+    return {**configs, "min.insync.replicas": str(min_insync_replicas(replication))}
 
 
 def topic_name(prefix: str, name: str) -> str:

@@ -1,0 +1,75 @@
+"""What the relay fault tests share: stock operations to post, the relay as a process of its
+own (so it can be SIGKILLed), the outbox's size, and what reached the stock topic."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections import defaultdict
+from typing import Any
+
+import asyncpg
+
+from tests.support.infra import Infra
+from tests.support.private import environment_for
+from tests.support.world import COLD, PHARMACIES, SUPPLIER
+
+
+def receipt(lot: str, qty: int) -> dict[str, Any]:
+    """A `/v1/operations` receipt of a new cold lot."""
+    return {
+        "op": "receipt",
+        "client_op_id": f"r-{lot}",
+        "gtin": COLD,
+        "lot": lot,
+        "expiry": "2028-01-31",
+        "qty": qty,
+        "location": "WH1/COLD-A/01",
+        "supplier": SUPPLIER,
+    }
+
+
+def pick(lot: str, n: int) -> dict[str, Any]:
+    """The lot's n-th `/v1/operations` pick of one unit."""
+    return {
+        "op": "pick",
+        "client_op_id": f"p-{lot}-{n}",
+        "gtin": COLD,
+        "lot": lot,
+        "qty": 1,
+        "location": "WH1/COLD-A/01",
+        "order_ref": f"SO-{n}",
+        "ship_to": PHARMACIES[n % 3],
+    }
+
+
+def versions_by_subject(messages: list[dict[str, Any]]) -> dict[str, list[int]]:
+    """Each batch's stream versions of the stock events read, in log order."""
+    by_subject: dict[str, list[int]] = defaultdict(list)
+    for m in sorted(messages, key=lambda m: (m["_partition"], m["_offset"])):
+        if m["type"].startswith("lotledger.stock."):
+            by_subject[m["subject"]].append(m["streamversion"])
+    return by_subject
+
+
+async def outbox_size(infra: Infra) -> int:
+    conn = await asyncpg.connect(infra.url("inventory", driver="postgresql"))
+    try:
+        return int(await conn.fetchval("SELECT count(*) FROM inventory.outbox"))
+    finally:
+        await conn.close()
+
+
+async def spawn_relay(infra: Infra, batch_size: int = 25) -> asyncio.subprocess.Process:
+    """`lotledger-inventory relay` on the infra's database and broker(s)."""
+    env = {**os.environ, **environment_for(infra, LOTLEDGER_RELAY_BATCH_SIZE=str(batch_size))}
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "lotledger.inventory.cli",
+        "relay",
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
