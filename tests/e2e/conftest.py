@@ -3,114 +3,18 @@ workers as `lotledger-<service> <worker>`), against the per-run database and top
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
-import socket
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
 
-import httpx
 import pytest
 
 from lotledger.shared.kafka import ensure_topics
 from lotledger.shared.settings import CommonSettings
 from tests.support.infra import Infra, migrate_all, provision, teardown
-from tests.support.tokens import TEST_SECRET, bearer
+from tests.support.processes import APIS, System
+from tests.support.tokens import bearer
 from tests.support.world import seed_catalog
 
-LOGS = Path(os.environ.get("LOTLEDGER_TEST_LOGS", "/tmp/lotledger-e2e-logs"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class System:
-    infra: Infra
-    urls: dict[str, str] = field(default_factory=dict)
-    processes: dict[str, asyncio.subprocess.Process] = field(default_factory=dict)
-    projector_metrics_port: int = field(default_factory=free_port)
-
-    def client(self, service: str) -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=self.urls[service], timeout=30)
-
-    def env(self) -> dict[str, str]:
-        return {
-            **os.environ,
-            "LOTLEDGER_ENV": "dev",
-            "LOTLEDGER_AUTH_SECRET": TEST_SECRET,
-            "LOTLEDGER_KAFKA_BOOTSTRAP": self.infra.kafka_bootstrap,
-            "LOTLEDGER_TOPIC_PREFIX": self.infra.topic_prefix,
-            "LOTLEDGER_INVENTORY_DATABASE_URL": self.infra.url("inventory"),
-            "LOTLEDGER_TRACEABILITY_DATABASE_URL": self.infra.url("traceability"),
-            "LOTLEDGER_ALERTS_DATABASE_URL": self.infra.url("alerts"),
-            "LOTLEDGER_LOG_LEVEL": "INFO",
-            "LOTLEDGER_ALERTS_WEBHOOK_RETRY_BASE_S": "0.5",
-            "LOTLEDGER_ALERTS_WEBHOOK_RETRY_MAX_DELAY_S": "5",
-            "LOTLEDGER_TRACEABILITY_METRICS_PORT": str(self.projector_metrics_port),
-            "LOTLEDGER_CHECKPOINT_INTERVAL_S": "2",
-            **{
-                f"LOTLEDGER_CONSOLE_{service.upper()}_URL": url
-                for service, url in self.urls.items()
-                if service in APIS
-            },
-            "LOTLEDGER_CONSOLE_ALERTS_POLL_S": "1",
-        }
-
-    async def start(self, name: str, service: str, *args: str) -> None:
-        await asyncio.to_thread(LOGS.mkdir, parents=True, exist_ok=True)
-        log = (LOGS / f"{self.infra.run_id}-{name}.log").open("ab")
-        self.processes[name] = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            f"lotledger.{service}.cli",
-            *args,
-            env=self.env(),
-            stdout=log,
-            stderr=log,
-            start_new_session=True,
-        )
-
-    async def serve(self, service: str) -> None:
-        port = free_port()
-        await self.start(service, service, "serve", "--port", str(port))
-        self.urls[service] = f"http://127.0.0.1:{port}"
-        async with httpx.AsyncClient() as client:
-            for _ in range(600):
-                try:
-                    if (await client.get(f"{self.urls[service]}/healthz")).status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                if self.processes[service].returncode is not None:
-                    break
-                await asyncio.sleep(0.1)
-        raise AssertionError(f"{service} did not start; see {LOGS}")
-
-    async def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
-        process = self.processes.pop(name)
-        if process.returncode is None:
-            process.send_signal(sig)
-            try:
-                await asyncio.wait_for(process.wait(), 20)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
-
-    async def stop_all(self) -> None:
-        for name in list(self.processes):
-            await self.stop(name)
-
-
-APIS = ("inventory", "traceability", "alerts")
-"""Served first: the console (served last) calls them."""
 PROCESSES: list[tuple[str, str, tuple[str, ...]]] = [
     ("inventory-relay", "inventory", ("relay",)),
     ("inventory-checkpointer", "inventory", ("checkpointer",)),

@@ -16,8 +16,8 @@ from lotledger.shared.envelope import CloudEvent
 from lotledger.shared.kafka import create_producer
 from lotledger.shared.settings import CommonSettings
 from lotledger.shared.urls import lot_segment
-from tests.e2e.conftest import System
 from tests.support.kafka import read_topic
+from tests.support.processes import System
 from tests.support.receiver import new_secret, receiving
 from tests.support.stock import QA, SCANNER
 from tests.support.tokens import bearer

@@ -17,7 +17,7 @@ from demo.day import (
 from demo.findings import findings, render
 from demo.warehouse_day import WarehouseDay
 
-from tests.e2e.conftest import System
+from tests.support.processes import System
 from tests.support.tokens import TEST_SECRET
 
 

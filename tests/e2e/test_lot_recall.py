@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from lotledger.shared.urls import lot_segment
-from tests.e2e.conftest import System
+from tests.support.processes import System
 from tests.support.stock import QA, SCANNER
 from tests.support.tokens import bearer
 from tests.support.world import COLD, PHARMACIES, SUPPLIER, fresh_lot

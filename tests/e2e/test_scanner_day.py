@@ -1,7 +1,7 @@
 """A scanner's day over real HTTP, with the relay publishing to the real broker."""
 
-from tests.e2e.conftest import System
 from tests.support.kafka import of_subject, read_topic
+from tests.support.processes import System
 from tests.support.stock import SCANNER
 from tests.support.tokens import bearer
 from tests.support.world import PHARMACIES, SUPPLIER, fresh_lot, fresh_product

@@ -12,7 +12,7 @@ import orjson
 from lotledger.inventory.adapters.signing import Signer
 from lotledger.inventory.settings import DEV_CHECKPOINT_KEY
 from lotledger.shared.urls import lot_segment
-from tests.e2e.conftest import System
+from tests.support.processes import System
 from tests.support.stock import SCANNER, receive
 from tests.support.tokens import bearer
 from tests.support.world import COLD, PHARMACIES, fresh_lot

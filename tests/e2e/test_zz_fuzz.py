@@ -23,7 +23,7 @@ from schemathesis.engine import Status, from_schema
 from schemathesis.engine.events import FatalError, NonFatalError, ScenarioFinished
 from schemathesis.engine.run import PhaseName
 
-from tests.e2e.conftest import System
+from tests.support.processes import System
 from tests.support.tokens import token
 
 ALL_ROLES = token("scanner", "sensor", "qa", "erp", "regulator", "admin", sub="fuzzer")

@@ -17,7 +17,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from lotledger.shared.urls import lot_segment
-from tests.e2e.conftest import LOGS, System
+from tests.support.processes import LOGS, System
 from tests.support.tokens import bearer
 from tests.support.world import fresh_product
 

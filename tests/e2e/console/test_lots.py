@@ -12,8 +12,8 @@ from typing import Any
 from playwright.async_api import Browser, expect
 
 from lotledger.shared.urls import lot_segment
-from tests.e2e.conftest import System
 from tests.e2e.console.conftest import accessible, own_product, projected, signed_in
+from tests.support.processes import System
 from tests.support.stock import QA, SCANNER
 from tests.support.tokens import bearer, token
 from tests.support.world import PHARMACIES, SUPPLIER, fresh_lot

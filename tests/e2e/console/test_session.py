@@ -6,8 +6,8 @@ from __future__ import annotations
 from playwright.async_api import Browser, expect
 
 from lotledger.shared.auth import mint_token
-from tests.e2e.conftest import System
 from tests.e2e.console.conftest import accessible, signed_in
+from tests.support.processes import System
 from tests.support.tokens import TEST_SECRET, token
 
 
