@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import signal
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,17 @@ class KafkaInstance:
     port: int
     controller_port: int
     brokers: int = 1
+
+    @classmethod
+    def private(cls, name: str, brokers: int = 1) -> KafkaInstance:
+        """An instance of this process alone: its name carries the pid and its ports are a
+        free block, so concurrent test sessions on one machine never share a broker."""
+        rng = random.Random()
+        for _ in range(200):
+            base = rng.randrange(20000, 30000, 2)
+            if all(_free(base + k) for k in range(2 * brokers)):
+                return cls(f"{name}-{os.getpid()}", base, base + 1, brokers)
+        raise RuntimeError("no free block of ports for a private Kafka")
 
     @property
     def bootstrap(self) -> str:
@@ -69,3 +82,12 @@ class KafkaInstance:
         while node in await self.pids():
             await asyncio.sleep(0.1)
         return pid
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True

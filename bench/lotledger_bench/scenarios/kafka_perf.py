@@ -24,8 +24,8 @@ SUMMARY = re.compile(
     r"(?P<avg>[\d.]+) ms avg latency, (?P<max>[\d.]+) ms max latency, (?P<p50>\d+) ms 50th, "
     r"(?P<p95>\d+) ms 95th, (?P<p99>\d+) ms 99th, (?P<p999>\d+) ms 99.9th"
 )
-CLUSTER = KafkaInstance("bench3", 29192, 29193, brokers=3)
-"""Brokers on 29192/29194/29196: clear of the shared broker and of the tests' instances."""
+CLUSTER = KafkaInstance.private("bench3", brokers=3)
+"""Brokers on a free block of ports, clear of the shared broker and of the tests' instances."""
 
 
 async def producer_perf(ctx: Context, key: str, bootstrap: str, label: str) -> Outcome:

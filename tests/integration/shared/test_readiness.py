@@ -30,7 +30,7 @@ async def _wait_for(client: httpx.AsyncClient, status: int, attempts: int = 50) 
 
 @pytest.fixture(scope="module")
 async def broker():  # type: ignore[no-untyped-def]
-    instance = KafkaInstance("readyz", 19092, 19093)
+    instance = KafkaInstance.private("readyz")
     await instance.start()
     try:
         yield instance
