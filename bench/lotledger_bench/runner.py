@@ -4,8 +4,10 @@ what the run started (its processes, topics and database), whatever happened."""
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import platform
 import subprocess
+import tempfile
 import time
 import traceback
 from datetime import UTC, datetime
@@ -124,8 +126,19 @@ async def run(cfg: BenchConfig) -> Path:
     return out_dir
 
 
+LOCK = Path(tempfile.gettempdir()) / "lotledger-bench.lock"
+"""Held for a whole run: two runs at once would share the bench database and each other's
+cores, so a second run waits for the first."""
+
+
 def main(cfg: BenchConfig) -> int:
-    out = asyncio.run(run(cfg))
+    with LOCK.open("w") as held:
+        try:
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"bench: another run holds {LOCK}; waiting for it to end", flush=True)
+            fcntl.flock(held, fcntl.LOCK_EX)
+        out = asyncio.run(run(cfg))
     results = report.load(out)
     failed = [n for n, s in results["scenarios"].items() if s.get("status") == "failed"]
     return 1 if failed or "teardown_error" in results else 0
