@@ -42,7 +42,7 @@ def _wh2_conditions() -> list[Condition]:
     recall = RecallFacts(GTIN, "R", "RC-1", RecallClass.I, "x", NOW, warehouses=frozenset({"WH2"}))
     deviation = FefoDeviation("evt-1", GTIN, "F", B1, 1, "SO-1", PARTY_1, NOW)
     today = ZONES.today("WH2", NOW)
-    picks = WarehouseHistory("WH2", today - timedelta(days=9), 365, {today: 100})
+    picks = WarehouseHistory("WH2", today - timedelta(days=19), 365, {today: 200})
     wasted = lot("W", expiry=today + timedelta(days=5), on_hand={B1: 500})
     short = lot("S", expiry=today + timedelta(days=300), on_hand={B1: 5})
     evaluations = [

@@ -20,7 +20,7 @@ from lotledger.shared.contracts.stock import BatchStatus
 from tests.unit.alerts.fixtures import A1, GTIN, NOW, ZONES, lot
 
 TODAY = NOW.date()
-TEN_A_DAY = WarehouseHistory("WH1", TODAY - timedelta(days=9), 400, {TODAY: 100})
+TEN_A_DAY = WarehouseHistory("WH1", TODAY - timedelta(days=19), 400, {TODAY: 200})
 
 
 def types(evaluation: Evaluation) -> list[AlertType]:
@@ -76,3 +76,12 @@ def test_reorder_is_suggested_below_the_dynamic_reorder_point_per_warehouse() ->
     assert reorder.details["position"] == 60
     assert reorder.details["reorder_point"] >= 70
     assert reorder.details["suggested_qty"] == 10 * (7 + 30) - 60
+
+
+def test_forecast_alerts_wait_for_enough_history() -> None:
+    lots = [lot("A", TODAY + timedelta(days=3), {A1: 100})]
+    young = WarehouseHistory("WH1", TODAY - timedelta(days=5), 400, {TODAY: 60})
+    forecasts = forecast_product(GTIN, lots, {}, {"WH1": young}, None, ZONES, NOW)
+    assert forecasts[0].risk.qty_at_risk > 0
+    assert evaluate_forecast(GTIN, forecasts, None, min_history_days=14).conditions == ()
+    assert len(evaluate_forecast(GTIN, forecasts, None, min_history_days=6).conditions) == 2

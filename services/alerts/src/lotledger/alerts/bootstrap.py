@@ -101,7 +101,7 @@ def build_runtime(
 
 
 def build_projector(rt: AlertsRuntime) -> Projector:
-    projection = AlertsProjection(rt.settings, rt.clock)
+    projection = AlertsProjection(rt.settings, rt.clock, forecast=rt.settings.forecast_settings())
     return Projector(
         rt.settings, rt.engine, projection, GROUP, max_records=rt.settings.alerts_projector_batch
     )

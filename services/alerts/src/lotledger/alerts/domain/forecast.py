@@ -59,12 +59,21 @@ class WarehouseHistory:
     daily_shipped: Mapping[date, int] = field(default_factory=dict)
 
 
+DEFAULT_MIN_HISTORY_DAYS = 14
+
+
 @dataclass(frozen=True)
 class ForecastSettings:
     window_days: int = DEFAULT_WINDOW_DAYS
     cover_days: int = DEFAULT_COVER_DAYS
     lead_time_days: int = DEFAULT_LEAD_TIME_DAYS
     service_level: float = DEFAULT_SERVICE_LEVEL
+    min_history_days: int = DEFAULT_MIN_HISTORY_DAYS
+    """The forecast alerts wait for this many days of history in the window: a product
+    received yesterday and not yet picked has no velocity worth alerting on."""
+
+
+DEFAULT_FORECAST = ForecastSettings()
 
 
 @dataclass(frozen=True)
@@ -91,7 +100,7 @@ def forecast_product(
     thresholds: ProductThresholds | None,
     zones: Zones,
     now: datetime,
-    settings: ForecastSettings = ForecastSettings(),
+    settings: ForecastSettings = DEFAULT_FORECAST,
 ) -> list[WarehouseForecast]:
     """Every warehouse that holds the product or has a history of it, sorted."""
     known = thresholds or ProductThresholds(gtin)

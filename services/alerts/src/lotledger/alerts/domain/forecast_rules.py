@@ -6,6 +6,10 @@ group `{gtin}`):
   `expiry_risk_value`; with neither set, any unit at risk. The lots at risk are named.
 - `reorder_suggested`: the replenishment suggests an order (`Replenishment.reorder`).
 
+Both wait until the velocity's window spans `min_history_days` (the report shows the
+forecast from the first day; an alert on a product received yesterday and never picked
+would call every unit at risk).
+
 Details are the forecast itself, so an alert updates when the forecast changes (an event,
 or the daily sweep once a day has passed) and not otherwise.
 """
@@ -17,7 +21,7 @@ from typing import Any
 
 from lotledger.alerts.domain.conditions import AlertKey, Condition, Evaluation, Scope
 from lotledger.alerts.domain.facts import ProductThresholds
-from lotledger.alerts.domain.forecast import WarehouseForecast
+from lotledger.alerts.domain.forecast import DEFAULT_MIN_HISTORY_DAYS, WarehouseForecast
 from lotledger.alerts.domain.severity import SEVERITY
 from lotledger.alerts.domain.subjects import stock_subject
 from lotledger.shared.contracts.alerts import AlertType
@@ -86,11 +90,16 @@ def reorder_condition(forecast: WarehouseForecast) -> Condition:
 
 
 def evaluate_forecast(
-    gtin: str, forecasts: Iterable[WarehouseForecast], thresholds: ProductThresholds | None
+    gtin: str,
+    forecasts: Iterable[WarehouseForecast],
+    thresholds: ProductThresholds | None,
+    min_history_days: int = DEFAULT_MIN_HISTORY_DAYS,
 ) -> Evaluation:
     known = thresholds or ProductThresholds(gtin)
     conditions: list[Condition] = []
     for forecast in forecasts:
+        if forecast.velocity.days < min_history_days:
+            continue
         if at_risk(forecast, known):
             conditions.append(expiry_risk_condition(forecast))
         if forecast.plan.reorder:
