@@ -9,11 +9,11 @@ inside the caller's transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from lotledger.alerts.domain.expiry_loss import DisposedQty
 from lotledger.alerts.domain.facts import LotFacts
 from lotledger.alerts.domain.forecast import CostedReceipts, WarehouseHistory, lot_cost
 from lotledger.alerts.domain.forecast_risk import Cost
@@ -29,16 +29,6 @@ ON CONFLICT (gtin, warehouse) DO UPDATE SET
     latest_expiry = CASE WHEN (EXCLUDED.latest_day, EXCLUDED.latest_expiry)
         > (r.latest_day, r.latest_expiry) THEN EXCLUDED.latest_expiry ELSE r.latest_expiry END
 """
-
-
-@dataclass(frozen=True)
-class Disposal:
-    gtin: str
-    lot: str
-    warehouse: str
-    month: str
-    reason: str
-    qty: int
 
 
 class ForecastFactsStore:
@@ -172,23 +162,27 @@ class ForecastFactsStore:
                 out.setdefault(gtin, {})[lot] = cost
         return out
 
-    async def disposals(
-        self, warehouses: Iterable[str] | None, start: date, end: date, reasons: Iterable[str]
-    ) -> list[Disposal]:
-        """Disposals for `reasons` on days in [start, end], by lot, warehouse and month
-        (`YYYY-MM`); `warehouses` None means every warehouse."""
+    async def warehouses(self) -> list[str]:
         rows = await self._conn.fetch(
-            "SELECT gtin, lot, warehouse, to_char(day, 'YYYY-MM') AS month, reason, "
+            "SELECT warehouse FROM stocked_in UNION SELECT warehouse FROM receipts_seen ORDER BY 1"
+        )
+        return [r["warehouse"] for r in rows]
+
+    async def disposals(
+        self, warehouses: Iterable[str], start: date, end: date, reasons: Iterable[str]
+    ) -> list[DisposedQty]:
+        """Disposals for `reasons` on local days in [start, end], by lot, warehouse and
+        month (`YYYY-MM`)."""
+        rows = await self._conn.fetch(
+            "SELECT gtin, lot, warehouse, to_char(day, 'YYYY-MM') AS month, "
             "sum(qty)::bigint AS qty FROM disposed_daily "
             "WHERE day BETWEEN $1 AND $2 AND reason = ANY($3::text[]) "
-            "AND ($4::text[] IS NULL OR warehouse = ANY($4::text[])) "
-            "GROUP BY 1, 2, 3, 4, 5 ORDER BY 4, 3, 1, 2, 5",
+            "AND warehouse = ANY($4::text[]) GROUP BY 1, 2, 3, 4",
             start,
             end,
             sorted(set(reasons)),
-            None if warehouses is None else sorted(set(warehouses)),
+            sorted(set(warehouses)),
         )
         return [
-            Disposal(r["gtin"], r["lot"], r["warehouse"], r["month"], r["reason"], r["qty"])
-            for r in rows
+            DisposedQty(r["gtin"], r["lot"], r["warehouse"], r["month"], r["qty"]) for r in rows
         ]

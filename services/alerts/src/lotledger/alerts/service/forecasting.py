@@ -4,12 +4,14 @@ the forecast API over many products at once (one query per kind of fact)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from lotledger.alerts.adapters.unit_of_work import Stores
 from lotledger.alerts.domain.conditions import Evaluation
+from lotledger.alerts.domain.expiry_loss import EXPIRED_REASONS, ExpiryLoss, expiry_loss
 from lotledger.alerts.domain.facts import LotFacts, ProductThresholds, Zones
 from lotledger.alerts.domain.forecast import ForecastSettings, WarehouseForecast, forecast_product
+from lotledger.alerts.domain.forecast_risk import Cost
 from lotledger.alerts.domain.forecast_rules import evaluate_forecast
 
 
@@ -74,3 +76,18 @@ async def forecasts_in(
             if f.warehouse in wanted
         ]
     return out
+
+
+async def expiry_loss_in(
+    stores: Stores, warehouses: Iterable[str], start: date, end: date
+) -> ExpiryLoss:
+    disposals = await stores.forecast.disposals(warehouses, start, end, EXPIRED_REASONS)
+    gtins = {d.gtin for d in disposals}
+    costs = await stores.forecast.costs(gtins)
+    thresholds = await stores.catalog.thresholds_of(gtins)
+    defaults = {
+        gtin: Cost(t.unit_cost, t.currency)
+        for gtin, t in thresholds.items()
+        if t.unit_cost is not None and t.currency
+    }
+    return expiry_loss(disposals, costs, defaults)
