@@ -87,8 +87,10 @@ class WarehouseForecast:
 
 
 def forecast_lot(lot: LotFacts, warehouse: str, cost: Cost | None) -> ForecastLot:
-    on_hand = sum(lot.on_hand_in(warehouse).values())
-    sellable = lot.available_in(warehouse) if lot.status is BatchStatus.AVAILABLE else 0
+    here = lot.on_hand_in(warehouse)
+    on_hand = sum(here.values())
+    held = sum(min(lot.held.get(loc, 0), qty) for loc, qty in here.items())
+    sellable = on_hand - held if lot.status is BatchStatus.AVAILABLE else 0
     return ForecastLot(lot.lot, lot.expiry, sellable, on_hand - sellable, cost)
 
 

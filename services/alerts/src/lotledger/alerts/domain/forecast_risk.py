@@ -9,7 +9,8 @@ min(qty, v·(D − s)) of it, and whatever remains at D is at risk. A lot reache
 after D (or already past it) is at risk whole. With v = 0 every sellable lot is at risk.
 
 Quantities at risk are whole units, rounded up (a unit partly forecast as sold is still
-on the shelf); the walk itself is exact (`Fraction`). Held stock (a batch QA stopped, a
+on the shelf); the walk itself is exact (integers scaled by the velocity's numerator and
+denominator). Held stock (a batch QA stopped, a
 holding other than available) is not consumed and is reported apart.
 """
 
@@ -108,19 +109,22 @@ def expiry_risk(
     if per_day < 0:
         raise ValueError("velocity is never negative")
     ordered = fefo_order(lots)
-    t = Fraction(0)
+    # Exact in integers: with v = n/d, time is kept as T = t·n and quantities as q·d, so
+    # v·(D − t) becomes D·n − T and selling q takes q·d of T.
+    n, d = per_day.numerator, per_day.denominator
+    clock = 0
     out: list[LotRisk] = []
     totals: dict[str, Decimal] = {}
     for lot in (lot for lot in ordered if lot.sellable > 0):
         stops = stops_sellable_on(lot.expiry, min_remaining_days)
-        end = Fraction((stops - today).days)
-        reached = today + timedelta(days=math.floor(t)) if t < end and per_day else None
-        remaining = Fraction(lot.sellable)
+        end = (stops - today).days * n
+        reached = today + timedelta(days=clock // n) if n and clock < end else None
+        remaining = lot.sellable * d
         if reached is not None:
-            sold = min(remaining, per_day * (end - t))
+            sold = min(remaining, end - clock)
             remaining -= sold
-            t = t + sold / per_day if remaining == 0 else end
-        at_risk = math.ceil(remaining)
+            clock = clock + sold if remaining == 0 else end
+        at_risk = -(-remaining // d)
         value = _value(at_risk, lot.cost)
         if value is not None and lot.cost is not None and at_risk:
             totals[lot.cost.currency] = totals.get(lot.cost.currency, Decimal(0)) + value
@@ -139,7 +143,7 @@ def expiry_risk(
         for lot in ordered
         if lot.held > 0
     )
-    cover = None if out and not per_day else t
+    cover = None if out and not n else Fraction(clock, n or 1)
     return ExpiryRisk(
         today,
         tuple(out),

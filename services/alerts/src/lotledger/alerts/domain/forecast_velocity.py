@@ -59,7 +59,7 @@ def velocity(
     days = (today - start).days + 1
     counts = [qty for day, qty in daily_shipped.items() if start <= day <= today]
     shipped = sum(counts)
+    squares = sum(qty * qty for qty in counts)
     mean = Fraction(shipped, days)
-    squares = sum(Fraction(qty) ** 2 for qty in counts)
-    variance = squares / days - mean**2
+    variance = Fraction(squares * days - shipped * shipped, days * days)
     return Velocity(mean, math.sqrt(variance), days, shipped, start)
