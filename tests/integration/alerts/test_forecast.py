@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.alerts.steps import COLD_A, post
+from tests.integration.alerts.steps import COLD_A, applied, post
 from tests.integration.alerts.world import ADMIN, TODAY, AlertsWorld, alerts_world, fresh_gtin
 from tests.support.tokens import bearer
 from tests.support.world import PHARMACIES, SUPPLIER, fresh_lot
@@ -111,6 +111,7 @@ async def test_a_months_picks_forecast_risk_and_reorder_and_the_alerts_follow(
     v = Fraction(30 * PER_DAY, days)
     left_a = 400 - 30 * PER_DAY
     at_risk = math.ceil(left_a - v * 21)
+    await applied(world, gtin, a, 31)
     opened = await _until_open(world, gtin, {"expiry_risk"})
     risk_alert = opened["expiry_risk"]
     assert risk_alert["subject"] == f"{gtin}@WH1"
@@ -137,16 +138,20 @@ async def test_a_months_picks_forecast_risk_and_reorder_and_the_alerts_follow(
 
     disposal = {"gtin": gtin, "lot": a, "qty": 120, "location": COLD_A, "reason": "expired"}
     await post(world, "/v1/disposals", disposal)
+    await applied(world, gtin, a, 32)
     await _until_open(world, gtin, set())
 
     await _pick(world, gtin, a, 100)
     await _pick(world, gtin, b, 80)
+    await applied(world, gtin, a, 33)
+    await applied(world, gtin, b, 2)
     opened = await _until_open(world, gtin, {"reorder_suggested"})
     suggestion = opened["reorder_suggested"]["details"]
     assert suggestion["position"] == 20
     assert suggestion["suggested_qty"] > 0
 
     await _receive(world, gtin, c, 1000, date(2027, 9, 30))
+    await applied(world, gtin, c, 1)
     await _until_open(world, gtin, set())
     closed = {a["type"] for a in await world.alerts(gtin=gtin) if a["status"] == "resolved"}
     assert {"expiry_risk", "reorder_suggested"} <= closed
@@ -181,3 +186,28 @@ async def test_forecasts_are_scoped_to_the_callers_warehouses_and_refuse_bad_inp
         assert response.status_code == 422, response.text
         assert response.headers["content-type"] == "application/problem+json"
         assert response.json()["errors"][0]["field"] == field
+
+
+async def test_the_clock_sweep_raises_expiry_risk_once_the_history_is_long_enough(
+    world: AlertsWorld,
+) -> None:
+    """Ten days of history are too few for an alert; four days later, with no event in
+    between, the sweep judges the same picks over fifteen days and raises it."""
+    gtin, lot = fresh_gtin(), fresh_lot("FS")
+    product = {"name": f"Forecast {gtin}", "storage_class": "cold", "rx": True}
+    created = await world.inventory.put(f"/v1/products/{gtin}", json=product, headers=ADMIN)
+    assert created.status_code == 201, created.text
+    await _receive(world, gtin, lot, 300, DAY + timedelta(days=30), TODAY - timedelta(days=10))
+    for back in range(10, 0, -1):
+        await _pick(world, gtin, lot, 3, TODAY - timedelta(days=back, hours=-1))
+
+    await applied(world, gtin, lot, 11)
+    await world.sweep(TODAY + timedelta(hours=1))
+    assert await _open(world, gtin) == {}
+
+    later = TODAY + timedelta(days=4)
+    await world.sweep(later)
+    (risk,) = (await _open(world, gtin)).values()
+    assert risk["type"] == "expiry_risk"
+    sold = Fraction(30, 15) * 27
+    assert risk["details"]["qty_at_risk"] == math.ceil(270 - sold)
