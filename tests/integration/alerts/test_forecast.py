@@ -181,11 +181,14 @@ async def test_forecasts_are_scoped_to_the_callers_warehouses_and_refuse_bad_inp
         ("/v1/reports/expiry-loss?from=2026-12-01&to=2026-11-01", "query.to"),
         ("/v1/reports/expiry-loss?from=2026-13-01", "query.from"),
         ("/v1/reports/expiry-loss?from=2016-01-01&to=2026-11-01", "query.to"),
+        ("/v1/reports/expiry-loss?from=0001-01-02", "query.to"),
     ):
         response = await world.api.get(path, headers=ADMIN)
         assert response.status_code == 422, response.text
         assert response.headers["content-type"] == "application/problem+json"
         assert response.json()["errors"][0]["field"] == field
+    earliest = await world.api.get("/v1/reports/expiry-loss?to=0001-01-01", headers=ADMIN)
+    assert earliest.status_code == 200, earliest.text
 
 
 async def test_the_clock_sweep_raises_expiry_risk_once_the_history_is_long_enough(

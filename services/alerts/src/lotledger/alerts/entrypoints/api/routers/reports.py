@@ -3,7 +3,7 @@ the caller's token covers."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -48,7 +48,9 @@ async def expiry_loss(
 ) -> ExpiryLossReport:
     today = rt.clock.now().date()
     end = end or today
-    start = start or (end - timedelta(days=365)).replace(day=1)
+    if start is None:
+        a_year_before = end - timedelta(days=365) if end > date.min + timedelta(days=365) else end
+        start = a_year_before.replace(day=1)
     if start > end:
         raise _invalid("to", WINDOW_RULE, "`to` must not be before `from`", end)
     if (end - start).days > MAX_SPAN_DAYS:
