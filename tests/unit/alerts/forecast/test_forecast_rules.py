@@ -85,3 +85,12 @@ def test_forecast_alerts_wait_for_enough_history() -> None:
     assert forecasts[0].risk.qty_at_risk > 0
     assert evaluate_forecast(GTIN, forecasts, None, min_history_days=14).conditions == ()
     assert len(evaluate_forecast(GTIN, forecasts, None, min_history_days=6).conditions) == 2
+
+
+def test_master_data_out_of_range_falls_back_to_the_defaults() -> None:
+    """The catalog is inventory's to validate; a record it would refuse never stops the
+    projector here."""
+    odd = ProductThresholds(GTIN, lead_time_days=-1, service_level=1.5)
+    lots = [lot("A", TODAY + timedelta(days=300), {A1: 60})]
+    (wh1,) = forecast_product(GTIN, lots, {}, {"WH1": TEN_A_DAY}, odd, ZONES, NOW)
+    assert (wh1.policy.lead_time_days, wh1.policy.service_level) == (7, 0.95)

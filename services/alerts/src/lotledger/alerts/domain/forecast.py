@@ -123,9 +123,10 @@ def forecast_product(
         stock = [forecast_lot(lot, warehouse, costs.get(lot.lot, default)) for lot in ours]
         stock = [lot for lot in stock if lot.sellable or lot.held]
         risk = expiry_risk(stock, speed.per_day, today, shelf)
+        lead, level = here.lead_time_days, here.service_level
         policy = ReorderPolicy(
-            here.lead_time_days if here.lead_time_days is not None else settings.lead_time_days,
-            here.service_level if here.service_level is not None else settings.service_level,
+            lead if lead is not None and lead >= 0 else settings.lead_time_days,
+            level if level is not None and 0 < level < 1 else settings.service_level,
             here.max_stock,
             settings.cover_days,
             history.shelf_life_days,
