@@ -158,8 +158,6 @@ def render(api: Api, day: Day, found: Findings, report: Report) -> None:
         for alert in alerts[:3]:
             mark = "" if alert["status"] != "resolved" else "  (resolved)"
             report(f"    {alert['subject']}{mark}")
-    report("")
-    report("the system stays up; `make down` stops it, `make demo` plays another day")
 
 
 SEVERITY = {"critical": 0, "warning": 1, "info": 2}

@@ -39,6 +39,7 @@ from demo.day import (
     Lot,
 )
 from demo.findings import findings, render
+from demo.forecast import forecast, render_forecast
 from lotledger.shared.settings import CommonSettings
 
 GS = "\x1d"
@@ -128,6 +129,8 @@ class WarehouseDay:
                     "location": location,
                     "supplier": rng.choice(CATALOG.suppliers),
                     "reference": f"ASN-{self.tag}-{index:02d}{n}",
+                    "unit_cost": f"{1 + index * 0.75:.2f}",
+                    "currency": "EUR",
                 }
                 await self.api.ok("POST", "inventory", "/v1/receipts", "scanner", json=body)
                 short = n == 0 and index in SHORT_DATED
@@ -304,6 +307,7 @@ async def main_async(args: argparse.Namespace) -> int:
         report("waiting for traceability and alerts to catch up …")
         found = await findings(api, day, since)
         render(api, day, found, report)
+        render_forecast(await forecast(api), report)
     except DemoError as exc:
         print(f"demo failed: {exc}", file=sys.stderr)
         return 1

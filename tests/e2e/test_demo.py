@@ -15,6 +15,7 @@ from demo.day import (
     SCARCE,
 )
 from demo.findings import findings, render
+from demo.forecast import forecast, render_forecast
 from demo.warehouse_day import WarehouseDay
 
 from tests.support.processes import System
@@ -33,6 +34,8 @@ async def test_the_demo_day_ends_with_trace_exposure_and_alerts(private_system: 
         day = await WarehouseDay(api, lines.append, excursion_s=4, reading_interval_s=1).play()
         found = await findings(api, day, since, patience=120)
         render(api, day, found, lines.append)
+        predicted = await forecast(api)
+        render_forecast(predicted, lines.append)
 
         assert day.recalled is not None
         recalled = day.recalled
@@ -111,5 +114,11 @@ async def test_the_demo_day_ends_with_trace_exposure_and_alerts(private_system: 
         assert f"{len(exposed)} lots exposed" in text
         assert "found late at" in text
         assert "uv run lotledger token" in text
+        assert "top expiry risks" in text
+        assert "reorder suggestions" in text
+        at_risk = {item["gtin"] for item in predicted.risks}
+        assert at_risk <= {lot.product.gtin for lot in day.lots}
+        assert all(item["qty_at_risk"] > 0 for item in predicted.risks)
+        assert all(r["position"] <= r["reorder_point"] for r in predicted.reorders)
     finally:
         await api.aclose()

@@ -115,9 +115,11 @@ async def test_expiry_takes_stock_out_of_the_available_level(timeline: AlertsWor
     await receive(timeline, gtin, lot, 10, expiry_in(20))
     await applied(timeline, gtin, lot, 1)
     await timeline.sweep(day(20))
-    assert {a["type"] for a in await timeline.alerts(gtin=gtin, status="open")} == {"near_expiry"}
+    opened = {a["type"] for a in await timeline.alerts(gtin=gtin, status="open")}
+    assert opened == {"near_expiry", "expiry_risk"}, "never picked in 21 days: all at risk"
     await timeline.sweep(day(21))
     assert {a["type"] for a in await timeline.alerts(gtin=gtin, status="open")} == {
         "expired_on_hand",
         "stock_out",
+        "expiry_risk",
     }

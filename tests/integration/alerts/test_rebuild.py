@@ -19,7 +19,16 @@ from lotledger.alerts.entrypoints.rebuild import compare_with_live
 from lotledger.shared.contracts import excursions as x
 from lotledger.shared.contracts.topics import EXCURSIONS
 from lotledger.shared.envelope import CloudEvent
-from tests.integration.alerts.steps import applied, pick, product, recall, receive
+from tests.integration.alerts.steps import (
+    COLD_A,
+    applied,
+    dispose,
+    pick,
+    post,
+    product,
+    recall,
+    receive,
+)
 from tests.integration.alerts.world import (
     ADMIN,
     QA,
@@ -29,7 +38,7 @@ from tests.integration.alerts.world import (
     alerts_world,
     fresh_gtin,
 )
-from tests.support.world import fresh_lot, register_sensor
+from tests.support.world import SUPPLIER, fresh_lot, register_sensor
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +55,26 @@ async def lived() -> AsyncIterator[AlertsWorld]:
         await pick(world, recalled, batch, 3)
         await recall(world, recalled, batch)
         await applied(world, recalled, batch, 3)
+        costed, wasted = fresh_gtin(), fresh_lot("RW")
+        await product(world, costed)
+        await post(
+            world,
+            "/v1/receipts",
+            {
+                "gtin": costed,
+                "lot": wasted,
+                "expiry": "2027-09-30",
+                "qty": 9,
+                "location": COLD_A,
+                "supplier": SUPPLIER,
+                "unit_cost": "1.25",
+                "currency": "EUR",
+                "scanned_at": (TODAY - timedelta(days=3)).isoformat(),
+            },
+        )
+        await pick(world, costed, wasted, 2)
+        await dispose(world, costed, wasted, 4)
+        await applied(world, costed, wasted, 3)
         await register_sensor(
             world.inventory,
             ADMIN,
@@ -110,6 +139,9 @@ async def test_the_alerts_rebuild_equals_live_and_a_difference_is_named(
             ("acknowledged", "qa-1", None),
             ("resolved", None, "qa-1"),
         ]
+        for facts in ("lot_costs", "shipped_daily", "receipts_seen", "disposed_daily"):
+            count = f"SELECT count(*) FROM alerts_rebuild.{facts}"  # noqa: S608 (constants)
+            assert await admin.fetchval(count), facts
         await admin.execute("UPDATE alerts_rebuild.alerts SET severity = 'info'")
     finally:
         await admin.close()

@@ -148,14 +148,16 @@ async def _task(work: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> A
 
 
 @asynccontextmanager
-async def alerts_world(*, deliver: bool = True, **overrides: Any) -> AsyncIterator[AlertsWorld]:
+async def alerts_world(
+    *, deliver: bool = True, inventory_overrides: dict[str, Any] | None = None, **overrides: Any
+) -> AsyncIterator[AlertsWorld]:
     """A fresh world; `deliver=False` leaves publishing and webhooks to a test's own
-    worker (a subprocess it may kill)."""
+    worker (a subprocess it may kill); `inventory_overrides` are inventory's settings."""
     infra = await provision()
     try:
         await migrate(infra, "inventory")
         await migrate(infra, "alerts")
-        inventory_settings = settings_for(infra)
+        inventory_settings = settings_for(infra, **(inventory_overrides or {}))
         await ensure_topics(inventory_settings)
         settings = alerts_settings(infra, **overrides)
         clock = ManualClock(TODAY)

@@ -13,6 +13,8 @@ from lotledger.alerts.domain.facts import (
     RecallFacts,
     Shipment,
 )
+from lotledger.alerts.domain.forecast import WarehouseHistory, forecast_product
+from lotledger.alerts.domain.forecast_rules import evaluate_forecast
 from lotledger.alerts.domain.levels import product_stock
 from lotledger.alerts.domain.rules_config import RulesConfig
 from lotledger.alerts.domain.visibility import Viewer
@@ -39,7 +41,17 @@ def _wh2_conditions() -> list[Condition]:
     silent = SensorFacts("T-2", B1, NOW - timedelta(hours=1), registered=True)
     recall = RecallFacts(GTIN, "R", "RC-1", RecallClass.I, "x", NOW, warehouses=frozenset({"WH2"}))
     deviation = FefoDeviation("evt-1", GTIN, "F", B1, 1, "SO-1", PARTY_1, NOW)
+    today = ZONES.today("WH2", NOW)
+    picks = WarehouseHistory("WH2", today - timedelta(days=19), 365, {today: 200})
+    wasted = lot("W", expiry=today + timedelta(days=5), on_hand={B1: 500})
+    short = lot("S", expiry=today + timedelta(days=300), on_hand={B1: 5})
     evaluations = [
+        *(
+            evaluate_forecast(
+                GTIN, forecast_product(GTIN, [held], {}, {"WH2": picks}, None, ZONES, NOW), None
+            )
+            for held in (wasted, short)
+        ),
         rules.evaluate_lot(soon, None, ZONES, CONFIG, NOW),
         rules.evaluate_lot(gone, None, ZONES, CONFIG, NOW),
         rules.low_stock(low, thresholds),

@@ -18,7 +18,7 @@ from lotledger.alerts.adapters.webhook_client import WebhookClient
 from lotledger.alerts.entrypoints import rebuild
 from lotledger.alerts.entrypoints.api.access import ACCESS
 from lotledger.alerts.entrypoints.api.problem_map import PROBLEMS
-from lotledger.alerts.entrypoints.api.routers import alerts, rules, webhooks
+from lotledger.alerts.entrypoints.api.routers import alerts, forecast, reports, rules, webhooks
 from lotledger.alerts.entrypoints.deliverer import Deliverer
 from lotledger.alerts.entrypoints.projector import GROUP, AlertsProjection
 from lotledger.alerts.entrypoints.publisher import Publisher
@@ -101,7 +101,7 @@ def build_runtime(
 
 
 def build_projector(rt: AlertsRuntime) -> Projector:
-    projection = AlertsProjection(rt.settings, rt.clock)
+    projection = AlertsProjection(rt.settings, rt.clock, forecast=rt.settings.forecast_settings())
     return Projector(
         rt.settings, rt.engine, projection, GROUP, max_records=rt.settings.alerts_projector_batch
     )
@@ -140,7 +140,7 @@ def create_app(settings: AlertsSettings | None = None, clock: Clock | None = Non
         description=DESCRIPTION,
         settings=settings,
         lifespan=lifespan,
-        routers=[alerts.router, rules.router, webhooks.router],
+        routers=[alerts.router, rules.router, webhooks.router, forecast.router, reports.router],
         problem_map=PROBLEMS,
         access=ACCESS,
     )

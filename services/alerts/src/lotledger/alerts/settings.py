@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, SecretStr
 
+from lotledger.alerts.domain.forecast import ForecastSettings
 from lotledger.shared.settings import CommonSettings, has_dev_password, migration_url
 
 DEV_WEBHOOK_KEY = "lotledger-dev-webhook-key-change-me-0123456789"
@@ -49,6 +50,32 @@ class AlertsSettings(CommonSettings):
     alerts_sweep_chunk: int = Field(default=500, ge=1, le=100000)
     alerts_publish_batch: int = Field(default=500, ge=1, le=20000)
     alerts_projector_batch: int = Field(default=500, ge=1, le=20000)
+
+    alerts_forecast_window_days: int = Field(
+        default=90, ge=1, le=3650, description="the trailing window of consumption velocity"
+    )
+    alerts_forecast_cover_days: int = Field(
+        default=30, ge=0, le=3650, description="days of cover ordered to, without a max stock"
+    )
+    alerts_forecast_lead_time_days: int = Field(
+        default=7, ge=0, le=3650, description="lead time of products without their own"
+    )
+    alerts_forecast_service_level: float = Field(
+        default=0.95, gt=0, lt=1, description="service level of products without their own"
+    )
+
+    alerts_forecast_min_history_days: int = Field(
+        default=14, ge=1, le=3650, description="days of history before forecast alerts"
+    )
+
+    def forecast_settings(self) -> ForecastSettings:
+        return ForecastSettings(
+            self.alerts_forecast_window_days,
+            self.alerts_forecast_cover_days,
+            self.alerts_forecast_lead_time_days,
+            self.alerts_forecast_service_level,
+            self.alerts_forecast_min_history_days,
+        )
 
     @property
     def webhook_loopback_allowed(self) -> bool:

@@ -23,6 +23,8 @@ class AlertType(StrEnum):
     FEFO_DEVIATION = "fefo_deviation"
     WEBHOOK_FAILING = "webhook_failing"
     SYNC_CONFLICT = "sync_conflict"
+    EXPIRY_RISK = "expiry_risk"
+    REORDER_SUGGESTED = "reorder_suggested"
 
 
 class Severity(StrEnum):

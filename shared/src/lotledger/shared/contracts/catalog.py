@@ -6,11 +6,16 @@ so compaction keeps its history (docs/adr/0013-climate-record.md)."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
+from typing import TypeVar
 
 from pydantic import AwareDatetime, Field
 
 from lotledger.shared.contracts.common import Payload
+from lotledger.shared.contracts.money import cost_field, currency_field
+
+T = TypeVar("T", int, float)
 
 
 class StorageClass(StrEnum):
@@ -31,6 +36,10 @@ class WarehouseThresholds(Payload):
     reorder_point: int | None = None
     max_stock: int | None = None
     min_remaining_days: int | None = None
+    lead_time_days: int | None = Field(default=None, description="replenishment lead time")
+    service_level: float | None = Field(
+        default=None, description="the chance of no stock-out during a lead time, 0 to 1"
+    )
 
 
 class Product(Payload):
@@ -53,6 +62,20 @@ class Product(Payload):
     warehouses: dict[str, WarehouseThresholds] | None = Field(
         default=None, description="per-warehouse overrides of the thresholds, by warehouse id"
     )
+    unit_cost: Decimal | None = cost_field("default cost of one base unit, for lots without one")
+    currency: str | None = currency_field("ISO 4217 code of unit_cost; present with it")
+    lead_time_days: int | None = Field(default=None, description="replenishment lead time")
+    service_level: float | None = Field(
+        default=None, description="the chance of no stock-out during a lead time, 0 to 1"
+    )
+    expiry_risk_qty: int | None = Field(
+        default=None,
+        description="expiry_risk is raised when more units than this are at risk in a "
+        "warehouse (absent, and no expiry_risk_value: any unit)",
+    )
+    expiry_risk_value: Decimal | None = cost_field(
+        "expiry_risk is raised when the value at risk (in `currency`) exceeds this"
+    )
 
     def thresholds_in(self, warehouse: str) -> WarehouseThresholds:
         """The thresholds in force in `warehouse`: its overrides, else the product's."""
@@ -61,10 +84,12 @@ class Product(Payload):
             reorder_point=_first(own.reorder_point, self.reorder_point),
             max_stock=_first(own.max_stock, self.max_stock),
             min_remaining_days=_first(own.min_remaining_days, self.min_remaining_days),
+            lead_time_days=_first(own.lead_time_days, self.lead_time_days),
+            service_level=_first(own.service_level, self.service_level),
         )
 
 
-def _first(override: int | None, default: int | None) -> int | None:
+def _first(override: T | None, default: T | None) -> T | None:
     return default if override is None else override
 
 

@@ -27,11 +27,13 @@ class Revision:
 
 
 HOLDINGS = "holdings, device time, serials, returns against shipments (issue 14)"
+FORECAST = "cost, lead time and service level for forecasts (issue 16)"
 CLIMATE = "GSP climate record: ranges in force over time, sensors, late readings (issue 19)"
 
 REVISIONS: dict[str, tuple[Revision, ...]] = {
     "lotledger.stock.received.v1": (
         Revision(2, HOLDINGS, frozenset({"holding_status", "serial"})),
+        Revision(3, FORECAST, frozenset({"unit_cost", "currency"})),
     ),
     "lotledger.stock.picked.v1": (Revision(2, HOLDINGS, frozenset({"holding_status", "serial"})),),
     "lotledger.stock.moved.v1": (Revision(2, HOLDINGS, frozenset({"holding_status", "serial"})),),
@@ -55,12 +57,40 @@ REVISIONS: dict[str, tuple[Revision, ...]] = {
             "per-warehouse thresholds, minimum shelf life, incoming inspection (issue 14)",
             frozenset({"min_remaining_days", "inspect_receipts", "warehouses"}),
         ),
+        Revision(
+            3,
+            FORECAST + "; `warehouses` overrides take lead_time_days and service_level",
+            frozenset(
+                {
+                    "unit_cost",
+                    "currency",
+                    "lead_time_days",
+                    "service_level",
+                    "expiry_risk_qty",
+                    "expiry_risk_value",
+                }
+            ),
+        ),
     ),
     "lotledger.catalog.product_updated.v1": (
         Revision(
             2,
             "per-warehouse thresholds, minimum shelf life, incoming inspection (issue 14)",
             frozenset({"min_remaining_days", "inspect_receipts", "warehouses"}),
+        ),
+        Revision(
+            3,
+            FORECAST + "; `warehouses` overrides take lead_time_days and service_level",
+            frozenset(
+                {
+                    "unit_cost",
+                    "currency",
+                    "lead_time_days",
+                    "service_level",
+                    "expiry_risk_qty",
+                    "expiry_risk_value",
+                }
+            ),
         ),
     ),
     **{
@@ -84,6 +114,11 @@ REVISIONS: dict[str, tuple[Revision, ...]] = {
                 3,
                 "sync_conflict alerts (issue 14)",
                 values={"AlertType": frozenset({"sync_conflict"})},
+            ),
+            Revision(
+                4,
+                "forecast alerts (issue 16)",
+                values={"AlertType": frozenset({"expiry_risk", "reorder_suggested"})},
             ),
         )
         for name in ("raised", "updated", "acknowledged", "resolved")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from pydantic import AwareDatetime, Field
 
 from lotledger.shared.contracts.common import Payload
+from lotledger.shared.contracts.money import cost_field, currency_field
 
 
 class BatchStatus(StrEnum):
@@ -67,6 +69,8 @@ class Received(StockEvent):
     status: BatchStatus
     holding_status: HoldingStatus | None = _holding_status()
     serial: str | None = _serial()
+    unit_cost: Decimal | None = cost_field("what one base unit of this receipt cost")
+    currency: str | None = currency_field("ISO 4217 code of unit_cost; present with it")
 
 
 class Released(StockEvent):

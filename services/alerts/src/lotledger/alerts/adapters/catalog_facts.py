@@ -10,7 +10,10 @@ from lotledger.alerts.domain.facts import ProductThresholds, Zones
 from lotledger.shared.contracts.catalog import Location, WarehouseThresholds
 from lotledger.shared.db import json_param, json_value
 
-_COLUMNS = "gtin, reorder_point, max_stock, near_expiry_days, min_remaining_days, warehouses"
+_COLUMNS = (
+    "gtin, reorder_point, max_stock, near_expiry_days, min_remaining_days, warehouses, "
+    "unit_cost, currency, lead_time_days, service_level, expiry_risk_qty, expiry_risk_value"
+)
 
 
 def _thresholds(row: Any) -> ProductThresholds:
@@ -23,6 +26,12 @@ def _thresholds(row: Any) -> ProductThresholds:
         tuple(days) if days else None,
         row["min_remaining_days"],
         {w: WarehouseThresholds.model_validate(t) for w, t in overrides.items()},
+        row["unit_cost"],
+        row["currency"],
+        row["lead_time_days"],
+        row["service_level"],
+        row["expiry_risk_qty"],
+        row["expiry_risk_value"],
     )
 
 
@@ -36,8 +45,14 @@ class CatalogFactsStore:
         overrides = {w: t.as_data() for w, t in sorted(thresholds.warehouses.items())}
         status = await self._conn.execute(
             "INSERT INTO products (gtin, reorder_point, max_stock, near_expiry_days, version, "
-            "min_remaining_days, warehouses) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) "
+            "min_remaining_days, warehouses, unit_cost, currency, lead_time_days, "
+            "service_level, expiry_risk_qty, expiry_risk_value) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13) "
             "ON CONFLICT (gtin) DO UPDATE SET "
+            "unit_cost = EXCLUDED.unit_cost, currency = EXCLUDED.currency, "
+            "lead_time_days = EXCLUDED.lead_time_days, service_level = EXCLUDED.service_level, "
+            "expiry_risk_qty = EXCLUDED.expiry_risk_qty, "
+            "expiry_risk_value = EXCLUDED.expiry_risk_value, "
             "reorder_point = EXCLUDED.reorder_point, max_stock = EXCLUDED.max_stock, "
             "near_expiry_days = EXCLUDED.near_expiry_days, version = EXCLUDED.version, "
             "min_remaining_days = EXCLUDED.min_remaining_days, "
@@ -49,6 +64,12 @@ class CatalogFactsStore:
             version,
             thresholds.min_remaining_days,
             json_param(overrides) if overrides else None,
+            thresholds.unit_cost,
+            thresholds.currency,
+            thresholds.lead_time_days,
+            thresholds.service_level,
+            thresholds.expiry_risk_qty,
+            thresholds.expiry_risk_value,
         )
         return bool(status.endswith(" 1"))
 

@@ -18,6 +18,7 @@ from lotledger.alerts.adapters.alert_store import AlertStore
 from lotledger.alerts.adapters.catalog_facts import CatalogFactsStore
 from lotledger.alerts.adapters.climate_facts import ClimateFactsStore
 from lotledger.alerts.adapters.deliveries import DeliveryStore
+from lotledger.alerts.adapters.forecast_facts import ForecastFactsStore
 from lotledger.alerts.adapters.idempotency import IdempotencyStore
 from lotledger.alerts.adapters.locks import Purpose, hold_for_transaction
 from lotledger.alerts.adapters.lot_facts import LotFactsStore
@@ -40,6 +41,7 @@ class Stores:
     subscriptions: SubscriptionStore
     rules: RulesStore
     idempotency: IdempotencyStore
+    forecast: ForecastFactsStore
 
     @classmethod
     def on(cls, conn: Any) -> Stores:
@@ -55,6 +57,7 @@ class Stores:
             SubscriptionStore(conn),
             RulesStore(conn),
             IdempotencyStore(conn),
+            ForecastFactsStore(conn),
         )
 
     @classmethod

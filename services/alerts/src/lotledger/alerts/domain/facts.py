@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from lotledger.shared.clock import local_date
@@ -21,7 +22,9 @@ class ProductThresholds:
     warehouse's overrides (`in_warehouse`). `near_expiry_days` is None while the product
     follows the rules' default tiers, else distinct positive days, most distant first.
     `min_remaining_days` is the shelf life stock needs left to ship: shorter-dated stock
-    is not available."""
+    is not available. The forecast's master data: the default unit `cost` (amount and
+    ISO 4217 currency) for lots received without one, lead time and service level
+    (per-warehouse overridable), and the `expiry_risk` alert's thresholds."""
 
     gtin: str
     reorder_point: int | None = None
@@ -29,6 +32,12 @@ class ProductThresholds:
     near_expiry_days: tuple[int, ...] | None = None
     min_remaining_days: int | None = None
     warehouses: Mapping[str, WarehouseThresholds] = field(default_factory=dict)
+    unit_cost: Decimal | None = None
+    currency: str | None = None
+    lead_time_days: int | None = None
+    service_level: float | None = None
+    expiry_risk_qty: int | None = None
+    expiry_risk_value: Decimal | None = None
 
     @classmethod
     def from_product(cls, product: Product) -> ProductThresholds:
@@ -43,6 +52,12 @@ class ProductThresholds:
             tuple(days) or None,
             product.min_remaining_days,
             dict(product.warehouses or {}),
+            product.unit_cost,
+            product.currency,
+            product.lead_time_days,
+            product.service_level,
+            product.expiry_risk_qty,
+            product.expiry_risk_value,
         )
 
     def in_warehouse(self, warehouse: str) -> WarehouseThresholds:
@@ -54,6 +69,10 @@ class ProductThresholds:
             min_remaining_days=self.min_remaining_days
             if own.min_remaining_days is None
             else own.min_remaining_days,
+            lead_time_days=self.lead_time_days
+            if own.lead_time_days is None
+            else own.lead_time_days,
+            service_level=self.service_level if own.service_level is None else own.service_level,
         )
 
     def tiers(self, default: tuple[int, ...]) -> tuple[int, ...]:

@@ -14,6 +14,8 @@
 | fefo_deviation        | warning                                              |
 | webhook_failing       | warning                                              |
 | sync_conflict         | warning                                              |
+| expiry_risk           | warning                                              |
+| reorder_suggested     | info                                                 |
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ SEVERITY: Mapping[AlertType, Severity] = {
     AlertType.FEFO_DEVIATION: Severity.WARNING,
     AlertType.WEBHOOK_FAILING: Severity.WARNING,
     AlertType.SYNC_CONFLICT: Severity.WARNING,
+    AlertType.EXPIRY_RISK: Severity.WARNING,
+    AlertType.REORDER_SUGGESTED: Severity.INFO,
 }
 
 

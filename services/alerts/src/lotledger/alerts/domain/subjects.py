@@ -5,6 +5,7 @@ evaluation's scope is expressed in (see `conditions.Scope`).
 |--------------------------------------|------------------------------|---------------------|
 | near_expiry, expired_on_hand         | `{gtin}/{lot}@{warehouse}`   | batch `{gtin}/{lot}`|
 | low_stock, stock_out, overstock      | `{gtin}@{warehouse}`         | `{gtin}`            |
+| expiry_risk, reorder_suggested       | `{gtin}@{warehouse}`         | `{gtin}`            |
 | recall                               | batch `{gtin}/{lot}`         | the subject         |
 | temperature_, humidity_excursion     | excursion id                 | the subject         |
 | sensor_silent (tiers "", calibration)| sensor id                    | the subject         |
@@ -30,6 +31,8 @@ PER_WAREHOUSE: frozenset[AlertType] = frozenset(
         AlertType.LOW_STOCK,
         AlertType.STOCK_OUT,
         AlertType.OVERSTOCK,
+        AlertType.EXPIRY_RISK,
+        AlertType.REORDER_SUGGESTED,
     }
 )
 

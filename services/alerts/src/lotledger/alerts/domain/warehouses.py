@@ -4,6 +4,7 @@ subject"), derived here and nowhere else, from the key and the details the rules
 | types | warehouses |
 |---|---|
 | near_expiry, expired_on_hand, low_stock, stock_out, overstock | the one its subject names |
+| expiry_risk, reorder_suggested | the one its subject names |
 | temperature_/humidity_excursion, sensor_silent, fefo_deviation | the one of its location |
 | recall | every warehouse the batch was ever in (the keys of `details.by_warehouse`) |
 | sync_conflict | the warehouses the refused operation named (`details.warehouses`) |
@@ -28,7 +29,15 @@ from lotledger.shared.identifiers import warehouse_of
 def concerned(key: AlertKey, details: Mapping[str, Any]) -> tuple[str, ...]:
     """Sorted, without duplicates; empty for a system-wide alert."""
     match key.alert_type:
-        case T.NEAR_EXPIRY | T.EXPIRED_ON_HAND | T.LOW_STOCK | T.STOCK_OUT | T.OVERSTOCK:
+        case (
+            T.NEAR_EXPIRY
+            | T.EXPIRED_ON_HAND
+            | T.LOW_STOCK
+            | T.STOCK_OUT
+            | T.OVERSTOCK
+            | T.EXPIRY_RISK
+            | T.REORDER_SUGGESTED
+        ):
             warehouse = warehouse_in(key.alert_type, key.subject)
             return (warehouse,) if warehouse else ()
         case T.TEMPERATURE_EXCURSION | T.HUMIDITY_EXCURSION | T.SENSOR_SILENT | T.FEFO_DEVIATION:

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lotledger.alerts.adapters.unit_of_work import Stores
 from lotledger.alerts.domain.alert import NewId, fresh_id
+from lotledger.alerts.domain.forecast import DEFAULT_FORECAST, ForecastSettings
 from lotledger.alerts.service import catalog_events, climate_events, stock_events, sync_events
 from lotledger.alerts.service.evaluation import Context
 from lotledger.shared.clock import Clock
@@ -46,16 +47,23 @@ Latest = dict[str, tuple[str, datetime]]
 class AlertsProjection:
     consumer = CONSUMER
 
-    def __init__(self, settings: CommonSettings, clock: Clock, new_id: NewId = fresh_id) -> None:
+    def __init__(
+        self,
+        settings: CommonSettings,
+        clock: Clock,
+        new_id: NewId = fresh_id,
+        forecast: ForecastSettings = DEFAULT_FORECAST,
+    ) -> None:
         self.clock = clock
         self.new_id = new_id
+        self.forecast = forecast
         self._topic = {settings.topic(name): name for name in PAYLOADS}
         self.topics: Sequence[str] = sorted(self._topic)
 
     async def apply(self, conn: AsyncConnection, records: Sequence[Record]) -> None:
         stores = await Stores.within(conn)
         await stores.lock_evaluation()
-        ctx = Context(stores, self.clock.now(), self.new_id)
+        ctx = Context(stores, self.clock.now(), self.new_id, self.forecast)
         latest: Latest = {}
         parsed = [p for p in map(self._parse, records) if p is not None]
         await stores.lots.prefetch_versions(

@@ -43,6 +43,7 @@ class Sweeper:
                 now or self.clock.now(),
                 self.settings.alerts_sweep_chunk,
                 self.new_id,
+                self.settings.forecast_settings(),
             )
 
     async def interval_s(self) -> float:

@@ -18,8 +18,10 @@ from lotledger.alerts.domain.alert import Change, NewId, fresh_id
 from lotledger.alerts.domain.climate_facts import ExcursionRecord, SensorFacts
 from lotledger.alerts.domain.conditions import Condition, Evaluation, Scope
 from lotledger.alerts.domain.facts import Zones
+from lotledger.alerts.domain.forecast import ForecastSettings
 from lotledger.alerts.domain.levels import product_stock
 from lotledger.alerts.domain.rules_config import RulesConfig
+from lotledger.alerts.service import forecasting
 from lotledger.alerts.service.recording import Cause, record
 from lotledger.shared.contracts.alerts import AlertType
 from lotledger.shared.identifiers import split_batch_id
@@ -35,6 +37,7 @@ class Context:
     stores: Stores
     now: datetime
     new_id: NewId = fresh_id
+    forecast: ForecastSettings = field(default_factory=ForecastSettings)
     touched: dict[str, dict[str, Cause]] = field(default_factory=dict)
     """Lots changed by stock events not yet evaluated, by gtin, in order of their latest
     event."""
@@ -56,10 +59,11 @@ class Context:
 
 
 async def product(ctx: Context, gtin: str, batches: Iterable[str] = ()) -> Evaluation:
-    """The product's lots on hand (expiry rules) and its levels per warehouse (stock
-    rules). `batches` names batch groups to cover whatever their stock: the batch an event
-    just changed, groups with open alerts. A lot without stock and not named has no
-    condition and no open alert to resolve, so leaving it out changes nothing."""
+    """The product's lots on hand (expiry rules), its levels per warehouse (stock
+    rules) and its forecast per warehouse (expiry_risk, reorder_suggested). `batches`
+    names batch groups to cover whatever their stock: the batch an event just changed,
+    groups with open alerts. A lot without stock and not named has no condition and no
+    open alert to resolve, so leaving it out changes nothing."""
     batches = sorted(set(batches))
     lots = await ctx.stores.lots.lots_of(gtin, [split_batch_id(b)[1] for b in batches])
     thresholds = await ctx.stores.catalog.thresholds(gtin)
@@ -71,6 +75,9 @@ async def product(ctx: Context, gtin: str, batches: Iterable[str] = ()) -> Evalu
             *(rules.evaluate_lot(lot, thresholds, zones, config, ctx.now) for lot in lots),
             *(Evaluation(Scope.of(batch, *LOT_TYPES)) for batch in batches),
             rules.evaluate_stock(stock, thresholds),
+            await forecasting.evaluate(
+                ctx.stores, gtin, lots, thresholds, zones, ctx.now, ctx.forecast
+            ),
         ]
     )
 

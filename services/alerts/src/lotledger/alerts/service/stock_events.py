@@ -22,6 +22,7 @@ from lotledger.alerts.service import evaluation as ev
 from lotledger.alerts.service.recording import Cause
 from lotledger.shared.contracts import stock as s
 from lotledger.shared.contracts.holdings import AVAILABLE, holding_deltas
+from lotledger.shared.contracts.stock import HoldingStatus
 from lotledger.shared.envelope import CloudEvent
 from lotledger.shared.identifiers import batch_id, warehouse_of
 
@@ -55,6 +56,7 @@ async def _apply_facts(ctx: ev.Context, event: s.StockEvent, version: int) -> No
     match event:
         case s.Received() | s.Returned():
             status = event.status
+    await _forecast_facts(ctx, event)
     match event:
         case s.Picked():
             await recalls.shipped(
@@ -69,6 +71,33 @@ async def _apply_facts(ctx: ev.Context, event: s.StockEvent, version: int) -> No
                 gtin, lot, event.recall_id, event.recall_class, event.reason, event.at
             )
     await lots.advance(gtin, lot, version, status)
+
+
+async def _forecast_facts(ctx: ev.Context, event: s.StockEvent) -> None:
+    """Receipts (cost, first and latest per warehouse), shipments to consignees from the
+    available holding (a pick from a rejected holding goes back to the supplier: not
+    demand) and disposals, each on the local day of `at` in its warehouse."""
+    forecast = ctx.stores.forecast
+    match event:
+        case s.Received():
+            warehouse = warehouse_of(event.location)
+            day = (await ctx.zones()).today(warehouse, event.at)
+            cost = (
+                (event.unit_cost, event.currency)
+                if event.unit_cost is not None and event.currency
+                else None
+            )
+            await forecast.received(
+                event.gtin, event.lot, warehouse, day, event.expiry, event.qty, cost
+            )
+        case s.Picked() if event.holding_status in (None, HoldingStatus.AVAILABLE):
+            warehouse = warehouse_of(event.location)
+            day = (await ctx.zones()).today(warehouse, event.at)
+            await forecast.shipped(event.gtin, warehouse, day, event.qty)
+        case s.Disposed():
+            warehouse = warehouse_of(event.location)
+            day = (await ctx.zones()).today(warehouse, event.at)
+            await forecast.disposed(event.gtin, event.lot, warehouse, day, event.reason, event.qty)
 
 
 async def _triggered(ctx: ev.Context, envelope: CloudEvent, event: s.StockEvent) -> None:

@@ -23,12 +23,23 @@ from itertools import islice
 from lotledger.alerts.adapters.unit_of_work import UnitOfWork
 from lotledger.alerts.domain.alert import NewId, fresh_id
 from lotledger.alerts.domain.conditions import Evaluation, Scope
+from lotledger.alerts.domain.forecast import DEFAULT_FORECAST, ForecastSettings
 from lotledger.alerts.service import evaluation as ev
 from lotledger.alerts.service.recording import Cause
 from lotledger.shared.contracts.alerts import AlertType as T
 from lotledger.shared.identifiers import split_batch_id
 
-PRODUCT_TYPES = frozenset({T.NEAR_EXPIRY, T.EXPIRED_ON_HAND, T.LOW_STOCK, T.STOCK_OUT, T.OVERSTOCK})
+PRODUCT_TYPES = frozenset(
+    {
+        T.NEAR_EXPIRY,
+        T.EXPIRED_ON_HAND,
+        T.LOW_STOCK,
+        T.STOCK_OUT,
+        T.OVERSTOCK,
+        T.EXPIRY_RISK,
+        T.REORDER_SUGGESTED,
+    }
+)
 EXCURSION_TYPES = frozenset({T.TEMPERATURE_EXCURSION, T.HUMIDITY_EXCURSION})
 UnitsOfWork = Callable[[], AbstractAsyncContextManager[UnitOfWork]]
 
@@ -92,7 +103,11 @@ async def _evaluate(ctx: ev.Context, plan: Plan, items: Sequence[tuple[str, str]
 
 
 async def sweep_once(
-    units: UnitsOfWork, now: datetime, chunk: int = 500, new_id: NewId = fresh_id
+    units: UnitsOfWork,
+    now: datetime,
+    chunk: int = 500,
+    new_id: NewId = fresh_id,
+    forecast: ForecastSettings = DEFAULT_FORECAST,
 ) -> SweepReport:
     """Evaluate every time-driven rule at `now` and settle the changes."""
     async with units() as uow:
@@ -109,7 +124,7 @@ async def sweep_once(
     while batch := list(islice(iterator, chunk)):
         async with units() as uow:
             await uow.stores.lock_evaluation()
-            ctx = ev.Context(uow.stores, now, new_id)
+            ctx = ev.Context(uow.stores, now, new_id, forecast)
             changes = await ev.settle(ctx, await _evaluate(ctx, plan, batch), Cause())
             await uow.commit()
         counts.update(f"{c.kind.value}:{c.alert.key.alert_type.value}" for c in changes)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from lotledger.shared.contracts.stock import HoldingStatus, RecallClass
 
@@ -27,6 +28,8 @@ class ReceiveStock:
     manufactured: date | None = None
     serial: str | None = None
     scanned_at: datetime | None = None
+    unit_cost: Decimal | None = None
+    currency: str | None = None
 
 
 @dataclass(frozen=True)

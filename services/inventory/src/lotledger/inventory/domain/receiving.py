@@ -93,6 +93,8 @@ def receive(cmd: c.ReceiveStock, batches: Batches, facts: Facts) -> Decision:
         status=status,
         holding_status=HoldingStatus.PENDING_INSPECTION if pending else None,
         serial=cmd.serial,
+        unit_cost=cmd.unit_cost,
+        currency=cmd.currency,
     )
     return [(state, received)]
 

@@ -14,6 +14,8 @@ from lotledger.shared.web.access import AccessTable, Scoping, allow
 R = Role
 READERS = (R.QA, R.ERP, R.ADMIN)
 HANDLERS = (R.QA, R.ADMIN)
+STOCK_READERS = (R.SCANNER, R.QA, R.ERP, R.REGULATOR, R.ADMIN)
+"""Who reads stock in inventory reads the forecasts built from it."""
 ALERT = "/v1/alerts/{alert_id}"
 WEBHOOK = "/v1/webhooks/{webhook_id}"
 
@@ -22,6 +24,9 @@ ACCESS: AccessTable = {
     ("GET", ALERT): allow(*READERS, scoping=Scoping.OWN_WAREHOUSES),
     ("POST", f"{ALERT}/ack"): allow(*HANDLERS, scoping=Scoping.OWN_WAREHOUSES),
     ("POST", f"{ALERT}/resolve"): allow(*HANDLERS, scoping=Scoping.OWN_WAREHOUSES),
+    ("GET", "/v1/forecast/expiry-risk"): allow(*STOCK_READERS, scoping=Scoping.FILTERED),
+    ("GET", "/v1/forecast/replenishment"): allow(*STOCK_READERS, scoping=Scoping.FILTERED),
+    ("GET", "/v1/reports/expiry-loss"): allow(*STOCK_READERS, scoping=Scoping.FILTERED),
     ("GET", "/v1/rules"): allow(*READERS),
     ("PUT", "/v1/rules"): allow(R.ADMIN),
     ("GET", "/v1/rules/history"): allow(R.ADMIN),

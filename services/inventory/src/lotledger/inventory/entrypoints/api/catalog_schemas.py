@@ -18,6 +18,7 @@ from pydantic import (
 
 from lotledger.inventory.domain.catalog import ClassRanges
 from lotledger.inventory.domain.errors import LocationIdMismatch, LocationOutsideClassRange
+from lotledger.inventory.entrypoints.api.money import CurrencyCode, UnitCost, currency_field, priced
 from lotledger.shared.contracts.catalog import (
     Location,
     LocationKind,
@@ -42,6 +43,19 @@ ShelfDays = Annotated[
     Field(ge=0, le=3650, strict=True, description="minimum remaining shelf life for shipping"),
 ]
 
+LeadTimeDays = Annotated[
+    int, Field(ge=0, le=3650, strict=True, description="replenishment lead time in days")
+]
+ServiceLevel = Annotated[
+    float,
+    Field(
+        gt=0,
+        lt=1,
+        allow_inf_nan=False,
+        description="chance of no stock-out during a lead time (default 0.95)",
+    ),
+]
+
 
 def _ordered(reorder_point: int | None, max_stock: int | None, where: str) -> None:
     if reorder_point is not None and max_stock is not None and reorder_point > max_stock:
@@ -54,6 +68,8 @@ class WarehouseThresholdsBody(BaseModel):
     reorder_point: ReorderPoint | None = None
     max_stock: MaxStock | None = None
     min_remaining_days: ShelfDays | None = None
+    lead_time_days: LeadTimeDays | None = None
+    service_level: ServiceLevel | None = None
 
 
 class ProductBody(BaseModel):
@@ -80,9 +96,25 @@ class ProductBody(BaseModel):
         ]
         | None
     ) = Field(default=None, description="near-expiry alert tiers in days, e.g. [180, 90, 30]")
+    unit_cost: UnitCost | None = Field(
+        default=None, description="default cost of one base unit, for lots received without one"
+    )
+    currency: CurrencyCode | None = currency_field()
+    _priced = field_validator("currency")(priced)
+    lead_time_days: LeadTimeDays | None = None
+    service_level: ServiceLevel | None = None
+    expiry_risk_qty: ReorderPoint | None = Field(
+        default=None, description="expiry_risk alerts when more units than this are at risk"
+    )
+    expiry_risk_value: UnitCost | None = Field(
+        default=None,
+        description="expiry_risk alerts when the value at risk (in `currency`) exceeds this",
+    )
 
     @model_validator(mode="after")
     def _thresholds(self) -> Self:
+        if self.expiry_risk_value is not None and self.currency is None:
+            raise ValueError("expiry_risk_value needs the product's currency")
         _ordered(self.reorder_point, self.max_stock, "")
         for warehouse, own in (self.warehouses or {}).items():
             _ordered(

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from lotledger.inventory.domain import commands as c
 from lotledger.inventory.entrypoints.api.barcode import MAX_BARCODE, InvalidBarcode, parse_barcode
+from lotledger.inventory.entrypoints.api.money import CurrencyCode, UnitCost, currency_field, priced
 from lotledger.shared.calendar import CalendarDate
 from lotledger.shared.contracts.stock import HoldingStatus
 from lotledger.shared.identifiers import (
@@ -108,7 +109,8 @@ class ByBarcode(Body):
 
 
 class Receipt(Body):
-    """Either the batch fields (`gtin`, `lot`, `expiry`) or a GS1 `barcode` carrying them."""
+    """Either the batch fields (`gtin`, `lot`, `expiry`) or a GS1 `barcode` carrying them;
+    optionally what one unit cost (`unit_cost` with its `currency`)."""
 
     gtin: Gtin | None = None
     lot: Lot | None = None
@@ -119,6 +121,9 @@ class Receipt(Body):
     location: LocationId
     supplier: PartyId
     reference: Reference | None = None
+    unit_cost: UnitCost | None = None
+    currency: CurrencyCode | None = currency_field()
+    _priced = field_validator("currency")(priced)
 
     @model_validator(mode="after")
     def _one_form(self) -> Self:
@@ -143,6 +148,8 @@ class Receipt(Body):
                 s.manufactured,
                 s.serial,
                 self.scanned_at,
+                self.unit_cost,
+                self.currency,
             )
         assert self.gtin is not None
         assert self.lot is not None
@@ -157,6 +164,8 @@ class Receipt(Body):
             self.reference,
             self.manufactured,
             scanned_at=self.scanned_at,
+            unit_cost=self.unit_cost,
+            currency=self.currency,
         )
 
 

@@ -1,0 +1,93 @@
+"""Forecasts from the stored facts: for the product rules on every evaluation, and for
+the forecast API over many products at once (one query per kind of fact)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+
+from lotledger.alerts.adapters.unit_of_work import Stores
+from lotledger.alerts.domain.conditions import Evaluation
+from lotledger.alerts.domain.expiry_loss import EXPIRED_REASONS, ExpiryLoss, expiry_loss
+from lotledger.alerts.domain.facts import LotFacts, ProductThresholds, Zones
+from lotledger.alerts.domain.forecast import ForecastSettings, WarehouseForecast, forecast_product
+from lotledger.alerts.domain.forecast_risk import Cost
+from lotledger.alerts.domain.forecast_rules import evaluate_forecast
+
+
+def _since(now: datetime, settings: ForecastSettings) -> datetime:
+    """A day of margin either side of UTC covers every warehouse's local today."""
+    return now - timedelta(days=settings.window_days + 1)
+
+
+async def evaluate(
+    stores: Stores,
+    gtin: str,
+    lots: Sequence[LotFacts],
+    thresholds: ProductThresholds | None,
+    zones: Zones,
+    now: datetime,
+    settings: ForecastSettings,
+) -> Evaluation:
+    histories = await stores.forecast.histories([gtin], _since(now, settings).date())
+    costs = await stores.forecast.costs([gtin])
+    forecasts = forecast_product(
+        gtin, lots, costs.get(gtin, {}), histories.get(gtin, {}), thresholds, zones, now, settings
+    )
+    return evaluate_forecast(gtin, forecasts, thresholds, settings.min_history_days)
+
+
+async def forecasts_in(
+    stores: Stores,
+    warehouses: Iterable[str],
+    gtin: str | None,
+    now: datetime,
+    settings: ForecastSettings,
+) -> list[WarehouseForecast]:
+    """The forecast of every product ever stocked in `warehouses` (or of `gtin` alone),
+    in those warehouses only, by gtin then warehouse."""
+    wanted = sorted(set(warehouses))
+    gtins = [gtin] if gtin is not None else await stores.forecast.products_in(wanted)
+    if not gtins or not wanted:
+        return []
+    lots = await stores.forecast.stock_in(gtins, wanted)
+    histories = await stores.forecast.histories(gtins, _since(now, settings).date())
+    costs = await stores.forecast.costs(gtins)
+    thresholds = await stores.catalog.thresholds_of(gtins)
+    zones = await stores.catalog.zones()
+    by_gtin: dict[str, list[LotFacts]] = {}
+    for lot in lots:
+        by_gtin.setdefault(lot.gtin, []).append(lot)
+    out: list[WarehouseForecast] = []
+    for product in gtins:
+        seen = {w: h for w, h in histories.get(product, {}).items() if w in wanted}
+        out += [
+            f
+            for f in forecast_product(
+                product,
+                by_gtin.get(product, []),
+                costs.get(product, {}),
+                seen,
+                thresholds.get(product),
+                zones,
+                now,
+                settings,
+            )
+            if f.warehouse in wanted
+        ]
+    return out
+
+
+async def expiry_loss_in(
+    stores: Stores, warehouses: Iterable[str], start: date, end: date
+) -> ExpiryLoss:
+    disposals = await stores.forecast.disposals(warehouses, start, end, EXPIRED_REASONS)
+    gtins = {d.gtin for d in disposals}
+    costs = await stores.forecast.costs(gtins)
+    thresholds = await stores.catalog.thresholds_of(gtins)
+    defaults = {
+        gtin: Cost(t.unit_cost, t.currency)
+        for gtin, t in thresholds.items()
+        if t.unit_cost is not None and t.currency
+    }
+    return expiry_loss(disposals, costs, defaults)
