@@ -16,6 +16,7 @@ from lotledger.console.bootstrap import create_app
 from lotledger.console.entrypoints.session import SESSION_COOKIE
 from lotledger.console.settings import ConsoleSettings
 from lotledger.shared.clock import ManualClock
+from lotledger.shared.contracts.alerts import AlertType
 from tests.support.tokens import token
 
 GTIN = "09506000134352"
@@ -174,3 +175,19 @@ async def test_behind_an_oidc_proxy_the_forwarded_token_is_the_session() -> None
     assert page.status_code == 200
     assert "oidc-olga" in page.text
     assert anonymous.status_code == 303
+
+
+@pytest.mark.parametrize("alert_type", [t.value for t in AlertType])
+async def test_the_alerts_board_filters_by_every_alert_type_the_contract_knows(
+    alert_type: str,
+) -> None:
+    asked: list[str] = []
+
+    def alerts(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url))
+        return httpx.Response(200, json={"items": [], "next_cursor": None})
+
+    async with console(alerts) as client:
+        page = await client.get("/alerts", params={"type": alert_type})
+    assert page.status_code == 200, page.text
+    assert f'<option value="{alert_type}"' in page.text

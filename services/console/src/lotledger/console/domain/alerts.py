@@ -8,20 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from lotledger.shared.contracts.alerts import AlertType
+
 SEVERITIES = ("critical", "warning", "info")
 STATUSES = ("open", "raised", "acknowledged", "resolved")
-TYPES = (
-    "near_expiry",
-    "expired_on_hand",
-    "low_stock",
-    "stock_out",
-    "overstock",
-    "temperature_excursion",
-    "humidity_excursion",
-    "sensor_silent",
-    "recall",
-    "fefo_deviation",
-)
+TYPES = tuple(t.value for t in AlertType)
+"""Every alert type the contract knows, for the board's filter."""
 
 
 @dataclass(frozen=True)
