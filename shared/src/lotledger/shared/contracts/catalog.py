@@ -53,6 +53,11 @@ class Product(Payload):
     warehouses: dict[str, WarehouseThresholds] | None = Field(
         default=None, description="per-warehouse overrides of the thresholds, by warehouse id"
     )
+    serialised: bool | None = Field(
+        default=None,
+        description="each pack carries a serial (GTIN + AI 21) and is managed by it "
+        "(docs/adr/0016-serials.md); absent: not serialised",
+    )
 
     def thresholds_in(self, warehouse: str) -> WarehouseThresholds:
         """The thresholds in force in `warehouse`: its overrides, else the product's."""

@@ -27,13 +27,18 @@ class Revision:
 
 
 HOLDINGS = "holdings, device time, serials, returns against shipments (issue 14)"
+SERIALS = "serialised packs (issue 18, docs/adr/0016-serials.md)"
 CLIMATE = "GSP climate record: ranges in force over time, sensors, late readings (issue 19)"
 
 REVISIONS: dict[str, tuple[Revision, ...]] = {
     "lotledger.stock.received.v1": (
         Revision(2, HOLDINGS, frozenset({"holding_status", "serial"})),
+        Revision(3, SERIALS, frozenset({"serials"})),
     ),
-    "lotledger.stock.picked.v1": (Revision(2, HOLDINGS, frozenset({"holding_status", "serial"})),),
+    "lotledger.stock.picked.v1": (
+        Revision(2, HOLDINGS, frozenset({"holding_status", "serial"})),
+        Revision(3, SERIALS, frozenset({"serials"})),
+    ),
     "lotledger.stock.moved.v1": (Revision(2, HOLDINGS, frozenset({"holding_status", "serial"})),),
     "lotledger.stock.adjusted.v1": (
         Revision(2, HOLDINGS, frozenset({"holding_status", "sync_conflict"})),
@@ -47,14 +52,19 @@ REVISIONS: dict[str, tuple[Revision, ...]] = {
             HOLDINGS,
             frozenset({"holding_status", "serial", "override_reason", "override_by"}),
         ),
+        Revision(3, SERIALS, frozenset({"serials"})),
     ),
-    "lotledger.stock.disposed.v1": (Revision(2, HOLDINGS, frozenset({"holding_status"})),),
+    "lotledger.stock.disposed.v1": (
+        Revision(2, HOLDINGS, frozenset({"holding_status"})),
+        Revision(3, SERIALS, frozenset({"serials"})),
+    ),
     "lotledger.catalog.product_registered.v1": (
         Revision(
             2,
             "per-warehouse thresholds, minimum shelf life, incoming inspection (issue 14)",
             frozenset({"min_remaining_days", "inspect_receipts", "warehouses"}),
         ),
+        Revision(3, SERIALS, frozenset({"serialised"})),
     ),
     "lotledger.catalog.product_updated.v1": (
         Revision(
@@ -62,6 +72,7 @@ REVISIONS: dict[str, tuple[Revision, ...]] = {
             "per-warehouse thresholds, minimum shelf life, incoming inspection (issue 14)",
             frozenset({"min_remaining_days", "inspect_receipts", "warehouses"}),
         ),
+        Revision(3, SERIALS, frozenset({"serialised"})),
     ),
     **{
         f"lotledger.catalog.location_{name}.v1": (Revision(2, CLIMATE, frozenset({"ranges"})),)

@@ -42,6 +42,19 @@ def _serial() -> Any:
     return Field(default=None, description="the AI (21) serial scanned with the barcode")
 
 
+SERIALS_PER_EVENT = 1_000
+"""At most this many serials on one event: a pallet is appended in chunks
+(docs/adr/0016-serials.md)."""
+
+
+def _serials() -> Any:
+    return Field(
+        default=None,
+        max_length=SERIALS_PER_EVENT,
+        description="the serialised packs (AI 21) the quantity is made of: qty == len(serials)",
+    )
+
+
 class RecallClass(StrEnum):
     I = "I"  # noqa: E741
     II = "II"
@@ -67,6 +80,7 @@ class Received(StockEvent):
     status: BatchStatus
     holding_status: HoldingStatus | None = _holding_status()
     serial: str | None = _serial()
+    serials: list[str] | None = _serials()
 
 
 class Released(StockEvent):
@@ -93,6 +107,7 @@ class Picked(StockEvent):
     fefo_deviation: bool = False
     holding_status: HoldingStatus | None = _holding_status()
     serial: str | None = _serial()
+    serials: list[str] | None = _serials()
 
 
 class Moved(StockEvent):
@@ -139,6 +154,7 @@ class Returned(StockEvent):
         "absent on returns recorded before holdings, which set the batch status",
     )
     serial: str | None = _serial()
+    serials: list[str] | None = _serials()
     override_reason: str | None = Field(
         default=None,
         description="set when QA accepted the return beyond what was shipped to the party",
@@ -152,6 +168,7 @@ class Disposed(StockEvent):
     reason: str
     witness: str | None = None
     holding_status: HoldingStatus | None = _holding_status()
+    serials: list[str] | None = _serials()
 
 
 class HoldingChanged(StockEvent):

@@ -27,6 +27,8 @@ class ReceiveStock:
     manufactured: date | None = None
     serial: str | None = None
     scanned_at: datetime | None = None
+    serials: tuple[str, ...] = ()
+    """The serialised packs the quantity is made of (docs/adr/0016-serials.md)."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class PickStock:
     serial: str | None = None
     barcode_expiry: date | None = None
     scanned_at: datetime | None = None
+    serials: tuple[str, ...] = ()
+    """The serialised packs the quantity is made of (docs/adr/0016-serials.md)."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,8 @@ class ReturnStock:
     barcode_expiry: date | None = None
     override_reason: str | None = None
     scanned_at: datetime | None = None
+    serials: tuple[str, ...] = ()
+    """The serialised packs the quantity is made of (docs/adr/0016-serials.md)."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,8 @@ class DisposeStock:
     witness: str | None = None
     holding_status: HoldingStatus = AVAILABLE
     scanned_at: datetime | None = None
+    serials: tuple[str, ...] = ()
+    """The serialised packs the quantity is made of (docs/adr/0016-serials.md)."""
 
 
 @dataclass(frozen=True)

@@ -116,5 +116,6 @@ def dispose(cmd: c.DisposeStock, batches: Batches, facts: Facts) -> Decision:
         reason=cmd.reason,
         witness=cmd.witness,
         holding_status=_member(cmd.holding_status),
+        serials=list(cmd.serials) or None,
     )
     return [(state, disposed)]

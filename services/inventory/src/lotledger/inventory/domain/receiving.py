@@ -93,6 +93,7 @@ def receive(cmd: c.ReceiveStock, batches: Batches, facts: Facts) -> Decision:
         status=status,
         holding_status=HoldingStatus.PENDING_INSPECTION if pending else None,
         serial=cmd.serial,
+        serials=list(cmd.serials) or None,
     )
     return [(state, received)]
 
@@ -130,6 +131,7 @@ def return_(cmd: c.ReturnStock, batches: Batches, facts: Facts) -> Decision:
         status=state.status or BatchStatus.AVAILABLE,
         holding_status=HoldingStatus.RETURNED,
         serial=cmd.serial,
+        serials=list(cmd.serials) or None,
         override_reason=cmd.override_reason if overridden else None,
         override_by=facts.actor if overridden else None,
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from lotledger.inventory.domain import errors as e
 from lotledger.inventory.domain import sensors as s
+from lotledger.inventory.domain import serials as sn
 from lotledger.inventory.entrypoints.api.barcode import InvalidBarcode
 from lotledger.inventory.service import sync_conflicts as sync
 from lotledger.shared.errors import DomainError
@@ -46,6 +47,12 @@ PROBLEMS: dict[type[DomainError], ProblemSpec] = {
     e.HoldingNotAllowed: ProblemSpec(
         409, "holding-not-allowed", "Not allowed for stock in that holding"
     ),
+    sn.SerialsRequired: ProblemSpec(422, "serials-required", "Serialised product: name the packs"),
+    sn.NotSerialised: ProblemSpec(422, "not-serialised", "Product is not serialised"),
+    sn.SerialCountMismatch: ProblemSpec(
+        422, "serial-count-mismatch", "Quantity is not the packs named"
+    ),
+    sn.SerialsNotDistinct: ProblemSpec(422, "serials-not-distinct", "A pack is named twice"),
     e.InsufficientStock: ProblemSpec(409, "insufficient-stock", "Insufficient stock"),
     e.BatchQuarantined: ProblemSpec(409, "batch-quarantined", "Batch is quarantined"),
     e.BatchRejected: ProblemSpec(409, "batch-rejected", "Batch is rejected"),
