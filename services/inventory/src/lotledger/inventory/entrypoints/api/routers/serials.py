@@ -1,0 +1,184 @@
+"""Scans of serialised stock (docs/adr/0016-serials.md): receiving an SSCC, picking packs
+or containers, verified returns, decommissioning, opening a case, and a pack's state."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from fastapi import APIRouter
+
+from lotledger.inventory.adapters.unit_of_work import UnitOfWork
+from lotledger.inventory.domain.serial_ids import Pack
+from lotledger.inventory.entrypoints.api import serial_schemas as s
+from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep, metadata
+from lotledger.inventory.entrypoints.api.views import EventRef, event_ref
+from lotledger.inventory.runtime import InventoryRuntime
+from lotledger.inventory.service import serial_returns, serial_scans
+from lotledger.inventory.service.serial_requests import SerialDesk
+from lotledger.inventory.service.stock import Accepted
+from lotledger.shared.auth import Principal
+from lotledger.shared.errors import NotFound
+from lotledger.shared.identifiers import Gtin, warehouse_of
+from lotledger.shared.web.security import Caller
+
+router = APIRouter(prefix="/v1", tags=["serials"])
+
+
+class UnknownSerial(NotFound):
+    pass
+
+
+def _desk(rt: InventoryRuntime, who: Principal) -> SerialDesk:
+    return SerialDesk(rt.uow, rt.policy, rt.catalog_cache, rt.stock_topic, metadata(who, rt), who)
+
+
+def _events(accepted: Sequence[Accepted]) -> list[EventRef]:
+    return [event_ref(e) for a in accepted for e in a.events]
+
+
+def _lots(packs: Sequence[tuple[str, str]]) -> dict[str, int]:
+    return dict(Counter(f"{gtin}/{lot}" for gtin, lot in packs))
+
+
+def _views(packs: Sequence[Pack]) -> list[s.PackView]:
+    return [s.PackView(gtin=p.gtin, serial=p.serial) for p in packs]
+
+
+@router.post(
+    "/receipts/containers",
+    status_code=201,
+    response_model=s.ContainerReceiptView,
+    summary="Receive an SSCC: every pack announced under it, checked against a scan",
+)
+async def receive_container(
+    body: s.ContainerReceipt, rt: RuntimeDep, who: Caller
+) -> s.ContainerReceiptView:
+    who.require_warehouse(warehouse_of(body.location))
+    scanned = s.packs_of(body.scanned) if body.scanned is not None else None
+    done = await serial_scans.receive_container(
+        _desk(rt, who), body.sscc, body.location, body.supplier, body.reference, scanned
+    )
+    return s.ContainerReceiptView(
+        sscc=body.sscc,
+        received=len(done.received),
+        lots=_lots([(r.pack.gtin, r.lot) for r in done.received]),
+        missing=_views(done.missing),
+        extra=_views(done.extra),
+        events=_events(done.accepted),
+    )
+
+
+@router.post(
+    "/picks/serials",
+    status_code=201,
+    response_model=s.PickView,
+    summary="Pick serialised packs by their serials or their containers",
+)
+async def pick_serials(body: s.SerialPick, rt: RuntimeDep, who: Caller) -> s.PickView:
+    who.require_warehouse(warehouse_of(body.location))
+    picked, accepted = await serial_scans.pick_packs(
+        _desk(rt, who),
+        s.packs_of(body.serials),
+        body.containers,
+        body.location,
+        body.order_ref,
+        body.ship_to,
+        body.channel,
+    )
+    lots = _lots([(r.pack.gtin, r.lot) for r in picked])
+    return s.PickView(qty=len(picked), lots=lots, events=_events(accepted))
+
+
+@router.post(
+    "/returns/verified",
+    status_code=201,
+    response_model=s.VerifiedReturnView,
+    summary="Return packs, each verified against what was shipped to the party",
+)
+async def return_verified(
+    body: s.VerifiedReturn, rt: RuntimeDep, who: Caller
+) -> s.VerifiedReturnView:
+    who.require_warehouse(warehouse_of(body.location))
+    verdicts, accepted = await serial_returns.return_packs(
+        _desk(rt, who), s.packs_of(body.packs), body.location, body.from_party, body.reason
+    )
+    views = [
+        s.VerdictView(
+            gtin=v.pack.gtin,
+            serial=v.pack.serial,
+            verified=v.verified,
+            reason=None if v.reason is None else str(v.reason),
+        )
+        for v in verdicts
+    ]
+    accepted_count = sum(v.verified for v in verdicts)
+    return s.VerifiedReturnView(
+        verdicts=views,
+        accepted=accepted_count,
+        held=len(verdicts) - accepted_count,
+        events=_events(accepted),
+    )
+
+
+@router.post(
+    "/serials/decommission",
+    status_code=201,
+    response_model=s.PickView,
+    summary="Decommission packs (destroyed, dispensed, stolen, sample, exported…)",
+)
+async def decommission(body: s.Decommission, rt: RuntimeDep, who: Caller) -> s.PickView:
+    who.require_warehouse(warehouse_of(body.location))
+    packs = s.packs_of(body.serials)
+    accepted = await serial_scans.decommission(_desk(rt, who), packs, body.location, body.reason)
+    lots = Counter(
+        f"{e.data['gtin']}/{e.data['lot']}"
+        for a in accepted
+        for e in a.events
+        for _ in e.data.get("serials") or ()
+    )
+    return s.PickView(qty=len(packs), lots=dict(lots), events=_events(accepted))
+
+
+@router.post(
+    "/containers/{sscc}/open",
+    summary="Open (disaggregate) a case: its packs can then be picked one by one",
+)
+async def open_container(sscc: s.Sscc, rt: RuntimeDep, who: Caller) -> dict[str, int | str]:
+    opened = await serial_scans.open_container(_desk(rt, who), sscc)
+    return {"sscc": sscc, "packs": opened}
+
+
+async def _serial(uow: UnitOfWork, pack: Pack) -> s.SerialView:
+    found = (await uow.serials.records([pack])).get(pack)
+    if found is None:
+        raise UnknownSerial(f"{pack.key} is not a known pack", field="serial")
+    history = await uow.serials.history(pack)
+    for row in history:
+        row["at"] = row["at"].isoformat()
+        row["event_id"] = str(row["event_id"]) if row["event_id"] else None
+    return s.SerialView(
+        gtin=pack.gtin,
+        serial=pack.serial,
+        lot=found.lot,
+        expiry=found.expiry,
+        state=str(found.state),
+        location=found.location,
+        party=found.party,
+        reason=found.reason,
+        container=found.parent,
+        history=history,
+    )
+
+
+@router.get(
+    "/serials/{gtin}/{serial}",
+    response_model=s.SerialView,
+    summary="A pack's serial state and history",
+)
+async def serial_state(gtin: Gtin, serial: s.Serial, rt: RuntimeDep, who: Caller) -> s.SerialView:
+    async with rt.uow() as uow:
+        view = await _serial(uow, Pack(gtin, serial))
+    if view.location is not None:
+        who.require_warehouse(warehouse_of(view.location))
+    return view

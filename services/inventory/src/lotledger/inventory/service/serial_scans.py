@@ -1,0 +1,180 @@
+"""Scans of serialised stock (ADR 0016 §6–8): receiving an SSCC against what was
+announced, picking packs or containers, decommissioning packs, opening a case.
+
+Packs are read before the request, then moved by the request's conditional updates: a
+pack that changed meanwhile refuses the whole scan (nothing is written)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from lotledger.inventory.adapters.unit_of_work import UnitOfWork
+from lotledger.inventory.domain import commands as c
+from lotledger.inventory.domain.serial_ids import Pack
+from lotledger.inventory.domain.serial_state import (
+    PackNotAvailable,
+    PackRecord,
+    SerialState,
+    check_pickable,
+)
+from lotledger.inventory.service import stock
+from lotledger.inventory.service.serial_requests import (
+    SerialDesk,
+    chunks,
+    run_serial_request,
+    serials_of,
+)
+from lotledger.shared.errors import Conflict, NotFound
+
+
+class UnknownContainer(NotFound):
+    pass
+
+
+class ContainerReceived(Conflict):
+    """Nothing announced under the SSCC is still to be received."""
+
+
+@dataclass(frozen=True)
+class ContainerReceipt:
+    received: list[PackRecord]
+    missing: list[Pack]
+    extra: list[Pack]
+    accepted: list[stock.Accepted]
+
+
+async def _under(desk: SerialDesk, sscc: str, field: str) -> tuple[list[PackRecord], list[str]]:
+    async with desk.uow() as uow:
+        records = await uow.serials.under(sscc)
+        if records is None:
+            raise UnknownContainer(f"SSCC {sscc} was never announced", field=field, sscc=sscc)
+        return records, await uow.serials.containers_under(sscc)
+
+
+async def receive_container(
+    desk: SerialDesk,
+    sscc: str,
+    location: str,
+    supplier: str,
+    reference: str | None,
+    scanned: Sequence[Pack] | None,
+) -> ContainerReceipt:
+    records, containers = await _under(desk, sscc, "sscc")
+    announced = [r for r in records if r.state is SerialState.ANNOUNCED]
+    if not announced:
+        raise ContainerReceived(f"everything announced under {sscc} was received", field="sscc")
+    if scanned is None:
+        found, missing, extra = announced, [], []
+    else:
+        seen = set(scanned)
+        found = [r for r in announced if r.pack in seen]
+        missing = [r.pack for r in announced if r.pack not in seen]
+        extra = sorted(seen - {r.pack for r in records})
+    commands = [
+        c.ReceiveStock(
+            gtin,
+            lot,
+            _expiry(chunk),
+            len(chunk),
+            location,
+            supplier,
+            reference,
+            serials=serials_of(chunk),
+        )
+        for gtin, lot, chunk in chunks(found)
+    ]
+
+    async def place(uow: UnitOfWork) -> None:
+        await uow.serials.place(containers, location)
+
+    accepted = await run_serial_request(desk, commands, place) if commands else []
+    return ContainerReceipt(found, missing, extra, accepted)
+
+
+def _expiry(chunk: Sequence[PackRecord]) -> date:
+    return chunk[0].expiry
+
+
+async def pick_packs(
+    desk: SerialDesk,
+    packs: Sequence[Pack],
+    containers: Sequence[str],
+    location: str,
+    order_ref: str,
+    ship_to: str,
+    channel: str | None,
+) -> tuple[list[PackRecord], list[stock.Accepted]]:
+    """Ships the packs named and everything in the containers named, from `location`."""
+    picked: dict[Pack, PackRecord] = {}
+    shipped_containers: list[str] = []
+    async with desk.uow() as uow:
+        found = await uow.serials.records(packs)
+        for i, pack in enumerate(packs):
+            field = f"serials[{i}]"
+            if pack in picked:
+                raise PackNotAvailable(f"{pack.key} is named twice", field=field, reason="twice")
+            picked[pack] = check_pickable(pack, found.get(pack), location, field, alone=True)
+        for i, sscc in enumerate(containers):
+            field = f"containers[{i}]"
+            inside = await uow.serials.under(sscc)
+            if inside is None:
+                raise UnknownContainer(f"SSCC {sscc} was never announced", field=field)
+            if not inside:
+                raise PackNotAvailable(f"{sscc} holds no pack", field=field, reason="empty")
+            for record in inside:
+                if record.pack in picked:
+                    raise PackNotAvailable(
+                        f"{record.pack.key} is named twice", field=field, reason="twice"
+                    )
+                picked[record.pack] = check_pickable(
+                    record.pack, record, location, field, alone=False
+                )
+            shipped_containers += await uow.serials.containers_under(sscc)
+    commands = [
+        c.PickStock(
+            gtin,
+            len(chunk),
+            order_ref,
+            ship_to,
+            lot=lot,
+            location=location,
+            channel=channel,
+            serials=serials_of(chunk),
+        )
+        for gtin, lot, chunk in chunks(picked.values())
+    ]
+
+    async def ship(uow: UnitOfWork) -> None:
+        if shipped_containers:
+            await uow.serials.ship(shipped_containers, ship_to)
+
+    return list(picked.values()), await run_serial_request(desk, commands, ship)
+
+
+async def decommission(
+    desk: SerialDesk, packs: Sequence[Pack], location: str, reason: str
+) -> list[stock.Accepted]:
+    """Packs leave the supply chain for good (destroyed, dispensed, stolen, sample…)."""
+    async with desk.uow() as uow:
+        found = await uow.serials.records(packs)
+    records = [
+        check_pickable(p, found.get(p), location, f"serials[{i}]", alone=False)
+        for i, p in enumerate(packs)
+    ]
+    commands = [
+        c.DisposeStock(gtin, lot, len(chunk), location, reason, serials=serials_of(chunk))
+        for gtin, lot, chunk in chunks(records)
+    ]
+    return await run_serial_request(desk, commands)
+
+
+async def open_container(desk: SerialDesk, sscc: str) -> int:
+    """Disaggregates the container; answers how many packs it held directly."""
+    async with desk.uow() as uow:
+        opened = await uow.serials.open(sscc, desk.meta.now)
+        if opened is None:
+            raise UnknownContainer(f"SSCC {sscc} was never announced", field="sscc")
+        await uow.commit()
+        return opened
