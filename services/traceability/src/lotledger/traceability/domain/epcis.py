@@ -33,6 +33,7 @@ from lotledger.traceability.domain.epcis_ids import (
     location_uri,
     lot_class_uri,
     sensor_uri,
+    sgtin_uri,
 )
 from lotledger.traceability.domain.excursion import EXCURSION_NAMESPACE, Excursion
 from lotledger.traceability.domain.limits import HIGH_KINDS, METRIC_OF, Metric
@@ -105,6 +106,7 @@ def _stock_event(
     read_point, biz_location = m.where_of(event)
     time, offset = local_time(event.at, settings.zone(read_point))
     qty = m.quantity_of(event)
+    serials = getattr(event, "serials", None)
     body: dict[str, Any] = {
         "type": "ObjectEvent",
         "eventID": event_uri(recorded.event_id),
@@ -116,7 +118,10 @@ def _stock_event(
         "action": why.action,
         "bizStep": why.biz_step,
         "disposition": why.disposition,
-        "quantityList": [{"epcClass": epc_class} | ({} if qty is None else {"quantity": qty})],
+        "epcList": [sgtin_uri(event.gtin, s) for s in serials] if serials else None,
+        "quantityList": None
+        if serials
+        else [{"epcClass": epc_class} | ({} if qty is None else {"quantity": qty})],
         "readPoint": None if read_point is None else {"id": location_uri(read_point)},
         "bizLocation": None if biz_location is None else {"id": location_uri(biz_location)},
         "bizTransactionList": m.documents_of(event) or None,
