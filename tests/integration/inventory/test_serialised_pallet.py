@@ -64,6 +64,9 @@ async def test_a_pallet_of_a_thousand_packs_from_capture_to_verified_returns(
     assert batch["on_hand"] == {A: 1000}
     [receipt] = await _events(inventory, p.gtin, p.lot)
     assert receipt["data"]["qty"] == len(receipt["data"]["serials"]) == 1000
+    packed = {a["parent"]: a for a in receipt["data"]["aggregation"]}
+    assert sorted(packed[p.sscc]["containers"]) == sorted(p.cases)
+    assert all(packed[case]["serials"] == sorted(s) for case, s in p.cases.items())
 
     cases = list(p.cases.items())
     (opened, opened_packs), (whole, whole_packs) = cases[0], cases[1]
@@ -105,6 +108,10 @@ async def test_a_pallet_of_a_thousand_packs_from_capture_to_verified_returns(
         (PHARMACIES[0], 3, 3),
         (PHARMACIES[1], 50, 50),
     ]
+    assert picks[1]["data"]["aggregation"] == [
+        {"parent": whole, "serials": sorted(whole_packs), "containers": []}
+    ]
+    assert "aggregation" not in picks[0]["data"], "loose packs of an opened case"
     gone = await _state(inventory, p.gtin, whole_packs[7])
     assert (gone["state"], gone["party"], gone["container"]) == ("shipped", PHARMACIES[1], whole)
 

@@ -92,7 +92,18 @@ async def test_a_pack_is_traced_by_serial_and_counted_in_its_lot(
     epcis = exported.json()
     assert schema_errors(epcis) == []
     events = epcis["epcisBody"]["eventList"]
-    shipped = [e for e in events if e.get("bizStep") == "shipping"]
+    shipped = [e for e in events if e["type"] == "ObjectEvent" and e.get("bizStep") == "shipping"]
     assert [len(e["epcList"]) for e in shipped] == [5, 2]
     assert shipped[1]["epcList"][0] == f"https://id.gs1.org/01/{gtin}/21/{first[0]}"
     assert all("quantityList" not in e for e in shipped)
+    aggregations = [
+        (e["bizStep"], e["parentID"].rsplit("/", 1)[1], len(e["childEPCs"]))
+        for e in events
+        if e["type"] == "AggregationEvent"
+    ]
+    assert aggregations == [
+        *sorted(
+            [("receiving", p.sscc, 2), ("receiving", first_case, 5), ("receiving", second_case, 5)]
+        ),
+        ("shipping", second_case, 5),
+    ]

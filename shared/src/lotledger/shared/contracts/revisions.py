@@ -33,11 +33,11 @@ CLIMATE = "GSP climate record: ranges in force over time, sensors, late readings
 REVISIONS: dict[str, tuple[Revision, ...]] = {
     "lotledger.stock.received.v1": (
         Revision(2, HOLDINGS, frozenset({"holding_status", "serial"})),
-        Revision(3, SERIALS, frozenset({"serials"})),
+        Revision(3, SERIALS, frozenset({"serials", "aggregation"})),
     ),
     "lotledger.stock.picked.v1": (
         Revision(2, HOLDINGS, frozenset({"holding_status", "serial"})),
-        Revision(3, SERIALS, frozenset({"serials"})),
+        Revision(3, SERIALS, frozenset({"serials", "aggregation"})),
     ),
     "lotledger.stock.moved.v1": (Revision(2, HOLDINGS, frozenset({"holding_status", "serial"})),),
     "lotledger.stock.adjusted.v1": (

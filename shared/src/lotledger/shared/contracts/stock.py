@@ -55,6 +55,22 @@ def _serials() -> Any:
     )
 
 
+class Packing(Payload):
+    """One container (SSCC, AI 00) and what of the event is directly inside it."""
+
+    parent: str = Field(description="the container's SSCC (18 digits)")
+    serials: list[str] = Field(default_factory=list, description="packs of this event")
+    containers: list[str] = Field(default_factory=list, description="SSCCs inside it")
+
+
+def _aggregation() -> Any:
+    return Field(
+        default=None,
+        description="the containers the event's packs travel in (SSCC → packs, SSCC → "
+        "SSCCs), as the supplier's EPCIS aggregation announced them",
+    )
+
+
 class RecallClass(StrEnum):
     I = "I"  # noqa: E741
     II = "II"
@@ -81,6 +97,7 @@ class Received(StockEvent):
     holding_status: HoldingStatus | None = _holding_status()
     serial: str | None = _serial()
     serials: list[str] | None = _serials()
+    aggregation: list[Packing] | None = _aggregation()
 
 
 class Released(StockEvent):
@@ -108,6 +125,7 @@ class Picked(StockEvent):
     holding_status: HoldingStatus | None = _holding_status()
     serial: str | None = _serial()
     serials: list[str] | None = _serials()
+    aggregation: list[Packing] | None = _aggregation()
 
 
 class Moved(StockEvent):

@@ -33,7 +33,8 @@ _UNDER = f"""{_TREE}
     FROM serials s LEFT JOIN serial_containers c ON c.sscc = s.parent
     WHERE s.parent IN (SELECT sscc FROM tree)
     ORDER BY s.gtin, s.serial"""  # noqa: S608 (constant columns)
-_CONTAINERS_UNDER = _TREE + " SELECT sscc FROM tree"  # noqa: S608 (constant)
+_CONTAINERS_UNDER = f"""{_TREE}
+    SELECT t.sscc, c.parent FROM tree t JOIN serial_containers c USING (sscc)"""  # noqa: S608
 
 
 @dataclass(frozen=True)
@@ -143,9 +144,10 @@ class SerialStore:
             return [_record(r) for r in rows]
         return None
 
-    async def containers_under(self, sscc: str) -> list[str]:
+    async def containers_under(self, sscc: str) -> list[tuple[str, str | None]]:
+        """The container and every container inside it, each with its parent."""
         rows = await self._conn.fetch(_CONTAINERS_UNDER, sscc)
-        return [r["sscc"] for r in rows]
+        return [(r["sscc"], r["parent"]) for r in rows]
 
     async def transition(self, t: Transition) -> int:
         gtins, serials = _columns(t.packs)

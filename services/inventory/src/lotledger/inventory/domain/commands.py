@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from lotledger.shared.contracts.stock import HoldingStatus, RecallClass
+from lotledger.shared.contracts.stock import HoldingStatus, Packing, RecallClass
 
 AVAILABLE = HoldingStatus.AVAILABLE
 
@@ -29,6 +29,8 @@ class ReceiveStock:
     scanned_at: datetime | None = None
     serials: tuple[str, ...] = ()
     """The serialised packs the quantity is made of (docs/adr/0016-serials.md)."""
+    aggregation: tuple[Packing, ...] = ()
+    """The containers those packs travel in."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class PickStock:
     scanned_at: datetime | None = None
     serials: tuple[str, ...] = ()
     """The serialised packs the quantity is made of (docs/adr/0016-serials.md)."""
+    aggregation: tuple[Packing, ...] = ()
+    """The containers those packs travel in."""
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,7 @@ def receive(cmd: c.ReceiveStock, batches: Batches, facts: Facts) -> Decision:
         holding_status=HoldingStatus.PENDING_INSPECTION if pending else None,
         serial=cmd.serial,
         serials=list(cmd.serials) or None,
+        aggregation=list(cmd.aggregation) or None,
     )
     return [(state, received)]
 

@@ -16,7 +16,7 @@ from lotledger.inventory.domain.serial_state import PackRecord
 from lotledger.inventory.service import stock
 from lotledger.inventory.service.serial_projection import project_serials
 from lotledger.shared.auth import Principal
-from lotledger.shared.contracts.stock import SERIALS_PER_EVENT
+from lotledger.shared.contracts.stock import SERIALS_PER_EVENT, Packing
 
 Then = Callable[[UnitOfWork], Awaitable[None]]
 
@@ -46,6 +46,29 @@ def chunks(records: Iterable[PackRecord]) -> list[tuple[str, str, list[PackRecor
 
 def serials_of(chunk: Sequence[PackRecord]) -> tuple[str, ...]:
     return tuple(r.pack.serial for r in chunk)
+
+
+Tree = Sequence[tuple[str, str | None]]
+"""Containers with their parents."""
+
+
+def aggregation_of(chunk: Sequence[PackRecord], tree: Tree, first: bool) -> tuple[Packing, ...]:
+    """The containers `chunk`'s packs are in (sealed or not) and, on the request's `first`
+    chunk, the containers inside containers of `tree`."""
+    packs: dict[str, list[str]] = {}
+    for record in chunk:
+        if record.parent is not None:
+            packs.setdefault(record.parent, []).append(record.pack.serial)
+    inner: dict[str, list[str]] = {}
+    if first:
+        within = {sscc for sscc, _ in tree}
+        for sscc, parent in tree:
+            if parent is not None and parent in within:
+                inner.setdefault(parent, []).append(sscc)
+    return tuple(
+        Packing(parent=p, serials=packs.get(p, []), containers=sorted(inner.get(p, [])))
+        for p in sorted(packs.keys() | inner.keys())
+    )
 
 
 async def run_serial_request(

@@ -22,6 +22,8 @@ from lotledger.inventory.domain.serial_state import (
 from lotledger.inventory.service import stock
 from lotledger.inventory.service.serial_requests import (
     SerialDesk,
+    Tree,
+    aggregation_of,
     chunks,
     run_serial_request,
     serials_of,
@@ -45,7 +47,7 @@ class ContainerReceipt:
     accepted: list[stock.Accepted]
 
 
-async def _under(desk: SerialDesk, sscc: str, field: str) -> tuple[list[PackRecord], list[str]]:
+async def _under(desk: SerialDesk, sscc: str, field: str) -> tuple[list[PackRecord], Tree]:
     async with desk.uow() as uow:
         records = await uow.serials.under(sscc)
         if records is None:
@@ -82,12 +84,13 @@ async def receive_container(
             supplier,
             reference,
             serials=serials_of(chunk),
+            aggregation=aggregation_of(chunk, containers, i == 0),
         )
-        for gtin, lot, chunk in chunks(found)
+        for i, (gtin, lot, chunk) in enumerate(chunks(found))
     ]
 
     async def place(uow: UnitOfWork) -> None:
-        await uow.serials.place(containers, location)
+        await uow.serials.place([sscc for sscc, _ in containers], location)
 
     accepted = await run_serial_request(desk, commands, place) if commands else []
     return ContainerReceipt(found, missing, extra, accepted)
@@ -108,7 +111,7 @@ async def pick_packs(
 ) -> tuple[list[PackRecord], list[stock.Accepted]]:
     """Ships the packs named and everything in the containers named, from `location`."""
     picked: dict[Pack, PackRecord] = {}
-    shipped_containers: list[str] = []
+    shipped_containers: list[tuple[str, str | None]] = []
     async with desk.uow() as uow:
         found = await uow.serials.records(packs)
         for i, pack in enumerate(packs):
@@ -132,6 +135,7 @@ async def pick_packs(
                     record.pack, record, location, field, alone=False
                 )
             shipped_containers += await uow.serials.containers_under(sscc)
+    within = {sscc for sscc, _ in shipped_containers}
     commands = [
         c.PickStock(
             gtin,
@@ -142,13 +146,16 @@ async def pick_packs(
             location=location,
             channel=channel,
             serials=serials_of(chunk),
+            aggregation=aggregation_of(
+                [r for r in chunk if r.parent in within], shipped_containers, i == 0
+            ),
         )
-        for gtin, lot, chunk in chunks(picked.values())
+        for i, (gtin, lot, chunk) in enumerate(chunks(picked.values()))
     ]
 
     async def ship(uow: UnitOfWork) -> None:
         if shipped_containers:
-            await uow.serials.ship(shipped_containers, ship_to)
+            await uow.serials.ship([sscc for sscc, _ in shipped_containers], ship_to)
 
     return list(picked.values()), await run_serial_request(desk, commands, ship)
 
