@@ -5,8 +5,8 @@ One ObjectEvent per stock event (mapping in `epcis_mapping`, identifiers in
 serialised packs in them (`epcis_aggregation`), plus one `sensor_reporting` ObjectEvent
 per excursion the lot was exposed to: at the excursion's location, quantity = the most
 the lot held there during it, and a sensorElement whose report is the excursion
-(start/end, peak as max/min value, an ALARM_CONDITION exception, the limit as `lotledger:limit`). Its event time is the
-excursion's end, or its start while it is open.
+(start/end, peak as max/min value, an ALARM_CONDITION exception, the limit as
+`lotledger:limit`). Its event time is the excursion's end, or its start while it is open.
 
 The lot's expiry (from its first receipt) is master data of the EPC class in the header.
 Events are listed by event time, stock events before sensor events at the same instant
