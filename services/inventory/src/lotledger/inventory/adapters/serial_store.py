@@ -21,9 +21,9 @@ _COLUMNS = (
 )
 _BY_KEY = f"""
     SELECT {_COLUMNS}
-    FROM serials s LEFT JOIN serial_containers c ON c.sscc = s.parent
-    JOIN unnest($1::text[], $2::text[]) AS k(gtin, serial)
-      ON (s.gtin, s.serial) = (k.gtin, k.serial)"""  # noqa: S608 (constant columns)
+    FROM unnest($1::text[], $2::text[]) AS k(gtin, serial)
+    CROSS JOIN LATERAL (SELECT * FROM serials WHERE gtin = k.gtin AND serial = k.serial) s
+    LEFT JOIN serial_containers c ON c.sscc = s.parent"""  # noqa: S608 (constant columns)
 _TREE = """
     WITH RECURSIVE tree(sscc) AS (
         SELECT sscc FROM serial_containers WHERE sscc = $1

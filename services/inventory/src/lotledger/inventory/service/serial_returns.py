@@ -40,7 +40,7 @@ class Verdict:
 async def return_packs(
     desk: SerialDesk, packs: Sequence[Pack], location: str, from_party: str, reason: str
 ) -> tuple[list[Verdict], list[stock.Accepted]]:
-    async with desk.uow() as uow:
+    async with desk.uow(locking=False) as uow:
         found = await uow.serials.records(packs)
     verdicts: list[Verdict] = []
     verified: list[PackRecord] = []

@@ -48,7 +48,7 @@ class ContainerReceipt:
 
 
 async def _under(desk: SerialDesk, sscc: str, field: str) -> tuple[list[PackRecord], Tree]:
-    async with desk.uow() as uow:
+    async with desk.uow(locking=False) as uow:
         records = await uow.serials.under(sscc)
         if records is None:
             raise UnknownContainer(f"SSCC {sscc} was never announced", field=field, sscc=sscc)
@@ -112,7 +112,7 @@ async def pick_packs(
     """Ships the packs named and everything in the containers named, from `location`."""
     picked: dict[Pack, PackRecord] = {}
     shipped_containers: list[tuple[str, str | None]] = []
-    async with desk.uow() as uow:
+    async with desk.uow(locking=False) as uow:
         found = await uow.serials.records(packs)
         for i, pack in enumerate(packs):
             field = f"serials[{i}]"
@@ -164,7 +164,7 @@ async def decommission(
     desk: SerialDesk, packs: Sequence[Pack], location: str, reason: str
 ) -> list[stock.Accepted]:
     """Packs leave the supply chain for good (destroyed, dispensed, stolen, sample…)."""
-    async with desk.uow() as uow:
+    async with desk.uow(locking=False) as uow:
         found = await uow.serials.records(packs)
     records = [
         check_pickable(p, found.get(p), location, f"serials[{i}]", alone=False)

@@ -177,7 +177,7 @@ async def _serial(uow: UnitOfWork, pack: Pack) -> s.SerialView:
     summary="A pack's serial state and history",
 )
 async def serial_state(gtin: Gtin, serial: s.Serial, rt: RuntimeDep, who: Caller) -> s.SerialView:
-    async with rt.uow() as uow:
+    async with rt.uow(locking=False) as uow:
         view = await _serial(uow, Pack(gtin, serial))
     if view.location is not None:
         who.require_warehouse(warehouse_of(view.location))
