@@ -3,6 +3,7 @@ EPCIS aggregation for one pallet of 20 cases × 50 packs is captured; the pallet
 by its SSCC; a case is opened; 3 packs go to one pharmacy and a whole case to another by
 one scan; returns are verified per pack; a pack's state and history are answered."""
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -231,3 +232,30 @@ async def test_a_serialised_product_moves_only_by_its_packs(inventory: httpx.Asy
     not_ours = await inventory.post("/v1/epcis/capture", headers=QA, json=document(p))
     assert not_ours.status_code == 403
     assert sscc_urn(p.sscc).startswith("urn:epc:id:sscc:")
+
+
+async def test_two_scanners_shipping_the_same_packs_ship_them_once(
+    inventory: httpx.AsyncClient,
+) -> None:
+    p = await _serialised_pallet(inventory, cases=1, per_case=4)
+    await _post(inventory, "/v1/epcis/capture", document(p))
+    await _post(
+        inventory, "/v1/receipts/containers", {"sscc": p.sscc, "location": A, "supplier": SUPPLIER}
+    )
+    [case] = p.cases
+    picks = [
+        inventory.post(
+            "/v1/picks/serials",
+            headers=SCANNER,
+            json={"containers": [case], "location": A, "order_ref": f"SO-{n}", "ship_to": party},
+        )
+        for n, party in enumerate(PHARMACIES[:2])
+    ]
+    answers = sorted([r.status_code for r in await asyncio.gather(*picks)])
+    assert answers == [201, 409]
+    batch = (
+        await inventory.get(f"/v1/batches/{p.gtin}/{lot_segment(p.lot)}", headers=READER)
+    ).json()
+    assert batch["on_hand"] == {}
+    shipped = [e for e in await _events(inventory, p.gtin, p.lot) if "picked" in e["type"]]
+    assert len(shipped) == 1
