@@ -15,7 +15,7 @@ from tests.support.tokens import bearer
 from tests.support.world import PHARMACIES, SUPPLIER, fresh_lot, fresh_product
 
 ADMIN = bearer("admin")
-A = "WH1/COLD-A/01"
+A, B = "WH1/COLD-A/01", "WH1/COLD-A/02"
 EXPIRY = "2027-06-30"
 
 
@@ -229,6 +229,10 @@ async def test_a_serialised_product_moves_only_by_its_packs(inventory: httpx.Asy
     )
     assert plain.status_code == 422, plain.text
     assert problem_type(plain) == "serials-required"
+    move = {"gtin": p.gtin, "lot": p.lot, "qty": 1, "from_location": A, "to_location": B}
+    plain_move = await inventory.post("/v1/moves", headers=SCANNER, json=move)
+    assert plain_move.status_code == 422, plain_move.text
+    assert problem_type(plain_move) == "serials-required"
     not_ours = await inventory.post("/v1/epcis/capture", headers=QA, json=document(p))
     assert not_ours.status_code == 403
     assert sscc_urn(p.sscc).startswith("urn:epc:id:sscc:")
@@ -259,3 +263,38 @@ async def test_two_scanners_shipping_the_same_packs_ship_them_once(
     assert batch["on_hand"] == {}
     shipped = [e for e in await _events(inventory, p.gtin, p.lot) if "picked" in e["type"]]
     assert len(shipped) == 1
+
+
+async def test_a_moved_case_takes_its_packs_with_it(inventory: httpx.AsyncClient) -> None:
+    p = await _serialised_pallet(inventory, cases=2, per_case=3)
+    await _post(inventory, "/v1/epcis/capture", document(p))
+    await _post(
+        inventory, "/v1/receipts/containers", {"sscc": p.sscc, "location": A, "supplier": SUPPLIER}
+    )
+    (first, packs), (second, _) = p.cases.items()
+    moved = await _post(
+        inventory,
+        "/v1/moves/serials",
+        {"containers": [first], "from_location": A, "to_location": B},
+    )
+    assert moved["qty"] == 3
+    batch = (
+        await inventory.get(f"/v1/batches/{p.gtin}/{lot_segment(p.lot)}", headers=READER)
+    ).json()
+    assert batch["on_hand"] == {A: 3, B: 3}
+    here = await _state(inventory, p.gtin, packs[0])
+    assert (here["state"], here["location"]) == ("in_stock", B)
+    assert [h["action"] for h in here["history"]] == ["received", "moved"]
+    wrong_place = await _post(
+        inventory,
+        "/v1/picks/serials",
+        {"containers": [first], "location": A, "order_ref": "SO-M", "ship_to": PHARMACIES[0]},
+        409,
+    )
+    assert wrong_place["type"].endswith(":pack-not-available")
+    await _post(
+        inventory,
+        "/v1/picks/serials",
+        {"containers": [first], "location": B, "order_ref": "SO-M", "ship_to": PHARMACIES[0]},
+    )
+    assert second in p.cases

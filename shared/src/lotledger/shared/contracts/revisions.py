@@ -39,7 +39,10 @@ REVISIONS: dict[str, tuple[Revision, ...]] = {
         Revision(2, HOLDINGS, frozenset({"holding_status", "serial"})),
         Revision(3, SERIALS, frozenset({"serials", "aggregation"})),
     ),
-    "lotledger.stock.moved.v1": (Revision(2, HOLDINGS, frozenset({"holding_status", "serial"})),),
+    "lotledger.stock.moved.v1": (
+        Revision(2, HOLDINGS, frozenset({"holding_status", "serial"})),
+        Revision(3, SERIALS, frozenset({"serials"})),
+    ),
     "lotledger.stock.adjusted.v1": (
         Revision(2, HOLDINGS, frozenset({"holding_status", "sync_conflict"})),
     ),

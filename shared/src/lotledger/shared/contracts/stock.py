@@ -134,6 +134,7 @@ class Moved(StockEvent):
     to_location: str
     holding_status: HoldingStatus | None = _holding_status()
     serial: str | None = _serial()
+    serials: list[str] | None = _serials()
 
 
 class Adjusted(StockEvent):

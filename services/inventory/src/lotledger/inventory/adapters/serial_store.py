@@ -43,7 +43,8 @@ class Transition:
 
     packs: Sequence[Pack]
     from_states: frozenset[SerialState]
-    to: SerialState
+    to: SerialState | None
+    """None: the packs keep their state (a move)."""
     action: str
     lot: str
     at: datetime
@@ -152,15 +153,16 @@ class SerialStore:
     async def transition(self, t: Transition) -> int:
         gtins, serials = _columns(t.packs)
         changed = await self._conn.fetch(
-            "UPDATE serials s SET state = $4, location = $5, party = coalesce($6, s.party), "
-            "reason = $7, updated_at = $8 FROM unnest($1::text[], $2::text[]) AS k(g, sr) "
+            "UPDATE serials s SET state = coalesce($4, s.state), location = $5, "
+            "party = coalesce($6, s.party), reason = $7, updated_at = $8 "
+            "FROM unnest($1::text[], $2::text[]) AS k(g, sr) "
             "WHERE (s.gtin, s.serial) = (k.g, k.sr) AND s.state = ANY($3::text[]) "
             "AND s.lot = $9 AND ($10::text IS NULL OR s.location = $10) "
-            "AND ($11::text IS NULL OR s.party = $11) RETURNING s.gtin, s.serial",
+            "AND ($11::text IS NULL OR s.party = $11) RETURNING s.gtin, s.serial, s.state",
             gtins,
             serials,
             [str(s) for s in t.from_states],
-            str(t.to),
+            None if t.to is None else str(t.to),
             t.location,
             t.party,
             t.reason,
@@ -171,13 +173,13 @@ class SerialStore:
         )
         await self._conn.execute(
             "INSERT INTO serial_history (gtin, serial, at, action, state, lot, location, "
-            "party, reason, event_id) SELECT g, s, $3, $4, $5, $6, $7, $8, $9, $10 "
-            "FROM unnest($1::text[], $2::text[]) AS u(g, s)",
+            "party, reason, event_id) SELECT g, s, $4, $5, st, $6, $7, $8, $9, $10 "
+            "FROM unnest($1::text[], $2::text[], $3::text[]) AS u(g, s, st)",
             [r["gtin"] for r in changed],
             [r["serial"] for r in changed],
+            [r["state"] for r in changed],
             t.at,
             t.action,
-            str(t.to),
             t.lot,
             t.location,
             t.party or t.from_party,

@@ -68,6 +68,8 @@ class MoveStock:
     serial: str | None = None
     barcode_expiry: date | None = None
     scanned_at: datetime | None = None
+    serials: tuple[str, ...] = ()
+    """The serialised packs the quantity is made of (docs/adr/0016-serials.md)."""
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Serialised products (docs/adr/0016-serials.md): the rule binding a stock command's
 quantity to the packs it names.
 
-For a product marked `serialised`, a receipt, pick, return or disposal names its packs
+For a product marked `serialised`, a receipt, pick, move, return or disposal names its packs
 (`serials`) and its `qty` is their number; a product that is not serialised names none.
 A command carries at most SERIALS_PER_EVENT packs, so its event fits one Kafka message;
 larger scans are split into several commands by the service."""
@@ -13,7 +13,7 @@ from lotledger.inventory.domain.facts import Facts
 from lotledger.shared.contracts.stock import SERIALS_PER_EVENT
 from lotledger.shared.errors import DomainError
 
-SerialisedCommand = c.ReceiveStock | c.PickStock | c.ReturnStock | c.DisposeStock
+SerialisedCommand = c.ReceiveStock | c.PickStock | c.MoveStock | c.ReturnStock | c.DisposeStock
 
 
 class SerialsRequired(DomainError):

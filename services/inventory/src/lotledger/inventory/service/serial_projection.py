@@ -55,6 +55,15 @@ def _transition(event: SignedEvent) -> Transition | None:
                 party=data["ship_to"],
                 **common,
             )
+        case "moved":
+            return Transition(
+                from_states=ON_HAND,
+                to=None,
+                action=kind,
+                from_location=data["from_location"],
+                location=data["to_location"],
+                **common,
+            )
         case "returned":
             return Transition(
                 from_states=frozenset({S.SHIPPED}),

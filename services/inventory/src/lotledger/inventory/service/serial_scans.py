@@ -1,5 +1,5 @@
-"""Scans of serialised stock (ADR 0016 §6–8): receiving an SSCC against what was
-announced, picking packs or containers, decommissioning packs, opening a case.
+"""Scans of serialised stock (ADR 0016 §6–7): receiving an SSCC against what was
+announced, decommissioning packs, opening a case (picks and moves: serial_picks).
 
 Packs are read before the request, then moved by the request's conditional updates: a
 pack that changed meanwhile refuses the whole scan (nothing is written)."""
@@ -14,7 +14,6 @@ from lotledger.inventory.adapters.unit_of_work import UnitOfWork
 from lotledger.inventory.domain import commands as c
 from lotledger.inventory.domain.serial_ids import Pack
 from lotledger.inventory.domain.serial_state import (
-    PackNotAvailable,
     PackRecord,
     SerialState,
     check_pickable,
@@ -98,66 +97,6 @@ async def receive_container(
 
 def _expiry(chunk: Sequence[PackRecord]) -> date:
     return chunk[0].expiry
-
-
-async def pick_packs(
-    desk: SerialDesk,
-    packs: Sequence[Pack],
-    containers: Sequence[str],
-    location: str,
-    order_ref: str,
-    ship_to: str,
-    channel: str | None,
-) -> tuple[list[PackRecord], list[stock.Accepted]]:
-    """Ships the packs named and everything in the containers named, from `location`."""
-    picked: dict[Pack, PackRecord] = {}
-    shipped_containers: list[tuple[str, str | None]] = []
-    async with desk.uow(locking=False) as uow:
-        found = await uow.serials.records(packs)
-        for i, pack in enumerate(packs):
-            field = f"serials[{i}]"
-            if pack in picked:
-                raise PackNotAvailable(f"{pack.key} is named twice", field=field, reason="twice")
-            picked[pack] = check_pickable(pack, found.get(pack), location, field, alone=True)
-        for i, sscc in enumerate(containers):
-            field = f"containers[{i}]"
-            inside = await uow.serials.under(sscc)
-            if inside is None:
-                raise UnknownContainer(f"SSCC {sscc} was never announced", field=field)
-            if not inside:
-                raise PackNotAvailable(f"{sscc} holds no pack", field=field, reason="empty")
-            for record in inside:
-                if record.pack in picked:
-                    raise PackNotAvailable(
-                        f"{record.pack.key} is named twice", field=field, reason="twice"
-                    )
-                picked[record.pack] = check_pickable(
-                    record.pack, record, location, field, alone=False
-                )
-            shipped_containers += await uow.serials.containers_under(sscc)
-    within = {sscc for sscc, _ in shipped_containers}
-    commands = [
-        c.PickStock(
-            gtin,
-            len(chunk),
-            order_ref,
-            ship_to,
-            lot=lot,
-            location=location,
-            channel=channel,
-            serials=serials_of(chunk),
-            aggregation=aggregation_of(
-                [r for r in chunk if r.parent in within], shipped_containers, i == 0
-            ),
-        )
-        for i, (gtin, lot, chunk) in enumerate(chunks(picked.values()))
-    ]
-
-    async def ship(uow: UnitOfWork) -> None:
-        if shipped_containers:
-            await uow.serials.ship([sscc for sscc, _ in shipped_containers], ship_to)
-
-    return list(picked.values()), await run_serial_request(desk, commands, ship)
 
 
 async def decommission(

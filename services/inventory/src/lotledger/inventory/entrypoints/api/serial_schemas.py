@@ -101,6 +101,21 @@ class SerialPick(Strict):
         return self
 
 
+class SerialMove(Strict):
+    """Moves the packs named and the containers named, with everything in them."""
+
+    serials: Packs = Field(default_factory=list)
+    containers: Annotated[list[Sscc], Field(max_length=100)] = Field(default_factory=list)
+    from_location: LocationId
+    to_location: LocationId
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        if not self.serials and not self.containers:
+            raise ValueError("name packs (serials) or containers")
+        return self
+
+
 class VerifiedReturn(Strict):
     packs: Annotated[list[PackRef], Field(min_length=1, max_length=MAX_PACKS)]
     location: LocationId

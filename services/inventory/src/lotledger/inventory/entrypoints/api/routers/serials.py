@@ -14,7 +14,7 @@ from lotledger.inventory.entrypoints.api import serial_schemas as s
 from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep, metadata
 from lotledger.inventory.entrypoints.api.views import EventRef, event_ref
 from lotledger.inventory.runtime import InventoryRuntime
-from lotledger.inventory.service import serial_returns, serial_scans
+from lotledger.inventory.service import serial_picks, serial_returns, serial_scans
 from lotledger.inventory.service.serial_requests import SerialDesk
 from lotledger.inventory.service.stock import Accepted
 from lotledger.shared.auth import Principal
@@ -77,7 +77,7 @@ async def receive_container(
 )
 async def pick_serials(body: s.SerialPick, rt: RuntimeDep, who: Caller) -> s.PickView:
     who.require_warehouse(warehouse_of(body.location))
-    picked, accepted = await serial_scans.pick_packs(
+    picked, accepted = await serial_picks.pick_packs(
         _desk(rt, who),
         s.packs_of(body.serials),
         body.containers,
@@ -88,6 +88,26 @@ async def pick_serials(body: s.SerialPick, rt: RuntimeDep, who: Caller) -> s.Pic
     )
     lots = _lots([(r.pack.gtin, r.lot) for r in picked])
     return s.PickView(qty=len(picked), lots=lots, events=_events(accepted))
+
+
+@router.post(
+    "/moves/serials",
+    status_code=201,
+    response_model=s.PickView,
+    summary="Move serialised packs, by their serials or their containers",
+)
+async def move_serials(body: s.SerialMove, rt: RuntimeDep, who: Caller) -> s.PickView:
+    who.require_warehouse(warehouse_of(body.from_location))
+    who.require_warehouse(warehouse_of(body.to_location))
+    moved, accepted = await serial_picks.move_packs(
+        _desk(rt, who),
+        s.packs_of(body.serials),
+        body.containers,
+        body.from_location,
+        body.to_location,
+    )
+    lots = _lots([(r.pack.gtin, r.lot) for r in moved])
+    return s.PickView(qty=len(moved), lots=lots, events=_events(accepted))
 
 
 @router.post(
