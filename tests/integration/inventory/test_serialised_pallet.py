@@ -155,6 +155,17 @@ async def test_a_pallet_of_a_thousand_packs_from_capture_to_verified_returns(
     assert batch["on_hand"] == {A: 1000 - 3 - 50 - 1 + 1}
     assert batch["held"] == {}, "a verified return is saleable at once"
 
+    forged = await _post(
+        inventory,
+        "/v1/returns/verified",
+        {
+            "packs": [{"barcode": f"(01){p.gtin}(17)280101(10){p.lot}(21){opened_packs[1]}"}],
+            "location": A,
+            "from_party": PHARMACIES[0],
+            "reason": "overstock",
+        },
+    )
+    assert [v["reason"] for v in forged["verdicts"]] == ["expiry_mismatch"]
     back = await _state(inventory, p.gtin, opened_packs[0])
     assert (back["state"], back["location"]) == ("returned", A)
     assert [h["action"] for h in back["history"]] == ["received", "picked", "returned"]

@@ -47,12 +47,21 @@ class NotVerified(StrEnum):
     NOT_SHIPPED = "not_shipped"
     NOT_SHIPPED_TO_PARTY = "not_shipped_to_party"
     DECOMMISSIONED = "decommissioned"
+    LOT_MISMATCH = "lot_mismatch"
+    EXPIRY_MISMATCH = "expiry_mismatch"
 
 
-def verify_return(record: PackRecord | None, party: str) -> NotVerified | None:
-    """None when the pack may come back to saleable stock from `party`."""
+def verify_return(
+    record: PackRecord | None, party: str, scanned: tuple[str, date] | None = None
+) -> NotVerified | None:
+    """None when the pack may come back to saleable stock from `party`. `scanned`: the lot
+    and expiry its DataMatrix carries, which must be the pack's own."""
     if record is None:
         return NotVerified.UNKNOWN_SERIAL
+    if scanned is not None and scanned[0] != record.lot:
+        return NotVerified.LOT_MISMATCH
+    if scanned is not None and scanned[1] != record.expiry:
+        return NotVerified.EXPIRY_MISMATCH
     if record.state is SerialState.DECOMMISSIONED:
         return NotVerified.DECOMMISSIONED
     if record.state is not SerialState.SHIPPED:

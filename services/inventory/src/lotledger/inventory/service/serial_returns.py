@@ -6,8 +6,9 @@ packs for QA."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 from lotledger.inventory.adapters.unit_of_work import UnitOfWork
 from lotledger.inventory.domain import commands as c
@@ -38,15 +39,21 @@ class Verdict:
 
 
 async def return_packs(
-    desk: SerialDesk, packs: Sequence[Pack], location: str, from_party: str, reason: str
+    desk: SerialDesk,
+    packs: Sequence[Pack],
+    location: str,
+    from_party: str,
+    reason: str,
+    scanned: Mapping[Pack, tuple[str, date]] | None = None,
 ) -> tuple[list[Verdict], list[stock.Accepted]]:
+    """`scanned`: the lot and expiry each pack's DataMatrix carried, where one was scanned."""
     async with desk.uow(locking=False) as uow:
         found = await uow.serials.records(packs)
     verdicts: list[Verdict] = []
     verified: list[PackRecord] = []
     for pack in packs:
         record = found.get(pack)
-        refusal = verify_return(record, from_party)
+        refusal = verify_return(record, from_party, (scanned or {}).get(pack))
         verdicts.append(Verdict(pack, record.lot if record else None, refusal))
         if refusal is None and record is not None:
             verified.append(record)

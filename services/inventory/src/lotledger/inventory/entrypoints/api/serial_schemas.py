@@ -64,12 +64,23 @@ class PackRef(Strict):
             raise InvalidBarcode("the barcode carries no AI (21) serial", field="barcode")
         return Pack(scanned.gtin, scanned.serial)
 
+    def scanned(self) -> tuple[str, date] | None:
+        """The lot and expiry the DataMatrix carries (None without a barcode)."""
+        if self.barcode is None:
+            return None
+        scanned = scan(self.barcode)
+        return scanned.lot, scanned.expiry
+
 
 Packs = Annotated[list[PackRef], Field(max_length=MAX_PACKS)]
 
 
 def packs_of(refs: list[PackRef]) -> list[Pack]:
     return [ref.pack() for ref in refs]
+
+
+def scanned_of(refs: list[PackRef]) -> dict[Pack, tuple[str, date]]:
+    return {ref.pack(): claim for ref in refs if (claim := ref.scanned()) is not None}
 
 
 class ContainerReceipt(Strict):
@@ -158,7 +169,9 @@ class VerdictView(BaseModel):
     serial: str
     verified: bool
     reason: str | None = Field(
-        description="why not: unknown_serial, not_shipped, not_shipped_to_party, decommissioned"
+        description="why not: unknown_serial, not_shipped, not_shipped_to_party, "
+        "decommissioned, lot_mismatch or expiry_mismatch (the DataMatrix's lot or expiry is "
+        "not the pack's)"
     )
 
 

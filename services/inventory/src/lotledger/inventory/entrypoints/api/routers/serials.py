@@ -121,7 +121,12 @@ async def return_verified(
 ) -> s.VerifiedReturnView:
     who.require_warehouse(warehouse_of(body.location))
     verdicts, accepted = await serial_returns.return_packs(
-        _desk(rt, who), s.packs_of(body.packs), body.location, body.from_party, body.reason
+        _desk(rt, who),
+        s.packs_of(body.packs),
+        body.location,
+        body.from_party,
+        body.reason,
+        s.scanned_of(body.packs),
     )
     views = [
         s.VerdictView(
