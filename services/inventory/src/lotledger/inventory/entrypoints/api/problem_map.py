@@ -21,7 +21,7 @@ from lotledger.inventory.domain import serial_capture as capture
 from lotledger.inventory.domain import serial_state as st
 from lotledger.inventory.domain import serials as sn
 from lotledger.inventory.entrypoints.api.barcode import InvalidBarcode
-from lotledger.inventory.entrypoints.api.routers.serials import UnknownSerial
+from lotledger.inventory.entrypoints.api.routers.serial_states import UnknownSerial
 from lotledger.inventory.service import serial_scans as scans
 from lotledger.inventory.service import sync_conflicts as sync
 from lotledger.shared.errors import DomainError

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 
 from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep
 from lotledger.inventory.entrypoints.api.epcis import schema_errors
-from lotledger.inventory.entrypoints.api.serial_schemas import CaptureView
+from lotledger.inventory.entrypoints.api.serial_views import CaptureView
 from lotledger.inventory.service.serial_capture import capture
 from lotledger.shared.web.problems import Problem, invalid_input
 from lotledger.shared.web.security import Caller

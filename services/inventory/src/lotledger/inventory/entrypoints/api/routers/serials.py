@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from fastapi import APIRouter
 
-from lotledger.inventory.adapters.unit_of_work import UnitOfWork
 from lotledger.inventory.domain.serial_ids import Pack
 from lotledger.inventory.entrypoints.api import serial_schemas as s
+from lotledger.inventory.entrypoints.api import serial_views as v
 from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep, metadata
 from lotledger.inventory.entrypoints.api.views import EventRef, event_ref
 from lotledger.inventory.runtime import InventoryRuntime
@@ -18,15 +18,10 @@ from lotledger.inventory.service import serial_picks, serial_returns, serial_sca
 from lotledger.inventory.service.serial_requests import SerialDesk
 from lotledger.inventory.service.stock import Accepted
 from lotledger.shared.auth import Principal
-from lotledger.shared.errors import NotFound
-from lotledger.shared.identifiers import Gtin, warehouse_of
+from lotledger.shared.identifiers import warehouse_of
 from lotledger.shared.web.security import Caller
 
 router = APIRouter(prefix="/v1", tags=["serials"])
-
-
-class UnknownSerial(NotFound):
-    pass
 
 
 def _desk(rt: InventoryRuntime, who: Principal) -> SerialDesk:
@@ -41,25 +36,25 @@ def _lots(packs: Sequence[tuple[str, str]]) -> dict[str, int]:
     return dict(Counter(f"{gtin}/{lot}" for gtin, lot in packs))
 
 
-def _views(packs: Sequence[Pack]) -> list[s.PackView]:
-    return [s.PackView(gtin=p.gtin, serial=p.serial) for p in packs]
+def _views(packs: Sequence[Pack]) -> list[v.PackView]:
+    return [v.PackView(gtin=p.gtin, serial=p.serial) for p in packs]
 
 
 @router.post(
     "/receipts/containers",
     status_code=201,
-    response_model=s.ContainerReceiptView,
+    response_model=v.ContainerReceiptView,
     summary="Receive an SSCC: every pack announced under it, checked against a scan",
 )
 async def receive_container(
     body: s.ContainerReceipt, rt: RuntimeDep, who: Caller
-) -> s.ContainerReceiptView:
+) -> v.ContainerReceiptView:
     who.require_warehouse(warehouse_of(body.location))
     scanned = s.packs_of(body.scanned) if body.scanned is not None else None
     done = await serial_scans.receive_container(
         _desk(rt, who), body.sscc, body.location, body.supplier, body.reference, scanned
     )
-    return s.ContainerReceiptView(
+    return v.ContainerReceiptView(
         sscc=body.sscc,
         received=len(done.received),
         lots=_lots([(r.pack.gtin, r.lot) for r in done.received]),
@@ -72,10 +67,10 @@ async def receive_container(
 @router.post(
     "/picks/serials",
     status_code=201,
-    response_model=s.PickView,
+    response_model=v.PickView,
     summary="Pick serialised packs by their serials or their containers",
 )
-async def pick_serials(body: s.SerialPick, rt: RuntimeDep, who: Caller) -> s.PickView:
+async def pick_serials(body: s.SerialPick, rt: RuntimeDep, who: Caller) -> v.PickView:
     who.require_warehouse(warehouse_of(body.location))
     picked, accepted = await serial_picks.pick_packs(
         _desk(rt, who),
@@ -87,16 +82,16 @@ async def pick_serials(body: s.SerialPick, rt: RuntimeDep, who: Caller) -> s.Pic
         body.channel,
     )
     lots = _lots([(r.pack.gtin, r.lot) for r in picked])
-    return s.PickView(qty=len(picked), lots=lots, events=_events(accepted))
+    return v.PickView(qty=len(picked), lots=lots, events=_events(accepted))
 
 
 @router.post(
     "/moves/serials",
     status_code=201,
-    response_model=s.PickView,
+    response_model=v.PickView,
     summary="Move serialised packs, by their serials or their containers",
 )
-async def move_serials(body: s.SerialMove, rt: RuntimeDep, who: Caller) -> s.PickView:
+async def move_serials(body: s.SerialMove, rt: RuntimeDep, who: Caller) -> v.PickView:
     who.require_warehouse(warehouse_of(body.from_location))
     who.require_warehouse(warehouse_of(body.to_location))
     moved, accepted = await serial_picks.move_packs(
@@ -107,18 +102,18 @@ async def move_serials(body: s.SerialMove, rt: RuntimeDep, who: Caller) -> s.Pic
         body.to_location,
     )
     lots = _lots([(r.pack.gtin, r.lot) for r in moved])
-    return s.PickView(qty=len(moved), lots=lots, events=_events(accepted))
+    return v.PickView(qty=len(moved), lots=lots, events=_events(accepted))
 
 
 @router.post(
     "/returns/verified",
     status_code=201,
-    response_model=s.VerifiedReturnView,
+    response_model=v.VerifiedReturnView,
     summary="Return packs, each verified against what was shipped to the party",
 )
 async def return_verified(
     body: s.VerifiedReturn, rt: RuntimeDep, who: Caller
-) -> s.VerifiedReturnView:
+) -> v.VerifiedReturnView:
     who.require_warehouse(warehouse_of(body.location))
     verdicts, accepted = await serial_returns.return_packs(
         _desk(rt, who),
@@ -129,16 +124,16 @@ async def return_verified(
         s.scanned_of(body.packs),
     )
     views = [
-        s.VerdictView(
-            gtin=v.pack.gtin,
-            serial=v.pack.serial,
-            verified=v.verified,
-            reason=None if v.reason is None else str(v.reason),
+        v.VerdictView(
+            gtin=verdict.pack.gtin,
+            serial=verdict.pack.serial,
+            verified=verdict.verified,
+            reason=None if verdict.reason is None else str(verdict.reason),
         )
-        for v in verdicts
+        for verdict in verdicts
     ]
-    accepted_count = sum(v.verified for v in verdicts)
-    return s.VerifiedReturnView(
+    accepted_count = sum(verdict.verified for verdict in verdicts)
+    return v.VerifiedReturnView(
         verdicts=views,
         accepted=accepted_count,
         held=len(verdicts) - accepted_count,
@@ -149,10 +144,10 @@ async def return_verified(
 @router.post(
     "/serials/decommission",
     status_code=201,
-    response_model=s.PickView,
+    response_model=v.PickView,
     summary="Decommission packs (destroyed, dispensed, stolen, sample, exported…)",
 )
-async def decommission(body: s.Decommission, rt: RuntimeDep, who: Caller) -> s.PickView:
+async def decommission(body: s.Decommission, rt: RuntimeDep, who: Caller) -> v.PickView:
     who.require_warehouse(warehouse_of(body.location))
     packs = s.packs_of(body.serials)
     accepted = await serial_scans.decommission(_desk(rt, who), packs, body.location, body.reason)
@@ -162,7 +157,7 @@ async def decommission(body: s.Decommission, rt: RuntimeDep, who: Caller) -> s.P
         for e in a.events
         for _ in e.data.get("serials") or ()
     )
-    return s.PickView(qty=len(packs), lots=dict(lots), events=_events(accepted))
+    return v.PickView(qty=len(packs), lots=dict(lots), events=_events(accepted))
 
 
 @router.post(
@@ -172,38 +167,3 @@ async def decommission(body: s.Decommission, rt: RuntimeDep, who: Caller) -> s.P
 async def open_container(sscc: s.Sscc, rt: RuntimeDep, who: Caller) -> dict[str, int | str]:
     opened = await serial_scans.open_container(_desk(rt, who), sscc)
     return {"sscc": sscc, "packs": opened}
-
-
-async def _serial(uow: UnitOfWork, pack: Pack) -> s.SerialView:
-    found = (await uow.serials.records([pack])).get(pack)
-    if found is None:
-        raise UnknownSerial(f"{pack.key} is not a known pack", field="serial")
-    history = await uow.serials.history(pack)
-    for row in history:
-        row["at"] = row["at"].isoformat()
-        row["event_id"] = str(row["event_id"]) if row["event_id"] else None
-    return s.SerialView(
-        gtin=pack.gtin,
-        serial=pack.serial,
-        lot=found.lot,
-        expiry=found.expiry,
-        state=str(found.state),
-        location=found.location,
-        party=found.party,
-        reason=found.reason,
-        container=found.parent,
-        history=history,
-    )
-
-
-@router.get(
-    "/serials/{gtin}/{serial}",
-    response_model=s.SerialView,
-    summary="A pack's serial state and history",
-)
-async def serial_state(gtin: Gtin, serial: s.Serial, rt: RuntimeDep, who: Caller) -> s.SerialView:
-    async with rt.uow(locking=False) as uow:
-        view = await _serial(uow, Pack(gtin, serial))
-    if view.location is not None:
-        who.require_warehouse(warehouse_of(view.location))
-    return view
