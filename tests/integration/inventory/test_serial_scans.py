@@ -153,3 +153,39 @@ async def test_a_moved_case_takes_its_packs_with_it(inventory: httpx.AsyncClient
         {"containers": [first], "location": B, "order_ref": "SO-M", "ship_to": PHARMACIES[0]},
     )
     assert second in p.cases
+
+
+async def test_a_retried_scan_replays_its_first_answer(inventory: httpx.AsyncClient) -> None:
+    p = await serialised_pallet(inventory, cases=1, per_case=3)
+    keyed = {**SCANNER, "Idempotency-Key": f"capture-{p.sscc}"}
+    first = await inventory.post("/v1/epcis/capture", headers=keyed, json=document(p))
+    again = await inventory.post("/v1/epcis/capture", headers=keyed, json=document(p))
+    assert (first.status_code, again.status_code) == (201, 201), again.text
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+
+    receipt = {"sscc": p.sscc, "location": A, "supplier": SUPPLIER}
+    keyed = {**SCANNER, "Idempotency-Key": f"receipt-{p.sscc}"}
+    first = await inventory.post("/v1/receipts/containers", headers=keyed, json=receipt)
+    again = await inventory.post("/v1/receipts/containers", headers=keyed, json=receipt)
+    assert (first.status_code, again.status_code) == (201, 201), again.text
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert len(await events(inventory, p.gtin, p.lot)) == 1
+
+    other = await inventory.post(
+        "/v1/receipts/containers", headers=keyed, json={**receipt, "location": B}
+    )
+    assert other.status_code == 409, other.text
+    assert problem_type(other) == "conflict"
+
+    [case] = p.cases
+    pick = {"containers": [case], "location": A, "order_ref": "SO-I", "ship_to": PHARMACIES[0]}
+    keyed = {**SCANNER, "Idempotency-Key": f"pick-{p.sscc}"}
+    answers = await asyncio.gather(
+        *(inventory.post("/v1/picks/serials", headers=keyed, json=pick) for _ in range(2))
+    )
+    assert [a.status_code for a in answers] == [201, 201], [a.text for a in answers]
+    assert answers[0].json() == answers[1].json()
+    picked = [e for e in await events(inventory, p.gtin, p.lot) if "picked" in e["type"]]
+    assert len(picked) == 1

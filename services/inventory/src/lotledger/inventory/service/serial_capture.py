@@ -6,20 +6,20 @@ nothing is. Concurrent captures of the same pack: the primary key refuses the se
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
 
+from lotledger.inventory.adapters.idempotency import DuplicateKey
 from lotledger.inventory.domain.serial_capture import (
     InvalidCapture,
     check_products,
     read_capture,
 )
-from lotledger.inventory.service.stock import UnitOfWorkFactory
+from lotledger.inventory.service.serial_requests import SerialDesk, answered, remember
 
 
 @dataclass(frozen=True)
@@ -34,13 +34,14 @@ class Captured:
 async def capture(
     document: Mapping[str, Any],
     events: Sequence[Mapping[str, Any]],
-    uow: UnitOfWorkFactory,
-    now: datetime,
-    actor: str,
+    desk: SerialDesk,
+    render: Callable[[Captured], bytes] | None = None,
 ) -> Captured:
+    """`render`: the answer, stored under the desk's idempotency key with the capture."""
+    await answered(desk)
     announced = read_capture(events)
     capture_id = uuid4()
-    async with uow() as unit:
+    async with desk.uow() as unit:
         products = await unit.catalog.products(sorted(announced.gtins()))
         check_products(announced, {g for g, p in products.items() if p.serialised})
         packs, ssccs = list(announced.packs), list(announced.container_parents)
@@ -51,17 +52,24 @@ async def capture(
                 field="epcisBody.eventList",
                 epcis_rule="already_announced",
             )
+        lots: dict[str, int] = {}
+        for pack, info in announced.packs.items():
+            key = f"{pack.gtin}/{info.lot}"
+            lots[key] = lots.get(key, 0) + 1
+        captured = Captured(capture_id, len(packs), len(ssccs), lots)
+        meta = desk.meta
         try:
-            await unit.serials.capture(capture_id, document.get("id"), announced, now, actor)
-        except asyncpg.UniqueViolationError as clash:
+            await unit.serials.capture(
+                capture_id, document.get("id"), announced, meta.now, meta.actor
+            )
+            if render is not None:
+                await remember(unit, desk, render(captured))
+        except (asyncpg.UniqueViolationError, DuplicateKey) as clash:
+            await answered(desk)
             raise InvalidCapture(
                 "a pack or SSCC was announced by a concurrent capture",
                 field="epcisBody.eventList",
                 epcis_rule="already_announced",
             ) from clash
         await unit.commit()
-    lots: dict[str, int] = {}
-    for pack, info in announced.packs.items():
-        key = f"{pack.gtin}/{info.lot}"
-        lots[key] = lots.get(key, 0) + 1
-    return Captured(capture_id, len(packs), len(ssccs), lots)
+    return captured

@@ -4,7 +4,7 @@ lot is the number of packs, never a quantity of its own."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from lotledger.inventory.adapters.unit_of_work import UnitOfWork
@@ -15,12 +15,15 @@ from lotledger.inventory.service import stock
 from lotledger.inventory.service.serial_requests import (
     SerialDesk,
     aggregation_of,
+    answered,
     chunks,
     run_serial_request,
     serials_of,
 )
 from lotledger.inventory.service.serial_scans import UnknownContainer
 from lotledger.shared.contracts.stock import Packing
+
+Render = Callable[[list[PackRecord], list[stock.Accepted]], bytes]
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,10 @@ async def pick_packs(
     order_ref: str,
     ship_to: str,
     channel: str | None,
+    render: Render | None = None,
 ) -> tuple[list[PackRecord], list[stock.Accepted]]:
     """Ships the packs named and everything in the containers named, from `location`."""
+    await answered(desk)
     got = await gather(desk, packs, containers, location)
     commands = [
         c.PickStock(
@@ -94,7 +99,9 @@ async def pick_packs(
         if got.containers:
             await uow.serials.ship([sscc for sscc, _ in got.containers], ship_to)
 
-    return list(got.packs.values()), await run_serial_request(desk, commands, ship)
+    picked = list(got.packs.values())
+    respond = None if render is None else (lambda accepted: render(picked, accepted))
+    return picked, await run_serial_request(desk, commands, ship, respond=respond)
 
 
 async def move_packs(
@@ -103,8 +110,10 @@ async def move_packs(
     containers: Sequence[str],
     from_location: str,
     to_location: str,
+    render: Render | None = None,
 ) -> tuple[list[PackRecord], list[stock.Accepted]]:
     """Moves the packs named and the containers named (with what is in them)."""
+    await answered(desk)
     got = await gather(desk, packs, containers, from_location)
     commands = [
         c.MoveStock(
@@ -123,4 +132,6 @@ async def move_packs(
         if got.containers:
             await uow.serials.place([sscc for sscc, _ in got.containers], to_location)
 
-    return list(got.packs.values()), await run_serial_request(desk, commands, place)
+    moved = list(got.packs.values())
+    respond = None if render is None else (lambda accepted: render(moved, accepted))
+    return moved, await run_serial_request(desk, commands, place, respond=respond)

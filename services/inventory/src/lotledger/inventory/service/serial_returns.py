@@ -6,10 +6,11 @@ packs for QA."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from lotledger.inventory.adapters.idempotency import DuplicateKey
 from lotledger.inventory.adapters.unit_of_work import UnitOfWork
 from lotledger.inventory.domain import commands as c
 from lotledger.inventory.domain.serial_ids import Pack
@@ -17,7 +18,9 @@ from lotledger.inventory.domain.serial_state import NotVerified, PackRecord, ver
 from lotledger.inventory.service import stock
 from lotledger.inventory.service.serial_requests import (
     SerialDesk,
+    answered,
     chunks,
+    remember,
     run_serial_request,
     serials_of,
 )
@@ -45,8 +48,10 @@ async def return_packs(
     from_party: str,
     reason: str,
     scanned: Mapping[Pack, tuple[str, date]] | None = None,
+    render: Callable[[list[Verdict], list[stock.Accepted]], bytes] | None = None,
 ) -> tuple[list[Verdict], list[stock.Accepted]]:
     """`scanned`: the lot and expiry each pack's DataMatrix carried, where one was scanned."""
+    await answered(desk)
     async with desk.uow(locking=False) as uow:
         found = await uow.serials.records(packs)
     verdicts: list[Verdict] = []
@@ -77,9 +82,16 @@ async def return_packs(
             await uow.serials.suspect(suspects, from_party, location, reason, meta.now, meta.actor)
 
     if not commands:
-        async with desk.uow() as uow:
-            await hold(uow)
-            await uow.commit()
+        try:
+            async with desk.uow() as uow:
+                await hold(uow)
+                if render is not None:
+                    await remember(uow, desk, render(verdicts, []))
+                await uow.commit()
+        except DuplicateKey:
+            await answered(desk)
+            raise
         return verdicts, []
     assessor = replace(desk.principal, roles=desk.principal.roles | {Role.QA})
-    return verdicts, await run_serial_request(desk, commands, hold, assessor)
+    respond = None if render is None else (lambda accepted: render(verdicts, accepted))
+    return verdicts, await run_serial_request(desk, commands, hold, assessor, respond)

@@ -6,7 +6,7 @@ pack that changed meanwhile refuses the whole scan (nothing is written)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,6 +23,7 @@ from lotledger.inventory.service.serial_requests import (
     SerialDesk,
     Tree,
     aggregation_of,
+    answered,
     chunks,
     run_serial_request,
     serials_of,
@@ -61,7 +62,9 @@ async def receive_container(
     supplier: str,
     reference: str | None,
     scanned: Sequence[Pack] | None,
+    render: Callable[[ContainerReceipt], bytes] | None = None,
 ) -> ContainerReceipt:
+    await answered(desk)
     records, containers = await _under(desk, sscc, "sscc")
     announced = [r for r in records if r.state is SerialState.ANNOUNCED]
     if not announced:
@@ -91,7 +94,15 @@ async def receive_container(
     async def place(uow: UnitOfWork) -> None:
         await uow.serials.place([sscc for sscc, _ in containers], location)
 
-    accepted = await run_serial_request(desk, commands, place) if commands else []
+    def respond(accepted: list[stock.Accepted]) -> bytes:
+        assert render is not None
+        return render(ContainerReceipt(found, missing, extra, accepted))
+
+    accepted = (
+        await run_serial_request(desk, commands, place, respond=respond if render else None)
+        if commands
+        else []
+    )
     return ContainerReceipt(found, missing, extra, accepted)
 
 
@@ -100,9 +111,14 @@ def _expiry(chunk: Sequence[PackRecord]) -> date:
 
 
 async def decommission(
-    desk: SerialDesk, packs: Sequence[Pack], location: str, reason: str
+    desk: SerialDesk,
+    packs: Sequence[Pack],
+    location: str,
+    reason: str,
+    render: Callable[[list[stock.Accepted]], bytes] | None = None,
 ) -> list[stock.Accepted]:
     """Packs leave the supply chain for good (destroyed, dispensed, stolen, sample…)."""
+    await answered(desk)
     async with desk.uow(locking=False) as uow:
         found = await uow.serials.records(packs)
     records = [
@@ -113,7 +129,7 @@ async def decommission(
         c.DisposeStock(gtin, lot, len(chunk), location, reason, serials=serials_of(chunk))
         for gtin, lot, chunk in chunks(records)
     ]
-    return await run_serial_request(desk, commands)
+    return await run_serial_request(desk, commands, respond=render)
 
 
 async def open_container(desk: SerialDesk, sscc: str) -> int:

@@ -9,11 +9,14 @@ from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request
+from starlette.responses import Response
 
 from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep
 from lotledger.inventory.entrypoints.api.epcis import schema_errors
+from lotledger.inventory.entrypoints.api.serial_answers import answer, body_of, desk_for
 from lotledger.inventory.entrypoints.api.serial_views import CaptureView
-from lotledger.inventory.service.serial_capture import capture
+from lotledger.inventory.service.serial_capture import Captured, capture
+from lotledger.shared.web.idempotency import IdempotencyKey
 from lotledger.shared.web.problems import Problem, invalid_input
 from lotledger.shared.web.security import Caller
 
@@ -49,13 +52,23 @@ async def _document(request: Request) -> dict[str, Any]:
         }
     },
 )
-async def capture_document(request: Request, rt: RuntimeDep, who: Caller) -> CaptureView:
+async def capture_document(
+    request: Request, rt: RuntimeDep, who: Caller, key: IdempotencyKey = None
+) -> Response:
     document = await _document(request)
     events = document["epcisBody"].get("eventList", [])
-    captured = await capture(document, events, rt.uow, rt.clock.now(), who.sub)
-    return CaptureView(
-        capture_id=str(captured.capture_id),
-        packs=captured.packs,
-        containers=captured.containers,
-        lots=captured.lots,
-    )
+
+    def view(captured: Captured) -> CaptureView:
+        return CaptureView(
+            capture_id=str(captured.capture_id),
+            packs=captured.packs,
+            containers=captured.containers,
+            lots=captured.lots,
+        )
+
+    async def run() -> CaptureView:
+        desk = await desk_for(request, rt, who, key)
+        captured = await capture(document, events, desk, lambda c: body_of(view(c)))
+        return view(captured)
+
+    return await answer(run)
