@@ -7,7 +7,8 @@ every location reporting within its range, receipts from suppliers scanned as GS
 barcodes and inspected by QA before they sell (demo/stock_semantics.py), a FEFO pick
 wave to pharmacies, moves, a cycle count with a variance, a customer return held apart
 while the lot still ships, an offline scanner's sync with one conflict, a pick that
-deviates from FEFO, a cold-room excursion played in real time by its sensor, a data
+deviates from FEFO, a serialised pallet received by its SSCC and a return verified pack
+by pack (demo/serials.py), a cold-room excursion played in real time by its sensor, a data
 logger uploading two hours late the buffer it could not send (an excursion it saw, found
 late, and its own silence since), damaged units disposed, and a recall. Lot numbers carry
 the minute the day started, so the demo can be played again on the same system.
@@ -27,7 +28,7 @@ from typing import Any
 
 from lotledger_bench.generator.catalog import CATALOG, Product
 
-from demo import climate, stock_semantics
+from demo import climate, serials, stock_semantics
 from demo.api import SERVICES, Api, DemoError, Report, tokens_for
 from demo.day import (
     COLD_ROOM,
@@ -73,6 +74,7 @@ class WarehouseDay:
         await self.count()
         await stock_semantics.return_held_apart(self)
         await stock_semantics.offline_sync(self)
+        await serials.serialised_pallet(self)
         await climate.open_door(
             self.api, self.report, self.day, self.excursion_s, self.reading_interval_s
         )

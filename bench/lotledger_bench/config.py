@@ -31,6 +31,8 @@ class Durations:
     e2e_s: float = 30.0
     e2e_tracked_per_s: float = 8.0
     trace_events: int = 1_000_000
+    serial_store: int = 10_000_000
+    serial_pallets: int = 3
     trace_s: float = 15.0
 
 
@@ -51,6 +53,8 @@ QUICK = Durations(
     e2e_tracked_per_s=5.0,
     trace_events=100_000,
     trace_s=4.0,
+    serial_store=1_000_000,
+    serial_pallets=1,
 )
 
 

@@ -15,6 +15,7 @@ from lotledger_bench.scenarios import (  # noqa: F401
     postgres,
     projection_rebuild,
     relay,
+    serials,
     single_post,
     trace_latency,
 )
@@ -22,6 +23,7 @@ from lotledger_bench.scenarios import (  # noqa: F401
 ORDER = (
     "single_post",
     "batches",
+    "serials",
     "relay",
     "projection_rebuild",
     "end_to_end",

@@ -30,6 +30,8 @@ PATH_VALUES = {
     "sensor_id": "T-WH1-COLD-A-01",
     "conflict_id": "00000000-0000-4000-8000-000000000004",
     "warehouse_id": "WH1",
+    "serial": "AUTHZ-SERIAL",
+    "sscc": "106141412345678908",
 }
 
 

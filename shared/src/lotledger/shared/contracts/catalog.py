@@ -76,6 +76,11 @@ class Product(Payload):
     expiry_risk_value: Decimal | None = cost_field(
         "expiry_risk is raised when the value at risk (in `currency`) exceeds this"
     )
+    serialised: bool | None = Field(
+        default=None,
+        description="each pack carries a serial (GTIN + AI 21) and is managed by it "
+        "(docs/adr/0016-serials.md); absent: not serialised",
+    )
 
     def thresholds_in(self, warehouse: str) -> WarehouseThresholds:
         """The thresholds in force in `warehouse`: its overrides, else the product's."""

@@ -28,15 +28,23 @@ class Revision:
 
 HOLDINGS = "holdings, device time, serials, returns against shipments (issue 14)"
 FORECAST = "cost, lead time and service level for forecasts (issue 16)"
+SERIALS = "serialised packs (issue 18, docs/adr/0016-serials.md)"
 CLIMATE = "GSP climate record: ranges in force over time, sensors, late readings (issue 19)"
 
 REVISIONS: dict[str, tuple[Revision, ...]] = {
     "lotledger.stock.received.v1": (
         Revision(2, HOLDINGS, frozenset({"holding_status", "serial"})),
         Revision(3, FORECAST, frozenset({"unit_cost", "currency"})),
+        Revision(4, SERIALS, frozenset({"serials", "aggregation"})),
     ),
-    "lotledger.stock.picked.v1": (Revision(2, HOLDINGS, frozenset({"holding_status", "serial"})),),
-    "lotledger.stock.moved.v1": (Revision(2, HOLDINGS, frozenset({"holding_status", "serial"})),),
+    "lotledger.stock.picked.v1": (
+        Revision(2, HOLDINGS, frozenset({"holding_status", "serial"})),
+        Revision(3, SERIALS, frozenset({"serials", "aggregation"})),
+    ),
+    "lotledger.stock.moved.v1": (
+        Revision(2, HOLDINGS, frozenset({"holding_status", "serial"})),
+        Revision(3, SERIALS, frozenset({"serials"})),
+    ),
     "lotledger.stock.adjusted.v1": (
         Revision(2, HOLDINGS, frozenset({"holding_status", "sync_conflict"})),
     ),
@@ -49,8 +57,12 @@ REVISIONS: dict[str, tuple[Revision, ...]] = {
             HOLDINGS,
             frozenset({"holding_status", "serial", "override_reason", "override_by"}),
         ),
+        Revision(3, SERIALS, frozenset({"serials"})),
     ),
-    "lotledger.stock.disposed.v1": (Revision(2, HOLDINGS, frozenset({"holding_status"})),),
+    "lotledger.stock.disposed.v1": (
+        Revision(2, HOLDINGS, frozenset({"holding_status"})),
+        Revision(3, SERIALS, frozenset({"serials"})),
+    ),
     "lotledger.catalog.product_registered.v1": (
         Revision(
             2,
@@ -71,6 +83,7 @@ REVISIONS: dict[str, tuple[Revision, ...]] = {
                 }
             ),
         ),
+        Revision(4, SERIALS, frozenset({"serialised"})),
     ),
     "lotledger.catalog.product_updated.v1": (
         Revision(
@@ -92,6 +105,7 @@ REVISIONS: dict[str, tuple[Revision, ...]] = {
                 }
             ),
         ),
+        Revision(4, SERIALS, frozenset({"serialised"})),
     ),
     **{
         f"lotledger.catalog.location_{name}.v1": (Revision(2, CLIMATE, frozenset({"ranges"})),)

@@ -44,6 +44,35 @@ def _serial() -> Any:
     return Field(default=None, description="the AI (21) serial scanned with the barcode")
 
 
+SERIALS_PER_EVENT = 1_000
+"""At most this many serials on one event: a pallet is appended in chunks
+(docs/adr/0016-serials.md)."""
+
+
+def _serials() -> Any:
+    return Field(
+        default=None,
+        max_length=SERIALS_PER_EVENT,
+        description="the serialised packs (AI 21) the quantity is made of: qty == len(serials)",
+    )
+
+
+class Packing(Payload):
+    """One container (SSCC, AI 00) and what of the event is directly inside it."""
+
+    parent: str = Field(description="the container's SSCC (18 digits)")
+    serials: list[str] = Field(default_factory=list, description="packs of this event")
+    containers: list[str] = Field(default_factory=list, description="SSCCs inside it")
+
+
+def _aggregation() -> Any:
+    return Field(
+        default=None,
+        description="the containers the event's packs travel in (SSCC → packs, SSCC → "
+        "SSCCs), as the supplier's EPCIS aggregation announced them",
+    )
+
+
 class RecallClass(StrEnum):
     I = "I"  # noqa: E741
     II = "II"
@@ -71,6 +100,8 @@ class Received(StockEvent):
     serial: str | None = _serial()
     unit_cost: Decimal | None = cost_field("what one base unit of this receipt cost")
     currency: str | None = currency_field("ISO 4217 code of unit_cost; present with it")
+    serials: list[str] | None = _serials()
+    aggregation: list[Packing] | None = _aggregation()
 
 
 class Released(StockEvent):
@@ -97,6 +128,8 @@ class Picked(StockEvent):
     fefo_deviation: bool = False
     holding_status: HoldingStatus | None = _holding_status()
     serial: str | None = _serial()
+    serials: list[str] | None = _serials()
+    aggregation: list[Packing] | None = _aggregation()
 
 
 class Moved(StockEvent):
@@ -105,6 +138,7 @@ class Moved(StockEvent):
     to_location: str
     holding_status: HoldingStatus | None = _holding_status()
     serial: str | None = _serial()
+    serials: list[str] | None = _serials()
 
 
 class Adjusted(StockEvent):
@@ -143,6 +177,7 @@ class Returned(StockEvent):
         "absent on returns recorded before holdings, which set the batch status",
     )
     serial: str | None = _serial()
+    serials: list[str] | None = _serials()
     override_reason: str | None = Field(
         default=None,
         description="set when QA accepted the return beyond what was shipped to the party",
@@ -156,6 +191,7 @@ class Disposed(StockEvent):
     reason: str
     witness: str | None = None
     holding_status: HoldingStatus | None = _holding_status()
+    serials: list[str] | None = _serials()
 
 
 class HoldingChanged(StockEvent):

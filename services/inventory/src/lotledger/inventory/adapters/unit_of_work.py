@@ -20,6 +20,7 @@ from lotledger.inventory.adapters.catalog_store import CatalogStore
 from lotledger.inventory.adapters.event_store import EventStore
 from lotledger.inventory.adapters.idempotency import DuplicateKey, IdempotencyStore
 from lotledger.inventory.adapters.sensor_store import SensorStore
+from lotledger.inventory.adapters.serial_store import SerialStore
 from lotledger.inventory.adapters.sync_store import SyncStore
 from lotledger.shared.db import DriverUnitOfWork, driver_of
 
@@ -38,6 +39,7 @@ class UnitOfWork(DriverUnitOfWork):
     idempotency: IdempotencyStore
     sensors: SensorStore
     sync: SyncStore
+    serials: SerialStore
 
     def __init__(self, engine: AsyncEngine, locking: bool = True) -> None:
         super().__init__(engine, transactional=locking)
@@ -49,6 +51,7 @@ class UnitOfWork(DriverUnitOfWork):
         self.idempotency = IdempotencyStore(driver)
         self.sensors = SensorStore(driver)
         self.sync = SyncStore(driver)
+        self.serials = SerialStore(driver)
 
 
 @asynccontextmanager

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from lotledger.shared.contracts.stock import HoldingStatus, RecallClass
+from lotledger.shared.contracts.stock import HoldingStatus, Packing, RecallClass
 
 AVAILABLE = HoldingStatus.AVAILABLE
 
@@ -30,6 +30,10 @@ class ReceiveStock:
     scanned_at: datetime | None = None
     unit_cost: Decimal | None = None
     currency: str | None = None
+    serials: tuple[str, ...] = ()
+    """The serialised packs the quantity is made of (docs/adr/0016-serials.md)."""
+    aggregation: tuple[Packing, ...] = ()
+    """The containers those packs travel in."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,10 @@ class PickStock:
     serial: str | None = None
     barcode_expiry: date | None = None
     scanned_at: datetime | None = None
+    serials: tuple[str, ...] = ()
+    """The serialised packs the quantity is made of (docs/adr/0016-serials.md)."""
+    aggregation: tuple[Packing, ...] = ()
+    """The containers those packs travel in."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,8 @@ class MoveStock:
     serial: str | None = None
     barcode_expiry: date | None = None
     scanned_at: datetime | None = None
+    serials: tuple[str, ...] = ()
+    """The serialised packs the quantity is made of (docs/adr/0016-serials.md)."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,8 @@ class ReturnStock:
     barcode_expiry: date | None = None
     override_reason: str | None = None
     scanned_at: datetime | None = None
+    serials: tuple[str, ...] = ()
+    """The serialised packs the quantity is made of (docs/adr/0016-serials.md)."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +129,8 @@ class DisposeStock:
     witness: str | None = None
     holding_status: HoldingStatus = AVAILABLE
     scanned_at: datetime | None = None
+    serials: tuple[str, ...] = ()
+    """The serialised packs the quantity is made of (docs/adr/0016-serials.md)."""
 
 
 @dataclass(frozen=True)

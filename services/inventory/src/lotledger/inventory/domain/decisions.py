@@ -8,11 +8,13 @@ from lotledger.inventory.domain.facts import Batches, Decision, Facts, check_sca
 from lotledger.inventory.domain.movements import adjust, count, dispose, move
 from lotledger.inventory.domain.picking import pick
 from lotledger.inventory.domain.receiving import receive, return_
+from lotledger.inventory.domain.serials import check_serials
 from lotledger.inventory.domain.status import change_holding, change_status
 
 
 def decide(cmd: c.Command, batches: Batches, facts: Facts) -> Decision:
     check_scanned_at(cmd, facts)
+    check_serials(cmd, facts)
     match cmd:
         case c.ReceiveStock():
             return receive(cmd, batches, facts)

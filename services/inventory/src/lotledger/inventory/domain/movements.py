@@ -45,6 +45,7 @@ def move(cmd: c.MoveStock, batches: Batches, facts: Facts) -> Decision:
         to_location=cmd.to_location,
         holding_status=_member(cmd.holding_status),
         serial=cmd.serial,
+        serials=list(cmd.serials) or None,
     )
     return [(state, moved)]
 
@@ -116,5 +117,6 @@ def dispose(cmd: c.DisposeStock, batches: Batches, facts: Facts) -> Decision:
         reason=cmd.reason,
         witness=cmd.witness,
         holding_status=_member(cmd.holding_status),
+        serials=list(cmd.serials) or None,
     )
     return [(state, disposed)]

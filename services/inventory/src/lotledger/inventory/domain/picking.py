@@ -230,6 +230,8 @@ def _picked(
         fefo_deviation=deviation,
         holding_status=None if cmd.holding_status is AVAILABLE else cmd.holding_status,
         serial=cmd.serial,
+        serials=list(cmd.serials) or None,
+        aggregation=list(cmd.aggregation) or None,
     )
 
 

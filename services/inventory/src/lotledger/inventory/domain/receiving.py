@@ -95,6 +95,8 @@ def receive(cmd: c.ReceiveStock, batches: Batches, facts: Facts) -> Decision:
         serial=cmd.serial,
         unit_cost=cmd.unit_cost,
         currency=cmd.currency,
+        serials=list(cmd.serials) or None,
+        aggregation=list(cmd.aggregation) or None,
     )
     return [(state, received)]
 
@@ -132,6 +134,7 @@ def return_(cmd: c.ReturnStock, batches: Batches, facts: Facts) -> Decision:
         status=state.status or BatchStatus.AVAILABLE,
         holding_status=HoldingStatus.RETURNED,
         serial=cmd.serial,
+        serials=list(cmd.serials) or None,
         override_reason=cmd.override_reason if overridden else None,
         override_by=facts.actor if overridden else None,
     )

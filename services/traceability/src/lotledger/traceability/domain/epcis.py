@@ -1,11 +1,12 @@
 """A lot's history as an EPCIS 2.0 JSON-LD document (a dict ready for JSON).
 
 One ObjectEvent per stock event (mapping in `epcis_mapping`, identifiers in
-`epcis_ids`), plus one `sensor_reporting` ObjectEvent per excursion the lot was exposed
-to: at the excursion's location, quantity = the most the lot held there during it, and
-a sensorElement whose report is the excursion (start/end, peak as max/min value, an
-ALARM_CONDITION exception, the limit as `lotledger:limit`). Its event time is the
-excursion's end, or its start while it is open.
+`epcis_ids`), each followed by the AggregationEvents of its containers when it moved
+serialised packs in them (`epcis_aggregation`), plus one `sensor_reporting` ObjectEvent
+per excursion the lot was exposed to: at the excursion's location, quantity = the most
+the lot held there during it, and a sensorElement whose report is the excursion
+(start/end, peak as max/min value, an ALARM_CONDITION exception, the limit as
+`lotledger:limit`). Its event time is the excursion's end, or its start while it is open.
 
 The lot's expiry (from its first receipt) is master data of the EPC class in the header.
 Events are listed by event time, stock events before sensor events at the same instant
@@ -27,12 +28,14 @@ from uuid import UUID, uuid5
 
 from lotledger.shared.contracts.stock import Received, StockEvent
 from lotledger.traceability.domain import epcis_mapping as m
+from lotledger.traceability.domain.epcis_aggregation import aggregation_events
 from lotledger.traceability.domain.epcis_ids import (
     event_uri,
     local_time,
     location_uri,
     lot_class_uri,
     sensor_uri,
+    sgtin_uri,
 )
 from lotledger.traceability.domain.excursion import EXCURSION_NAMESPACE, Excursion
 from lotledger.traceability.domain.limits import HIGH_KINDS, METRIC_OF, Metric
@@ -79,9 +82,17 @@ def lot_document(
     settings: ExportSettings,
 ) -> dict[str, Any]:
     epc_class = lot_class_uri(gtin, lot)
-    keyed = [((e.payload.at, 0, e.version), _stock_event(e, epc_class, settings)) for e in events]
+    keyed: list[tuple[tuple[Any, int, int, int], dict[str, Any]]] = []
+    for e in events:
+        stock_event = _stock_event(e, epc_class, settings)
+        keyed.append(((e.payload.at, 0, e.version, 0), stock_event))
+        packings = getattr(e.payload, "aggregation", None)
+        for k, aggregation in enumerate(
+            aggregation_events(e.event_id, gtin, packings, stock_event)
+        ):
+            keyed.append(((e.payload.at, 0, e.version, k + 1), aggregation))
     keyed += [
-        ((_sensor_time(x.excursion), 1, i), _sensor_event(x, gtin, lot, epc_class, settings))
+        ((_sensor_time(x.excursion), 1, i, 0), _sensor_event(x, gtin, lot, epc_class, settings))
         for i, x in enumerate(exposures)
     ]
     document: dict[str, Any] = {
@@ -105,6 +116,7 @@ def _stock_event(
     read_point, biz_location = m.where_of(event)
     time, offset = local_time(event.at, settings.zone(read_point))
     qty = m.quantity_of(event)
+    serials = getattr(event, "serials", None)
     body: dict[str, Any] = {
         "type": "ObjectEvent",
         "eventID": event_uri(recorded.event_id),
@@ -116,7 +128,10 @@ def _stock_event(
         "action": why.action,
         "bizStep": why.biz_step,
         "disposition": why.disposition,
-        "quantityList": [{"epcClass": epc_class} | ({} if qty is None else {"quantity": qty})],
+        "epcList": [sgtin_uri(event.gtin, s) for s in serials] if serials else None,
+        "quantityList": None
+        if serials
+        else [{"epcClass": epc_class} | ({} if qty is None else {"quantity": qty})],
         "readPoint": None if read_point is None else {"id": location_uri(read_point)},
         "bizLocation": None if biz_location is None else {"id": location_uri(biz_location)},
         "bizTransactionList": m.documents_of(event) or None,

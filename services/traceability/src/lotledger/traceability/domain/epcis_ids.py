@@ -2,6 +2,9 @@
 
 - The lot is the EPC class: a GS1 Digital Link URI `https://id.gs1.org/01/{gtin}/10/{lot}`
   with the lot percent-encoded (every AI 82 character outside `A-Z a-z 0-9 - . _`).
+- A serialised pack is an SGTIN in the same form, `https://id.gs1.org/01/{gtin}/21/{serial}`
+  (an ObjectEvent of packs lists them in `epcList` instead of a lot quantity); a
+  container is an SSCC, `https://id.gs1.org/00/{sscc}`.
 - A party that is a GLN (13 digits, valid check digit) is a Digital Link party GLN,
   `https://id.gs1.org/417/{gln}`; any other party id is `urn:lotledger:party:{id}`.
   Location ids carry no GLN in the catalog, so they are `urn:lotledger:location:{id}`
@@ -28,6 +31,16 @@ DIGITAL_LINK = "https://id.gs1.org"
 
 def lot_class_uri(gtin: str, lot: str) -> str:
     return f"{DIGITAL_LINK}/01/{gtin}/10/{quote(lot, safe='')}"
+
+
+def sgtin_uri(gtin: str, serial: str) -> str:
+    """A serialised pack (ADR 0016): `https://id.gs1.org/01/{gtin}/21/{serial}`."""
+    return f"{DIGITAL_LINK}/01/{gtin}/21/{quote(serial, safe='')}"
+
+
+def sscc_uri(sscc: str) -> str:
+    """A container (ADR 0016): `https://id.gs1.org/00/{sscc}`."""
+    return f"{DIGITAL_LINK}/00/{sscc}"
 
 
 def is_gln(party: str) -> bool:

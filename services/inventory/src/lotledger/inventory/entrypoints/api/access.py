@@ -53,6 +53,18 @@ ACCESS: AccessTable = {
         [f"{BATCH}/{action}" for action in ("release", "quarantine", "reject", "recall")], R.QA
     ),
     **_writes(["/v1/operations"], R.SCANNER, R.QA),
+    ("POST", "/v1/epcis/capture"): allow(R.ADMIN, R.SCANNER),
+    **_writes(
+        [
+            "/v1/receipts/containers",
+            "/v1/picks/serials",
+            "/v1/moves/serials",
+            "/v1/serials/decommission",
+        ],
+        R.SCANNER,
+    ),
+    **_writes(["/v1/returns/verified", "/v1/containers/{sscc}/open"], R.SCANNER, R.QA),
+    ("GET", "/v1/serials/{gtin}/{serial}"): allow(*READERS, scoping=OWN),
     **_writes(["/v1/stocktakes"], R.ERP, R.SCANNER),
     **_writes(["/v1/telemetry/readings"], R.SENSOR),
     ("GET", BATCH): allow(*READERS, scoping=OWN),

@@ -89,6 +89,11 @@ class ProductBody(BaseModel):
     warehouses: (
         Annotated[dict[WarehouseId, WarehouseThresholdsBody], Field(max_length=200)] | None
     ) = Field(default=None, description="per-warehouse overrides of the thresholds")
+    serialised: StrictBool | None = Field(
+        default=None,
+        description="packs are managed by serial: receipts, picks and returns name them "
+        "(docs/adr/0016-serials.md)",
+    )
     near_expiry_days: (
         Annotated[
             list[Annotated[int, Field(gt=0, le=3650, strict=True)]],

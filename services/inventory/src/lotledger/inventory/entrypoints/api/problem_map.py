@@ -17,7 +17,12 @@ from __future__ import annotations
 
 from lotledger.inventory.domain import errors as e
 from lotledger.inventory.domain import sensors as s
+from lotledger.inventory.domain import serial_capture as capture
+from lotledger.inventory.domain import serial_state as st
+from lotledger.inventory.domain import serials as sn
 from lotledger.inventory.entrypoints.api.barcode import InvalidBarcode
+from lotledger.inventory.entrypoints.api.routers.serial_states import UnknownSerial
+from lotledger.inventory.service import serial_scans as scans
 from lotledger.inventory.service import sync_conflicts as sync
 from lotledger.shared.errors import DomainError
 from lotledger.shared.web.problems import ProblemSpec
@@ -46,6 +51,20 @@ PROBLEMS: dict[type[DomainError], ProblemSpec] = {
     e.HoldingNotAllowed: ProblemSpec(
         409, "holding-not-allowed", "Not allowed for stock in that holding"
     ),
+    sn.SerialsRequired: ProblemSpec(422, "serials-required", "Serialised product: name the packs"),
+    sn.NotSerialised: ProblemSpec(422, "not-serialised", "Product is not serialised"),
+    sn.SerialCountMismatch: ProblemSpec(
+        422, "serial-count-mismatch", "Quantity is not the packs named"
+    ),
+    sn.SerialsNotDistinct: ProblemSpec(422, "serials-not-distinct", "A pack is named twice"),
+    capture.InvalidCapture: ProblemSpec(
+        422, "invalid-epcis-capture", "Inconsistent EPCIS document"
+    ),
+    st.PackNotAvailable: ProblemSpec(409, "pack-not-available", "Pack not available here"),
+    st.ContainerSealed: ProblemSpec(409, "container-sealed", "Pack is in a sealed case"),
+    scans.UnknownContainer: ProblemSpec(404, "unknown-container", "Unknown container"),
+    scans.ContainerReceived: ProblemSpec(409, "container-received", "Container already received"),
+    UnknownSerial: ProblemSpec(404, "unknown-serial", "Unknown serial"),
     e.InsufficientStock: ProblemSpec(409, "insufficient-stock", "Insufficient stock"),
     e.BatchQuarantined: ProblemSpec(409, "batch-quarantined", "Batch is quarantined"),
     e.BatchRejected: ProblemSpec(409, "batch-rejected", "Batch is rejected"),

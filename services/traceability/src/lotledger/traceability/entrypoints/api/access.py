@@ -27,4 +27,5 @@ ACCESS: AccessTable = {
     ("GET", "/v1/excursions"): allow(*READER_ROLES, scoping=FILTERED),
     ("GET", "/v1/excursions/{excursion_id}"): allow(*READER_ROLES, scoping=OWN),
     ("GET", "/v1/locations/{location_id}/climate"): allow(*READER_ROLES, scoping=OWN),
+    ("GET", "/v1/serials/{gtin}/{serial}"): allow(*READER_ROLES, scoping=OWN),
 }

@@ -9,6 +9,7 @@ from lotledger.traceability.entrypoints.api.routers import (
     lot_climate,
     lot_records,
     lots,
+    serials,
     stock,
 )
 
@@ -20,4 +21,5 @@ ALL: list[APIRouter] = [
     stock.router,
     excursions.router,
     locations.router,
+    serials.router,
 ]

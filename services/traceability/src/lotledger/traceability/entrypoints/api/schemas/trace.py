@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.traceability.entrypoints.api.schemas.lots import BalanceView
+from lotledger.traceability.entrypoints.api.schemas.packs import PackCountsView
 
 
 class Origin(BaseModel):
@@ -64,6 +65,9 @@ class Trace(BaseModel):
         description="every step in the order things happened (`at`, then stream version)"
     )
     destinations: list[Destination]
+    packs: PackCountsView | None = Field(
+        default=None, description="serialised lots: the packs counted from the lot's events"
+    )
 
 
 class ShipmentLine(BaseModel):
@@ -88,6 +92,10 @@ class ConsigneeExposure(BaseModel):
     last_shipped_at: datetime
     shipments: list[ShipmentLine]
     returns: list[ReturnLine]
+    serials: list[str] | None = Field(
+        default=None,
+        description="serialised lots: the packs shipped to the consignee and not returned",
+    )
 
 
 class RecallNotice(BaseModel):

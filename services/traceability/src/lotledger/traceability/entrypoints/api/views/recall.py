@@ -17,6 +17,8 @@ from lotledger.shared.identifiers import batch_id
 from lotledger.traceability.adapters.checkpoint_store import CheckpointStore, LoggedHead
 from lotledger.traceability.adapters.queries import history as h
 from lotledger.traceability.adapters.queries import lots as q
+from lotledger.traceability.adapters.queries import packs as p
+from lotledger.traceability.domain.packs import lot_packs
 from lotledger.traceability.entrypoints.api.schemas.trace import (
     CheckpointComparison,
     ConsigneeExposure,
@@ -42,8 +44,12 @@ async def recall_report(conn: Any, who: Principal, lot_row: Any, now: datetime) 
     for r in await q.receipts(conn, gtin, lot):
         if r["kind"] == "returned" and who.may_access(r["warehouse"]):
             returned[r["party"]].append(r)
+    _, holders = lot_packs(
+        (r["type"], json_value(r["data"])) for r in await p.lot_serial_events(conn, gtin, lot)
+    )
     consignees = [
-        _consignee(party, shipped[party], returned.get(party, [])) for party in sorted(shipped)
+        _consignee(party, shipped[party], returned.get(party, []), holders)
+        for party in sorted(shipped)
     ]
     recalls = [
         RecallNotice(
@@ -72,7 +78,9 @@ async def recall_report(conn: Any, who: Principal, lot_row: Any, now: datetime) 
     )
 
 
-def _consignee(party: str, shipments: list[Any], returns: list[Any]) -> ConsigneeExposure:
+def _consignee(
+    party: str, shipments: list[Any], returns: list[Any], holders: dict[str, list[str]]
+) -> ConsigneeExposure:
     shipped = sum(s["qty"] for s in shipments)
     back = sum(r["qty"] for r in returns)
     return ConsigneeExposure(
@@ -87,6 +95,7 @@ def _consignee(party: str, shipments: list[Any], returns: list[Any]) -> Consigne
             for s in shipments
         ],
         returns=[ReturnLine(qty=r["qty"], at=r["at"], location=r["location"]) for r in returns],
+        serials=holders.get(party, []) if holders else None,
     )
 
 

@@ -14,8 +14,11 @@ from typing import Any
 import orjson
 
 from lotledger.shared.auth import Principal
+from lotledger.shared.db import json_value
 from lotledger.traceability.adapters.queries import history as h
 from lotledger.traceability.adapters.queries import lots as q
+from lotledger.traceability.adapters.queries import packs as p
+from lotledger.traceability.domain.packs import lot_packs
 from lotledger.traceability.entrypoints.api.dependencies import scope
 
 
@@ -49,6 +52,12 @@ async def trace(conn: Any, who: Principal, lot_row: Any) -> bytes:
         if who.may_access(r["warehouse"])
     ]
     steps = await h.path(conn, gtin, lot, scope(who))
+    serial_events = await p.lot_serial_events(conn, gtin, lot)
+    counts = (
+        vars(lot_packs((r["type"], json_value(r["data"])) for r in serial_events)[0])
+        if serial_events
+        else None
+    )
     head = {
         "gtin": gtin,
         "lot": lot,
@@ -57,5 +66,7 @@ async def trace(conn: Any, who: Principal, lot_row: Any) -> bytes:
         "origin": origin,
     }
     opening = orjson.dumps(head, option=orjson.OPT_UTC_Z)[:-1]
-    closing = orjson.dumps({"destinations": destinations}, option=orjson.OPT_UTC_Z)[1:]
+    closing = orjson.dumps(
+        {"destinations": destinations, "packs": counts}, option=orjson.OPT_UTC_Z
+    )[1:]
     return b"".join((opening, b',"path":[', steps.encode(), b"],", closing))
