@@ -1,0 +1,146 @@
+"""One try at a stock request: read, decide every operation, append once, commit.
+
+Optimistic (no locks; the append is one all-or-nothing statement checked against the
+versions read) unless the unit of work locks. Raises `NeedWiderProbe` or `NeedHistory`
+when it read too little, and a `RETRYABLE` failure when a concurrent transaction got in
+its way: the retry policy (`stock.submit`) decides what the next try does.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from dataclasses import replace
+
+import orjson
+
+from lotledger.inventory.adapters.append_statement import Appended, ConflictRow
+from lotledger.inventory.adapters.catalog_cache import CatalogCache
+from lotledger.inventory.adapters.envelopes import envelope
+from lotledger.inventory.adapters.unit_of_work import UnitOfWork
+from lotledger.inventory.domain.errors import InsufficientStock
+from lotledger.inventory.domain.facts import Facts
+from lotledger.inventory.domain.policy import StockPolicy
+from lotledger.inventory.domain.workspace import Workspace
+from lotledger.inventory.service.authorization import authorize
+from lotledger.inventory.service.loading import Reads, facts_for, levels, load
+from lotledger.inventory.service.outcomes import (
+    Accepted,
+    Operation,
+    Outcome,
+    Replayed,
+    Request,
+    Result,
+)
+from lotledger.inventory.service.sync_records import conflict_row
+from lotledger.shared.auth import Forbidden
+from lotledger.shared.errors import Conflict, DomainError
+from lotledger.shared.idempotency import StoredResponse, replay
+from lotledger.shared.identifiers import split_batch_id
+from lotledger.verify.chain import GENESIS
+
+
+class NeedWiderProbe(Exception):
+    """A FEFO pick fell short on a truncated candidate list; read them all and retry."""
+
+
+async def attempt(
+    request: Request,
+    unit: AbstractAsyncContextManager[UnitOfWork],
+    policy: StockPolicy,
+    cache: CatalogCache,
+    reads: Reads,
+) -> Outcome:
+    principal = request.principal.sub
+    whole = request.whole
+    whole_key = whole.key if whole and whole.fingerprint else None
+    async with unit as uow:
+        keys = [op.key for op in request.operations if op.key]
+        if whole_key:
+            keys.append(whole_key)
+        stored = await uow.idempotency.find(principal, keys) if keys else {}
+        if whole_key and whole_key in stored:
+            answered = replay(stored[whole_key], whole.fingerprint if whole else None)
+            return Outcome(response=answered, replayed=True)
+        commands = [op.command for op in request.operations if op.key not in stored]
+        workspace, truncated = await load(uow, commands, request.meta, reads, policy)
+        facts = await facts_for(uow, cache, commands, workspace, request.meta, policy)
+        heads = {s.batch_id: s.head_hash for s in workspace.states()}
+        results: list[Result] = []
+        to_remember: list[tuple[str, StoredResponse]] = []
+        conflicts: list[ConflictRow] = []
+        for op in request.operations:
+            result = _run(op, stored, workspace, facts, request, heads)
+            if isinstance(result, InsufficientStock) and id(op.command) in truncated:
+                raise NeedWiderProbe
+            if isinstance(result, DomainError) and op.origin and op.key and op.fingerprint:
+                assert request.problem_of is not None
+                origin = op.origin
+                if not origin.warehouses and op.command.lot:
+                    scope = workspace.get(op.command.gtin, op.command.lot).warehouses
+                    origin = replace(origin, warehouses=tuple(sorted(scope)))
+                row, problem = conflict_row(origin, result, request.meta, request.problem_of)
+                conflicts.append(row)
+                to_remember.append((op.key, replace(problem, fingerprint=op.fingerprint)))
+                result = Replayed(problem)
+            elif isinstance(result, Accepted) and op.key and op.fingerprint:
+                answer = orjson.dumps(result.plain())
+                to_remember.append((op.key, StoredResponse(op.fingerprint, 201, answer)))
+            results.append(result)
+        response = None
+        if whole and whole_key:
+            response = StoredResponse(whole.fingerprint or "", *whole.render(results))
+            to_remember.append((whole_key, response))
+        envelopes = [e for r in results if isinstance(r, Accepted) for e in r.events]
+        if envelopes or conflicts:
+            touched = [replace(s, head_hash=heads[s.batch_id]) for s in workspace.touched()]
+            await uow.store.append(
+                Appended(
+                    envelopes,
+                    touched,
+                    workspace.loaded_versions,
+                    levels(touched, facts),
+                    [(k, r.fingerprint, r.status, r.body) for k, r in to_remember],
+                    principal,
+                    request.stock_topic,
+                    request.meta.now,
+                    conflicts,
+                    request.sync_topic,
+                )
+            )
+        elif to_remember:
+            await uow.idempotency.remember(principal, to_remember)
+        if request.also is not None:
+            await request.also(uow, results)
+        await uow.commit()
+    if whole and response is None:
+        response = StoredResponse("", *whole.render(results))
+    return Outcome(results, response)
+
+
+def _run(
+    op: Operation,
+    stored: dict[str, StoredResponse],
+    workspace: Workspace,
+    facts: Facts,
+    request: Request,
+    heads: dict[str, str],
+) -> Result:
+    if op.key and op.key in stored:
+        try:
+            return Replayed(replay(stored[op.key], op.fingerprint))
+        except Conflict as conflict:
+            return conflict
+    cmd = op.command
+    try:
+        authorize(request.principal, cmd, workspace.get(cmd.gtin, cmd.lot) if cmd.lot else None)
+        pending = workspace.execute(cmd, facts)
+    except (DomainError, Forbidden) as refusal:
+        return refusal
+    meta = replace(request.meta, causation_id=op.causation) if op.causation else request.meta
+    events = []
+    for p in pending:
+        signed = envelope(p, heads.get(p.batch_id, GENESIS), meta)
+        heads[p.batch_id] = str(signed.hash)
+        events.append(signed)
+    touched = dict.fromkeys(p.batch_id for p in pending)
+    return Accepted(events, [workspace.get(*split_batch_id(b)) for b in touched])
