@@ -106,8 +106,8 @@ class FakeStore:
                 and state.batch_id in self._db.batches
             ):
                 raise asyncpg.UniqueViolationError(f"batch {state.batch_id} exists")
-        for key, fp, status, body in appended.keys:
-            self._unit.remember_one(appended.principal, key, StoredResponse(fp, status, body))
+        for principal, key, response in appended.keys:
+            self._unit.remember_one(principal, key, response)
         self._unit.stage(lambda db: db.put(*appended.states))
         self._unit.stage(lambda db: db.events.extend(appended.envelopes))
         if not self._unit.locking:

@@ -1,9 +1,10 @@
 """The write path's service on an in-memory unit of work: the optimistic first try, the
 locking retry after a concurrent writer, the wider FEFO probe, and that each operation's
-outcome (and stored answer) is its own."""
+outcome (and stored answer) is its own, alone and in a group commit."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import date
 from typing import cast
@@ -17,6 +18,7 @@ from lotledger.inventory.domain.batch import BatchState
 from lotledger.inventory.domain.errors import ConcurrentModification, InsufficientStock
 from lotledger.inventory.domain.policy import StockPolicy
 from lotledger.inventory.service import stock
+from lotledger.inventory.service.group_commit import GroupCommit
 from lotledger.inventory.service.loading import PROBE_LIMIT, WIDE_LIMIT
 from lotledger.shared.auth import Principal, Role
 from lotledger.shared.contracts.stock import BatchStatus
@@ -185,3 +187,51 @@ async def test_a_whole_request_is_rendered_once_and_replayed_as_stored() -> None
     assert again.results == []
     assert renders == [1]
     assert db.batches[batch_id(COLD_GTIN, "A")].on_hand == {SHELF: 4}
+
+
+async def _grouped(db: Database, *requests: stock.Request) -> list[stock.Outcome]:
+    group = GroupCommit(cast(stock.UnitOfWorkFactory, db.factory), StockPolicy(), window_s=0.05)
+    return list(await asyncio.gather(*(group.submit(r) for r in requests)))
+
+
+async def test_a_group_commits_once_and_keeps_each_outcome_its_own() -> None:
+    db = Database()
+    db.put(lot("A", 2), lot("B", 1, date(2027, 7, 1)))
+    outcomes = await _grouped(
+        db,
+        request(stock.Operation(pick(1, "A"), key="a", fingerprint="fa")),
+        request(stock.Operation(pick(5, "B"), key="b", fingerprint="fb")),
+        request(stock.Operation(pick(1, "A"))),
+    )
+    first, refused, third = (o.results[0] for o in outcomes)
+    assert isinstance(first, stock.Accepted)
+    assert isinstance(third, stock.Accepted)
+    assert isinstance(refused, InsufficientStock)
+    assert db.log.count("append") == 1
+    assert db.log.count("commit") == 1
+    assert [e.streamversion for e in [*first.events, *third.events]] == [2, 3]
+    assert sorted(k for _, k in db.answers) == ["a"]
+
+
+async def test_a_group_that_fails_as_a_whole_is_run_again_request_by_request() -> None:
+    db = Database()
+    db.put(lot("A", 2), lot("B", 2, date(2027, 7, 1)))
+    db.before_append.append(bumped(batch_id(COLD_GTIN, "B")))
+    outcomes = await _grouped(
+        db, request(stock.Operation(pick(1, "A"))), request(stock.Operation(pick(1, "B")))
+    )
+    assert all(isinstance(o.results[0], stock.Accepted) for o in outcomes)
+    assert db.log.count("begin locking") == 1
+    assert db.log.count("begin optimistic") == 2
+    assert db.batches[batch_id(COLD_GTIN, "A")].on_hand == {SHELF: 1}
+    assert db.batches[batch_id(COLD_GTIN, "B")].on_hand == {SHELF: 1}
+
+
+async def test_a_retry_of_a_key_in_the_same_group_replays_the_first_answer() -> None:
+    db = Database()
+    db.put(lot("A", 1))
+    op = stock.Operation(pick(1, "A"), key="k", fingerprint="f")
+    live, again = (o.results[0] for o in await _grouped(db, request(op), request(op)))
+    assert isinstance(live, stock.Accepted)
+    assert isinstance(again, stock.Replayed)
+    assert orjson.loads(again.response.body) == live.plain()

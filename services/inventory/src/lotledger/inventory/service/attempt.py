@@ -54,22 +54,34 @@ async def attempt(
     whole = request.whole
     whole_key = whole.key if whole and whole.fingerprint else None
     async with unit as uow:
-        keys = [op.key for op in request.operations if op.key]
+        keys: dict[str, list[str]] = {}
+        for op in request.operations:
+            if op.key:
+                keys.setdefault(_principal(op, request), []).append(op.key)
         if whole_key:
-            keys.append(whole_key)
-        stored = await uow.idempotency.find(principal, keys) if keys else {}
-        if whole_key and whole_key in stored:
-            answered = replay(stored[whole_key], whole.fingerprint if whole else None)
+            keys.setdefault(principal, []).append(whole_key)
+        stored = {
+            (who, key): answer
+            for who, named in keys.items()
+            for key, answer in (await uow.idempotency.find(who, named)).items()
+        }
+        if whole_key and (principal, whole_key) in stored:
+            answered = replay(stored[principal, whole_key], whole.fingerprint if whole else None)
             return Outcome(response=answered, replayed=True)
-        commands = [op.command for op in request.operations if op.key not in stored]
+        commands = [
+            op.command
+            for op in request.operations
+            if (_principal(op, request), op.key) not in stored
+        ]
         workspace, truncated = await load(uow, commands, request.meta, reads, policy)
         facts = await facts_for(uow, cache, commands, workspace, request.meta, policy)
         heads = {s.batch_id: s.head_hash for s in workspace.states()}
         results: list[Result] = []
-        to_remember: list[tuple[str, StoredResponse]] = []
+        to_remember: list[tuple[str, str, StoredResponse]] = []
         conflicts: list[ConflictRow] = []
         for op in request.operations:
-            result = _run(op, stored, workspace, facts, request, heads)
+            who = _principal(op, request)
+            result = _run(op, stored.get((who, op.key or "")), workspace, facts, request, heads)
             if isinstance(result, InsufficientStock) and id(op.command) in truncated:
                 raise NeedWiderProbe
             if isinstance(result, DomainError) and op.origin and op.key and op.fingerprint:
@@ -80,16 +92,16 @@ async def attempt(
                     origin = replace(origin, warehouses=tuple(sorted(scope)))
                 row, problem = conflict_row(origin, result, request.meta, request.problem_of)
                 conflicts.append(row)
-                to_remember.append((op.key, replace(problem, fingerprint=op.fingerprint)))
+                to_remember.append((who, op.key, replace(problem, fingerprint=op.fingerprint)))
                 result = Replayed(problem)
             elif isinstance(result, Accepted) and op.key and op.fingerprint:
                 answer = orjson.dumps(result.plain())
-                to_remember.append((op.key, StoredResponse(op.fingerprint, 201, answer)))
+                to_remember.append((who, op.key, StoredResponse(op.fingerprint, 201, answer)))
             results.append(result)
         response = None
         if whole and whole_key:
             response = StoredResponse(whole.fingerprint or "", *whole.render(results))
-            to_remember.append((whole_key, response))
+            to_remember.append((principal, whole_key, response))
         envelopes = [e for r in results if isinstance(r, Accepted) for e in r.events]
         if envelopes or conflicts:
             touched = [replace(s, head_hash=heads[s.batch_id]) for s in workspace.touched()]
@@ -99,7 +111,7 @@ async def attempt(
                     touched,
                     workspace.loaded_versions,
                     levels(touched, facts),
-                    [(k, r.fingerprint, r.status, r.body) for k, r in to_remember],
+                    to_remember,
                     principal,
                     request.stock_topic,
                     request.meta.now,
@@ -108,7 +120,9 @@ async def attempt(
                 )
             )
         elif to_remember:
-            await uow.idempotency.remember(principal, to_remember)
+            for who in dict.fromkeys(w for w, _, _ in to_remember):
+                mine = [(k, r) for w, k, r in to_remember if w == who]
+                await uow.idempotency.remember(who, mine)
         if request.also is not None:
             await request.also(uow, results)
         await uow.commit()
@@ -117,26 +131,34 @@ async def attempt(
     return Outcome(results, response)
 
 
+def _principal(op: Operation, request: Request) -> str:
+    return (op.principal or request.principal).sub
+
+
 def _run(
     op: Operation,
-    stored: dict[str, StoredResponse],
+    stored: StoredResponse | None,
     workspace: Workspace,
     facts: Facts,
     request: Request,
     heads: dict[str, str],
 ) -> Result:
-    if op.key and op.key in stored:
+    if op.key and stored is not None:
         try:
-            return Replayed(replay(stored[op.key], op.fingerprint))
+            return Replayed(replay(stored, op.fingerprint))
         except Conflict as conflict:
             return conflict
     cmd = op.command
+    meta = op.meta or request.meta
+    if op.meta is not None:
+        facts = replace(facts, now=meta.now, actor=meta.actor)
     try:
-        authorize(request.principal, cmd, workspace.get(cmd.gtin, cmd.lot) if cmd.lot else None)
+        batch = workspace.get(cmd.gtin, cmd.lot) if cmd.lot else None
+        authorize(op.principal or request.principal, cmd, batch)
         pending = workspace.execute(cmd, facts)
     except (DomainError, Forbidden) as refusal:
         return refusal
-    meta = replace(request.meta, causation_id=op.causation) if op.causation else request.meta
+    meta = replace(meta, causation_id=op.causation) if op.causation else meta
     events = []
     for p in pending:
         signed = envelope(p, heads.get(p.batch_id, GENESIS), meta)

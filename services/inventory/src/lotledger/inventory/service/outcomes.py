@@ -34,6 +34,10 @@ class Operation:
     causation: str | None = None
     origin: Origin | None = None
     """Set for an operation of an offline sync: a refusal is kept as a sync conflict."""
+    meta: Metadata | None = None
+    principal: Principal | None = None
+    """Set for an operation of another request than the one carrying it (group commit):
+    who asked, and the request's metadata; otherwise the carrying request's."""
 
 
 @dataclass(frozen=True)

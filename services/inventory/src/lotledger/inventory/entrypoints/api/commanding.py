@@ -1,5 +1,6 @@
-"""Running stock commands from HTTP: the one way in (`submit`) and the single-command
-POSTs' answer (201 with the accepted operation's plain result, or the replayed one)."""
+"""Running stock commands from HTTP: the one way in (`submit`; single-command POSTs go
+through the app's group commit) and their answers (201 with the accepted operation's
+plain result, or the replayed one)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,14 @@ from lotledger.inventory.domain.commands import Command
 from lotledger.inventory.entrypoints.api.dependencies import metadata
 from lotledger.inventory.runtime import InventoryRuntime
 from lotledger.inventory.service import stock
+from lotledger.inventory.service.group_commit import GroupCommit
 from lotledger.shared.auth import Principal
 from lotledger.shared.web.idempotency import replayed, request_fingerprint
+
+
+def group_commit(request: Request) -> GroupCommit:
+    value: GroupCommit = request.app.state.group_commit
+    return value
 
 
 async def submit(rt: InventoryRuntime, request: stock.Request) -> stock.Outcome:
@@ -52,6 +59,5 @@ async def run_command(
     fp = await request_fingerprint(request) if idempotency_key else None
     operation = stock.Operation(command, key=idempotency_key, fingerprint=fp)
     meta = metadata(principal, rt, idempotency_key)
-    return single_response(
-        await submit(rt, stock.Request([operation], meta, principal, rt.stock_topic))
-    )
+    single = stock.Request([operation], meta, principal, rt.stock_topic)
+    return single_response(await group_commit(request).submit(single))
