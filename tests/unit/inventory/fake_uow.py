@@ -32,6 +32,8 @@ class Database:
     `append`, `commit`."""
     before_append: list[Callable[[Database], None]] = field(default_factory=list)
     """Run one per append, in order, just before it: a concurrent writer committing."""
+    before_read: list[Callable[[Database], None]] = field(default_factory=list)
+    """Run one per read or lock of batches, in order, just before it."""
 
     def put(self, *states: BatchState) -> None:
         for s in states:
@@ -84,11 +86,15 @@ class FakeStore:
     async def read(
         self, batch_ids: Sequence[str], probes: Sequence[PickProbe]
     ) -> tuple[list[BatchState], Probed]:
+        if self._db.before_read:
+            self._db.before_read.pop(0)(self._db)
         self._db.log.append("read")
         named = [self._db.batches[b] for b in sorted(set(batch_ids)) if b in self._db.batches]
         return named, self._db.probed(probes)
 
     async def lock(self, batch_ids: Sequence[str]) -> list[BatchState]:
+        if self._db.before_read:
+            self._db.before_read.pop(0)(self._db)
         self._db.log.append("lock")
         return [self._db.batches[b] for b in sorted(set(batch_ids)) if b in self._db.batches]
 

@@ -22,6 +22,7 @@ from lotledger.inventory.service.group_commit import GroupCommit
 from lotledger.inventory.service.loading import PROBE_LIMIT, WIDE_LIMIT
 from lotledger.shared.auth import Principal, Role
 from lotledger.shared.contracts.stock import BatchStatus
+from lotledger.shared.idempotency import StoredResponse
 from lotledger.shared.identifiers import batch_id
 from tests.unit.inventory.fake_uow import Database, bumped
 from tests.unit.inventory.fixtures import COLD_GTIN, NOW
@@ -166,6 +167,29 @@ async def test_a_retried_key_replays_its_plain_answer_and_appends_nothing() -> N
     assert len(db.events) == appended
     other = (await submit(db, request(replace(op, fingerprint="f2")))).results[0]
     assert getattr(other, "field", None) == "Idempotency-Key"
+
+
+async def test_a_refusal_under_a_key_a_concurrent_duplicate_answered_replays_that() -> None:
+    """The duplicate commits (taking the last unit, storing its answer) after this try
+    looked its key up and before it read the batch: the refusal is not this key's answer."""
+    db = Database()
+    db.put(lot("A", 1))
+    answered = StoredResponse("f", 201, b'{"events": []}')
+
+    def duplicate_commits(db: Database) -> None:
+        state = db.batches[batch_id(COLD_GTIN, "A")]
+        db.batches[state.batch_id] = replace(state, on_hand={}, version=2)
+        db.answers["scanner-1", "k"] = answered
+
+    db.before_read.append(duplicate_commits)
+    op = stock.Operation(pick(1, "A"), key="k", fingerprint="f")
+    [result] = (await submit(db, request(op))).results
+    assert isinstance(result, stock.Replayed)
+    assert result.response == answered
+    other = stock.Operation(pick(1, "A"), key="k", fingerprint="another body")
+    db.before_read.append(lambda _: None)
+    [refused] = (await submit(db, request(other))).results
+    assert getattr(refused, "field", None) == "Idempotency-Key"
 
 
 async def test_a_whole_request_is_rendered_once_and_replayed_as_stored() -> None:

@@ -98,6 +98,7 @@ async def attempt(
                 answer = orjson.dumps(result.plain())
                 to_remember.append((who, op.key, StoredResponse(op.fingerprint, 201, answer)))
             results.append(result)
+        await _answered_meanwhile(uow, request, stored, results)
         response = None
         if whole and whole_key:
             response = StoredResponse(whole.fingerprint or "", *whole.render(results))
@@ -129,6 +130,32 @@ async def attempt(
     if whole and response is None:
         response = StoredResponse("", *whole.render(results))
     return Outcome(results, response)
+
+
+async def _answered_meanwhile(
+    uow: UnitOfWork,
+    request: Request,
+    stored: dict[tuple[str, str], StoredResponse],
+    results: list[Result],
+) -> None:
+    """A refusal under a key is not that key's answer if a concurrent duplicate stored
+    one after the keys were looked up (it may have taken what this try found missing):
+    its answer replaces the refusal. Looked up after the batches were read (and locked),
+    so every duplicate that committed before the read is seen."""
+    late: dict[str, list[int]] = {}
+    for i, (op, result) in enumerate(zip(request.operations, results, strict=True)):
+        who = _principal(op, request)
+        if op.key and (who, op.key) not in stored and isinstance(result, DomainError | Forbidden):
+            late.setdefault(who, []).append(i)
+    for who, indexes in late.items():
+        keys = [request.operations[i].key or "" for i in indexes]
+        found = await uow.idempotency.find(who, keys)
+        for i, key in zip(indexes, keys, strict=True):
+            if key in found:
+                try:
+                    results[i] = Replayed(replay(found[key], request.operations[i].fingerprint))
+                except Conflict as conflict:
+                    results[i] = conflict
 
 
 def _principal(op: Operation, request: Request) -> str:
