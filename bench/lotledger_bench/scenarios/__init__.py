@@ -3,8 +3,9 @@ them: the service scenarios first (single POSTs with the relay running; batches 
 stopped, leaving the relay's backlog; then the relay), then the read side (rebuilding
 from the topics those filled, end-to-end latency with the projectors running, trace
 latency on a bulk-loaded read model; the console's lot page between the two), then the raw
-limits (Kafka on the shared broker and on a 3-broker cluster of its own, Postgres) and the
-peer with the services stopped. A scenario missing from ORDER runs after these."""
+limits (Kafka on the shared broker and on a 3-broker cluster of its own, Postgres, our
+stack's floor) and the peer with the services stopped. A scenario missing from ORDER runs
+after these."""
 
 from lotledger_bench.scenarios import (  # noqa: F401
     batches,
@@ -17,6 +18,7 @@ from lotledger_bench.scenarios import (  # noqa: F401
     relay,
     serials,
     single_post,
+    stack_floor,
     trace_latency,
 )
 
@@ -32,5 +34,6 @@ ORDER = (
     "kafka_perf",
     "kafka_cluster_perf",
     "postgres",
+    "stack_floor",
     "peer",
 )

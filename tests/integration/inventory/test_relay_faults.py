@@ -4,6 +4,7 @@ per batch, across relay crashes and out-of-order commits."""
 import asyncio
 import signal
 from collections.abc import AsyncIterator
+from typing import Any
 
 import asyncpg
 import pytest
@@ -179,3 +180,73 @@ async def _positions(infra: Infra, lot: str) -> int:
         )
     finally:
         await conn.close()
+
+
+class HeldGroupCommit(UnitOfWork):
+    """As HeldCommit, for the group commit's test."""
+
+    inserted = asyncio.Event()
+    release = asyncio.Event()
+
+    async def commit(self) -> None:
+        HeldGroupCommit.inserted.set()
+        await HeldGroupCommit.release.wait()
+        await super().commit()
+
+
+async def test_a_late_group_commit_is_not_skipped(world: Infra) -> None:
+    """Three receipts committed together, late, under earlier ids and positions than a
+    receipt committed meanwhile: the relay publishes all four."""
+    settings = settings_for(world, inventory_group_commit_window_ms=20.0)
+    relay = Relay(settings, idle_wait_s=0.1)
+    stop = asyncio.Event()
+    relay_task = asyncio.create_task(relay.run(stop))
+    app = create_app(settings)
+    slow_lots = ["SLOWG-1", "SLOWG-2", "SLOWG-3"]
+    try:
+        async with serve(app) as client:
+            await seed_catalog(client, bearer("admin"))
+            runtime = app.state.runtime
+            normal_uow = runtime.uow
+            runtime.uow = lambda locking=True: HeldGroupCommit(runtime.engine)
+            held = asyncio.gather(*(client.post(**_receipt(lot)) for lot in slow_lots))
+            await asyncio.wait_for(HeldGroupCommit.inserted.wait(), 10)
+            runtime.uow = normal_uow
+            assert (await client.post(**_receipt("FASTG-1"))).status_code == 201
+            topic = settings.topic("lotledger.stock.v1")
+            await read_topic(
+                world.kafka_bootstrap,
+                topic,
+                until=lambda ms: any(m["subject"] == f"{COLD}/FASTG-1" for m in ms),
+            )
+            HeldGroupCommit.release.set()
+            assert [r.status_code for r in await held] == [201] * 3
+            assert app.state.group_commit.groups == 1
+            wanted = {f"{COLD}/{lot}" for lot in slow_lots}
+            messages = await read_topic(
+                world.kafka_bootstrap,
+                topic,
+                until=lambda ms: wanted <= {m["subject"] for m in ms},
+            )
+            assert wanted <= {m["subject"] for m in messages}
+            fast = await _positions(world, "FASTG-1")
+            for lot in slow_lots:
+                assert await _positions(world, lot) < fast
+    finally:
+        stop.set()
+        await asyncio.wait_for(relay_task, 30)
+
+
+def _receipt(lot: str) -> dict[str, Any]:
+    return {
+        "url": "/v1/receipts",
+        "headers": SCANNER,
+        "json": {
+            "gtin": COLD,
+            "lot": lot,
+            "expiry": "2028-01-31",
+            "qty": 1,
+            "location": "WH1/COLD-A/01",
+            "supplier": SUPPLIER,
+        },
+    }

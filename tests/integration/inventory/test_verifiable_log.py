@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 import pytest
 
-from lotledger.inventory.adapters.event_store import ENVELOPE_COLUMNS, stored_envelope
+from lotledger.inventory.adapters.stored_events import ENVELOPE_COLUMNS, stored_envelope
 from lotledger.shared.urls import lot_segment
 from lotledger.verify.chain import GENESIS, chain_hash
 from lotledger.verify.merkle import verify_consistency, verify_inclusion

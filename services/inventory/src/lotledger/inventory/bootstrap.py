@@ -39,6 +39,7 @@ from lotledger.inventory.entrypoints.api.routers import (
     telemetry,
 )
 from lotledger.inventory.runtime import InventoryRuntime
+from lotledger.inventory.service.group_commit import GroupCommit
 from lotledger.inventory.settings import InventorySettings
 from lotledger.shared.clock import Clock, SystemClock
 from lotledger.shared.db import create_engine
@@ -102,6 +103,13 @@ def create_app(settings: InventorySettings | None = None, clock: Clock | None = 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rt = build_runtime(settings, clock)
         app.state.runtime = rt
+        app.state.group_commit = GroupCommit(
+            lambda locking=True: rt.uow(locking=locking),
+            rt.policy,
+            rt.catalog_cache,
+            settings.inventory_group_commit_window_ms / 1000,
+            settings.inventory_group_commit_max,
+        )
         add_standard_readiness(app, rt.engine, settings.kafka_bootstrap)
         watcher = asyncio.create_task(_watch_outbox(rt))
         stop = asyncio.Event()

@@ -30,6 +30,15 @@ class InventorySettings(CommonSettings):
     )
     inventory_db_schema: str = "inventory"
     inventory_db_pool_size: int = Field(default=16, ge=1, le=100)
+    inventory_group_commit_window_ms: float = Field(
+        default=2.0,
+        ge=0,
+        le=50,
+        description="how long a single-operation POST waits for others to commit with it",
+    )
+    inventory_group_commit_max: int = Field(
+        default=64, ge=1, le=1000, description="most requests committed together (1: never)"
+    )
     inventory_port: int = 8001
     cold_min_c: float = Field(default=2.0, ge=-80, le=60, description="cold class: lower bound")
     cold_max_c: float = Field(

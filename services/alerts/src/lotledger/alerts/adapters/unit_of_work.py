@@ -19,13 +19,13 @@ from lotledger.alerts.adapters.catalog_facts import CatalogFactsStore
 from lotledger.alerts.adapters.climate_facts import ClimateFactsStore
 from lotledger.alerts.adapters.deliveries import DeliveryStore
 from lotledger.alerts.adapters.forecast_facts import ForecastFactsStore
-from lotledger.alerts.adapters.idempotency import IdempotencyStore
 from lotledger.alerts.adapters.locks import Purpose, hold_for_transaction
 from lotledger.alerts.adapters.lot_facts import LotFactsStore
 from lotledger.alerts.adapters.recall_facts import RecallFactsStore
 from lotledger.alerts.adapters.rules_store import RulesStore
 from lotledger.alerts.adapters.subscriptions import SubscriptionStore
 from lotledger.shared.db import DriverUnitOfWork, driver_of
+from lotledger.shared.idempotency import IdempotencyStore
 
 
 @dataclass
@@ -56,7 +56,7 @@ class Stores:
             DeliveryStore(conn),
             SubscriptionStore(conn),
             RulesStore(conn),
-            IdempotencyStore(conn),
+            IdempotencyStore(conn, "alerts"),
             ForecastFactsStore(conn),
         )
 

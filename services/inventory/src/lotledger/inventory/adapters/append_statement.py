@@ -22,6 +22,7 @@ from lotledger.inventory.adapters.batch_rows import STATE_PARAMS, state_columns
 from lotledger.inventory.adapters.envelopes import SignedEvent
 from lotledger.inventory.domain.batch import BatchState
 from lotledger.shared.db import json_param
+from lotledger.shared.idempotency import StoredResponse
 from lotledger.shared.identifiers import warehouse_of
 
 _WRITES = """
@@ -98,8 +99,8 @@ sob AS (
 _CHECK = """
 idem AS (
     INSERT INTO idempotency (principal, key, fingerprint, status, body)
-    SELECT :principal, * FROM unnest(:idem_key::text[], :idem_fingerprint::text[],
-                                     :idem_status::int[], :idem_body::bytea[])
+    SELECT * FROM unnest(:idem_principal::text[], :idem_key::text[], :idem_fingerprint::text[],
+                         :idem_status::int[], :idem_body::bytea[])
     ON CONFLICT DO NOTHING RETURNING 1)
 SELECT CASE
     WHEN (SELECT count(*) FROM cr) <> :created OR (SELECT count(*) FROM up) <> :updated
@@ -151,9 +152,10 @@ class Appended:
     states: Sequence[BatchState]
     loaded_versions: Mapping[str, int]
     levels: Sequence[Level]
-    keys: Sequence[tuple[str, str, int, bytes]]
-    """Idempotency keys to remember: (key, fingerprint, status, body)."""
+    keys: Sequence[tuple[str, str, StoredResponse]]
+    """Answers to remember: (principal, key, response)."""
     principal: str
+    """Whose sync conflicts these are."""
     stock_topic: str
     now: datetime
     conflicts: Sequence[ConflictRow] = ()
@@ -226,10 +228,11 @@ def _append_values(a: Appended) -> dict[str, Any]:
         "lv_status": [v.status for v in levels],
         "lv_pickable": [v.pickable for v in levels],
         "principal": a.principal,
-        "idem_key": [k for k, _, _, _ in keys],
-        "idem_fingerprint": [f for _, f, _, _ in keys],
-        "idem_status": [st for _, _, st, _ in keys],
-        "idem_body": [b for _, _, _, b in keys],
+        "idem_principal": [p for p, _, _ in keys],
+        "idem_key": [k for _, k, _ in keys],
+        "idem_fingerprint": [r.fingerprint for _, _, r in keys],
+        "idem_status": [r.status for _, _, r in keys],
+        "idem_body": [r.body for _, _, r in keys],
         "created": len(created),
         "updated": len(updated),
         "u_expected": [a.loaded_versions[s.batch_id] for s in updated],

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from lotledger.inventory.adapters.append_statement import Appended, append_statement
-from lotledger.inventory.adapters.batch_rows import BATCH_COLUMNS, state_from_row
+from lotledger.inventory.adapters.batch_rows import state_from_row
 from lotledger.inventory.adapters.pick_probes import (
     PROBE,
     PickProbe,
@@ -25,23 +25,13 @@ from lotledger.inventory.adapters.pick_probes import (
     probe_arguments,
     probed,
 )
+from lotledger.inventory.adapters.store_sql import LOCK, READ
+from lotledger.inventory.adapters.stored_events import ENVELOPE_COLUMNS, stored_envelope
 from lotledger.inventory.domain.batch import BatchState
 from lotledger.inventory.domain.timeline import Stamped
 from lotledger.shared.contracts.holdings import holding_deltas
 from lotledger.shared.contracts.stock import EVENT_TYPES
 from lotledger.shared.db import json_value
-from lotledger.shared.envelope import CloudEvent
-
-READ = f"""
-SELECT 0::bigint AS i, {BATCH_COLUMNS}
-FROM batches b WHERE b.batch_id = ANY($8::text[])
-UNION ALL
-{PROBE}"""  # noqa: S608 (constants only)
-"""The named batches (i = 0) and every probe's rows, unlocked, in one round trip."""
-LOCK = f"""
-SELECT {BATCH_COLUMNS}
-FROM batches b WHERE b.batch_id = ANY($1::text[]) ORDER BY b.batch_id FOR UPDATE
-"""  # noqa: S608 (constants only)
 
 
 class EventStore:
@@ -124,31 +114,3 @@ class EventStore:
             batch_id,
         )
         return [stored_envelope(r) for r in rows]
-
-
-ENVELOPE_COLUMNS = (
-    "e.event_id, e.source, e.type, e.stream_id, e.occurred_at, e.data, e.version, e.actor, "
-    "e.device, e.correlation_id, e.causation_id, e.recorded_time, e.prev_hash, e.hash, "
-    "e.position"
-)
-"""What `stored_envelope` reads, selected from `events e`."""
-
-
-def stored_envelope(row: Any) -> dict[str, Any]:
-    data = row["data"]
-    return CloudEvent(
-        id=row["event_id"],
-        source=row["source"],
-        type=row["type"],
-        subject=row["stream_id"],
-        time=row["occurred_at"],
-        data=json_value(data),
-        streamversion=row["version"],
-        actor=row["actor"],
-        device=row["device"],
-        correlationid=row["correlation_id"],
-        causationid=row["causation_id"],
-        recordedtime=row["recorded_time"],
-        prevhash=row["prev_hash"],
-        hash=row["hash"],
-    ).to_dict()

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from lotledger.inventory.adapters.event_store import ENVELOPE_COLUMNS
+from lotledger.inventory.adapters.stored_events import ENVELOPE_COLUMNS
 from lotledger.shared.db import json_param, json_value
 from lotledger.verify.merkle import Frontier, Node
 from lotledger.verify.statement import Head, event_leaf

@@ -18,11 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lotledger.inventory.adapters.catalog_store import CatalogStore
 from lotledger.inventory.adapters.event_store import EventStore
-from lotledger.inventory.adapters.idempotency import DuplicateKey, IdempotencyStore
 from lotledger.inventory.adapters.sensor_store import SensorStore
 from lotledger.inventory.adapters.serial_store import SerialStore
 from lotledger.inventory.adapters.sync_store import SyncStore
 from lotledger.shared.db import DriverUnitOfWork, driver_of
+from lotledger.shared.idempotency import DuplicateKey, IdempotencyStore
 
 RETRYABLE: tuple[type[Exception], ...] = (
     DuplicateKey,
@@ -48,7 +48,7 @@ class UnitOfWork(DriverUnitOfWork):
     def bind(self, driver: Any) -> None:
         self.store = EventStore(driver)
         self.catalog = CatalogStore(driver)
-        self.idempotency = IdempotencyStore(driver)
+        self.idempotency = IdempotencyStore(driver, "inventory")
         self.sensors = SensorStore(driver)
         self.sync = SyncStore(driver)
         self.serials = SerialStore(driver)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from lotledger.inventory.adapters.event_store import stored_envelope
 from lotledger.inventory.adapters.log_store import Checkpoint, LogAudit
+from lotledger.inventory.adapters.stored_events import stored_envelope
 from lotledger.inventory.service.proofs import signature_problem
 from lotledger.verify.chain import content_hashes
 from lotledger.verify.merkle import Frontier

@@ -13,13 +13,13 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from lotledger.inventory.adapters.idempotency import DuplicateKey
 from lotledger.inventory.domain.serial_capture import (
     InvalidCapture,
     check_products,
     read_capture,
 )
 from lotledger.inventory.service.serial_requests import SerialDesk, answered, remember
+from lotledger.shared.idempotency import DuplicateKey
 
 
 @dataclass(frozen=True)

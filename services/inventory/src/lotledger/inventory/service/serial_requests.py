@@ -9,7 +9,6 @@ from itertools import groupby, islice
 
 from lotledger.inventory.adapters.catalog_cache import CatalogCache
 from lotledger.inventory.adapters.envelopes import Metadata
-from lotledger.inventory.adapters.idempotency import StoredResponse
 from lotledger.inventory.adapters.unit_of_work import UnitOfWork
 from lotledger.inventory.domain import commands as c
 from lotledger.inventory.domain.policy import StockPolicy
@@ -19,6 +18,7 @@ from lotledger.inventory.service.serial_projection import project_serials
 from lotledger.shared.auth import Principal
 from lotledger.shared.contracts.stock import SERIALS_PER_EVENT, Packing
 from lotledger.shared.errors import Conflict, DomainError
+from lotledger.shared.idempotency import StoredResponse
 
 Then = Callable[[UnitOfWork], Awaitable[None]]
 Respond = Callable[[list[stock.Accepted]], bytes]
@@ -152,12 +152,11 @@ async def _execute(
     also: stock.Also,
     principal: Principal | None,
 ) -> list[stock.Result]:
-    results = await stock.execute(
+    outcome = await stock.submit(
         stock.Request(
             [stock.Operation(cmd) for cmd in commands],
             desk.meta,
             principal or desk.principal,
-            lambda _: None,
             desk.stock_topic,
             also=also,
         ),
@@ -165,5 +164,4 @@ async def _execute(
         desk.policy,
         desk.cache,
     )
-    assert isinstance(results, list)
-    return results
+    return outcome.results

@@ -10,7 +10,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from lotledger.inventory.adapters.idempotency import DuplicateKey
 from lotledger.inventory.adapters.unit_of_work import UnitOfWork
 from lotledger.inventory.domain import commands as c
 from lotledger.inventory.domain.serial_ids import Pack
@@ -26,6 +25,7 @@ from lotledger.inventory.service.serial_requests import (
 )
 from lotledger.shared.auth import Role
 from lotledger.shared.contracts.stock import HoldingStatus
+from lotledger.shared.idempotency import DuplicateKey
 
 VERIFIED_RETURN = "verified_return"
 

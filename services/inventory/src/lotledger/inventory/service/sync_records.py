@@ -14,10 +14,10 @@ import orjson
 
 from lotledger.inventory.adapters.append_statement import ConflictRow
 from lotledger.inventory.adapters.envelopes import Metadata
-from lotledger.inventory.adapters.idempotency import StoredResponse
 from lotledger.shared.contracts import sync
 from lotledger.shared.envelope import CloudEvent
 from lotledger.shared.errors import DomainError
+from lotledger.shared.idempotency import StoredResponse
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import uuid4
 
-from lotledger.inventory.adapters.idempotency import DuplicateKey, StoredResponse
 from lotledger.inventory.domain.sensors import Window, refusal
 from lotledger.inventory.runtime import InventoryRuntime
 from lotledger.shared.auth import Principal
 from lotledger.shared.contracts.telemetry import READING, Reading
 from lotledger.shared.contracts.topics import TELEMETRY
 from lotledger.shared.envelope import CloudEvent
-from lotledger.shared.errors import Conflict, DomainError
+from lotledger.shared.errors import DomainError
+from lotledger.shared.idempotency import DuplicateKey, StoredResponse, replay
 from lotledger.shared.identifiers import warehouse_of
 from lotledger.shared.kafka import STRUCTURED
 
@@ -59,12 +59,7 @@ async def publish_readings(
         if key:
             stored = (await uow.idempotency.find(who.sub, [key])).get(key)
             if stored is not None:
-                if stored.fingerprint != fingerprint:
-                    raise Conflict(
-                        "this idempotency key was used with a different request",
-                        field="Idempotency-Key",
-                    )
-                return Published(0, replay=stored)
+                return Published(0, replay=replay(stored, fingerprint))
         sensors = await uow.sensors.sensors(sorted({r.sensor for r in readings}))
     settings, now = rt.settings, rt.clock.now()
     window = Window(

@@ -1,46 +1,52 @@
-"""Running commands from HTTP: idempotency fingerprints, responses, replays."""
+"""Running stock commands from HTTP: the one way in (`submit`; single-command POSTs go
+through the app's group commit) and their answers (201 with the accepted operation's
+plain result, or the replayed one)."""
 
 from __future__ import annotations
-
-import hashlib
 
 import orjson
 from fastapi import Request
 from starlette.responses import Response
 
-from lotledger.inventory.adapters.idempotency import StoredResponse
 from lotledger.inventory.domain.commands import Command
 from lotledger.inventory.entrypoints.api.dependencies import metadata
-from lotledger.inventory.entrypoints.api.views import command_body
 from lotledger.inventory.runtime import InventoryRuntime
 from lotledger.inventory.service import stock
+from lotledger.inventory.service.group_commit import GroupCommit
 from lotledger.shared.auth import Principal
-
-REPLAYED_HEADER = "Idempotent-Replayed"
-
-
-def fingerprint(method: str, path: str, body: bytes) -> str:
-    """Equal for the same request whatever the JSON's key order or whitespace."""
-    try:
-        canonical = orjson.dumps(orjson.loads(body or b"null"), option=orjson.OPT_SORT_KEYS)
-    except orjson.JSONDecodeError:
-        canonical = body
-    return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + canonical).hexdigest()
+from lotledger.shared.web.idempotency import replayed, request_fingerprint
 
 
-def render(result: stock.Result) -> tuple[int, bytes] | None:
-    if isinstance(result, stock.Accepted):
-        return 201, orjson.dumps(command_body(result))
-    return None
+def group_commit(request: Request) -> GroupCommit:
+    value: GroupCommit = request.app.state.group_commit
+    return value
 
 
-def replayed(response: StoredResponse) -> Response:
+async def submit(rt: InventoryRuntime, request: stock.Request) -> stock.Outcome:
+    """`stock.submit` on the runtime's units of work, policy and catalog cache."""
+    return await stock.submit(request, rt.uow, rt.policy, rt.catalog_cache)
+
+
+def whole_response(outcome: stock.Outcome) -> Response:
+    """A whole request's answer, as rendered once by the service (live or replayed)."""
+    assert outcome.response is not None
+    if outcome.replayed:
+        return replayed(outcome.response)
     return Response(
-        response.body,
-        status_code=response.status,
-        media_type="application/json",
-        headers={REPLAYED_HEADER: "true"},
+        outcome.response.body, status_code=outcome.response.status, media_type="application/json"
     )
+
+
+def single_response(outcome: stock.Outcome) -> Response:
+    """A one-operation request's answer; a refusal is raised for the problem handlers."""
+    [result] = outcome.results
+    if isinstance(result, stock.Replayed):
+        return replayed(result.response)
+    if isinstance(result, stock.Accepted):
+        return Response(
+            orjson.dumps(result.plain()), status_code=201, media_type="application/json"
+        )
+    raise result
 
 
 async def run_command(
@@ -50,24 +56,8 @@ async def run_command(
     command: Command,
     idempotency_key: str | None,
 ) -> Response:
-    fp = None
-    if idempotency_key:
-        fp = fingerprint(request.method, request.url.path, await request.body())
+    fp = await request_fingerprint(request) if idempotency_key else None
     operation = stock.Operation(command, key=idempotency_key, fingerprint=fp)
-    results = await stock.execute(
-        stock.Request(
-            [operation], metadata(principal, rt, idempotency_key), principal, render, rt.stock_topic
-        ),
-        rt.uow,
-        rt.policy,
-        rt.catalog_cache,
-    )
-    assert isinstance(results, list)
-    [result] = results
-    if isinstance(result, stock.Replayed):
-        return replayed(result.response)
-    if isinstance(result, stock.Accepted):
-        return Response(
-            orjson.dumps(command_body(result)), status_code=201, media_type="application/json"
-        )
-    raise result
+    meta = metadata(principal, rt, idempotency_key)
+    single = stock.Request([operation], meta, principal, rt.stock_topic)
+    return single_response(await group_commit(request).submit(single))

@@ -11,11 +11,11 @@ from fastapi import Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from lotledger.inventory.entrypoints.api.commanding import fingerprint, replayed
 from lotledger.inventory.entrypoints.api.dependencies import metadata
 from lotledger.inventory.runtime import InventoryRuntime
 from lotledger.inventory.service.serial_requests import AlreadyAnswered, Key, SerialDesk
 from lotledger.shared.auth import Principal
+from lotledger.shared.web.idempotency import replayed, request_fingerprint
 
 View = TypeVar("View", bound=BaseModel)
 
@@ -25,7 +25,7 @@ async def desk_for(
 ) -> SerialDesk:
     keyed = None
     if key:
-        keyed = Key(key, fingerprint(request.method, request.url.path, await request.body()))
+        keyed = Key(key, await request_fingerprint(request))
     meta = metadata(who, rt, key)
     return SerialDesk(rt.uow, rt.policy, rt.catalog_cache, rt.stock_topic, meta, who, keyed)
 

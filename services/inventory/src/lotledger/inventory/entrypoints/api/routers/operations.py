@@ -20,16 +20,17 @@ from starlette.responses import Response
 
 from lotledger.inventory.domain.commands import Command
 from lotledger.inventory.entrypoints.api import qa_schemas, schemas
-from lotledger.inventory.entrypoints.api.commanding import fingerprint, render, replayed
+from lotledger.inventory.entrypoints.api.commanding import submit, whole_response
 from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep, metadata
 from lotledger.inventory.entrypoints.api.problem_map import PROBLEMS
 from lotledger.inventory.entrypoints.api.routers.stock import pick_warehouse
-from lotledger.inventory.entrypoints.api.views import CommandResponse, command_body
+from lotledger.inventory.entrypoints.api.views import CommandResponse
 from lotledger.inventory.service import stock
 from lotledger.inventory.service.sync_conflicts import origin
 from lotledger.shared.auth import Forbidden, Principal
 from lotledger.shared.errors import DomainError
-from lotledger.shared.web.idempotency import IdempotencyKey
+from lotledger.shared.idempotency import fingerprint
+from lotledger.shared.web.idempotency import IdempotencyKey, request_fingerprint
 from lotledger.shared.web.problems import Problem, invalid_input, problem_for, validation_errors
 from lotledger.shared.web.security import Caller
 
@@ -140,7 +141,7 @@ def _result(client_op_id: str | None, outcome: stock.Result | Problem) -> dict[s
         return {
             "client_op_id": client_op_id,
             "status": 201,
-            "result": command_body(outcome),
+            "result": outcome.plain(),
             "problem": None,
         }
     if isinstance(outcome, stock.Replayed):
@@ -215,25 +216,17 @@ async def operations(
     def render_whole(results: list[stock.Result]) -> tuple[int, bytes]:
         return 200, assemble(results)
 
-    whole = None
-    if key:
-        request_fp = fingerprint(request.method, request.url.path, await request.body())
-        whole = stock.WholeRequest(key, request_fp, render_whole)
-    results = await stock.execute(
+    fp = await request_fingerprint(request) if key else None
+    outcome = await submit(
+        rt,
         stock.Request(
             [op for _, op in runnable],
             metadata(who, rt, key),
             who,
-            render,
             rt.stock_topic,
-            whole,
+            stock.WholeRequest(render_whole, key, fp),
             problem_of=lambda refusal: problem_for(refusal, PROBLEMS).body(),
             sync_topic=rt.sync_topic,
         ),
-        rt.uow,
-        rt.policy,
-        rt.catalog_cache,
     )
-    if isinstance(results, stock.Replayed):
-        return replayed(results.response)
-    return Response(assemble(results), media_type="application/json")
+    return whole_response(outcome)

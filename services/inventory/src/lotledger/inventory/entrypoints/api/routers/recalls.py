@@ -13,14 +13,14 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from lotledger.inventory.domain.errors import UnknownProduct
-from lotledger.inventory.entrypoints.api.commanding import fingerprint, render, replayed
+from lotledger.inventory.entrypoints.api.commanding import submit, whole_response
 from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep, metadata
 from lotledger.inventory.entrypoints.api.problem_map import PROBLEMS
 from lotledger.inventory.entrypoints.api.qa_schemas import ProductRecall
-from lotledger.inventory.entrypoints.api.views import CommandResponse, command_body
+from lotledger.inventory.entrypoints.api.views import CommandResponse
 from lotledger.inventory.service import stock
 from lotledger.shared.auth import Forbidden
-from lotledger.shared.web.idempotency import IdempotencyKey
+from lotledger.shared.web.idempotency import IdempotencyKey, request_fingerprint
 from lotledger.shared.web.problems import Problem, problem_for
 from lotledger.shared.web.security import Caller
 
@@ -44,7 +44,7 @@ class RecallReport(BaseModel):
 
 def _lot(lot: str, outcome: stock.Result) -> dict[str, Any]:
     if isinstance(outcome, stock.Accepted):
-        return {"lot": lot, "status": 201, "result": command_body(outcome), "problem": None}
+        return {"lot": lot, "status": 201, "result": outcome.plain(), "problem": None}
     if isinstance(outcome, stock.Replayed):
         return {"lot": lot, "status": 200, "result": orjson.loads(outcome.response.body)}
     problem = (
@@ -81,16 +81,9 @@ async def recall(
             }
         )
 
-    whole = None
-    if key:
-        request_fp = fingerprint(request.method, request.url.path, await request.body())
-        whole = stock.WholeRequest(key, request_fp, lambda results: (200, report(results)))
-    results = await stock.execute(
-        stock.Request(operations, metadata(who, rt, key), who, render, rt.stock_topic, whole),
-        rt.uow,
-        rt.policy,
-        rt.catalog_cache,
+    fp = await request_fingerprint(request) if key else None
+    whole = stock.WholeRequest(lambda results: (200, report(results)), key, fp)
+    meta = metadata(who, rt, key)
+    return whole_response(
+        await submit(rt, stock.Request(operations, meta, who, rt.stock_topic, whole))
     )
-    if isinstance(results, stock.Replayed):
-        return replayed(results.response)
-    return Response(report(results), media_type="application/json")

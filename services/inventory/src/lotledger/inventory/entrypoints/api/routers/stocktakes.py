@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 from starlette.responses import Response
 
-from lotledger.inventory.entrypoints.api.commanding import fingerprint, render, replayed
+from lotledger.inventory.entrypoints.api.commanding import submit, whole_response
 from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep, metadata
 from lotledger.inventory.entrypoints.api.stocktake_views import (
     Held,
@@ -30,7 +30,7 @@ from lotledger.inventory.service.stocktake import (
 )
 from lotledger.shared.identifiers import LocationId, Reference, WarehouseId, warehouse_of
 from lotledger.shared.instants import Instant
-from lotledger.shared.web.idempotency import IdempotencyKey
+from lotledger.shared.web.idempotency import IdempotencyKey, request_fingerprint
 from lotledger.shared.web.problems import invalid_input
 from lotledger.shared.web.security import Caller
 
@@ -117,26 +117,12 @@ async def post_stocktake(
         ]
         return report_view(report, zeroed)
 
-    whole = None
-    if key:
-        whole = stock.WholeRequest(
-            key,
-            fingerprint(request.method, request.url.path, await request.body()),
-            lambda results: (200, assemble(results).model_dump_json().encode()),
-        )
-    results = await stock.execute(
-        stock.Request(
-            operations,
-            metadata(who, rt, key or body.stocktake_id),
-            who,
-            render,
-            rt.stock_topic,
-            whole,
-        ),
-        rt.uow,
-        rt.policy,
-        rt.catalog_cache,
+    whole = stock.WholeRequest(
+        lambda results: (200, assemble(results).model_dump_json().encode()),
+        key,
+        await request_fingerprint(request) if key else None,
     )
-    if isinstance(results, stock.Replayed):
-        return replayed(results.response)
-    return Response(assemble(results).model_dump_json(), media_type="application/json")
+    meta = metadata(who, rt, key or body.stocktake_id)
+    return whole_response(
+        await submit(rt, stock.Request(operations, meta, who, rt.stock_topic, whole))
+    )

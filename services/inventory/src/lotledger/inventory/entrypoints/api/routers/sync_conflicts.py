@@ -7,16 +7,15 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-import orjson
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from lotledger.inventory.adapters.sync_store import StoredConflict, SyncStore
 from lotledger.inventory.adapters.unit_of_work import driver_connection
-from lotledger.inventory.entrypoints.api.commanding import render
+from lotledger.inventory.entrypoints.api.commanding import single_response, submit
 from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep, metadata
-from lotledger.inventory.entrypoints.api.views import CommandResponse, command_body
+from lotledger.inventory.entrypoints.api.views import CommandResponse
 from lotledger.inventory.service import stock
 from lotledger.inventory.service import sync_conflicts as conflicts
 from lotledger.shared.auth import Principal
@@ -149,27 +148,10 @@ async def apply(
     )
     meta = metadata(who, rt, str(conflict_id))
     also = conflicts.application_also(conflict, body.reason, meta, rt.sync_topic)
-    results = await stock.execute(
-        stock.Request(
-            [stock.Operation(command, causation=str(conflict_id))],
-            meta,
-            who,
-            render,
-            rt.stock_topic,
-            also=also,
-        ),
-        rt.uow,
-        rt.policy,
-        rt.catalog_cache,
+    operation = stock.Operation(command, causation=str(conflict_id))
+    return single_response(
+        await submit(rt, stock.Request([operation], meta, who, rt.stock_topic, also=also))
     )
-    assert isinstance(results, list)
-    [result] = results
-    if isinstance(result, stock.Accepted):
-        return Response(
-            orjson.dumps(command_body(result)), status_code=201, media_type="application/json"
-        )
-    assert not isinstance(result, stock.Replayed)
-    raise result
 
 
 @router.post(

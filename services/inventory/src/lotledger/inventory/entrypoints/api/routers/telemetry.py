@@ -17,7 +17,6 @@ from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.responses import Response
 
-from lotledger.inventory.entrypoints.api.commanding import fingerprint, replayed
 from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep
 from lotledger.inventory.entrypoints.api.problem_map import READING_PROBLEMS
 from lotledger.inventory.service.telemetry import (
@@ -28,7 +27,7 @@ from lotledger.inventory.service.telemetry import (
 from lotledger.shared.contracts.telemetry import Reading
 from lotledger.shared.identifiers import LocationId, warehouse_of
 from lotledger.shared.instants import Instant
-from lotledger.shared.web.idempotency import IdempotencyKey
+from lotledger.shared.web.idempotency import IdempotencyKey, replayed, request_fingerprint
 from lotledger.shared.web.problems import Problem, problem_for
 from lotledger.shared.web.security import Caller
 
@@ -100,7 +99,7 @@ async def post_readings(
 ) -> Response:
     for warehouse in sorted({warehouse_of(r.location) for r in body.readings}):
         who.require_warehouse(warehouse)
-    fp = fingerprint(request.method, request.url.path, await request.body()) if key else None
+    fp = await request_fingerprint(request) if key else None
     readings = [Reading(**r.model_dump()) for r in body.readings]
     try:
         outcome = await publish_readings(rt, who, readings, key, fp, render)

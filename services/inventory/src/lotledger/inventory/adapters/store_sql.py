@@ -1,0 +1,19 @@
+"""The SQL text of the event store's reads: the optimistic read of named batches and
+probes in one round trip, and the locking read. (The append's text is
+append_statement.py's, the probes' pick_probes.py's.)"""
+
+from __future__ import annotations
+
+from lotledger.inventory.adapters.batch_rows import BATCH_COLUMNS
+from lotledger.inventory.adapters.pick_probes import PROBE
+
+READ = f"""
+SELECT 0::bigint AS i, {BATCH_COLUMNS}
+FROM batches b WHERE b.batch_id = ANY($8::text[])
+UNION ALL
+{PROBE}"""  # noqa: S608 (constants only)
+"""The named batches (i = 0) and every probe's rows, unlocked, in one round trip."""
+LOCK = f"""
+SELECT {BATCH_COLUMNS}
+FROM batches b WHERE b.batch_id = ANY($1::text[]) ORDER BY b.batch_id FOR UPDATE
+"""  # noqa: S608 (constants only)

@@ -1,0 +1,145 @@
+"""Group commit: concurrent single-operation requests decided and appended together.
+
+Requests arriving within `window_s` of the first one waiting (or `max_size` of them) are
+run as one request of many operations, in one locking transaction and one append: each
+operation is decided on its own, as its own principal with its own metadata, and keeps
+its own result (a refusal appends nothing and touches no neighbour). Operations on the
+same batch are decided in arrival order, as if sent one after another. Nobody is answered
+before the group's commit.
+
+If the group's transaction fails as a whole (a concurrency failure, an idempotency key
+taken meanwhile, a probe that read too little, anything unexpected), no neighbour pays
+for it: every request of the group is run again alone through `submit`, with its own
+retries. Requests that write more than stock (`also`), carry several operations, or keep
+sync conflicts are never grouped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field, replace
+
+import structlog
+
+from lotledger.inventory.adapters.catalog_cache import CatalogCache
+from lotledger.inventory.domain.policy import StockPolicy
+from lotledger.inventory.service.attempt import attempt
+from lotledger.inventory.service.loading import Reads
+from lotledger.inventory.service.outcomes import Outcome, Request
+from lotledger.inventory.service.stock import UnitOfWorkFactory, submit
+
+_log = structlog.get_logger("lotledger.group_commit")
+
+
+def groupable(request: Request) -> bool:
+    [*operations] = request.operations
+    return (
+        len(operations) == 1
+        and request.whole is None
+        and request.also is None
+        and operations[0].origin is None
+    )
+
+
+@dataclass
+class _Waiting:
+    request: Request
+    answer: asyncio.Future[Outcome] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+
+
+class GroupCommit:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        policy: StockPolicy,
+        cache: CatalogCache | None = None,
+        window_s: float = 0.002,
+        max_size: int = 64,
+    ) -> None:
+        self._uow, self._policy, self._cache = uow, policy, cache
+        self._window_s, self._max_size = window_s, max_size
+        self._waiting: list[_Waiting] = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._running: set[asyncio.Task[None]] = set()
+        self.groups = 0
+        """Groups of more than one request committed together (observability, tests)."""
+
+    async def submit(self, request: Request) -> Outcome:
+        if self._max_size <= 1 or not groupable(request):
+            return await submit(request, self._uow, self._policy, self._cache)
+        waiting = _Waiting(request)
+        self._waiting.append(waiting)
+        if len(self._waiting) >= self._max_size:
+            self._flush()
+        elif self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(self._window_s, self._flush)
+        return await waiting.answer
+
+    def _flush(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        group, self._waiting = self._waiting, []
+        if group:
+            task = asyncio.create_task(self._run(group))
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
+
+    async def _run(self, group: list[_Waiting]) -> None:
+        """A retry of a key already in the group waits for the group and then runs alone
+        (it finds the first one's answer stored)."""
+        together, later, keys = [], [], set()
+        for waiting in group:
+            key = waiting.request.operations[0].key
+            if key is not None and (waiting.request.principal.sub, key) in keys:
+                later.append(waiting)
+                continue
+            if key is not None:
+                keys.add((waiting.request.principal.sub, key))
+            together.append(waiting)
+        if len(together) < 2 or not await self._together(together):
+            await asyncio.gather(*(self._alone(w) for w in together))
+        await asyncio.gather(*(self._alone(w) for w in later))
+
+    async def _together(self, group: list[_Waiting]) -> bool:
+        """Whether the group committed as one (each waiter then has its answer)."""
+        unit = self._uow(locking=True)
+        try:
+            outcome = await attempt(_merged(group), unit, self._policy, self._cache_(), Reads())
+        except Exception as exc:
+            _log.info("group_commit_split", size=len(group), reason=type(exc).__name__)
+            return False
+        self.groups += 1
+        for waiting, result in zip(group, outcome.results, strict=True):
+            if not waiting.answer.done():
+                waiting.answer.set_result(Outcome([result]))
+        return True
+
+    async def _alone(self, waiting: _Waiting) -> None:
+        """A cancelled waiter (its client went away) is still run: it may have been
+        committed with nobody to tell, exactly as a request alone would be."""
+        try:
+            outcome = await submit(waiting.request, self._uow, self._policy, self._cache)
+        except Exception as exc:
+            if not waiting.answer.done():
+                waiting.answer.set_exception(exc)
+        else:
+            if not waiting.answer.done():
+                waiting.answer.set_result(outcome)
+
+    def _cache_(self) -> CatalogCache:
+        return self._cache or CatalogCache(ttl_s=0)
+
+
+def _merged(group: list[_Waiting]) -> Request:
+    """One request carrying every waiting request's operation as that request's own."""
+    first = group[0].request
+    return replace(
+        first,
+        operations=[
+            replace(w.request.operations[0], meta=w.request.meta, principal=w.request.principal)
+            for w in group
+        ],
+    )
