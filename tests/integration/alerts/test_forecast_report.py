@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from lotledger_bench.forecast_fixture import WAREHOUSE, load
 
 from lotledger.alerts.entrypoints.api.forecast_views import expiry_risk_view
 from lotledger.alerts.service import forecasting
@@ -50,10 +51,12 @@ async def _report(world: AlertsWorld, **params: Any) -> Any:
     return response.json()
 
 
-async def _live(world: AlertsWorld, gtin: str | None = None) -> list[dict[str, Any]]:
+async def _live(
+    world: AlertsWorld, gtin: str | None = None, warehouse: str = "WH1"
+) -> list[dict[str, Any]]:
     async with world.runtime.uow() as uow:
         found = await forecasting.forecasts_in(
-            uow.stores, ["WH1"], gtin, TODAY, world.settings.forecast_settings()
+            uow.stores, [warehouse], gtin, TODAY, world.settings.forecast_settings()
         )
     found.sort(key=lambda f: (-f.risk.qty_at_risk, f.gtin, f.warehouse))
     return [expiry_risk_view(f).model_dump(mode="json") for f in found]
@@ -92,3 +95,19 @@ async def test_the_warehouse_report_is_the_live_forecast_kept_by_each_evaluation
     item = await world.until(refreshed)
     assert [item] == await _live(world, slow)
     assert item["lots"][0]["qty"] == 400 - 60 - 150
+
+
+async def test_one_sweep_keeps_the_bench_warehouse_and_the_report_matches_live(
+    world: AlertsWorld,
+) -> None:
+    """The `forecast` bench's COPYed facts, at a small size: what the projector would
+    have kept, so one sweep forecasts every product and the report is the live one."""
+    fixture = await load(world.infra.owner_url("alerts"), "alerts", 40, 10, 90, TODAY.date(), 7)
+    assert fixture.shipment_rows > 0
+    await world.sweep(TODAY)
+
+    kept = (await _report(world, warehouse=WAREHOUSE, limit=10000))["items"]
+    assert len(kept) == 40
+    assert kept == await _live(world, warehouse=WAREHOUSE)
+    assert any(item["qty_at_risk"] for item in kept)
+    assert any(not item["qty_at_risk"] for item in kept)
