@@ -131,7 +131,10 @@ class ForecastLatestStore:
             "VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (gtin, warehouse) DO UPDATE SET "
             "qty_at_risk = EXCLUDED.qty_at_risk, computed_at = EXCLUDED.computed_at, "
             "forecast = EXCLUDED.forecast",
-            [(gtin, f.warehouse, f.risk.qty_at_risk, at, encode(f.velocity, f.risk)) for f in forecasts],
+            [
+                (gtin, f.warehouse, f.risk.qty_at_risk, at, encode(f.velocity, f.risk))
+                for f in forecasts
+            ],
         )
 
     async def top(self, warehouses: Iterable[str], limit: int) -> list[KeptForecast]:
