@@ -5,7 +5,7 @@ like it, and refreshed by each relevant event without waiting for the sweep."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -52,11 +52,11 @@ async def _report(world: AlertsWorld, **params: Any) -> Any:
 
 
 async def _live(
-    world: AlertsWorld, gtin: str | None = None, warehouse: str = "WH1"
+    world: AlertsWorld, gtin: str | None = None, warehouse: str = "WH1", at: datetime = TODAY
 ) -> list[dict[str, Any]]:
     async with world.runtime.uow() as uow:
         found = await forecasting.forecasts_in(
-            uow.stores, [warehouse], gtin, TODAY, world.settings.forecast_settings()
+            uow.stores, [warehouse], gtin, at, world.settings.forecast_settings()
         )
     found.sort(key=lambda f: (-f.risk.qty_at_risk, f.gtin, f.warehouse))
     return [expiry_risk_view(f).model_dump(mode="json") for f in found]
@@ -111,3 +111,10 @@ async def test_one_sweep_keeps_the_bench_warehouse_and_the_report_matches_live(
     assert kept == await _live(world, warehouse=WAREHOUSE)
     assert any(item["qty_at_risk"] for item in kept)
     assert any(not item["qty_at_risk"] for item in kept)
+
+    later = TODAY + timedelta(days=3)
+    await world.sweep(later)
+    report = await _report(world, warehouse=WAREHOUSE, limit=10000)
+    assert report["as_of"] == later.isoformat().replace("+00:00", "Z")
+    assert report["items"] == await _live(world, warehouse=WAREHOUSE, at=later)
+    assert report["items"] != kept
