@@ -16,7 +16,15 @@ from lotledger.console.adapters.inventory import InventoryApi
 from lotledger.console.adapters.traceability import TraceabilityApi
 from lotledger.console.entrypoints.errors import install_error_pages
 from lotledger.console.entrypoints.middleware import PageHeaders
-from lotledger.console.entrypoints.routers import alerts, auth, excursions, lots, recalls, stock
+from lotledger.console.entrypoints.routers import (
+    alerts,
+    auth,
+    excursions,
+    forecast,
+    lots,
+    recalls,
+    stock,
+)
 from lotledger.console.entrypoints.web import STATIC, templates
 from lotledger.console.service.apis import Apis
 from lotledger.console.settings import ConsoleSettings
@@ -79,6 +87,7 @@ def create_app(
         recalls.router,
         excursions.router,
         alerts.router,
+        forecast.router,
         stock.router,
     ):
         app.include_router(router)

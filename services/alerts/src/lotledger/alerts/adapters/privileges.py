@@ -34,6 +34,7 @@ RUNTIME = Privileges(
         "shipped_daily": table(SELECT, INSERT, UPDATE),
         "receipts_seen": table(SELECT, INSERT, UPDATE),
         "disposed_daily": table(SELECT, INSERT, UPDATE),
+        "forecast_latest": table(SELECT, INSERT, UPDATE, DELETE),
         "sensors": table(SELECT, INSERT, UPDATE),
         "excursions": table(SELECT, INSERT, UPDATE),
         "consumer_positions": table(SELECT, INSERT, UPDATE),

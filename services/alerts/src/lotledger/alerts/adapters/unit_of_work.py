@@ -19,6 +19,7 @@ from lotledger.alerts.adapters.catalog_facts import CatalogFactsStore
 from lotledger.alerts.adapters.climate_facts import ClimateFactsStore
 from lotledger.alerts.adapters.deliveries import DeliveryStore
 from lotledger.alerts.adapters.forecast_facts import ForecastFactsStore
+from lotledger.alerts.adapters.forecast_latest import ForecastLatestStore
 from lotledger.alerts.adapters.locks import Purpose, hold_for_transaction
 from lotledger.alerts.adapters.lot_facts import LotFactsStore
 from lotledger.alerts.adapters.recall_facts import RecallFactsStore
@@ -42,6 +43,7 @@ class Stores:
     rules: RulesStore
     idempotency: IdempotencyStore
     forecast: ForecastFactsStore
+    forecast_latest: ForecastLatestStore
 
     @classmethod
     def on(cls, conn: Any) -> Stores:
@@ -58,6 +60,7 @@ class Stores:
             RulesStore(conn),
             IdempotencyStore(conn, "alerts"),
             ForecastFactsStore(conn),
+            ForecastLatestStore(conn),
         )
 
     @classmethod

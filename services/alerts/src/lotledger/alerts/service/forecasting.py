@@ -1,11 +1,13 @@
-"""Forecasts from the stored facts: for the product rules on every evaluation, and for
-the forecast API over many products at once (one query per kind of fact)."""
+"""Forecasts from the stored facts: for the product rules on every evaluation (which
+keeps each warehouse's result for the warehouse-wide expiry-risk report), and for the
+forecast API over many products at once (one query per kind of fact)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
+from lotledger.alerts.adapters.forecast_latest import KeptForecast
 from lotledger.alerts.adapters.unit_of_work import Stores
 from lotledger.alerts.domain.conditions import Evaluation
 from lotledger.alerts.domain.expiry_loss import EXPIRED_REASONS, ExpiryLoss, expiry_loss
@@ -34,6 +36,7 @@ async def evaluate(
     forecasts = forecast_product(
         gtin, lots, costs.get(gtin, {}), histories.get(gtin, {}), thresholds, zones, now, settings
     )
+    await stores.forecast_latest.keep(gtin, forecasts, now)
     return evaluate_forecast(gtin, forecasts, thresholds, settings.min_history_days)
 
 
@@ -76,6 +79,12 @@ async def forecasts_in(
             if f.warehouse in wanted
         ]
     return out
+
+
+async def kept_in(stores: Stores, warehouses: Iterable[str], limit: int) -> list[KeptForecast]:
+    """The latest forecasts the evaluations kept in `warehouses`, most units at risk
+    first: each is as of its `computed_at`, at most one sweep interval old."""
+    return await stores.forecast_latest.top(warehouses, limit)
 
 
 async def expiry_loss_in(

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Protocol
 
 from pydantic import BaseModel, Field
 
 from lotledger.alerts.domain.expiry_loss import ExpiryLoss
 from lotledger.alerts.domain.forecast import WarehouseForecast
+from lotledger.alerts.domain.forecast_risk import ExpiryRisk
+from lotledger.alerts.domain.forecast_velocity import Velocity
 
 
 def money(value: Decimal | None) -> str | None:
@@ -49,7 +52,9 @@ class ExpiryRiskView(BaseModel):
 
 
 class ExpiryRiskReport(BaseModel):
-    as_of: datetime
+    as_of: datetime = Field(
+        description="the instant the oldest item was forecast at (now when computed live)"
+    )
     items: list[ExpiryRiskView] = Field(description="most units at risk first")
 
 
@@ -78,7 +83,20 @@ class ReplenishmentReport(BaseModel):
     items: list[ReplenishmentView] = Field(description="reorders first, least cover first")
 
 
-def expiry_risk_view(f: WarehouseForecast) -> ExpiryRiskView:
+class RiskForecast(Protocol):
+    """A computed (`WarehouseForecast`) or kept forecast."""
+
+    @property
+    def gtin(self) -> str: ...
+    @property
+    def warehouse(self) -> str: ...
+    @property
+    def velocity(self) -> Velocity: ...
+    @property
+    def risk(self) -> ExpiryRisk: ...
+
+
+def expiry_risk_view(f: RiskForecast) -> ExpiryRiskView:
     risk = f.risk
     return ExpiryRiskView(
         gtin=f.gtin,

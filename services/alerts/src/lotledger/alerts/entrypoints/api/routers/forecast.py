@@ -1,6 +1,7 @@
 """Forecasts per product and warehouse (docs/adr/0015-forecast.md): expiry risk and
 replenishment, for the warehouses the caller's token covers (`warehouse` narrows them;
-one outside the token is refused)."""
+one outside the token is refused). The expiry-risk report without `gtin` reads the
+forecasts the evaluations kept; with `gtin`, and replenishment, compute live."""
 
 from __future__ import annotations
 
@@ -36,6 +37,10 @@ async def expiry_risk(
     now = rt.clock.now()
     async with rt.uow() as uow:
         wanted = await visible_warehouses(uow.stores, who, warehouse)
+        if gtin is None:
+            kept = await forecasting.kept_in(uow.stores, wanted, limit)
+            as_of = min((k.computed_at for k in kept), default=now)
+            return ExpiryRiskReport(as_of=as_of, items=[expiry_risk_view(k) for k in kept])
         found = await forecasting.forecasts_in(
             uow.stores, wanted, gtin, now, rt.settings.forecast_settings()
         )

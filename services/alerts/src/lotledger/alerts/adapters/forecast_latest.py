@@ -1,0 +1,150 @@
+"""The latest expiry-risk forecast per product and warehouse (migration 0011), kept by
+the evaluation that computes it and read, top rows first, by the warehouse-wide report.
+
+A row holds the forecast's velocity and expiry risk as JSON that decodes to equal domain
+values (fractions as [numerator, denominator], money as decimal strings), so the report
+built from a row is the one built from the live computation at the row's `computed_at`.
+Runs on an asyncpg connection inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from lotledger.alerts.domain.forecast import WarehouseForecast
+from lotledger.alerts.domain.forecast_risk import ExpiryRisk, HeldLot, LotRisk
+from lotledger.alerts.domain.forecast_velocity import Velocity
+
+
+@dataclass(frozen=True)
+class KeptForecast:
+    """A stored forecast: what the expiry-risk report shows of a `WarehouseForecast`."""
+
+    gtin: str
+    warehouse: str
+    velocity: Velocity
+    risk: ExpiryRisk
+    computed_at: datetime
+
+
+def _fraction(f: Fraction | None) -> list[int] | None:
+    return None if f is None else [f.numerator, f.denominator]
+
+
+def _unfraction(pair: list[int] | None) -> Fraction | None:
+    return None if pair is None else Fraction(pair[0], pair[1])
+
+
+def _day(d: date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+def _undate(s: str | None) -> date | None:
+    return None if s is None else date.fromisoformat(s)
+
+
+def _money(v: Decimal | None) -> str | None:
+    return None if v is None else str(v)
+
+
+def _unmoney(s: str | None) -> Decimal | None:
+    return None if s is None else Decimal(s)
+
+
+def encode(v: Velocity, r: ExpiryRisk) -> str:
+    return json.dumps(
+        {
+            "velocity": [_fraction(v.per_day), v.sigma, v.days, v.shipped, _day(v.since)],
+            "today": r.today.isoformat(),
+            "lots": [
+                [
+                    lot.lot,
+                    _day(lot.expiry),
+                    _day(lot.stops_sellable_on),
+                    lot.qty,
+                    lot.qty_at_risk,
+                    _money(lot.value_at_risk),
+                    lot.currency,
+                    _day(lot.reached_on),
+                ]
+                for lot in r.lots
+            ],
+            "held": [[h.lot, _day(h.expiry), h.qty, _money(h.value), h.currency] for h in r.held],
+            "qty_at_risk": r.qty_at_risk,
+            "value_at_risk": {c: str(v) for c, v in r.value_at_risk.items()},
+            "days_of_cover": _fraction(r.days_of_cover),
+            "stock_out_on": _day(r.stock_out_on),
+        }
+    )
+
+
+def decode(gtin: str, warehouse: str, computed_at: datetime, doc: str) -> KeptForecast:
+    d = json.loads(doc)
+    per_day, sigma, days, shipped, since = d["velocity"]
+    risk = ExpiryRisk(
+        today=date.fromisoformat(d["today"]),
+        lots=tuple(
+            LotRisk(
+                lot,
+                date.fromisoformat(exp),
+                date.fromisoformat(stops),
+                qty,
+                at_risk,
+                _unmoney(value),
+                currency,
+                _undate(reached),
+            )
+            for lot, exp, stops, qty, at_risk, value, currency, reached in d["lots"]
+        ),
+        held=tuple(
+            HeldLot(lot, date.fromisoformat(exp), qty, _unmoney(value), currency)
+            for lot, exp, qty, value, currency in d["held"]
+        ),
+        qty_at_risk=d["qty_at_risk"],
+        value_at_risk={c: Decimal(v) for c, v in d["value_at_risk"].items()},
+        days_of_cover=_unfraction(d["days_of_cover"]),
+        stock_out_on=_undate(d["stock_out_on"]),
+    )
+    speed = Velocity(Fraction(per_day[0], per_day[1]), sigma, days, shipped, _undate(since))
+    return KeptForecast(gtin, warehouse, speed, risk, computed_at)
+
+
+class ForecastLatestStore:
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    async def keep(self, gtin: str, forecasts: Sequence[WarehouseForecast], at: datetime) -> None:
+        """Replace `gtin`'s rows with `forecasts` (one per warehouse)."""
+        await self._conn.execute(
+            "DELETE FROM forecast_latest WHERE gtin = $1 AND NOT warehouse = ANY($2::text[])",
+            gtin,
+            [f.warehouse for f in forecasts],
+        )
+        await self._conn.executemany(
+            "INSERT INTO forecast_latest (gtin, warehouse, qty_at_risk, computed_at, forecast) "
+            "VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (gtin, warehouse) DO UPDATE SET "
+            "qty_at_risk = EXCLUDED.qty_at_risk, computed_at = EXCLUDED.computed_at, "
+            "forecast = EXCLUDED.forecast",
+            [
+                (gtin, f.warehouse, f.risk.qty_at_risk, at, encode(f.velocity, f.risk))
+                for f in forecasts
+            ],
+        )
+
+    async def top(self, warehouses: Iterable[str], limit: int) -> list[KeptForecast]:
+        """The kept forecasts in `warehouses`, most units at risk first (then gtin and
+        warehouse, bytewise), at most `limit`."""
+        rows = await self._conn.fetch(
+            "SELECT gtin, warehouse, computed_at, forecast::text AS forecast "
+            "FROM forecast_latest WHERE warehouse = ANY($1::text[]) "
+            "ORDER BY qty_at_risk DESC, gtin, warehouse LIMIT $2",
+            sorted(set(warehouses)),
+            limit,
+        )
+        return [decode(r["gtin"], r["warehouse"], r["computed_at"], r["forecast"]) for r in rows]
