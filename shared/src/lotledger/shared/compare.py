@@ -11,12 +11,14 @@ offsets and the like are bookkeeping and left out).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from lotledger.shared.schema_reset import quote
 
@@ -105,3 +107,52 @@ def report(verdicts: Sequence[TableVerdict]) -> str:
     equal = all(v.equal for v in verdicts)
     lines.append("rebuild equals live" if equal else "rebuild DIFFERS from live")
     return "\n".join(lines)
+
+
+class LiveBehind(RuntimeError):
+    """The live side never reached a cut the rebuild could be compared at."""
+
+
+async def at_live_cut(
+    live: AsyncEngine,
+    compare_once: Callable[[AsyncConnection], Awaitable[list[TableVerdict] | None]],
+    wait_s: float,
+    behind: str,
+) -> list[TableVerdict]:
+    """`compare_once` in one REPEATABLE READ snapshot of the live schema, again every
+    0.5 s while it answers None (the live side is not at a comparable cut), for at most
+    `wait_s`; then `LiveBehind` saying `behind`."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        async with live.connect() as conn:
+            conn = await conn.execution_options(isolation_level="REPEATABLE READ")
+            async with conn.begin():
+                verdicts = await compare_once(conn)
+        if verdicts is not None:
+            return verdicts
+        if time.monotonic() > deadline:
+            raise LiveBehind(f"{behind} for {wait_s} s")
+        await asyncio.sleep(0.5)
+
+
+async def rebuild_status(
+    schema: str,
+    applied: int,
+    elapsed: float,
+    compare: Callable[[], Awaitable[list[TableVerdict]]] | None,
+) -> int:
+    """A rebuild command's report and exit status: 0 rebuilt (and equal), 1 a table
+    differs, 2 no comparison was possible."""
+    print(
+        f"rebuilt {schema}: {applied} records in {elapsed:.1f} s "
+        f"({applied / max(elapsed, 1e-9):,.0f} records/s)"
+    )
+    if compare is None:
+        return 0
+    try:
+        verdicts = await compare()
+    except LiveBehind as exc:
+        print(f"no comparison: {exc}")
+        return 2
+    print(report(verdicts))
+    return 0 if all(v.equal for v in verdicts) else 1

@@ -21,7 +21,6 @@ was possible.
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -30,7 +29,7 @@ from lotledger.alerts.adapters.compare import COMPARED
 from lotledger.alerts.adapters.rebuild_schema import drop_open_key_index, published_cut
 from lotledger.alerts.entrypoints.projector import CONSUMER
 from lotledger.alerts.entrypoints.wiring import Wiring
-from lotledger.shared.compare import TableVerdict, compare_tables, report
+from lotledger.shared.compare import TableVerdict, at_live_cut, compare_tables, rebuild_status
 from lotledger.shared.contracts import topics
 from lotledger.shared.db import driver_of
 from lotledger.shared.kafka import partitions_of
@@ -39,10 +38,6 @@ from lotledger.shared.projection import replay_all, stored_positions
 from lotledger.shared.schema_reset import reset_schema
 
 LATER = [topics.STOCK, topics.TELEMETRY, topics.EXCURSIONS, topics.ALERTS]
-
-
-class LiveBehind(RuntimeError):
-    """The live schema did not reach a comparable cut in time."""
 
 
 async def rebuild(wiring: Wiring, compare: bool, wait_s: float = 60.0) -> int:
@@ -58,19 +53,11 @@ async def rebuild(wiring: Wiring, compare: bool, wait_s: float = 60.0) -> int:
         applied = (await replay_all(settings, rebuilt, wiring.restoring([topics.CATALOG])))[0]
         applied += (await replay_all(settings, rebuilt, wiring.restoring(LATER)))[0]
         elapsed = time.perf_counter() - started
-        print(
-            f"rebuilt {schema}: {applied} records in {elapsed:.1f} s "
-            f"({applied / max(elapsed, 1e-9):,.0f} records/s)"
-        )
-        if not compare:
-            return 0
-        try:
-            verdicts = await compare_with_live(wiring, rebuilt, wait_s)
-        except LiveBehind as exc:
-            print(f"no comparison: {exc}")
-            return 2
-        print(report(verdicts))
-        return 0 if all(v.equal for v in verdicts) else 1
+
+        async def comparison() -> list[TableVerdict]:
+            return await compare_with_live(wiring, rebuilt, wait_s)
+
+        return await rebuild_status(schema, applied, elapsed, comparison if compare else None)
     finally:
         await rebuilt.dispose()
 
@@ -79,20 +66,14 @@ async def compare_with_live(
     wiring: Wiring, rebuilt: AsyncEngine, wait_s: float
 ) -> list[TableVerdict]:
     live = wiring.engine("compare")
-    deadline = time.monotonic() + wait_s
     try:
-        while True:
-            async with live.connect() as conn:
-                conn = await conn.execution_options(isolation_level="REPEATABLE READ")
-                async with conn.begin():
-                    verdicts = await _compare_at_live_cut(wiring, conn, rebuilt)
-            if verdicts is not None:
-                return verdicts
-            if time.monotonic() > deadline:
-                raise LiveBehind(
-                    f"the live schema stayed behind the rebuild or kept publishing for {wait_s} s"
-                )
-            await asyncio.sleep(0.5)
+
+        async def once(conn: AsyncConnection) -> list[TableVerdict] | None:
+            return await _compare_at_live_cut(wiring, conn, rebuilt)
+
+        return await at_live_cut(
+            live, once, wait_s, "the live schema stayed behind the rebuild or kept publishing"
+        )
     finally:
         await live.dispose()
 

@@ -22,14 +22,13 @@ was possible.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Sequence
 
 from aiokafka import TopicPartition
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from lotledger.shared.compare import TableVerdict, compare_tables, report
+from lotledger.shared.compare import TableVerdict, at_live_cut, compare_tables, rebuild_status
 from lotledger.shared.kafka import partitions_of
 from lotledger.shared.migrations import migrate
 from lotledger.shared.projection import replay_all, stored_positions
@@ -40,10 +39,6 @@ from lotledger.traceability.entrypoints.replay_jobs import replay_topics
 from lotledger.traceability.entrypoints.wiring import Wiring
 from lotledger.traceability.service.projection import CONSUMER
 from lotledger.traceability.settings import TraceabilitySettings
-
-
-class LiveBehind(RuntimeError):
-    """The live projection did not reach the rebuild's positions in time."""
 
 
 async def rebuild(wiring: Wiring, compare: bool, wait_s: float = 60.0, jobs: int = 1) -> int:
@@ -59,19 +54,11 @@ async def rebuild(wiring: Wiring, compare: bool, wait_s: float = 60.0, jobs: int
         applied += await replay_topics(wiring, schema, [topics.catalog, topics.checkpoints], 1)
         applied += await replay_topics(wiring, schema, [topics.stock, topics.telemetry], jobs)
         elapsed = time.perf_counter() - started
-        print(
-            f"rebuilt {schema}: {applied} records in {elapsed:.1f} s "
-            f"({applied / max(elapsed, 1e-9):,.0f} records/s)"
-        )
-        if not compare:
-            return 0
-        try:
-            verdicts = await compare_with_live(wiring, rebuilt, wait_s)
-        except LiveBehind as exc:
-            print(f"no comparison: {exc}")
-            return 2
-        print(report(verdicts))
-        return 0 if all(v.equal for v in verdicts) else 1
+
+        async def comparison() -> list[TableVerdict]:
+            return await compare_with_live(wiring, rebuilt, wait_s)
+
+        return await rebuild_status(schema, applied, elapsed, comparison if compare else None)
     finally:
         await rebuilt.dispose()
 
@@ -80,18 +67,14 @@ async def compare_with_live(
     wiring: Wiring, rebuilt: AsyncEngine, wait_s: float
 ) -> list[TableVerdict]:
     live = wiring.engine("compare")
-    deadline = time.monotonic() + wait_s
     try:
-        while True:
-            async with live.connect() as conn:
-                conn = await conn.execution_options(isolation_level="REPEATABLE READ")
-                async with conn.begin():
-                    verdicts = await _compare_at_live_cut(wiring, conn, rebuilt)
-            if verdicts is not None:
-                return verdicts
-            if time.monotonic() > deadline:
-                raise LiveBehind(f"the live projection stayed behind the rebuild for {wait_s} s")
-            await asyncio.sleep(0.5)
+
+        async def once(conn: AsyncConnection) -> list[TableVerdict] | None:
+            return await _compare_at_live_cut(wiring, conn, rebuilt)
+
+        return await at_live_cut(
+            live, once, wait_s, "the live projection stayed behind the rebuild"
+        )
     finally:
         await live.dispose()
 
