@@ -1,4 +1,4 @@
-"""Master data rows (products, locations) with their audit trail and catalog outbox."""
+"""Master data rows (products, locations, warehouses) with their audit trail and catalog outbox."""
 
 from __future__ import annotations
 
@@ -74,103 +74,92 @@ class CatalogStore:
 
     async def save_product(self, product: cat.Product, change: Change) -> bool:
         """Store the product; returns True when it was new. Unchanged records write nothing."""
-        current = await self._conn.fetchrow(
-            "SELECT record, version FROM products WHERE gtin = $1 FOR UPDATE", product.gtin
-        )
-        if current and _record(current["record"]) == product.as_data():
-            return False
-        version = current["version"] + 1 if current else 1
-        await self._conn.execute(
-            "INSERT INTO products (gtin, record, version, updated_at, updated_by) "
-            "VALUES ($1, $2::jsonb, $3, $4, $5) ON CONFLICT (gtin) DO UPDATE SET "
-            "record = EXCLUDED.record, version = EXCLUDED.version, "
-            "updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by",
-            product.gtin,
-            json_param(product.as_data()),
-            version,
-            change.now,
-            change.actor,
-        )
-        event = cat.PRODUCT_UPDATED if current else cat.PRODUCT_REGISTERED
-        await self._record_change(
+        stored = await self._store(
             "product",
-            product.gtin,
+            "products",
+            {"gtin": product.gtin},
             cat.product_key(product.gtin),
-            event,
-            current,
+            (cat.PRODUCT_REGISTERED, cat.PRODUCT_UPDATED),
             product,
-            version,
             change,
         )
-        return current is None
+        return stored is True
 
     async def save_location(self, location: cat.Location, change: Change) -> bool:
         """Store the location; returns True when it was new. Unchanged records write nothing."""
-        current = await self._conn.fetchrow(
-            "SELECT record, version FROM locations WHERE location_id = $1 FOR UPDATE",
-            location.location_id,
-        )
-        if current and _record(current["record"]) == location.as_data():
-            return False
-        version = current["version"] + 1 if current else 1
-        await self._conn.execute(
-            "INSERT INTO locations (location_id, warehouse, record, version, updated_at, "
-            "updated_by) VALUES ($1, $2, $3::jsonb, $4, $5, $6) ON CONFLICT (location_id) DO "
-            "UPDATE SET record = EXCLUDED.record, version = EXCLUDED.version, "
-            "updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by",
-            location.location_id,
-            location.warehouse,
-            json_param(location.as_data()),
-            version,
-            change.now,
-            change.actor,
-        )
-        await self._conn.execute(
-            "UPDATE stock_levels SET pickable = $2 WHERE location = $1 AND pickable <> $2",
-            location.location_id,
-            location.kind is not cat.LocationKind.QUARANTINE,
-        )
-        event = cat.LOCATION_UPDATED if current else cat.LOCATION_REGISTERED
-        await self._record_change(
+        stored = await self._store(
             "location",
-            location.location_id,
+            "locations",
+            {"location_id": location.location_id, "warehouse": location.warehouse},
             cat.location_key(location.location_id),
-            event,
-            current,
+            (cat.LOCATION_REGISTERED, cat.LOCATION_UPDATED),
             location,
-            version,
             change,
         )
-        return current is None
+        if stored is not None:
+            await self._conn.execute(
+                "UPDATE stock_levels SET pickable = $2 WHERE location = $1 AND pickable <> $2",
+                location.location_id,
+                location.kind is not cat.LocationKind.QUARANTINE,
+            )
+        return stored is True
 
     async def save_warehouse(self, warehouse: cat.Warehouse, change: Change) -> bool:
         """Store the warehouse's record; returns True when it was new."""
-        current = await self._conn.fetchrow(
-            "SELECT record, version FROM warehouses WHERE warehouse_id = $1 FOR UPDATE",
-            warehouse.warehouse,
+        stored = await self._store(
+            "warehouse",
+            "warehouses",
+            {"warehouse_id": warehouse.warehouse},
+            cat.warehouse_key(warehouse.warehouse),
+            (cat.WAREHOUSE_REGISTERED, cat.WAREHOUSE_UPDATED),
+            warehouse,
+            change,
         )
-        if current and _record(current["record"]) == warehouse.as_data():
-            return False
+        return stored is True
+
+    async def _store(
+        self,
+        entity: str,
+        table: str,
+        columns: dict[str, str],
+        key: str,
+        event_types: tuple[str, str],
+        record: Payload,
+        change: Change,
+    ) -> bool | None:
+        """Upsert `record` into `table` (identified by the first of `columns`, the others
+        written beside it), audited and published as registered or updated: True when new,
+        False when changed, None when equal to the stored record (nothing written)."""
+        (id_column, entity_id), names = next(iter(columns.items())), list(columns)
+        current = await self._conn.fetchrow(
+            f"SELECT record, version FROM {table} WHERE {id_column} = $1 FOR UPDATE",  # noqa: S608 (names are this module's constants)
+            entity_id,
+        )
+        if current and _record(current["record"]) == record.as_data():
+            return None
         version = current["version"] + 1 if current else 1
+        n = len(names)
+        values = [f"${i}" for i in range(1, n + 1)] + [f"${n + 1}::jsonb"]
+        values += [f"${i}" for i in range(n + 2, n + 5)]
         await self._conn.execute(
-            "INSERT INTO warehouses (warehouse_id, record, version, updated_at, updated_by) "
-            "VALUES ($1, $2::jsonb, $3, $4, $5) ON CONFLICT (warehouse_id) DO UPDATE SET "
+            f"INSERT INTO {table} ({', '.join(names)}, record, version, updated_at, updated_by) "  # noqa: S608 (names are this module's constants)
+            f"VALUES ({', '.join(values)}) ON CONFLICT ({id_column}) DO UPDATE SET "
             "record = EXCLUDED.record, version = EXCLUDED.version, "
             "updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by",
-            warehouse.warehouse,
-            json_param(warehouse.as_data()),
+            *columns.values(),
+            json_param(record.as_data()),
             version,
             change.now,
             change.actor,
         )
-        event = cat.WAREHOUSE_UPDATED if current else cat.WAREHOUSE_REGISTERED
+        registered, updated = event_types
         await self._record_change(
-            "warehouse",
-            warehouse.warehouse,
-            cat.warehouse_key(warehouse.warehouse),
-            event,
+            entity,
+            entity_id,
+            key,
+            updated if current else registered,
             current,
-            warehouse,
+            record,
             version,
             change,
         )
