@@ -20,11 +20,11 @@ import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 from lotledger_bench.context import Context, token
 from lotledger_bench.forecast_fixture import WAREHOUSE, gtin, load
+from lotledger_bench.gets import latency_figures, replay_gets
 from lotledger_bench.processes import free_port, service, wait_healthy
 from lotledger_bench.registry import Figure, Outcome, scenario
 
@@ -48,7 +48,7 @@ async def _kept(admin_url: str) -> int:
     "p50/p95/p99 of GET /v1/forecast/expiry-risk for a warehouse of 5,000 products × 10 lots",
 )
 async def run(ctx: Context) -> Outcome:
-    cfg, d, out = ctx.cfg, ctx.cfg.durations, Outcome()
+    cfg, out = ctx.cfg, Outcome()
     today = datetime.now(UTC).date()
     fixture = await load(
         ctx.env.owner_url("alerts"), "alerts", PRODUCTS, LOTS, WINDOW_DAYS, today, cfg.seed
@@ -95,33 +95,14 @@ async def run(ctx: Context) -> Outcome:
                 ("gtin", "one product, live", [f"{report}&gtin={gtin(i)}" for i in range(100)],
                  None),
             ):  # fmt: skip
-                urls = Path(tmp) / f"{key}.txt"
-                urls.write_text("\n".join(paths) + "\n")
-                result: dict[str, Any] = await lg.run(
-                    mode="max",
-                    scenario="get",
-                    urls=urls,
-                    c=1,
-                    duration=d.warmup_s + d.trace_s,
-                    warmup=d.warmup_s,
-                    seed=cfg.seed,
-                    lot_prefix="F",
-                    timeout=60,
-                )
-                result["label"] = f"GET {title}, 1 connection"
-                result["paths"] = paths[:3]
+                result = await replay_gets(lg, Path(tmp), key, title, paths, cfg, "F")
                 out.runs.append(result)
-                latency = result["summary"]["latency_ms"]
-                for p in ("p50", "p95", "p99"):
-                    out.figures.append(
-                        Figure(
-                            f"forecast.{key}_{p}_ms",
-                            f"expiry risk, {title}, {p}",
-                            latency[p],
-                            "ms",
-                            target if p == "p95" else None,
-                        )
-                    )
+                out.figures += latency_figures(
+                    f"forecast.{key}",
+                    result,
+                    f"expiry risk, {title}, {{p}}",
+                    {"p95": target} if target else None,
+                )
     finally:
         api.stop()
     return out

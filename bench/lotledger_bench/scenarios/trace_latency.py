@@ -15,10 +15,10 @@ from __future__ import annotations
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 from lotledger_bench.context import Context, token
+from lotledger_bench.gets import latency_figures, replay_gets
 from lotledger_bench.processes import free_port, wait_healthy
 from lotledger_bench.registry import Figure, Outcome, scenario
 from lotledger_bench.synthetic import GTIN, PLACES
@@ -90,33 +90,14 @@ async def run(ctx: Context) -> Outcome:
                 ("trace", f"lot trace, {fixture.big_events:,} events", [trace_path()]),
                 ("as_of", "stock as of, one location", as_of_paths(fixture)),
             ):
-                urls = Path(tmp) / f"{key}.txt"
-                urls.write_text("\n".join(paths) + "\n")
-                result: dict[str, Any] = await lg.run(
-                    mode="max",
-                    scenario="get",
-                    urls=urls,
-                    c=1,
-                    duration=d.warmup_s + d.trace_s,
-                    warmup=d.warmup_s,
-                    seed=cfg.seed,
-                    lot_prefix="G",
-                    timeout=60,
-                )
-                result["label"] = f"GET {title}, 1 connection"
-                result["paths"] = paths[:3]
+                result = await replay_gets(lg, Path(tmp), key, title, paths, cfg, "G")
                 out.runs.append(result)
-                latency = result["summary"]["latency_ms"]
-                for p in ("p50", "p95", "p99"):
-                    out.figures.append(
-                        Figure(
-                            f"trace_latency.{key}_{p}_ms",
-                            f"{title}, {p} ({fixture.events:,}-event read model)",
-                            latency[p],
-                            "ms",
-                            "p99 ≤ 50 ms" if key == "trace" and p == "p99" else None,
-                        )
-                    )
+                out.figures += latency_figures(
+                    f"trace_latency.{key}",
+                    result,
+                    f"{title}, {{p}} ({fixture.events:,}-event read model)",
+                    {"p99": "p99 ≤ 50 ms"} if key == "trace" else None,
+                )
     finally:
         api.stop()
     return out
