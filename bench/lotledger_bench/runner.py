@@ -128,10 +128,8 @@ async def run(cfg: BenchConfig) -> Path:
 
 def lock_path(database: str) -> Path:
     """Held for a whole run: two runs on one database would drop each other's, so a second
-    run waits for the first. Runs on different databases (`--database`) do not wait, but
-    they share the cores: their figures say so only if the operator writes it down."""
-    suffix = "" if database == BenchConfig.database else f"-{database}"
-    return Path(tempfile.gettempdir()) / f"lotledger-bench{suffix}.lock"
+    run waits for the first. Runs on different databases do not wait (they share the cores)."""
+    return Path(tempfile.gettempdir()) / f"lotledger-bench-{database}.lock"
 
 
 def main(cfg: BenchConfig) -> int:
