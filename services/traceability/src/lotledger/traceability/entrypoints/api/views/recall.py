@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
 
 from lotledger.shared.auth import Principal
-from lotledger.shared.db import json_value
+from lotledger.shared.db import Driver, Row, json_value
 from lotledger.shared.identifiers import batch_id
 from lotledger.traceability.adapters.checkpoint_store import CheckpointStore, LoggedHead
 from lotledger.traceability.adapters.queries import history as h
 from lotledger.traceability.adapters.queries import lots as q
 from lotledger.traceability.adapters.queries import packs as p
+from lotledger.traceability.adapters.queries.lots import LotRecord
 from lotledger.traceability.domain.packs import lot_packs
 from lotledger.traceability.entrypoints.api.schemas.trace import (
     CheckpointComparison,
@@ -34,13 +34,15 @@ from lotledger.verify.chain import verify_chain
 RECALLED = "lotledger.stock.recalled.v1"
 
 
-async def recall_report(conn: Any, who: Principal, lot_row: Any, now: datetime) -> RecallReport:
-    gtin, lot = lot_row["gtin"], lot_row["lot"]
-    shipped: dict[str, list[Any]] = defaultdict(list)
+async def recall_report(
+    conn: Driver, who: Principal, lot_row: LotRecord, now: datetime
+) -> RecallReport:
+    gtin, lot = lot_row.gtin, lot_row.lot
+    shipped: dict[str, list[Row]] = defaultdict(list)
     for r in await q.shipments(conn, gtin, lot):
         if who.may_access(r["warehouse"]):
             shipped[r["consignee"]].append(r)
-    returned: dict[str, list[Any]] = defaultdict(list)
+    returned: dict[str, list[Row]] = defaultdict(list)
     for r in await q.receipts(conn, gtin, lot):
         if r["kind"] == "returned" and who.may_access(r["warehouse"]):
             returned[r["party"]].append(r)
@@ -66,8 +68,8 @@ async def recall_report(conn: Any, who: Principal, lot_row: Any, now: datetime) 
     return RecallReport(
         gtin=gtin,
         lot=lot,
-        expiry=lot_row["expiry"],
-        status=status_of(lot_row["status"]),
+        expiry=lot_row.expiry,
+        status=status_of(lot_row.status),
         recalls=recalls,
         consignees=consignees,
         shipped_total=sum(c.shipped for c in consignees),
@@ -79,7 +81,7 @@ async def recall_report(conn: Any, who: Principal, lot_row: Any, now: datetime) 
 
 
 def _consignee(
-    party: str, shipments: list[Any], returns: list[Any], holders: dict[str, list[str]]
+    party: str, shipments: list[Row], returns: list[Row], holders: dict[str, list[str]]
 ) -> ConsigneeExposure:
     shipped = sum(s["qty"] for s in shipments)
     back = sum(r["qty"] for r in returns)
@@ -99,8 +101,8 @@ def _consignee(
     )
 
 
-async def verification(conn: Any, lot_row: Any) -> Verification:
-    gtin, lot = lot_row["gtin"], lot_row["lot"]
+async def verification(conn: Driver, lot_row: LotRecord) -> Verification:
+    gtin, lot = lot_row.gtin, lot_row.lot
     rows = await h.history(conn, gtin, lot)
     verdict = verify_chain(h.envelope(gtin, lot, r) for r in rows)
     broken = next((r for r in rows if r["version"] == verdict.broken_version), None)
@@ -120,7 +122,7 @@ async def verification(conn: Any, lot_row: Any) -> Verification:
     )
 
 
-def _against(logged: LoggedHead | None, rows: list[Any]) -> CheckpointComparison | None:
+def _against(logged: LoggedHead | None, rows: list[Row]) -> CheckpointComparison | None:
     """This copy's hash at the version the latest trusted checkpoint logged, against the
     hash signed: a copy rewritten with a recomputed chain differs there."""
     if logged is None:
