@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterable, Iterable, Sequence
 from types import TracebackType
-from typing import Any, Literal, Protocol, Self, overload
+from typing import Any, Literal, Protocol, Self
 
 import orjson
 from sqlalchemy import text
@@ -87,14 +87,7 @@ class Row(Protocol):
     passes too. Values are whatever the column's codec decodes, so they are `Any` here."""
 
     def __getitem__(self, key: str, /) -> Any: ...
-    @overload
-    def get(self, key: str, /) -> Any | None: ...
-    @overload
-    def get(self, key: str, default: Any, /) -> Any: ...
     def keys(self) -> Iterable[str]: ...
-    def values(self) -> Iterable[Any]: ...
-    def items(self) -> Iterable[tuple[str, Any]]: ...
-    def __len__(self) -> int: ...
 
 
 class Transaction(Protocol):
