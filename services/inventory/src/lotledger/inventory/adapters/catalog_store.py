@@ -13,7 +13,7 @@ from lotledger.shared.db import Driver, Row, json_param, json_value
 __all__ = ["CatalogStore", "Change"]
 
 
-def _record(value: Any) -> dict[str, Any]:
+def _record(value: object) -> dict[str, Any]:
     return dict(json_value(value))
 
 
