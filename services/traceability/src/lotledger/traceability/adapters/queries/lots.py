@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from lotledger.shared.db import Driver, Row
 from lotledger.traceability.adapters.queries.session import Filters
+from lotledger.traceability.adapters.rows import ReceiptRow, ShipmentRow
 
 
 @dataclass(frozen=True)
@@ -113,26 +114,24 @@ async def balances(conn: Driver, gtin: str, lot: str) -> list[Balance]:
     return [Balance(**dict(r)) for r in rows]
 
 
-async def receipts(conn: Driver, gtin: str, lot: str) -> list[Row]:
-    return list(
-        await conn.fetch(
-            "SELECT version, kind, party, qty, at, location, warehouse, reference FROM receipts "
-            "WHERE gtin = $1 AND lot = $2 ORDER BY version",
-            gtin,
-            lot,
-        )
+async def receipts(conn: Driver, gtin: str, lot: str) -> list[ReceiptRow]:
+    rows = await conn.fetch(
+        "SELECT gtin, lot, version, kind, party, qty, at, location, warehouse, reference "
+        "FROM receipts WHERE gtin = $1 AND lot = $2 ORDER BY version",
+        gtin,
+        lot,
     )
+    return [ReceiptRow(**dict(r)) for r in rows]
 
 
-async def shipments(conn: Driver, gtin: str, lot: str) -> list[Row]:
-    return list(
-        await conn.fetch(
-            "SELECT version, consignee, qty, at, order_ref, channel, location, warehouse "
-            "FROM shipments WHERE gtin = $1 AND lot = $2 ORDER BY version",
-            gtin,
-            lot,
-        )
+async def shipments(conn: Driver, gtin: str, lot: str) -> list[ShipmentRow]:
+    rows = await conn.fetch(
+        "SELECT gtin, lot, version, consignee, qty, at, order_ref, channel, location, warehouse "
+        "FROM shipments WHERE gtin = $1 AND lot = $2 ORDER BY version",
+        gtin,
+        lot,
     )
+    return [ShipmentRow(**dict(r)) for r in rows]
 
 
 async def consignee_lots(

@@ -18,6 +18,7 @@ from lotledger.traceability.adapters.queries import history as h
 from lotledger.traceability.adapters.queries import lots as q
 from lotledger.traceability.adapters.queries import packs as p
 from lotledger.traceability.adapters.queries.lots import LotRecord
+from lotledger.traceability.adapters.rows import ReceiptRow, ShipmentRow
 from lotledger.traceability.domain.packs import lot_packs
 from lotledger.traceability.entrypoints.api.schemas.trace import (
     CheckpointComparison,
@@ -38,14 +39,14 @@ async def recall_report(
     conn: Driver, who: Principal, lot_row: LotRecord, now: datetime
 ) -> RecallReport:
     gtin, lot = lot_row.gtin, lot_row.lot
-    shipped: dict[str, list[Row]] = defaultdict(list)
-    for r in await q.shipments(conn, gtin, lot):
-        if who.may_access(r["warehouse"]):
-            shipped[r["consignee"]].append(r)
-    returned: dict[str, list[Row]] = defaultdict(list)
+    shipped: dict[str, list[ShipmentRow]] = defaultdict(list)
+    for s in await q.shipments(conn, gtin, lot):
+        if who.may_access(s.warehouse):
+            shipped[s.consignee].append(s)
+    returned: dict[str, list[ReceiptRow]] = defaultdict(list)
     for r in await q.receipts(conn, gtin, lot):
-        if r["kind"] == "returned" and who.may_access(r["warehouse"]):
-            returned[r["party"]].append(r)
+        if r.kind == "returned" and who.may_access(r.warehouse):
+            returned[r.party].append(r)
     _, holders = lot_packs(
         (r["type"], json_value(r["data"])) for r in await p.lot_serial_events(conn, gtin, lot)
     )
@@ -81,22 +82,25 @@ async def recall_report(
 
 
 def _consignee(
-    party: str, shipments: list[Row], returns: list[Row], holders: dict[str, list[str]]
+    party: str,
+    shipments: list[ShipmentRow],
+    returns: list[ReceiptRow],
+    holders: dict[str, list[str]],
 ) -> ConsigneeExposure:
-    shipped = sum(s["qty"] for s in shipments)
-    back = sum(r["qty"] for r in returns)
+    shipped = sum(s.qty for s in shipments)
+    back = sum(r.qty for r in returns)
     return ConsigneeExposure(
         party=party,
         shipped=shipped,
         returned=back,
         outstanding=max(shipped - back, 0),
-        first_shipped_at=min(s["at"] for s in shipments),
-        last_shipped_at=max(s["at"] for s in shipments),
+        first_shipped_at=min(s.at for s in shipments),
+        last_shipped_at=max(s.at for s in shipments),
         shipments=[
-            ShipmentLine(qty=s["qty"], at=s["at"], order_ref=s["order_ref"], location=s["location"])
+            ShipmentLine(qty=s.qty, at=s.at, order_ref=s.order_ref, location=s.location)
             for s in shipments
         ],
-        returns=[ReturnLine(qty=r["qty"], at=r["at"], location=r["location"]) for r in returns],
+        returns=[ReturnLine(qty=r.qty, at=r.at, location=r.location) for r in returns],
         serials=holders.get(party, []) if holders else None,
     )
 

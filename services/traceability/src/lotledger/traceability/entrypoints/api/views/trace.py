@@ -26,29 +26,29 @@ async def trace(conn: Driver, who: Principal, lot_row: LotRecord) -> bytes:
     gtin, lot = lot_row.gtin, lot_row.lot
     origin = [
         {
-            "kind": r["kind"],
-            "party": r["party"],
-            "qty": r["qty"],
-            "at": r["at"],
-            "location": r["location"],
-            "reference": r["reference"],
-            "version": r["version"],
+            "kind": r.kind,
+            "party": r.party,
+            "qty": r.qty,
+            "at": r.at,
+            "location": r.location,
+            "reference": r.reference,
+            "version": r.version,
         }
         for r in await q.receipts(conn, gtin, lot)
-        if who.may_access(r["warehouse"])
+        if who.may_access(r.warehouse)
     ]
     destinations = [
         {
-            "consignee": r["consignee"],
-            "qty": r["qty"],
-            "at": r["at"],
-            "order_ref": r["order_ref"],
-            "channel": r["channel"],
-            "location": r["location"],
-            "version": r["version"],
+            "consignee": r.consignee,
+            "qty": r.qty,
+            "at": r.at,
+            "order_ref": r.order_ref,
+            "channel": r.channel,
+            "location": r.location,
+            "version": r.version,
         }
         for r in await q.shipments(conn, gtin, lot)
-        if who.may_access(r["warehouse"])
+        if who.may_access(r.warehouse)
     ]
     steps = await h.path(conn, gtin, lot, scope(who))
     serial_events = await p.lot_serial_events(conn, gtin, lot)
