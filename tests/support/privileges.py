@@ -81,11 +81,13 @@ async def held(conn: asyncpg.Connection, target: ServiceSchema, schema: str | No
         schema,
         role,
     )
-    usage, create = await conn.fetchrow(
+    schema_rights = await conn.fetchrow(
         "SELECT has_schema_privilege($1, $2, 'USAGE'), has_schema_privilege($1, $2, 'CREATE')",
         role,
         schema,
     )
+    assert schema_rights is not None
+    usage, create = schema_rights
     return Held(tables, {r["signature"] for r in executable}, usage, create)
 
 

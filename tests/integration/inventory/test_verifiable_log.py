@@ -13,6 +13,7 @@ import orjson
 import pytest
 
 from lotledger.inventory.adapters.stored_events import ENVELOPE_COLUMNS, stored_envelope
+from lotledger.shared.db import Driver
 from lotledger.shared.urls import lot_segment
 from lotledger.verify.chain import GENESIS, chain_hash
 from lotledger.verify.merkle import verify_consistency, verify_inclusion
@@ -30,10 +31,10 @@ from tests.support.stock import SCANNER, receive
 from tests.support.tokens import bearer
 from tests.support.world import COLD, fresh_lot
 
-Attack = Callable[[Any, str], Awaitable[None]]
+Attack = Callable[[Driver, str], Awaitable[None]]
 
 
-async def _edit(conn: Any, stream: str, version: int) -> None:
+async def _edit(conn: Driver, stream: str, version: int) -> None:
     await conn.execute(
         "UPDATE events SET data = jsonb_set(data, '{qty}', '999') "
         "WHERE stream_id = $1 AND version = $2",
@@ -42,7 +43,7 @@ async def _edit(conn: Any, stream: str, version: int) -> None:
     )
 
 
-async def _rechain(conn: Any, stream: str) -> None:
+async def _rechain(conn: Driver, stream: str) -> None:
     rows = await conn.fetch(
         f"SELECT {ENVELOPE_COLUMNS} FROM events e WHERE e.stream_id = $1 "  # noqa: S608
         "ORDER BY e.version",
@@ -62,20 +63,20 @@ async def _rechain(conn: Any, stream: str) -> None:
         )
 
 
-async def edit_payload(conn: Any, stream: str) -> None:
+async def edit_payload(conn: Driver, stream: str) -> None:
     await _edit(conn, stream, 2)
 
 
-async def edit_and_rechain(conn: Any, stream: str) -> None:
+async def edit_and_rechain(conn: Driver, stream: str) -> None:
     await _edit(conn, stream, 2)
     await _rechain(conn, stream)
 
 
-async def delete_the_last_two(conn: Any, stream: str) -> None:
+async def delete_the_last_two(conn: Driver, stream: str) -> None:
     await conn.execute("DELETE FROM events WHERE stream_id = $1 AND version > 3", stream)
 
 
-async def reorder(conn: Any, stream: str) -> None:
+async def reorder(conn: Driver, stream: str) -> None:
     for old, new in ((2, 1_000_000), (3, 2), (1_000_000, 3)):
         await conn.execute(
             "UPDATE events SET version = $3 WHERE stream_id = $1 AND version = $2",
@@ -305,5 +306,5 @@ async def test_the_audit_names_only_batches_in_the_callers_warehouses() -> None:
         assert proof.status_code == 403
 
 
-async def edit_payload_v1(conn: Any, stream: str) -> None:
+async def edit_payload_v1(conn: Driver, stream: str) -> None:
     await _edit(conn, stream, 1)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any
 from uuid import uuid4
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from lotledger.shared.db import DriverUnitOfWork, create_engine
+from lotledger.shared.db import Driver, DriverUnitOfWork, create_engine
 from lotledger.shared.errors import Conflict
 from lotledger.shared.idempotency import (
     DuplicateKey,
@@ -29,7 +28,7 @@ class Unit(DriverUnitOfWork):
     store: IdempotencyStore
     service = ""
 
-    def bind(self, driver: Any) -> None:
+    def bind(self, driver: Driver) -> None:
         self.store = IdempotencyStore(driver, self.service)
 
 

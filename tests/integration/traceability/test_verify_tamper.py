@@ -73,6 +73,7 @@ async def test_verify_names_the_event_rewritten_behind_the_guard(
     url = f"/v1/lots/{life.gtin}/{lot_segment(life.lot)}/verify"
     async with as_admin(migrated) as conn:
         original = await conn.fetchrow(select, *key)
+        assert original is not None
         await _rewrite(conn, forge, *key)
         try:
             body = (await trace_api.get(url, headers=REGULATOR)).json()

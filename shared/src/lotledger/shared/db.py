@@ -4,8 +4,9 @@ connection through `search_path`, so the same code can target a rebuild schema."
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterable, Iterable, Sequence
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Literal, Protocol, Self
 
 import orjson
 from sqlalchemy import text
@@ -81,14 +82,76 @@ def json_value(value: object) -> Any:
     return orjson.loads(value) if isinstance(value, str | bytes) else value
 
 
-async def driver_connect(url: str, schema: str, application_name: str) -> Any:
+class Row(Protocol):
+    """A result row (asyncpg.Record), read by column name; a dict of the same columns
+    passes too. Values are whatever the column's codec decodes, so they are `Any` here."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+    def keys(self) -> Iterable[str]: ...
+
+
+class Transaction(Protocol):
+    """A driver transaction: started explicitly (`start`/`commit`/`rollback`) or as an
+    `async with` block that commits on a clean exit and rolls back on an exception."""
+
+    async def start(self) -> None: ...
+    async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...
+    async def __aenter__(self) -> None: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+IsolationLevel = Literal["read_committed", "read_uncommitted", "repeatable_read", "serializable"]
+
+
+class Listener(Protocol):
+    """A NOTIFY callback: (connection, server pid, channel, payload)."""
+
+    def __call__(self, connection: object, pid: int, channel: str, payload: object, /) -> None: ...
+
+
+class Driver(Protocol):
+    """What the stores call on a driver-level (asyncpg) connection, and nothing more:
+    `asyncpg.Connection` satisfies it structurally (`driver_connect` returns one as a
+    `Driver`, which mypy checks against the asyncpg stubs), and a fake can too."""
+
+    async def execute(self, query: str, *args: object) -> str: ...
+    async def executemany(self, command: str, args: Iterable[Sequence[object]]) -> None: ...
+    async def fetch(self, query: str, *args: object) -> Sequence[Row]: ...
+    async def fetchrow(self, query: str, *args: object) -> Row | None: ...
+    async def fetchval(self, query: str, *args: object) -> Any: ...
+    def cursor(
+        self, query: str, *args: object, prefetch: int | None = None
+    ) -> AsyncIterable[Row]: ...
+    async def copy_records_to_table(
+        self,
+        table_name: str,
+        *,
+        records: Iterable[Sequence[object]],
+        columns: Iterable[str] | None = None,
+    ) -> str: ...
+    def transaction(
+        self, *, isolation: IsolationLevel | None = None, readonly: bool = False
+    ) -> Transaction: ...
+    def is_in_transaction(self) -> bool: ...
+    async def add_listener(self, channel: str, callback: Listener) -> None: ...
+    def is_closed(self) -> bool: ...
+    async def close(self) -> None: ...
+
+
+async def driver_connect(url: str, schema: str, application_name: str) -> Driver:
     """A dedicated asyncpg connection (for LISTEN and session-level advisory locks)."""
     import asyncpg
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
     return await asyncpg.connect(
-        **connect_options(url),
+        ssl=connect_options(url).get("ssl"),
         host=parsed.host,
         port=parsed.port,
         user=parsed.username,
@@ -102,11 +165,11 @@ async def driver_connect(url: str, schema: str, application_name: str) -> Any:
     )
 
 
-async def driver_of(conn: AsyncConnection) -> Any:
+async def driver_of(conn: AsyncConnection) -> Driver:
     """The asyncpg connection under a SQLAlchemy one: stores run driver-level statements
     inside whatever transaction the caller opened."""
     raw = await conn.get_raw_connection()
-    driver = raw.driver_connection
+    driver: Driver | None = raw.driver_connection
     if driver is None:
         raise RuntimeError("the connection is closed")
     return driver
@@ -121,9 +184,9 @@ class DriverUnitOfWork:
         self._engine = engine
         self._transactional = transactional
         self._conn: AsyncConnection | None = None
-        self._tx: Any = None
+        self._tx: Transaction | None = None
 
-    def bind(self, driver: Any) -> None:
+    def bind(self, driver: Driver) -> None:
         raise NotImplementedError
 
     async def __aenter__(self) -> Self:

@@ -18,10 +18,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import orjson
 
+from lotledger.shared.db import Driver
 from lotledger.shared.errors import Conflict
 
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -59,7 +59,7 @@ def replay(stored: StoredResponse, request_fingerprint: str | None) -> StoredRes
 class IdempotencyStore:
     """Stored responses in the `idempotency` table of the connection's schema."""
 
-    def __init__(self, conn: Any, service: str) -> None:
+    def __init__(self, conn: Driver, service: str) -> None:
         self._conn = conn
         self._lock_space = f"lotledger.{service}.idempotency"
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
-from typing import Any
+
+from lotledger.shared.db import Driver
 
 
 class Privilege(StrEnum):
@@ -107,7 +108,7 @@ FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $
 """
 
 
-async def schema_objects(conn: Any, schema: str) -> SchemaObjects:
+async def schema_objects(conn: Driver, schema: str) -> SchemaObjects:
     relations = await conn.fetch(RELATIONS, quote(schema))
     routines = await conn.fetch(ROUTINES, schema)
     return SchemaObjects(
@@ -156,7 +157,7 @@ def statements(schema: str, role: str, declared: Privileges, found: SchemaObject
     return sql
 
 
-async def check_roles(conn: Any, schema: str, runtime_role: str) -> None:
+async def check_roles(conn: Driver, schema: str, runtime_role: str) -> None:
     """The connected role (the owner) is not the runtime role, and the runtime role owns
     nothing in the schema, the schema included."""
     owner = await conn.fetchval("SELECT current_user")
@@ -183,7 +184,7 @@ async def check_roles(conn: Any, schema: str, runtime_role: str) -> None:
         )
 
 
-async def apply(conn: Any, schema: str, runtime_role: str, declared: Privileges) -> None:
+async def apply(conn: Driver, schema: str, runtime_role: str, declared: Privileges) -> None:
     """Give `runtime_role` exactly the declared privileges in `schema`. Runs as the owner."""
     await check_roles(conn, schema, runtime_role)
     found = await schema_objects(conn, schema)

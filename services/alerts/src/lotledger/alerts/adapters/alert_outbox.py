@@ -4,13 +4,12 @@ the alert (shared outbox shape, `lotledger.shared.outbox`), published to
 
 from __future__ import annotations
 
-from typing import Any
-
+from lotledger.shared.db import Driver
 from lotledger.shared.envelope import CloudEvent
 
 
 class AlertOutbox:
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def append(self, event: CloudEvent, key: str) -> None:

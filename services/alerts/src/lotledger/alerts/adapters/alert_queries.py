@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from lotledger.alerts.adapters.alert_store import COLUMNS, alert_of
 from lotledger.alerts.domain.alert import Alert
 from lotledger.shared.contracts.alerts import AlertStatus, AlertType, Severity
+from lotledger.shared.db import Driver
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ Cursor = tuple[datetime, str]
 
 
 class AlertQueries:
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def page(self, where: AlertFilter, limit: int, after: Cursor | None) -> list[Alert]:

@@ -9,12 +9,10 @@ exactly the open alerts of the scope it looked at, and the warehouses it concern
 
 from __future__ import annotations
 
-from typing import Any
-
 from lotledger.alerts.domain.alert import Alert, Change, ChangeKind
 from lotledger.alerts.domain.conditions import AlertKey, Scope
 from lotledger.shared.contracts.alerts import AlertStatus, AlertType, Severity
-from lotledger.shared.db import json_param, json_value
+from lotledger.shared.db import Driver, Row, json_param, json_value
 
 COLUMNS = (
     "alert_id::text AS alert_id, alert_type, subject, tier, severity, status, "
@@ -23,7 +21,7 @@ COLUMNS = (
 )
 
 
-def alert_of(row: Any) -> Alert:
+def alert_of(row: Row) -> Alert:
     return Alert(
         alert_id=row["alert_id"],
         key=AlertKey(AlertType(row["alert_type"]), row["subject"], row["tier"]),
@@ -53,7 +51,7 @@ _OPEN_IN_GROUPS = (
 
 
 class AlertStore:
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def open_in(self, scope: Scope) -> list[Alert]:
@@ -61,7 +59,7 @@ class AlertStore:
             return []
         whole = sorted(t.value for t in scope.whole)
         pairs = sorted((t.value, g) for t, g in scope.groups if t not in scope.whole)
-        rows = []
+        rows: list[Row] = []
         if whole:
             rows += await self._conn.fetch(_OPEN_OF_TYPES, whole)
         if pairs:

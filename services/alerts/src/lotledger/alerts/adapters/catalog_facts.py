@@ -4,11 +4,10 @@ catalog record's version, so an older or repeated record is recognised and ignor
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from lotledger.alerts.domain.facts import ProductThresholds, Zones
 from lotledger.shared.contracts.catalog import Location, WarehouseThresholds
-from lotledger.shared.db import json_param, json_value
+from lotledger.shared.db import Driver, Row, json_param, json_value
 
 _COLUMNS = (
     "gtin, reorder_point, max_stock, near_expiry_days, min_remaining_days, warehouses, "
@@ -16,7 +15,7 @@ _COLUMNS = (
 )
 
 
-def _thresholds(row: Any) -> ProductThresholds:
+def _thresholds(row: Row) -> ProductThresholds:
     days = row["near_expiry_days"]
     overrides = json_value(row["warehouses"]) if row["warehouses"] is not None else {}
     return ProductThresholds(
@@ -36,7 +35,7 @@ def _thresholds(row: Any) -> ProductThresholds:
 
 
 class CatalogFactsStore:
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def save_product(self, thresholds: ProductThresholds, version: int) -> bool:

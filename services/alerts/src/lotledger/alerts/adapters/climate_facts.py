@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
 
 from lotledger.alerts.domain.climate_facts import ExcursionRecord, LocationWatch, SensorFacts
 from lotledger.shared.contracts.catalog import Sensor, SensorStatus
 from lotledger.shared.contracts.excursions import ExcursionKind, ExposedLot
-from lotledger.shared.db import json_param, json_value
+from lotledger.shared.db import Driver, Row, json_param, json_value
 
 _EXCURSION = (
     "SELECT excursion_id, location, kind, limit_value, started_at, peak, "
@@ -37,7 +36,7 @@ _SENSOR = (
 )
 
 
-def _excursion(row: Any) -> ExcursionRecord:
+def _excursion(row: Row) -> ExcursionRecord:
     return ExcursionRecord(
         row["excursion_id"],
         row["location"],
@@ -53,7 +52,7 @@ def _excursion(row: Any) -> ExcursionRecord:
     )
 
 
-def _sensor(r: Any) -> SensorFacts:
+def _sensor(r: Row) -> SensorFacts:
     return SensorFacts(
         r["sensor"],
         r["location"],
@@ -68,7 +67,7 @@ def _sensor(r: Any) -> SensorFacts:
 
 
 class ClimateFactsStore:
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def readings(self, latest: Mapping[str, tuple[str, datetime]]) -> None:

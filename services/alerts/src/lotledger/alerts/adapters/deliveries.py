@@ -22,6 +22,7 @@ from typing import Any
 from lotledger.alerts.domain.webhook_secrets import SecretFormat
 from lotledger.alerts.domain.webhooks import STOCK_WILDCARD, Delivery, DeliveryStatus, delivery_id
 from lotledger.shared.contracts.alerts import AlertType
+from lotledger.shared.db import Driver
 from lotledger.shared.envelope import CloudEvent
 
 
@@ -47,7 +48,7 @@ class DeliveryStore:
     """Stores live for one transaction, so the subscribers read for an event or alert type
     are kept for the rest of it (a projector batch asks once per type, not once per event)."""
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
         self._stock_subscribers: dict[str, list[str]] = {}
         self._alert_subscribers: dict[tuple[AlertType, str | None], list[str]] = {}

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from lotledger.alerts.domain.expiry_loss import DisposedQty
 from lotledger.alerts.domain.facts import LotFacts
 from lotledger.alerts.domain.forecast import CostedReceipts, WarehouseHistory, lot_cost
 from lotledger.alerts.domain.forecast_risk import Cost
 from lotledger.shared.contracts.stock import BatchStatus
+from lotledger.shared.db import Driver, Row
 
 _RECEIVED = """
 INSERT INTO receipts_seen AS r (gtin, warehouse, first_day, latest_day, latest_expiry)
@@ -32,7 +32,7 @@ ON CONFLICT (gtin, warehouse) DO UPDATE SET
 
 
 class ForecastFactsStore:
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def received(
@@ -103,7 +103,7 @@ class ForecastFactsStore:
             sorted(set(gtins)),
             sorted(set(warehouses)),
         )
-        lots: dict[tuple[str, str], tuple[Any, dict[str, int], dict[str, int]]] = {}
+        lots: dict[tuple[str, str], tuple[Row, dict[str, int], dict[str, int]]] = {}
         for row in rows:
             _, on_hand, held = lots.setdefault((row["gtin"], row["lot"]), (row, {}, {}))
             on_hand[row["location"]] = row["qty"]

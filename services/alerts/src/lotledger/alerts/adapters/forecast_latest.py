@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
 
 from lotledger.alerts.domain.forecast import WarehouseForecast
 from lotledger.alerts.domain.forecast_risk import ExpiryRisk, HeldLot, LotRisk
 from lotledger.alerts.domain.forecast_velocity import Velocity
+from lotledger.shared.db import Driver
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def decode(gtin: str, warehouse: str, computed_at: datetime, doc: str) -> KeptFo
 
 
 class ForecastLatestStore:
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def keep(self, gtin: str, forecasts: Sequence[WarehouseForecast], at: datetime) -> None:

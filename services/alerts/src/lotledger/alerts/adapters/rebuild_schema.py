@@ -9,11 +9,9 @@ the rebuild compares."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiokafka import TopicPartition
 
-from lotledger.shared.db import driver_connect
+from lotledger.shared.db import Driver, driver_connect
 from lotledger.shared.schema_reset import quote
 
 
@@ -25,7 +23,7 @@ async def drop_open_key_index(owner_url: str, schema: str) -> None:
         await conn.close()
 
 
-async def published_cut(conn: Any, topic: str) -> dict[TopicPartition, int] | None:
+async def published_cut(conn: Driver, topic: str) -> dict[TopicPartition, int] | None:
     """Within the caller's snapshot of the live schema: how far `topic` holds every alert
     change the snapshot holds (the relay's recorded offsets), or None while some change is
     still waiting in the outbox."""

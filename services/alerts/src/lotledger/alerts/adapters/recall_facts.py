@@ -5,14 +5,14 @@ caller's transaction; the warehouses a batch was ever in are kept by `lot_facts`
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from lotledger.alerts.domain.facts import RecallFacts, Shipment
 from lotledger.shared.contracts.stock import RecallClass
+from lotledger.shared.db import Driver
 
 
 class RecallFactsStore:
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def shipped(

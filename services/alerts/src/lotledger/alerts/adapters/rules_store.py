@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from lotledger.alerts.domain.rules_config import RulesConfig
-from lotledger.shared.db import json_param, json_value
+from lotledger.shared.db import Driver, json_param, json_value
 
 _SELECT = (
     "SELECT near_expiry_days, sensor_silence_minutes, excursion_grace_minutes, "
@@ -43,11 +43,12 @@ def as_json(config: RulesConfig) -> dict[str, Any]:
 
 
 class RulesStore:
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def get(self, *, for_update: bool = False) -> StoredRules:
         row = await self._conn.fetchrow(_SELECT_FOR_UPDATE if for_update else _SELECT)
+        assert row is not None, "the migration seeds the one rules row"
         config = RulesConfig(
             tuple(row["near_expiry_days"]),
             row["sensor_silence_minutes"],

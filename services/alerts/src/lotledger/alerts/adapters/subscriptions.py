@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from lotledger.alerts.domain.webhook_secrets import SecretFormat
 from lotledger.alerts.domain.webhooks import SubscriptionHealth
 from lotledger.shared.contracts.alerts import AlertType
+from lotledger.shared.db import Driver, Row
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ _COLUMNS = (
 )
 
 
-def _subscription(row: Any) -> Subscription:
+def _subscription(row: Row) -> Subscription:
     return Subscription(
         row["subscription_id"],
         row["url"],
@@ -53,7 +53,7 @@ def _subscription(row: Any) -> Subscription:
 
 
 class SubscriptionStore:
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def create(self, subscription: Subscription, sealed_secret: bytes) -> None:

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import structlog
 
 from lotledger.alerts.adapters.locks import Purpose, try_for_session
 from lotledger.alerts.settings import AlertsSettings
-from lotledger.shared.db import driver_connect
+from lotledger.shared.db import Driver, driver_connect
 from lotledger.shared.runner import sleep_or_stop
 
 log = structlog.get_logger("lotledger.alerts.workers")
@@ -20,7 +19,7 @@ log = structlog.get_logger("lotledger.alerts.workers")
 
 async def hold_lock(
     settings: AlertsSettings, purpose: Purpose, stop: asyncio.Event, poll_s: float = 1.0
-) -> Any | None:
+) -> Driver | None:
     """A session holding `purpose`'s lock, or None if `stop` was set while standing by
     (the session is then closed). The caller closes the session to release the lock."""
     conn = await driver_connect(

@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import structlog
 
@@ -30,7 +30,7 @@ class CatalogCache:
         self._locations: dict[str, tuple[float, Location]] = {}
         self._warehouses: dict[str, tuple[float, Warehouse]] = {}
 
-    def invalidate(self, *_: Any) -> None:
+    def invalidate(self, *_: object) -> None:
         self._products.clear()
         self._locations.clear()
         self._warehouses.clear()

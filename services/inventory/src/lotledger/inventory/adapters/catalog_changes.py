@@ -10,7 +10,7 @@ from typing import Any
 from uuid import uuid4
 
 from lotledger.shared.contracts.common import Payload
-from lotledger.shared.db import json_param
+from lotledger.shared.db import Driver, json_param
 from lotledger.shared.envelope import CloudEvent
 
 
@@ -33,7 +33,7 @@ class Entity:
 
 
 async def record_change(
-    conn: Any,
+    conn: Driver,
     entity: Entity,
     event_type: str,
     before: dict[str, Any] | None,

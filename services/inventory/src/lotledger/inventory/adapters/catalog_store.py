@@ -8,19 +8,19 @@ from typing import Any
 from lotledger.inventory.adapters.catalog_changes import Change, Entity, record_change
 from lotledger.shared.contracts import catalog as cat
 from lotledger.shared.contracts.common import Payload
-from lotledger.shared.db import json_param, json_value
+from lotledger.shared.db import Driver, Row, json_param, json_value
 
 __all__ = ["CatalogStore", "Change"]
 
 
-def _record(value: Any) -> dict[str, Any]:
+def _record(value: object) -> dict[str, Any]:
     return dict(json_value(value))
 
 
 class CatalogStore:
     """Runs on an asyncpg connection inside the caller's transaction."""
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def products(self, gtins: Sequence[str]) -> dict[str, cat.Product]:
@@ -171,7 +171,7 @@ class CatalogStore:
         entity_id: str,
         key: str,
         event_type: str,
-        current: Any,
+        current: Row | None,
         record: Payload,
         version: int,
         change: Change,

@@ -5,14 +5,13 @@ transactions."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from lotledger.inventory.adapters.stored_events import ENVELOPE_COLUMNS
-from lotledger.shared.db import json_param, json_value
+from lotledger.shared.db import Driver, Row, json_param, json_value
 from lotledger.verify.merkle import Frontier, Node
 from lotledger.verify.statement import Head, event_leaf
 
@@ -68,7 +67,7 @@ class NewCheckpoint:
     """Outbox row of the signed statement: topic, key, event id, payload."""
 
 
-def _checkpoint(row: Mapping[str, Any]) -> Checkpoint:
+def _checkpoint(row: Row) -> Checkpoint:
     return Checkpoint(
         id=row["id"],
         tree_size=row["tree_size"],
@@ -83,7 +82,7 @@ def _checkpoint(row: Mapping[str, Any]) -> Checkpoint:
     )
 
 
-def _leaf(row: Mapping[str, Any]) -> Leaf:
+def _leaf(row: Row) -> Leaf:
     return Leaf(
         row["leaf_index"],
         row["stream_id"],
@@ -95,7 +94,7 @@ def _leaf(row: Mapping[str, Any]) -> Leaf:
 
 
 class LogStore:
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def latest(self) -> Checkpoint | None:
@@ -274,7 +273,7 @@ class LogAudit:
     """Whole-store comparisons for auditing one checkpoint (server-side cursors; memory
     stays bounded by one stream)."""
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def leaves(self, tree_size: int, chunk: int = 20_000) -> AsyncIterator[Leaf]:
@@ -290,11 +289,11 @@ class LogAudit:
 
     async def streams(
         self, tree_size: int, chunk: int = 5_000
-    ) -> AsyncIterator[tuple[str, list[Mapping[str, Any]], dict[int, str]]]:
+    ) -> AsyncIterator[tuple[str, list[Row], dict[int, str]]]:
         """Every stored stream with its events (version order) and the hashes the log
         holds for its versions (first occurrence within `tree_size`)."""
         current: str | None = None
-        events: list[Mapping[str, Any]] = []
+        events: list[Row] = []
         logged: dict[int, str] = {}
         async with self._conn.transaction():
             cursor = self._conn.cursor(

@@ -4,19 +4,18 @@ and locations. Runs on an asyncpg connection inside the caller's transaction."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from lotledger.inventory.adapters.catalog_changes import Change, Entity, record_change
 from lotledger.shared.contracts import catalog as cat
-from lotledger.shared.db import json_param, json_value
+from lotledger.shared.db import Driver, Row, json_param, json_value
 
 
-def _sensor(row: Any) -> cat.Sensor:
+def _sensor(row: Row) -> cat.Sensor:
     return cat.Sensor.model_validate(dict(json_value(row["record"])))
 
 
 class SensorStore:
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def sensors(self, ids: Sequence[str]) -> dict[str, cat.Sensor]:

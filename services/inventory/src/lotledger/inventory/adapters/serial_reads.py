@@ -8,6 +8,7 @@ from typing import Any
 
 from lotledger.inventory.domain.serial_ids import Pack
 from lotledger.inventory.domain.serial_state import PackRecord, SerialState
+from lotledger.shared.db import Driver, Row
 
 _COLUMNS = (
     "s.gtin, s.serial, s.lot, s.expiry, s.state, s.location, s.party, s.reason, s.parent, "
@@ -31,7 +32,7 @@ _CONTAINERS_UNDER = f"""{_TREE}
     SELECT t.sscc, c.parent FROM tree t JOIN serial_containers c USING (sscc)"""  # noqa: S608
 
 
-def _record(row: Any) -> PackRecord:
+def _record(row: Row) -> PackRecord:
     return PackRecord(
         Pack(row["gtin"], row["serial"]),
         row["lot"],
@@ -51,7 +52,7 @@ def columns(packs: Iterable[Pack]) -> tuple[list[str], list[str]]:
 
 
 class SerialReads:
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def known(self, packs: Sequence[Pack], ssccs: Sequence[str]) -> tuple[int, int]:
@@ -65,6 +66,7 @@ class SerialReads:
             serials,
             list(ssccs),
         )
+        assert row is not None
         return int(row["packs"]), int(row["ssccs"])
 
     async def records(self, packs: Sequence[Pack]) -> dict[Pack, PackRecord]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lotledger.shared.db import json_value
+from lotledger.shared.db import Row, json_value
 from lotledger.shared.envelope import CloudEvent
 
 ENVELOPE_COLUMNS = (
@@ -16,7 +16,7 @@ ENVELOPE_COLUMNS = (
 """What `stored_envelope` reads, selected from `events e`."""
 
 
-def stored_envelope(row: Any) -> dict[str, Any]:
+def stored_envelope(row: Row) -> dict[str, Any]:
     data = row["data"]
     return CloudEvent(
         id=row["event_id"],

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from lotledger.shared.db import json_value
+from lotledger.shared.db import Driver, Row, json_value
 
 _SELECT = (
     "SELECT c.conflict_id, c.principal, c.client_op_id, c.op, c.operation, c.problem, "
@@ -45,7 +45,7 @@ class StoredConflict:
         return self.resolution is None
 
 
-def _conflict(row: Any) -> StoredConflict:
+def _conflict(row: Row) -> StoredConflict:
     values = dict(row)
     values["operation"] = json_value(values["operation"])
     values["problem"] = json_value(values["problem"])
@@ -55,7 +55,7 @@ def _conflict(row: Any) -> StoredConflict:
 
 
 class SyncStore:
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def conflict(self, conflict_id: UUID) -> StoredConflict | None:

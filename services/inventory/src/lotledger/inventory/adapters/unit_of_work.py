@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -21,7 +20,7 @@ from lotledger.inventory.adapters.event_store import EventStore
 from lotledger.inventory.adapters.sensor_store import SensorStore
 from lotledger.inventory.adapters.serial_store import SerialStore
 from lotledger.inventory.adapters.sync_store import SyncStore
-from lotledger.shared.db import DriverUnitOfWork, driver_of
+from lotledger.shared.db import Driver, DriverUnitOfWork, driver_of
 from lotledger.shared.idempotency import DuplicateKey, IdempotencyStore
 
 RETRYABLE: tuple[type[Exception], ...] = (
@@ -45,7 +44,7 @@ class UnitOfWork(DriverUnitOfWork):
         super().__init__(engine, transactional=locking)
         self.locking = locking
 
-    def bind(self, driver: Any) -> None:
+    def bind(self, driver: Driver) -> None:
         self.store = EventStore(driver)
         self.catalog = CatalogStore(driver)
         self.idempotency = IdempotencyStore(driver, "inventory")
@@ -55,7 +54,7 @@ class UnitOfWork(DriverUnitOfWork):
 
 
 @asynccontextmanager
-async def driver_connection(engine: AsyncEngine) -> AsyncIterator[Any]:
+async def driver_connection(engine: AsyncEngine) -> AsyncIterator[Driver]:
     """A pooled connection at driver level, for reads and for work that manages its own
     transactions (checkpoints)."""
     async with engine.connect() as conn:

@@ -10,10 +10,10 @@ location's climate is judged.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from lotledger.shared.contracts.catalog import Location, Product, Sensor
-from lotledger.shared.db import json_param, json_value
+from lotledger.shared.db import Driver, json_param, json_value
 
 T = TypeVar("T")
 
@@ -28,7 +28,7 @@ def _latest(items: Iterable[tuple[int, T]], key: Callable[[T], str]) -> list[tup
 
 
 class CatalogStore:
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def save_products(self, products: Sequence[tuple[int, Product]]) -> None:

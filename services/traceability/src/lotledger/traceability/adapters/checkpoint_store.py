@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+
+from lotledger.shared.db import Driver
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class LoggedHead:
 
 
 class CheckpointStore:
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def save(self, received: Sequence[ReceivedCheckpoint]) -> None:

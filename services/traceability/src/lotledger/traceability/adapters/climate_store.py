@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
 from lotledger.shared.contracts.excursions import ExcursionKind
-from lotledger.shared.db import json_param, json_value
+from lotledger.shared.db import Driver, Row, json_param, json_value
 from lotledger.traceability.domain.excursion import Excursion
 from lotledger.traceability.domain.limits import METRIC_OF, Metric, kinds_of
 from lotledger.traceability.domain.residence import Interval
@@ -16,7 +15,7 @@ from lotledger.traceability.domain.series import SeriesKey, SeriesState
 
 
 class ClimateStore:
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def lock_locations(self, locations: Iterable[str]) -> None:
@@ -146,7 +145,7 @@ class ClimateStore:
         return [Interval(**dict(r)) for r in rows]
 
 
-def excursion_of(row: Any) -> Excursion:
+def excursion_of(row: Row) -> Excursion:
     return Excursion(
         excursion_id=str(row["excursion_id"]),
         location=row["location"],

@@ -17,6 +17,7 @@ from operator import attrgetter
 from typing import Any
 
 from lotledger.shared.contracts.stock import BatchStatus
+from lotledger.shared.db import Driver, Row
 from lotledger.shared.identifiers import warehouse_of
 from lotledger.traceability.adapters.lot_rows import LotRows
 from lotledger.traceability.adapters.residence_rewrite import rewrite_lot
@@ -44,7 +45,7 @@ RESIDENCE_COLUMNS = ("gtin", "lot", "location", "version", "warehouse", "qty", "
 
 
 class LotStore:
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def load(
@@ -189,7 +190,7 @@ def _residence_row(i: Interval) -> tuple[Any, ...]:
     return (i.gtin, i.lot, i.location, i.version, warehouse_of(i.location), i.qty, i.start, i.end)
 
 
-def _state(row: Any) -> LotState:
+def _state(row: Row) -> LotState:
     return LotState(
         gtin=row["gtin"],
         lot=row["lot"],

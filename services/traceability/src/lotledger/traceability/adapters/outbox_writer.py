@@ -4,13 +4,13 @@ write); the projector process's relay sends them (`lotledger.shared.relay`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from lotledger.shared.db import Driver
 from lotledger.shared.envelope import CloudEvent
 
 
 class OutboxWriter:
-    def __init__(self, conn: Any, topic: str) -> None:
+    def __init__(self, conn: Driver, topic: str) -> None:
         self._conn = conn
         self._topic = topic
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
+from lotledger.shared.contracts.telemetry import Reading
+from lotledger.shared.db import Driver, Row
 from lotledger.traceability.adapters.records import ReadingRecord
 from lotledger.traceability.domain.limits import Metric
 from lotledger.traceability.domain.series import Observation
@@ -17,12 +18,12 @@ from lotledger.traceability.domain.series import Observation
 COLUMN = {Metric.TEMPERATURE: "temperature_c", Metric.HUMIDITY: "humidity_pct"}
 
 
-def _observation(row: Any) -> Observation:
+def _observation(row: Row) -> Observation:
     return Observation(row["at"], row["sensor"], row["value"], row["recorded_at"])
 
 
 class ReadingStore:
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def add(self, records: Sequence[ReadingRecord]) -> None:
@@ -94,5 +95,5 @@ class ReadingStore:
         return [_observation(r) for r in rows]
 
 
-def _has(reading: Any, metric: Metric) -> bool:
+def _has(reading: Reading, metric: Metric) -> bool:
     return getattr(reading, COLUMN[metric]) is not None

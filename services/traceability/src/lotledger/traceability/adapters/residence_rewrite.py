@@ -3,10 +3,8 @@ happened (domain/residence_rebuild.py), inside the projection's transaction."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from lotledger.shared.contracts.stock import EVENT_TYPES
-from lotledger.shared.db import json_value
+from lotledger.shared.db import Driver, json_value
 from lotledger.shared.identifiers import warehouse_of
 from lotledger.traceability.domain.residence_rebuild import rebuilt
 
@@ -14,7 +12,7 @@ RESIDENCE = ("gtin", "lot", "location", "version", "warehouse", "qty", "start_at
 STAYS = ("gtin", "lot", "location", "version", "warehouse", "start_at", "end_at")
 
 
-async def rewrite_lot(conn: Any, key: tuple[str, str]) -> int:
+async def rewrite_lot(conn: Driver, key: tuple[str, str]) -> int:
     """Recompute the lot's residence and stays from its stored history; its on-hand after."""
     gtin, lot = key
     rows = await conn.fetch(

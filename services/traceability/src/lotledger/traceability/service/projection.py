@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lotledger.shared.contracts import excursions as contract
-from lotledger.shared.db import driver_of
+from lotledger.shared.db import Driver, driver_of
 from lotledger.shared.projection import Record
 from lotledger.traceability.adapters.catalog_store import CatalogStore
 from lotledger.traceability.adapters.checkpoint_store import CheckpointStore
@@ -87,7 +86,9 @@ class TraceabilityProjection:
                 [received(c, self.trusted_keys) for c in decoded.checkpoints]
             )
 
-    async def _publish(self, driver: Any, climate: ClimateStore, changed: list[Revision]) -> None:
+    async def _publish(
+        self, driver: Driver, climate: ClimateStore, changed: list[Revision]
+    ) -> None:
         if self.publish_to is None:
             return
         grace = timedelta(minutes=self.rules.grace_minutes)
@@ -113,7 +114,7 @@ async def _project_stock(store: LotStore, records: list[StockRecord]) -> None:
     await store.write(batch)
 
 
-async def _driver(conn: AsyncConnection) -> Any:
+async def _driver(conn: AsyncConnection) -> Driver:
     """The asyncpg connection under `conn`, refusing to run outside its transaction."""
     driver = await driver_of(conn)
     if not driver.is_in_transaction():

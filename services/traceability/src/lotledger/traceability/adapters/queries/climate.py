@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
+from lotledger.shared.db import Driver, Row
 from lotledger.traceability.adapters.climate_store import excursion_of
 from lotledger.traceability.adapters.queries.session import Filters
 from lotledger.traceability.domain.excursion import Excursion
@@ -24,7 +24,7 @@ class ExcursionFilter:
     warehouses: Sequence[str] | None = None
 
 
-async def excursions(conn: Any, f: ExcursionFilter, limit: int, offset: int) -> list[Excursion]:
+async def excursions(conn: Driver, f: ExcursionFilter, limit: int, offset: int) -> list[Excursion]:
     q = Filters()
     if f.location is not None:
         q.add("location = {}", f.location)
@@ -40,7 +40,7 @@ async def excursions(conn: Any, f: ExcursionFilter, limit: int, offset: int) -> 
     return [excursion_of(r) for r in await conn.fetch(sql, *q.args)]
 
 
-async def lot_excursions(conn: Any, gtin: str, lot: str) -> list[Excursion]:
+async def lot_excursions(conn: Driver, gtin: str, lot: str) -> list[Excursion]:
     """Excursions at any location while the lot had stock there."""
     rows = await conn.fetch(
         "SELECT DISTINCT e.* FROM excursions e JOIN stays s ON s.location = e.location "
@@ -51,13 +51,13 @@ async def lot_excursions(conn: Any, gtin: str, lot: str) -> list[Excursion]:
     return [excursion_of(r) for r in rows]
 
 
-async def excursion(conn: Any, excursion_id: UUID) -> Excursion | None:
+async def excursion(conn: Driver, excursion_id: UUID) -> Excursion | None:
     row = await conn.fetchrow("SELECT * FROM excursions WHERE excursion_id = $1", excursion_id)
     return None if row is None else excursion_of(row)
 
 
 async def intervals_during(
-    conn: Any, location: str, start: datetime, end: datetime | None
+    conn: Driver, location: str, start: datetime, end: datetime | None
 ) -> list[Interval]:
     """Every residence interval at `location` of the lots that stayed there during
     `[start, end]` (stays found by their period index, then their intervals there)."""
@@ -73,7 +73,7 @@ async def intervals_during(
     return [Interval(**dict(r)) for r in rows]
 
 
-async def readings(conn: Any, location: str, start: datetime, end: datetime) -> list[Any]:
+async def readings(conn: Driver, location: str, start: datetime, end: datetime) -> list[Row]:
     """Readings in `[start, end)` in time order, led by the latest one before `start`
     (it holds into the window for MKT)."""
     return list(
@@ -90,7 +90,7 @@ async def readings(conn: Any, location: str, start: datetime, end: datetime) -> 
 
 
 async def temperatures(
-    conn: Any, spans: Iterable[tuple[str, datetime, datetime]]
+    conn: Driver, spans: Iterable[tuple[str, datetime, datetime]]
 ) -> dict[str, list[TemperatureReading]]:
     """Per location, the temperatures holding during the given spans (each span's own
     readings plus the one before it), in time order, each reading once."""
@@ -115,11 +115,11 @@ async def temperatures(
     return found
 
 
-async def location(conn: Any, location_id: str) -> Any:
+async def location(conn: Driver, location_id: str) -> Row | None:
     return await conn.fetchrow("SELECT * FROM locations WHERE location_id = $1", location_id)
 
 
-async def zones(conn: Any, location_ids: Iterable[str]) -> dict[str, str]:
+async def zones(conn: Driver, location_ids: Iterable[str]) -> dict[str, str]:
     rows = await conn.fetch(
         "SELECT location_id, timezone FROM locations WHERE location_id = ANY($1::text[])",
         sorted(set(location_ids)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from lotledger.shared.db import json_value
+from lotledger.shared.db import Driver, Row, json_value
 from lotledger.shared.envelope import format_time
 from lotledger.traceability.adapters.queries.session import Filters
 from lotledger.traceability.adapters.rows import derived_members
@@ -17,7 +17,7 @@ HISTORY_COLUMNS = (
 )
 
 
-async def history(conn: Any, gtin: str, lot: str) -> list[Any]:
+async def history(conn: Driver, gtin: str, lot: str) -> list[Row]:
     """The lot's events in stream-version order."""
     return list(
         await conn.fetch(
@@ -29,7 +29,7 @@ async def history(conn: Any, gtin: str, lot: str) -> list[Any]:
     )
 
 
-async def path(conn: Any, gtin: str, lot: str, warehouses: Sequence[str] | None) -> str:
+async def path(conn: Driver, gtin: str, lot: str, warehouses: Sequence[str] | None) -> str:
     """The lot's rendered trace steps as the inside of a JSON array, in the order things
     happened (`at`, then stream version: an offline scan synced late takes its place);
     with `warehouses`, only lot-wide events and those at one of them."""
@@ -46,7 +46,7 @@ async def path(conn: Any, gtin: str, lot: str, warehouses: Sequence[str] | None)
     return str(await conn.fetchval(sql, *q.args) or "")
 
 
-async def of_type(conn: Any, gtin: str, lot: str, event_type: str) -> list[Any]:
+async def of_type(conn: Driver, gtin: str, lot: str, event_type: str) -> list[Row]:
     return list(
         await conn.fetch(
             "SELECT version, at, data FROM history WHERE gtin = $1 AND lot = $2 AND type = $3 "
@@ -58,7 +58,7 @@ async def of_type(conn: Any, gtin: str, lot: str, event_type: str) -> list[Any]:
     )
 
 
-def envelope(gtin: str, lot: str, row: Any) -> dict[str, Any]:
+def envelope(gtin: str, lot: str, row: Row) -> dict[str, Any]:
     """The CloudEvent as it was received, rebuilt from a history row (what the hash
     chain covers)."""
     event: dict[str, Any] = {
@@ -80,7 +80,7 @@ def envelope(gtin: str, lot: str, row: Any) -> dict[str, Any]:
     return event
 
 
-async def residence(conn: Any, gtin: str, lot: str) -> list[Interval]:
+async def residence(conn: Driver, gtin: str, lot: str) -> list[Interval]:
     """The lot's intervals in the order they were opened."""
     rows = await conn.fetch(
         'SELECT gtin, lot, location, qty, start_at AS start, end_at AS "end", version '

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
+from lotledger.shared.db import Driver, Row
 from lotledger.traceability.adapters.queries.session import Filters
+from lotledger.traceability.adapters.rows import ReceiptRow, ShipmentRow
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,57 @@ class LotFilter:
     warehouses: Sequence[str] | None = None
 
 
-async def lot(conn: Any, gtin: str, lot: str) -> Any:
-    return await conn.fetchrow("SELECT * FROM lots WHERE gtin = $1 AND lot = $2", gtin, lot)
+@dataclass(frozen=True)
+class LotRecord:
+    """A `lots` row as the views pass it on: the lot-wide figures of its projection."""
+
+    gtin: str
+    lot: str
+    expiry: date | None
+    manufactured: date | None
+    status: str | None
+    version: int
+    head_hash: str | None
+    first_at: datetime
+    last_at: datetime
+    received: int
+    shipped: int
+    disposed: int
+    returned: int
+    adjustments: int
+    count_variances: int
+    on_hand: int
+    warehouses: list[str]
+
+    @classmethod
+    def from_row(cls, row: Row) -> LotRecord:
+        return cls(
+            gtin=row["gtin"],
+            lot=row["lot"],
+            expiry=row["expiry"],
+            manufactured=row["manufactured"],
+            status=row["status"],
+            version=row["version"],
+            head_hash=row["head_hash"],
+            first_at=row["first_at"],
+            last_at=row["last_at"],
+            received=row["received"],
+            shipped=row["shipped"],
+            disposed=row["disposed"],
+            returned=row["returned"],
+            adjustments=row["adjustments"],
+            count_variances=row["count_variances"],
+            on_hand=row["on_hand"],
+            warehouses=list(row["warehouses"]),
+        )
 
 
-async def lots(conn: Any, f: LotFilter, limit: int, offset: int) -> list[Any]:
+async def lot(conn: Driver, gtin: str, lot: str) -> LotRecord | None:
+    row = await conn.fetchrow("SELECT * FROM lots WHERE gtin = $1 AND lot = $2", gtin, lot)
+    return None if row is None else LotRecord.from_row(row)
+
+
+async def lots(conn: Driver, f: LotFilter, limit: int, offset: int) -> list[LotRecord]:
     q = Filters()
     if f.gtin is not None:
         q.add("l.gtin = {}", f.gtin)
@@ -46,7 +93,7 @@ async def lots(conn: Any, f: LotFilter, limit: int, offset: int) -> list[Any]:
     where = q.where()
     page = q.page(limit, offset)
     sql = f"SELECT l.* FROM lots l{where} ORDER BY l.gtin, l.lot{page}"  # noqa: S608
-    return list(await conn.fetch(sql, *q.args))
+    return [LotRecord.from_row(r) for r in await conn.fetch(sql, *q.args)]
 
 
 @dataclass(frozen=True)
@@ -57,7 +104,7 @@ class Balance:
     since: datetime
 
 
-async def balances(conn: Any, gtin: str, lot: str) -> list[Balance]:
+async def balances(conn: Driver, gtin: str, lot: str) -> list[Balance]:
     rows = await conn.fetch(
         "SELECT location, warehouse, qty, since FROM balances WHERE gtin = $1 AND lot = $2 "
         "ORDER BY location",
@@ -67,31 +114,29 @@ async def balances(conn: Any, gtin: str, lot: str) -> list[Balance]:
     return [Balance(**dict(r)) for r in rows]
 
 
-async def receipts(conn: Any, gtin: str, lot: str) -> list[Any]:
-    return list(
-        await conn.fetch(
-            "SELECT version, kind, party, qty, at, location, warehouse, reference FROM receipts "
-            "WHERE gtin = $1 AND lot = $2 ORDER BY version",
-            gtin,
-            lot,
-        )
+async def receipts(conn: Driver, gtin: str, lot: str) -> list[ReceiptRow]:
+    rows = await conn.fetch(
+        "SELECT gtin, lot, version, kind, party, qty, at, location, warehouse, reference "
+        "FROM receipts WHERE gtin = $1 AND lot = $2 ORDER BY version",
+        gtin,
+        lot,
     )
+    return [ReceiptRow(**dict(r)) for r in rows]
 
 
-async def shipments(conn: Any, gtin: str, lot: str) -> list[Any]:
-    return list(
-        await conn.fetch(
-            "SELECT version, consignee, qty, at, order_ref, channel, location, warehouse "
-            "FROM shipments WHERE gtin = $1 AND lot = $2 ORDER BY version",
-            gtin,
-            lot,
-        )
+async def shipments(conn: Driver, gtin: str, lot: str) -> list[ShipmentRow]:
+    rows = await conn.fetch(
+        "SELECT gtin, lot, version, consignee, qty, at, order_ref, channel, location, warehouse "
+        "FROM shipments WHERE gtin = $1 AND lot = $2 ORDER BY version",
+        gtin,
+        lot,
     )
+    return [ShipmentRow(**dict(r)) for r in rows]
 
 
 async def consignee_lots(
-    conn: Any, party: str, warehouses: Sequence[str] | None, limit: int, offset: int
-) -> list[Any]:
+    conn: Driver, party: str, warehouses: Sequence[str] | None, limit: int, offset: int
+) -> list[Row]:
     """Per lot: what the consignee was shipped (and returned), with the lot's status now."""
     q = Filters()
     q.add("s.consignee = {}", party)

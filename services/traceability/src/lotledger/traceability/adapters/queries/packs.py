@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from lotledger.shared.db import Driver, Row
 
 
-async def pack_events(conn: Any, gtin: str, serial: str) -> list[Any]:
+async def pack_events(conn: Driver, gtin: str, serial: str) -> list[Row]:
     """Every event of `gtin` naming `serial`, in the order things happened."""
     return list(
         await conn.fetch(
@@ -18,7 +18,7 @@ async def pack_events(conn: Any, gtin: str, serial: str) -> list[Any]:
     )
 
 
-async def lot_serial_events(conn: Any, gtin: str, lot: str) -> list[Any]:
+async def lot_serial_events(conn: Driver, gtin: str, lot: str) -> list[Row]:
     return list(
         await conn.fetch(
             "SELECT type, data FROM history WHERE gtin = $1 AND lot = $2 AND data ? 'serials' "

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from lotledger.shared.db import driver_of
+from lotledger.shared.db import Driver, driver_of
 
 
 @asynccontextmanager
-async def read_snapshot(engine: AsyncEngine) -> AsyncIterator[Any]:
+async def read_snapshot(engine: AsyncEngine) -> AsyncIterator[Driver]:
     """An asyncpg connection inside a read-only snapshot, rolled back on exit."""
     async with engine.connect() as conn:
         driver = await driver_of(conn)
@@ -31,9 +30,9 @@ class Filters:
 
     def __init__(self) -> None:
         self.clauses: list[str] = []
-        self.args: list[Any] = []
+        self.args: list[object] = []
 
-    def add(self, fragment: str, *values: Any) -> None:
+    def add(self, fragment: str, *values: object) -> None:
         """`fragment` names its values `{}`, `{}`…, replaced by the next `$n`."""
         numbers = [f"${len(self.args) + i + 1}" for i in range(len(values))]
         self.clauses.append(fragment.format(*numbers))

@@ -5,20 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
+from lotledger.shared.db import Driver, Row
 from lotledger.traceability.adapters.queries.session import Filters
 
 
 async def stock_as_of(
-    conn: Any,
+    conn: Driver,
     at: datetime,
     location: str | None,
     gtin: str | None,
     warehouses: Sequence[str] | None,
     limit: int,
     offset: int,
-) -> list[Any]:
+) -> list[Row]:
     """Lines (gtin, lot, location, warehouse, qty) held at `at`: after every event stamped
     at or before it, before any stamped later."""
     q = Filters()

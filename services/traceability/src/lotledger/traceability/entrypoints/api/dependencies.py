@@ -4,12 +4,13 @@ paging. Nobody writes through this API; every route needs one of the reader role
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
 from lotledger.shared.auth import Principal, Role
 from lotledger.shared.clock import Clock
+from lotledger.shared.db import Driver
 from lotledger.shared.web.security import current_principal
 from lotledger.traceability.adapters.queries.session import read_snapshot
 from lotledger.traceability.entrypoints.api.schemas.common import DEFAULT_LIMIT, MAX_LIMIT
@@ -18,7 +19,7 @@ from lotledger.traceability.settings import TraceabilitySettings
 READER_ROLES = (Role.REGULATOR, Role.QA, Role.ERP, Role.ADMIN)
 
 
-async def snapshot(request: Request) -> AsyncIterator[Any]:
+async def snapshot(request: Request) -> AsyncIterator[Driver]:
     async with read_snapshot(request.app.state.engine) as conn:
         yield conn
 
@@ -33,7 +34,7 @@ def settings(request: Request) -> TraceabilitySettings:
     return value
 
 
-Conn = Annotated[Any, Depends(snapshot)]
+Conn = Annotated[Driver, Depends(snapshot)]
 ClockDep = Annotated[Clock, Depends(clock)]
 SettingsDep = Annotated[TraceabilitySettings, Depends(settings)]
 Reader = Annotated[Principal, Depends(current_principal)]

@@ -4,7 +4,7 @@ consistency proofs, and a whole-store audit."""
 from __future__ import annotations
 
 import base64
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
@@ -76,7 +76,7 @@ async def list_checkpoints(
     who: Caller,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-) -> list[Any]:
+) -> list[CheckpointView]:
     async with driver_connection(rt.engine) as conn:
         return [checkpoint_view(c) for c in await LogStore(conn).page(limit, before)]
 

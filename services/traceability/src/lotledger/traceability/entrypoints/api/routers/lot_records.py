@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from lotledger.shared.identifiers import Gtin
 from lotledger.shared.web.paths import LotInPath
+from lotledger.traceability.adapters.queries.lots import LotRecord
 from lotledger.traceability.entrypoints.api.dependencies import (
     ClockDep,
     Conn,
@@ -33,11 +34,11 @@ LOT_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def _lot(gtin: Gtin, lot: LotInPath, conn: Conn, who: Reader) -> Any:
+async def _lot(gtin: Gtin, lot: LotInPath, conn: Conn, who: Reader) -> LotRecord:
     return await visible_lot(conn, who, gtin, lot)
 
 
-VisibleLot = Annotated[Any, Depends(_lot)]
+VisibleLot = Annotated[LotRecord, Depends(_lot)]
 
 
 @router.get(

@@ -10,14 +10,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
 
 from lotledger.shared.auth import Principal
 from lotledger.shared.contracts.catalog import Location
-from lotledger.shared.db import json_value
+from lotledger.shared.db import Driver, Row, json_value
 from lotledger.shared.identifiers import warehouse_of
 from lotledger.traceability.adapters.queries import climate as q
 from lotledger.traceability.adapters.queries import history as h
+from lotledger.traceability.adapters.queries.lots import LotRecord
 from lotledger.traceability.domain.excursion import Excursion
 from lotledger.traceability.domain.limits import ClimateRanges, HumidityDefault
 from lotledger.traceability.domain.mkt import (
@@ -57,7 +57,7 @@ def excursion_view(x: Excursion) -> ExcursionView:
     )
 
 
-async def excursion_detail(conn: Any, x: Excursion, now: datetime) -> ExcursionDetail:
+async def excursion_detail(conn: Driver, x: Excursion, now: datetime) -> ExcursionDetail:
     end = x.ended_at or now
     by_lot: dict[tuple[str, str], list[Interval]] = {}
     for interval in await q.intervals_during(conn, x.location, x.started_at, end):
@@ -89,9 +89,9 @@ def stay_spans(
 
 
 async def lot_climate(
-    conn: Any, who: Principal, lot_row: Any, now: datetime, max_hold: timedelta | None
+    conn: Driver, who: Principal, lot_row: LotRecord, now: datetime, max_hold: timedelta | None
 ) -> LotClimate:
-    gtin, lot = lot_row["gtin"], lot_row["lot"]
+    gtin, lot = lot_row.gtin, lot_row.lot
     intervals = [
         i for i in await h.residence(conn, gtin, lot) if who.may_access(warehouse_of(i.location))
     ]
@@ -132,8 +132,8 @@ def ranges_during(ranges: ClimateRanges, start: datetime, end: datetime) -> list
 
 
 async def location_climate(
-    conn: Any,
-    location: Any,
+    conn: Driver,
+    location: Row,
     start: datetime,
     end: datetime,
     limit: int,

@@ -8,10 +8,11 @@ from typing import Any
 
 from lotledger.shared.auth import Principal
 from lotledger.shared.contracts.stock import EVENT_TYPES
-from lotledger.shared.db import json_value
+from lotledger.shared.db import Driver, Row, json_value
 from lotledger.shared.identifiers import warehouse_of
 from lotledger.traceability.adapters.queries import climate as q
 from lotledger.traceability.adapters.queries import history as h
+from lotledger.traceability.adapters.queries.lots import LotRecord
 from lotledger.traceability.domain.epcis import (
     ExportSettings,
     LotExposure,
@@ -22,7 +23,7 @@ from lotledger.traceability.domain.residence import exposure
 from lotledger.traceability.entrypoints.api.views.lots import sees_event
 
 
-def recorded_at(row: Any) -> datetime:
+def recorded_at(row: Row) -> datetime:
     """When inventory recorded the event: its `recordedtime`, else (events from before it)
     its envelope time."""
     extensions = json_value(row["extensions"]) if row["extensions"] is not None else {}
@@ -31,9 +32,9 @@ def recorded_at(row: Any) -> datetime:
 
 
 async def lot_epcis(
-    conn: Any, who: Principal, lot_row: Any, now: datetime, own_party: str | None
+    conn: Driver, who: Principal, lot_row: LotRecord, now: datetime, own_party: str | None
 ) -> dict[str, Any]:
-    gtin, lot = lot_row["gtin"], lot_row["lot"]
+    gtin, lot = lot_row.gtin, lot_row.lot
     events = [
         RecordedEvent(
             event_id=r["event_id"],

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
 
 from lotledger.shared.auth import Principal
-from lotledger.shared.db import json_value
+from lotledger.shared.db import Driver, Row, json_value
 from lotledger.shared.identifiers import batch_id
 from lotledger.traceability.adapters.checkpoint_store import CheckpointStore, LoggedHead
 from lotledger.traceability.adapters.queries import history as h
 from lotledger.traceability.adapters.queries import lots as q
 from lotledger.traceability.adapters.queries import packs as p
+from lotledger.traceability.adapters.queries.lots import LotRecord
+from lotledger.traceability.adapters.rows import ReceiptRow, ShipmentRow
 from lotledger.traceability.domain.packs import lot_packs
 from lotledger.traceability.entrypoints.api.schemas.trace import (
     CheckpointComparison,
@@ -34,16 +35,18 @@ from lotledger.verify.chain import verify_chain
 RECALLED = "lotledger.stock.recalled.v1"
 
 
-async def recall_report(conn: Any, who: Principal, lot_row: Any, now: datetime) -> RecallReport:
-    gtin, lot = lot_row["gtin"], lot_row["lot"]
-    shipped: dict[str, list[Any]] = defaultdict(list)
-    for r in await q.shipments(conn, gtin, lot):
-        if who.may_access(r["warehouse"]):
-            shipped[r["consignee"]].append(r)
-    returned: dict[str, list[Any]] = defaultdict(list)
+async def recall_report(
+    conn: Driver, who: Principal, lot_row: LotRecord, now: datetime
+) -> RecallReport:
+    gtin, lot = lot_row.gtin, lot_row.lot
+    shipped: dict[str, list[ShipmentRow]] = defaultdict(list)
+    for s in await q.shipments(conn, gtin, lot):
+        if who.may_access(s.warehouse):
+            shipped[s.consignee].append(s)
+    returned: dict[str, list[ReceiptRow]] = defaultdict(list)
     for r in await q.receipts(conn, gtin, lot):
-        if r["kind"] == "returned" and who.may_access(r["warehouse"]):
-            returned[r["party"]].append(r)
+        if r.kind == "returned" and who.may_access(r.warehouse):
+            returned[r.party].append(r)
     _, holders = lot_packs(
         (r["type"], json_value(r["data"])) for r in await p.lot_serial_events(conn, gtin, lot)
     )
@@ -66,8 +69,8 @@ async def recall_report(conn: Any, who: Principal, lot_row: Any, now: datetime) 
     return RecallReport(
         gtin=gtin,
         lot=lot,
-        expiry=lot_row["expiry"],
-        status=status_of(lot_row["status"]),
+        expiry=lot_row.expiry,
+        status=status_of(lot_row.status),
         recalls=recalls,
         consignees=consignees,
         shipped_total=sum(c.shipped for c in consignees),
@@ -79,28 +82,31 @@ async def recall_report(conn: Any, who: Principal, lot_row: Any, now: datetime) 
 
 
 def _consignee(
-    party: str, shipments: list[Any], returns: list[Any], holders: dict[str, list[str]]
+    party: str,
+    shipments: list[ShipmentRow],
+    returns: list[ReceiptRow],
+    holders: dict[str, list[str]],
 ) -> ConsigneeExposure:
-    shipped = sum(s["qty"] for s in shipments)
-    back = sum(r["qty"] for r in returns)
+    shipped = sum(s.qty for s in shipments)
+    back = sum(r.qty for r in returns)
     return ConsigneeExposure(
         party=party,
         shipped=shipped,
         returned=back,
         outstanding=max(shipped - back, 0),
-        first_shipped_at=min(s["at"] for s in shipments),
-        last_shipped_at=max(s["at"] for s in shipments),
+        first_shipped_at=min(s.at for s in shipments),
+        last_shipped_at=max(s.at for s in shipments),
         shipments=[
-            ShipmentLine(qty=s["qty"], at=s["at"], order_ref=s["order_ref"], location=s["location"])
+            ShipmentLine(qty=s.qty, at=s.at, order_ref=s.order_ref, location=s.location)
             for s in shipments
         ],
-        returns=[ReturnLine(qty=r["qty"], at=r["at"], location=r["location"]) for r in returns],
+        returns=[ReturnLine(qty=r.qty, at=r.at, location=r.location) for r in returns],
         serials=holders.get(party, []) if holders else None,
     )
 
 
-async def verification(conn: Any, lot_row: Any) -> Verification:
-    gtin, lot = lot_row["gtin"], lot_row["lot"]
+async def verification(conn: Driver, lot_row: LotRecord) -> Verification:
+    gtin, lot = lot_row.gtin, lot_row.lot
     rows = await h.history(conn, gtin, lot)
     verdict = verify_chain(h.envelope(gtin, lot, r) for r in rows)
     broken = next((r for r in rows if r["version"] == verdict.broken_version), None)
@@ -120,7 +126,7 @@ async def verification(conn: Any, lot_row: Any) -> Verification:
     )
 
 
-def _against(logged: LoggedHead | None, rows: list[Any]) -> CheckpointComparison | None:
+def _against(logged: LoggedHead | None, rows: list[Row]) -> CheckpointComparison | None:
     """This copy's hash at the version the latest trusted checkpoint logged, against the
     hash signed: a copy rewritten with a recomputed chain differs there."""
     if logged is None:

@@ -9,47 +9,46 @@ warehouses and the lot-wide status events.
 
 from __future__ import annotations
 
-from typing import Any
-
 import orjson
 
 from lotledger.shared.auth import Principal
-from lotledger.shared.db import json_value
+from lotledger.shared.db import Driver, json_value
 from lotledger.traceability.adapters.queries import history as h
 from lotledger.traceability.adapters.queries import lots as q
 from lotledger.traceability.adapters.queries import packs as p
+from lotledger.traceability.adapters.queries.lots import LotRecord
 from lotledger.traceability.domain.packs import lot_packs
 from lotledger.traceability.entrypoints.api.dependencies import scope
 
 
-async def trace(conn: Any, who: Principal, lot_row: Any) -> bytes:
+async def trace(conn: Driver, who: Principal, lot_row: LotRecord) -> bytes:
     """The `Trace` body of a visible lot, as JSON."""
-    gtin, lot = lot_row["gtin"], lot_row["lot"]
+    gtin, lot = lot_row.gtin, lot_row.lot
     origin = [
         {
-            "kind": r["kind"],
-            "party": r["party"],
-            "qty": r["qty"],
-            "at": r["at"],
-            "location": r["location"],
-            "reference": r["reference"],
-            "version": r["version"],
+            "kind": r.kind,
+            "party": r.party,
+            "qty": r.qty,
+            "at": r.at,
+            "location": r.location,
+            "reference": r.reference,
+            "version": r.version,
         }
         for r in await q.receipts(conn, gtin, lot)
-        if who.may_access(r["warehouse"])
+        if who.may_access(r.warehouse)
     ]
     destinations = [
         {
-            "consignee": r["consignee"],
-            "qty": r["qty"],
-            "at": r["at"],
-            "order_ref": r["order_ref"],
-            "channel": r["channel"],
-            "location": r["location"],
-            "version": r["version"],
+            "consignee": r.consignee,
+            "qty": r.qty,
+            "at": r.at,
+            "order_ref": r.order_ref,
+            "channel": r.channel,
+            "location": r.location,
+            "version": r.version,
         }
         for r in await q.shipments(conn, gtin, lot)
-        if who.may_access(r["warehouse"])
+        if who.may_access(r.warehouse)
     ]
     steps = await h.path(conn, gtin, lot, scope(who))
     serial_events = await p.lot_serial_events(conn, gtin, lot)
@@ -61,8 +60,8 @@ async def trace(conn: Any, who: Principal, lot_row: Any) -> bytes:
     head = {
         "gtin": gtin,
         "lot": lot,
-        "expiry": lot_row["expiry"],
-        "status": lot_row["status"],
+        "expiry": lot_row.expiry,
+        "status": lot_row.status,
         "origin": origin,
     }
     opening = orjson.dumps(head, option=orjson.OPT_UTC_Z)[:-1]
