@@ -1,8 +1,9 @@
 """Verified returns (ADR 0016 §9): each returned pack is answered like a verification
 router service would. Verified packs come back (a `returned` event with their serials)
 and are released to saleable stock in the same transaction: the verification is the
-assessment QA's release stands for. The others move no stock and are kept as suspect
-packs for QA."""
+assessment QA's release stands for. The others move no stock: they are kept as suspect
+packs for QA and published in the same transaction (`suspect_records`), which alerts
+raises as `suspect_product`."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from lotledger.inventory.service.serial_requests import (
     run_serial_request,
     serials_of,
 )
+from lotledger.inventory.service.suspect_records import Held, Refused, suspect_events
 from lotledger.shared.auth import Role
 from lotledger.shared.contracts.stock import HoldingStatus
 from lotledger.shared.idempotency import DuplicateKey
@@ -74,12 +76,21 @@ async def return_packs(
                 gtin, lot, location, HoldingStatus.RETURNED, len(chunk), VERIFIED_RETURN
             )
         )
-    suspects = [(v.pack, str(v.reason)) for v in verdicts if v.reason is not None]
+    refused = [Refused(v.pack, v.lot, str(v.reason)) for v in verdicts if v.reason is not None]
 
     async def hold(uow: UnitOfWork) -> None:
-        if suspects:
+        if refused:
             meta = desk.meta
-            await uow.serials.suspect(suspects, from_party, location, reason, meta.now, meta.actor)
+            published = suspect_events(refused, Held(from_party, location, reason), meta)
+            await uow.serials.suspect(
+                [(r.pack, r.verdict) for r in refused],
+                from_party,
+                location,
+                reason,
+                meta.now,
+                meta.actor,
+                (desk.sync_topic, published),
+            )
 
     if not commands:
         try:
