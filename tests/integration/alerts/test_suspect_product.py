@@ -2,7 +2,7 @@
 4): a return whose packs fail verification (never shipped to that party, decommissioned,
 unknown) raises one critical suspect_product alert naming each pack and why, seen only in
 the warehouse the packs came back to, delivered by webhook, resolved by QA; a verified
-return raises none."""
+return, or the replay of a refused one, raises none."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from tests.integration.alerts.serial_steps import packs_of, shipped_pallet, verified_return
 from tests.integration.alerts.world import ADMIN, AlertsWorld
 from tests.support.receiver import new_secret, receiving
+from tests.support.stock import SCANNER
 from tests.support.tokens import bearer
 from tests.support.world import PHARMACIES
 
@@ -43,12 +44,21 @@ async def test_a_refused_return_raises_one_suspect_product_alert_a_verified_one_
         try:
             verified = await verified_return(world, p, [mine], PHARMACIES[0])
             assert (verified["accepted"], verified["held"]) == (1, 0)
-            refused = await verified_return(
-                world,
-                p,
-                [packs_of(p, 0)[1], theirs, decommissioned, "NEVER-MADE"],
-                PHARMACIES[0],
-            )
+            body = {
+                "packs": [
+                    {"gtin": p.gtin, "serial": s}
+                    for s in [packs_of(p, 0)[1], theirs, decommissioned, "NEVER-MADE"]
+                ],
+                "location": "WH1/COLD-A/01",
+                "from_party": PHARMACIES[0],
+                "reason": "overstock",
+            }
+            keyed = {**SCANNER, "Idempotency-Key": f"suspect-{p.sscc}"}
+            first = await world.inventory.post("/v1/returns/verified", json=body, headers=keyed)
+            again = await world.inventory.post("/v1/returns/verified", json=body, headers=keyed)
+            assert first.status_code == again.status_code == 201, first.text
+            assert again.headers["Idempotent-Replayed"] == "true"
+            refused = first.json()
             assert (refused["accepted"], refused["held"]) == (1, 3)
 
             async def raised() -> list[dict[str, Any]] | None:
@@ -89,4 +99,6 @@ async def test_a_refused_return_raises_one_suspect_product_alert_a_verified_one_
     resolved = await world.api.post(f"{path}/resolve", headers=QA_WH1)
     assert resolved.status_code == 200, resolved.text
     assert (resolved.json()["status"], resolved.json()["resolved_by"]) == ("resolved", "qa-wh1")
-    assert len(await _suspects(world, p.gtin)) == 1, "the verified return raised nothing"
+    assert len(await _suspects(world, p.gtin)) == 1, (
+        "the verified return and the replay raised nothing"
+    )
