@@ -43,7 +43,7 @@ async def test_a_refused_return_raises_one_suspect_product_alert_a_verified_one_
         assert hook.status_code == 201, hook.text
         try:
             verified = await verified_return(world, p, [mine], PHARMACIES[0])
-            assert (verified["accepted"], verified["held"]) == (1, 0)
+            assert (verified["accepted"], verified["held"], verified["suspect"]) == (1, 0, [])
             body = {
                 "packs": [
                     {"gtin": p.gtin, "serial": s}
@@ -69,6 +69,7 @@ async def test_a_refused_return_raises_one_suspect_product_alert_a_verified_one_
             delivered = receiver.of_alert(alert["alert_id"])
         finally:
             await world.api.delete(f"/v1/webhooks/{hook.json()['webhook_id']}", headers=ADMIN)
+    assert [alert["subject"]] == refused["suspect"] == again.json()["suspect"]
     assert (alert["status"], alert["severity"], alert["warehouses"]) == (
         "raised",
         "critical",

@@ -127,6 +127,7 @@ async def test_a_pallet_of_a_thousand_packs_from_capture_to_verified_returns(
         (False, "not_shipped"),
     ]
     assert (returned["accepted"], returned["held"]) == (1, 4)
+    assert len(returned["suspect"]) == 1
     batch = (
         await inventory.get(f"/v1/batches/{p.gtin}/{lot_segment(p.lot)}", headers=READER)
     ).json()
@@ -171,6 +172,7 @@ async def test_a_pallet_of_a_thousand_packs_from_capture_to_verified_returns(
         (opened_packs[20], p.lot, "not_shipped"),
     ]
     assert refused["_key"] == refused["id"] == refused["data"]["return_id"]
+    assert refused["id"] == returned["suspect"][0]
     assert (refused["data"]["from_party"], refused["data"]["warehouses"]) == (
         PHARMACIES[0],
         ["WH1"],

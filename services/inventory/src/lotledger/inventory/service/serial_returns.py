@@ -43,6 +43,15 @@ class Verdict:
         return self.reason is None
 
 
+@dataclass(frozen=True)
+class Returned:
+    verdicts: list[Verdict]
+    accepted: list[stock.Accepted]
+    suspect: list[str]
+    """Ids of the suspect-return records holding the refused packs (each the subject of
+    its suspect_product alert); empty when every pack was verified."""
+
+
 async def return_packs(
     desk: SerialDesk,
     packs: Sequence[Pack],
@@ -50,8 +59,8 @@ async def return_packs(
     from_party: str,
     reason: str,
     scanned: Mapping[Pack, tuple[str, date]] | None = None,
-    render: Callable[[list[Verdict], list[stock.Accepted]], bytes] | None = None,
-) -> tuple[list[Verdict], list[stock.Accepted]]:
+    render: Callable[[Returned], bytes] | None = None,
+) -> Returned:
     """`scanned`: the lot and expiry each pack's DataMatrix carried, where one was scanned."""
     await answered(desk)
     async with desk.uow(locking=False) as uow:
@@ -77,11 +86,12 @@ async def return_packs(
             )
         )
     refused = [Refused(v.pack, v.lot, str(v.reason)) for v in verdicts if v.reason is not None]
+    published = suspect_events(refused, Held(from_party, location, reason), desk.meta)
+    suspect = [str(event_id) for event_id, _ in published]
 
     async def hold(uow: UnitOfWork) -> None:
         if refused:
             meta = desk.meta
-            published = suspect_events(refused, Held(from_party, location, reason), meta)
             await uow.serials.suspect(
                 [(r.pack, r.verdict) for r in refused],
                 from_party,
@@ -97,12 +107,15 @@ async def return_packs(
             async with desk.uow() as uow:
                 await hold(uow)
                 if render is not None:
-                    await remember(uow, desk, render(verdicts, []))
+                    await remember(uow, desk, render(Returned(verdicts, [], suspect)))
                 await uow.commit()
         except DuplicateKey:
             await answered(desk)
             raise
-        return verdicts, []
+        return Returned(verdicts, [], suspect)
     assessor = replace(desk.principal, roles=desk.principal.roles | {Role.QA})
-    respond = None if render is None else (lambda accepted: render(verdicts, accepted))
-    return verdicts, await run_serial_request(desk, commands, hold, assessor, respond)
+    respond = (
+        None if render is None else (lambda accepted: render(Returned(verdicts, accepted, suspect)))
+    )
+    accepted = await run_serial_request(desk, commands, hold, assessor, respond)
+    return Returned(verdicts, accepted, suspect)
