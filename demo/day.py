@@ -26,6 +26,7 @@ ALERT_TYPES_OF_THE_DAY = frozenset(
         "fefo_deviation",
         "sensor_silent",
         "sync_conflict",
+        "suspect_product",
     }
 )
 """Every alert type the day causes, and only those (its test holds it to this)."""
@@ -75,6 +76,8 @@ class Day:
     returned: Lot | None = None
     sync_conflict: str | None = None
     sync_replayed: bool = False
+    suspect_product: str | None = None
+    """The subject of the alert the refused serialised return raised."""
 
     def lot(self, key: str) -> Lot:
         return self.known[key]

@@ -2,12 +2,13 @@
 supplier's EPCIS packing data is captured, the pallet is received by scanning its SSCC, a
 case is opened, three packs go to one pharmacy and a whole case to another by one scan,
 and returns are verified pack by pack — one accepted, one refused (never shipped to that
-pharmacy) — before the regulator traces a pack by its serial."""
+pharmacy) and held, which alerts QA as suspect_product — before the regulator traces a
+pack by its serial."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lotledger_bench.generator.catalog import CATALOG
 from lotledger_bench.generator.pallets import document, pallet
@@ -76,6 +77,14 @@ async def serialised_pallet(day: WarehouseDay) -> None:
     for v in verdicts["verdicts"]:
         answer = "verified, back to saleable" if v["verified"] else f"not verified: {v['reason']}"
         report(f"  return from {near} of pack {v['serial']}: {answer}")
+
+    async def suspect() -> Any:
+        params = {"type": "suspect_product", "gtin": gtin}
+        return (await api.ok("GET", "alerts", "/v1/alerts", "qa", params=params))["items"]
+
+    [alert] = await until("the suspect_product alert of the refused pack", suspect)
+    day.day.suspect_product = alert["subject"]
+    report(f"  suspect_product alert ({alert['severity']}): {alert['details']['message']}")
 
     async def traced() -> object:
         response = await api.call(

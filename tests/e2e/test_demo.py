@@ -72,6 +72,8 @@ async def test_the_demo_day_ends_with_trace_exposure_and_alerts(private_system: 
         assert day.sync_conflict is not None
         assert day.sync_replayed
         assert ("sync_conflict", True, day.sync_conflict) in alerts
+        assert day.suspect_product is not None
+        assert ("suspect_product", True, day.suspect_product) in alerts
 
         assert day.inspected == len(day.lots)
         assert day.rejected is not None

@@ -19,6 +19,7 @@ from lotledger.alerts.entrypoints.rebuild import compare_with_live
 from lotledger.shared.contracts import excursions as x
 from lotledger.shared.contracts.topics import EXCURSIONS
 from lotledger.shared.envelope import CloudEvent
+from tests.integration.alerts.serial_steps import packs_of, shipped_pallet, verified_return
 from tests.integration.alerts.steps import (
     COLD_A,
     applied,
@@ -38,7 +39,7 @@ from tests.integration.alerts.world import (
     alerts_world,
     fresh_gtin,
 )
-from tests.support.world import SUPPLIER, fresh_lot, register_sensor
+from tests.support.world import PHARMACIES, SUPPLIER, fresh_lot, register_sensor
 
 
 @pytest.fixture(scope="module")
@@ -106,10 +107,14 @@ async def lived() -> AsyncIterator[AlertsWorld]:
             ),
         )
 
+        returned = await shipped_pallet(world)
+        await verified_return(world, returned, packs_of(returned, 1)[:2], PHARMACIES[0])
+
         async def raised() -> list[dict[str, object]] | None:
             found = await world.alerts(status="open")
             kinds = {a["type"] for a in found}
-            return found if {"low_stock", "recall", "temperature_excursion"} <= kinds else None
+            expected = {"low_stock", "recall", "temperature_excursion", "suspect_product"}
+            return found if expected <= kinds else None
 
         opened = await world.until(raised)
         await world.sweep(TODAY + timedelta(hours=1))
@@ -139,6 +144,11 @@ async def test_the_alerts_rebuild_equals_live_and_a_difference_is_named(
             ("acknowledged", "qa-1", None),
             ("resolved", None, "qa-1"),
         ]
+        suspect = await admin.fetch(
+            "SELECT subject, details -> 'verdicts' AS verdicts FROM alerts_rebuild.alerts "
+            "WHERE alert_type = 'suspect_product'"
+        )
+        assert [r["verdicts"] for r in suspect] == ['{"not_shipped_to_party": 2}']
         for facts in ("lot_costs", "shipped_daily", "receipts_seen", "disposed_daily"):
             count = f"SELECT count(*) FROM alerts_rebuild.{facts}"  # noqa: S608 (constants)
             assert await admin.fetchval(count), facts

@@ -1,11 +1,19 @@
 """Serialised packs end to end over real Postgres (docs/adr/0016-serials.md): a supplier's
 EPCIS aggregation for one pallet of 20 cases × 50 packs is captured; the pallet is received
 by its SSCC; a case is opened; 3 packs go to one pharmacy and a whole case to another by
-one scan; returns are verified per pack; a pack's state and history are answered."""
+one scan; returns are verified per pack, and the packs refused are held and published for
+QA on the sync topic; a pack's state and history are answered."""
+
+from typing import Any
 
 import httpx
 
+from lotledger.inventory.entrypoints.relay import Relay
+from lotledger.inventory.settings import InventorySettings
+from lotledger.shared.contracts import sync
+from lotledger.shared.contracts.topics import SYNC
 from lotledger.shared.urls import lot_segment
+from tests.support.kafka import read_topic
 from tests.support.serials import document, events, post, serialised_pallet, state
 from tests.support.stock import READER, SCANNER
 from tests.support.world import PHARMACIES, SUPPLIER
@@ -15,7 +23,7 @@ EXPIRY = "2027-06-30"
 
 
 async def test_a_pallet_of_a_thousand_packs_from_capture_to_verified_returns(
-    inventory: httpx.AsyncClient,
+    inventory: httpx.AsyncClient, inventory_settings: InventorySettings, relay: Relay
 ) -> None:
     p = await serialised_pallet(inventory)
     captured = await post(inventory, "/v1/epcis/capture", document(p))
@@ -119,6 +127,7 @@ async def test_a_pallet_of_a_thousand_packs_from_capture_to_verified_returns(
         (False, "not_shipped"),
     ]
     assert (returned["accepted"], returned["held"]) == (1, 4)
+    assert len(returned["suspect"]) == 1
     batch = (
         await inventory.get(f"/v1/batches/{p.gtin}/{lot_segment(p.lot)}", headers=READER)
     ).json()
@@ -140,3 +149,32 @@ async def test_a_pallet_of_a_thousand_packs_from_capture_to_verified_returns(
     assert (back["state"], back["location"]) == ("returned", A)
     assert [h["action"] for h in back["history"]] == ["received", "picked", "returned"]
     assert back["history"][1]["party"] == PHARMACIES[0]
+
+    def suspects(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            m
+            for m in messages
+            if m["type"] == sync.SUSPECT_RETURN and m["data"]["packs"][0]["gtin"] == p.gtin
+        ]
+
+    published = suspects(
+        await read_topic(
+            inventory_settings.kafka_bootstrap,
+            inventory_settings.topic(SYNC),
+            until=lambda messages: len(suspects(messages)) >= 2,
+        )
+    )
+    refused, falsified = sorted(published, key=lambda m: len(m["data"]["packs"]), reverse=True)
+    assert [(x["serial"], x.get("lot"), x["verdict"]) for x in refused["data"]["packs"]] == [
+        (whole_packs[0], p.lot, "not_shipped_to_party"),
+        (opened_packs[10], p.lot, "decommissioned"),
+        ("NEVER-MADE", None, "unknown_serial"),
+        (opened_packs[20], p.lot, "not_shipped"),
+    ]
+    assert refused["_key"] == refused["id"] == refused["data"]["return_id"]
+    assert refused["id"] == returned["suspect"][0]
+    assert (refused["data"]["from_party"], refused["data"]["warehouses"]) == (
+        PHARMACIES[0],
+        ["WH1"],
+    )
+    assert [x["verdict"] for x in falsified["data"]["packs"]] == ["expiry_mismatch"]

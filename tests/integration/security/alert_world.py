@@ -1,6 +1,7 @@
 """Alerts raised the real way for the scoping tests: one of every type in WH2 only (a sync
-conflict: an offline pick of the recalled lot), a failing webhook (system-wide), and the
-recall of a lot that lived in WH1 and WH2."""
+conflict: an offline pick of the recalled lot; a suspect product: a pack no one made,
+returned in WH2), a failing webhook (system-wide), and the recall of a lot that lived in
+WH1 and WH2."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from tests.integration.alerts.world import ADMIN, TODAY, AlertsWorld, fresh_gtin
 from tests.support.receiver import new_secret
 from tests.support.stock import QA
 from tests.support.tokens import bearer
-from tests.support.world import PHARMACIES, SUPPLIER, fresh_lot, register_sensor
+from tests.support.world import PHARMACIES, SUPPLIER, fresh_lot, fresh_product, register_sensor
 
 WH1, WH2 = "WH1/COLD-A/01", "WH2/COLD-A/01"
 SCAN_BOTH = bearer("scanner", warehouses=["WH1", "WH2"])
@@ -113,6 +114,15 @@ async def wh2_alerts_of_every_type(world: AlertsWorld) -> None:
         "/v1/operations", json={"operations": [offline]}, headers=SCAN_BOTH
     )
     assert synced.json()["results"][0]["status"] == 409, synced.text
+    serialised = await fresh_product(world.inventory, ADMIN, serialised=True)
+    suspect = {
+        "packs": [{"gtin": serialised, "serial": "NEVER-MADE"}],
+        "location": WH2,
+        "from_party": PHARMACIES[0],
+        "reason": "overstock",
+    }
+    held = await post(world, "/v1/returns/verified", suspect, SCAN_BOTH)
+    assert held["held"] == 1, held
     await world.produce(EXCURSIONS, WH2, _excursion(x.ExcursionKind.TEMPERATURE_HIGH, 8.0, 12.0))
     await world.produce(EXCURSIONS, WH2, _excursion(x.ExcursionKind.HUMIDITY_HIGH, 75.0, 82.0))
     await register_sensor(world.inventory, ADMIN, "T-WH2-SILENT", WH2)

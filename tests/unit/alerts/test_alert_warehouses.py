@@ -3,7 +3,7 @@ acts on it, and what a viewer covering only some of a recall's warehouses sees o
 
 from datetime import date, timedelta
 
-from lotledger.alerts.domain import climate, rules, triggered
+from lotledger.alerts.domain import climate, rules, suspect, triggered
 from lotledger.alerts.domain.alert import Alert
 from lotledger.alerts.domain.climate_facts import ExcursionRecord, SensorFacts
 from lotledger.alerts.domain.conditions import Condition, Evaluation
@@ -22,7 +22,7 @@ from lotledger.alerts.domain.webhooks import SubscriptionHealth, webhook_failing
 from lotledger.shared.contracts.alerts import AlertType
 from lotledger.shared.contracts.excursions import ExcursionKind
 from lotledger.shared.contracts.stock import BatchStatus, RecallClass
-from lotledger.shared.contracts.sync import SyncConflictRecorded
+from lotledger.shared.contracts.sync import SuspectPack, SuspectReturnRecorded, SyncConflictRecorded
 from tests.unit.alerts.fixtures import A1, B1, GTIN, NOW, ZONES, Desk, lot
 
 CONFIG = RulesConfig()
@@ -73,6 +73,18 @@ def _wh2_conditions() -> list[Condition]:
                 operation={"qty": 2},
                 problem={"type": "urn:lotledger:problem:insufficient-stock", "status": 409},
                 warehouses=["WH2"],
+                actor="scanner-7",
+                recorded_at=NOW,
+            )
+        ),
+        suspect.suspect_product(
+            SuspectReturnRecorded(
+                return_id="r-1",
+                from_party=PARTY_1,
+                location=B1,
+                warehouses=["WH2"],
+                reason="overstock",
+                packs=[SuspectPack(gtin=GTIN, serial="S1", verdict="unknown_serial")],
                 actor="scanner-7",
                 recorded_at=NOW,
             )

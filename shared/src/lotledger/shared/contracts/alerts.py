@@ -25,6 +25,7 @@ class AlertType(StrEnum):
     SYNC_CONFLICT = "sync_conflict"
     EXPIRY_RISK = "expiry_risk"
     REORDER_SUGGESTED = "reorder_suggested"
+    SUSPECT_PRODUCT = "suspect_product"
 
 
 class Severity(StrEnum):

@@ -112,9 +112,11 @@ _CHANNELS: dict[str, tuple[str, str]] = {
     ),
     topics.SYNC: (
         "sync",
-        "Sync conflicts: operations of an offline scanner's batch that inventory refused, "
-        "kept with the original operation, and their resolution by a supervisor. "
-        "Key: conflict id; retained forever.",
+        "What inventory refused and keeps for a person to settle. Sync conflicts: "
+        "operations of an offline scanner's batch that inventory refused, kept with the "
+        "original operation, and their resolution by a supervisor. Suspect returns: "
+        "returned packs that failed verification, held for QA. Key: the conflict's or "
+        "the suspect return's id; retained forever.",
     ),
     topics.CHECKPOINTS: (
         "checkpoints",

@@ -134,6 +134,11 @@ REVISIONS: dict[str, tuple[Revision, ...]] = {
                 "forecast alerts (issue 16)",
                 values={"AlertType": frozenset({"expiry_risk", "reorder_suggested"})},
             ),
+            Revision(
+                5,
+                "suspect_product alerts for refused returns (issue 18, docs/adr/0016)",
+                values={"AlertType": frozenset({"suspect_product"})},
+            ),
         )
         for name in ("raised", "updated", "acknowledged", "resolved")
     },

@@ -1,6 +1,8 @@
-"""Sync conflicts, topic `lotledger.sync.v1`, key = conflict id: an operation of an offline
-scanner's batch (`POST /v1/operations`) that inventory refused, kept with the original
-operation until a supervisor resolves it (docs/adr/0011-holdings.md)."""
+"""Topic `lotledger.sync.v1`, key = record id: what inventory refused and keeps for a person
+to settle. Sync conflicts: an operation of an offline scanner's batch (`POST /v1/operations`)
+that inventory refused, kept with the original operation until a supervisor resolves it
+(docs/adr/0011-holdings.md). Suspect returns: returned packs that failed verification,
+held for QA (docs/adr/0016-serials.md, amendment)."""
 
 from __future__ import annotations
 
@@ -44,10 +46,43 @@ class SyncConflictResolved(Payload):
     )
 
 
+class SuspectPack(Payload):
+    gtin: str
+    serial: str
+    lot: str | None = Field(default=None, description="the pack's lot; absent when unknown")
+    verdict: str = Field(
+        description="why it was not verified: unknown_serial, not_shipped, "
+        "not_shipped_to_party, decommissioned, lot_mismatch, expiry_mismatch (a consumer "
+        "must not fail on a value it does not know)"
+    )
+
+
+class SuspectReturnRecorded(Payload):
+    """Packs of one verified-return request (`POST /v1/returns/verified`) that failed
+    verification: they moved no stock and are held as suspect for QA. Packs the same
+    request verified are not named (they are `returned` stock events). A request that
+    refused more than 1,000 packs is recorded as several parts of at most 1,000 packs
+    each (`part` of `parts`), keeping each event far below Kafka's message limit."""
+
+    return_id: str = Field(description="this record's id, also the event's id and key")
+    part: int = Field(default=1, ge=1, description="1-based, of `parts`, same request")
+    parts: int = Field(default=1, ge=1)
+    from_party: str
+    location: str
+    warehouses: list[str] = Field(description="the warehouse of `location`")
+    reason: str = Field(description="the reason the party gave for returning")
+    packs: list[SuspectPack] = Field(description="the refused packs, in the order scanned")
+    actor: str
+    device: str | None = None
+    recorded_at: AwareDatetime
+
+
 RECORDED = "lotledger.sync.conflict_recorded.v1"
 RESOLVED = "lotledger.sync.conflict_resolved.v1"
+SUSPECT_RETURN = "lotledger.sync.suspect_return_recorded.v1"
 
 EVENT_TYPES: dict[str, type[Payload]] = {
     RECORDED: SyncConflictRecorded,
     RESOLVED: SyncConflictResolved,
+    SUSPECT_RETURN: SuspectReturnRecorded,
 }

@@ -43,7 +43,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(TELEMETRY, "sensor id", {"retention.ms": str(RECORD_DAYS * DAY_MS)}, record=True),
     TopicSpec(EXCURSIONS, "location id", {"retention.ms": FOREVER}),
     TopicSpec(ALERTS, "alert id", {"retention.ms": str(RECORD_DAYS * DAY_MS)}, record=True),
-    TopicSpec(SYNC, "sync conflict id", {"retention.ms": FOREVER}),
+    TopicSpec(SYNC, "sync conflict id | suspect return id", {"retention.ms": FOREVER}),
     TopicSpec(
         CHECKPOINTS,
         "log name",

@@ -13,7 +13,8 @@ Per-type policies (`POLICIES`): recall alerts resolve by themselves only once a 
 has acknowledged them (QA confirms the consignees were told) and no recalled stock is
 left on hand; fefo_deviation alerts are raised by events only and resolved by people
 only; sync_conflict alerts are raised by the conflict's record and resolved when a
-supervisor resolves the conflict. Every other type is raised and resolved by its
+supervisor resolves the conflict; suspect_product alerts are raised by the suspect
+return's record and resolved by QA. Every other type is raised and resolved by its
 condition, except where a tier has its own policy (`TIER_POLICIES`): an excursion found
 late (tier "late") is raised by the event that reveals it and resolved by the person who
 assessed it.
@@ -54,6 +55,7 @@ POLICIES: Mapping[AlertType, Policy] = {alert_type: Policy() for alert_type in A
     AlertType.RECALL: Policy(auto_resolve=AutoResolve.AFTER_ACK),
     AlertType.FEFO_DEVIATION: Policy(raised_by_condition=False, auto_resolve=AutoResolve.NEVER),
     AlertType.SYNC_CONFLICT: Policy(raised_by_condition=False),
+    AlertType.SUSPECT_PRODUCT: Policy(raised_by_condition=False, auto_resolve=AutoResolve.NEVER),
 }
 BY_PEOPLE = Policy(raised_by_condition=False, auto_resolve=AutoResolve.NEVER)
 TIER_POLICIES: Mapping[tuple[AlertType, str], Policy] = {

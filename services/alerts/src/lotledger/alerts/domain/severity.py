@@ -16,6 +16,7 @@
 | sync_conflict         | warning                                              |
 | expiry_risk           | warning                                              |
 | reorder_suggested     | info                                                 |
+| suspect_product       | critical                                             |
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ SEVERITY: Mapping[AlertType, Severity] = {
     AlertType.SYNC_CONFLICT: Severity.WARNING,
     AlertType.EXPIRY_RISK: Severity.WARNING,
     AlertType.REORDER_SUGGESTED: Severity.INFO,
+    AlertType.SUSPECT_PRODUCT: Severity.CRITICAL,
 }
 
 

@@ -13,6 +13,7 @@ evaluation's scope is expressed in (see `conditions.Scope`).
 | fefo_deviation                       | id of the picked event       | the subject         |
 | webhook_failing                      | subscription id              | the subject         |
 | sync_conflict                        | sync conflict id             | the subject         |
+| suspect_product                      | suspect return id            | the subject         |
 
 Neither GTINs, GS1 lots (AI 82 character set) nor warehouse ids can contain `@`, so the
 group of a per-warehouse subject is everything before its last `@`. Sensor ids cannot

@@ -6,6 +6,7 @@ subject"), derived here and nowhere else, from the key and the details the rules
 | near_expiry, expired_on_hand, low_stock, stock_out, overstock | the one its subject names |
 | expiry_risk, reorder_suggested | the one its subject names |
 | temperature_/humidity_excursion, sensor_silent, fefo_deviation | the one of its location |
+| suspect_product | the one of its location (where the packs were returned) |
 | recall | every warehouse the batch was ever in (the keys of `details.by_warehouse`) |
 | sync_conflict | the warehouses the refused operation named (`details.warehouses`) |
 | webhook_failing | none: it is system-wide |
@@ -40,7 +41,13 @@ def concerned(key: AlertKey, details: Mapping[str, Any]) -> tuple[str, ...]:
         ):
             warehouse = warehouse_in(key.alert_type, key.subject)
             return (warehouse,) if warehouse else ()
-        case T.TEMPERATURE_EXCURSION | T.HUMIDITY_EXCURSION | T.SENSOR_SILENT | T.FEFO_DEVIATION:
+        case (
+            T.TEMPERATURE_EXCURSION
+            | T.HUMIDITY_EXCURSION
+            | T.SENSOR_SILENT
+            | T.FEFO_DEVIATION
+            | T.SUSPECT_PRODUCT
+        ):
             location = details.get("location")
             return (warehouse_of(location),) if isinstance(location, str) else ()
         case T.RECALL:

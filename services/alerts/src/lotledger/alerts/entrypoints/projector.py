@@ -21,7 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from lotledger.alerts.adapters.unit_of_work import Stores
 from lotledger.alerts.domain.alert import NewId, fresh_id
 from lotledger.alerts.domain.forecast import DEFAULT_FORECAST, ForecastSettings
-from lotledger.alerts.service import catalog_events, climate_events, stock_events, sync_events
+from lotledger.alerts.service import (
+    catalog_events,
+    climate_events,
+    stock_events,
+    suspect_events,
+    sync_events,
+)
 from lotledger.alerts.service.evaluation import Context
 from lotledger.shared.clock import Clock
 from lotledger.shared.contracts import catalog, excursions, stock, sync, telemetry, topics
@@ -121,3 +127,5 @@ async def _apply(ctx: Context, envelope: CloudEvent, payload: Payload, latest: L
             await climate_events.apply_excursion(ctx, envelope, payload)
         case sync.SyncConflictRecorded() | sync.SyncConflictResolved():
             await sync_events.apply_sync(ctx, envelope, payload)
+        case sync.SuspectReturnRecorded():
+            await suspect_events.apply_suspect_return(ctx, envelope, payload)

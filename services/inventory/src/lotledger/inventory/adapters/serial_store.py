@@ -161,11 +161,17 @@ class SerialStore(SerialReads):
         reason: str,
         at: datetime,
         by: str,
+        published: tuple[str, Sequence[tuple[UUID, bytes]]],
     ) -> None:
+        """Hold the packs with their verdicts and publish them (topic, then event id and
+        payload per event) through the outbox, keyed by event id, in one statement."""
+        topic, events = published
         gtins, serials = columns(p for p, _ in rows)
         await self._conn.execute(
-            "INSERT INTO suspect_packs SELECT g, s, $4, $5, v, $6, $7, $8 "
-            "FROM unnest($1::text[], $2::text[], $3::text[]) AS u(g, s, v)",
+            "WITH held AS (INSERT INTO suspect_packs SELECT g, s, $4, $5, v, $6, $7, $8 "
+            "FROM unnest($1::text[], $2::text[], $3::text[]) AS u(g, s, v)) "
+            "INSERT INTO outbox (topic, key, event_id, payload) "
+            "SELECT $9, i::text, i, p FROM unnest($10::uuid[], $11::bytea[]) AS x(i, p)",
             gtins,
             serials,
             [verdict for _, verdict in rows],
@@ -174,4 +180,7 @@ class SerialStore(SerialReads):
             reason,
             at,
             by,
+            topic,
+            [event_id for event_id, _ in events],
+            [payload for _, payload in events],
         )

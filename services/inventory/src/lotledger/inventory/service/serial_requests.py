@@ -49,6 +49,8 @@ class SerialDesk:
     policy: StockPolicy
     cache: CatalogCache
     stock_topic: str
+    sync_topic: str
+    """Where returned packs held as suspect are published."""
     meta: Metadata
     principal: Principal
     key: Key | None = None

@@ -1,8 +1,9 @@
 """Verified returns (ADR 0016 §9): each returned pack is answered like a verification
 router service would. Verified packs come back (a `returned` event with their serials)
 and are released to saleable stock in the same transaction: the verification is the
-assessment QA's release stands for. The others move no stock and are kept as suspect
-packs for QA."""
+assessment QA's release stands for. The others move no stock: they are kept as suspect
+packs for QA and published in the same transaction (`suspect_records`), which alerts
+raises as `suspect_product`."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from lotledger.inventory.service.serial_requests import (
     run_serial_request,
     serials_of,
 )
+from lotledger.inventory.service.suspect_records import Held, Refused, suspect_events
 from lotledger.shared.auth import Role
 from lotledger.shared.contracts.stock import HoldingStatus
 from lotledger.shared.idempotency import DuplicateKey
@@ -41,6 +43,15 @@ class Verdict:
         return self.reason is None
 
 
+@dataclass(frozen=True)
+class Returned:
+    verdicts: list[Verdict]
+    accepted: list[stock.Accepted]
+    suspect: list[str]
+    """Ids of the suspect-return records holding the refused packs (each the subject of
+    its suspect_product alert); empty when every pack was verified."""
+
+
 async def return_packs(
     desk: SerialDesk,
     packs: Sequence[Pack],
@@ -48,8 +59,8 @@ async def return_packs(
     from_party: str,
     reason: str,
     scanned: Mapping[Pack, tuple[str, date]] | None = None,
-    render: Callable[[list[Verdict], list[stock.Accepted]], bytes] | None = None,
-) -> tuple[list[Verdict], list[stock.Accepted]]:
+    render: Callable[[Returned], bytes] | None = None,
+) -> Returned:
     """`scanned`: the lot and expiry each pack's DataMatrix carried, where one was scanned."""
     await answered(desk)
     async with desk.uow(locking=False) as uow:
@@ -74,24 +85,37 @@ async def return_packs(
                 gtin, lot, location, HoldingStatus.RETURNED, len(chunk), VERIFIED_RETURN
             )
         )
-    suspects = [(v.pack, str(v.reason)) for v in verdicts if v.reason is not None]
+    refused = [Refused(v.pack, v.lot, str(v.reason)) for v in verdicts if v.reason is not None]
+    published = suspect_events(refused, Held(from_party, location, reason), desk.meta)
+    suspect = [str(event_id) for event_id, _ in published]
 
     async def hold(uow: UnitOfWork) -> None:
-        if suspects:
+        if refused:
             meta = desk.meta
-            await uow.serials.suspect(suspects, from_party, location, reason, meta.now, meta.actor)
+            await uow.serials.suspect(
+                [(r.pack, r.verdict) for r in refused],
+                from_party,
+                location,
+                reason,
+                meta.now,
+                meta.actor,
+                (desk.sync_topic, published),
+            )
 
     if not commands:
         try:
             async with desk.uow() as uow:
                 await hold(uow)
                 if render is not None:
-                    await remember(uow, desk, render(verdicts, []))
+                    await remember(uow, desk, render(Returned(verdicts, [], suspect)))
                 await uow.commit()
         except DuplicateKey:
             await answered(desk)
             raise
-        return verdicts, []
+        return Returned(verdicts, [], suspect)
     assessor = replace(desk.principal, roles=desk.principal.roles | {Role.QA})
-    respond = None if render is None else (lambda accepted: render(verdicts, accepted))
-    return verdicts, await run_serial_request(desk, commands, hold, assessor, respond)
+    respond = (
+        None if render is None else (lambda accepted: render(Returned(verdicts, accepted, suspect)))
+    )
+    accepted = await run_serial_request(desk, commands, hold, assessor, respond)
+    return Returned(verdicts, accepted, suspect)

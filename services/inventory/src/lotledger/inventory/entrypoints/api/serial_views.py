@@ -46,6 +46,10 @@ class VerifiedReturnView(BaseModel):
     accepted: int
     held: int
     events: list[EventRef]
+    suspect: list[str] = Field(
+        description="ids of the suspect-return records holding the refused packs, each the "
+        "subject of its suspect_product alert (one per at most 1,000 packs)"
+    )
 
 
 class CaptureView(BaseModel):

@@ -21,7 +21,7 @@ from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep
 from lotledger.inventory.entrypoints.api.serial_answers import answer, body_of, desk_for
 from lotledger.inventory.entrypoints.api.views import EventRef, event_ref
 from lotledger.inventory.service import serial_picks, serial_returns, serial_scans
-from lotledger.inventory.service.serial_returns import Verdict
+from lotledger.inventory.service.serial_returns import Returned
 from lotledger.inventory.service.stock import Accepted
 from lotledger.shared.identifiers import warehouse_of
 from lotledger.shared.web.idempotency import IdempotencyKey
@@ -140,7 +140,8 @@ async def move_serials(
     return await answer(run)
 
 
-def _verdicts(verdicts: list[Verdict], accepted: list[Accepted]) -> v.VerifiedReturnView:
+def _verdicts(returned: Returned) -> v.VerifiedReturnView:
+    verdicts = returned.verdicts
     views = [
         v.VerdictView(
             gtin=verdict.pack.gtin,
@@ -155,7 +156,8 @@ def _verdicts(verdicts: list[Verdict], accepted: list[Accepted]) -> v.VerifiedRe
         verdicts=views,
         accepted=accepted_count,
         held=len(verdicts) - accepted_count,
-        events=_events(accepted),
+        events=_events(returned.accepted),
+        suspect=returned.suspect,
     )
 
 
@@ -175,15 +177,15 @@ async def return_verified(
     who.require_warehouse(warehouse_of(body.location))
 
     async def run() -> v.VerifiedReturnView:
-        verdicts, accepted = await serial_returns.return_packs(
+        returned = await serial_returns.return_packs(
             await desk_for(request, rt, who, key),
             s.packs_of(body.packs),
             body.location,
             body.from_party,
             body.reason,
             s.scanned_of(body.packs),
-            lambda verdicts, events: body_of(_verdicts(verdicts, events)),
+            lambda returned: body_of(_verdicts(returned)),
         )
-        return _verdicts(verdicts, accepted)
+        return _verdicts(returned)
 
     return await answer(run)
