@@ -37,6 +37,10 @@ CREATE TABLE relay_offsets (
     PRIMARY KEY (topic, partition)
 );
 """
+TRACE_CONTEXT_DDL = "ALTER TABLE outbox ADD COLUMN traceparent text"
+"""The W3C traceparent of the span that wrote the row (NULL untraced): carried next to
+the event, never inside its hashed bytes (docs/adr/0019). Each service's
+`..._trace_context` migration runs it."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class OutboxMessage:
     key: str
     event_id: UUID
     payload: bytes
+    traceparent: str | None = None
 
 
 class Outbox:
@@ -57,10 +62,14 @@ class Outbox:
         transaction commits late (holding an earlier id) is still found next time: nothing
         depends on ids becoming visible in order."""
         rows = await self._conn.fetch(
-            "SELECT id, topic, key, event_id, payload FROM outbox ORDER BY id LIMIT $1", limit
+            "SELECT id, topic, key, event_id, payload, traceparent FROM outbox "
+            "ORDER BY id LIMIT $1",
+            limit,
         )
         return [
-            OutboxMessage(r["id"], r["topic"], r["key"], r["event_id"], bytes(r["payload"]))
+            OutboxMessage(
+                r["id"], r["topic"], r["key"], r["event_id"], bytes(r["payload"]), r["traceparent"]
+            )
             for r in rows
         ]
 

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from lotledger.shared.kafka import create_consumer, partitions_of
 from lotledger.shared.settings import CommonSettings
+from lotledger.shared.traced_messages import consuming
 
 log = structlog.get_logger("lotledger.projection")
 
@@ -214,7 +215,8 @@ class Projector:
             floors = {tp: max(self.positions.get(tp, 0), stored.get(tp, 0)) for tp in batches}
             batch = fresh_records(batches, floors)
             if batch.records:
-                await self.projection.apply(conn, batch.records)
+                with consuming(self.projection.consumer, batch.records):
+                    await self.projection.apply(conn, batch.records)
                 await save_positions(conn, self.projection.consumer, batch.positions)
         self.positions.update(floors)
         self.positions.update(batch.positions)

@@ -26,6 +26,7 @@ from lotledger.shared.kafka import STRUCTURED, create_consumer, create_producer,
 from lotledger.shared.outbox import Outbox, OutboxMessage
 from lotledger.shared.runner import sleep_or_stop, wait_any
 from lotledger.shared.settings import CommonSettings
+from lotledger.shared.traced_messages import Traced, publishing
 
 log = structlog.get_logger("lotledger.relay")
 
@@ -104,20 +105,22 @@ class OutboxRelay:
     async def _send(
         self, producer: AIOKafkaProducer, batch: list[OutboxMessage]
     ) -> dict[tuple[str, int], int]:
-        sends = [
-            await producer.send(
-                m.topic or str(self.config.default_topic),
-                m.payload,
-                key=m.key.encode(),
-                headers=STRUCTURED,
-            )
-            for m in batch
-        ]
+        with publishing(batch, STRUCTURED, self._topic_of) as headers:
+            sends = [
+                await producer.send(
+                    self._topic_of(m), m.payload, key=m.key.encode(), headers=headers(i)
+                )
+                for i, m in enumerate(batch)
+            ]
+            acknowledged = await asyncio.gather(*sends)
         reached: dict[tuple[str, int], int] = {}
-        for meta in await asyncio.gather(*sends):
+        for meta in acknowledged:
             key = (meta.topic, meta.partition)
             reached[key] = max(reached.get(key, 0), meta.offset + 1)
         return reached
+
+    def _topic_of(self, message: Traced) -> str:
+        return message.topic or str(self.config.default_topic)
 
     async def recover(self, outbox: Outbox) -> int:
         """Remove from the outbox what Kafka already holds past the recorded offsets."""

@@ -14,6 +14,8 @@ import uvicorn
 from lotledger.shared.gc_tuning import tune_gc
 from lotledger.shared.logging import configure_logging
 from lotledger.shared.migrations import Migration, migrate
+from lotledger.shared.settings import TracingSettings
+from lotledger.shared.tracing import configure_tracing, shutdown_tracing
 
 Worker = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
 
@@ -65,7 +67,11 @@ def run_cli(
         asyncio.run(migrate(migration()))
         return 0
     _, worker = workers[args.command]
-    return asyncio.run(worker(args))
+    configure_tracing(service, TracingSettings())
+    try:
+        return asyncio.run(worker(args))
+    finally:
+        shutdown_tracing()
 
 
 async def run_until_signalled(worker: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:

@@ -19,7 +19,20 @@ DEV_CHECKPOINT_PUBLIC_KEY = "w1gvCiO00YFzJ6rIlxx3j235/q6B4+fooTmUhG8Xeis="
 """The public half of the development checkpoint key (inventory's checkpointer settings)."""
 
 
-class CommonSettings(BaseSettings):
+class TracingSettings(BaseSettings):
+    """Tracing is off unless an OTLP endpoint is named, here or by the standard
+    `OTEL_TRACES_EXPORTER=otlp` with `OTEL_EXPORTER_OTLP_*` (docs/adr/0019)."""
+
+    model_config = SettingsConfigDict(env_prefix="LOTLEDGER_", extra="ignore")
+
+    otlp_endpoint: str | None = Field(
+        default=None,
+        description="OTLP/HTTP collector base URL (e.g. http://collector:4318); traces go to "
+        "its /v1/traces. Unset: no spans are recorded and no trace context is written",
+    )
+
+
+class CommonSettings(TracingSettings):
     model_config = SettingsConfigDict(env_prefix="LOTLEDGER_", extra="ignore")
 
     env: Literal["dev", "test", "prod"] = "dev"
