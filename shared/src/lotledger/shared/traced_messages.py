@@ -153,3 +153,26 @@ def consumed(event_id: str | None) -> Context | None:
     if event_id is None:
         return None
     return _consumed.get({}).get(event_id)
+
+
+@contextmanager
+def caused_by(
+    event_id: str | None, name: str, attributes: dict[str, str] | None = None
+) -> Iterator[str | None]:
+    """A span for what a consumed event caused (an alert's change), child of that event's
+    consumer span (else of whatever span is current); yields its traceparent to store
+    with what it writes. Tracing off: no span, None."""
+    if not tracing.enabled():
+        yield None
+        return
+    with tracing.tracer().start_as_current_span(
+        name, context=consumed(event_id), attributes=attributes
+    ) as span:
+        yield tracing.traceparent_of(span)
+
+
+def consumed_traceparent(event_id: str | None) -> str | None:
+    """The traceparent of a consumed event's span (None: not traced), for work queued
+    because of it that no span of its own describes (a stock event's webhook)."""
+    context = consumed(event_id)
+    return None if context is None else tracing.traceparent_of(trace.get_current_span(context))
