@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -89,6 +90,13 @@ class Outbox:
             )
             await self._record(reached)
         return int(status.rsplit(" ", 1)[1])
+
+    async def backlog(self) -> tuple[int, datetime | None, datetime]:
+        """Rows not yet published, the oldest one's creation time, and the database's now."""
+        row = await self._conn.fetchrow(
+            "SELECT count(*) AS n, min(created_at) AS oldest, now() AS now FROM outbox"
+        )
+        return int(row["n"]), row["oldest"], row["now"]
 
     async def offsets(self) -> dict[tuple[str, int], int]:
         rows = await self._conn.fetch("SELECT topic, partition, next_offset FROM relay_offsets")

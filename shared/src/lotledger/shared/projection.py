@@ -13,6 +13,7 @@ apply the same records.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -45,8 +46,9 @@ CREATE TABLE consumer_positions (
 APPLIED = Counter("lotledger_projection_records_total", "Records applied", ["consumer"])
 LAG_MESSAGES = Gauge(
     "lotledger_projection_lag_messages",
-    "High watermark minus position",
-    ["consumer", "topic", "partition"],
+    "Consumer lag: the partition's end offset (high watermark) minus the position applied, "
+    "per partition this member owns (removed when the partition is revoked)",
+    ["consumer", "group", "topic", "partition"],
 )
 LAG_SECONDS = Gauge(
     "lotledger_projection_lag_seconds",
@@ -234,9 +236,18 @@ class Projector:
         for tp in consumer.assignment():
             highwater = consumer.highwater(tp)
             if highwater is not None:
-                LAG_MESSAGES.labels(self.projection.consumer, tp.topic, str(tp.partition)).set(
+                LAG_MESSAGES.labels(*self._lag_labels(tp)).set(
                     max(highwater - self.positions.get(tp, 0), 0)
                 )
+
+    def _lag_labels(self, tp: TopicPartition) -> tuple[str, str, str, str]:
+        return (self.projection.consumer, self.group_id, tp.topic, str(tp.partition))
+
+    def forget_lag(self, partitions: Iterable[TopicPartition]) -> None:
+        """Another member reports a revoked partition's lag from now on."""
+        for tp in partitions:
+            with contextlib.suppress(KeyError):
+                LAG_MESSAGES.remove(*self._lag_labels(tp))
 
 
 class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -245,7 +256,7 @@ class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
         self.consumer = consumer
 
     async def on_partitions_revoked(self, revoked: Any) -> None:
-        return None
+        self.projector.forget_lag(revoked)
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
         async with self.projector.engine.connect() as conn:

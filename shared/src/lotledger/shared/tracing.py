@@ -21,7 +21,7 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import NoOpTracer, Span, Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
-from lotledger.shared.settings import TracingSettings
+from lotledger.shared.settings import ObservabilitySettings
 
 TRACES_PATH = "/v1/traces"
 _PROPAGATOR = TraceContextTextMapPropagator()
@@ -30,7 +30,7 @@ _provider: TracerProvider | None = None
 _tracer: Tracer = _NO_OP
 
 
-def configure_tracing(service: str, settings: TracingSettings) -> None:
+def configure_tracing(service: str, settings: ObservabilitySettings) -> None:
     """Every composition root calls this once; a provider already installed (a second
     app in one process, a test's exporter) is kept."""
     if _provider is not None:
