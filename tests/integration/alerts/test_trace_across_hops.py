@@ -9,17 +9,15 @@ one in-memory exporter sees every span, over the real Postgres and Kafka."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 from pydantic import SecretStr
 
-from lotledger.shared import tracing
 from lotledger.shared.contracts.topics import ALERTS, STOCK
 from lotledger.traceability.bootstrap import run_projector
 from lotledger.traceability.settings import TraceabilitySettings
@@ -27,22 +25,11 @@ from tests.integration.alerts.steps import pick, product, receive
 from tests.integration.alerts.world import ADMIN, AlertsWorld, alerts_world, fresh_gtin
 from tests.support.infra import migrate
 from tests.support.receiver import Receiver, new_secret, receiving
+from tests.support.spans import exported
 from tests.support.tokens import TEST_SECRET
 from tests.support.world import fresh_lot
 
 SECRET = new_secret()
-
-
-@contextmanager
-def exported() -> Iterator[InMemorySpanExporter]:
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    tracing.install(provider)
-    try:
-        yield exporter
-    finally:
-        tracing.install(None)
 
 
 @asynccontextmanager
