@@ -57,8 +57,11 @@ def traces_url(endpoint: str) -> str:
 
 
 def install(provider: TracerProvider | None) -> None:
-    """Use `provider` from now on; None turns tracing off."""
+    """Use `provider` from now on; None turns tracing off. The one replaced is shut down
+    (its export thread stopped)."""
     global _provider, _tracer
+    if _provider is not None and _provider is not provider:
+        _provider.shutdown()
     _provider = provider
     _tracer = provider.get_tracer("lotledger") if provider is not None else _NO_OP
 
