@@ -1,6 +1,6 @@
-"""The outbox row of a stock event keeps the trace context of the request that wrote it
-(docs/adr/0019): NULL while tracing is off, the request's server span when on; the event's
-hashed bytes are the same either way (no trace member in them)."""
+"""The outbox row of a stock or catalog event keeps the trace context of the request that
+wrote it (docs/adr/0019): NULL while tracing is off, the request's server span when on; the
+event's hashed bytes are the same either way (no trace member in them)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,12 @@ from tests.support.spans import exported
 from tests.support.stock import SCANNER
 from tests.support.tokens import bearer
 from tests.support.world import COLD, SUPPLIER, fresh_lot, seed_catalog
+
+PRODUCT = "09506000999999"
+
+
+def _product() -> dict[str, Any]:
+    return {"name": "Traced product", "storage_class": "cold", "rx": True}
 
 
 def _receipt(lot: str) -> dict[str, Any]:
@@ -41,12 +47,20 @@ async def test_an_outbox_row_keeps_its_request_trace_only_when_tracing_is_on() -
             with exported() as exporter:
                 response = await client.post("/v1/receipts", json=_receipt(traced), headers=SCANNER)
                 assert response.status_code == 201, response.text
-            (span,) = [s for s in exporter.get_finished_spans() if s.name == "POST /v1/receipts"]
+                response = await client.put(
+                    f"/v1/products/{PRODUCT}", json=_product(), headers=bearer("admin")
+                )
+                assert response.status_code == 201, response.text
+            spans = {s.name: s for s in exporter.get_finished_spans()}
+            span, put = spans["POST /v1/receipts"], spans["PUT /v1/products/{gtin}"]
         conn = await asyncpg.connect(infra.url("inventory", driver="postgresql"))
         try:
             rows = await conn.fetch(
                 "SELECT key, traceparent, payload FROM inventory.outbox WHERE key LIKE $1",
                 f"{COLD}/%",
+            )
+            (product,) = await conn.fetch(
+                "SELECT traceparent FROM inventory.outbox WHERE key = $1", f"product:{PRODUCT}"
             )
         finally:
             await conn.close()
@@ -58,3 +72,4 @@ async def test_an_outbox_row_keeps_its_request_trace_only_when_tracing_is_on() -
         f"{span.context.span_id:016x}",
     )
     assert all("traceparent" not in orjson.loads(r["payload"]) for r in rows)
+    assert product["traceparent"].split("-")[2] == f"{put.context.span_id:016x}"
