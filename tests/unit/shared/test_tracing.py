@@ -83,6 +83,8 @@ def test_tracing_on_each_traced_record_gets_a_consumer_span_others_none() -> Non
         _Record("s", 0, 7, orjson.dumps({"id": event_id}), [(TRACEPARENT, STORED.encode())]),
         _Record("s", 0, 8, orjson.dumps({"id": "untraced"}), []),
         _Record("s", 0, 9, orjson.dumps({"id": "bad"}), [(TRACEPARENT, b"not-a-trace")]),
+        _Record("s", 0, 10, b"not json", [(TRACEPARENT, STORED.encode())]),
+        _Record("s", 0, 11, b"[1]", [(TRACEPARENT, STORED.encode())]),
     ]
     with exported() as exporter:
         with consuming("alerts", records):
@@ -91,9 +93,12 @@ def test_tracing_on_each_traced_record_gets_a_consumer_span_others_none() -> Non
             with caused_by(event_id, "alert raised") as traceparent:
                 assert traceparent is not None
         assert consumed(event_id) is None
-        spans = {s.name: s for s in exporter.get_finished_spans()}
-    assert set(spans) == {"s process", "alert raised"}
+        finished = exporter.get_finished_spans()
+        spans = {s.name: s for s in reversed(finished)}
+    assert sorted(s.name for s in finished) == ["alert raised", *["s process"] * 3]
     process, raised = spans["s process"], spans["alert raised"]
+    assert process.attributes is not None
+    assert process.attributes["messaging.kafka.offset"] == 7
     assert process.kind is SpanKind.CONSUMER
     assert process.parent is not None
     assert f"{process.parent.span_id:016x}" == "b7ad6b7169203331"

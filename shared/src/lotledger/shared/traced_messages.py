@@ -131,9 +131,9 @@ def consuming(consumer: str, records: Sequence[Any]) -> Iterator[None]:
             },
         )
         spans.append(span)
-        event_id = orjson.loads(r.value).get("id")
+        event_id = _event_id(r.value)
         if event_id:
-            contexts[str(event_id)] = trace.set_span_in_context(span)
+            contexts[event_id] = trace.set_span_in_context(span)
     token = _consumed.set(contexts)
     try:
         yield
@@ -146,6 +146,17 @@ def consuming(consumer: str, records: Sequence[Any]) -> Iterator[None]:
         _consumed.reset(token)
         for span in spans:
             span.end()
+
+
+def _event_id(value: bytes) -> str | None:
+    """The CloudEvent id of a record; None for a value the projection will skip as
+    unreadable (tracing must never be what blocks a partition)."""
+    try:
+        event = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return None
+    found = event.get("id") if isinstance(event, dict) else None
+    return str(found) if found else None
 
 
 def consumed(event_id: str | None) -> Context | None:
