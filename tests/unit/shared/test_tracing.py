@@ -110,3 +110,11 @@ def test_tracing_on_each_traced_record_gets_a_consumer_span_others_none() -> Non
 def test_an_otlp_endpoint_names_the_traces_path_once() -> None:
     assert tracing.traces_url("http://collector:4318") == "http://collector:4318/v1/traces"
     assert tracing.traces_url("http://c:4318/v1/traces/") == "http://c:4318/v1/traces"
+
+
+def test_a_rebuild_replays_records_without_spans() -> None:
+    traced = _Record("s", 0, 7, orjson.dumps({"id": "e"}), [(TRACEPARENT, STORED.encode())])
+    with exported() as exporter:
+        with consuming("alerts", [traced], traced=False):
+            assert consumed("e") is None
+        assert exporter.get_finished_spans() == ()

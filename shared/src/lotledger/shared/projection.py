@@ -178,12 +178,15 @@ class Projector:
         projection: Projection,
         group_id: str,
         max_records: int = 2000,
+        traced: bool = True,
     ) -> None:
+        """`traced=False` for a rebuild: replayed records belong to traces long closed."""
         self.settings = settings
         self.engine = engine
         self.projection = projection
         self.group_id = settings.topic(group_id)
         self.max_records = max_records
+        self.traced = traced
         self.positions: dict[TopicPartition, int] = {}
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -217,7 +220,7 @@ class Projector:
             floors = {tp: max(self.positions.get(tp, 0), stored.get(tp, 0)) for tp in batches}
             batch = fresh_records(batches, floors)
             if batch.records:
-                with consuming(self.projection.consumer, batch.records):
+                with consuming(self.projection.consumer, batch.records, self.traced):
                     await self.projection.apply(conn, batch.records)
                 await save_positions(conn, self.projection.consumer, batch.positions)
         self.positions.update(floors)
@@ -284,7 +287,9 @@ async def replay_all(
     """Apply every record from offset zero up to the end offsets seen at the start (a
     rebuild into whatever schema `engine` targets), or up to `until` where it names a
     partition (never past the end). Returns records applied and the ends used."""
-    projector = Projector(settings, engine, projection, group_id="unused", max_records=max_records)
+    projector = Projector(
+        settings, engine, projection, group_id="unused", max_records=max_records, traced=False
+    )
     async with engine.connect() as conn:
         projector.positions.update(await stored_positions(conn, projection.consumer))
     consumer = create_consumer(

@@ -104,11 +104,11 @@ def header(record: Any, name: str) -> str | None:
 
 
 @contextmanager
-def consuming(consumer: str, records: Sequence[Any]) -> Iterator[None]:
+def consuming(consumer: str, records: Sequence[Any], traced: bool = True) -> Iterator[None]:
     """A consumer span per record that carries a context, as its child, open while the
     batch is applied; inside, `consumed(event_id)` is the span's context for what the
     projection writes because of that event (an alert, an outbox row)."""
-    if not tracing.enabled():
+    if not traced or not tracing.enabled():
         yield
         return
     spans: list[Span] = []
