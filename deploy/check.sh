@@ -18,7 +18,7 @@ check() { # description command...
 }
 py() { uv run --no-project --quiet --with pyyaml python "$@"; }
 
-yaml_files=(deploy/docker-compose.yml deploy/k8s/*.yaml)
+yaml_files=(deploy/docker-compose.yml deploy/k8s/*.yaml deploy/observability/*.yml)
 
 step "YAML parses"
 if py -c 'import sys, yaml; [list(yaml.safe_load_all(open(f))) for f in sys.argv[1:]]' "${yaml_files[@]}"; then

@@ -9,6 +9,7 @@ from uuid import uuid4
 import pytest
 from aiokafka import TopicPartition
 from aiokafka.admin import NewTopic
+from prometheus_client import REGISTRY
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -169,3 +170,32 @@ async def test_two_members_owning_one_partition_apply_its_records_once(
             assert stored.scalar_one() == 20
     finally:
         await engine.dispose()
+
+
+async def test_lag_is_reported_per_group_and_partition_and_dropped_on_revocation(
+    infra: Infra, common_settings: CommonSettings, topic: str
+) -> None:
+    engine = await _schema(infra, f"probe_{uuid4().hex[:8]}")
+    try:
+        projector = Projector(
+            common_settings, engine, Summing(topic), f"probe-{uuid4().hex[:6]}", max_records=50
+        )
+        await _run_until(projector, engine, MESSAGES)
+    finally:
+        await engine.dispose()
+    partitions = [TopicPartition(topic, p) for p in range(3)]
+
+    def lag(tp: TopicPartition) -> float | None:
+        return REGISTRY.get_sample_value(
+            "lotledger_projection_lag_messages",
+            {
+                "consumer": "probe",
+                "group": projector.group_id,
+                "topic": tp.topic,
+                "partition": str(tp.partition),
+            },
+        )
+
+    assert [lag(tp) for tp in partitions] == [0, 0, 0]
+    projector.forget_lag(partitions[:2])
+    assert [lag(tp) for tp in partitions] == [None, None, 0]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -37,6 +38,10 @@ CREATE TABLE relay_offsets (
     PRIMARY KEY (topic, partition)
 );
 """
+TRACE_CONTEXT_DDL = "ALTER TABLE outbox ADD COLUMN traceparent text"
+"""The W3C traceparent of the span that wrote the row (NULL untraced): carried next to
+the event, never inside its hashed bytes (docs/adr/0019). Each service's
+`..._trace_context` migration runs it."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class OutboxMessage:
     key: str
     event_id: UUID
     payload: bytes
+    traceparent: str | None = None
 
 
 class Outbox:
@@ -57,10 +63,14 @@ class Outbox:
         transaction commits late (holding an earlier id) is still found next time: nothing
         depends on ids becoming visible in order."""
         rows = await self._conn.fetch(
-            "SELECT id, topic, key, event_id, payload FROM outbox ORDER BY id LIMIT $1", limit
+            "SELECT id, topic, key, event_id, payload, traceparent FROM outbox "
+            "ORDER BY id LIMIT $1",
+            limit,
         )
         return [
-            OutboxMessage(r["id"], r["topic"], r["key"], r["event_id"], bytes(r["payload"]))
+            OutboxMessage(
+                r["id"], r["topic"], r["key"], r["event_id"], bytes(r["payload"]), r["traceparent"]
+            )
             for r in rows
         ]
 
@@ -80,6 +90,13 @@ class Outbox:
             )
             await self._record(reached)
         return int(status.rsplit(" ", 1)[1])
+
+    async def backlog(self) -> tuple[int, datetime | None, datetime]:
+        """Rows not yet published, the oldest one's creation time, and the database's now."""
+        row = await self._conn.fetchrow(
+            "SELECT count(*) AS n, min(created_at) AS oldest, now() AS now FROM outbox"
+        )
+        return int(row["n"]), row["oldest"], row["now"]
 
     async def offsets(self) -> dict[tuple[str, int], int]:
         rows = await self._conn.fetch("SELECT topic, partition, next_offset FROM relay_offsets")

@@ -13,6 +13,7 @@ apply the same records.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from lotledger.shared.kafka import create_consumer, partitions_of
 from lotledger.shared.settings import CommonSettings
+from lotledger.shared.traced_messages import consuming
 
 log = structlog.get_logger("lotledger.projection")
 
@@ -44,8 +46,9 @@ CREATE TABLE consumer_positions (
 APPLIED = Counter("lotledger_projection_records_total", "Records applied", ["consumer"])
 LAG_MESSAGES = Gauge(
     "lotledger_projection_lag_messages",
-    "High watermark minus position",
-    ["consumer", "topic", "partition"],
+    "Consumer lag: the partition's end offset (high watermark) minus the position applied, "
+    "per partition this member owns (removed when the partition is revoked)",
+    ["consumer", "group", "topic", "partition"],
 )
 LAG_SECONDS = Gauge(
     "lotledger_projection_lag_seconds",
@@ -175,12 +178,15 @@ class Projector:
         projection: Projection,
         group_id: str,
         max_records: int = 2000,
+        traced: bool = True,
     ) -> None:
+        """`traced=False` for a rebuild: replayed records belong to traces long closed."""
         self.settings = settings
         self.engine = engine
         self.projection = projection
         self.group_id = settings.topic(group_id)
         self.max_records = max_records
+        self.traced = traced
         self.positions: dict[TopicPartition, int] = {}
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -214,7 +220,8 @@ class Projector:
             floors = {tp: max(self.positions.get(tp, 0), stored.get(tp, 0)) for tp in batches}
             batch = fresh_records(batches, floors)
             if batch.records:
-                await self.projection.apply(conn, batch.records)
+                with consuming(self.projection.consumer, batch.records, self.traced):
+                    await self.projection.apply(conn, batch.records)
                 await save_positions(conn, self.projection.consumer, batch.positions)
         self.positions.update(floors)
         self.positions.update(batch.positions)
@@ -232,9 +239,18 @@ class Projector:
         for tp in consumer.assignment():
             highwater = consumer.highwater(tp)
             if highwater is not None:
-                LAG_MESSAGES.labels(self.projection.consumer, tp.topic, str(tp.partition)).set(
+                LAG_MESSAGES.labels(*self._lag_labels(tp)).set(
                     max(highwater - self.positions.get(tp, 0), 0)
                 )
+
+    def _lag_labels(self, tp: TopicPartition) -> tuple[str, str, str, str]:
+        return (self.projection.consumer, self.group_id, tp.topic, str(tp.partition))
+
+    def forget_lag(self, partitions: Iterable[TopicPartition]) -> None:
+        """Another member reports a revoked partition's lag from now on."""
+        for tp in partitions:
+            with contextlib.suppress(KeyError):
+                LAG_MESSAGES.remove(*self._lag_labels(tp))
 
 
 class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -243,7 +259,7 @@ class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
         self.consumer = consumer
 
     async def on_partitions_revoked(self, revoked: Any) -> None:
-        return None
+        self.projector.forget_lag(revoked)
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
         async with self.projector.engine.connect() as conn:
@@ -271,7 +287,9 @@ async def replay_all(
     """Apply every record from offset zero up to the end offsets seen at the start (a
     rebuild into whatever schema `engine` targets), or up to `until` where it names a
     partition (never past the end). Returns records applied and the ends used."""
-    projector = Projector(settings, engine, projection, group_id="unused", max_records=max_records)
+    projector = Projector(
+        settings, engine, projection, group_id="unused", max_records=max_records, traced=False
+    )
     async with engine.connect() as conn:
         projector.positions.update(await stored_positions(conn, projection.consumer))
     consumer = create_consumer(

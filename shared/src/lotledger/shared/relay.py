@@ -13,6 +13,7 @@ per event id (inventory's relay, made generic for every service with an outbox).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,8 +25,10 @@ from prometheus_client import Counter
 from lotledger.shared.db import driver_connect
 from lotledger.shared.kafka import STRUCTURED, create_consumer, create_producer, partitions_of
 from lotledger.shared.outbox import Outbox, OutboxMessage
+from lotledger.shared.outbox_metrics import BacklogProbe
 from lotledger.shared.runner import sleep_or_stop, wait_any
 from lotledger.shared.settings import CommonSettings
+from lotledger.shared.traced_messages import Traced, publishing
 
 log = structlog.get_logger("lotledger.relay")
 
@@ -56,6 +59,7 @@ class OutboxRelay:
         self.topics = list(config.topics)
         self.idle_wait_s = idle_wait_s
         self._wake = asyncio.Event()
+        self._backlog = BacklogProbe(config.schema)
 
     async def run(self, stop: asyncio.Event) -> None:
         conn = await driver_connect(self.config.database_url, self.config.schema, self.config.name)
@@ -75,6 +79,8 @@ class OutboxRelay:
                         await self._serve(outbox, stop)
                     except Exception as exc:
                         log.warning("relay_send_failed", error=str(exc))
+                        with contextlib.suppress(Exception):
+                            await self._backlog.maybe(outbox)
                         await sleep_or_stop(stop, 1.0)
             finally:
                 companion.cancel()
@@ -90,6 +96,7 @@ class OutboxRelay:
         try:
             await self.recover(outbox)
             while not stop.is_set():
+                await self._backlog.maybe(outbox)
                 batch = await outbox.next_batch(self.config.batch_size)
                 if not batch:
                     self._wake.clear()
@@ -104,20 +111,22 @@ class OutboxRelay:
     async def _send(
         self, producer: AIOKafkaProducer, batch: list[OutboxMessage]
     ) -> dict[tuple[str, int], int]:
-        sends = [
-            await producer.send(
-                m.topic or str(self.config.default_topic),
-                m.payload,
-                key=m.key.encode(),
-                headers=STRUCTURED,
-            )
-            for m in batch
-        ]
+        with publishing(batch, STRUCTURED, self._topic_of) as headers:
+            sends = [
+                await producer.send(
+                    self._topic_of(m), m.payload, key=m.key.encode(), headers=headers(i)
+                )
+                for i, m in enumerate(batch)
+            ]
+            acknowledged = await asyncio.gather(*sends)
         reached: dict[tuple[str, int], int] = {}
-        for meta in await asyncio.gather(*sends):
+        for meta in acknowledged:
             key = (meta.topic, meta.partition)
             reached[key] = max(reached.get(key, 0), meta.offset + 1)
         return reached
+
+    def _topic_of(self, message: Traced) -> str:
+        return message.topic or str(self.config.default_topic)
 
     async def recover(self, outbox: Outbox) -> int:
         """Remove from the outbox what Kafka already holds past the recorded offsets."""

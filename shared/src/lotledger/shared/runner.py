@@ -10,10 +10,13 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 import uvicorn
+from prometheus_client import start_http_server
 
 from lotledger.shared.gc_tuning import tune_gc
 from lotledger.shared.logging import configure_logging
 from lotledger.shared.migrations import Migration, migrate
+from lotledger.shared.settings import ObservabilitySettings
+from lotledger.shared.tracing import configure_tracing, shutdown_tracing
 
 Worker = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
 
@@ -65,7 +68,18 @@ def run_cli(
         asyncio.run(migrate(migration()))
         return 0
     _, worker = workers[args.command]
-    return asyncio.run(worker(args))
+    observe_worker(service, ObservabilitySettings())
+    try:
+        return asyncio.run(worker(args))
+    finally:
+        shutdown_tracing()
+
+
+def observe_worker(service: str, settings: ObservabilitySettings) -> None:
+    """A worker's tracing and, given a port, its /metrics (the API's are on its own port)."""
+    configure_tracing(service, settings)
+    if settings.metrics_port is not None:
+        start_http_server(settings.metrics_port, addr="0.0.0.0")  # noqa: S104
 
 
 async def run_until_signalled(worker: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:

@@ -19,7 +19,28 @@ DEV_CHECKPOINT_PUBLIC_KEY = "w1gvCiO00YFzJ6rIlxx3j235/q6B4+fooTmUhG8Xeis="
 """The public half of the development checkpoint key (inventory's checkpointer settings)."""
 
 
-class CommonSettings(BaseSettings):
+class ObservabilitySettings(BaseSettings):
+    """Tracing is off unless an OTLP endpoint is named, here or by the standard
+    `OTEL_TRACES_EXPORTER=otlp` with `OTEL_EXPORTER_OTLP_*` (docs/adr/0019). A worker
+    command (relay, projector, deliverer…) serves /metrics when given a port; an API
+    serves them on its own port."""
+
+    model_config = SettingsConfigDict(env_prefix="LOTLEDGER_", extra="ignore")
+
+    otlp_endpoint: str | None = Field(
+        default=None,
+        description="OTLP/HTTP collector base URL (e.g. http://collector:4318); traces go to "
+        "its /v1/traces. Unset: no spans are recorded and no trace context is written",
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="port on which a worker command serves Prometheus /metrics (unset: none)",
+    )
+
+
+class CommonSettings(ObservabilitySettings):
     model_config = SettingsConfigDict(env_prefix="LOTLEDGER_", extra="ignore")
 
     env: Literal["dev", "test", "prod"] = "dev"

@@ -11,7 +11,6 @@ from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
-from prometheus_client import Gauge
 
 from lotledger.inventory import DESCRIPTION, SERVICE, VERSION
 from lotledger.inventory.adapters.catalog_cache import CatalogCache
@@ -45,6 +44,7 @@ from lotledger.shared.clock import Clock, SystemClock
 from lotledger.shared.db import create_engine
 from lotledger.shared.kafka import LazyProducer
 from lotledger.shared.migrations import Migration
+from lotledger.shared.outbox_metrics import report_backlog
 from lotledger.shared.settings import role_of
 from lotledger.shared.web.app import add_standard_readiness, create_service_app
 
@@ -59,10 +59,6 @@ def migration(settings: InventorySettings) -> Migration:
         schema=settings.inventory_db_schema,
         runtime_role=role_of(settings.inventory_database_url),
     )
-
-
-OUTBOX_BACKLOG = Gauge("lotledger_outbox_backlog", "Events committed but not yet in Kafka")
-OUTBOX_OLDEST = Gauge("lotledger_outbox_oldest_seconds", "Age of the oldest unpublished event")
 
 
 def build_runtime(settings: InventorySettings, clock: Clock) -> InventoryRuntime:
@@ -89,9 +85,7 @@ async def _watch_outbox(rt: InventoryRuntime, every_s: float = 5.0) -> None:
     while True:
         with contextlib.suppress(Exception):
             count, oldest = await rt.queries.outbox_backlog()
-            OUTBOX_BACKLOG.set(count)
-            age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
-            OUTBOX_OLDEST.set(max(age, 0.0))
+            report_backlog(rt.settings.inventory_db_schema, count, oldest, datetime.now(UTC))
         await asyncio.sleep(every_s)
 
 

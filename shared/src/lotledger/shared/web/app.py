@@ -19,6 +19,7 @@ from lotledger.shared.auth import Authenticator
 from lotledger.shared.db import database_ready
 from lotledger.shared.kafka import kafka_ready
 from lotledger.shared.settings import CommonSettings
+from lotledger.shared.tracing import configure_tracing, shutdown_tracing
 from lotledger.shared.web.access import OPERATIONS, AccessTable, enforce_access
 from lotledger.shared.web.observe import BodyLimit, RequestObserver
 from lotledger.shared.web.paths import EncodedSegments
@@ -28,6 +29,7 @@ from lotledger.shared.web.problems import (
     problem_responses,
 )
 from lotledger.shared.web.ratelimit import RateLimit
+from lotledger.shared.web.traced import TraceRequests
 
 ReadinessCheck = Callable[[], Awaitable[bool]]
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -49,6 +51,7 @@ def create_service_app(
         async with lifespan(app):
             gc.freeze()
             yield
+        shutdown_tracing()
 
     app = FastAPI(
         dependencies=[Depends(enforce_access)],
@@ -75,6 +78,8 @@ def create_service_app(
     app.add_middleware(BodyLimit, service=service, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestObserver, service=service, log_requests=settings.log_requests)
     app.add_middleware(EncodedSegments)
+    app.add_middleware(TraceRequests, service=service)
+    configure_tracing(service, settings)
     return app
 
 

@@ -12,11 +12,12 @@ class AlertOutbox:
     def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
-    async def append(self, event: CloudEvent, key: str) -> None:
+    async def append(self, event: CloudEvent, key: str, traceparent: str | None = None) -> None:
         """The row's topic stays empty: the publisher sends it to `lotledger.alerts.v1`."""
         await self._conn.execute(
-            "INSERT INTO outbox (event_id, key, payload) VALUES ($1, $2, $3)",
+            "INSERT INTO outbox (event_id, key, payload, traceparent) VALUES ($1, $2, $3, $4)",
             event.id,
             key,
             event.to_json(),
+            traceparent,
         )

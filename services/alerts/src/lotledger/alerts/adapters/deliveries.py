@@ -24,6 +24,7 @@ from lotledger.alerts.domain.webhooks import STOCK_WILDCARD, Delivery, DeliveryS
 from lotledger.shared.contracts.alerts import AlertType
 from lotledger.shared.db import Driver
 from lotledger.shared.envelope import CloudEvent
+from lotledger.shared.traced_messages import consumed_traceparent
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class DueDelivery:
     secret_sealed: bytes
     body: bytes
     secret_format: SecretFormat = SecretFormat.STANDARD
+    traceparent: str | None = None
+    """The trace of what caused the delivery (an alert's change), for the POST to continue."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,12 @@ class DeliveryStore:
         self._alert_subscribers: dict[tuple[AlertType, str | None], list[str]] = {}
 
     async def enqueue(
-        self, event: CloudEvent, alert_type: AlertType, alert_id: str, exclude: str | None
+        self,
+        event: CloudEvent,
+        alert_type: AlertType,
+        alert_id: str,
+        exclude: str | None,
+        traceparent: str | None = None,
     ) -> int:
         """One pending delivery of `event` per active subscription wanting `alert_type`,
         except `exclude`; returns how many."""
@@ -70,7 +78,7 @@ class DeliveryStore:
             )
             subscribers = [r["id"] for r in rows]
             self._alert_subscribers[(alert_type, exclude)] = subscribers
-        return await self._insert(event, subscribers, alert_id)
+        return await self._insert(event, subscribers, alert_id, traceparent)
 
     async def enqueue_stock(self, event: CloudEvent) -> int:
         """One pending delivery of a stock event (the CloudEvent as on Kafka) per active
@@ -84,14 +92,23 @@ class DeliveryStore:
                 STOCK_WILDCARD,
             )
             subscribers = self._stock_subscribers[event.type] = [r["id"] for r in rows]
-        return await self._insert(event, subscribers, event.subject or "")
+        return await self._insert(
+            event, subscribers, event.subject or "", consumed_traceparent(str(event.id))
+        )
 
-    async def _insert(self, event: CloudEvent, subscribers: list[str], order_key: str) -> int:
+    async def _insert(
+        self,
+        event: CloudEvent,
+        subscribers: list[str],
+        order_key: str,
+        traceparent: str | None = None,
+    ) -> int:
         if not subscribers:
             return 0
         await self._conn.execute(
             "INSERT INTO deliveries (delivery_id, subscription_id, event_id, event_type, "
-            "order_key, body, status, created_at) SELECT d, s, $3, $4, $5, $6, 'pending', $7 "
+            "order_key, body, status, created_at, traceparent) "
+            "SELECT d, s, $3, $4, $5, $6, 'pending', $7, $8 "
             "FROM unnest($1::uuid[], $2::uuid[]) AS u(d, s)",
             [delivery_id(s, str(event.id)) for s in subscribers],
             subscribers,
@@ -100,6 +117,7 @@ class DeliveryStore:
             order_key,
             event.to_json(),
             event.time,
+            traceparent,
         )
         return len(subscribers)
 
@@ -107,7 +125,7 @@ class DeliveryStore:
         rows = await self._conn.fetch(
             "SELECT d.delivery_id::text AS delivery_id, d.subscription_id::text AS sub, "
             "d.event_type, d.body, d.attempts, d.next_attempt_at, s.url, s.secret_sealed, "
-            "s.secret_format "
+            "s.secret_format, d.traceparent "
             "FROM deliveries d JOIN subscriptions s ON s.subscription_id = d.subscription_id "
             "WHERE d.status = 'pending' AND s.deleted_at IS NULL "
             "AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= $1) "
@@ -125,6 +143,7 @@ class DeliveryStore:
                 bytes(r["secret_sealed"]),
                 bytes(r["body"]),
                 SecretFormat(r["secret_format"]),
+                r["traceparent"],
             )
             for r in rows
         ]

@@ -29,6 +29,7 @@ from lotledger.alerts.adapters.locks import Purpose
 from lotledger.alerts.adapters.secret_box import SecretBox, SecretUnreadable
 from lotledger.alerts.adapters.unit_of_work import UnitOfWork
 from lotledger.alerts.adapters.webhook_client import WebhookClient, request_headers
+from lotledger.alerts.adapters.webhook_tracing import traced_post
 from lotledger.alerts.domain.webhook_secrets import (
     InvalidWebhookSecret,
     SecretFormat,
@@ -131,7 +132,11 @@ class Deliverer:
                     at,
                     legacy=due.secret_format is SecretFormat.LEGACY,
                 )
-                outcome, ms = await self.client.post(due.url, due.body, headers, at)
+                with traced_post(due.traceparent, due.url, due.delivery.delivery_id) as trace:
+                    outcome, ms = await self.client.post(
+                        due.url, due.body, headers | trace.headers, at
+                    )
+                    trace.finish(outcome.status_code, outcome.error)
         ATTEMPTS.labels("success" if outcome.succeeded else "failure").inc()
         attempt = AttemptRecord(at, outcome.status_code, outcome.error, ms)
         async with UnitOfWork(self.engine) as uow:

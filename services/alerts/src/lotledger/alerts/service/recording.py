@@ -18,6 +18,7 @@ from lotledger.alerts.adapters.unit_of_work import Stores
 from lotledger.alerts.domain.alert import Change
 from lotledger.shared.contracts.alerts import AlertType
 from lotledger.shared.envelope import CloudEvent
+from lotledger.shared.traced_messages import caused_by
 
 CHANGES = Counter(
     "lotledger_alerts_changes_total", "Alert lifecycle changes recorded", ["type", "change"]
@@ -58,9 +59,20 @@ async def record(stores: Stores, changes: Iterable[Change], cause: Cause) -> lis
             continue
         alert = change.alert
         event = alert_event(change, cause)
-        await stores.outbox.append(event, key=alert.alert_id)
         exclude = alert.key.subject if alert.key.alert_type is AlertType.WEBHOOK_FAILING else None
-        await stores.deliveries.enqueue(event, alert.key.alert_type, alert.alert_id, exclude)
+        with caused_by(cause.causation_id, f"alert {change.kind.value}", _about(change)) as trace:
+            await stores.outbox.append(event, key=alert.alert_id, traceparent=trace)
+            await stores.deliveries.enqueue(
+                event, alert.key.alert_type, alert.alert_id, exclude, traceparent=trace
+            )
         CHANGES.labels(alert.key.alert_type.value, change.kind.value).inc()
         written.append(change)
     return written
+
+
+def _about(change: Change) -> dict[str, str]:
+    return {
+        "lotledger.alert.id": change.alert.alert_id,
+        "lotledger.alert.type": change.alert.key.alert_type.value,
+        "lotledger.alert.subject": change.alert.key.subject,
+    }

@@ -36,9 +36,10 @@ WITH ev AS (
                          :ev_recorded::timestamptz[], :ev_prev::text[], :ev_hash::text[])
     RETURNING 1),
 ob AS (
-    INSERT INTO outbox (topic, key, event_id, payload)
-    SELECT :stock_topic, k, i, p FROM unnest(:ev_stream::text[], :ev_id::uuid[],
-                                             :ev_payload::bytea[]) AS x(k, i, p)
+    INSERT INTO outbox (topic, key, event_id, payload, traceparent)
+    SELECT :stock_topic, k, i, p, t FROM unnest(:ev_stream::text[], :ev_id::uuid[],
+                                                :ev_payload::bytea[], :ev_trace::text[])
+         AS x(k, i, p, t)
     RETURNING 1),
 cr AS (
     INSERT INTO batches (batch_id, gtin, lot, expiry, status, version, head_hash, on_hand,
@@ -214,6 +215,7 @@ def _append_values(a: Appended) -> dict[str, Any]:
         "ev_prev": [x.prevhash for x in e],
         "ev_hash": [x.hash for x in e],
         "ev_payload": [x.to_json() for x in e],
+        "ev_trace": [x.traceparent for x in e],
         "stock_topic": a.stock_topic,
         "now": a.now,
         "touched": [s.batch_id for s in states],

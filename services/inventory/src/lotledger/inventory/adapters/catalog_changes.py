@@ -12,6 +12,7 @@ from uuid import uuid4
 from lotledger.shared.contracts.common import Payload
 from lotledger.shared.db import Driver, json_param
 from lotledger.shared.envelope import CloudEvent
+from lotledger.shared.tracing import current_traceparent
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,11 @@ async def record_change(
     )
     await conn.execute("SELECT pg_notify(current_schema() || '_catalog', $1)", entity.key)
     await conn.execute(
-        "INSERT INTO outbox (topic, key, event_id, payload) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO outbox (topic, key, event_id, payload, traceparent) "
+        "VALUES ($1, $2, $3, $4, $5)",
         change.topic,
         entity.key,
         envelope.id,
         envelope.to_json(),
+        current_traceparent(),
     )

@@ -33,6 +33,8 @@ class Metadata:
     correlation_id: str | None
     causation_id: str | None
     now: datetime
+    traceparent: str | None = None
+    """The request's trace context, stored next to its events (never in them)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class SignedEvent:
     hash: str
     data: dict[str, Any]
     raw: bytes
+    traceparent: str | None = None
 
     def to_json(self) -> bytes:
         return self.raw
@@ -104,4 +107,5 @@ def envelope(pending: Pending, prev_hash: str, meta: Metadata) -> SignedEvent:
         hash=digest,
         data=data,
         raw=orjson.dumps(body),
+        traceparent=meta.traceparent,
     )

@@ -47,9 +47,10 @@ def excursion_relay(settings: TraceabilitySettings, idle_wait_s: float = 1.0) ->
 
 async def run_projector(wiring: Wiring, stop: asyncio.Event) -> None:
     settings = wiring.settings
-    if settings.traceability_metrics_port is not None:
-        start_http_server(settings.traceability_metrics_port, addr="0.0.0.0")  # noqa: S104
-        log.info("metrics_serving", port=settings.traceability_metrics_port)
+    own_port = settings.traceability_metrics_port  # same registry: one server a port
+    if own_port is not None and own_port != settings.metrics_port:
+        start_http_server(own_port, addr="0.0.0.0")  # noqa: S104
+        log.info("metrics_serving", port=own_port)
     engine = wiring.engine("projector")
     projector = Projector(
         settings,

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from lotledger.inventory.adapters.envelopes import Metadata
 from lotledger.inventory.runtime import InventoryRuntime
 from lotledger.shared.auth import Principal
+from lotledger.shared.tracing import current_traceparent
 
 
 async def runtime(request: Request) -> InventoryRuntime:
@@ -28,4 +29,5 @@ def metadata(principal: Principal, rt: InventoryRuntime, causation: str | None =
         correlation_id=str(correlation) if correlation else None,
         causation_id=causation,
         now=rt.clock.now(),
+        traceparent=current_traceparent(),
     )

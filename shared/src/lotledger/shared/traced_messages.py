@@ -1,0 +1,189 @@
+"""Trace context across Kafka (docs/adr/0019): the relay's publish spans and the
+`ce_traceparent` / `ce_tracestate` headers (the CloudEvents distributed-tracing extension
+in the Kafka binding's `ce_` header form), and the projector's spans per consumed record.
+
+The context travels next to the event, never inside it: the CloudEvent bytes are
+hash-chained and stored, so an outbox row keeps its `traceparent` in a column of its own.
+
+Spans are made per message, not per batch: each event belongs to the trace of the
+request that wrote it, and a span has one parent, so only a span per message keeps every
+hop in its request's trace. Only messages carrying a context get one, so an untraced
+backlog costs a header scan per record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Protocol
+
+import orjson
+from opentelemetry import trace
+from opentelemetry.context import Context
+from opentelemetry.trace import Span, SpanKind
+
+from lotledger.shared import tracing
+
+TRACEPARENT = "ce_traceparent"
+TRACESTATE = "ce_tracestate"
+Headers = list[tuple[str, bytes]]
+
+
+class Traced(Protocol):
+    """An outbox message as the relay sees it."""
+
+    @property
+    def topic(self) -> str: ...
+
+    @property
+    def traceparent(self) -> str | None: ...
+
+
+_consumed: ContextVar[dict[str, Context]] = ContextVar("lotledger_consumed_traces")
+
+
+@contextmanager
+def publishing(
+    messages: Sequence[Traced], base: Headers, topic_of: Callable[[Traced], str]
+) -> Iterator[Callable[[int], Headers]]:
+    """Headers for the i-th message of a batch being sent. A message with a stored
+    context gets a producer span (its child, ended when the batch is acknowledged) and
+    that span's context in its headers; tracing off here, the stored context is passed on
+    unchanged; no stored context, no trace header."""
+    spans: dict[int, Span] = {}
+    if tracing.enabled():
+        for i, m in enumerate(messages):
+            parent = tracing.context_of(m.traceparent)
+            if parent is not None:
+                spans[i] = tracing.tracer().start_span(
+                    f"{topic_of(m)} publish",
+                    context=parent,
+                    kind=SpanKind.PRODUCER,
+                    attributes={
+                        "messaging.system": "kafka",
+                        "messaging.operation.type": "publish",
+                        "messaging.destination.name": topic_of(m),
+                    },
+                )
+
+    def headers(i: int) -> Headers:
+        span = spans.get(i)
+        if span is not None:
+            return base + _context_headers(
+                tracing.traceparent_of(span), tracing.tracestate_of(span)
+            )
+        return base + _context_headers(messages[i].traceparent, None)
+
+    try:
+        yield headers
+    except BaseException as exc:
+        for span in spans.values():
+            span.record_exception(exc)
+            span.set_status(trace.StatusCode.ERROR)
+        raise
+    finally:
+        for span in spans.values():
+            span.end()
+
+
+def _context_headers(traceparent: str | None, tracestate: str | None) -> Headers:
+    found: Headers = []
+    if traceparent:
+        found.append((TRACEPARENT, traceparent.encode()))
+    if tracestate:
+        found.append((TRACESTATE, tracestate.encode()))
+    return found
+
+
+def header(record: Any, name: str) -> str | None:
+    for key, value in record.headers or ():
+        if key == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+@contextmanager
+def consuming(consumer: str, records: Sequence[Any], traced: bool = True) -> Iterator[None]:
+    """A consumer span per record that carries a context, as its child, open while the
+    batch is applied; inside, `consumed(event_id)` is the span's context for what the
+    projection writes because of that event (an alert, an outbox row)."""
+    if not traced or not tracing.enabled():
+        yield
+        return
+    spans: list[Span] = []
+    contexts: dict[str, Context] = {}
+    for r in records:
+        parent = tracing.context_of(header(r, TRACEPARENT), header(r, TRACESTATE))
+        if parent is None or r.value is None:
+            continue
+        span = tracing.tracer().start_span(
+            f"{r.topic} process",
+            context=parent,
+            kind=SpanKind.CONSUMER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.operation.type": "process",
+                "messaging.destination.name": r.topic,
+                "messaging.consumer.group.name": consumer,
+                "messaging.destination.partition.id": str(r.partition),
+                "messaging.kafka.offset": r.offset,
+            },
+        )
+        spans.append(span)
+        event_id = _event_id(r.value)
+        if event_id:
+            contexts[event_id] = trace.set_span_in_context(span)
+    token = _consumed.set(contexts)
+    try:
+        yield
+    except BaseException as exc:
+        for span in spans:
+            span.record_exception(exc)
+            span.set_status(trace.StatusCode.ERROR)
+        raise
+    finally:
+        _consumed.reset(token)
+        for span in spans:
+            span.end()
+
+
+def _event_id(value: bytes) -> str | None:
+    """The CloudEvent id of a record; None for a value the projection will skip as
+    unreadable (tracing must never be what blocks a partition)."""
+    try:
+        event = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return None
+    found = event.get("id") if isinstance(event, dict) else None
+    return str(found) if found else None
+
+
+def consumed(event_id: str | None) -> Context | None:
+    """The consumer span's context of the event being applied (None: not traced)."""
+    if event_id is None:
+        return None
+    return _consumed.get({}).get(event_id)
+
+
+@contextmanager
+def caused_by(
+    event_id: str | None, name: str, attributes: dict[str, str] | None = None
+) -> Iterator[str | None]:
+    """A span for what a consumed event caused (an alert's change), child of that event's
+    consumer span (else of whatever span is current); yields its traceparent to store
+    with what it writes. Tracing off: no span, None."""
+    if not tracing.enabled():
+        yield None
+        return
+    with tracing.tracer().start_as_current_span(
+        name, context=consumed(event_id), attributes=attributes
+    ) as span:
+        yield tracing.traceparent_of(span)
+
+
+def consumed_traceparent(event_id: str | None) -> str | None:
+    """The traceparent of a consumed event's span (None: not traced), for work queued
+    because of it that no span of its own describes (a stock event's webhook)."""
+    context = consumed(event_id)
+    return None if context is None else tracing.traceparent_of(trace.get_current_span(context))
