@@ -1,6 +1,7 @@
 """inventory's outbox relay: the shared relay (`lotledger.shared.relay`) over the
 inventory schema's outbox, publishing stock and catalog events and the checkpointer's
-signed statements."""
+signed statements. Run as many as wanted: the live ones split the outbox's slots
+(docs/adr/0018-relay-shares.md)."""
 
 from __future__ import annotations
 
