@@ -79,7 +79,7 @@ async def _until_each_published(infra: Infra, split: dict[int, set[int]]) -> Non
             now = await _rows_by_slot(infra)
             assert await slots_by_relay(url) == split, "the split changed meanwhile"
             publishing |= {
-                pid for pid, slots in split.items() if _rows_of(before, slots) - _rows_of(now, slots)
+                pid for pid, held in split.items() if _rows_of(before, held) - _rows_of(now, held)
             }
 
 
@@ -89,11 +89,10 @@ async def test_two_relays_share_the_slots_and_one_killed_under_load_loses_and_do
     settings = settings_for(world)
     url = world.url("inventory", driver="postgresql")
     lots = [f"SHARE{i:03d}" for i in range(LOTS)]
-    picks = PICKS
     async with serve(create_app(settings)) as client:
         await seed_catalog(client, bearer("admin"))
-        operations = [receipt(lot, picks) for lot in lots]
-        operations += [pick(lot, n) for n in range(picks) for lot in lots]
+        operations = [receipt(lot, PICKS) for lot in lots]
+        operations += [pick(lot, n) for n in range(PICKS) for lot in lots]
 
         a = await spawn_relay(world, batch_size=10)
         b = await spawn_relay(world, batch_size=10)
@@ -127,7 +126,7 @@ async def test_two_relays_share_the_slots_and_one_killed_under_load_loses_and_do
                     relay.send_signal(signal.SIGTERM)
                     await relay.wait()
 
-    expected = LOTS * (1 + picks)
+    expected = LOTS * (1 + PICKS)
     messages = await read_topic(
         world.kafka_bootstrap,
         settings.topic("lotledger.stock.v1"),
@@ -140,4 +139,4 @@ async def test_two_relays_share_the_slots_and_one_killed_under_load_loses_and_do
     streams = versions_by_subject(messages)
     assert set(streams) == {f"{COLD}/{lot}" for lot in lots}
     for versions in streams.values():
-        assert versions == list(range(1, picks + 2))
+        assert versions == list(range(1, PICKS + 2))
