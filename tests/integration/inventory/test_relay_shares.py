@@ -6,13 +6,18 @@ every event once, in per-batch order."""
 import asyncio
 import signal
 import time
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
+import orjson
 import pytest
 
 from lotledger.inventory.bootstrap import create_app
+from lotledger.inventory.entrypoints.relay import Relay
+from lotledger.shared.kafka import create_producer
+from lotledger.shared.outbox import Outbox
 from lotledger.shared.relay_slots import SLOTS
 from tests.support.apps import serve
 from tests.support.infra import Infra
@@ -140,3 +145,88 @@ async def test_two_relays_share_the_slots_and_one_killed_under_load_loses_and_do
     assert set(streams) == {f"{COLD}/{lot}" for lot in lots}
     for versions in streams.values():
         assert versions == list(range(1, PICKS + 2))
+
+
+async def test_a_slots_recovery_finds_its_sent_rows_below_another_slots_recorded_offset(
+    world: Infra,
+) -> None:
+    """Relay B sent a row of its slot and died before deleting it; relay A then published
+    a row of its own slot to the same partition, at a higher offset, and recorded it.
+    Recovering B's slot reads from B's slot's offsets, finds the row in Kafka and removes
+    it, so it is not sent twice (a per-partition offset would have skipped it)."""
+    settings = settings_for(world)
+    topic = settings.topic("lotledger.stock.v1")
+    conn = await asyncpg.connect(world.url("inventory", driver="postgresql"))
+    await conn.execute("SET search_path = inventory")
+    producer = create_producer(settings, "test-relay-shares")
+    await producer.start()
+    try:
+        keys = await conn.fetch(
+            "SELECT DISTINCT ON (hashtext(k) & 31) k, hashtext(k) & 31 AS slot "
+            "FROM (SELECT 'late-' || n AS k FROM generate_series(1, 100) n) x LIMIT 2"
+        )
+        (b_key, b_slot), (a_key, a_slot) = ((r["k"], r["slot"]) for r in keys)
+        b_row, a_row = uuid.uuid4(), uuid.uuid4()
+        for key, event in ((b_key, b_row), (a_key, a_row)):
+            await conn.execute(
+                "INSERT INTO outbox (topic, key, event_id, payload) VALUES ($1, $2, $3, $4)",
+                topic,
+                key,
+                event,
+                orjson.dumps({"id": str(event)}),
+            )
+        outbox = Outbox(conn)
+        await producer.send_and_wait(
+            topic, orjson.dumps({"id": str(b_row)}), key=b_key.encode(), partition=0
+        )
+        a_sent = await producer.send_and_wait(
+            topic, orjson.dumps({"id": str(a_row)}), key=a_key.encode(), partition=0
+        )
+        [a_message] = await outbox.next_batch({a_slot}, 10)
+        await outbox.published([a_message.id], {(topic, 0): a_sent.offset + 1}, {a_slot})
+
+        assert await Relay(settings).recover(outbox, {b_slot}) == 1
+        assert await outbox.next_batch({b_slot}, 10) == []
+        assert await conn.fetchval("SELECT count(*) FROM outbox WHERE key = $1", b_key) == 0
+    finally:
+        await producer.stop()
+        await conn.close()
+
+
+class Companion(Relay):
+    """A relay whose `while_active` work records that it runs."""
+
+    running: set[int] = set()
+
+    async def while_active(self, stop: asyncio.Event) -> None:
+        Companion.running.add(id(self))
+        try:
+            await stop.wait()
+        finally:
+            Companion.running.discard(id(self))
+
+
+async def test_the_companion_work_runs_in_one_relay_and_moves_when_it_stops(world: Infra) -> None:
+    settings = settings_for(world)
+    url = world.url("inventory", driver="postgresql")
+    relays = [Companion(settings, idle_wait_s=0.1, rebalance_s=0.2) for _ in range(2)]
+    stops = [asyncio.Event(), asyncio.Event()]
+    tasks = [asyncio.create_task(r.run(s)) for r, s in zip(relays, stops, strict=True)]
+    try:
+        await until_slots_split(url, 2, timeout_s=30)
+        async with asyncio.timeout(10):
+            while not Companion.running:
+                await asyncio.sleep(0.05)
+        await asyncio.sleep(1.0)
+        assert len(Companion.running) == 1, "after five looks of each relay"
+        first = next(i for i, r in enumerate(relays) if id(r) in Companion.running)
+        stops[first].set()
+        await tasks[first]
+        await until_slots_split(url, 1, timeout_s=30)
+        async with asyncio.timeout(10):
+            while Companion.running != {id(relays[1 - first])}:
+                await asyncio.sleep(0.05)
+    finally:
+        for stop in stops:
+            stop.set()
+        await asyncio.gather(*tasks)

@@ -19,7 +19,9 @@ RECOVERED = Counter(
 
 
 class Relay(OutboxRelay):
-    def __init__(self, settings: InventorySettings, idle_wait_s: float = 1.0) -> None:
+    def __init__(
+        self, settings: InventorySettings, idle_wait_s: float = 1.0, rebalance_s: float = 1.0
+    ) -> None:
         super().__init__(
             settings,
             RelayConfig(
@@ -38,4 +40,5 @@ class Relay(OutboxRelay):
                 recovered=RECOVERED,
             ),
             idle_wait_s,
+            rebalance_s,
         )
