@@ -1,5 +1,5 @@
 """`python -m lotledger_bench [--quick] [--only a,b] [--out DIR] [--seed N] [--keep-database]
-[--api-workers N] [--trace-events N] | --render-benchmarks RUN_DIR`"""
+[--api-workers N] [--trace-events N] [--database NAME] | --render-benchmarks RUN_DIR`"""
 
 from __future__ import annotations
 
@@ -32,6 +32,12 @@ def cli() -> int:
         "--quick; DESIGN §13's reference is 10,000,000)",
     )
     parser.add_argument(
+        "--database",
+        default=BenchConfig.database,
+        help="the database a run drops and creates (runs on different databases do not wait "
+        "for each other)",
+    )
+    parser.add_argument(
         "--render-benchmarks",
         type=Path,
         metavar="RUN_DIR",
@@ -45,6 +51,7 @@ def cli() -> int:
         seed=args.seed,
         out_dir=args.out,
         keep=args.keep_database,
+        database=args.database,
         api_workers=args.api_workers,
         only=tuple(n for n in args.only.split(",") if n),
     )

@@ -126,17 +126,21 @@ async def run(cfg: BenchConfig) -> Path:
     return out_dir
 
 
-LOCK = Path(tempfile.gettempdir()) / "lotledger-bench.lock"
-"""Held for a whole run: two runs at once would share the bench database and each other's
-cores, so a second run waits for the first."""
+def lock_path(database: str) -> Path:
+    """Held for a whole run: two runs on one database would drop each other's, so a second
+    run waits for the first. Runs on different databases (`--database`) do not wait, but
+    they share the cores: their figures say so only if the operator writes it down."""
+    suffix = "" if database == BenchConfig.database else f"-{database}"
+    return Path(tempfile.gettempdir()) / f"lotledger-bench{suffix}.lock"
 
 
 def main(cfg: BenchConfig) -> int:
-    with LOCK.open("w") as held:
+    lock = lock_path(cfg.database)
+    with lock.open("w") as held:
         try:
             fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print(f"bench: another run holds {LOCK}; waiting for it to end", flush=True)
+            print(f"bench: another run holds {lock}; waiting for it to end", flush=True)
             fcntl.flock(held, fcntl.LOCK_EX)
         out = asyncio.run(run(cfg))
     results = report.load(out)
