@@ -105,14 +105,17 @@ def relay_drain(out: Path, results: dict[str, Any]) -> str | None:
     runs = results["scenarios"].get("relay", {}).get("runs", [])
     if not runs or "curve" not in runs[0]:
         return None
-    curve = runs[0]["curve"]
     fig, ax = plt.subplots(figsize=(8, 4))
-    ax.plot([c[0] for c in curve], [c[1] for c in curve])
+    for run in runs:
+        curve = run["curve"]
+        label = f"{run.get('relays', 1)} relay(s), {run['backlog']:,} events"
+        ax.plot([c[0] for c in curve], [c[1] for c in curve], label=label)
     ax.set(
         xlabel="seconds since relay start",
         ylabel="events in outbox",
-        title=f"Relay draining {runs[0]['backlog']:,} events",
+        title="Relays draining the outbox",
     )
+    ax.legend(loc="upper right")
     ax.grid(True, alpha=0.3)
     return _save(fig, out, "relay_drain.png")
 

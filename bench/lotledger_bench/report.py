@@ -38,6 +38,11 @@ RATIOS = (
     ),
     ("relay.events_per_s", "kafka_perf.records_per_s", "relay vs Kafka ProducerPerformance"),
     (
+        "relay.two_relays_events_per_s",
+        "kafka_perf.records_per_s",
+        "two relays vs Kafka ProducerPerformance",
+    ),
+    (
         "projection_rebuild.traceability_events_per_s",
         "postgres.copy_5000_rows_per_s",
         "traceability rebuild vs Postgres COPY",

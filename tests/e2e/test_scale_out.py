@@ -1,6 +1,6 @@
 """Every worker as several processes, one of each SIGKILLed under load (issue 17): two
-inventory APIs, two relays (one active behind the advisory lock, one waiting), two
-traceability projectors and two alerts projectors in one consumer group each. The stock
+inventory APIs, two relays (both active, each publishing its share of the outbox's slots),
+two traceability projectors and two alerts projectors in one consumer group each. The stock
 topic holds every event once in per-batch order, and each service's read models equal what a
 single-process rebuild makes of the topics, so nothing was lost or applied twice."""
 
@@ -20,7 +20,7 @@ from lotledger.shared.settings import CommonSettings
 from tests.support.infra import Infra, migrate_all, provision, teardown
 from tests.support.kafka import read_topic
 from tests.support.processes import System, free_port
-from tests.support.relay import pick, receipt, versions_by_subject
+from tests.support.relay import pick, receipt, until_slots_split, versions_by_subject
 from tests.support.tokens import bearer
 from tests.support.world import seed_catalog
 
@@ -102,6 +102,8 @@ async def test_workers_run_as_several_and_one_of_each_killed_loses_and_doubles_n
     stock = f"{infra.topic_prefix}lotledger.stock.v1"
     await read_topic(infra.kafka_bootstrap, f"{infra.topic_prefix}lotledger.catalog.v1", until=bool)
     await system.start("relay-b", "inventory", "relay")
+    inventory_db = infra.url("inventory", driver="postgresql")
+    await until_slots_split(inventory_db, 2)
     for copy in ("a", "b"):
         await system.start(
             f"traceability-{copy}",
@@ -129,6 +131,7 @@ async def test_workers_run_as_several_and_one_of_each_killed_loses_and_doubles_n
         for client in clients:
             await client.aclose()
 
+    await until_slots_split(inventory_db, 1, timeout_s=30)
     events = LOTS * (1 + PICKS)
     published = await read_topic(
         infra.kafka_bootstrap,

@@ -1,5 +1,6 @@
 """What the relay fault tests share: stock operations to post, the relay as a process of its
-own (so it can be SIGKILLed), the outbox's size, and what reached the stock topic."""
+own (so it can be SIGKILLed), the outbox's size, who holds which slots, and what reached
+the stock topic."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from typing import Any
 
 import asyncpg
 
+from lotledger.inventory.entrypoints.relay import LOCK_KEY
+from lotledger.shared.relay_leases import LOCKS
+from lotledger.shared.relay_slots import SLOTS, namespace
 from tests.support.infra import Infra
 from tests.support.private import environment_for
 from tests.support.world import COLD, PHARMACIES, SUPPLIER
@@ -73,3 +77,32 @@ async def spawn_relay(infra: Infra, batch_size: int = 25) -> asyncio.subprocess.
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
     )
+
+
+async def slots_by_relay(url: str, schema: str = "inventory") -> dict[int, set[int]]:
+    """The outbox slots each live inventory relay (by backend pid) holds, as Postgres
+    sees the relays' advisory locks."""
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch(LOCKS, namespace(LOCK_KEY, schema))
+    finally:
+        await conn.close()
+    held: dict[int, set[int]] = defaultdict(set)
+    for r in rows:
+        if r["key"] < SLOTS:
+            held[r["pid"]].add(r["key"])
+    return dict(held)
+
+
+async def until_slots_split(
+    url: str, relays: int, timeout_s: float = 180.0, schema: str = "inventory"
+) -> dict[int, set[int]]:
+    """Polls until `relays` relays hold every slot between them, evenly; fails on timeout
+    (generous: a relay process takes tens of seconds to start on a loaded machine)."""
+    async with asyncio.timeout(timeout_s):
+        while True:
+            held = await slots_by_relay(url, schema)
+            counts = sorted(len(s) for s in held.values())
+            if len(held) == relays and sum(counts) == SLOTS and counts[-1] - counts[0] <= 1:
+                return held
+            await asyncio.sleep(0.1)

@@ -1,20 +1,30 @@
-"""Relay: with the relay stopped, let the outbox fill to at least N events (the batches
+"""Relay: with the relays stopped, let the outbox fill to at least N events (the batches
 scenario's leftovers, topped up through /operations), start the relay and time it until
-the outbox is empty. The start-up (recovery scan, producer connect) is reported apart."""
+the outbox is empty; then fill it again and drain it with two relays sharing the slots
+(docs/adr/0018-relay-shares.md). The start-up (recovery scan, producer connect, and with
+two relays the split of the slots) is reported apart: one relay's rate counts from its
+first publish, two relays' from the moment they hold half the slots each."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
+import asyncpg
 from lotledger_bench.context import Context
+from lotledger_bench.processes import Process
 from lotledger_bench.registry import Figure, Outcome, scenario
+
+from lotledger.inventory.entrypoints.relay import LOCK_KEY
+from lotledger.shared.relay_leases import LOCKS
+from lotledger.shared.relay_slots import SLOTS, namespace
 
 TOP_UP_MAX_S = 120.0
 """A slow /operations path gets a smaller backlog rather than a longer run."""
 
 
-async def _top_up(ctx: Context, missing: int) -> None:
+async def _top_up(ctx: Context, missing: int, prefix: str) -> None:
     rate = 2000.0
     if (batches := ctx.outcomes.get("batches")) and batches.figures[0].value > 0:
         rate = batches.figures[0].value
@@ -27,63 +37,115 @@ async def _top_up(ctx: Context, missing: int) -> None:
         duration=min(missing / rate * 1.3 + 2, TOP_UP_MAX_S),
         warmup=0.5,
         seed=ctx.cfg.seed,
-        lot_prefix="T",
+        lot_prefix=prefix,
         timeout=120,
     )
+
+
+async def _split(ctx: Context, relays: int) -> bool:
+    """`relays` relays hold the slots between them, evenly."""
+    conn = await asyncpg.connect(ctx.env.database_admin_url())
+    try:
+        rows = await conn.fetch(LOCKS, namespace(LOCK_KEY, "inventory"))
+    finally:
+        await conn.close()
+    held: dict[int, int] = {}
+    for r in rows:
+        if r["key"] < SLOTS:
+            held[r["pid"]] = held.get(r["pid"], 0) + 1
+    return len(held) == relays and sorted(held.values()) == [
+        SLOTS // relays + (1 if i >= relays - SLOTS % relays else 0) for i in range(relays)
+    ]
+
+
+async def _drain(ctx: Context, relays: list[Process], prefix: str) -> dict[str, Any]:
+    target = ctx.cfg.durations.relay_events
+    if (backlog := await ctx.outbox()) < target:
+        await _top_up(ctx, target - backlog, prefix)
+        backlog = await ctx.outbox()
+    started = time.monotonic()
+    for relay in relays:
+        relay.start()
+    curve: list[tuple[float, int]] = [(0.0, backlog)]
+    first_drop: float | None = None
+    split: tuple[float, int] | None = None
+    deadline = started + ctx.cfg.durations.relay_timeout_s
+    while curve[-1][1] > 0 and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+        left = await ctx.outbox()
+        now = round(time.monotonic() - started, 2)
+        if first_drop is None and left < backlog:
+            first_drop = curve[-1][0]
+        if split is None and await _split(ctx, len(relays)):
+            split = (now, left)
+        curve.append((now, left))
+    for relay in relays:
+        relay.stop()
+    end, left = curve[-1]
+    since, at = (first_drop or 0.0, backlog) if len(relays) == 1 else (split or (end, left))
+    drain_s = end - since
+    return {
+        "label": f"{len(relays)} relay(s), drain of {backlog} events",
+        "relays": len(relays),
+        "backlog": backlog,
+        "left": left,
+        "startup_s": first_drop,
+        "split_s": split[0] if split else None,
+        "measured_events": at - left,
+        "drain_s": round(drain_s, 2),
+        "events_per_s": round((at - left) / drain_s, 1) if drain_s > 0 else 0.0,
+        "total_s": end,
+        "curve": curve,
+    }
 
 
 @scenario(
     "relay",
     "Outbox relay",
-    "events/s from the outbox to Kafka (acks=all, idempotent), outbox full to empty",
+    "events/s from the outbox to Kafka (acks=all, idempotent), outbox full to empty, "
+    "with one relay and with two sharing the slots",
     services=True,
     relay=False,
 )
 async def run(ctx: Context) -> Outcome:
-    target, out = ctx.cfg.durations.relay_events, Outcome()
-    if (backlog := await ctx.outbox()) < target:
-        await _top_up(ctx, target - backlog)
-        backlog = await ctx.outbox()
+    out = Outcome()
     assert ctx.relay is not None
-    started = time.monotonic()
-    ctx.relay.start()
-    curve: list[tuple[float, int]] = [(0.0, backlog)]
-    first_drop: float | None = None
-    deadline = started + ctx.cfg.durations.relay_timeout_s
-    while curve[-1][1] > 0 and time.monotonic() < deadline:
-        await asyncio.sleep(0.1)
-        left = await ctx.outbox()
-        now = time.monotonic() - started
-        if first_drop is None and left < backlog:
-            first_drop = curve[-1][0]
-        curve.append((round(now, 2), left))
-    end, left = curve[-1]
-    published = backlog - left
-    drain_s = end - (first_drop or 0.0)
-    rate = published / drain_s if drain_s > 0 else 0.0
-    out.runs.append(
-        {
-            "label": f"relay drain of {backlog} events",
-            "backlog": backlog,
-            "left": left,
-            "startup_s": first_drop,
-            "drain_s": round(drain_s, 2),
-            "total_s": end,
-            "curve": curve,
-        }
-    )
+    one = await _drain(ctx, [ctx.relay], "T")
+    two = await _drain(ctx, [ctx.relay, ctx.worker("inventory-relay2", "relay")], "U")
+    out.runs.extend([one, two])
     out.figures.append(
         Figure(
             "relay.events_per_s",
-            f"relay, {backlog} events backlog",
-            round(rate, 1),
+            f"relay, {one['backlog']} events backlog",
+            one["events_per_s"],
             "events/s",
             "≥ 20,000 events/s",
         )
     )
     out.figures.append(
-        Figure("relay.startup_s", "relay start-up until first publish", first_drop or 0.0, "s")
+        Figure(
+            "relay.startup_s", "relay start-up until first publish", one["startup_s"] or 0.0, "s"
+        )
     )
-    if left:
-        out.notes.append(f"timed out with {left} events still in the outbox")
+    out.figures.append(
+        Figure(
+            "relay.two_relays_events_per_s",
+            f"two relays sharing the slots, {two['measured_events']} events after the split",
+            two["events_per_s"],
+            "events/s",
+        )
+    )
+    out.figures.append(
+        Figure(
+            "relay.two_relays_split_s",
+            "two relays: start until each holds half the slots",
+            two["split_s"] or 0.0,
+            "s",
+        )
+    )
+    for run in (one, two):
+        if run["left"]:
+            out.notes.append(f"{run['label']}: timed out with {run['left']} events left")
+    if two["split_s"] is None:
+        out.notes.append("the two relays never held half the slots each")
     return out

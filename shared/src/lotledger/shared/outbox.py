@@ -1,18 +1,31 @@
-"""The outbox as the relay sees it: rows in commit-safe order and the Kafka offsets the
-relay has reached per partition (its recovery starting points).
+"""The outbox as a relay sees it: the rows of the slots it holds in commit-safe order,
+and the Kafka offsets reached per (slot, topic, partition) (its recovery starting points).
 
 A service that publishes through an outbox creates `outbox` and `relay_offsets` in its
-own schema (`OUTBOX_DDL`, run by inventory's and traceability's first migrations) and inserts
-rows in the transaction that decides the events; `lotledger.shared.relay` publishes them.
+own schema (`OUTBOX_DDL`, run by inventory's and traceability's first migrations, then
+`RELAY_SLOTS_DDL`) and inserts rows in the transaction that decides the events;
+`lotledger.shared.relay` publishes them. A row's `slot` is generated from its key, so
+writers never name it (docs/adr/0018-relay-shares.md).
+
+Invariant of `relay_offsets`: every row of slot s sent to partition p at an offset below
+the recorded `next_offset` of (s, topic, p) is gone from the outbox. A relay records an
+offset only for slots it holds and has recovered, in the transaction that deletes what
+it sent; so a slot's recovery, reading forward from the slot's own offsets, finds every
+row of the slot that was sent and not yet deleted, whoever sent it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
+
+from lotledger.shared.relay_slots import SLOTS
+
+Reached = dict[tuple[str, int], int]
+"""(topic, partition) → the next offset."""
 
 OUTBOX_DDL = """
 CREATE TABLE outbox (
@@ -43,6 +56,38 @@ TRACE_CONTEXT_DDL = "ALTER TABLE outbox ADD COLUMN traceparent text"
 the event, never inside its hashed bytes (docs/adr/0019). Each service's
 `..._trace_context` migration runs it."""
 
+RELAY_SLOTS_DDL = f"""
+ALTER TABLE outbox ADD COLUMN slot smallint NOT NULL
+    GENERATED ALWAYS AS ((hashtext(key) & {SLOTS - 1})::smallint) STORED;
+DO $$ BEGIN
+    EXECUTE format('ALTER TABLE relay_offsets DROP CONSTRAINT %I', (
+        SELECT conname FROM pg_constraint
+        WHERE conrelid = 'relay_offsets'::regclass AND contype = 'p'));
+END $$;
+ALTER TABLE relay_offsets ADD COLUMN slot smallint;
+INSERT INTO relay_offsets (slot, topic, partition, next_offset)
+    SELECT s, topic, partition, next_offset
+    FROM relay_offsets, generate_series(0, {SLOTS - 1}) AS s WHERE slot IS NULL;
+DELETE FROM relay_offsets WHERE slot IS NULL;
+ALTER TABLE relay_offsets ALTER COLUMN slot SET NOT NULL;
+ALTER TABLE relay_offsets ADD PRIMARY KEY (slot, topic, partition);
+"""  # noqa: S608 (constants only)
+"""Slots for the outbox (`SLOTS`; another count needs a migration of its own). The single
+relay's offsets hold for every slot (all it sent below them was deleted), so each slot starts
+from them."""
+
+RELAY_SLOTS_DOWN = """
+ALTER TABLE relay_offsets DROP CONSTRAINT relay_offsets_pkey;
+DELETE FROM relay_offsets r USING relay_offsets o
+    WHERE r.topic = o.topic AND r.partition = o.partition
+      AND (r.next_offset, r.slot) > (o.next_offset, o.slot);
+ALTER TABLE relay_offsets DROP COLUMN slot;
+ALTER TABLE relay_offsets ADD PRIMARY KEY (topic, partition);
+ALTER TABLE outbox DROP COLUMN slot;
+"""
+"""Back to one relay: each partition keeps its lowest slot offset (a longer scan, never a
+skipped row)."""
+
 
 @dataclass(frozen=True)
 class OutboxMessage:
@@ -58,13 +103,16 @@ class Outbox:
     def __init__(self, conn: Any) -> None:
         self._conn = conn
 
-    async def next_batch(self, limit: int) -> list[OutboxMessage]:
-        """The oldest unpublished rows. Rows are deleted once published, so a row whose
-        transaction commits late (holding an earlier id) is still found next time: nothing
-        depends on ids becoming visible in order."""
+    async def next_batch(self, slots: Collection[int], limit: int) -> list[OutboxMessage]:
+        """The oldest unpublished rows of `slots`. Rows are deleted once published, so a
+        row whose transaction commits late (holding an earlier id) is still found next
+        time: nothing depends on ids becoming visible in order."""
+        if not slots:
+            return []
         rows = await self._conn.fetch(
             "SELECT id, topic, key, event_id, payload, traceparent FROM outbox "
-            "ORDER BY id LIMIT $1",
+            "WHERE slot = ANY($1::smallint[]) ORDER BY id LIMIT $2",
+            sorted(slots),
             limit,
         )
         return [
@@ -74,21 +122,26 @@ class Outbox:
             for r in rows
         ]
 
-    async def published(self, ids: Sequence[int], reached: dict[tuple[str, int], int]) -> None:
-        """Forget published rows and record the next offset per partition, atomically."""
+    async def published(self, ids: Sequence[int], reached: Reached, slots: Collection[int]) -> None:
+        """Forget published rows and record the next offset per partition for every held
+        (and recovered) slot, atomically."""
         async with self._conn.transaction():
             await self._conn.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", list(ids))
-            await self._record(reached)
+            await self._record(reached, slots)
 
     async def forget_events(
-        self, event_ids: Sequence[UUID | str], reached: dict[tuple[str, int], int]
+        self, event_ids: Sequence[UUID | str], reached: Reached, slots: Collection[int]
     ) -> int:
-        """Recovery: rows already in Kafka (found by event id) are removed."""
+        """Recovery of `slots`: their rows already in Kafka (found by event id) are
+        removed, and the offsets the scan reached recorded for them."""
         async with self._conn.transaction():
             status = await self._conn.execute(
-                "DELETE FROM outbox WHERE event_id = ANY($1::uuid[])", list(event_ids)
+                "DELETE FROM outbox WHERE event_id = ANY($1::uuid[]) "
+                "AND slot = ANY($2::smallint[])",
+                list(event_ids),
+                sorted(slots),
             )
-            await self._record(reached)
+            await self._record(reached, slots)
         return int(status.rsplit(" ", 1)[1])
 
     async def backlog(self) -> tuple[int, datetime | None, datetime]:
@@ -98,19 +151,27 @@ class Outbox:
         )
         return int(row["n"]), row["oldest"], row["now"]
 
-    async def offsets(self) -> dict[tuple[str, int], int]:
-        rows = await self._conn.fetch("SELECT topic, partition, next_offset FROM relay_offsets")
-        return {(r["topic"], r["partition"]): r["next_offset"] for r in rows}
+    async def offsets(self, slots: Collection[int]) -> Reached:
+        """Where a recovery of `slots` starts reading each partition: the lowest offset
+        recorded for any of them (0 where one of them has none)."""
+        rows = await self._conn.fetch(
+            "SELECT topic, partition, min(next_offset) AS low, count(*) AS n "
+            "FROM relay_offsets WHERE slot = ANY($1::smallint[]) GROUP BY topic, partition",
+            sorted(slots),
+        )
+        return {(r["topic"], r["partition"]): r["low"] if r["n"] == len(slots) else 0 for r in rows}
 
-    async def _record(self, reached: dict[tuple[str, int], int]) -> None:
-        if not reached:
+    async def _record(self, reached: Reached, slots: Collection[int]) -> None:
+        if not reached or not slots:
             return
+        keys = [(s, t, p, n) for s in sorted(slots) for (t, p), n in reached.items()]
         await self._conn.execute(
-            "INSERT INTO relay_offsets (topic, partition, next_offset) "
-            "SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[]) "
-            "ON CONFLICT (topic, partition) DO UPDATE SET next_offset = "
+            "INSERT INTO relay_offsets (slot, topic, partition, next_offset) "
+            "SELECT * FROM unnest($1::smallint[], $2::text[], $3::int[], $4::bigint[]) "
+            "ON CONFLICT (slot, topic, partition) DO UPDATE SET next_offset = "
             "GREATEST(relay_offsets.next_offset, EXCLUDED.next_offset)",
-            [t for t, _ in reached],
-            [p for _, p in reached],
-            list(reached.values()),
+            [k[0] for k in keys],
+            [k[1] for k in keys],
+            [k[2] for k in keys],
+            [k[3] for k in keys],
         )

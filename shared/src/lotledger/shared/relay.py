@@ -1,42 +1,55 @@
 """An outbox relay: publishes a schema's committed outbox rows to Kafka, in order, once
 per event id (inventory's relay, made generic for every service with an outbox).
 
-- One active relay: a session advisory lock; a second instance waits as a standby.
-- Order: rows are sent in outbox-id order with an idempotent producer, so each key's
-  events keep the order in which the writer committed them (the writer serialises one
-  key's commits: inventory by the batch's row lock, traceability by partition ownership).
-- Once per event id: after a start or any send failure, the relay reads each partition
-  forward from the offset it last recorded and removes from the outbox every event it
-  finds already published, before sending anything again.
+- Several relays at once (docs/adr/0018-relay-shares.md): the outbox is split into
+  slots by a hash of the row's key; each live relay holds its share of the slots as
+  session advisory locks and publishes only their rows. Every `rebalance_s` it looks at
+  who is alive and gives up or claims slots, so a killed relay's slots are taken over
+  at the survivors' next look.
+- Order: a slot's rows are sent in outbox-id order with an idempotent producer by the
+  one relay holding it, so each key's events keep the order in which the writer
+  committed them (the writer serialises one key's commits: inventory by the batch's row
+  lock, traceability by partition ownership).
+- Once per event id: before sending a slot's rows for the first time (after a claim, a
+  start or any send failure), the relay reads each partition forward from the slot's
+  recorded offsets and removes from the outbox every row of the slot it finds already
+  published.
+- `while_active`, a service's work besides publishing, runs in one relay only, behind
+  the config's `lock_key`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+import time
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import orjson
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 
 from lotledger.shared.db import driver_connect
 from lotledger.shared.kafka import STRUCTURED, create_consumer, create_producer, partitions_of
-from lotledger.shared.outbox import Outbox, OutboxMessage
+from lotledger.shared.outbox import Outbox, OutboxMessage, Reached
 from lotledger.shared.outbox_metrics import BacklogProbe
+from lotledger.shared.relay_leases import SlotLeases
+from lotledger.shared.relay_slots import namespace
 from lotledger.shared.runner import sleep_or_stop, wait_any
 from lotledger.shared.settings import CommonSettings
 from lotledger.shared.traced_messages import Traced, publishing
 
 log = structlog.get_logger("lotledger.relay")
+SLOTS_HELD = Gauge("lotledger_relay_slots_held", "Outbox slots this relay publishes", ["relay"])
 
 
 @dataclass(frozen=True)
 class RelayConfig:
     """`name` is the client id and application name; `lock_key` must differ between
-    services sharing a database; the counters are the service's own metrics."""
+    services sharing a database (it names the single-instance lock and, with the
+    schema, the slot locks); the counters are the service's own metrics."""
 
     name: str
     database_url: str
@@ -52,65 +65,89 @@ class RelayConfig:
 
 class OutboxRelay:
     def __init__(
-        self, settings: CommonSettings, config: RelayConfig, idle_wait_s: float = 1.0
+        self,
+        settings: CommonSettings,
+        config: RelayConfig,
+        idle_wait_s: float = 1.0,
+        rebalance_s: float = 1.0,
     ) -> None:
         self.settings = settings
         self.config = config
         self.topics = list(config.topics)
         self.idle_wait_s = idle_wait_s
+        self.rebalance_s = rebalance_s
         self._wake = asyncio.Event()
         self._backlog = BacklogProbe(config.schema)
+        self._companion: asyncio.Task[None] | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
         conn = await driver_connect(self.config.database_url, self.config.schema, self.config.name)
+        leases = SlotLeases(conn, namespace(self.config.lock_key, self.config.schema))
         try:
-            log.info("relay_waiting_for_lock")
-            while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self.config.lock_key):
-                await sleep_or_stop(stop, 1.0)
-                if stop.is_set():
-                    return
-            log.info("relay_active")
+            await leases.join()
+            log.info("relay_joined", pid=leases.pid)
             await conn.add_listener(f"{self.config.schema}_outbox", lambda *_: self._wake.set())
             outbox = Outbox(conn)
-            companion = asyncio.create_task(self.while_active(stop))
-            try:
-                while not stop.is_set():
-                    try:
-                        await self._serve(outbox, stop)
-                    except Exception as exc:
-                        log.warning("relay_send_failed", error=str(exc))
-                        with contextlib.suppress(Exception):
-                            await self._backlog.maybe(outbox)
-                        await sleep_or_stop(stop, 1.0)
-            finally:
-                companion.cancel()
+            while not stop.is_set():
+                try:
+                    await self._serve(outbox, leases, stop)
+                except Exception as exc:
+                    if conn.is_closed():
+                        raise
+                    log.warning("relay_send_failed", error=str(exc))
+                    with contextlib.suppress(Exception):
+                        await self._backlog.maybe(outbox)
+                    await sleep_or_stop(stop, 1.0)
         finally:
+            if self._companion is not None:
+                self._companion.cancel()
+            SLOTS_HELD.labels(self.config.name).set(0)
             await conn.close()
 
     async def while_active(self, stop: asyncio.Event) -> None:
-        """Work that belongs to the single active relay (a service may add some)."""
+        """Work that belongs to one relay of the service (a service may add some)."""
 
-    async def _serve(self, outbox: Outbox, stop: asyncio.Event) -> None:
+    async def _serve(self, outbox: Outbox, leases: SlotLeases, stop: asyncio.Event) -> None:
         producer = create_producer(self.settings, self.config.name, linger_ms=5)
         await producer.start()
         try:
-            await self.recover(outbox)
+            if leases.held:
+                await self.recover(outbox, leases.held)
+            due = 0.0
             while not stop.is_set():
+                if time.monotonic() >= due:
+                    await self._rebalance(outbox, leases, stop)
+                    due = time.monotonic() + self.rebalance_s
                 await self._backlog.maybe(outbox)
-                batch = await outbox.next_batch(self.config.batch_size)
+                batch = await outbox.next_batch(leases.held, self.config.batch_size)
                 if not batch:
                     self._wake.clear()
-                    await wait_any(self._wake, stop, self.idle_wait_s)
+                    await wait_any(self._wake, stop, min(self.idle_wait_s, self.rebalance_s))
                     continue
                 reached = await self._send(producer, batch)
-                await outbox.published([m.id for m in batch], reached)
+                await outbox.published([m.id for m in batch], reached, leases.held)
                 self.config.published.inc(len(batch))
         finally:
             await producer.stop()
 
-    async def _send(
-        self, producer: AIOKafkaProducer, batch: list[OutboxMessage]
-    ) -> dict[tuple[str, int], int]:
+    async def _rebalance(self, outbox: Outbox, leases: SlotLeases, stop: asyncio.Event) -> None:
+        change = await leases.rebalance()
+        if change.gained:
+            await self.recover(outbox, change.gained)
+        if change.gained or change.released:
+            log.info(
+                "relay_slots",
+                held=sorted(leases.held),
+                gained=sorted(change.gained),
+                released=sorted(change.released),
+                relays=change.members,
+            )
+            SLOTS_HELD.labels(self.config.name).set(len(leases.held))
+        if self._companion is None and await leases.try_single(self.config.lock_key):
+            log.info("relay_companion_active")
+            self._companion = asyncio.create_task(self.while_active(stop))
+
+    async def _send(self, producer: AIOKafkaProducer, batch: list[OutboxMessage]) -> Reached:
         with publishing(batch, STRUCTURED, self._topic_of) as headers:
             sends = [
                 await producer.send(
@@ -119,7 +156,7 @@ class OutboxRelay:
                 for i, m in enumerate(batch)
             ]
             acknowledged = await asyncio.gather(*sends)
-        reached: dict[tuple[str, int], int] = {}
+        reached: Reached = {}
         for meta in acknowledged:
             key = (meta.topic, meta.partition)
             reached[key] = max(reached.get(key, 0), meta.offset + 1)
@@ -128,9 +165,10 @@ class OutboxRelay:
     def _topic_of(self, message: Traced) -> str:
         return message.topic or str(self.config.default_topic)
 
-    async def recover(self, outbox: Outbox) -> int:
-        """Remove from the outbox what Kafka already holds past the recorded offsets."""
-        stored = await outbox.offsets()
+    async def recover(self, outbox: Outbox, slots: Collection[int]) -> int:
+        """Remove from the outbox the rows of `slots` that Kafka already holds past the
+        slots' recorded offsets."""
+        stored = await outbox.offsets(slots)
         consumer = create_consumer(
             self.settings,
             group_id=None,
@@ -150,18 +188,20 @@ class OutboxRelay:
             found, reached = await _published_since(consumer, partitions, stored, ends)
         finally:
             await consumer.stop()
-        removed = await outbox.forget_events(found, reached)
+        removed = await outbox.forget_events(found, reached, slots)
         self.config.recovered.inc(removed)
-        log.info("relay_recovered", already_published=removed, scanned=len(found))
+        log.info(
+            "relay_recovered", slots=sorted(slots), already_published=removed, scanned=len(found)
+        )
         return removed
 
 
 async def _published_since(
     consumer: AIOKafkaConsumer,
     partitions: list[TopicPartition],
-    stored: dict[tuple[str, int], int],
+    stored: Reached,
     ends: dict[TopicPartition, int],
-) -> tuple[list[str], dict[tuple[str, int], int]]:
+) -> tuple[list[str], Reached]:
     pending = {tp for tp in partitions if stored.get((tp.topic, tp.partition), 0) < ends[tp]}
     consumer.assign(list(pending))
     for tp in pending:

@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         default_port=InventorySettings().inventory_port,
         migration=lambda: migration(InventorySettings()),
         workers={
-            "relay": ("publish the outbox to Kafka (one active instance)", relay),
+            "relay": ("publish the outbox to Kafka (its share of the slots)", relay),
             "checkpointer": (
                 "sign Merkle checkpoints of the published stock log (holds the signing key)",
                 checkpointer,

@@ -26,10 +26,13 @@ async def drop_open_key_index(owner_url: str, schema: str) -> None:
 async def published_cut(conn: Driver, topic: str) -> dict[TopicPartition, int] | None:
     """Within the caller's snapshot of the live schema: how far `topic` holds every alert
     change the snapshot holds (the relay's recorded offsets), or None while some change is
-    still waiting in the outbox."""
+    still waiting in the outbox. Offsets are kept per relay slot; with the outbox empty,
+    each partition's highest one is past every change published to it."""
     if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM outbox)"):
         return None
     rows = await conn.fetch(
-        "SELECT partition, next_offset FROM relay_offsets WHERE topic = $1", topic
+        "SELECT partition, max(next_offset) AS next_offset FROM relay_offsets "
+        "WHERE topic = $1 GROUP BY partition",
+        topic,
     )
     return {TopicPartition(topic, r["partition"]): r["next_offset"] for r in rows}

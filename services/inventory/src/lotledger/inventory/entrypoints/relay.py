@@ -1,6 +1,7 @@
 """inventory's outbox relay: the shared relay (`lotledger.shared.relay`) over the
 inventory schema's outbox, publishing stock and catalog events and the checkpointer's
-signed statements."""
+signed statements. Run as many as wanted: the live ones split the outbox's slots
+(docs/adr/0018-relay-shares.md)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ RECOVERED = Counter(
 
 
 class Relay(OutboxRelay):
-    def __init__(self, settings: InventorySettings, idle_wait_s: float = 1.0) -> None:
+    def __init__(
+        self, settings: InventorySettings, idle_wait_s: float = 1.0, rebalance_s: float = 1.0
+    ) -> None:
         super().__init__(
             settings,
             RelayConfig(
@@ -37,4 +40,5 @@ class Relay(OutboxRelay):
                 recovered=RECOVERED,
             ),
             idle_wait_s,
+            rebalance_s,
         )

@@ -1,8 +1,8 @@
 """The `project` worker: the projector (consumer group member applying batches exactly
 once) and the excursion relay (publishing the outbox the projection fills), until SIGTERM.
 
-Every replica runs both. The projector scales with the topics' partitions; the relay
-holds an advisory lock, so one replica publishes and the others stand by. Either failing
+Every replica runs both. The projector scales with the topics' partitions; the relays
+split the outbox's slots between the live replicas (docs/adr/0018-relay-shares.md). Either failing
 stops the other and the process exits non-zero, for its supervisor to restart it.
 """
 
