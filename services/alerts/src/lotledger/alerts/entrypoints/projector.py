@@ -4,7 +4,8 @@ the rules read, with the rules evaluated in the same transaction (DESIGN §4.3, 
 It runs under the shared `Projector`, so facts, lifecycle changes, outbox rows and the
 consumer positions commit together: a duplicate or replayed record is skipped by
 position, and a record re-published under a new offset is recognised by its stream
-version. The whole batch holds the `evaluate` lock. A record that is not a readable
+version. The batch takes the subject locks of everything it feeds and settles up front
+(`service.batch_locks`, docs/adr/0017). A record that is not a readable
 CloudEvent of a known type is logged and skipped (before anything is written for it)
 rather than blocking its partition.
 """
@@ -21,7 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from lotledger.alerts.adapters.unit_of_work import Stores
 from lotledger.alerts.domain.alert import NewId, fresh_id
 from lotledger.alerts.domain.forecast import DEFAULT_FORECAST, ForecastSettings
-from lotledger.alerts.service import catalog_events, climate_events, stock_events, sync_events
+from lotledger.alerts.service import (
+    batch_locks,
+    catalog_events,
+    climate_events,
+    stock_events,
+    sync_events,
+)
 from lotledger.alerts.service.evaluation import Context
 from lotledger.shared.clock import Clock
 from lotledger.shared.contracts import catalog, excursions, stock, sync, telemetry, topics
@@ -62,10 +69,10 @@ class AlertsProjection:
 
     async def apply(self, conn: AsyncConnection, records: Sequence[Record]) -> None:
         stores = await Stores.within(conn)
-        await stores.lock_evaluation()
+        parsed = [p for p in map(self._parse, records) if p is not None]
+        await stores.lock_subjects(await batch_locks.keys_of(stores, parsed))
         ctx = Context(stores, self.clock.now(), self.new_id, self.forecast)
         latest: Latest = {}
-        parsed = [p for p in map(self._parse, records) if p is not None]
         await stores.lots.prefetch_versions(
             (payload.gtin, payload.lot)
             for _, payload in parsed
