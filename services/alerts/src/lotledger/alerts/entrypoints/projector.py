@@ -1,5 +1,7 @@
-"""The alerts projection: stock, catalog, telemetry, excursion and sync topics into the facts
-the rules read, with the rules evaluated in the same transaction (DESIGN §4.3, §9).
+"""The alerts projection: stock (re-keyed by product, `entrypoints/repartition.py`),
+catalog, telemetry, excursion and sync topics into the facts the rules read, with the rules
+evaluated in the same transaction (DESIGN §4.3, §9). Each member of the group owns the
+products of its partitions of the re-keyed stock (docs/adr/0017).
 
 It runs under the shared `Projector`, so facts, lifecycle changes, outbox rows and the
 consumer positions commit together: a duplicate or replayed record is skipped by
@@ -42,7 +44,7 @@ CONSUMER = "alerts"
 GROUP = "lotledger-alerts"
 
 PAYLOADS: dict[str, dict[str, type[Payload]]] = {
-    topics.STOCK: dict(stock.EVENT_TYPES),
+    topics.ALERTS_STOCK_BY_PRODUCT: dict(stock.EVENT_TYPES),
     topics.CATALOG: catalog.EVENT_TYPES,
     topics.TELEMETRY: telemetry.EVENT_TYPES,
     topics.EXCURSIONS: excursions.EVENT_TYPES,
