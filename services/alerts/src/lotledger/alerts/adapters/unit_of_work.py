@@ -26,13 +26,14 @@ from lotledger.alerts.adapters.lot_facts import LotFactsStore
 from lotledger.alerts.adapters.recall_facts import RecallFactsStore
 from lotledger.alerts.adapters.rules_store import RulesStore
 from lotledger.alerts.adapters.subscriptions import SubscriptionStore
+from lotledger.alerts.adapters.write_behind import WriteBehindConnection
 from lotledger.shared.db import DriverUnitOfWork, driver_of
 from lotledger.shared.idempotency import IdempotencyStore
 
 
 @dataclass
 class Stores:
-    conn: Any
+    conn: WriteBehindConnection
     lots: LotFactsStore
     recalls: RecallFactsStore
     catalog: CatalogFactsStore
@@ -49,7 +50,10 @@ class Stores:
     """The subject locks this transaction holds (`lock_subjects`)."""
 
     @classmethod
-    def on(cls, conn: Any) -> Stores:
+    def on(cls, driver: Any) -> Stores:
+        """Stores over `driver` through one `WriteBehindConnection`: the caller `flush`es
+        before it commits."""
+        conn = WriteBehindConnection(driver)
         return cls(
             conn,
             LotFactsStore(conn),
@@ -78,6 +82,10 @@ class Stores:
             raise RuntimeError("stores need a connection inside a transaction")
         return cls.on(driver)
 
+    async def flush(self) -> None:
+        """Send the fact writes held back (`adapters.write_behind`)."""
+        await self.conn.flush()
+
     async def lock_subjects(self, keys: Iterable[str]) -> None:
         """Serialise with every other evaluation of these subjects (`domain.lock_keys`) until
         this transaction ends. Taken once, all up front: a second call with a key not yet
@@ -95,3 +103,7 @@ class UnitOfWork(DriverUnitOfWork):
 
     def bind(self, driver: Any) -> None:
         self.stores = Stores.on(driver)
+
+    async def commit(self) -> None:
+        await self.stores.flush()
+        await super().commit()

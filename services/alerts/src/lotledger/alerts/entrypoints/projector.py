@@ -84,6 +84,7 @@ class AlertsProjection:
             await _apply(ctx, envelope, payload, latest)
         await stock_events.evaluate_touched(ctx)
         await climate_events.apply_readings(ctx, latest)
+        await stores.flush()
 
     def _parse(self, record: Record) -> tuple[CloudEvent, Payload] | None:
         return parse(record, PAYLOADS.get(self._topic.get(record.topic, ""), {}))
