@@ -1,6 +1,6 @@
 """Alerts projector throughput with 1 and 2 workers (issue 17, docs/adr/0017).
 
-A synthetic history (`alerts_workload`: 50,000 stock events over 2,000 products, each
+A synthetic history (`alerts_workload`: 20,000 stock events over 2,000 products, each
 product's lots received and picked through its reorder point) is produced straight to
 the stock topic and re-keyed by product once by the repartition stage (its own rate is
 reported). Then, for 1 and then 2 workers, `lotledger-alerts project` processes in one
@@ -26,7 +26,7 @@ from lotledger.alerts.entrypoints.repartition import GROUP, Repartitioner
 from lotledger.shared.contracts.topics import ALERTS_STOCK_BY_PRODUCT, STOCK
 from lotledger.shared.settings import CommonSettings
 
-PRODUCTS, EVENTS = 2000, 50_000
+PRODUCTS, EVENTS = 2000, 20_000
 WORKERS = (1, 2)
 TIMEOUT_S = 1800.0
 
