@@ -48,9 +48,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(EXCURSIONS, "location id", {"retention.ms": FOREVER}),
     TopicSpec(ALERTS, "alert id", {"retention.ms": str(RECORD_DAYS * DAY_MS)}, record=True),
     TopicSpec(SYNC, "sync conflict id", {"retention.ms": FOREVER}),
-    TopicSpec(
-        ALERTS_STOCK_BY_PRODUCT, "gtin", {"retention.ms": FOREVER, "retention.bytes": "-1"}
-    ),
+    TopicSpec(ALERTS_STOCK_BY_PRODUCT, "gtin", {"retention.ms": FOREVER, "retention.bytes": "-1"}),
     TopicSpec(
         CHECKPOINTS,
         "log name",
