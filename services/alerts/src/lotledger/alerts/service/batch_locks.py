@@ -12,6 +12,8 @@ the keys of every group its records' facts feed and its evaluations settle.
 | sync conflict               | the conflict                                          |
 
 A location record changes only the zones, read by every later evaluation: no key.
+A record type the projector learns to handle needs its row here too: `recording.record`
+refuses any alert change whose group's key the batch does not hold.
 """
 
 from __future__ import annotations
