@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import asyncpg
 from aiokafka import TopicPartition
+from aiokafka.structs import OffsetAndMetadata
 from lotledger_bench.config import AUTH_SECRET, REPO, BenchConfig
 
 from lotledger.shared.contracts.topics import TOPICS, TopicSpec
@@ -152,6 +153,20 @@ async def drop_database(admin_url: str, database: str, attempts: int = 10) -> No
                     await asyncio.sleep(1)
     finally:
         await admin.close()
+
+
+async def commit_group(
+    settings: CommonSettings, group: str, positions: dict[TopicPartition, int]
+) -> None:
+    """Store `positions` as consumer group `group`'s committed offsets (the group has no
+    member yet): where its first member starts."""
+    consumer = create_consumer(settings, group, "lotledger-bench-offsets")
+    await consumer.start()
+    try:
+        consumer.assign(list(positions))
+        await consumer.commit({tp: OffsetAndMetadata(o, "") for tp, o in positions.items()})
+    finally:
+        await consumer.stop()
 
 
 async def offsets(

@@ -8,6 +8,7 @@ of its own, Postgres, our stack's floor) and the peer with the services stopped.
 missing from ORDER runs after these."""
 
 from lotledger_bench.scenarios import (  # noqa: F401
+    alerts_workers,
     batches,
     console,
     end_to_end,
@@ -32,6 +33,7 @@ ORDER = (
     "end_to_end",
     "console",
     "forecast",
+    "alerts_workers",
     "trace_latency",
     "kafka_perf",
     "kafka_cluster_perf",

@@ -30,11 +30,12 @@ import httpx
 from lotledger_bench.context import Context, token
 from lotledger_bench.generator import CATALOG, Product
 from lotledger_bench.generator.catalog import gtin
-from lotledger_bench.infra import offsets
+from lotledger_bench.infra import commit_group, offsets
 from lotledger_bench.latency import Tracker
 from lotledger_bench.registry import Figure, Outcome, scenario
 
-from lotledger.shared.contracts.topics import EXCURSIONS, STOCK, TELEMETRY
+from lotledger.alerts.entrypoints.repartition import GROUP as REPARTITION_GROUP
+from lotledger.shared.contracts.topics import ALERTS_STOCK_BY_PRODUCT, EXCURSIONS, STOCK, TELEMETRY
 
 COMPANY = "950601"
 """GS1 company prefix of the scenario's products (the generator's catalog uses 950600)."""
@@ -47,9 +48,11 @@ GRACE_S = 30.0
 CATCH_UP_S = 120.0
 CONSUMERS = {
     "traceability": (STOCK, TELEMETRY),
-    "alerts": (STOCK, TELEMETRY, EXCURSIONS),
+    "alerts": (ALERTS_STOCK_BY_PRODUCT, TELEMETRY, EXCURSIONS),
 }
-"""Projection (schema and consumer name) → topics whose history it skips."""
+"""Projection (schema and consumer name) → topics whose history it skips. The alerts
+projector reads stock re-keyed by its repartition stage, whose group starts at the stock
+topic's end as well (`skip_history`)."""
 
 TraceKey = tuple[str, str, int]
 
@@ -76,6 +79,8 @@ async def skip_history(ctx: Context) -> None:
             )
     finally:
         await conn.close()
+    _, stock_end = await offsets(settings, [settings.topic(STOCK)])
+    await commit_group(settings, settings.topic(REPARTITION_GROUP), stock_end)
 
 
 async def wait_for_catalog(ctx: Context, gtins: list[str]) -> float:

@@ -6,6 +6,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 
+from lotledger.alerts.entrypoints.repartition import GROUP as REPARTITION_GROUP
+from lotledger.shared.contracts.topics import ALERTS_STOCK_BY_PRODUCT, STOCK
 from lotledger.shared.kafka import partitions_of
 from tests.integration.alerts.world import ADMIN, AlertsWorld
 from tests.support.stock import QA, SCANNER
@@ -129,8 +131,31 @@ async def end_offsets(world: AlertsWorld, topic: str) -> dict[Any, int]:
         await consumer.stop()
 
 
+async def repartitioned(world: AlertsWorld, group: str = REPARTITION_GROUP) -> None:
+    """Wait until the repartition stage has committed the stock topic's current end."""
+    ends = await end_offsets(world, STOCK)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=world.settings.kafka_bootstrap,
+        group_id=world.settings.topic(group),
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    try:
+
+        async def caught_up() -> bool:
+            return all([((await consumer.committed(tp)) or 0) >= end for tp, end in ends.items()])
+
+        await world.until(caught_up)
+    finally:
+        await consumer.stop()
+
+
 async def consumed(world: AlertsWorld, topic: str) -> None:
-    """Wait until the projector's stored positions reach the topic's current end."""
+    """Wait until the projector's stored positions reach the topic's current end (stock's
+    through the repartition stage: its current end re-keyed by product)."""
+    if topic == STOCK:
+        await repartitioned(world)
+        topic = ALERTS_STOCK_BY_PRODUCT
     ends = await end_offsets(world, topic)
 
     async def caught_up() -> bool:

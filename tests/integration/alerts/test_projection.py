@@ -13,7 +13,7 @@ from aiokafka import TopicPartition
 
 from lotledger.alerts.entrypoints.projector import AlertsProjection
 from lotledger.shared.contracts.stock import BatchStatus, Received
-from lotledger.shared.contracts.topics import STOCK
+from lotledger.shared.contracts.topics import ALERTS_STOCK_BY_PRODUCT
 from lotledger.shared.envelope import CloudEvent
 from lotledger.shared.projection import Projector
 from tests.integration.alerts.world import TODAY, AlertsWorld, fresh_gtin
@@ -65,7 +65,7 @@ async def test_a_failed_batch_leaves_nothing_and_a_repeated_batch_counts_once(
     world: AlertsWorld,
 ) -> None:
     gtin, lot = fresh_gtin(), fresh_lot("PA")
-    topic = world.settings.topic(STOCK)
+    topic = world.settings.topic(ALERTS_STOCK_BY_PRODUCT)
     record = FakeRecord(topic, 0, 0, _receipt(gtin, lot).to_json(), 0)
     projection = AlertsProjection(world.settings, world.clock)
     projection.consumer = f"alerts-atomicity-{uuid.uuid4().hex[:6]}"

@@ -2,8 +2,10 @@
 inventory API in-process with its relay (stock reaches Kafka the real way), and the
 alerts projector, publisher, deliverer and API in-process on a manual clock.
 
-Private, because the clock sweep judges every fact in its database at the instant it is
-given: a test moving time must not touch another suite's lots and sensors.
+Stock reaches the projector through the repartition stage (docs/adr/0017), as in
+`lotledger-alerts project`. Private, because the clock sweep judges every fact in its
+database at the instant it is given: a test moving time must not touch another suite's
+lots and sensors.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from lotledger.alerts.bootstrap import (
     build_deliverer,
     build_projector,
     build_publisher,
+    build_repartitioner,
     build_runtime,
     build_sweeper,
     create_app,
@@ -169,6 +172,7 @@ async def alerts_world(
             await stack.enter_async_context(_task(Relay(inventory_settings, idle_wait_s=0.2).run))
             runtime = build_runtime(settings, clock, pool_size=4)
             stack.push_async_callback(runtime.engine.dispose)
+            await stack.enter_async_context(_task(build_repartitioner(runtime).run))
             await stack.enter_async_context(_task(build_projector(runtime).run))
             if deliver:
                 workers = build_runtime(settings, SystemClock(), pool_size=4)

@@ -3,12 +3,17 @@ came back to, naming every refused pack with its verdict; raised by the record o
 redelivery raises nothing new) and resolved by QA only."""
 
 from datetime import timedelta
+from uuid import uuid4
 
+from lotledger.alerts.adapters.unit_of_work import Stores
+from lotledger.alerts.domain import lock_keys
 from lotledger.alerts.domain.alert import ChangeKind
 from lotledger.alerts.domain.conditions import Scope
 from lotledger.alerts.domain.suspect import PACKS_NAMED, suspect_product
+from lotledger.alerts.service import batch_locks
 from lotledger.shared.contracts.alerts import AlertType, Severity
-from lotledger.shared.contracts.sync import SuspectPack, SuspectReturnRecorded
+from lotledger.shared.contracts.sync import SUSPECT_RETURN, SuspectPack, SuspectReturnRecorded
+from lotledger.shared.envelope import CloudEvent
 from tests.unit.alerts.fixtures import B1, GTIN, NOW, Desk, json_native
 
 PHARMACY = "9506000000022"
@@ -97,3 +102,13 @@ def test_only_qa_resolves_a_suspect_product_alert() -> None:
     assert desk.evaluate_scope(Scope.everything(*AlertType), LATER) == []
     resolved = desk.resolve(desk.only_open(AlertType.SUSPECT_PRODUCT), LATER, "qa-1")
     assert (resolved.alert.status.value, resolved.alert.resolved_by) == ("resolved", "qa-1")
+
+
+async def test_a_projector_batch_with_a_refused_return_holds_the_lock_its_alert_needs() -> None:
+    held = _held(*REFUSED)
+    envelope = CloudEvent(
+        id=uuid4(), source="lotledger/inventory", type=SUSPECT_RETURN, time=NOW, data={}
+    )
+    keys = await batch_locks.keys_of(Stores.on(None), [(envelope, held)])
+    condition = suspect_product(held)
+    assert lock_keys.group(condition.key.alert_type, condition.key.group) in keys

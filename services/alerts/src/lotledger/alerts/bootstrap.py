@@ -22,6 +22,7 @@ from lotledger.alerts.entrypoints.api.routers import alerts, forecast, reports, 
 from lotledger.alerts.entrypoints.deliverer import Deliverer
 from lotledger.alerts.entrypoints.projector import GROUP, AlertsProjection
 from lotledger.alerts.entrypoints.publisher import Publisher
+from lotledger.alerts.entrypoints.repartition import Repartitioner
 from lotledger.alerts.entrypoints.restoring import RestoringProjection
 from lotledger.alerts.entrypoints.sweeper import Sweeper
 from lotledger.alerts.runtime import AlertsRuntime
@@ -105,6 +106,10 @@ def build_projector(rt: AlertsRuntime) -> Projector:
     return Projector(
         rt.settings, rt.engine, projection, GROUP, max_records=rt.settings.alerts_projector_batch
     )
+
+
+def build_repartitioner(rt: AlertsRuntime) -> Repartitioner:
+    return Repartitioner(rt.settings, rt.settings.alerts_repartition_batch)
 
 
 def build_sweeper(rt: AlertsRuntime) -> Sweeper:

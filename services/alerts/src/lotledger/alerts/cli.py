@@ -13,7 +13,7 @@ from lotledger.shared.runner import run_cli, run_until_signalled
 
 
 async def project(_: argparse.Namespace) -> int:
-    from lotledger.alerts.bootstrap import build_projector, build_runtime
+    from lotledger.alerts.bootstrap import build_projector, build_repartitioner, build_runtime
     from lotledger.alerts.entrypoints.workers import supervise
 
     rt = build_runtime(AlertsSettings(), SystemClock(), pool_size=2)
@@ -21,8 +21,14 @@ async def project(_: argparse.Namespace) -> int:
     async def projecting(stop: asyncio.Event) -> None:
         await build_projector(rt).run(stop)
 
+    async def both(stop: asyncio.Event) -> None:
+        await asyncio.gather(
+            supervise("repartition", build_repartitioner(rt).run, stop),
+            supervise("project", projecting, stop),
+        )
+
     try:
-        await run_until_signalled(lambda stop: supervise("project", projecting, stop))
+        await run_until_signalled(both)
     finally:
         await rt.engine.dispose()
     return 0
@@ -102,7 +108,10 @@ def main(argv: list[str] | None = None) -> int:
         default_port=AlertsSettings().alerts_port,
         migration=lambda: migration(AlertsSettings()),
         workers={
-            "project": ("consume the topics, keep the facts, evaluate the rules", project),
+            "project": (
+                "re-key stock by product, consume the topics, keep the facts, evaluate the rules",
+                project,
+            ),
             "sweep": ("re-evaluate time-driven rules on a clock (one active instance)", sweep),
             "deliver": (
                 "publish alert events to Kafka and deliver webhooks (one active instance each)",

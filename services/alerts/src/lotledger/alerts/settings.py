@@ -50,6 +50,7 @@ class AlertsSettings(CommonSettings):
     alerts_sweep_chunk: int = Field(default=500, ge=1, le=100000)
     alerts_publish_batch: int = Field(default=500, ge=1, le=20000)
     alerts_projector_batch: int = Field(default=500, ge=1, le=20000)
+    alerts_repartition_batch: int = Field(default=2000, ge=1, le=50000)
 
     alerts_forecast_window_days: int = Field(
         default=90, ge=1, le=3650, description="the trailing window of consumption velocity"

@@ -13,6 +13,10 @@ TELEMETRY = "lotledger.telemetry.v1"
 EXCURSIONS = "lotledger.excursions.v1"
 ALERTS = "lotledger.alerts.v1"
 SYNC = "lotledger.sync.v1"
+ALERTS_STOCK_BY_PRODUCT = "lotledger.alerts.stock-by-product.v1"
+"""Internal to alerts: the stock topic's records, byte for byte, keyed by GTIN, so that
+each alerts projector owns whole products (docs/adr/0017). Written only by the alerts
+repartition stage; no other service reads it."""
 
 FOREVER = "-1"
 DAY_MS = 24 * 3600 * 1000
@@ -44,6 +48,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(EXCURSIONS, "location id", {"retention.ms": FOREVER}),
     TopicSpec(ALERTS, "alert id", {"retention.ms": str(RECORD_DAYS * DAY_MS)}, record=True),
     TopicSpec(SYNC, "sync conflict id | suspect return id", {"retention.ms": FOREVER}),
+    TopicSpec(ALERTS_STOCK_BY_PRODUCT, "gtin", {"retention.ms": FOREVER, "retention.bytes": "-1"}),
     TopicSpec(
         CHECKPOINTS,
         "log name",

@@ -1,6 +1,6 @@
 """Alerts as rows. The partial unique index `alerts_one_open_per_key` is the store's own
-guard of "one open alert per (type, subject, tier)"; evaluations hold the `evaluate` lock,
-so they never race into it.
+guard of "one open alert per (type, subject, tier)"; evaluations hold the lock of the
+groups they settle (docs/adr/0017), so they never race into it.
 
 Every row keeps its group (`grp`, see `domain.subjects`) so that an evaluation can load
 exactly the open alerts of the scope it looked at, and the warehouses it concerns

@@ -60,14 +60,8 @@ class ForecastFactsStore:
             )
 
     async def shipped(self, gtin: str, warehouse: str, day: date, qty: int) -> None:
-        await self._conn.execute(
-            "INSERT INTO shipped_daily AS s (gtin, warehouse, day, qty) VALUES ($1, $2, $3, $4) "
-            "ON CONFLICT (gtin, warehouse, day) DO UPDATE SET qty = s.qty + EXCLUDED.qty",
-            gtin,
-            warehouse,
-            day,
-            qty,
-        )
+        """Held back until the transaction next reads (`adapters.write_behind`)."""
+        self._conn.held.ship_daily((gtin, warehouse, day), qty)
 
     async def disposed(
         self, gtin: str, lot: str, warehouse: str, day: date, reason: str, qty: int

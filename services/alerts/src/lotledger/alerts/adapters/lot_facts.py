@@ -112,15 +112,9 @@ class LotFactsStore:
     async def advance(
         self, gtin: str, lot: str, version: int, status: BatchStatus | None = None
     ) -> None:
+        """Held back until the transaction next reads (`adapters.write_behind`)."""
         self._versions[(gtin, lot)] = version
-        await self._conn.execute(
-            "UPDATE lots SET version = $3, status = COALESCE($4, status) "
-            "WHERE gtin = $1 AND lot = $2",
-            gtin,
-            lot,
-            version,
-            status.value if status else None,
-        )
+        self._conn.held.advance(gtin, lot, version, status.value if status else None)
 
     async def add(
         self, gtin: str, lot: str, location: str, delta: int, held_delta: int = 0

@@ -18,19 +18,9 @@ class RecallFactsStore:
     async def shipped(
         self, gtin: str, lot: str, party: str, warehouse: str, qty: int, returned: int
     ) -> None:
-        """Add to what `party` was shipped from, or returned into, `warehouse`."""
-        await self._conn.execute(
-            "INSERT INTO shipments (gtin, lot, party, warehouse, shipped, returned) "
-            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (gtin, lot, party, warehouse) "
-            "DO UPDATE SET shipped = shipments.shipped + EXCLUDED.shipped, "
-            "returned = shipments.returned + EXCLUDED.returned",
-            gtin,
-            lot,
-            party,
-            warehouse,
-            qty,
-            returned,
-        )
+        """Add to what `party` was shipped from, or returned into, `warehouse` (held back
+        until the transaction next reads, `adapters.write_behind`)."""
+        self._conn.held.ship((gtin, lot, party, warehouse), qty, returned)
 
     async def recalled(
         self,

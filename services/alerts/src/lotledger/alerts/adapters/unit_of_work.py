@@ -7,7 +7,8 @@ connection and commits only when told to; leaving without `commit()` rolls back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import text
@@ -20,18 +21,19 @@ from lotledger.alerts.adapters.climate_facts import ClimateFactsStore
 from lotledger.alerts.adapters.deliveries import DeliveryStore
 from lotledger.alerts.adapters.forecast_facts import ForecastFactsStore
 from lotledger.alerts.adapters.forecast_latest import ForecastLatestStore
-from lotledger.alerts.adapters.locks import Purpose, hold_for_transaction
+from lotledger.alerts.adapters.locks import hold_subjects
 from lotledger.alerts.adapters.lot_facts import LotFactsStore
 from lotledger.alerts.adapters.recall_facts import RecallFactsStore
 from lotledger.alerts.adapters.rules_store import RulesStore
 from lotledger.alerts.adapters.subscriptions import SubscriptionStore
+from lotledger.alerts.adapters.write_behind import WriteBehindConnection
 from lotledger.shared.db import DriverUnitOfWork, driver_of
 from lotledger.shared.idempotency import IdempotencyStore
 
 
 @dataclass
 class Stores:
-    conn: Any
+    conn: WriteBehindConnection
     lots: LotFactsStore
     recalls: RecallFactsStore
     catalog: CatalogFactsStore
@@ -44,9 +46,14 @@ class Stores:
     idempotency: IdempotencyStore
     forecast: ForecastFactsStore
     forecast_latest: ForecastLatestStore
+    held: frozenset[str] = field(default_factory=frozenset)
+    """The subject locks this transaction holds (`lock_subjects`)."""
 
     @classmethod
-    def on(cls, conn: Any) -> Stores:
+    def on(cls, driver: Any) -> Stores:
+        """Stores over `driver` through one `WriteBehindConnection`: the caller `flush`es
+        before it commits."""
+        conn = WriteBehindConnection(driver)
         return cls(
             conn,
             LotFactsStore(conn),
@@ -75,9 +82,20 @@ class Stores:
             raise RuntimeError("stores need a connection inside a transaction")
         return cls.on(driver)
 
-    async def lock_evaluation(self) -> None:
-        """Serialise with every other evaluation until this transaction ends."""
-        await hold_for_transaction(self.conn, Purpose.EVALUATE)
+    async def flush(self) -> None:
+        """Send the fact writes held back (`adapters.write_behind`)."""
+        await self.conn.flush()
+
+    async def lock_subjects(self, keys: Iterable[str]) -> None:
+        """Serialise with every other evaluation of these subjects (`domain.lock_keys`) until
+        this transaction ends. Taken once, all up front: a second call with a key not yet
+        held could wait for a transaction that waits for this one, and is refused."""
+        wanted = frozenset(keys)
+        if self.held and not wanted <= self.held:
+            raise RuntimeError("subject locks are taken once per transaction, all up front")
+        if not self.held:
+            await hold_subjects(self.conn, wanted)
+            self.held = wanted
 
 
 class UnitOfWork(DriverUnitOfWork):
@@ -85,3 +103,7 @@ class UnitOfWork(DriverUnitOfWork):
 
     def bind(self, driver: Any) -> None:
         self.stores = Stores.on(driver)
+
+    async def commit(self) -> None:
+        await self.stores.flush()
+        await super().commit()

@@ -1,10 +1,13 @@
-"""The alerts projection: stock, catalog, telemetry, excursion and sync topics into the facts
-the rules read, with the rules evaluated in the same transaction (DESIGN §4.3, §9).
+"""The alerts projection: stock (re-keyed by product, `entrypoints/repartition.py`),
+catalog, telemetry, excursion and sync topics into the facts the rules read, with the rules
+evaluated in the same transaction (DESIGN §4.3, §9). Each member of the group owns the
+products of its partitions of the re-keyed stock (docs/adr/0017).
 
 It runs under the shared `Projector`, so facts, lifecycle changes, outbox rows and the
 consumer positions commit together: a duplicate or replayed record is skipped by
 position, and a record re-published under a new offset is recognised by its stream
-version. The whole batch holds the `evaluate` lock. A record that is not a readable
+version. The batch takes the subject locks of everything it feeds and settles up front
+(`service.batch_locks`, docs/adr/0017). A record that is not a readable
 CloudEvent of a known type is logged and skipped (before anything is written for it)
 rather than blocking its partition.
 """
@@ -22,6 +25,7 @@ from lotledger.alerts.adapters.unit_of_work import Stores
 from lotledger.alerts.domain.alert import NewId, fresh_id
 from lotledger.alerts.domain.forecast import DEFAULT_FORECAST, ForecastSettings
 from lotledger.alerts.service import (
+    batch_locks,
     catalog_events,
     climate_events,
     stock_events,
@@ -41,7 +45,7 @@ CONSUMER = "alerts"
 GROUP = "lotledger-alerts"
 
 PAYLOADS: dict[str, dict[str, type[Payload]]] = {
-    topics.STOCK: dict(stock.EVENT_TYPES),
+    topics.ALERTS_STOCK_BY_PRODUCT: dict(stock.EVENT_TYPES),
     topics.CATALOG: catalog.EVENT_TYPES,
     topics.TELEMETRY: telemetry.EVENT_TYPES,
     topics.EXCURSIONS: excursions.EVENT_TYPES,
@@ -68,10 +72,10 @@ class AlertsProjection:
 
     async def apply(self, conn: AsyncConnection, records: Sequence[Record]) -> None:
         stores = await Stores.within(conn)
-        await stores.lock_evaluation()
+        parsed = [p for p in map(self._parse, records) if p is not None]
+        await stores.lock_subjects(await batch_locks.keys_of(stores, parsed))
         ctx = Context(stores, self.clock.now(), self.new_id, self.forecast)
         latest: Latest = {}
-        parsed = [p for p in map(self._parse, records) if p is not None]
         await stores.lots.prefetch_versions(
             (payload.gtin, payload.lot)
             for _, payload in parsed
@@ -81,6 +85,7 @@ class AlertsProjection:
             await _apply(ctx, envelope, payload, latest)
         await stock_events.evaluate_touched(ctx)
         await climate_events.apply_readings(ctx, latest)
+        await stores.flush()
 
     def _parse(self, record: Record) -> tuple[CloudEvent, Payload] | None:
         return parse(record, PAYLOADS.get(self._topic.get(record.topic, ""), {}))

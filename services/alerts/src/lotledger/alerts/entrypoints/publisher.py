@@ -1,6 +1,7 @@
 """Publishes the alert-event outbox to `lotledger.alerts.v1`, once per event id: the
 shared relay (docs/adr/0001) over the alerts schema. One alert's changes stay in order:
-they are committed one after another under the `evaluate` lock and share a key."""
+they are committed one after another under their group's subject lock (docs/adr/0017),
+so their outbox ids are in order, and they share a key."""
 
 from __future__ import annotations
 

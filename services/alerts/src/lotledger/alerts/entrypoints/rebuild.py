@@ -1,9 +1,10 @@
 """`lotledger-alerts rebuild [--compare]`: the alerts schema restored from Kafka into the
 rebuild schema and, optionally, compared with the live one.
 
-- Facts come from the projector's topics (catalog first, then stock, telemetry and
-  excursions), without evaluating any rule; alerts come from `lotledger.alerts.v1`, each
-  change carrying the whole alert (`service/restore.py`). Nothing is published.
+- Facts come from the projector's topics (catalog first, then stock as the projector
+  reads it, re-keyed by product, telemetry and excursions), without evaluating any rule;
+  alerts come from `lotledger.alerts.v1`, each change carrying the whole alert
+  (`service/restore.py`). Nothing is published.
 - The live schema is never written; emptying and migrating the rebuild schema is the
   owner's work, as for `migrate` (docs/adr/0007); the replay runs as the runtime role.
 - `--compare` compares at one cut: in a snapshot of the live schema whose alert outbox is
@@ -37,7 +38,7 @@ from lotledger.shared.migrations import migrate
 from lotledger.shared.projection import replay_all, stored_positions
 from lotledger.shared.schema_reset import reset_schema
 
-LATER = [topics.STOCK, topics.TELEMETRY, topics.EXCURSIONS, topics.ALERTS]
+LATER = [topics.ALERTS_STOCK_BY_PRODUCT, topics.TELEMETRY, topics.EXCURSIONS, topics.ALERTS]
 
 
 async def rebuild(wiring: Wiring, compare: bool, wait_s: float = 60.0) -> int:

@@ -42,3 +42,4 @@ class RestoringProjection:
             if parsed is not None:
                 await restore(ctx, *parsed, latest)
         await readings(ctx, latest)
+        await ctx.stores.flush()

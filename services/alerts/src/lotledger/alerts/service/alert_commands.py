@@ -1,6 +1,7 @@
 """People acting on alerts: acknowledge ("seen, on it") and resolve. Each change is
-recorded like any other (alert row, Kafka outbox, webhook deliveries) under the
-`evaluate` lock, so it never interleaves with a rule evaluation of the same alert.
+recorded like any other (alert row, Kafka outbox, webhook deliveries) under the lock of
+the alert's group (its key never changes, so it is read before the lock is taken), so it
+never interleaves with a rule evaluation of the same alert.
 
 Scoping (`domain.visibility`): an alert the caller does not see is unknown to it (404),
 one it sees without covering every warehouse of it is refused (403)."""
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from lotledger.alerts.adapters.unit_of_work import Stores
-from lotledger.alerts.domain import lifecycle
+from lotledger.alerts.domain import lifecycle, lock_keys
 from lotledger.alerts.domain.alert import Alert, Change
 from lotledger.alerts.domain.errors import UnknownAlert
 from lotledger.alerts.domain.visibility import Viewer
@@ -28,7 +29,9 @@ def viewer_of(who: Principal) -> Viewer:
 async def _act(
     stores: Stores, alert_id: str, who: Principal, now: datetime, cause: Cause, step: Transition
 ) -> Alert:
-    await stores.lock_evaluation()
+    seen = await stores.alerts.get(alert_id)
+    if seen is not None:
+        await stores.lock_subjects([lock_keys.of_key(seen.key)])
     alert = await stores.alerts.get(alert_id, for_update=True)
     viewer = viewer_of(who)
     if alert is None or not viewer.sees(alert):

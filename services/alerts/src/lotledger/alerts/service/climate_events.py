@@ -6,7 +6,9 @@ An excursion's start and end are evaluated at once (a grace period longer than z
 leaves the raise to the sweep as well), and so is the silence of the sensors at its
 location, whose cadence it changes. An excursion found late raises its own alert when its
 start is published (id derived from that event, so a redelivery raises nothing new) and
-is kept up to date by its later events; a withdrawn excursion resolves its alert.
+is kept up to date by its later events; a withdrawn excursion resolves its alert. The
+sensors at its location are those the batch locked (`batch_locks`): a sensor registered
+there since is evaluated by its own registration and by the sweep.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from lotledger.alerts.domain import climate
+from lotledger.alerts.domain import climate, lock_keys
 from lotledger.alerts.domain.climate_facts import ExcursionRecord
 from lotledger.alerts.domain.conditions import Evaluation, Scope
 from lotledger.alerts.service import evaluation as ev
@@ -76,4 +78,6 @@ async def apply_excursion(ctx: ev.Context, envelope: CloudEvent, event: Excursio
     else:
         evaluation = evaluation | Evaluation(evaluation.scope, tuple(late))
     await ev.settle(ctx, evaluation, cause)
-    await _settle_silent(ctx, await facts.sensors_at([event.location]), cause)
+    at_location = await facts.sensors_at([event.location])
+    held = ctx.stores.held
+    await _settle_silent(ctx, [s for s in at_location if lock_keys.silence(s) in held], cause)

@@ -1,7 +1,8 @@
 """Evaluating rules against stored facts and settling the result into alert changes.
 
-Callers hold the `evaluate` lock (`Stores.lock_evaluation`) for the transaction, so the
-facts read here are the latest committed and no other evaluation interleaves. An
+Callers hold the subject locks of the groups they settle (`Stores.lock_subjects`,
+docs/adr/0017) for the transaction, so the group's facts read here are the latest
+committed and no other evaluation of the group interleaves. An
 evaluation covers whole groups (a product and its lots, a recalled batch, a sensor, an
 excursion): every open alert of the group's types that no condition holds for resolves.
 """

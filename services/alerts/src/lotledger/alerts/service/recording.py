@@ -2,6 +2,9 @@
 webhook delivery per interested subscription, all in the caller's transaction. Nothing is
 sent from here; the publisher and the deliverer read what this wrote (no dual write).
 
+Every change is written under the lock of its alert's group (docs/adr/0017): a change the
+transaction holds no lock for is refused before anything is written.
+
 A webhook_failing alert is never delivered to the subscription it is about: that receiver
 is the one not answering.
 """
@@ -15,6 +18,7 @@ from uuid import uuid4
 from prometheus_client import Counter
 
 from lotledger.alerts.adapters.unit_of_work import Stores
+from lotledger.alerts.domain import lock_keys
 from lotledger.alerts.domain.alert import Change
 from lotledger.shared.contracts.alerts import AlertType
 from lotledger.shared.envelope import CloudEvent
@@ -53,6 +57,10 @@ def alert_event(change: Change, cause: Cause) -> CloudEvent:
 async def record(stores: Stores, changes: Iterable[Change], cause: Cause) -> list[Change]:
     """Write `changes` in order; returns those written (a raise whose derived id is
     already stored is skipped, with no event and no delivery)."""
+    changes = list(changes)
+    unlocked = {lock_keys.of_key(c.alert.key) for c in changes} - stores.held
+    if unlocked:
+        raise RuntimeError(f"alert changes without their subject locks: {sorted(unlocked)}")
     written = []
     for change in changes:
         if not await stores.alerts.save(change):

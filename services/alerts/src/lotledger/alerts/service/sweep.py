@@ -6,8 +6,9 @@ the grace period; recalls whose alert may now resolve.
 What is swept: every product ever stocked, every sensor, every location holding stock,
 every open excursion, and every group holding an open alert of a swept type, so an alert
 whose facts have gone resolves.
-Groups are settled in chunks, each its own transaction holding the `evaluate` lock, so
-the projector and the API wait at most one chunk. Sweeping twice at the same instant
+Groups are settled in chunks, each its own transaction holding the subject locks of its
+groups (`chunk_locks`), so a projector or a person acting on one of them waits at most
+one chunk, and nobody else waits at all. Sweeping twice at the same instant
 changes nothing the second time.
 """
 
@@ -21,6 +22,7 @@ from datetime import datetime
 from itertools import islice
 
 from lotledger.alerts.adapters.unit_of_work import UnitOfWork
+from lotledger.alerts.domain import lock_keys
 from lotledger.alerts.domain.alert import NewId, fresh_id
 from lotledger.alerts.domain.conditions import Evaluation, Scope
 from lotledger.alerts.domain.forecast import DEFAULT_FORECAST, ForecastSettings
@@ -83,6 +85,20 @@ async def _plan(uow: UnitOfWork) -> Plan:
     return Plan(products, sorted(sensors), sorted(locations), sorted(excursions), sorted(recalls))
 
 
+def chunk_locks(plan: Plan, items: Sequence[tuple[str, str]]) -> set[str]:
+    """The subject locks of a chunk: each product's (its batch groups and recalls share
+    it), each sensor's and location's silence, each excursion's two types."""
+    keys: set[str] = set()
+    for kind, name in items:
+        if kind in ("product", "recall"):
+            keys.add(lock_keys.product(split_batch_id(name)[0] if kind == "recall" else name))
+        elif kind in ("sensor", "location"):
+            keys.add(lock_keys.silence(name))
+        elif kind == "excursion":
+            keys |= lock_keys.excursion(name)
+    return keys
+
+
 async def _evaluate(ctx: ev.Context, plan: Plan, items: Sequence[tuple[str, str]]) -> Evaluation:
     evaluations = []
     for kind, name in items:
@@ -123,7 +139,7 @@ async def sweep_once(
     iterator = iter(items)
     while batch := list(islice(iterator, chunk)):
         async with units() as uow:
-            await uow.stores.lock_evaluation()
+            await uow.stores.lock_subjects(chunk_locks(plan, batch))
             ctx = ev.Context(uow.stores, now, new_id, forecast)
             changes = await ev.settle(ctx, await _evaluate(ctx, plan, batch), Cause())
             await uow.commit()

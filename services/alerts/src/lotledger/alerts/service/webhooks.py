@@ -1,8 +1,8 @@
 """Webhook subscriptions and the bookkeeping of delivery attempts.
 
-Lock order, everywhere: the subscription's row first, then the `evaluate` lock (only when
-a webhook_failing alert may change). The projector never locks subscription rows, so no
-cycle exists.
+Lock order, everywhere: the subscription's row first, then the subscription's subject lock
+(only when a webhook_failing alert may change). No evaluation locks subscription rows, so
+no cycle exists.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from lotledger.alerts.adapters.deliveries import AttemptRecord, DueDelivery
 from lotledger.alerts.adapters.secret_box import SecretBox
 from lotledger.alerts.adapters.subscriptions import Subscription, health_of
 from lotledger.alerts.adapters.unit_of_work import Stores
+from lotledger.alerts.domain import lock_keys
 from lotledger.alerts.domain.conditions import Evaluation
 from lotledger.alerts.domain.errors import UnknownSubscription
 from lotledger.alerts.domain.webhook_secrets import standard_key
@@ -61,8 +62,8 @@ async def unsubscribe(stores: Stores, subscription_id: str, actor: str, now: dat
         raise UnknownSubscription(f"no webhook {subscription_id}", subscription_id=subscription_id)
     await stores.subscriptions.delete(subscription_id, actor, now)
     await stores.deliveries.cancel_pending(subscription_id, now)
-    await stores.lock_evaluation()
     scope = webhook_failing(health_of(current)).scope
+    await stores.lock_subjects(lock_keys.of_scope(scope))
     await ev.settle(ev.Context(stores, now), Evaluation(scope), Cause())
 
 
@@ -94,7 +95,8 @@ async def record_outcome(
     if health != before:
         await stores.subscriptions.save_health(health)
     if (before.failing_since is None) != (health.failing_since is None):
-        await stores.lock_evaluation()
+        evaluation = webhook_failing(health)
+        await stores.lock_subjects(lock_keys.of_scope(evaluation.scope))
         cause = Cause(causation_id=due.delivery.delivery_id)
-        await ev.settle(ev.Context(stores, attempt.at), webhook_failing(health), cause)
+        await ev.settle(ev.Context(stores, attempt.at), evaluation, cause)
     return after
