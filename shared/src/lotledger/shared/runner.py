@@ -28,14 +28,16 @@ def run_cli(
     argv: list[str] | None = None,
     log_level: Callable[[], str] = lambda: "INFO",
     worker_arguments: dict[str, Callable[[argparse.ArgumentParser], None]] | None = None,
+    api_workers: Callable[[], int] = lambda: 1,
 ) -> int:
-    """`worker_arguments` adds a worker's own options to its subcommand's parser."""
+    """`worker_arguments` adds a worker's own options to its subcommand's parser;
+    `api_workers` is how many processes `serve` runs when `--workers` is not given."""
     parser = argparse.ArgumentParser(prog=f"lotledger-{service}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=default_port)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--workers", type=int, default=None)
     commands.add_parser(
         "migrate",
         help="as the schema's owner, apply the migrations and the runtime role's privileges",
@@ -54,7 +56,7 @@ def run_cli(
             factory=True,
             host=args.host,
             port=args.port,
-            workers=args.workers,
+            workers=args.workers or api_workers(),
             loop="uvloop",
             http="httptools",
             access_log=False,
