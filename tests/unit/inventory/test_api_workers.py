@@ -1,6 +1,6 @@
 """How many API processes `lotledger-inventory serve` runs: `--workers` when given, else
-LOTLEDGER_API_WORKERS, else one per usable core (deploy/local and the bench start it
-without `--workers`, or with the same setting)."""
+LOTLEDGER_API_WORKERS, else one per two usable cores, at least one (deploy/local and the
+bench start it without `--workers`, or with the same setting)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import uvicorn
 
-from lotledger.inventory import cli
+from lotledger.inventory import cli, settings
 from lotledger.inventory.settings import InventorySettings, usable_cores
 from lotledger.shared import runner
 
@@ -24,10 +24,19 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     return calls
 
 
-def test_by_default_one_worker_per_usable_core(served: list[dict[str, Any]]) -> None:
-    assert InventorySettings().api_workers == usable_cores() >= 1
+def test_by_default_one_worker_per_two_usable_cores(served: list[dict[str, Any]]) -> None:
+    assert InventorySettings().api_workers == max(1, usable_cores() // 2)
     assert cli.main(["serve"]) == 0
-    assert served[-1]["workers"] == usable_cores()
+    assert served[-1]["workers"] == max(1, usable_cores() // 2)
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(1, 1), (2, 1), (3, 1), (4, 2), (16, 8)])
+def test_the_default_follows_the_cores(
+    monkeypatch: pytest.MonkeyPatch, cores: int, workers: int
+) -> None:
+    monkeypatch.delenv("LOTLEDGER_API_WORKERS", raising=False)
+    monkeypatch.setattr(settings, "usable_cores", lambda: cores)
+    assert InventorySettings().api_workers == workers
 
 
 def test_the_setting_sizes_the_workers(

@@ -16,6 +16,10 @@ from lotledger.shared.logging import configure_logging
 from lotledger.shared.migrations import Migration, migrate
 
 Worker = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
+WORKER_HEALTHCHECK_S = 60
+"""How long uvicorn's supervisor waits for a worker to answer its ping before killing and
+respawning it (uvicorn's default, 5 s, is shorter than a worker's start on two busy cores:
+two workers were killed and respawned in a loop and never became ready)."""
 
 
 def run_cli(
@@ -61,6 +65,7 @@ def run_cli(
             http="httptools",
             access_log=False,
             log_config=None,
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
         )
         return 0
     if args.command == "migrate":

@@ -29,8 +29,10 @@ def usable_cores() -> int:
 
 
 def default_api_workers() -> int:
-    """One API process per usable core."""
-    return usable_cores()
+    """One API process per two usable cores (at least one): the API shares the machine with
+    Postgres, the relay and Kafka, and group commit groups only within a process. On 2
+    cores one worker measured better than two (docs/adr/0014, amendment)."""
+    return max(1, usable_cores() // 2)
 
 
 class InventorySettings(CommonSettings):
