@@ -29,10 +29,9 @@ def usable_cores() -> int:
 
 
 def default_api_workers() -> int:
-    """One API process per two usable cores (at least one): the API shares the machine with
-    Postgres, the relay and Kafka, and group commit groups only within a process. On 2
-    cores one worker measured better than two (docs/adr/0014, amendment)."""
-    return max(1, usable_cores() // 2)
+    """One API process per usable core: on this 2-core machine two workers served the
+    stack floor 23 % faster than one in the same run (docs/adr/0014, amendment)."""
+    return usable_cores()
 
 
 class InventorySettings(CommonSettings):
