@@ -35,7 +35,7 @@ def token(*roles: str, sub: str = "bench") -> str:
 
 API_READY_S = 60.0
 """How long one API worker may take to answer /readyz: each imports the app and opens its
-pool, and several start at once (on 2 busy cores two workers took over 60 s)."""
+pool, and several start at once on the same cores."""
 
 
 @dataclass
