@@ -12,6 +12,8 @@ from lotledger_bench.config import DEFAULT_OUT, BenchConfig
 from lotledger_bench.report import load
 from lotledger_bench.runner import main
 
+from lotledger.inventory.settings import InventorySettings
+
 
 def cli() -> int:
     parser = argparse.ArgumentParser(prog="python -m lotledger_bench", description=__doc__)
@@ -23,7 +25,11 @@ def cli() -> int:
         "--keep-database", action="store_true", help="leave lotledger_bench in place for inspection"
     )
     parser.add_argument(
-        "--api-workers", type=int, default=1, help="uvicorn workers of the bench's API"
+        "--api-workers",
+        type=int,
+        default=None,
+        help="uvicorn workers of the bench's API (default: LOTLEDGER_API_WORKERS, as "
+        "`lotledger-inventory serve`)",
     )
     parser.add_argument(
         "--trace-events",
@@ -52,7 +58,7 @@ def cli() -> int:
         out_dir=args.out,
         keep=args.keep_database,
         database=args.database,
-        api_workers=args.api_workers,
+        api_workers=args.api_workers or InventorySettings().api_workers,
         only=tuple(n for n in args.only.split(",") if n),
     )
     if args.quick:

@@ -33,6 +33,11 @@ def token(*roles: str, sub: str = "bench") -> str:
     )
 
 
+API_READY_S = 60.0
+"""How long one API worker may take to answer /readyz: each imports the app and opens its
+pool, and several start at once on the same cores."""
+
+
 @dataclass
 class Context:
     cfg: BenchConfig
@@ -94,7 +99,7 @@ class Context:
         assert self.relay is not None
         if not self.api.running:
             self.api.start()
-            await wait_healthy(self.url, self.api)
+            await wait_healthy(self.url, self.api, API_READY_S * self.cfg.api_workers)
         if not self.seeded:
             await self.seed_catalog()
             self.seeded = True

@@ -28,6 +28,8 @@ class Database:
     events: list[Any] = field(default_factory=list)
     answers: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)
+    appended: list[Appended] = field(default_factory=list)
+    """Every append's statement input, committed or not, in order."""
     """What each unit did: `begin optimistic|locking`, `read`, `probe <limits>`, `lock`,
     `append`, `commit`."""
     before_append: list[Callable[[Database], None]] = field(default_factory=list)
@@ -102,6 +104,7 @@ class FakeStore:
         if self._db.before_append:
             self._db.before_append.pop(0)(self._db)
         self._db.log.append("append")
+        self._db.appended.append(appended)
         for batch, version in appended.loaded_versions.items():
             current = self._db.batches.get(batch)
             if (current.version if current else 0) != version:

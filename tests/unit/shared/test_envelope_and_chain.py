@@ -1,11 +1,11 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from uuid import uuid4
 
 import orjson
 import pytest
 
 from lotledger.shared.contracts.stock import BatchStatus, Picked, Recalled, Received
-from lotledger.shared.envelope import CloudEvent
+from lotledger.shared.envelope import TIME_FORMAT, CloudEvent, format_time
 from lotledger.verify.chain import GENESIS, canonical_bytes, chain_hash, verify_chain
 
 
@@ -124,3 +124,19 @@ def test_content_hashes_expose_content_changes_the_stored_chain_hides() -> None:
     assert altered[0] == first["hash"]
     assert altered[1] != second["hash"]
     assert verify_chain([first, {**second, "data": {"qty": 9}}]).broken_version == 2
+
+
+@pytest.mark.parametrize(
+    ("instant", "text"),
+    [
+        (datetime(2026, 11, 24, 9, 15, tzinfo=UTC), "2026-11-24T09:15:00.000000Z"),
+        (datetime(2026, 11, 24, 9, 15, 1, 5, tzinfo=UTC), "2026-11-24T09:15:01.000005Z"),
+        (
+            datetime(2026, 11, 24, 1, 15, tzinfo=timezone(timedelta(hours=8))),
+            "2026-11-23T17:15:00.000000Z",
+        ),
+        (datetime(999, 1, 2, tzinfo=UTC), datetime(999, 1, 2).strftime(TIME_FORMAT)),
+    ],
+)
+def test_times_are_written_in_utc_with_microseconds(instant: datetime, text: str) -> None:
+    assert format_time(instant) == text

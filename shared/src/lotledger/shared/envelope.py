@@ -12,6 +12,7 @@ the hash chain is byte-for-byte reproducible by any consumer.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Literal
 from uuid import UUID
 
@@ -21,8 +22,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_valid
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
+@lru_cache(maxsize=4096)
 def format_time(value: datetime) -> str:
-    return value.astimezone(UTC).strftime(TIME_FORMAT)
+    """`TIME_FORMAT` in UTC (`isoformat` is the faster way to the same text from year
+    1000 on). Every event carries two, mostly the same few instants (a request's
+    `recordedtime`, the scanned times of a device's batch): cached by instant."""
+    instant = value.astimezone(UTC)
+    if instant.year < 1000:
+        return instant.strftime(TIME_FORMAT)
+    return instant.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 class CloudEvent(BaseModel):

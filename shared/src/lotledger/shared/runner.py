@@ -19,6 +19,10 @@ from lotledger.shared.settings import ObservabilitySettings
 from lotledger.shared.tracing import configure_tracing, shutdown_tracing
 
 Worker = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
+WORKER_HEALTHCHECK_S = 60
+"""How long uvicorn's supervisor waits for a worker to answer its ping before killing and
+respawning it (uvicorn's default, 5 s, is shorter than a worker's start on two busy cores:
+two workers were killed and respawned in a loop and never became ready)."""
 
 
 def run_cli(
@@ -31,14 +35,16 @@ def run_cli(
     argv: list[str] | None = None,
     log_level: Callable[[], str] = lambda: "INFO",
     worker_arguments: dict[str, Callable[[argparse.ArgumentParser], None]] | None = None,
+    api_workers: Callable[[], int] = lambda: 1,
 ) -> int:
-    """`worker_arguments` adds a worker's own options to its subcommand's parser."""
+    """`worker_arguments` adds a worker's own options to its subcommand's parser;
+    `api_workers` is how many processes `serve` runs when `--workers` is not given."""
     parser = argparse.ArgumentParser(prog=f"lotledger-{service}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=default_port)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--workers", type=int, default=None)
     commands.add_parser(
         "migrate",
         help="as the schema's owner, apply the migrations and the runtime role's privileges",
@@ -57,11 +63,12 @@ def run_cli(
             factory=True,
             host=args.host,
             port=args.port,
-            workers=args.workers,
+            workers=args.workers or api_workers(),
             loop="uvloop",
             http="httptools",
             access_log=False,
             log_config=None,
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
         )
         return 0
     if args.command == "migrate":

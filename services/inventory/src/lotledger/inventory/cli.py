@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         argv=argv,
         log_level=lambda: InventorySettings().log_level,
+        api_workers=lambda: InventorySettings().api_workers,
     )
 
 

@@ -24,7 +24,12 @@ def canonical_bytes(event: Mapping[str, Any]) -> bytes:
 
 
 def chain_hash(prev_hash: str, event: Mapping[str, Any]) -> str:
-    return hashlib.sha256(prev_hash.encode("ascii") + canonical_bytes(event)).hexdigest()
+    return hash_canonical(prev_hash, canonical_bytes(event))
+
+
+def hash_canonical(prev_hash: str, canonical: bytes) -> str:
+    """The chain hash of an event whose canonical bytes the writer already holds."""
+    return hashlib.sha256(prev_hash.encode("ascii") + canonical).hexdigest()
 
 
 @dataclass(frozen=True)

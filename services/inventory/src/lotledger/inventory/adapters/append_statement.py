@@ -1,5 +1,5 @@
 """Everything a request writes, as one statement (one round trip): events, outbox rows,
-batch states (checking the versions read), stock levels per holding, the stored
+batch states (checking the versions read), the stock lines it changed or emptied, the stored
 responses of idempotency keys and, for an offline sync with refusals, its sync conflicts.
 
 Another writer of the same batch, or of the same idempotency key, makes it fail as a
@@ -64,10 +64,10 @@ up AS (
               held, last_at, expected)
     WHERE b.batch_id = u.batch_id AND b.version = u.expected RETURNING 1),
 gone AS (
-    DELETE FROM stock_levels s WHERE s.batch_id = ANY(:touched::text[])
-    AND NOT EXISTS (SELECT 1 FROM unnest(:lv_batch::text[], :lv_location::text[],
-                                         :lv_holding::text[]) AS n(b, l, h)
-                    WHERE n.b = s.batch_id AND n.l = s.location AND n.h = s.holding)
+    DELETE FROM stock_levels s
+    USING unnest(:gone_batch::text[], :gone_location::text[], :gone_holding::text[])
+          AS g(b, l, h)
+    WHERE s.batch_id = g.b AND s.location = g.l AND s.holding = g.h
     RETURNING 1),
 lv AS (
     INSERT INTO stock_levels (batch_id, location, holding, gtin, lot, warehouse, qty, expiry,
@@ -130,6 +130,10 @@ class Level:
     pickable: bool
 
 
+LevelKey = tuple[str, str, str]
+"""A stock line's key: (batch id, location, holding status)."""
+
+
 @dataclass(frozen=True)
 class ConflictRow:
     """A refused operation of an offline batch, kept (service/sync_records.py)."""
@@ -153,6 +157,7 @@ class Appended:
     states: Sequence[BatchState]
     loaded_versions: Mapping[str, int]
     levels: Sequence[Level]
+    """The stock lines the request changed (service/stock_lines.py)."""
     keys: Sequence[tuple[str, str, StoredResponse]]
     """Answers to remember: (principal, key, response)."""
     principal: str
@@ -161,6 +166,8 @@ class Appended:
     now: datetime
     conflicts: Sequence[ConflictRow] = ()
     sync_topic: str = ""
+    gone: Sequence[LevelKey] = ()
+    """The stock lines the request emptied."""
 
 
 _NAME = re.compile(r"(?<!:):([a-z_]+)")
@@ -205,7 +212,7 @@ def _append_values(a: Appended) -> dict[str, Any]:
         "ev_source": [x.source for x in e],
         "ev_version": [x.streamversion for x in e],
         "ev_type": [x.type for x in e],
-        "ev_data": [json_param(x.data) for x in e],
+        "ev_data": [x.data_json for x in e],
         "ev_time": [x.time for x in e],
         "ev_actor": [x.actor for x in e],
         "ev_device": [x.device for x in e],
@@ -218,7 +225,9 @@ def _append_values(a: Appended) -> dict[str, Any]:
         "ev_trace": [x.traceparent for x in e],
         "stock_topic": a.stock_topic,
         "now": a.now,
-        "touched": [s.batch_id for s in states],
+        "gone_batch": [b for b, _, _ in a.gone],
+        "gone_location": [loc for _, loc, _ in a.gone],
+        "gone_holding": [h for _, _, h in a.gone],
         "lv_batch": [v.batch_id for v in levels],
         "lv_location": [v.location for v in levels],
         "lv_holding": [v.holding for v in levels],

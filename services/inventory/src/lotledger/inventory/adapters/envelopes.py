@@ -1,8 +1,10 @@
 """Turning decided events into hash-chained CloudEvents (the published contract).
 
-Built as plain dicts and serialised once: the bytes stored in the outbox are the bytes
-Kafka carries, and the hash is over the same members `CloudEvent.to_dict()` yields, so
-any reader re-hashing a parsed event gets the same result.
+Serialised once: `data` with sorted keys (also the bytes of the `data` column), inside
+the canonical envelope (sorted keys, no `prevhash`/`hash`: verify/chain.py) that is
+hashed; the payload stored in the outbox, which Kafka carries, is those canonical bytes
+with `prevhash` and `hash` appended. Any reader re-hashing the parsed event gets the same
+hash, since the canonical form of the parsed payload is the bytes hashed.
 
 `time` is when the thing happened (`data.at`: the device's scanned time, or the server's
 when none was sent); `recordedtime` is when the server recorded it (docs/adr/0012).
@@ -21,7 +23,7 @@ from lotledger.inventory.domain.workspace import Pending
 from lotledger.shared.contracts.stock import TYPE_OF, StockEvent
 from lotledger.shared.envelope import format_time
 from lotledger.shared.identifiers import warehouse_of
-from lotledger.verify.chain import chain_hash
+from lotledger.verify.chain import hash_canonical
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class SignedEvent:
     hash: str
     data: dict[str, Any]
     raw: bytes
+    data_json: str
+    """`data` serialised (sorted keys), for the `data` column."""
     traceparent: str | None = None
 
     def to_json(self) -> bytes:
@@ -69,6 +73,7 @@ def envelope(pending: Pending, prev_hash: str, meta: Metadata) -> SignedEvent:
     event = pending.event
     event_id = uuid4()
     data = event.as_data()
+    data_json = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
     body: dict[str, Any] = {
         "specversion": "1.0",
         "id": str(event_id),
@@ -77,9 +82,10 @@ def envelope(pending: Pending, prev_hash: str, meta: Metadata) -> SignedEvent:
         "subject": pending.batch_id,
         "time": format_time(event.at),
         "datacontenttype": "application/json",
-        "data": data,
+        "data": orjson.Fragment(data_json),
         "streamversion": pending.version,
         "actor": meta.actor,
+        "recordedtime": format_time(meta.now),
     }
     for name, value in (
         ("device", meta.device),
@@ -88,9 +94,13 @@ def envelope(pending: Pending, prev_hash: str, meta: Metadata) -> SignedEvent:
     ):
         if value is not None:
             body[name] = value
-    body["recordedtime"] = format_time(meta.now)
-    body["prevhash"] = prev_hash
-    body["hash"] = digest = chain_hash(prev_hash, body)
+    canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    digest = hash_canonical(prev_hash, canonical)
+    raw = b'%s,"prevhash":"%s","hash":"%s"}' % (
+        canonical[:-1],
+        prev_hash.encode("ascii"),
+        digest.encode("ascii"),
+    )
     return SignedEvent(
         id=event_id,
         type=body["type"],
@@ -106,6 +116,7 @@ def envelope(pending: Pending, prev_hash: str, meta: Metadata) -> SignedEvent:
         prevhash=prev_hash,
         hash=digest,
         data=data,
-        raw=orjson.dumps(body),
+        raw=raw,
+        data_json=data_json.decode(),
         traceparent=meta.traceparent,
     )

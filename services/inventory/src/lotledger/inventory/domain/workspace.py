@@ -40,12 +40,15 @@ class Workspace:
         self._states: dict[str, BatchState] = {}
         self._by_gtin: dict[str, set[str]] = defaultdict(set)
         self.loaded_versions: dict[str, int] = {}
+        self.loaded: dict[str, BatchState] = {}
+        """Each batch as it was read, before anything decided here."""
         self.pending: list[Pending] = []
         self._histories = {b: list(h) for b, h in (histories or {}).items()}
         self._parties = dict(parties or {})
         for state in states:
             self._put(state)
             self.loaded_versions[state.batch_id] = state.version
+            self.loaded[state.batch_id] = state
 
     def _put(self, state: BatchState) -> None:
         self._states[state.batch_id] = state

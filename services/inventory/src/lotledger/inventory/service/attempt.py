@@ -22,7 +22,7 @@ from lotledger.inventory.domain.facts import Facts
 from lotledger.inventory.domain.policy import StockPolicy
 from lotledger.inventory.domain.workspace import Workspace
 from lotledger.inventory.service.authorization import authorize
-from lotledger.inventory.service.loading import Reads, facts_for, levels, load
+from lotledger.inventory.service.loading import Reads, facts_for, load
 from lotledger.inventory.service.outcomes import (
     Accepted,
     Operation,
@@ -31,6 +31,7 @@ from lotledger.inventory.service.outcomes import (
     Request,
     Result,
 )
+from lotledger.inventory.service.stock_lines import changed_lines
 from lotledger.inventory.service.sync_records import conflict_row
 from lotledger.shared.auth import Forbidden
 from lotledger.shared.errors import Conflict, DomainError
@@ -106,18 +107,20 @@ async def attempt(
         envelopes = [e for r in results if isinstance(r, Accepted) for e in r.events]
         if envelopes or conflicts:
             touched = [replace(s, head_hash=heads[s.batch_id]) for s in workspace.touched()]
+            lines, gone = changed_lines(workspace.loaded, touched, facts)
             await uow.store.append(
                 Appended(
                     envelopes,
                     touched,
                     workspace.loaded_versions,
-                    levels(touched, facts),
+                    lines,
                     to_remember,
                     principal,
                     request.stock_topic,
                     request.meta.now,
                     conflicts,
                     request.sync_topic,
+                    gone,
                 )
             )
         elif to_remember:

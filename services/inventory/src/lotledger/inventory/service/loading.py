@@ -9,14 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from lotledger.inventory.adapters.append_statement import Level
 from lotledger.inventory.adapters.catalog_cache import CatalogCache
 from lotledger.inventory.adapters.envelopes import Metadata
 from lotledger.inventory.adapters.pick_probes import PickProbe
 from lotledger.inventory.adapters.unit_of_work import UnitOfWork
 from lotledger.inventory.domain import commands as c
-from lotledger.inventory.domain.batch import BatchState
-from lotledger.inventory.domain.catalog import pickable
 from lotledger.inventory.domain.facts import Facts
 from lotledger.inventory.domain.policy import StockPolicy
 from lotledger.inventory.domain.workspace import Workspace
@@ -132,23 +129,3 @@ async def facts_for(
         policy=policy,
         warehouses=await cache.warehouses(uow.catalog, sorted(receiving)) if receiving else {},
     )
-
-
-def levels(states: Sequence[BatchState], facts: Facts) -> list[Level]:
-    """The stock lines (one per holding) of `states` after the request."""
-    return [
-        Level(
-            s.batch_id,
-            s.gtin,
-            s.lot,
-            location,
-            holding.value,
-            qty,
-            s.expiry,
-            str(s.status),
-            location not in facts.locations or pickable(facts.locations[location]),
-        )
-        for s in states
-        if s.expiry is not None
-        for location, holding, qty in s.holdings()
-    ]
