@@ -6,6 +6,7 @@ QA on the sync topic; a pack's state and history are answered."""
 
 from typing import Any
 
+import asyncpg
 import httpx
 
 from lotledger.inventory.entrypoints.relay import Relay
@@ -13,6 +14,7 @@ from lotledger.inventory.settings import InventorySettings
 from lotledger.shared.contracts import sync
 from lotledger.shared.contracts.topics import SYNC
 from lotledger.shared.urls import lot_segment
+from tests.support.infra import Infra
 from tests.support.kafka import read_topic
 from tests.support.serials import document, events, post, serialised_pallet, state
 from tests.support.stock import READER, SCANNER
@@ -23,7 +25,10 @@ EXPIRY = "2027-06-30"
 
 
 async def test_a_pallet_of_a_thousand_packs_from_capture_to_verified_returns(
-    inventory: httpx.AsyncClient, inventory_settings: InventorySettings, relay: Relay
+    inventory: httpx.AsyncClient,
+    inventory_settings: InventorySettings,
+    relay: Relay,
+    migrated: Infra,
 ) -> None:
     p = await serialised_pallet(inventory)
     captured = await post(inventory, "/v1/epcis/capture", document(p))
@@ -128,6 +133,22 @@ async def test_a_pallet_of_a_thousand_packs_from_capture_to_verified_returns(
     ]
     assert (returned["accepted"], returned["held"]) == (1, 4)
     assert len(returned["suspect"]) == 1
+    conn = await asyncpg.connect(migrated.url("inventory", driver="postgresql"))
+    try:
+        held = await conn.fetch(
+            "SELECT serial, verdict FROM inventory.suspect_packs WHERE record_id = $1::uuid",
+            returned["suspect"][0],
+        )
+    finally:
+        await conn.close()
+    assert sorted((r["serial"], r["verdict"]) for r in held) == sorted(
+        [
+            (whole_packs[0], "not_shipped_to_party"),
+            (opened_packs[10], "decommissioned"),
+            ("NEVER-MADE", "unknown_serial"),
+            (opened_packs[20], "not_shipped"),
+        ]
+    )
     batch = (
         await inventory.get(f"/v1/batches/{p.gtin}/{lot_segment(p.lot)}", headers=READER)
     ).json()

@@ -28,8 +28,10 @@ def _refused(n: int) -> list[Refused]:
 
 def test_a_refused_return_is_one_event_naming_its_packs_and_warehouse() -> None:
     refused = [*_refused(2), Refused(Pack(COLD_GTIN, "NEVER"), None, "unknown_serial")]
-    [(event_id, payload)] = suspect_events(refused, HELD, META)
-    event = CloudEvent.from_json(payload)
+    [record] = suspect_events(refused, HELD, META)
+    event_id = record.id
+    assert record.refused == refused
+    event = CloudEvent.from_json(record.payload)
     assert (event.id, event.subject, event.type) == (event_id, str(event_id), sync.SUSPECT_RETURN)
     assert (event.source, event.actor, event.correlationid) == (
         "/inventory/WH1",
@@ -54,8 +56,8 @@ def test_a_refused_return_is_one_event_naming_its_packs_and_warehouse() -> None:
 def test_more_than_a_thousand_refused_packs_are_parts_of_at_most_a_thousand() -> None:
     published = suspect_events(_refused(SERIALS_PER_EVENT * 2 + 1), HELD, META)
     parts = [
-        sync.SuspectReturnRecorded.model_validate(CloudEvent.from_json(p).data)
-        for _, p in published
+        sync.SuspectReturnRecorded.model_validate(CloudEvent.from_json(r.payload).data)
+        for r in published
     ]
     assert [(d.part, d.parts, len(d.packs)) for d in parts] == [
         (1, 3, SERIALS_PER_EVENT),
@@ -63,7 +65,9 @@ def test_more_than_a_thousand_refused_packs_are_parts_of_at_most_a_thousand() ->
         (3, 3, 1),
     ]
     assert len({d.return_id for d in parts}) == 3
-    assert max(len(p) for _, p in published) < 200_000
+    assert [len(r.refused) for r in published] == [len(d.packs) for d in parts]
+    assert [r.refused[0].pack.serial for r in published] == ["S00000", "S01000", "S02000"]
+    assert max(len(r.payload) for r in published) < 200_000
 
 
 def test_nothing_refused_publishes_nothing() -> None:

@@ -155,7 +155,7 @@ class SerialStore(SerialReads):
 
     async def suspect(
         self,
-        rows: Sequence[tuple[Pack, str]],
+        rows: Sequence[tuple[Pack, str, UUID]],
         from_party: str,
         location: str,
         reason: str,
@@ -163,18 +163,21 @@ class SerialStore(SerialReads):
         by: str,
         published: tuple[str, Sequence[tuple[UUID, bytes]]],
     ) -> None:
-        """Hold the packs with their verdicts and publish them (topic, then event id and
-        payload per event) through the outbox, keyed by event id, in one statement."""
+        """Hold the packs (each with its verdict and the id of the record naming it) and
+        publish the records (topic, then event id and payload per record) through the
+        outbox, keyed by record id, in one statement."""
         topic, events = published
-        gtins, serials = columns(p for p, _ in rows)
+        gtins, serials = columns(p for p, _, _ in rows)
         await self._conn.execute(
-            "WITH held AS (INSERT INTO suspect_packs SELECT g, s, $4, $5, v, $6, $7, $8 "
-            "FROM unnest($1::text[], $2::text[], $3::text[]) AS u(g, s, v)) "
+            "WITH held AS (INSERT INTO suspect_packs "
+            "(gtin, serial, from_party, location, verdict, reason, recorded_at, recorded_by, "
+            "record_id) SELECT g, s, $4, $5, v, $6, $7, $8, r "
+            "FROM unnest($1::text[], $2::text[], $3::text[], $12::uuid[]) AS u(g, s, v, r)) "
             "INSERT INTO outbox (topic, key, event_id, payload) "
             "SELECT $9, i::text, i, p FROM unnest($10::uuid[], $11::bytea[]) AS x(i, p)",
             gtins,
             serials,
-            [verdict for _, verdict in rows],
+            [verdict for _, verdict, _ in rows],
             from_party,
             location,
             reason,
@@ -183,4 +186,5 @@ class SerialStore(SerialReads):
             topic,
             [event_id for event_id, _ in events],
             [payload for _, payload in events],
+            [record for _, _, record in rows],
         )

@@ -87,19 +87,19 @@ async def return_packs(
         )
     refused = [Refused(v.pack, v.lot, str(v.reason)) for v in verdicts if v.reason is not None]
     published = suspect_events(refused, Held(from_party, location, reason), desk.meta)
-    suspect = [str(event_id) for event_id, _ in published]
+    suspect = [str(record.id) for record in published]
 
     async def hold(uow: UnitOfWork) -> None:
         if refused:
             meta = desk.meta
             await uow.serials.suspect(
-                [(r.pack, r.verdict) for r in refused],
+                [(r.pack, r.verdict, record.id) for record in published for r in record.refused],
                 from_party,
                 location,
                 reason,
                 meta.now,
                 meta.actor,
-                (desk.sync_topic, published),
+                (desk.sync_topic, [(record.id, record.payload) for record in published]),
             )
 
     if not commands:

@@ -33,14 +33,22 @@ class Held:
     reason: str
 
 
-def suspect_events(
-    refused: Sequence[Refused], held: Held, meta: Metadata
-) -> list[tuple[UUID, bytes]]:
-    """(event id, CloudEvent JSON) per at most SERIALS_PER_EVENT refused packs, in scan
-    order; none when nothing was refused."""
+@dataclass(frozen=True)
+class SuspectRecord:
+    """One `suspect_return_recorded` event: its id (also its key and its alert's subject),
+    its CloudEvent JSON, and the refused packs it names."""
+
+    id: UUID
+    payload: bytes
+    refused: Sequence[Refused]
+
+
+def suspect_events(refused: Sequence[Refused], held: Held, meta: Metadata) -> list[SuspectRecord]:
+    """One record per at most SERIALS_PER_EVENT refused packs, in scan order; none when
+    nothing was refused."""
     parts = [refused[i : i + SERIALS_PER_EVENT] for i in range(0, len(refused), SERIALS_PER_EVENT)]
     warehouse = warehouse_of(held.location)
-    out: list[tuple[UUID, bytes]] = []
+    out: list[SuspectRecord] = []
     for number, part in enumerate(parts, start=1):
         return_id = uuid4()
         data = sync.SuspectReturnRecorded(
@@ -73,5 +81,5 @@ def suspect_events(
             correlationid=meta.correlation_id,
             causationid=meta.causation_id,
         )
-        out.append((return_id, event.to_json()))
+        out.append(SuspectRecord(return_id, event.to_json(), part))
     return out
