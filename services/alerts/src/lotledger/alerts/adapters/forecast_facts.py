@@ -12,12 +12,13 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from lotledger.alerts.adapters.write_behind import WriteBehindConnection
 from lotledger.alerts.domain.expiry_loss import DisposedQty
 from lotledger.alerts.domain.facts import LotFacts
 from lotledger.alerts.domain.forecast import CostedReceipts, WarehouseHistory, lot_cost
 from lotledger.alerts.domain.forecast_risk import Cost
 from lotledger.shared.contracts.stock import BatchStatus
-from lotledger.shared.db import Driver, Row
+from lotledger.shared.db import Row
 
 _RECEIVED = """
 INSERT INTO receipts_seen AS r (gtin, warehouse, first_day, latest_day, latest_expiry)
@@ -32,7 +33,7 @@ ON CONFLICT (gtin, warehouse) DO UPDATE SET
 
 
 class ForecastFactsStore:
-    def __init__(self, conn: Driver) -> None:
+    def __init__(self, conn: WriteBehindConnection) -> None:
         self._conn = conn
 
     async def received(

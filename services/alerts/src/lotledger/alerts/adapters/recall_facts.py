@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from lotledger.alerts.adapters.write_behind import WriteBehindConnection
 from lotledger.alerts.domain.facts import RecallFacts, Shipment
 from lotledger.shared.contracts.stock import RecallClass
-from lotledger.shared.db import Driver
 
 
 class RecallFactsStore:
-    def __init__(self, conn: Driver) -> None:
+    def __init__(self, conn: WriteBehindConnection) -> None:
         self._conn = conn
 
     async def shipped(
