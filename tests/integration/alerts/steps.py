@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 from aiokafka import AIOKafkaConsumer
 
 from lotledger.alerts.entrypoints.repartition import GROUP as REPARTITION_GROUP
@@ -131,8 +132,25 @@ async def end_offsets(world: AlertsWorld, topic: str) -> dict[Any, int]:
         await consumer.stop()
 
 
+async def published(world: AlertsWorld) -> None:
+    """Wait until inventory's relays have published every committed stock event (a relay
+    publishes a slot's rows only once it holds the slot, so right after the world starts
+    the outbox may still hold what the test wrote)."""
+    conn = await asyncpg.connect(world.infra.url("inventory", driver="postgresql"))
+    try:
+
+        async def drained() -> bool:
+            return await conn.fetchval("SELECT count(*) FROM inventory.outbox") == 0
+
+        await world.until(drained)
+    finally:
+        await conn.close()
+
+
 async def repartitioned(world: AlertsWorld, group: str = REPARTITION_GROUP) -> None:
-    """Wait until the repartition stage has committed the stock topic's current end."""
+    """Wait until the repartition stage has committed the stock topic's current end
+    once every committed stock event is in it."""
+    await published(world)
     ends = await end_offsets(world, STOCK)
     consumer = AIOKafkaConsumer(
         bootstrap_servers=world.settings.kafka_bootstrap,

@@ -1,5 +1,6 @@
 """One trace from a scanner's pick to the webhook it causes (issue 17 item 5, ADR 0019):
-the inventory POST, the relay's publish, the traceability and alerts projectors' records,
+the inventory POST, the relay's publish, the traceability projector's and the alerts
+repartition stage's records, the copy keyed by product and the alerts projector's record,
 the low-stock alert raised, its publication and the webhook POST share one trace id, each
 hop the child of the one before, and the receiver gets the trace in `traceparent`.
 
@@ -18,7 +19,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 from pydantic import SecretStr
 
-from lotledger.shared.contracts.topics import ALERTS, STOCK
+from lotledger.shared.contracts.topics import ALERTS, ALERTS_STOCK_BY_PRODUCT, STOCK
 from lotledger.traceability.bootstrap import run_projector
 from lotledger.traceability.settings import TraceabilitySettings
 from tests.integration.alerts.steps import pick, product, receive
@@ -83,6 +84,7 @@ async def test_one_trace_spans_the_post_relay_projectors_alert_and_webhook() -> 
             (hit,) = [h for h in receiver.accepted() if h.body["data"]["gtin"] == gtin]
             stock_topic = world.settings.topic(STOCK)
             alerts_topic = world.settings.topic(ALERTS)
+            by_product_topic = world.settings.topic(ALERTS_STOCK_BY_PRODUCT)
 
     spans = exporter.get_finished_spans()
     (post,) = [s for s in spans if s.name == "POST /v1/picks"]
@@ -102,10 +104,15 @@ async def test_one_trace_spans_the_post_relay_projectors_alert_and_webhook() -> 
         for s in mine
         if s.name == f"{stock_topic} process" and s.attributes
     }
-    assert set(processed) == {"traceability", "alerts"}
+    assert set(processed) == {"traceability", "alerts-repartition"}
     assert all(parent_of(s) is publish for s in processed.values())
+    (copied,) = [s for s in mine if s.name == f"{by_product_topic} publish"]
+    assert parent_of(copied) is processed["alerts-repartition"]
+    (evaluated,) = [s for s in mine if s.name == f"{by_product_topic} process"]
+    assert (evaluated.attributes or {}).get("messaging.consumer.group.name") == "alerts"
+    assert parent_of(evaluated) is copied
     (raised,) = [s for s in mine if s.name == "alert raised"]
-    assert parent_of(raised) is processed["alerts"]
+    assert parent_of(raised) is evaluated
     assert (raised.attributes or {}).get("lotledger.alert.type") == "low_stock"
     (published,) = [s for s in mine if s.name == f"{alerts_topic} publish"]
     assert parent_of(published) is raised

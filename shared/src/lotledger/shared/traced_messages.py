@@ -56,16 +56,7 @@ def publishing(
         for i, m in enumerate(messages):
             parent = tracing.context_of(m.traceparent)
             if parent is not None:
-                spans[i] = tracing.tracer().start_span(
-                    f"{topic_of(m)} publish",
-                    context=parent,
-                    kind=SpanKind.PRODUCER,
-                    attributes={
-                        "messaging.system": "kafka",
-                        "messaging.operation.type": "publish",
-                        "messaging.destination.name": topic_of(m),
-                    },
-                )
+                spans[i] = _publish_span(topic_of(m), parent)
 
     def headers(i: int) -> Headers:
         span = spans.get(i)
@@ -75,15 +66,82 @@ def publishing(
             )
         return base + _context_headers(messages[i].traceparent, None)
 
-    try:
+    with _ended(list(spans.values())):
         yield headers
+
+
+@contextmanager
+def forwarding(
+    consumer: str, records: Sequence[Any], target: str
+) -> Iterator[Callable[[int], Headers]]:
+    """Headers for the copy to `target` of the i-th consumed record (the alerts
+    repartition stage). A record carrying a context gets a consumer span (its child) and
+    under it a producer span to `target`, whose context replaces the record's in the copy,
+    both ended when the batch is acknowledged; the record's other headers are kept.
+    Tracing off: the headers unchanged."""
+    publishes: dict[int, Span] = {}
+    processes: list[Span] = []
+    if tracing.enabled():
+        for i, r in enumerate(records):
+            parent = tracing.context_of(header(r, TRACEPARENT), header(r, TRACESTATE))
+            if parent is not None and r.value is not None:
+                processes.append(_process_span(consumer, r, parent))
+                publishes[i] = _publish_span(target, trace.set_span_in_context(processes[-1]))
+
+    def headers(i: int) -> Headers:
+        kept = list(records[i].headers or ())
+        span = publishes.get(i)
+        if span is None:
+            return kept
+        return [(k, v) for k, v in kept if k not in (TRACEPARENT, TRACESTATE)] + (
+            _context_headers(tracing.traceparent_of(span), tracing.tracestate_of(span))
+        )
+
+    with _ended([*publishes.values(), *processes]):
+        yield headers
+
+
+def _publish_span(topic: str, parent: Context) -> Span:
+    return tracing.tracer().start_span(
+        f"{topic} publish",
+        context=parent,
+        kind=SpanKind.PRODUCER,
+        attributes={
+            "messaging.system": "kafka",
+            "messaging.operation.type": "publish",
+            "messaging.destination.name": topic,
+        },
+    )
+
+
+def _process_span(consumer: str, record: Any, parent: Context) -> Span:
+    return tracing.tracer().start_span(
+        f"{record.topic} process",
+        context=parent,
+        kind=SpanKind.CONSUMER,
+        attributes={
+            "messaging.system": "kafka",
+            "messaging.operation.type": "process",
+            "messaging.destination.name": record.topic,
+            "messaging.consumer.group.name": consumer,
+            "messaging.destination.partition.id": str(record.partition),
+            "messaging.kafka.offset": record.offset,
+        },
+    )
+
+
+@contextmanager
+def _ended(spans: list[Span]) -> Iterator[None]:
+    """Ends `spans` when the block does, marked failed if it raised."""
+    try:
+        yield
     except BaseException as exc:
-        for span in spans.values():
+        for span in spans:
             span.record_exception(exc)
             span.set_status(trace.StatusCode.ERROR)
         raise
     finally:
-        for span in spans.values():
+        for span in spans:
             span.end()
 
 
@@ -117,35 +175,17 @@ def consuming(consumer: str, records: Sequence[Any], traced: bool = True) -> Ite
         parent = tracing.context_of(header(r, TRACEPARENT), header(r, TRACESTATE))
         if parent is None or r.value is None:
             continue
-        span = tracing.tracer().start_span(
-            f"{r.topic} process",
-            context=parent,
-            kind=SpanKind.CONSUMER,
-            attributes={
-                "messaging.system": "kafka",
-                "messaging.operation.type": "process",
-                "messaging.destination.name": r.topic,
-                "messaging.consumer.group.name": consumer,
-                "messaging.destination.partition.id": str(r.partition),
-                "messaging.kafka.offset": r.offset,
-            },
-        )
+        span = _process_span(consumer, r, parent)
         spans.append(span)
         event_id = _event_id(r.value)
         if event_id:
             contexts[event_id] = trace.set_span_in_context(span)
     token = _consumed.set(contexts)
     try:
-        yield
-    except BaseException as exc:
-        for span in spans:
-            span.record_exception(exc)
-            span.set_status(trace.StatusCode.ERROR)
-        raise
+        with _ended(spans):
+            yield
     finally:
         _consumed.reset(token)
-        for span in spans:
-            span.end()
 
 
 def _event_id(value: bytes) -> str | None:

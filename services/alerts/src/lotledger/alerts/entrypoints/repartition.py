@@ -3,9 +3,11 @@
 an internal topic, so that each alerts projector owns whole products (docs/adr/0017).
 
 Each record is produced with its value, headers and timestamp unchanged; only the key is
-the batch id's GTIN. One batch belongs to one product, so a batch's events keep their
-stream order: one input partition is copied by one member, in offset order, and the
-producer (idempotent, acks=all) keeps one partition's sends in order.
+the batch id's GTIN (and, where the record carries a trace context, the context is the
+copy's own producer span, so a trace shows the hop). One batch belongs to one product, so
+a batch's events keep their stream order: one input partition is copied by one member,
+in offset order, and the producer (idempotent, acks=all) keeps one partition's sends in
+order.
 
 Input offsets are committed to the group only after every produce of the fetch is
 acknowledged. A crash in between produces those records again on restart: the alerts
@@ -30,9 +32,11 @@ from lotledger.shared.contracts.topics import ALERTS_STOCK_BY_PRODUCT, STOCK
 from lotledger.shared.kafka import create_consumer, create_producer
 from lotledger.shared.projection import Record, fetch
 from lotledger.shared.settings import CommonSettings
+from lotledger.shared.traced_messages import forwarding
 
 log = structlog.get_logger("lotledger.alerts.repartition")
 GROUP = "lotledger-alerts-repartition"
+CLIENT = "alerts-repartition"
 COPIED = Counter("lotledger_alerts_repartitioned_total", "Stock records re-keyed by product")
 
 
@@ -61,9 +65,9 @@ class Repartitioner:
 
     async def run(self, stop: asyncio.Event) -> None:
         consumer = create_consumer(
-            self.settings, self.group_id, "alerts-repartition", max_poll_records=self.max_records
+            self.settings, self.group_id, CLIENT, max_poll_records=self.max_records
         )
-        producer = create_producer(self.settings, "alerts-repartition")
+        producer = create_producer(self.settings, CLIENT)
         consumer.subscribe([self.source], listener=_AfterTheCycle(self._cycle))
         await producer.start()
         try:
@@ -97,18 +101,19 @@ class Repartitioner:
     ) -> int:
         """Send every record, each partition's in offset order, and wait for every
         acknowledgement."""
-        sent = [
-            await producer.send(
-                self.target,
-                value=record.value,
-                key=product_key(record),
-                headers=list(record.headers or ()),
-                timestamp_ms=record.timestamp,
-            )
-            for records in batches.values()
-            for record in records
-        ]
-        await asyncio.gather(*sent)
+        records = [record for part in batches.values() for record in part]
+        with forwarding(CLIENT, records, self.target) as headers:
+            sent = [
+                await producer.send(
+                    self.target,
+                    value=record.value,
+                    key=product_key(record),
+                    headers=headers(i),
+                    timestamp_ms=record.timestamp,
+                )
+                for i, record in enumerate(records)
+            ]
+            await asyncio.gather(*sent)
         return len(sent)
 
     async def commit(
