@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import cast
 
 import orjson
 import pytest
@@ -18,6 +19,7 @@ from lotledger.alerts.entrypoints.repartition import product_key
 from lotledger.alerts.service.recording import Cause, record
 from lotledger.shared.contracts.alerts import AlertType as T
 from lotledger.shared.contracts.alerts import Severity
+from lotledger.shared.db import Driver
 
 GTIN = "09506000134352"
 NOW = datetime(2026, 12, 4, tzinfo=UTC)
@@ -67,7 +69,7 @@ def test_lock_ids_are_stable_and_taken_in_one_order() -> None:
 async def test_a_change_without_its_groups_lock_is_refused_before_anything_is_written() -> None:
     condition = Condition(AlertKey(T.LOW_STOCK, f"{GTIN}@WH1"), Severity.WARNING, {})
     changes = lifecycle.reconcile([], [condition], Scope.of(GTIN, T.LOW_STOCK), NOW, lambda: "a1")
-    stores = Stores.on(None)
+    stores = Stores.on(cast(Driver, None))
     stores.held = frozenset({lock_keys.product("09506000000000")})
     with pytest.raises(RuntimeError, match="without their subject locks"):
         await record(stores, changes, Cause())

@@ -3,6 +3,7 @@ came back to, naming every refused pack with its verdict; raised by the record o
 redelivery raises nothing new) and resolved by QA only."""
 
 from datetime import timedelta
+from typing import cast
 from uuid import uuid4
 
 from lotledger.alerts.adapters.unit_of_work import Stores
@@ -13,6 +14,7 @@ from lotledger.alerts.domain.suspect import PACKS_NAMED, suspect_product
 from lotledger.alerts.service import batch_locks
 from lotledger.shared.contracts.alerts import AlertType, Severity
 from lotledger.shared.contracts.sync import SUSPECT_RETURN, SuspectPack, SuspectReturnRecorded
+from lotledger.shared.db import Driver
 from lotledger.shared.envelope import CloudEvent
 from tests.unit.alerts.fixtures import B1, GTIN, NOW, Desk, json_native
 
@@ -109,6 +111,6 @@ async def test_a_projector_batch_with_a_refused_return_holds_the_lock_its_alert_
     envelope = CloudEvent(
         id=uuid4(), source="lotledger/inventory", type=SUSPECT_RETURN, time=NOW, data={}
     )
-    keys = await batch_locks.keys_of(Stores.on(None), [(envelope, held)])
+    keys = await batch_locks.keys_of(Stores.on(cast(Driver, None)), [(envelope, held)])
     condition = suspect_product(held)
     assert lock_keys.group(condition.key.alert_type, condition.key.group) in keys

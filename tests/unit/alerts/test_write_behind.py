@@ -5,9 +5,10 @@ sends them first."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from lotledger.alerts.adapters.write_behind import HeldWrites, WriteBehindConnection
+from lotledger.shared.db import Driver
 
 
 def test_versions_and_statuses_fold_to_the_last_given() -> None:
@@ -44,7 +45,7 @@ class Recording:
 
 async def test_a_read_sends_what_is_held_first_and_a_plain_write_does_not() -> None:
     raw = Recording()
-    conn = WriteBehindConnection(raw)
+    conn = WriteBehindConnection(cast(Driver, raw))
     conn.held.advance("g", "l", 2, None)
     conn.held.ship_daily(("g", "WH1", date(2026, 12, 4)), 1)
     await conn.execute("INSERT INTO lot_stock VALUES (1)")

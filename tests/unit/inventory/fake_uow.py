@@ -1,21 +1,26 @@
 """An in-memory unit of work for the write path's service (`stock.submit`): batches,
 FEFO probes over available holdings, the optimistic append's version check, stored
 idempotency answers. Writes of a locking unit apply on `commit()`; an optimistic unit's
-append applies at once (its statement commits on its own)."""
+append applies at once (its statement commits on its own). mypy checks it against what
+the service needs (`service.units.StockUnit`), so it cannot drift from the real stores'
+signatures."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from types import TracebackType
-from typing import Any
 
 import asyncpg
 
 from lotledger.inventory.adapters.append_statement import Appended
+from lotledger.inventory.adapters.envelopes import SignedEvent
 from lotledger.inventory.adapters.pick_probes import PickProbe, Probed
 from lotledger.inventory.domain.batch import BatchState
 from lotledger.inventory.domain.catalog import pickable
+from lotledger.inventory.domain.timeline import Stamped
+from lotledger.shared.contracts.catalog import Location, Product, Warehouse
 from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.idempotency import DuplicateKey, StoredResponse
 from lotledger.shared.identifiers import warehouse_of
@@ -25,7 +30,7 @@ from tests.unit.inventory.fixtures import LOCATIONS, PRODUCTS
 @dataclass
 class Database:
     batches: dict[str, BatchState] = field(default_factory=dict)
-    events: list[Any] = field(default_factory=list)
+    events: list[SignedEvent] = field(default_factory=list)
     answers: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)
     appended: list[Appended] = field(default_factory=list)
@@ -122,7 +127,9 @@ class FakeStore:
         if not self._unit.locking:
             self._unit.apply()
 
-    async def histories(self, batch_ids: Sequence[str], since: Any) -> dict[str, Any]:
+    async def histories(
+        self, batch_ids: Sequence[str], since: datetime
+    ) -> dict[str, list[Stamped]]:
         return {b: [] for b in batch_ids}
 
     async def shipped(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
@@ -145,13 +152,13 @@ class FakeIdempotency:
 
 
 class FakeCatalog:
-    async def products(self, gtins: Sequence[str]) -> dict[str, Any]:
+    async def products(self, gtins: Sequence[str]) -> dict[str, Product]:
         return {g: PRODUCTS[g] for g in gtins if g in PRODUCTS}
 
-    async def locations(self, ids: Sequence[str]) -> dict[str, Any]:
+    async def locations(self, ids: Sequence[str]) -> dict[str, Location]:
         return {i: LOCATIONS[i] for i in ids if i in LOCATIONS}
 
-    async def warehouses(self, ids: Sequence[str]) -> dict[str, Any]:
+    async def warehouses(self, ids: Sequence[str]) -> dict[str, Warehouse]:
         return {}
 
 

@@ -5,7 +5,6 @@ on the in-memory unit of work)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import cast
 
 from lotledger.inventory.adapters.envelopes import Metadata
 from lotledger.inventory.domain import commands as c
@@ -47,7 +46,7 @@ def pick(qty: int, location: str = SHELF) -> stock.Operation:
 
 async def lines_of(db: Database, *operations: stock.Operation) -> dict[tuple[str, str], int]:
     request = stock.Request(list(operations), Metadata("qa-1", None, None, None, NOW), QA, "stock")
-    outcome = await stock.submit(request, cast(stock.UnitOfWorkFactory, db.factory), StockPolicy())
+    outcome = await stock.submit(request, db.factory, StockPolicy())
     assert all(isinstance(r, stock.Accepted) for r in outcome.results), outcome.results
     [appended] = db.appended
     keys = [(line.batch_id, line.location, line.holding) for line in appended.levels]

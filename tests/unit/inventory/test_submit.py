@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from datetime import date
-from typing import cast
 
 import orjson
 import pytest
@@ -59,7 +58,7 @@ def request(*operations: stock.Operation, **more: object) -> stock.Request:
 
 async def submit(db: Database, req: stock.Request) -> stock.Outcome:
     """The fake stands in for the unit of work by duck typing."""
-    return await stock.submit(req, cast(stock.UnitOfWorkFactory, db.factory), StockPolicy())
+    return await stock.submit(req, db.factory, StockPolicy())
 
 
 async def test_the_first_try_is_optimistic_and_appends_once() -> None:
@@ -214,7 +213,7 @@ async def test_a_whole_request_is_rendered_once_and_replayed_as_stored() -> None
 
 
 async def _grouped(db: Database, *requests: stock.Request) -> list[stock.Outcome]:
-    group = GroupCommit(cast(stock.UnitOfWorkFactory, db.factory), StockPolicy(), window_s=0.05)
+    group = GroupCommit(db.factory, StockPolicy(), window_s=0.05)
     return list(await asyncio.gather(*(group.submit(r) for r in requests)))
 
 

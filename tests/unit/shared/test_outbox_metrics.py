@@ -4,9 +4,11 @@ most once per interval (it shares the relay's connection)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from prometheus_client import REGISTRY
 
+from lotledger.shared.db import Driver
 from lotledger.shared.outbox import Outbox
 from lotledger.shared.outbox_metrics import BacklogProbe
 
@@ -29,15 +31,15 @@ def _gauge(name: str, outbox: str) -> float | None:
 async def test_the_probe_reports_count_and_oldest_age_once_per_interval() -> None:
     conn = _Conn(3, NOW - timedelta(seconds=42))
     probe = BacklogProbe("probe_a", every_s=60)
-    await probe.maybe(Outbox(conn))
+    await probe.maybe(Outbox(cast(Driver, conn)))
     conn.rows = 9
-    await probe.maybe(Outbox(conn))
+    await probe.maybe(Outbox(cast(Driver, conn)))
     assert conn.asked == 1
     assert _gauge("lotledger_outbox_backlog", "probe_a") == 3
     assert _gauge("lotledger_outbox_oldest_seconds", "probe_a") == 42
 
 
 async def test_an_empty_outbox_is_zero_old() -> None:
-    await BacklogProbe("probe_b", every_s=0).maybe(Outbox(_Conn(0, None)))
+    await BacklogProbe("probe_b", every_s=0).maybe(Outbox(cast(Driver, _Conn(0, None))))
     assert _gauge("lotledger_outbox_backlog", "probe_b") == 0
     assert _gauge("lotledger_outbox_oldest_seconds", "probe_b") == 0

@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
+from lotledger.shared.db import Driver
 from lotledger.shared.relay_slots import SLOTS
 
 Reached = dict[tuple[str, int], int]
@@ -100,7 +100,7 @@ class OutboxMessage:
 
 
 class Outbox:
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def next_batch(self, slots: Collection[int], limit: int) -> list[OutboxMessage]:
@@ -149,6 +149,7 @@ class Outbox:
         row = await self._conn.fetchrow(
             "SELECT count(*) AS n, min(created_at) AS oldest, now() AS now FROM outbox"
         )
+        assert row is not None
         return int(row["n"]), row["oldest"], row["now"]
 
     async def offsets(self, slots: Collection[int]) -> Reached:

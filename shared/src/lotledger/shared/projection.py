@@ -258,10 +258,10 @@ class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
         self.projector = projector
         self.consumer = consumer
 
-    async def on_partitions_revoked(self, revoked: Any) -> None:
+    async def on_partitions_revoked(self, revoked: Iterable[TopicPartition]) -> None:
         self.projector.forget_lag(revoked)
 
-    async def on_partitions_assigned(self, assigned: Any) -> None:
+    async def on_partitions_assigned(self, assigned: Iterable[TopicPartition]) -> None:
         async with self.projector.engine.connect() as conn:
             stored = await stored_positions(conn, self.projector.projection.consumer)
         self.projector.positions.update(stored)

@@ -6,8 +6,8 @@ Postgres ends the session: its slots are free for the others' next look."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from lotledger.shared.db import Driver
 from lotledger.shared.relay_slots import MEMBERSHIP, SLOTS, plan
 
 LOCKS = """
@@ -26,7 +26,7 @@ class Change:
 
 @dataclass
 class SlotLeases:
-    conn: Any
+    conn: Driver
     namespace: int
     held: set[int] = field(default_factory=set)
     pid: int = 0
@@ -35,7 +35,7 @@ class SlotLeases:
         await self.conn.execute(
             "SELECT pg_advisory_lock_shared($1::int, $2::int)", self.namespace, MEMBERSHIP
         )
-        self.pid = int(self.conn.get_server_pid())
+        self.pid = self.conn.get_server_pid()
 
     async def rebalance(self) -> Change:
         """Give up slots above this relay's quota, then try free ones up to it. Call it

@@ -15,7 +15,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import Any
+
+from lotledger.shared.db import Driver
 
 NAMESPACE = "lotledger.alerts"
 SUBJECTS = "lotledger.alerts.subjects"
@@ -38,7 +39,7 @@ def lock_order(keys: Iterable[str]) -> list[int]:
     return sorted({subject_lock_id(k) for k in keys})
 
 
-async def hold_subjects(conn: Any, keys: Iterable[str]) -> None:
+async def hold_subjects(conn: Driver, keys: Iterable[str]) -> None:
     """Wait for the locks of `keys` in `lock_order` (one statement; unnest yields the array
     in order); they are released when the caller's transaction ends."""
     ids = lock_order(keys)
@@ -51,7 +52,7 @@ async def hold_subjects(conn: Any, keys: Iterable[str]) -> None:
         )
 
 
-async def try_for_session(conn: Any, purpose: Purpose) -> bool:
+async def try_for_session(conn: Driver, purpose: Purpose) -> bool:
     """Take the lock for as long as `conn` lives, if no other session holds it."""
     return bool(
         await conn.fetchval(

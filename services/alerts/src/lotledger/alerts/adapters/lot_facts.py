@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
+from lotledger.alerts.adapters.write_behind import WriteBehindConnection
 from lotledger.alerts.domain.facts import LotFacts
 from lotledger.shared.contracts.stock import BatchStatus
-from lotledger.shared.db import json_value
+from lotledger.shared.db import Row, json_value
 from lotledger.shared.identifiers import warehouse_of
 
 _LOTS = (
@@ -59,7 +59,7 @@ removed, and the warehouse remembered as one that stocks the product and one the
 was in."""
 
 
-def _lot(row: Any) -> LotFacts:
+def _lot(row: Row) -> LotFacts:
     on_hand = {loc: int(qty) for loc, qty in json_value(row["on_hand"]).items()}
     held = {loc: int(qty) for loc, qty in json_value(row["held"]).items()}
     status = BatchStatus(row["status"])
@@ -70,7 +70,7 @@ class LotFactsStore:
     """Stores live for one transaction; the batches' stream versions it has read or
     written are kept for the rest of it (`prefetch_versions` reads a batch's at once)."""
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: WriteBehindConnection) -> None:
         self._conn = conn
         self._versions: dict[tuple[str, str], int | None] = {}
 

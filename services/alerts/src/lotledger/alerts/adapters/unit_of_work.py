@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -27,7 +26,7 @@ from lotledger.alerts.adapters.recall_facts import RecallFactsStore
 from lotledger.alerts.adapters.rules_store import RulesStore
 from lotledger.alerts.adapters.subscriptions import SubscriptionStore
 from lotledger.alerts.adapters.write_behind import WriteBehindConnection
-from lotledger.shared.db import DriverUnitOfWork, driver_of
+from lotledger.shared.db import Driver, DriverUnitOfWork, driver_of
 from lotledger.shared.idempotency import IdempotencyStore
 
 
@@ -50,7 +49,7 @@ class Stores:
     """The subject locks this transaction holds (`lock_subjects`)."""
 
     @classmethod
-    def on(cls, driver: Any) -> Stores:
+    def on(cls, driver: Driver) -> Stores:
         """Stores over `driver` through one `WriteBehindConnection`: the caller `flush`es
         before it commits."""
         conn = WriteBehindConnection(driver)
@@ -101,7 +100,7 @@ class Stores:
 class UnitOfWork(DriverUnitOfWork):
     stores: Stores
 
-    def bind(self, driver: Any) -> None:
+    def bind(self, driver: Driver) -> None:
         self.stores = Stores.on(driver)
 
     async def commit(self) -> None:

@@ -14,9 +14,12 @@ owner of the transaction calls `flush` before its commit.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from lotledger.shared.db import Driver, IsolationLevel, Listener, Row, Transaction
 
 _ADVANCE = (
     "UPDATE lots l SET version = b.version, status = COALESCE(b.status, l.status) "
@@ -59,9 +62,10 @@ class HeldWrites:
 
 
 class WriteBehindConnection:
-    """An asyncpg connection that sends the held writes before anything that reads."""
+    """A `Driver` that sends the held writes before anything that reads; the stores take
+    it wherever they take a `Driver`."""
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self.raw = conn
         self.held = HeldWrites()
 
@@ -82,32 +86,58 @@ class WriteBehindConnection:
             keys, values = zip(*sorted(held.shipped_daily.items()), strict=True)
             await self.raw.execute(_SHIPPED_DAILY, *_columns(keys, 3), list(values))
 
-    async def execute(self, *args: Any, **kwargs: Any) -> Any:
-        return await self.raw.execute(*args, **kwargs)
+    async def execute(self, query: str, *args: object) -> str:
+        return await self.raw.execute(query, *args)
 
-    async def executemany(self, *args: Any, **kwargs: Any) -> Any:
+    async def executemany(self, command: str, args: Iterable[Sequence[object]]) -> None:
         await self.flush()
-        return await self.raw.executemany(*args, **kwargs)
+        await self.raw.executemany(command, args)
 
-    async def fetch(self, *args: Any, **kwargs: Any) -> Any:
+    async def fetch(self, query: str, *args: object) -> Sequence[Row]:
         await self.flush()
-        return await self.raw.fetch(*args, **kwargs)
+        return await self.raw.fetch(query, *args)
 
-    async def fetchrow(self, *args: Any, **kwargs: Any) -> Any:
+    async def fetchrow(self, query: str, *args: object) -> Row | None:
         await self.flush()
-        return await self.raw.fetchrow(*args, **kwargs)
+        return await self.raw.fetchrow(query, *args)
 
-    async def fetchval(self, *args: Any, **kwargs: Any) -> Any:
+    async def fetchval(self, query: str, *args: object) -> Any:
         await self.flush()
-        return await self.raw.fetchval(*args, **kwargs)
+        return await self.raw.fetchval(query, *args)
 
-    async def copy_records_to_table(self, *args: Any, **kwargs: Any) -> Any:
+    async def copy_records_to_table(
+        self,
+        table_name: str,
+        *,
+        records: Iterable[Sequence[object]],
+        columns: Iterable[str] | None = None,
+    ) -> str:
         await self.flush()
-        return await self.raw.copy_records_to_table(*args, **kwargs)
+        return await self.raw.copy_records_to_table(table_name, records=records, columns=columns)
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.raw, name)
+    def cursor(self, query: str, *args: object, prefetch: int | None = None) -> AsyncIterable[Row]:
+        return self.raw.cursor(query, *args, prefetch=prefetch)
+
+    def transaction(
+        self, *, isolation: IsolationLevel | None = None, readonly: bool = False
+    ) -> Transaction:
+        return self.raw.transaction(isolation=isolation, readonly=readonly)
+
+    def is_in_transaction(self) -> bool:
+        return self.raw.is_in_transaction()
+
+    async def add_listener(self, channel: str, callback: Listener) -> None:
+        await self.raw.add_listener(channel, callback)
+
+    def is_closed(self) -> bool:
+        return self.raw.is_closed()
+
+    def get_server_pid(self) -> int:
+        return self.raw.get_server_pid()
+
+    async def close(self) -> None:
+        await self.raw.close()
 
 
-def _columns(rows: Any, width: int) -> list[list[Any]]:
+def _columns(rows: Sequence[Sequence[object]], width: int) -> list[list[object]]:
     return [[row[i] for row in rows] for i in range(width)]

@@ -192,7 +192,7 @@ APPEND_WITH_CONFLICTS = compile_named(
 )
 
 
-def append_statement(appended: Appended) -> tuple[str, list[Any]]:
+def append_statement(appended: Appended) -> tuple[str, list[object]]:
     """The statement for `appended` and its arguments, in order."""
     sql, names = APPEND_WITH_CONFLICTS if appended.conflicts else APPEND
     values = _append_values(appended)
@@ -202,11 +202,11 @@ def append_statement(appended: Appended) -> tuple[str, list[Any]]:
     return sql, [values[name] for name in names]
 
 
-def _append_values(a: Appended) -> dict[str, Any]:
+def _append_values(a: Appended) -> dict[str, object]:
     e, states, levels, keys = a.envelopes, a.states, a.levels, a.keys
     created = [s for s in states if a.loaded_versions.get(s.batch_id, 0) == 0]
     updated = [s for s in states if a.loaded_versions.get(s.batch_id, 0) > 0]
-    values: dict[str, Any] = {
+    values: dict[str, object] = {
         "ev_id": [x.id for x in e],
         "ev_stream": [x.subject for x in e],
         "ev_source": [x.source for x in e],

@@ -4,11 +4,10 @@ read, so a state read anywhere carries every field)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from lotledger.inventory.domain.batch import BatchState, HeldKey
 from lotledger.shared.contracts.stock import BatchStatus, HoldingStatus
-from lotledger.shared.db import json_param, json_value
+from lotledger.shared.db import Row, json_param, json_value
 
 BATCH_COLUMNS = (
     "b.batch_id, b.gtin, b.lot, b.expiry, b.status, b.version, b.head_hash, b.on_hand, "
@@ -17,7 +16,7 @@ BATCH_COLUMNS = (
 """What `state_from_row` reads, selected from `batches b`."""
 
 
-def state_from_row(row: Mapping[Any, Any]) -> BatchState:
+def state_from_row(row: Row) -> BatchState:
     """A batch row (asyncpg record or SQLAlchemy mapping) as domain state."""
     on_hand = json_value(row["on_hand"])
     return BatchState(
@@ -66,7 +65,7 @@ STATE_PARAMS = (
 """The append statement's names for `state_columns`, in order."""
 
 
-def state_columns(states: Sequence[BatchState]) -> list[list[Any]]:
+def state_columns(states: Sequence[BatchState]) -> list[list[object]]:
     """The unnest arrays of `states`, in BATCH_COLUMNS order (warehouses as jsonb)."""
     return [
         [s.batch_id for s in states],

@@ -9,16 +9,23 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import structlog
 
-from lotledger.inventory.adapters.catalog_store import CatalogStore
 from lotledger.shared.contracts.catalog import Location, Product, Warehouse
 from lotledger.shared.db import driver_connect
 
 log = structlog.get_logger("lotledger.catalog_cache")
 V = TypeVar("V")
+
+
+class CatalogReads(Protocol):
+    """What the cache loads master data from: a unit of work's `CatalogStore`, or a fake."""
+
+    async def products(self, gtins: Sequence[str], /) -> dict[str, Product]: ...
+    async def locations(self, ids: Sequence[str], /) -> dict[str, Location]: ...
+    async def warehouses(self, ids: Sequence[str], /) -> dict[str, Warehouse]: ...
 
 
 class CatalogCache:
@@ -35,13 +42,13 @@ class CatalogCache:
         self._locations.clear()
         self._warehouses.clear()
 
-    async def products(self, store: CatalogStore, gtins: Sequence[str]) -> dict[str, Product]:
+    async def products(self, store: CatalogReads, gtins: Sequence[str]) -> dict[str, Product]:
         return await self._get(self._products, gtins, store.products)
 
-    async def locations(self, store: CatalogStore, ids: Sequence[str]) -> dict[str, Location]:
+    async def locations(self, store: CatalogReads, ids: Sequence[str]) -> dict[str, Location]:
         return await self._get(self._locations, ids, store.locations)
 
-    async def warehouses(self, store: CatalogStore, ids: Sequence[str]) -> dict[str, Warehouse]:
+    async def warehouses(self, store: CatalogReads, ids: Sequence[str]) -> dict[str, Warehouse]:
         return await self._get(self._warehouses, ids, store.warehouses)
 
     async def _get(

@@ -31,11 +31,11 @@ from lotledger.inventory.domain.batch import BatchState
 from lotledger.inventory.domain.timeline import Stamped
 from lotledger.shared.contracts.holdings import holding_deltas
 from lotledger.shared.contracts.stock import EVENT_TYPES
-from lotledger.shared.db import json_value
+from lotledger.shared.db import Driver, json_value
 
 
 class EventStore:
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
     async def probe(self, probes: Sequence[PickProbe]) -> Probed:

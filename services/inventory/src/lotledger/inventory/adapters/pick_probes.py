@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from lotledger.inventory.adapters.batch_rows import BATCH_COLUMNS, state_from_row
 from lotledger.inventory.domain.batch import BatchState
+from lotledger.shared.db import Row
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ JOIN batches b ON b.batch_id = c.batch_id
 1-based index `i`."""
 
 
-def probe_arguments(probes: Sequence[PickProbe]) -> list[list[Any]]:
+def probe_arguments(probes: Sequence[PickProbe]) -> list[list[object]]:
     return [
         [p.gtin for p in probes],
         [p.warehouse for p in probes],
@@ -76,7 +76,7 @@ def probe_arguments(probes: Sequence[PickProbe]) -> list[list[Any]]:
     ]
 
 
-def probed(probes: Sequence[PickProbe], rows: Sequence[Any]) -> Probed:
+def probed(probes: Sequence[PickProbe], rows: Sequence[Row]) -> Probed:
     probed = Probed({}, set(), [], {})
     counts: dict[int, int] = {}
     for row in rows:

@@ -16,7 +16,6 @@ import orjson
 from lotledger.inventory.adapters.append_statement import Appended, ConflictRow
 from lotledger.inventory.adapters.catalog_cache import CatalogCache
 from lotledger.inventory.adapters.envelopes import envelope
-from lotledger.inventory.adapters.unit_of_work import UnitOfWork
 from lotledger.inventory.domain.errors import InsufficientStock
 from lotledger.inventory.domain.facts import Facts
 from lotledger.inventory.domain.policy import StockPolicy
@@ -33,6 +32,7 @@ from lotledger.inventory.service.outcomes import (
 )
 from lotledger.inventory.service.stock_lines import changed_lines
 from lotledger.inventory.service.sync_records import conflict_row
+from lotledger.inventory.service.units import StockUnit
 from lotledger.shared.auth import Forbidden
 from lotledger.shared.errors import Conflict, DomainError
 from lotledger.shared.idempotency import StoredResponse, replay
@@ -46,7 +46,7 @@ class NeedWiderProbe(Exception):
 
 async def attempt(
     request: Request,
-    unit: AbstractAsyncContextManager[UnitOfWork],
+    unit: AbstractAsyncContextManager[StockUnit],
     policy: StockPolicy,
     cache: CatalogCache,
     reads: Reads,
@@ -136,7 +136,7 @@ async def attempt(
 
 
 async def _answered_meanwhile(
-    uow: UnitOfWork,
+    uow: StockUnit,
     request: Request,
     stored: dict[tuple[str, str], StoredResponse],
     results: list[Result],

@@ -26,7 +26,7 @@ from lotledger.inventory.domain.policy import StockPolicy
 from lotledger.inventory.service.attempt import attempt
 from lotledger.inventory.service.loading import Reads
 from lotledger.inventory.service.outcomes import Outcome, Request
-from lotledger.inventory.service.stock import UnitOfWorkFactory, submit
+from lotledger.inventory.service.stock import StockUnitFactory, submit
 
 _log = structlog.get_logger("lotledger.group_commit")
 
@@ -52,7 +52,7 @@ class _Waiting:
 class GroupCommit:
     def __init__(
         self,
-        uow: UnitOfWorkFactory,
+        uow: StockUnitFactory,
         policy: StockPolicy,
         cache: CatalogCache | None = None,
         window_s: float = 0.002,

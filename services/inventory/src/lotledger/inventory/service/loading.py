@@ -12,11 +12,11 @@ from datetime import date, timedelta
 from lotledger.inventory.adapters.catalog_cache import CatalogCache
 from lotledger.inventory.adapters.envelopes import Metadata
 from lotledger.inventory.adapters.pick_probes import PickProbe
-from lotledger.inventory.adapters.unit_of_work import UnitOfWork
 from lotledger.inventory.domain import commands as c
 from lotledger.inventory.domain.facts import Facts
 from lotledger.inventory.domain.policy import StockPolicy
 from lotledger.inventory.domain.workspace import Workspace
+from lotledger.inventory.service.units import StockUnit
 from lotledger.shared.identifiers import batch_id, warehouse_of
 
 PROBE_LIMIT = 20
@@ -38,7 +38,7 @@ def _earliest(cmd: c.PickStock, meta: Metadata) -> date:
 
 
 async def load(
-    uow: UnitOfWork,
+    uow: StockUnit,
     commands: Sequence[c.Command],
     meta: Metadata,
     reads: Reads,
@@ -110,7 +110,7 @@ def _named_locations(cmd: c.Command) -> list[str]:
 
 
 async def facts_for(
-    uow: UnitOfWork,
+    uow: StockUnit,
     cache: CatalogCache,
     commands: Sequence[c.Command],
     workspace: Workspace,

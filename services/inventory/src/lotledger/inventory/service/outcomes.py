@@ -15,10 +15,10 @@ from typing import Any
 
 from lotledger.inventory.adapters.batch_rows import held_to_json
 from lotledger.inventory.adapters.envelopes import Metadata, SignedEvent
-from lotledger.inventory.adapters.unit_of_work import UnitOfWork
 from lotledger.inventory.domain import commands as c
 from lotledger.inventory.domain.batch import BatchState
 from lotledger.inventory.service.sync_records import Origin
+from lotledger.inventory.service.units import StockUnit
 from lotledger.shared.auth import Forbidden, Principal
 from lotledger.shared.errors import DomainError
 from lotledger.shared.idempotency import StoredResponse
@@ -95,7 +95,8 @@ class Replayed:
 Result = Accepted | Replayed | DomainError | Forbidden
 ProblemOf = Callable[[DomainError], dict[str, Any]]
 """The RFC 9457 body of a refusal, as the edge would answer it."""
-Also = Callable[[UnitOfWork, list[Result]], Awaitable[None]]
+Also = Callable[[StockUnit, list[Result]], Awaitable[None]]
+"""Run in the request's transaction after its events are appended, before the commit."""
 
 
 @dataclass(frozen=True)

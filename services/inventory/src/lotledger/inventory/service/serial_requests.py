@@ -15,6 +15,7 @@ from lotledger.inventory.domain.policy import StockPolicy
 from lotledger.inventory.domain.serial_state import PackRecord
 from lotledger.inventory.service import stock
 from lotledger.inventory.service.serial_projection import project_serials
+from lotledger.inventory.service.units import StockUnit, database_unit
 from lotledger.shared.auth import Principal
 from lotledger.shared.contracts.stock import SERIALS_PER_EVENT, Packing
 from lotledger.shared.errors import Conflict, DomainError
@@ -129,7 +130,8 @@ async def run_serial_request(
     desk's key, `respond`'s body is stored with the events; a request that lost a race to
     its own duplicate replays the winner's answer."""
 
-    async def also(uow: UnitOfWork, results: list[stock.Result]) -> None:
+    async def also(unit: StockUnit, results: list[stock.Result]) -> None:
+        uow = database_unit(unit)
         await project_serials(uow, results)
         if then is not None:
             await then(uow)

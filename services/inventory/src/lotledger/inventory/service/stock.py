@@ -38,6 +38,7 @@ from lotledger.inventory.service.outcomes import (
     Result,
     WholeRequest,
 )
+from lotledger.inventory.service.units import StockUnitFactory
 
 __all__ = [
     "MAX_ATTEMPTS",
@@ -49,6 +50,7 @@ __all__ = [
     "Replayed",
     "Request",
     "Result",
+    "StockUnitFactory",
     "UnitOfWorkFactory",
     "WholeRequest",
     "submit",
@@ -56,8 +58,8 @@ __all__ = [
 
 MAX_ATTEMPTS = 8
 UnitOfWorkFactory = Callable[..., AbstractAsyncContextManager[UnitOfWork]]
-"""Called with `locking=False` for the optimistic first attempt, with `locking=True` for a
-transaction that locks what it reads."""
+"""The database's units, for the services that need more than the stock path's
+`StockUnit` (catalog and sensor writes, serials); one is a `StockUnitFactory` too."""
 _NO_CACHE = CatalogCache(ttl_s=0)
 
 
@@ -68,7 +70,7 @@ def backoff_s(attempt_no: int) -> float:
 
 async def submit(
     request: Request,
-    uow: UnitOfWorkFactory,
+    uow: StockUnitFactory,
     policy: StockPolicy,
     cache: CatalogCache | None = None,
 ) -> Outcome:

@@ -18,6 +18,7 @@ from lotledger.inventory.domain.facts import scanned
 from lotledger.inventory.service import stock
 from lotledger.inventory.service.authorization import warehouses_touched
 from lotledger.inventory.service.sync_records import Origin
+from lotledger.inventory.service.units import StockUnit, database_unit
 from lotledger.shared.auth import Principal
 from lotledger.shared.contracts import sync
 from lotledger.shared.contracts.stock import HoldingStatus
@@ -175,7 +176,8 @@ def refuse_resolved(conflict: StoredConflict) -> None:
 def application_also(
     conflict: StoredConflict, reason: str, meta: Metadata, sync_topic: str
 ) -> stock.Also:
-    async def also(uow: UnitOfWork, results: list[stock.Result]) -> None:
+    async def also(unit: StockUnit, results: list[stock.Result]) -> None:
+        uow = database_unit(unit)
         [result] = results
         if isinstance(result, stock.Accepted):
             events = [e.id for e in result.events]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import fields
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING
 
 from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.db import Driver, Row
@@ -26,12 +26,18 @@ from lotledger.traceability.domain.lots import LotKey, LotState
 from lotledger.traceability.domain.reconciliation import Totals
 from lotledger.traceability.domain.residence import Interval
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
-def _columns(row_type: type[Any]) -> tuple[str, ...]:
+
+CopyShape = tuple[tuple[str, ...], Callable[[object], tuple[object, ...]]]
+
+
+def _columns(row_type: type[DataclassInstance]) -> tuple[str, ...]:
     return tuple(f.name for f in fields(row_type))
 
 
-def _copy_shape(row_type: type[Any]) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+def _copy_shape(row_type: type[DataclassInstance]) -> CopyShape:
     """A row dataclass's columns and a fast getter of its values in that order."""
     columns = _columns(row_type)
     return columns, attrgetter(*columns)
@@ -87,8 +93,8 @@ class LotStore:
     async def _copy(
         self,
         table: str,
-        shape: tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]],
-        rows: Sequence[Any],
+        shape: CopyShape,
+        rows: Sequence[object],
     ) -> None:
         columns, values = shape
         if rows:
@@ -186,7 +192,7 @@ class LotStore:
         )
 
 
-def _residence_row(i: Interval) -> tuple[Any, ...]:
+def _residence_row(i: Interval) -> tuple[object, ...]:
     return (i.gtin, i.lot, i.location, i.version, warehouse_of(i.location), i.qty, i.start, i.end)
 
 
