@@ -3,7 +3,8 @@
     python deploy/k8s/lint.py [rendered.yaml]   (needs PyYAML; deploy/check.sh runs it)
 
 Without an argument it reads every *.yaml in this folder except kustomization.yaml; with one
-it reads that file (e.g. the output of `kubectl kustomize deploy/k8s`). It checks that each
+it reads that file (e.g. the output of `kubectl kustomize deploy/k8s`). It refuses a mapping
+that names a key twice (YAML parsers keep one of them silently), and checks that each
 document has apiVersion, kind and metadata.name; that every pod runs non-root with a read-only
 root filesystem, no privilege escalation, all capabilities dropped, a writable /tmp and
 resource requests and limits; that the APIs have readiness (/readyz) and liveness (/healthz)
@@ -34,10 +35,33 @@ POWERLESS = {"console"}
 SIGNING_SECRETS = {"lotledger-auth"}
 
 
+class UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses duplicate keys: a second `env` entry list or probe under
+    one key would otherwise replace the first without a word."""
+
+
+def _unique_mapping(loader: UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping",
+                node.start_mark,
+                f"found duplicate key {key!r}",
+                key_node.start_mark,
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
 def load(paths: list[Path]) -> list[tuple[str, dict[str, Any]]]:
     docs = []
     for path in paths:
-        for doc in yaml.safe_load_all(path.read_text()):
+        for doc in yaml.load_all(path.read_text(), Loader=UniqueKeyLoader):
             if doc is not None:
                 docs.append((path.name, doc))
     return docs
@@ -145,7 +169,11 @@ def main(argv: list[str]) -> int:
     paths = [Path(a) for a in argv] or sorted(
         p for p in HERE.glob("*.yaml") if p.name != "kustomization.yaml"
     )
-    docs = load(paths)
+    try:
+        docs = load(paths)
+    except yaml.YAMLError as exc:
+        print(f"FAIL {exc}", file=sys.stderr)
+        return 1
     errors = check(docs)
     for error in errors:
         print(f"FAIL {error}", file=sys.stderr)
