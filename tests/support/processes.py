@@ -42,6 +42,7 @@ class System:
         return {
             **os.environ,
             "LOTLEDGER_ENV": "dev",
+            "PYTHONUNBUFFERED": "1",
             "LOTLEDGER_AUTH_SECRET": TEST_SECRET,
             "LOTLEDGER_KAFKA_BOOTSTRAP": self.infra.kafka_bootstrap,
             "LOTLEDGER_TOPIC_PREFIX": self.infra.topic_prefix,
