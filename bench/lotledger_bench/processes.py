@@ -46,6 +46,11 @@ class Process:
         return self.popen is not None and self.popen.poll() is None
 
     @property
+    def died(self) -> bool:
+        """Started and ended without `stop` (which forgets the process it stopped)."""
+        return self.popen is not None and self.popen.poll() is not None
+
+    @property
     def pid(self) -> int | None:
         return self.popen.pid if self.popen else None
 

@@ -99,7 +99,7 @@ async def wait_for_catalog(ctx: Context, gtins: list[str]) -> float:
             if min(known) == len(gtins):
                 return time.monotonic() - began
             for process in ctx.workers.values():
-                if not process.running:
+                if process.died:
                     raise RuntimeError(f"{process.name} exited; see {process.log}")
             await asyncio.sleep(0.5)
     finally:
