@@ -80,6 +80,7 @@ class BenchEnv:
             LOTLEDGER_AUTH_SECRET=AUTH_SECRET,
             LOTLEDGER_RATE_LIMIT_PER_S="0",
             LOTLEDGER_LOG_LEVEL="WARNING",
+            PYTHONUNBUFFERED="1",
         )
         return env
 
