@@ -77,10 +77,17 @@ class Context:
 
     def worker(self, name: str, *args: str) -> Process:
         """A process of the bench's own, `lotledger-<service> args…` (see `service`) with the
-        bench's environment, logging to `logs/<name>.log`; `stop_all` stops it."""
-        if name not in self.workers:
-            self.workers[name] = service(name, self.env.service_env(), self.logs, *args)
-        return self.workers[name]
+        bench's environment, logging to `logs/<name>.log`; `stop_all` stops it. One process
+        per name: asked again with other arguments (an API on another port), the one of
+        that name is stopped and replaced, never handed out with the old ones."""
+        wanted = service(name, self.env.service_env(), self.logs, *args)
+        current = self.workers.get(name)
+        if current is not None and current.argv == wanted.argv:
+            return current
+        if current is not None:
+            current.stop()
+        self.workers[name] = wanted
+        return wanted
 
     def loadgen(self) -> Loadgen:
         pairs = CATALOG.stocking_pairs()

@@ -1,11 +1,12 @@
 """Alerts projector throughput with 1 and 2 workers (issue 17, docs/adr/0017).
 
 A synthetic history (`alerts_workload`: 20,000 stock events over 2,000 products, each
-product's lots received and picked through its reorder point) is produced straight to
-the stock topic and re-keyed by product once by the repartition stage (its own rate is
-reported). Then, for 1 and then 2 workers, `lotledger-alerts project` processes in one
-consumer group project the re-keyed topic from offset zero into a fresh schema of their
-own (`alerts_w1`, `alerts_w2`: created, migrated, no positions), and the rate is the
+product's lots received and picked through its reorder point) is produced straight to a
+stock topic of the scenario's own (its own topic prefix: the run's stock topic holds every
+earlier scenario's events) and re-keyed by product once by the repartition stage (its own
+rate is reported). Then, for 1 and then 2 workers, `lotledger-alerts project` processes in
+one consumer group project the re-keyed topic from offset zero into a fresh schema of
+their own (`alerts_w1`, `alerts_w2`: created, migrated, no positions), and the rate is the
 re-keyed records over the time from the first stored position to the last. Each worker
 runs its repartition member too (idle: the stock is already copied).
 """
@@ -14,16 +15,20 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
 
 import asyncpg
 from lotledger_bench import alerts_workload
 from lotledger_bench.context import Context
-from lotledger_bench.infra import offsets
+from lotledger_bench.infra import BenchEnv, offsets
 from lotledger_bench.processes import run_once, service
 from lotledger_bench.registry import Figure, Outcome, scenario
 
 from lotledger.alerts.entrypoints.repartition import GROUP, Repartitioner
-from lotledger.shared.contracts.topics import ALERTS_STOCK_BY_PRODUCT, STOCK
+from lotledger.shared.contracts.topics import ALERTS_STOCK_BY_PRODUCT, STOCK, TOPICS
+from lotledger.shared.kafka import delete_topics, ensure_topics
 from lotledger.shared.settings import CommonSettings
 
 PRODUCTS, EVENTS = 2000, 20_000
@@ -50,16 +55,28 @@ async def _repartition(settings: CommonSettings, records: int) -> float:
         await asyncio.wait_for(task, 60)
 
 
-async def _fresh_schema(ctx: Context, schema: str) -> dict[str, str]:
+@asynccontextmanager
+async def _own_topics(env: BenchEnv) -> AsyncIterator[BenchEnv]:
+    """`env` with a topic prefix of its own, its topics created and, after, deleted."""
+    own = replace(env, topic_prefix=f"{env.topic_prefix}alerts-workers.")
+    settings = own.settings()
+    await ensure_topics(settings)
+    try:
+        yield own
+    finally:
+        await delete_topics(settings, [settings.topic(spec.name) for spec in TOPICS])
+
+
+async def _fresh_schema(ctx: Context, env: BenchEnv, schema: str) -> dict[str, str]:
     conn = await asyncpg.connect(ctx.env.database_admin_url())
     try:
         await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         await conn.execute(f"CREATE SCHEMA {schema} AUTHORIZATION alerts_owner")
     finally:
         await conn.close()
-    env = ctx.env.service_env() | {"LOTLEDGER_ALERTS_DB_SCHEMA": schema}
-    await run_once(f"alerts-migrate-{schema}", env, ctx.logs, "migrate", timeout_s=120)
-    return env
+    service_env = env.service_env() | {"LOTLEDGER_ALERTS_DB_SCHEMA": schema}
+    await run_once(f"alerts-migrate-{schema}", service_env, ctx.logs, "migrate", timeout_s=120)
+    return service_env
 
 
 async def _projected(ctx: Context, schema: str, topic: str) -> int:
@@ -76,10 +93,10 @@ async def _projected(ctx: Context, schema: str, topic: str) -> int:
         await conn.close()
 
 
-async def _project(ctx: Context, workers: int, records: int) -> dict[str, float]:
+async def _project(ctx: Context, own: BenchEnv, workers: int, records: int) -> dict[str, float]:
     schema = f"alerts_w{workers}"
-    env = await _fresh_schema(ctx, schema)
-    topic = ctx.env.settings().topic(ALERTS_STOCK_BY_PRODUCT)
+    env = await _fresh_schema(ctx, own, schema)
+    topic = own.settings().topic(ALERTS_STOCK_BY_PRODUCT)
     processes = [
         service(f"alerts-w{workers}-{n}", env, ctx.logs, "project") for n in range(workers)
     ]
@@ -118,7 +135,12 @@ async def _project(ctx: Context, workers: int, records: int) -> dict[str, float]
     f"{PRODUCTS:,} products)",
 )
 async def run(ctx: Context) -> Outcome:
-    settings, out = ctx.env.settings(), Outcome()
+    async with _own_topics(ctx.env) as own:
+        return await _measure(ctx, own)
+
+
+async def _measure(ctx: Context, own: BenchEnv) -> Outcome:
+    settings, out = own.settings(), Outcome()
     codes = alerts_workload.gtins(PRODUCTS)
     began = time.monotonic()
     sent = await alerts_workload.publish(settings, codes, EVENTS, seed=ctx.cfg.seed)
@@ -137,7 +159,7 @@ async def run(ctx: Context) -> Outcome:
     )
     rates: dict[int, float] = {}
     for workers in WORKERS:
-        result = await _project(ctx, workers, records)
+        result = await _project(ctx, own, workers, records)
         out.runs.append({"label": f"{workers} worker(s)", **result})
         rates[workers] = result["events_per_s"]
         out.figures.append(
