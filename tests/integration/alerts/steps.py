@@ -140,7 +140,7 @@ async def published(world: AlertsWorld) -> None:
     try:
 
         async def drained() -> bool:
-            return await conn.fetchval("SELECT count(*) FROM inventory.outbox") == 0
+            return bool(await conn.fetchval("SELECT count(*) FROM inventory.outbox") == 0)
 
         await world.until(drained)
     finally:
