@@ -29,10 +29,11 @@ async def history(conn: Driver, gtin: str, lot: str) -> list[Row]:
     )
 
 
-async def path(conn: Driver, gtin: str, lot: str, warehouses: Sequence[str] | None) -> str:
+async def path(conn: Driver, gtin: str, lot: str, warehouses: Sequence[str] | None) -> bytes:
     """The lot's rendered trace steps as the inside of a JSON array, in the order things
     happened (`at`, then stream version: an offline scan synced late takes its place);
-    with `warehouses`, only lot-wide events and those at one of them."""
+    with `warehouses`, only lot-wide events and those at one of them. UTF-8 bytes as the
+    body carries them: megabytes for a large lot, never decoded and encoded again."""
     q = Filters()
     q.add("gtin = {}", gtin)
     q.add("lot = {}", lot)
@@ -42,8 +43,11 @@ async def path(conn: Driver, gtin: str, lot: str, warehouses: Sequence[str] | No
             "WHERE split_part(l, '/', 1) = ANY({}::text[])))",
             list(warehouses),
         )
-    sql = f"SELECT string_agg(step::text, ',' ORDER BY at, version) FROM history{q.where()}"  # noqa: S608
-    return str(await conn.fetchval(sql, *q.args) or "")
+    sql = (
+        "SELECT convert_to(string_agg(step::text, ',' ORDER BY at, version), 'UTF8') "  # noqa: S608
+        f"FROM history{q.where()}"
+    )
+    return bytes(await conn.fetchval(sql, *q.args) or b"")
 
 
 async def of_type(conn: Driver, gtin: str, lot: str, event_type: str) -> list[Row]:

@@ -134,6 +134,30 @@ async def shipments(conn: Driver, gtin: str, lot: str) -> list[ShipmentRow]:
     return [ShipmentRow(**dict(r)) for r in rows]
 
 
+TRACE_ORIGIN = ("kind", "party", "qty", "at", "location", "reference", "version")
+TRACE_DESTINATION = ("consignee", "qty", "at", "order_ref", "channel", "location", "version")
+
+
+async def trace_entries(
+    conn: Driver,
+    table: str,
+    columns: Sequence[str],
+    gtin: str,
+    lot: str,
+    warehouses: Sequence[str] | None,
+) -> list[dict[str, object]]:
+    """A lot's receipts or shipments as the trace shows them (`columns` of `table`, in
+    stream order); with `warehouses`, only those at one of them. Plain dicts straight from
+    the rows: a 10,000-event lot's trace is built from thousands of them."""
+    q = Filters()
+    q.add("gtin = {}", gtin)
+    q.add("lot = {}", lot)
+    if warehouses is not None:
+        q.add("warehouse = ANY({}::text[])", list(warehouses))
+    sql = f"SELECT {', '.join(columns)} FROM {table}{q.where()} ORDER BY version"  # noqa: S608
+    return [dict(r) for r in await conn.fetch(sql, *q.args)]
+
+
 async def consignee_lots(
     conn: Driver, party: str, warehouses: Sequence[str] | None, limit: int, offset: int
 ) -> list[Row]:

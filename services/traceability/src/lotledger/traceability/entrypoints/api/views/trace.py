@@ -24,33 +24,12 @@ from lotledger.traceability.entrypoints.api.dependencies import scope
 async def trace(conn: Driver, who: Principal, lot_row: LotRecord) -> bytes:
     """The `Trace` body of a visible lot, as JSON."""
     gtin, lot = lot_row.gtin, lot_row.lot
-    origin = [
-        {
-            "kind": r.kind,
-            "party": r.party,
-            "qty": r.qty,
-            "at": r.at,
-            "location": r.location,
-            "reference": r.reference,
-            "version": r.version,
-        }
-        for r in await q.receipts(conn, gtin, lot)
-        if who.may_access(r.warehouse)
-    ]
-    destinations = [
-        {
-            "consignee": r.consignee,
-            "qty": r.qty,
-            "at": r.at,
-            "order_ref": r.order_ref,
-            "channel": r.channel,
-            "location": r.location,
-            "version": r.version,
-        }
-        for r in await q.shipments(conn, gtin, lot)
-        if who.may_access(r.warehouse)
-    ]
-    steps = await h.path(conn, gtin, lot, scope(who))
+    warehouses = scope(who)
+    origin = await q.trace_entries(conn, "receipts", q.TRACE_ORIGIN, gtin, lot, warehouses)
+    destinations = await q.trace_entries(
+        conn, "shipments", q.TRACE_DESTINATION, gtin, lot, warehouses
+    )
+    steps = await h.path(conn, gtin, lot, warehouses)
     serial_events = await p.lot_serial_events(conn, gtin, lot)
     counts = (
         vars(lot_packs((r["type"], json_value(r["data"])) for r in serial_events)[0])
@@ -68,4 +47,4 @@ async def trace(conn: Driver, who: Principal, lot_row: LotRecord) -> bytes:
     closing = orjson.dumps(
         {"destinations": destinations, "packs": counts}, option=orjson.OPT_UTC_Z
     )[1:]
-    return b"".join((opening, b',"path":[', steps.encode(), b"],", closing))
+    return b"".join((opening, b',"path":[', steps, b"],", closing))
