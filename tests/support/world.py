@@ -77,6 +77,13 @@ def fresh_lot(prefix: str = "L") -> str:
     return f"{prefix}{next(_lots):06d}"
 
 
+def fresh_gtin() -> str:
+    """A valid GTIN no other test of the run uses (every test's products come from here:
+    two counters over the same prefix once gave two tests one product)."""
+    body = f"0950601{fresh_lot('')[-6:]}"
+    return body + str(gs1_check_digit(body))
+
+
 def gln(n: int) -> str:
     body = f"950600{n:06d}"
     return body + str(gs1_check_digit(body))
@@ -115,8 +122,7 @@ async def fresh_product(
     **thresholds: Any,
 ) -> str:
     """A product no other test stocks, so FEFO and stock levels see only this test's lots."""
-    body = f"0950601{fresh_lot('')[-6:]}"
-    gtin = body + str(gs1_check_digit(body))
+    gtin = fresh_gtin()
     response = await client.put(
         f"/v1/products/{gtin}",
         headers=headers,

@@ -11,7 +11,6 @@ lots and sensors.
 from __future__ import annotations
 
 import asyncio
-import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -39,25 +38,18 @@ from lotledger.inventory.bootstrap import create_app as inventory_app
 from lotledger.inventory.entrypoints.relay import Relay
 from lotledger.shared.clock import ManualClock, SystemClock
 from lotledger.shared.envelope import CloudEvent
-from lotledger.shared.identifiers import gs1_check_digit
 from lotledger.shared.kafka import create_producer, ensure_topics
 from tests.support.apps import serve
 from tests.support.infra import Infra, migrate, provision, teardown
 from tests.support.private import settings_for
 from tests.support.tokens import TEST_SECRET, bearer
+from tests.support.world import fresh_gtin as fresh_gtin
 from tests.support.world import seed_catalog
 
 TODAY = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 ADMIN = bearer("admin", sub="admin-1")
 QA = bearer("qa", sub="qa-1")
 T = TypeVar("T")
-_gtins = itertools.count(1)
-
-
-def fresh_gtin() -> str:
-    """A valid GTIN no other test of the run uses."""
-    body = f"0950601{next(_gtins):06d}"
-    return body + str(gs1_check_digit(body))
 
 
 def alerts_settings(infra: Infra, **overrides: Any) -> AlertsSettings:
