@@ -79,7 +79,9 @@ class SubscriptionStore:
         return [_subscription(r) for r in rows]
 
     async def get(self, subscription_id: str, *, for_update: bool = False) -> Subscription | None:
-        lock = " FOR UPDATE" if for_update else ""
+        # No key changes: the projector's delivery rows (whose foreign key share-locks
+        # the subscription) are not held up by a health update.
+        lock = " FOR NO KEY UPDATE" if for_update else ""
         row = await self._conn.fetchrow(
             f"SELECT {_COLUMNS} FROM subscriptions "  # noqa: S608
             f"WHERE subscription_id = $1::uuid{lock}",

@@ -101,12 +101,22 @@ class Deliverer:
                 await conn.close()
 
     async def deliver_due(self) -> int:
-        """One round: every delivery due now, attempted once. Returns the attempts made."""
+        """One round: every delivery due now, attempted once. Returns the attempts made.
+        The round ends only when every attempt has ended: an attempt still in flight
+        when the next round reads what is due would be posted twice, and a later
+        delivery of its alert could overtake it."""
         async with UnitOfWork(self.engine) as uow:
             due = await uow.stores.deliveries.due(
                 self.clock.now(), self.settings.alerts_webhook_batch
             )
-        await asyncio.gather(*(self._attempt(d) for d in due))
+        outcomes = await asyncio.gather(*(self._attempt(d) for d in due), return_exceptions=True)
+        for d, outcome in zip(due, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                log.warning(
+                    "attempt_not_recorded",
+                    delivery_id=d.delivery.delivery_id,
+                    error=str(outcome),
+                )
         return len(due)
 
     async def _idle(self) -> float:

@@ -84,10 +84,15 @@ async def record_outcome(
     random: Callable[[], float],
 ) -> Delivery:
     """The delivery after the attempt, its log row, and the subscription's health; a
-    subscription that starts or stops failing raises or resolves webhook_failing."""
+    subscription that starts or stops failing raises or resolves webhook_failing.
+
+    The subscription row is locked before the delivery row, in the order deleting a
+    subscription takes them (it cancels the pending deliveries after marking the
+    subscription): the other order deadlocked with a deletion, rolling back the record
+    of an attempt the receiver had already accepted."""
+    subscription = await stores.subscriptions.get(due.delivery.subscription_id, for_update=True)
     after = after_attempt(due.delivery, outcome, attempt.at, policy, random)
     await stores.deliveries.finish_attempt(after, attempt)
-    subscription = await stores.subscriptions.get(due.delivery.subscription_id, for_update=True)
     if subscription is None or subscription.deleted_at is not None:
         return after
     before = health_of(subscription)
