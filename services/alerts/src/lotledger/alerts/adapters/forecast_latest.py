@@ -10,7 +10,7 @@ Runs on an asyncpg connection inside the caller's transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -119,23 +119,31 @@ class ForecastLatestStore:
     def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
-    async def keep(self, gtin: str, forecasts: Sequence[WarehouseForecast], at: datetime) -> None:
-        """Replace `gtin`'s rows with `forecasts` (one per warehouse)."""
+    async def keep(
+        self, forecasts: Mapping[str, Sequence[WarehouseForecast]], at: datetime
+    ) -> None:
+        """Replace each product's rows with its forecasts (one per warehouse)."""
+        if not forecasts:
+            return
+        kept = [(gtin, f) for gtin, fs in sorted(forecasts.items()) for f in fs]
         await self._conn.execute(
-            "DELETE FROM forecast_latest WHERE gtin = $1 AND NOT warehouse = ANY($2::text[])",
-            gtin,
-            [f.warehouse for f in forecasts],
+            "DELETE FROM forecast_latest f WHERE f.gtin = ANY($1::text[]) AND (f.gtin, "
+            "f.warehouse) NOT IN (SELECT * FROM unnest($2::text[], $3::text[]))",
+            sorted(forecasts),
+            [gtin for gtin, _ in kept],
+            [f.warehouse for _, f in kept],
         )
-        await self._conn.executemany(
-            "INSERT INTO forecast_latest (gtin, warehouse, qty_at_risk, computed_at, forecast) "
-            "VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (gtin, warehouse) DO UPDATE SET "
-            "qty_at_risk = EXCLUDED.qty_at_risk, computed_at = EXCLUDED.computed_at, "
-            "forecast = EXCLUDED.forecast",
-            [
-                (gtin, f.warehouse, f.risk.qty_at_risk, at, encode(f.velocity, f.risk))
-                for f in forecasts
-            ],
-        )
+        if kept:
+            await self._conn.executemany(
+                "INSERT INTO forecast_latest (gtin, warehouse, qty_at_risk, computed_at, "
+                "forecast) VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (gtin, warehouse) "
+                "DO UPDATE SET qty_at_risk = EXCLUDED.qty_at_risk, "
+                "computed_at = EXCLUDED.computed_at, forecast = EXCLUDED.forecast",
+                [
+                    (gtin, f.warehouse, f.risk.qty_at_risk, at, encode(f.velocity, f.risk))
+                    for gtin, f in kept
+                ],
+            )
 
     async def top(self, warehouses: Iterable[str], limit: int) -> list[KeptForecast]:
         """The kept forecasts in `warehouses`, most units at risk first (then gtin and

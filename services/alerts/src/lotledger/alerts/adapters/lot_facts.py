@@ -8,7 +8,7 @@ replayed event (version not above it) is recognised and skipped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from lotledger.alerts.adapters.write_behind import WriteBehindConnection
@@ -127,16 +127,24 @@ class LotFactsStore:
             _ADD, gtin, lot, location, warehouse_of(location), delta, held_delta
         )
 
-    async def lots_of(self, gtin: str, including: Iterable[str] = ()) -> list[LotFacts]:
-        """The product's lots with stock on hand, plus the lots named in `including`
-        whatever their stock (a lot just emptied must be seen to lose its alerts)."""
+    async def lots_of(self, including: Mapping[str, Iterable[str]]) -> dict[str, list[LotFacts]]:
+        """Each product's lots with stock on hand, plus the lots named for it whatever
+        their stock (a lot just emptied must be seen to lose its alerts); every product
+        asked for has an entry."""
+        named = sorted({(gtin, lot) for gtin, lots in including.items() for lot in lots})
         rows = await self._conn.fetch(
-            _LOTS + "WHERE l.gtin = $1 AND (l.lot = ANY($2::text[]) OR EXISTS (SELECT 1 "
-            "FROM lot_stock s WHERE s.gtin = l.gtin AND s.lot = l.lot)) ORDER BY l.lot",
-            gtin,
-            sorted(set(including)),
+            _LOTS  # noqa: S608 (constants only)
+            + "WHERE l.gtin = ANY($1::text[]) AND ((l.gtin, l.lot) IN (SELECT * FROM "
+            "unnest($2::text[], $3::text[])) OR EXISTS (SELECT 1 FROM lot_stock s "
+            "WHERE s.gtin = l.gtin AND s.lot = l.lot)) ORDER BY l.gtin, l.lot",
+            sorted(including),
+            [gtin for gtin, _ in named],
+            [lot for _, lot in named],
         )
-        return [_lot(r) for r in rows]
+        out: dict[str, list[LotFacts]] = {gtin: [] for gtin in including}
+        for r in rows:
+            out[r["gtin"]].append(_lot(r))
+        return out
 
     async def earlier_available(
         self, gtin: str, lot: str, warehouse: str, limit: int
@@ -162,11 +170,19 @@ class LotFactsStore:
         )
         return [_lot(r) for r in rows]
 
-    async def stocked_in(self, gtin: str) -> list[str]:
+    async def stocked_in(self, gtins: Iterable[str]) -> dict[str, list[str]]:
+        """The warehouses each product was ever stocked in; every product asked for has
+        an entry."""
+        wanted = sorted(set(gtins))
         rows = await self._conn.fetch(
-            "SELECT warehouse FROM stocked_in WHERE gtin = $1 ORDER BY warehouse", gtin
+            "SELECT gtin, warehouse FROM stocked_in WHERE gtin = ANY($1::text[]) "
+            "ORDER BY gtin, warehouse",
+            wanted,
         )
-        return [r["warehouse"] for r in rows]
+        out: dict[str, list[str]] = {gtin: [] for gtin in wanted}
+        for r in rows:
+            out[r["gtin"]].append(r["warehouse"])
+        return out
 
     async def batches_on_hand(self) -> list[tuple[str, str]]:
         rows = await self._conn.fetch("SELECT DISTINCT gtin, lot FROM lot_stock ORDER BY 1, 2")

@@ -9,7 +9,7 @@ excursion): every open alert of the group's types that no condition holds for re
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -59,28 +59,42 @@ class Context:
         self._zones = None
 
 
-async def product(ctx: Context, gtin: str, batches: Iterable[str] = ()) -> Evaluation:
-    """The product's lots on hand (expiry rules), its levels per warehouse (stock
-    rules) and its forecast per warehouse (expiry_risk, reorder_suggested). `batches`
-    names batch groups to cover whatever their stock: the batch an event just changed,
-    groups with open alerts. A lot without stock and not named has no condition and no
-    open alert to resolve, so leaving it out changes nothing."""
-    batches = sorted(set(batches))
-    lots = await ctx.stores.lots.lots_of(gtin, [split_batch_id(b)[1] for b in batches])
-    thresholds = await ctx.stores.catalog.thresholds(gtin)
-    zones, config = await ctx.zones(), await ctx.config()
-    stocked_in = await ctx.stores.lots.stocked_in(gtin)
-    stock = product_stock(gtin, lots, stocked_in, zones, ctx.now, thresholds)
-    return Evaluation.merge(
-        [
-            *(rules.evaluate_lot(lot, thresholds, zones, config, ctx.now) for lot in lots),
-            *(Evaluation(Scope.of(batch, *LOT_TYPES)) for batch in batches),
-            rules.evaluate_stock(stock, thresholds),
-            await forecasting.evaluate(
-                ctx.stores, gtin, lots, thresholds, zones, ctx.now, ctx.forecast
-            ),
-        ]
+async def products(ctx: Context, wanted: Mapping[str, Iterable[str]]) -> dict[str, Evaluation]:
+    """Each product's lots on hand (expiry rules), its levels per warehouse (stock
+    rules) and its forecast per warehouse (expiry_risk, reorder_suggested), the facts of
+    all of them read at once. A product's batch ids name batch groups to cover whatever
+    their stock: the batch an event just changed, groups with open alerts. A lot without
+    stock and not named has no condition and no open alert to resolve, so leaving it out
+    changes nothing."""
+    named = {gtin: sorted(set(batches)) for gtin, batches in wanted.items()}
+    if not named:
+        return {}
+    lots = await ctx.stores.lots.lots_of(
+        {gtin: [split_batch_id(b)[1] for b in batches] for gtin, batches in named.items()}
     )
+    thresholds = await ctx.stores.catalog.thresholds_of(named)
+    zones, config = await ctx.zones(), await ctx.config()
+    stocked_in = await ctx.stores.lots.stocked_in(named)
+    forecasts = await forecasting.evaluate(
+        ctx.stores, lots, thresholds, zones, ctx.now, ctx.forecast
+    )
+    out: dict[str, Evaluation] = {}
+    for gtin, batches in named.items():
+        limits = thresholds.get(gtin)
+        stock = product_stock(gtin, lots[gtin], stocked_in[gtin], zones, ctx.now, limits)
+        out[gtin] = Evaluation.merge(
+            [
+                *(rules.evaluate_lot(lot, limits, zones, config, ctx.now) for lot in lots[gtin]),
+                *(Evaluation(Scope.of(batch, *LOT_TYPES)) for batch in batches),
+                rules.evaluate_stock(stock, limits),
+                forecasts[gtin],
+            ]
+        )
+    return out
+
+
+async def product(ctx: Context, gtin: str, batches: Iterable[str] = ()) -> Evaluation:
+    return (await products(ctx, {gtin: batches}))[gtin]
 
 
 async def recall(ctx: Context, gtin: str, lot: str) -> Evaluation:
@@ -126,6 +140,26 @@ async def settle(ctx: Context, evaluation: Evaluation, cause: Cause) -> list[Cha
         opened, evaluation.conditions, evaluation.scope, ctx.now, ctx.new_id
     )
     return await record(ctx.stores, changes, cause)
+
+
+async def settle_each(ctx: Context, settled: Sequence[tuple[Evaluation, Cause]]) -> list[Change]:
+    """`settle` each evaluation with its cause, the open alerts of all of them read at
+    once; the scopes must not overlap (one evaluation per product)."""
+    if not settled:
+        return []
+    opened = await ctx.stores.alerts.open_in(
+        Evaluation.merge(evaluation for evaluation, _ in settled).scope
+    )
+    changes: list[Change] = []
+    for evaluation, cause in settled:
+        changes += await record(
+            ctx.stores,
+            lifecycle.reconcile(
+                opened, evaluation.conditions, evaluation.scope, ctx.now, ctx.new_id
+            ),
+            cause,
+        )
+    return changes
 
 
 async def trigger(ctx: Context, condition: Condition, cause: Cause) -> list[Change]:

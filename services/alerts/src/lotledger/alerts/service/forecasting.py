@@ -4,7 +4,7 @@ forecast API over many products at once (one query per kind of fact)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 
 from lotledger.alerts.adapters.forecast_latest import KeptForecast
@@ -24,20 +24,35 @@ def _since(now: datetime, settings: ForecastSettings) -> datetime:
 
 async def evaluate(
     stores: Stores,
-    gtin: str,
-    lots: Sequence[LotFacts],
-    thresholds: ProductThresholds | None,
+    lots: Mapping[str, Sequence[LotFacts]],
+    thresholds: Mapping[str, ProductThresholds],
     zones: Zones,
     now: datetime,
     settings: ForecastSettings,
-) -> Evaluation:
-    histories = await stores.forecast.histories([gtin], _since(now, settings).date())
-    costs = await stores.forecast.costs([gtin])
-    forecasts = forecast_product(
-        gtin, lots, costs.get(gtin, {}), histories.get(gtin, {}), thresholds, zones, now, settings
-    )
-    await stores.forecast_latest.keep(gtin, forecasts, now)
-    return evaluate_forecast(gtin, forecasts, thresholds, settings.min_history_days)
+) -> dict[str, Evaluation]:
+    """The forecast rules of each product of `lots` (its lots on hand), each product's
+    forecasts kept for the report; the facts are read once for all of them."""
+    gtins = sorted(lots)
+    histories = await stores.forecast.histories(gtins, _since(now, settings).date())
+    costs = await stores.forecast.costs(gtins)
+    kept: dict[str, list[WarehouseForecast]] = {}
+    out: dict[str, Evaluation] = {}
+    for gtin in gtins:
+        kept[gtin] = forecast_product(
+            gtin,
+            lots[gtin],
+            costs.get(gtin, {}),
+            histories.get(gtin, {}),
+            thresholds.get(gtin),
+            zones,
+            now,
+            settings,
+        )
+        out[gtin] = evaluate_forecast(
+            gtin, kept[gtin], thresholds.get(gtin), settings.min_history_days
+        )
+    await stores.forecast_latest.keep(kept, now)
+    return out
 
 
 async def forecasts_in(

@@ -149,9 +149,14 @@ async def evaluate_touched(ctx: ev.Context) -> None:
     batch's latest event."""
     touched = [(gtin, lot) for gtin, lots in ctx.touched.items() for lot in lots]
     recalled = await ctx.stores.recalls.recalled_among(touched) if touched else set()
+    evaluations = await ev.products(
+        ctx, {gtin: [batch_id(gtin, lot) for lot in lots] for gtin, lots in ctx.touched.items()}
+    )
+    await ev.settle_each(
+        ctx,
+        [(evaluations[gtin], next(reversed(lots.values()))) for gtin, lots in ctx.touched.items()],
+    )
     for gtin, lots in ctx.touched.items():
-        evaluation = await ev.product(ctx, gtin, [batch_id(gtin, lot) for lot in lots])
-        await ev.settle(ctx, evaluation, next(reversed(lots.values())))
         for lot, cause in lots.items():
             if (gtin, lot) in recalled:
                 await ev.settle(ctx, await ev.recall(ctx, gtin, lot), cause)

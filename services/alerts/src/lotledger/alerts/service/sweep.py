@@ -100,11 +100,12 @@ def chunk_locks(plan: Plan, items: Sequence[tuple[str, str]]) -> set[str]:
 
 
 async def _evaluate(ctx: ev.Context, plan: Plan, items: Sequence[tuple[str, str]]) -> Evaluation:
-    evaluations = []
+    products = await ev.products(
+        ctx, {name: plan.products[name] for kind, name in items if kind == "product"}
+    )
+    evaluations = list(products.values())
     for kind, name in items:
-        if kind == "product":
-            evaluations.append(await ev.product(ctx, name, plan.products[name]))
-        elif kind == "recall":
+        if kind == "recall":
             evaluations.append(await ev.recall(ctx, *split_batch_id(name)))
     sensors = [name for kind, name in items if kind == "sensor"]
     evaluations.append(await ev.sensors(ctx, await ctx.stores.climate.sensors(sensors)))
