@@ -5,6 +5,7 @@ outcome (and stored answer) is its own, alone and in a group commit."""
 from __future__ import annotations
 
 import asyncio
+from contextvars import ContextVar
 from dataclasses import replace
 from datetime import date
 
@@ -23,7 +24,7 @@ from lotledger.shared.auth import Principal, Role
 from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.idempotency import StoredResponse
 from lotledger.shared.identifiers import batch_id
-from tests.unit.inventory.fake_uow import Database, bumped
+from tests.unit.inventory.fake_uow import Database, FakeUnitOfWork, bumped
 from tests.unit.inventory.fixtures import COLD_GTIN, NOW
 
 SCANNER = Principal("scanner-1", frozenset({Role.SCANNER}), frozenset({"WH1"}))
@@ -258,3 +259,32 @@ async def test_a_retry_of_a_key_in_the_same_group_replays_the_first_answer() -> 
     assert isinstance(live, stock.Accepted)
     assert isinstance(again, stock.Replayed)
     assert orjson.loads(again.response.body) == live.plain()
+
+
+REQUEST: ContextVar[str] = ContextVar("request", default="none")
+
+
+async def test_a_request_run_again_alone_runs_in_its_own_context() -> None:
+    """Its log fields and trace spans are its own, not those of the request whose arrival
+    started the group."""
+    db = Database()
+    db.put(lot("A", 2), lot("B", 2, date(2027, 7, 1)))
+    db.before_append.append(bumped(batch_id(COLD_GTIN, "B")))
+    seen: list[tuple[str, bool]] = []
+
+    def recording(locking: bool = True) -> FakeUnitOfWork:
+        seen.append((REQUEST.get(), locking))
+        return db.factory(locking)
+
+    group = GroupCommit(recording, StockPolicy(), window_s=0.05)
+
+    async def as_request(name: str, r: stock.Request) -> stock.Outcome:
+        REQUEST.set(name)
+        return await group.submit(r)
+
+    outcomes = await asyncio.gather(
+        as_request("a", request(stock.Operation(pick(1, "A")))),
+        as_request("b", request(stock.Operation(pick(1, "B")))),
+    )
+    assert all(isinstance(o.results[0], stock.Accepted) for o in outcomes)
+    assert sorted(name for name, locking in seen if not locking) == ["a", "b"]

@@ -17,6 +17,7 @@ sync conflicts are never grouped.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from dataclasses import dataclass, field, replace
 
 import structlog
@@ -47,6 +48,9 @@ class _Waiting:
     answer: asyncio.Future[Outcome] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
+    context: contextvars.Context = field(default_factory=contextvars.copy_context)
+    """The request's own context (log fields, trace span): a request run again alone runs
+    in it, not in the context of whichever request started the group."""
 
 
 class GroupCommit:
@@ -100,8 +104,11 @@ class GroupCommit:
                 keys.add((waiting.request.principal.sub, key))
             together.append(waiting)
         if len(together) < 2 or not await self._together(together):
-            await asyncio.gather(*(self._alone(w) for w in together))
-        await asyncio.gather(*(self._alone(w) for w in later))
+            await asyncio.gather(*(self._alone_in_context(w) for w in together))
+        await asyncio.gather(*(self._alone_in_context(w) for w in later))
+
+    def _alone_in_context(self, waiting: _Waiting) -> asyncio.Task[None]:
+        return asyncio.create_task(self._alone(waiting), context=waiting.context)
 
     async def _together(self, group: list[_Waiting]) -> bool:
         """Whether the group committed as one (each waiter then has its answer)."""
