@@ -42,6 +42,10 @@ class Recording:
         self.sent.append("read")
         return []
 
+    async def cursor(self, query: str, *args: Any, prefetch: int | None = None) -> Any:
+        self.sent.append("cursor")
+        yield {"row": 1}
+
 
 async def test_a_read_sends_what_is_held_first_and_a_plain_write_does_not() -> None:
     raw = Recording()
@@ -55,3 +59,13 @@ async def test_a_read_sends_what_is_held_first_and_a_plain_write_does_not() -> N
     await conn.fetch("SELECT 1")
     assert raw.sent[-2:] == ["read", "read"]
     assert not conn.held
+
+
+async def test_a_cursor_sends_what_is_held_before_its_first_row() -> None:
+    raw = Recording()
+    conn = WriteBehindConnection(cast(Driver, raw))
+    conn.held.advance("g", "l", 2, None)
+    rows = conn.cursor("SELECT 1")
+    assert raw.sent == []
+    assert [row async for row in rows] == [{"row": 1}]
+    assert raw.sent == ["UPDATE lots", "cursor"]

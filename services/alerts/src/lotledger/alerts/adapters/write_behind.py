@@ -5,7 +5,7 @@ stock event).
 Held: a batch's stream version and status (`lots`), shipments per consignee
 (`shipments`) and per day (`shipped_daily`). They fold exactly: the last version and the
 last status given win, quantities add. `WriteBehindConnection` sends what is held before
-any statement that reads (`fetch…`, `executemany`, `copy…`), so every read in the
+any statement that reads (`fetch…`, `cursor`, `executemany`, `copy…`), so every read in the
 transaction sees every write before it, as if each had been sent at once; a plain
 `execute` goes straight through (the stores' other writes never read the held tables'
 rows: a receipt's `INSERT … DO NOTHING` into `lots` precedes its version's update). The
@@ -14,7 +14,7 @@ owner of the transaction calls `flush` before its commit.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Iterable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -116,7 +116,12 @@ class WriteBehindConnection:
         return await self.raw.copy_records_to_table(table_name, records=records, columns=columns)
 
     def cursor(self, query: str, *args: object, prefetch: int | None = None) -> AsyncIterable[Row]:
-        return self.raw.cursor(query, *args, prefetch=prefetch)
+        async def rows() -> AsyncIterator[Row]:
+            await self.flush()
+            async for row in self.raw.cursor(query, *args, prefetch=prefetch):
+                yield row
+
+        return rows()
 
     def transaction(
         self, *, isolation: IsolationLevel | None = None, readonly: bool = False
