@@ -1,5 +1,5 @@
 """How many API processes `lotledger-inventory serve` runs: `--workers` when given, else
-LOTLEDGER_API_WORKERS, else one per usable core (deploy/local and the
+LOTLEDGER_API_WORKERS, else half the usable cores, at least one (deploy/local and the
 bench start it without `--workers`, or with the same setting)."""
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     return calls
 
 
-def test_by_default_one_worker_per_usable_core(served: list[dict[str, Any]]) -> None:
-    assert InventorySettings().api_workers == usable_cores()
+def test_by_default_half_the_usable_cores(served: list[dict[str, Any]]) -> None:
+    assert InventorySettings().api_workers == max(1, usable_cores() // 2)
     assert cli.main(["serve"]) == 0
-    assert served[-1]["workers"] == usable_cores()
+    assert served[-1]["workers"] == max(1, usable_cores() // 2)
 
 
-@pytest.mark.parametrize(("cores", "workers"), [(1, 1), (2, 2), (16, 16)])
+@pytest.mark.parametrize(("cores", "workers"), [(1, 1), (2, 1), (3, 1), (16, 8)])
 def test_the_default_follows_the_cores(
     monkeypatch: pytest.MonkeyPatch, cores: int, workers: int
 ) -> None:

@@ -29,9 +29,11 @@ def usable_cores() -> int:
 
 
 def default_api_workers() -> int:
-    """One API process per usable core: on this 2-core machine two workers served the
-    stack floor 23 % faster than one in the same run (docs/adr/0014, amendment)."""
-    return usable_cores()
+    """Half the usable cores, at least one: the setups that take the default (deploy/local,
+    the bench) run Postgres and Kafka on the same cores, and on 2 of them one worker beat
+    two on every single-POST figure in back-to-back quiet runs (docs/adr/0014, second
+    amendment). A host of its own sets LOTLEDGER_API_WORKERS."""
+    return max(1, usable_cores() // 2)
 
 
 class InventorySettings(CommonSettings):
