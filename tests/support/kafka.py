@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient
 
 from lotledger.shared.kafka import partitions_of
 
@@ -62,3 +63,14 @@ async def read_topic(
 
 def of_subject(messages: list[dict[str, Any]], subject: str) -> list[dict[str, Any]]:
     return [m for m in messages if m.get("subject") == subject]
+
+
+async def group_members(bootstrap: str, group: str) -> int:
+    """The members of consumer group `group`, as the broker sees them."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        (response,) = await admin.describe_consumer_groups([group])
+        return len(response.groups[0][5])
+    finally:
+        await admin.close()

@@ -6,6 +6,9 @@ nothing), equal to a rebuild from the topics, with nothing applied or raised twi
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -19,12 +22,12 @@ from lotledger.alerts.bootstrap import (
     build_runtime,
     run_rebuild,
 )
-from lotledger.alerts.entrypoints.projector import AlertsProjection
+from lotledger.alerts.entrypoints.projector import GROUP, AlertsProjection
 from lotledger.shared.contracts.topics import ALERTS, ALERTS_STOCK_BY_PRODUCT, CATALOG, STOCK
 from lotledger.shared.projection import Record
 from tests.integration.alerts.steps import consumed
-from tests.integration.alerts.world import alerts_world
-from tests.support.kafka import read_topic
+from tests.integration.alerts.world import AlertsWorld, alerts_environment, alerts_world
+from tests.support.kafka import group_members, read_topic
 
 PRODUCTS, EVENTS = 60, 1500
 
@@ -90,6 +93,78 @@ async def test_two_more_projectors_in_the_group_leave_what_one_evaluation_would(
         raises = Counter(m["subject"] for m in published if m["type"].endswith(".raised.v1"))
         assert max(raises.values()) == 1
 
+        assert await run_rebuild(world.settings, compare=True, wait_s=60, clock=world.clock) == 0
+
+
+async def _spawn_projector(world: AlertsWorld) -> asyncio.subprocess.Process:
+    """`lotledger-alerts project` (repartition stage and projector) as a process."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "lotledger.alerts.cli",
+        "project",
+        env={**os.environ, **alerts_environment(world.infra), "PYTHONUNBUFFERED": "1"},
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+
+
+async def test_a_member_sigkilled_mid_load_loses_and_doubles_nothing() -> None:
+    """The world's projector and two processes share the group; one process is SIGKILLed
+    while the backlog is being applied. Its partitions go to the others, which go on from
+    the positions committed with the facts."""
+    async with alerts_world() as world:
+        processes = [await _spawn_projector(world), await _spawn_projector(world)]
+        try:
+
+            async def three_members() -> bool:
+                group = world.settings.topic(GROUP)
+                return await group_members(world.settings.kafka_bootstrap, group) == 3
+
+            await world.until(three_members, timeout_s=120)
+            codes = alerts_workload.gtins(PRODUCTS, first=6000)
+            publishing = asyncio.create_task(
+                alerts_workload.publish(world.settings, codes, EVENTS * 2, seed=29)
+            )
+
+            async def applied(at_least: int) -> bool:
+                rows = await world.sql(
+                    "SELECT coalesce(sum(version), 0) AS n FROM lots WHERE gtin = ANY($1::text[])",
+                    codes,
+                )
+                return int(rows[0]["n"]) >= at_least
+
+            await world.until(lambda: applied(EVENTS // 5), timeout_s=180)
+            assert not await applied(EVENTS * 2), "killed mid-load, not after it"
+            processes[0].send_signal(signal.SIGKILL)
+            await processes[0].wait()
+            sent = await publishing
+            await consumed(world, CATALOG)
+            await consumed(world, STOCK)
+        finally:
+            for process in processes:
+                if process.returncode is None:
+                    process.send_signal(signal.SIGTERM)
+            await asyncio.gather(*(asyncio.wait_for(p.wait(), 60) for p in processes))
+
+        lots = await world.sql(
+            "SELECT count(*) AS n, min(version) AS lo, max(version) AS hi FROM lots "
+            "WHERE gtin = ANY($1::text[])",
+            codes,
+        )
+        assert (lots[0]["n"] * alerts_workload.PER_LOT, lots[0]["lo"], lots[0]["hi"]) == (
+            sent,
+            alerts_workload.PER_LOT,
+            alerts_workload.PER_LOT,
+        )
+        stock = await world.sql(
+            "SELECT DISTINCT qty FROM lot_stock WHERE gtin = ANY($1::text[])", codes
+        )
+        assert [r["qty"] for r in stock] == [6]
+        published = await _published(world)
+        assert max(Counter(m["id"] for m in published).values()) == 1
+        raises = Counter(m["subject"] for m in published if m["type"].endswith(".raised.v1"))
+        assert max(raises.values()) == 1
         assert await run_rebuild(world.settings, compare=True, wait_s=60, clock=world.clock) == 0
 
 
