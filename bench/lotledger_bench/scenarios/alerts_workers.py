@@ -14,6 +14,7 @@ runs its repartition member too (idle: the stock is already copied).
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -181,7 +182,7 @@ async def _measure(ctx: Context, own: BenchEnv) -> Outcome:
         )
     )
     out.notes.append(
-        "the machine (2 cores) was shared with other work and both workers share its "
-        "Postgres and Kafka: the ratio is bounded by the cores, not by the locks"
+        f"both workers share this machine's {os.cpu_count()} cores with its Postgres and "
+        "Kafka: the ratio is bounded by the cores, not by the locks"
     )
     return out
