@@ -55,6 +55,7 @@ async def test_two_more_projectors_in_the_group_leave_what_one_evaluation_would(
             members.append(counting)
             tasks.append(asyncio.create_task(projector.run(stop)))
         try:
+            await world.until(lambda: _members_are(world, 3), timeout_s=120)
             codes = alerts_workload.gtins(PRODUCTS, first=5000)
             sent = await alerts_workload.publish(world.settings, codes, EVENTS, seed=17)
             await consumed(world, CATALOG)
@@ -96,6 +97,13 @@ async def test_two_more_projectors_in_the_group_leave_what_one_evaluation_would(
         assert await run_rebuild(world.settings, compare=True, wait_s=60, clock=world.clock) == 0
 
 
+async def _members_are(world: AlertsWorld, count: int) -> bool:
+    """Whether the projectors' group has `count` members: each joined and has its share
+    before the load starts (a member joining after the backlog is applied owns nothing)."""
+    group = world.settings.topic(GROUP)
+    return await group_members(world.settings.kafka_bootstrap, group) == count
+
+
 async def _spawn_projector(world: AlertsWorld) -> asyncio.subprocess.Process:
     """`lotledger-alerts project` (repartition stage and projector) as a process."""
     return await asyncio.create_subprocess_exec(
@@ -116,12 +124,7 @@ async def test_a_member_sigkilled_mid_load_loses_and_doubles_nothing() -> None:
     async with alerts_world() as world:
         processes = [await _spawn_projector(world), await _spawn_projector(world)]
         try:
-
-            async def three_members() -> bool:
-                group = world.settings.topic(GROUP)
-                return await group_members(world.settings.kafka_bootstrap, group) == 3
-
-            await world.until(three_members, timeout_s=120)
+            await world.until(lambda: _members_are(world, 3), timeout_s=120)
             codes = alerts_workload.gtins(PRODUCTS, first=6000)
             publishing = asyncio.create_task(
                 alerts_workload.publish(world.settings, codes, EVENTS * 2, seed=29)
