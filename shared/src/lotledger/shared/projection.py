@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 import structlog
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import CommitFailedError
 from aiokafka.structs import OffsetAndMetadata
 from prometheus_client import Counter, Gauge
 from sqlalchemy import text
@@ -204,9 +205,7 @@ class Projector:
                 batches = await fetch(consumer, (), 200, self.max_records)
                 if batches:
                     await self.apply(batches)
-                    await consumer.commit(
-                        {tp: OffsetAndMetadata(o, "") for tp, o in self._assigned(consumer).items()}
-                    )
+                    await self._commit(consumer)
                 self._observe_lag(consumer)
         finally:
             await consumer.stop()
@@ -231,6 +230,19 @@ class Projector:
         newest = max(r.timestamp for r in batch.records)
         LAG_SECONDS.labels(self.projection.consumer).set(max(time.time() - newest / 1000, 0))
         return len(batch.records)
+
+    async def _commit(self, consumer: AIOKafkaConsumer) -> None:
+        """The positions to Kafka too, for the group's lag as tools see it. The stored
+        positions are the ones that count (a member seeks to them when assigned), so a
+        commit refused because the group rebalanced meanwhile is logged, not fatal."""
+        try:
+            await consumer.commit(
+                {tp: OffsetAndMetadata(o, "") for tp, o in self._assigned(consumer).items()}
+            )
+        except CommitFailedError as exc:
+            log.info(
+                "kafka_commit_skipped", consumer=self.projection.consumer, reason=str(exc)[:200]
+            )
 
     def _assigned(self, consumer: AIOKafkaConsumer) -> dict[TopicPartition, int]:
         return {tp: o for tp, o in self.positions.items() if tp in consumer.assignment()}
