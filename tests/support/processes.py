@@ -110,3 +110,17 @@ class System:
     async def stop_all(self) -> None:
         for name in list(self.processes):
             await self.stop(name)
+
+
+async def spawn_cli(service: str, command: str, env: dict[str, str]) -> asyncio.subprocess.Process:
+    """`lotledger-<service> <command>` as a process of its own, with `env` over this
+    process's environment, unbuffered, its output discarded."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        f"lotledger.{service}.cli",
+        command,
+        env={**os.environ, **env, "PYTHONUNBUFFERED": "1"},
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )

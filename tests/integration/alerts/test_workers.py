@@ -6,9 +6,7 @@ nothing), equal to a rebuild from the topics, with nothing applied or raised twi
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -28,6 +26,7 @@ from lotledger.shared.projection import Record
 from tests.integration.alerts.steps import consumed
 from tests.integration.alerts.world import AlertsWorld, alerts_environment, alerts_world
 from tests.support.kafka import group_members, read_topic
+from tests.support.processes import spawn_cli
 
 PRODUCTS, EVENTS = 60, 1500
 
@@ -66,20 +65,7 @@ async def test_two_more_projectors_in_the_group_leave_what_one_evaluation_would(
             await runtime.engine.dispose()
 
         assert all(m.stock_records > 0 for m in members), "each extra member owned products"
-        lots = await world.sql(
-            "SELECT count(*) AS n, min(version) AS lo, max(version) AS hi FROM lots "
-            "WHERE gtin = ANY($1::text[])",
-            codes,
-        )
-        assert (lots[0]["n"] * alerts_workload.PER_LOT, lots[0]["lo"], lots[0]["hi"]) == (
-            sent,
-            alerts_workload.PER_LOT,
-            alerts_workload.PER_LOT,
-        )
-        stock = await world.sql(
-            "SELECT DISTINCT qty FROM lot_stock WHERE gtin = ANY($1::text[])", codes
-        )
-        assert [r["qty"] for r in stock] == [6]
+        await _every_lot_applied_once(world, codes, sent)
         raised = await world.sql(
             "SELECT alert_type, count(*) AS n FROM alerts WHERE gtin = ANY($1::text[]) GROUP BY 1",
             codes,
@@ -89,10 +75,7 @@ async def test_two_more_projectors_in_the_group_leave_what_one_evaluation_would(
         report = await world.sweep(world.clock.now())
         assert report.changes == {}
 
-        published = await _published(world)
-        assert max(Counter(m["id"] for m in published).values()) == 1
-        raises = Counter(m["subject"] for m in published if m["type"].endswith(".raised.v1"))
-        assert max(raises.values()) == 1
+        await _published_once(world)
 
         assert await run_rebuild(world.settings, compare=True, wait_s=60, clock=world.clock) == 0
 
@@ -104,25 +87,15 @@ async def _members_are(world: AlertsWorld, count: int) -> bool:
     return await group_members(world.settings.kafka_bootstrap, group) == count
 
 
-async def _spawn_projector(world: AlertsWorld) -> asyncio.subprocess.Process:
-    """`lotledger-alerts project` (repartition stage and projector) as a process."""
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "lotledger.alerts.cli",
-        "project",
-        env={**os.environ, **alerts_environment(world.infra), "PYTHONUNBUFFERED": "1"},
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-
-
 async def test_a_member_sigkilled_mid_load_loses_and_doubles_nothing() -> None:
     """The world's projector and two processes share the group; one process is SIGKILLed
     while the backlog is being applied. Its partitions go to the others, which go on from
     the positions committed with the facts."""
     async with alerts_world() as world:
-        processes = [await _spawn_projector(world), await _spawn_projector(world)]
+        processes = [
+            await spawn_cli("alerts", "project", alerts_environment(world.infra)),
+            await spawn_cli("alerts", "project", alerts_environment(world.infra)),
+        ]
         try:
             await world.until(lambda: _members_are(world, 3), timeout_s=120)
             codes = alerts_workload.gtins(PRODUCTS, first=6000)
@@ -150,25 +123,35 @@ async def test_a_member_sigkilled_mid_load_loses_and_doubles_nothing() -> None:
                     process.send_signal(signal.SIGTERM)
             await asyncio.gather(*(asyncio.wait_for(p.wait(), 60) for p in processes))
 
-        lots = await world.sql(
-            "SELECT count(*) AS n, min(version) AS lo, max(version) AS hi FROM lots "
-            "WHERE gtin = ANY($1::text[])",
-            codes,
-        )
-        assert (lots[0]["n"] * alerts_workload.PER_LOT, lots[0]["lo"], lots[0]["hi"]) == (
-            sent,
-            alerts_workload.PER_LOT,
-            alerts_workload.PER_LOT,
-        )
-        stock = await world.sql(
-            "SELECT DISTINCT qty FROM lot_stock WHERE gtin = ANY($1::text[])", codes
-        )
-        assert [r["qty"] for r in stock] == [6]
-        published = await _published(world)
-        assert max(Counter(m["id"] for m in published).values()) == 1
-        raises = Counter(m["subject"] for m in published if m["type"].endswith(".raised.v1"))
-        assert max(raises.values()) == 1
+        await _every_lot_applied_once(world, codes, sent)
+        await _published_once(world)
         assert await run_rebuild(world.settings, compare=True, wait_s=60, clock=world.clock) == 0
+
+
+async def _every_lot_applied_once(world: AlertsWorld, codes: list[str], sent: int) -> None:
+    """Each lot at its last version with the stock its history leaves (30 in, 4 × 6 out)."""
+    lots = await world.sql(
+        "SELECT count(*) AS n, min(version) AS lo, max(version) AS hi FROM lots "
+        "WHERE gtin = ANY($1::text[])",
+        codes,
+    )
+    assert (lots[0]["n"] * alerts_workload.PER_LOT, lots[0]["lo"], lots[0]["hi"]) == (
+        sent,
+        alerts_workload.PER_LOT,
+        alerts_workload.PER_LOT,
+    )
+    stock = await world.sql(
+        "SELECT DISTINCT qty FROM lot_stock WHERE gtin = ANY($1::text[])", codes
+    )
+    assert [r["qty"] for r in stock] == [6]
+
+
+async def _published_once(world: AlertsWorld) -> None:
+    """No alert event published twice, no alert raised twice."""
+    published = await _published(world)
+    assert max(Counter(m["id"] for m in published).values()) == 1
+    raises = Counter(m["subject"] for m in published if m["type"].endswith(".raised.v1"))
+    assert max(raises.values()) == 1
 
 
 async def _published(world: Any) -> list[dict[str, Any]]:

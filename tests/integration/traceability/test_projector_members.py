@@ -6,9 +6,7 @@ and the read models equal a rebuild from offset zero (issue 17, DESIGN §14)."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import asyncpg
@@ -22,6 +20,7 @@ from lotledger.traceability.entrypoints.projector import GROUP
 from lotledger.traceability.settings import TraceabilitySettings
 from tests.support.infra import Infra, migrate, provision, teardown
 from tests.support.kafka import group_members
+from tests.support.processes import spawn_cli
 from tests.support.tokens import TEST_SECRET
 
 PRODUCTS, EVENTS, PARTITIONS = 40, 4000, 6
@@ -49,25 +48,14 @@ def _settings(infra: Infra) -> TraceabilitySettings:
     )
 
 
-async def _spawn(infra: Infra) -> asyncio.subprocess.Process:
-    env = {
-        **os.environ,
+def _environment(infra: Infra) -> dict[str, str]:
+    return {
         "LOTLEDGER_TRACEABILITY_DATABASE_URL": infra.url("traceability"),
         "LOTLEDGER_KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
         "LOTLEDGER_TOPIC_PREFIX": infra.topic_prefix,
         "LOTLEDGER_TOPIC_PARTITIONS": str(PARTITIONS),
         "LOTLEDGER_AUTH_SECRET": TEST_SECRET,
-        "PYTHONUNBUFFERED": "1",
     }
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "lotledger.traceability.cli",
-        "project",
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
 
 
 async def _until(check: Callable[[], Awaitable[bool]], timeout_s: float) -> None:
@@ -83,7 +71,10 @@ async def test_a_member_sigkilled_mid_load_loses_and_doubles_nothing(infra: Infr
         infra.url("traceability", driver="postgresql"),
         server_settings={"search_path": "traceability"},
     )
-    members = [await _spawn(infra), await _spawn(infra)]
+    members = [
+        await spawn_cli("traceability", "project", _environment(infra)),
+        await spawn_cli("traceability", "project", _environment(infra)),
+    ]
     try:
 
         async def both_in_the_group() -> bool:
