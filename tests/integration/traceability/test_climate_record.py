@@ -201,6 +201,40 @@ async def test_two_sensors_in_one_room_make_one_excursion_naming_both(
     )
 
 
+async def test_a_sensor_reporting_late_from_the_instant_an_excursion_ended_leaves_it_whole(
+    stock_api: httpx.AsyncClient,
+    trace_api: httpx.AsyncClient,
+    clock: ManualClock,
+    settled: Settle,
+) -> None:
+    """The door sensor's excursion ends at minute 15. The back sensor's readings reach
+    lotledger afterwards in two uploads, the second beginning at minute 15: the room is
+    judged again from the latest instant it was in range, so the excursion keeps its
+    start (and id) rather than gaining a second one opened at the door's held reading."""
+    room = await _room(stock_api, "END")
+    door, back = f"DOOR-{fresh_lot('')}", f"BACK-{fresh_lot('')}"
+    for sensor in (door, back):
+        await register_sensor(stock_api, ADMIN, sensor, room, measures=["temperature"])
+    base = T + timedelta(hours=30)
+    clock.set(at(40, base))
+    warm = {"temperature_c": 5.0}
+    door_readings = _series(
+        door, room, range(0, 35, 5), lambda m: {"temperature_c": 9.5 if 5 <= m < 15 else 5.0}, base
+    )
+    await _post_readings(stock_api, door_readings)
+    await settled()
+    for minutes in (range(0, 15, 5), range(15, 35, 5)):
+        await _post_readings(stock_api, _series(back, room, minutes, warm, base))
+        await settled()
+    (found,) = await _excursions(trace_api, room)
+    assert (found["started_at"][:16], found["ended_at"][:16], found["readings"]) == (
+        at(5, base).isoformat()[:16],
+        at(15, base).isoformat()[:16],
+        2,
+    )
+    assert found["sensors"] == [door]
+
+
 async def test_a_wet_room_without_humidity_bounds_has_a_humidity_excursion(
     stock_api: httpx.AsyncClient,
     trace_api: httpx.AsyncClient,

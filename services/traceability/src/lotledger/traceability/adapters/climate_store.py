@@ -60,14 +60,14 @@ class ClimateStore:
         )
 
     async def anchor(self, location: str, metric: Metric, start: datetime) -> datetime:
-        """The latest instant not after `start` at which no stored excursion of the
-        location's `metric` was under way: where a recomputation may begin afresh."""
+        """The latest instant not after `start` just before which no stored excursion of
+        the location's `metric` was under way (one that ended at that instant still was)."""
         kinds = [k.value for k in kinds_of(metric)]
         while True:
             earlier = await self._conn.fetchval(
                 "SELECT min(started_at) FROM excursions WHERE location = $1 "
                 "AND kind = ANY($2::text[]) AND started_at < $3 "
-                "AND (ended_at IS NULL OR ended_at > $3)",
+                "AND (ended_at IS NULL OR ended_at >= $3)",
                 location,
                 kinds,
                 start,

@@ -7,8 +7,9 @@ becomes known (its readings were kept, unjudged, until then). When that time is 
 the last one the series' state has seen, the detector simply continues from the stored
 state with the new readings. Otherwise (a logger's buffer arriving late, a range or a
 retirement that changes the past) the series is recomputed from the stored readings,
-starting at the latest instant at or before that time at which no stored excursion was
-under way (`ClimateStore.anchor`), from the readings each sensor held then. Either way
+starting at the latest instant at or before that time just before which the location was
+in range by every sensor's held reading (`recompute_from`), from the readings each sensor
+held then. Either way
 the result depends only on the readings and the catalog, never on how they were batched
 or in which order they arrived, so a rebuild finds the live read model again.
 
@@ -19,7 +20,7 @@ after are compared: what is new or changed is written and published, what disapp
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -124,10 +125,12 @@ async def judge(
             before = start.confirmed()
             observations = work.new.get(key, [])
         else:
-            anchor = None if since is None else await climate.anchor(location, metric, since)
+            anchor, held = await recompute_from(
+                readings, climate, location, metric, since, limits_at
+            )
             before = await climate.excursions_from(location, metric, anchor)
             start = SeriesState(location, metric)
-            observations = await _history(readings, location, metric, anchor)
+            observations = await _history(readings, location, metric, anchor, held)
         end, touched = detect(start, observations, limits_at, rules.grace_minutes)
         if end.last_at is not None:
             saved.append(end)
@@ -141,13 +144,49 @@ async def judge(
     return changed
 
 
+async def recompute_from(
+    readings: ReadingStore,
+    climate: ClimateStore,
+    location: str,
+    metric: Metric,
+    since: datetime | None,
+    limits_at: Callable[[datetime], Limits],
+) -> tuple[datetime | None, list[Observation]]:
+    """Where a recomputation of the series disturbed from `since` may begin afresh, and the
+    readings each sensor held just before it: the latest instant not after `since` just
+    before which no stored excursion was under way (one ending at that very instant still
+    was) and no sensor held an out-of-range reading (an excursion still within its grace
+    period is not stored). Starting later would open an excursion at a held reading's time
+    instead of at its true start, under another id."""
+    if since is None:
+        return None, []
+    retired = {o.sensor: o.at for o in await readings.retirements(location)}
+    at = since
+    while True:
+        at = await climate.anchor(location, metric, at)
+        held = await readings.held_before(location, metric, at)
+        out = [
+            h.at
+            for h in held
+            if h.value is not None
+            and limits_at(h.at).breach(h.value) is not None
+            and not (h.sensor in retired and retired[h.sensor] < at)
+        ]
+        if not out:
+            return at, held
+        at = min(out)
+
+
 async def _history(
-    readings: ReadingStore, location: str, metric: Metric, anchor: datetime | None
+    readings: ReadingStore,
+    location: str,
+    metric: Metric,
+    anchor: datetime | None,
+    held: list[Observation],
 ) -> list[Observation]:
     """What the detector is fed to recompute from `anchor`: the readings each sensor held
     then, the location's retirements, and every reading from `anchor` on, in time order
     (a retirement after a reading at the same instant)."""
-    held = [] if anchor is None else await readings.held_before(location, metric, anchor)
     rest = await readings.since(location, metric, anchor)
     retired = await readings.retirements(location)
     merged = [*held, *rest, *retired]
