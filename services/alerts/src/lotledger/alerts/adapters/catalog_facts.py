@@ -87,13 +87,6 @@ class CatalogFactsStore:
         )
         return bool(status.endswith(" 1"))
 
-    async def thresholds(self, gtin: str) -> ProductThresholds | None:
-        row = await self._conn.fetchrow(
-            f"SELECT {_COLUMNS} FROM products WHERE gtin = $1",  # noqa: S608 (constants only)
-            gtin,
-        )
-        return _thresholds(row) if row else None
-
     async def thresholds_of(self, gtins: Iterable[str]) -> dict[str, ProductThresholds]:
         rows = await self._conn.fetch(
             f"SELECT {_COLUMNS} FROM products "  # noqa: S608 (constants only)
