@@ -20,17 +20,6 @@ from lotledger.alerts.domain.forecast_risk import Cost
 from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.db import Row
 
-_RECEIVED = """
-INSERT INTO receipts_seen AS r (gtin, warehouse, first_day, latest_day, latest_expiry)
-VALUES ($1, $2, $3, $3, $4)
-ON CONFLICT (gtin, warehouse) DO UPDATE SET
-    first_day = least(r.first_day, EXCLUDED.first_day),
-    latest_day = CASE WHEN (EXCLUDED.latest_day, EXCLUDED.latest_expiry)
-        > (r.latest_day, r.latest_expiry) THEN EXCLUDED.latest_day ELSE r.latest_day END,
-    latest_expiry = CASE WHEN (EXCLUDED.latest_day, EXCLUDED.latest_expiry)
-        > (r.latest_day, r.latest_expiry) THEN EXCLUDED.latest_expiry ELSE r.latest_expiry END
-"""
-
 
 class ForecastFactsStore:
     def __init__(self, conn: WriteBehindConnection) -> None:
@@ -46,19 +35,11 @@ class ForecastFactsStore:
         qty: int,
         cost: tuple[Decimal, str] | None,
     ) -> None:
-        await self._conn.execute(_RECEIVED, gtin, warehouse, day, expiry)
+        """Held back until the transaction next reads (`adapters.write_behind`)."""
+        self._conn.held.see_receipt((gtin, warehouse), day, expiry)
         if cost is not None:
             amount, currency = cost
-            await self._conn.execute(
-                "INSERT INTO lot_costs AS c (gtin, lot, currency, qty, total) "
-                "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (gtin, lot, currency) DO UPDATE "
-                "SET qty = c.qty + EXCLUDED.qty, total = c.total + EXCLUDED.total",
-                gtin,
-                lot,
-                currency,
-                qty,
-                amount * qty,
-            )
+            self._conn.held.cost((gtin, lot, currency), qty, amount * qty)
 
     async def shipped(self, gtin: str, warehouse: str, day: date, qty: int) -> None:
         """Held back until the transaction next reads (`adapters.write_behind`)."""

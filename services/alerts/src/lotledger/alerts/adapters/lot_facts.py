@@ -8,14 +8,13 @@ replayed event (version not above it) is recognised and skipped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from lotledger.alerts.adapters.write_behind import WriteBehindConnection
 from lotledger.alerts.domain.facts import LotFacts
 from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.db import Row, json_value
-from lotledger.shared.identifiers import warehouse_of
 
 _LOTS = (
     "SELECT l.gtin, l.lot, l.expiry, l.status, "
@@ -27,36 +26,14 @@ _LOTS = (
 )
 
 _EARLIER_AVAILABLE = (
-    f"{_LOTS}WHERE l.gtin = $1 AND l.lot = $2 UNION ALL ({_LOTS}WHERE l.gtin = $1 "  # noqa: S608
-    "AND l.status = 'available' AND l.lot <> $2 "
-    "AND l.expiry < (SELECT p.expiry FROM lots p WHERE p.gtin = $1 AND p.lot = $2) "
+    "SELECT d.i, x.* FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY "  # noqa: S608
+    f"AS d(gtin, lot, warehouse, i) CROSS JOIN LATERAL ({_LOTS}WHERE l.gtin = d.gtin "
+    f"AND l.lot = d.lot UNION ALL ({_LOTS}WHERE l.gtin = d.gtin "
+    "AND l.status = 'available' AND l.lot <> d.lot "
+    "AND l.expiry < (SELECT p.expiry FROM lots p WHERE p.gtin = d.gtin AND p.lot = d.lot) "
     "AND EXISTS (SELECT 1 FROM lot_stock s WHERE s.gtin = l.gtin AND s.lot = l.lot "
-    "AND s.warehouse = $3) ORDER BY l.expiry, l.lot LIMIT $4)"
+    "AND s.warehouse = d.warehouse) ORDER BY l.expiry, l.lot LIMIT $4)) x ORDER BY d.i"
 )
-
-_ADD = """
-WITH now AS (
-    SELECT COALESCE(s.qty, 0) + $5 AS qty, greatest(COALESCE(s.held, 0) + $6, 0) AS held
-    FROM (SELECT 1) one LEFT JOIN lot_stock s ON s.gtin = $1 AND s.lot = $2 AND s.location = $3),
-kept AS (
-    INSERT INTO lot_stock (gtin, lot, location, warehouse, qty, held)
-    SELECT $1, $2, $3, $4, qty, least(held, qty) FROM now WHERE qty > 0
-    ON CONFLICT (gtin, lot, location) DO UPDATE SET qty = EXCLUDED.qty, held = EXCLUDED.held
-    RETURNING 1),
-emptied AS (
-    DELETE FROM lot_stock WHERE gtin = $1 AND lot = $2 AND location = $3
-    AND (SELECT qty FROM now) <= 0 RETURNING 1),
-stocked AS (
-    INSERT INTO stocked_in (gtin, warehouse) SELECT $1, $4 FROM now WHERE qty > 0
-    ON CONFLICT DO NOTHING RETURNING 1),
-held AS (
-    INSERT INTO lot_warehouses (gtin, lot, warehouse) SELECT $1, $2, $4 FROM now WHERE qty > 0
-    ON CONFLICT DO NOTHING RETURNING 1)
-SELECT 1
-"""
-"""One round trip: the new quantity (and the part of it held: not available), kept or
-removed, and the warehouse remembered as one that stocks the product and one the batch
-was in."""
 
 
 def _lot(row: Row) -> LotFacts:
@@ -98,16 +75,9 @@ class LotFactsStore:
     async def received(
         self, gtin: str, lot: str, expiry: date, status: BatchStatus, version: int
     ) -> None:
-        """Create the batch on its first receipt; the expiry is fixed by that receipt."""
-        await self._conn.execute(
-            "INSERT INTO lots (gtin, lot, expiry, status, version) VALUES ($1, $2, $3, $4, $5) "
-            "ON CONFLICT (gtin, lot) DO NOTHING",
-            gtin,
-            lot,
-            expiry,
-            status.value,
-            version,
-        )
+        """Create the batch on its first receipt; the expiry is fixed by that receipt.
+        Held back until the transaction next reads (`adapters.write_behind`)."""
+        self._conn.held.receive(gtin, lot, expiry, status.value, version)
 
     async def advance(
         self, gtin: str, lot: str, version: int, status: BatchStatus | None = None
@@ -122,10 +92,9 @@ class LotFactsStore:
         """Change the quantity at a location (and the part of it held); a location
         reaching zero is removed. A warehouse receiving stock is remembered for good: as
         one that stocks the product and as one the batch was in (the warehouses its
-        recall concerns)."""
-        await self._conn.execute(
-            _ADD, gtin, lot, location, warehouse_of(location), delta, held_delta
-        )
+        recall concerns). Held back until the transaction next reads
+        (`adapters.write_behind`)."""
+        self._conn.held.add_stock((gtin, lot, location), delta, held_delta)
 
     async def lots_of(self, including: Mapping[str, Iterable[str]]) -> dict[str, list[LotFacts]]:
         """Each product's lots with stock on hand, plus the lots named for it whatever
@@ -147,19 +116,24 @@ class LotFactsStore:
         return out
 
     async def earlier_available(
-        self, gtin: str, lot: str, warehouse: str, limit: int
-    ) -> list[LotFacts]:
-        """The lot and at most `limit` available lots of its product expiring before it
-        with stock in `warehouse`, earliest first (an index range, however many lots the
-        product has)."""
+        self, picks: Sequence[tuple[str, str, str]], limit: int
+    ) -> list[list[LotFacts]]:
+        """For each (gtin, lot, warehouse): the lot and at most `limit` available lots of
+        its product expiring before it with stock in the warehouse, earliest first (an
+        index range each, however many lots the product has); one read for all."""
+        out: list[list[LotFacts]] = [[] for _ in picks]
+        if not picks:
+            return out
         rows = await self._conn.fetch(
             _EARLIER_AVAILABLE,
-            gtin,
-            lot,
-            warehouse,
+            [gtin for gtin, _, _ in picks],
+            [lot for _, lot, _ in picks],
+            [warehouse for _, _, warehouse in picks],
             limit,
         )
-        return [_lot(r) for r in rows]
+        for r in rows:
+            out[r["i"] - 1].append(_lot(r))
+        return out
 
     async def lots(self, batches: list[tuple[str, str]]) -> list[LotFacts]:
         rows = await self._conn.fetch(

@@ -18,7 +18,7 @@ from lotledger.alerts.domain import climate, lifecycle, rules, triggered
 from lotledger.alerts.domain.alert import Change, NewId, fresh_id
 from lotledger.alerts.domain.climate_facts import ExcursionRecord, SensorFacts
 from lotledger.alerts.domain.conditions import Condition, Evaluation, Scope
-from lotledger.alerts.domain.facts import Zones
+from lotledger.alerts.domain.facts import FefoDeviation, Zones
 from lotledger.alerts.domain.forecast import ForecastSettings
 from lotledger.alerts.domain.levels import product_stock
 from lotledger.alerts.domain.rules_config import RulesConfig
@@ -42,6 +42,8 @@ class Context:
     touched: dict[str, dict[str, Cause]] = field(default_factory=dict)
     """Lots changed by stock events not yet evaluated, by gtin, in order of their latest
     event."""
+    deviations: list[tuple[FefoDeviation, Cause]] = field(default_factory=list)
+    """Picks marked as FEFO deviations whose alerts are not yet raised, in event order."""
     _config: RulesConfig | None = field(default=None, repr=False)
     _zones: Zones | None = field(default=None, repr=False)
 
@@ -165,10 +167,24 @@ async def settle_each(ctx: Context, settled: Sequence[tuple[Evaluation, Cause]])
 async def trigger(ctx: Context, condition: Condition, cause: Cause) -> list[Change]:
     """Raise the alert an event calls for (id derived from the event), or refresh the
     open one of its key."""
-    if cause.causation_id is None:
+    return await trigger_each(ctx, [(condition, cause)])
+
+
+async def trigger_each(ctx: Context, triggered: Sequence[tuple[Condition, Cause]]) -> list[Change]:
+    """`trigger` each condition with its cause, the open alerts of all of them read at
+    once; their keys must differ (each is derived from its own event)."""
+    keys = [condition.key for condition, _ in triggered]
+    if len(set(keys)) != len(keys):
+        raise ValueError("event-triggered conditions in one call need distinct keys")
+    if any(cause.causation_id is None for _, cause in triggered):
         raise ValueError("an event-triggered alert needs the event's id")
-    opened = await ctx.stores.alerts.open_in(
-        Scope.of(condition.key.group, condition.key.alert_type)
-    )
-    changes = lifecycle.raise_on_event(opened, condition, cause.causation_id, ctx.now)
-    return await record(ctx.stores, changes, cause)
+    scope = Scope()
+    for key in keys:
+        scope |= Scope.of(key.group, key.alert_type)
+    opened = await ctx.stores.alerts.open_in(scope)
+    changes: list[Change] = []
+    for condition, cause in triggered:
+        assert cause.causation_id is not None
+        raised = lifecycle.raise_on_event(opened, condition, cause.causation_id, ctx.now)
+        changes += await record(ctx.stores, raised, cause)
+    return changes

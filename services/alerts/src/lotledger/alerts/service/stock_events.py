@@ -4,12 +4,13 @@ Idempotent: a batch's stream version is stored with its facts, and an event whos
 is not above it has been applied before and changes nothing. Events of one batch arrive
 in stream order (one key, one partition), so versions only move forward.
 
-After each event: subscribers to its type get a webhook delivery of the event itself, a
-recall raises its alert (id derived from the event), a pick marked `fefo_deviation`
-raises one. The product's expiry and level rules and the batch's recall condition are
-evaluated once per product when the batch of records has been applied
-(`evaluate_touched`), so a product with thousands of lots on hand costs one evaluation
-per batch, not one per event.
+After each event: subscribers to its type get a webhook delivery of the event itself and
+a recall raises its alert (id derived from the event). When the batch of records has been
+applied (`evaluate_touched`): each pick marked `fefo_deviation` raises one, naming the
+earlier lots available then (one read for all the batch's picks), and the product's
+expiry and level rules and the batch's recall condition are evaluated once per product,
+so a product with thousands of lots on hand costs one evaluation per batch, not one per
+event.
 """
 
 from __future__ import annotations
@@ -108,13 +109,25 @@ async def _triggered(ctx: ev.Context, envelope: CloudEvent, event: s.StockEvent)
         assert facts is not None
         await ev.trigger(ctx, triggered.recall_raised(facts, lot), cause)
     elif isinstance(event, s.Picked) and event.fefo_deviation:
-        deviation = FefoDeviation.from_picked(str(envelope.id), event)
-        warehouse = warehouse_of(event.location)
-        lots = await ctx.stores.lots.earlier_available(
-            event.gtin, event.lot, warehouse, triggered.EARLIER_LOTS_NAMED
-        )
-        condition = triggered.fefo_deviation(deviation, lots, await ctx.zones())
-        await ev.trigger(ctx, condition, cause)
+        ctx.deviations.append((FefoDeviation.from_picked(str(envelope.id), event), cause))
+
+
+async def _raise_deviations(ctx: ev.Context) -> None:
+    deviations, ctx.deviations = ctx.deviations, []
+    if not deviations:
+        return
+    earlier = await ctx.stores.lots.earlier_available(
+        [(d.gtin, d.lot, warehouse_of(d.location)) for d, _ in deviations],
+        triggered.EARLIER_LOTS_NAMED,
+    )
+    zones = await ctx.zones()
+    await ev.trigger_each(
+        ctx,
+        [
+            (triggered.fefo_deviation(d, lots, zones), cause)
+            for (d, cause), lots in zip(deviations, earlier, strict=True)
+        ],
+    )
 
 
 async def apply_stock_facts(ctx: ev.Context, envelope: CloudEvent, event: s.StockEvent) -> bool:
@@ -146,7 +159,8 @@ async def apply_stock_event(ctx: ev.Context, envelope: CloudEvent, event: s.Stoc
 async def evaluate_touched(ctx: ev.Context) -> None:
     """Evaluate each product the applied events changed, once, on its final facts: the
     product's rules caused by its latest event, each batch's recall condition by the
-    batch's latest event."""
+    batch's latest event. The batch's FEFO deviations are raised first."""
+    await _raise_deviations(ctx)
     touched = [(gtin, lot) for gtin, lots in ctx.touched.items() for lot in lots]
     recalled = await ctx.stores.recalls.recalled_among(touched) if touched else set()
     evaluations = await ev.products(
