@@ -5,16 +5,14 @@ the batch). Both run on the real alerts schema, in a transaction rolled back at 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
 
 import asyncpg
-import pytest
 
 from lotledger.alerts.adapters.lot_facts import LotFactsStore
 from lotledger.alerts.adapters.write_behind import WriteBehindConnection
 from lotledger.shared.contracts.stock import BatchStatus
-from tests.integration.alerts.world import AlertsWorld, fresh_gtin
+from tests.integration.alerts.world import fresh_gtin
 from tests.support.world import fresh_lot
 
 CHANGES = [
@@ -31,19 +29,6 @@ CHANGES = [
 ]
 """A receipt, picks, a holding changed and released, a warehouse filled and emptied within
 the batch, a quarantined receipt partly released, and a location emptied at the end."""
-
-
-@pytest.fixture
-async def conn(world: AlertsWorld) -> AsyncIterator[asyncpg.Connection]:
-    conn = await asyncpg.connect(world.infra.url("alerts", driver="postgresql"))
-    await conn.execute("SET search_path = alerts")
-    transaction = conn.transaction()
-    await transaction.start()
-    try:
-        yield conn
-    finally:
-        await transaction.rollback()
-        await conn.close()
 
 
 async def _rows(conn: asyncpg.Connection, gtin: str) -> tuple[list[tuple[object, ...]], ...]:
@@ -74,8 +59,9 @@ async def _apply(conn: asyncpg.Connection, one_by_one: bool) -> str:
 
 
 async def test_a_folded_batch_leaves_the_rows_of_its_changes_sent_one_by_one(
-    conn: asyncpg.Connection,
+    alerts_conn: asyncpg.Connection,
 ) -> None:
+    conn = alerts_conn
     folded = await _rows(conn, await _apply(conn, one_by_one=False))
     each = await _rows(conn, await _apply(conn, one_by_one=True))
 

@@ -9,6 +9,8 @@ exactly the open alerts of the scope it looked at, and the warehouses it concern
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from lotledger.alerts.domain.alert import Alert, Change, ChangeKind
 from lotledger.alerts.domain.conditions import AlertKey, Scope
 from lotledger.shared.contracts.alerts import AlertStatus, AlertType, Severity
@@ -50,6 +52,30 @@ _OPEN_IN_GROUPS = (
 (one OR-ed query would scan every open alert)."""
 
 
+_INSERT_RAISED = (
+    "INSERT INTO alerts (alert_id, alert_type, subject, tier, grp, severity, status, details, "
+    "gtin, warehouse, location, raised_at, changed_at, warehouses) "
+    "SELECT i, t, s, tr, g, sv, st, d::jsonb, gt, wh, l, ra, ca, "
+    "ARRAY(SELECT jsonb_array_elements_text(w::jsonb)) FROM unnest($1::uuid[], $2::text[], "
+    "$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
+    "$10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::text[]) "
+    "WITH ORDINALITY AS u(i, t, s, tr, g, sv, st, d, gt, wh, l, ra, ca, w, n) ORDER BY n "
+    "ON CONFLICT (alert_id) DO NOTHING RETURNING alert_id"
+)
+_UPDATE = (
+    "UPDATE alerts a SET severity = u.sv, status = u.st, details = u.d::jsonb, "
+    "changed_at = u.ca, acknowledged_by = u.ab, acknowledged_at = u.aa, resolved_by = u.rb, "
+    "resolved_at = u.ra, warehouses = ARRAY(SELECT jsonb_array_elements_text(u.w::jsonb)) "
+    "FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], "
+    "$6::text[], $7::timestamptz[], $8::text[], $9::timestamptz[], $10::text[]) "
+    "AS u(i, sv, st, d, ca, ab, aa, rb, ra, w) WHERE a.alert_id = u.i"
+)
+
+
+def _column(alerts: Sequence[Alert], value: Callable[[Alert], object]) -> list[object]:
+    return [value(a) for a in alerts]
+
+
 class AlertStore:
     def __init__(self, conn: Driver) -> None:
         self._conn = conn
@@ -85,49 +111,56 @@ class AlertStore:
         )
         return alert_of(row) if row else None
 
-    async def save(self, change: Change) -> bool:
-        """Write the alert as `change` leaves it. A raise whose id is already stored (an
-        event-triggered raise seen before) writes nothing and returns False."""
-        alert = change.alert
-        if change.kind is ChangeKind.RAISED:
-            place = alert.place
-            inserted = await self._conn.fetchval(
-                "INSERT INTO alerts (alert_id, alert_type, subject, tier, grp, severity, "
-                "status, details, gtin, warehouse, location, raised_at, changed_at, warehouses) "
-                "VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9, $10, $11, $12, "
-                "$13, $14) ON CONFLICT (alert_id) DO NOTHING RETURNING true",
-                alert.alert_id,
-                alert.key.alert_type.value,
-                alert.key.subject,
-                alert.key.tier,
-                alert.key.group,
-                alert.severity.value,
-                alert.status.value,
-                json_param(dict(alert.details)),
-                place.gtin,
-                place.warehouse,
-                place.location,
-                alert.raised_at,
-                alert.changed_at,
-                list(alert.warehouses),
+    async def save(self, changes: Sequence[Change]) -> list[bool]:
+        """Write each alert as its changes leave it, in order: raises in one statement,
+        then the latest state of each changed alert in another. A raise whose id is
+        already stored (an event-triggered raise seen before) writes nothing and is
+        answered False."""
+        raises = [c.alert for c in changes if c.kind is ChangeKind.RAISED]
+        inserted: set[str] = set()
+        if raises:
+            rows = await self._conn.fetch(
+                _INSERT_RAISED,
+                _column(raises, lambda a: a.alert_id),
+                _column(raises, lambda a: a.key.alert_type.value),
+                _column(raises, lambda a: a.key.subject),
+                _column(raises, lambda a: a.key.tier),
+                _column(raises, lambda a: a.key.group),
+                _column(raises, lambda a: a.severity.value),
+                _column(raises, lambda a: a.status.value),
+                _column(raises, lambda a: json_param(dict(a.details))),
+                _column(raises, lambda a: a.place.gtin),
+                _column(raises, lambda a: a.place.warehouse),
+                _column(raises, lambda a: a.place.location),
+                _column(raises, lambda a: a.raised_at),
+                _column(raises, lambda a: a.changed_at),
+                _column(raises, lambda a: json_param(list(a.warehouses))),
             )
-            return bool(inserted)
-        await self._conn.execute(
-            "UPDATE alerts SET severity = $2, status = $3, details = $4::text::jsonb, "
-            "changed_at = $5, acknowledged_by = $6, acknowledged_at = $7, resolved_by = $8, "
-            "resolved_at = $9, warehouses = $10 WHERE alert_id = $1::uuid",
-            alert.alert_id,
-            alert.severity.value,
-            alert.status.value,
-            json_param(dict(alert.details)),
-            alert.changed_at,
-            alert.acknowledged_by,
-            alert.acknowledged_at,
-            alert.resolved_by,
-            alert.resolved_at,
-            list(alert.warehouses),
-        )
-        return True
+            inserted = {str(r["alert_id"]) for r in rows}
+        latest = {c.alert.alert_id: c.alert for c in changes if c.kind is not ChangeKind.RAISED}
+        if latest:
+            updated = list(latest.values())
+            await self._conn.execute(
+                _UPDATE,
+                _column(updated, lambda a: a.alert_id),
+                _column(updated, lambda a: a.severity.value),
+                _column(updated, lambda a: a.status.value),
+                _column(updated, lambda a: json_param(dict(a.details))),
+                _column(updated, lambda a: a.changed_at),
+                _column(updated, lambda a: a.acknowledged_by),
+                _column(updated, lambda a: a.acknowledged_at),
+                _column(updated, lambda a: a.resolved_by),
+                _column(updated, lambda a: a.resolved_at),
+                _column(updated, lambda a: json_param(list(a.warehouses))),
+            )
+        saved = []
+        for change in changes:
+            if change.kind is ChangeKind.RAISED:
+                saved.append(change.alert.alert_id in inserted)
+                inserted.discard(change.alert.alert_id)
+            else:
+                saved.append(True)
+        return saved
 
     async def restore(self, alert: Alert) -> None:
         """Write the alert as a published change left it, whatever was stored (a rebuild

@@ -23,7 +23,7 @@ from lotledger.alerts.domain.forecast import ForecastSettings
 from lotledger.alerts.domain.levels import product_stock
 from lotledger.alerts.domain.rules_config import RulesConfig
 from lotledger.alerts.service import forecasting
-from lotledger.alerts.service.recording import Cause, record
+from lotledger.alerts.service.recording import Cause, record, record_each
 from lotledger.shared.contracts.alerts import AlertType
 from lotledger.shared.identifiers import split_batch_id
 
@@ -152,16 +152,16 @@ async def settle_each(ctx: Context, settled: Sequence[tuple[Evaluation, Cause]])
     opened = await ctx.stores.alerts.open_in(
         Evaluation.merge(evaluation for evaluation, _ in settled).scope
     )
-    changes: list[Change] = []
-    for evaluation, cause in settled:
-        changes += await record(
-            ctx.stores,
-            lifecycle.reconcile(
+    return await record_each(
+        ctx.stores,
+        [
+            (change, cause)
+            for evaluation, cause in settled
+            for change in lifecycle.reconcile(
                 opened, evaluation.conditions, evaluation.scope, ctx.now, ctx.new_id
-            ),
-            cause,
-        )
-    return changes
+            )
+        ],
+    )
 
 
 async def trigger(ctx: Context, condition: Condition, cause: Cause) -> list[Change]:
@@ -182,9 +182,12 @@ async def trigger_each(ctx: Context, triggered: Sequence[tuple[Condition, Cause]
     for key in keys:
         scope |= Scope.of(key.group, key.alert_type)
     opened = await ctx.stores.alerts.open_in(scope)
-    changes: list[Change] = []
-    for condition, cause in triggered:
-        assert cause.causation_id is not None
-        raised = lifecycle.raise_on_event(opened, condition, cause.causation_id, ctx.now)
-        changes += await record(ctx.stores, raised, cause)
-    return changes
+    return await record_each(
+        ctx.stores,
+        [
+            (change, cause)
+            for condition, cause in triggered
+            if cause.causation_id is not None
+            for change in lifecycle.raise_on_event(opened, condition, cause.causation_id, ctx.now)
+        ],
+    )

@@ -11,7 +11,7 @@ is the one not answering.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from uuid import uuid4
 
@@ -57,24 +57,32 @@ def alert_event(change: Change, cause: Cause) -> CloudEvent:
 async def record(stores: Stores, changes: Iterable[Change], cause: Cause) -> list[Change]:
     """Write `changes` in order; returns those written (a raise whose derived id is
     already stored is skipped, with no event and no delivery)."""
-    changes = list(changes)
-    unlocked = {lock_keys.of_key(c.alert.key) for c in changes} - stores.held
+    return await record_each(stores, [(change, cause) for change in changes])
+
+
+async def record_each(stores: Stores, caused: Sequence[tuple[Change, Cause]]) -> list[Change]:
+    """`record` each change with its own cause: the alerts in two statements and their
+    events in one, whatever their number."""
+    unlocked = {lock_keys.of_key(c.alert.key) for c, _ in caused} - stores.held
     if unlocked:
         raise RuntimeError(f"alert changes without their subject locks: {sorted(unlocked)}")
-    written = []
-    for change in changes:
-        if not await stores.alerts.save(change):
+    saved = await stores.alerts.save([change for change, _ in caused])
+    written: list[Change] = []
+    events: list[tuple[CloudEvent, str, str | None]] = []
+    for (change, cause), kept in zip(caused, saved, strict=True):
+        if not kept:
             continue
         alert = change.alert
         event = alert_event(change, cause)
         exclude = alert.key.subject if alert.key.alert_type is AlertType.WEBHOOK_FAILING else None
         with caused_by(cause.causation_id, f"alert {change.kind.value}", _about(change)) as trace:
-            await stores.outbox.append(event, key=alert.alert_id, traceparent=trace)
+            events.append((event, alert.alert_id, trace))
             await stores.deliveries.enqueue(
                 event, alert.key.alert_type, alert.alert_id, exclude, traceparent=trace
             )
         CHANGES.labels(alert.key.alert_type.value, change.kind.value).inc()
         written.append(change)
+    await stores.outbox.append(events)
     return written
 
 
