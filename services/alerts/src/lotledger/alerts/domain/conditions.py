@@ -82,7 +82,12 @@ class Evaluation:
 
     @staticmethod
     def merge(evaluations: Iterable[Evaluation]) -> Evaluation:
-        merged = Evaluation(Scope())
+        """All of them as one, in linear time (a batch merges thousands)."""
+        groups: set[tuple[AlertType, str]] = set()
+        whole: set[AlertType] = set()
+        conditions: list[Condition] = []
         for evaluation in evaluations:
-            merged = merged | evaluation
-        return merged
+            groups |= evaluation.scope.groups
+            whole |= evaluation.scope.whole
+            conditions += evaluation.conditions
+        return Evaluation(Scope(frozenset(groups), frozenset(whole)), tuple(conditions))

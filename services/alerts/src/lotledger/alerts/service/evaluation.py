@@ -61,13 +61,18 @@ class Context:
         self._zones = None
 
 
-async def products(ctx: Context, wanted: Mapping[str, Iterable[str]]) -> dict[str, Evaluation]:
+async def products(
+    ctx: Context, wanted: Mapping[str, Iterable[str]], *, every_lot: bool = True
+) -> dict[str, Evaluation]:
     """Each product's lots on hand (expiry rules), its levels per warehouse (stock
     rules) and its forecast per warehouse (expiry_risk, reorder_suggested), the facts of
     all of them read at once. A product's batch ids name batch groups to cover whatever
     their stock: the batch an event just changed, groups with open alerts. A lot without
     stock and not named has no condition and no open alert to resolve, so leaving it out
-    changes nothing."""
+    changes nothing. With `every_lot=False` the expiry rules judge the named batches only:
+    a lot's expiry conditions depend on its own facts, the product's thresholds and the
+    day, so after stock events a lot they did not touch has not changed (a new day is the
+    sweep's, new thresholds the catalog's, and both judge every lot)."""
     named = {gtin: sorted(set(batches)) for gtin, batches in wanted.items()}
     if not named:
         return {}
@@ -82,11 +87,13 @@ async def products(ctx: Context, wanted: Mapping[str, Iterable[str]]) -> dict[st
     )
     out: dict[str, Evaluation] = {}
     for gtin, batches in named.items():
+        chosen = set(batches)
         limits = thresholds.get(gtin)
         stock = product_stock(gtin, lots[gtin], stocked_in[gtin], zones, ctx.now, limits)
+        judged = lots[gtin] if every_lot else [lot for lot in lots[gtin] if lot.batch_id in chosen]
         out[gtin] = Evaluation.merge(
             [
-                *(rules.evaluate_lot(lot, limits, zones, config, ctx.now) for lot in lots[gtin]),
+                *(rules.evaluate_lot(lot, limits, zones, config, ctx.now) for lot in judged),
                 *(Evaluation(Scope.of(batch, *LOT_TYPES)) for batch in batches),
                 rules.evaluate_stock(stock, limits),
                 forecasts[gtin],

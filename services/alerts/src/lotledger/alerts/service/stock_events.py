@@ -158,13 +158,16 @@ async def apply_stock_event(ctx: ev.Context, envelope: CloudEvent, event: s.Stoc
 
 async def evaluate_touched(ctx: ev.Context) -> None:
     """Evaluate each product the applied events changed, once, on its final facts: the
-    product's rules caused by its latest event, each batch's recall condition by the
-    batch's latest event. The batch's FEFO deviations are raised first."""
+    product's rules caused by its latest event (the expiry rules of the batches changed
+    only), each batch's recall condition by the batch's latest event. The batch's FEFO
+    deviations are raised first."""
     await _raise_deviations(ctx)
     touched = [(gtin, lot) for gtin, lots in ctx.touched.items() for lot in lots]
     recalled = await ctx.stores.recalls.recalled_among(touched) if touched else set()
     evaluations = await ev.products(
-        ctx, {gtin: [batch_id(gtin, lot) for lot in lots] for gtin, lots in ctx.touched.items()}
+        ctx,
+        {gtin: [batch_id(gtin, lot) for lot in lots] for gtin, lots in ctx.touched.items()},
+        every_lot=False,
     )
     await ev.settle_each(
         ctx,
