@@ -91,7 +91,7 @@ EARLIER_LOTS_NAMED = 10
 def fefo_deviation(deviation: FefoDeviation, lots: Sequence[LotFacts], zones: Zones) -> Condition:
     """The alert of one deviating pick, naming the earliest-expiring available lots of the
     product (at most `EARLIER_LOTS_NAMED`) that were in the same warehouse when the
-    deviation was processed."""
+    consumer batch holding the pick was applied."""
     warehouse = warehouse_of(deviation.location)
     today = zones.today(warehouse, deviation.picked_at)
     picked = next(
