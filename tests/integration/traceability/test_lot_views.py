@@ -158,6 +158,8 @@ async def test_lots_list_filters_and_consignee_view(
     assert life.lot in await lots(location=Q1)
     assert life.lot in await lots(expiring_before="2028-07-01", in_stock=True)
     assert life.lot not in await lots(expiring_before="2028-06-30")
+    assert life.lot in await lots(recall_id="RC-1", gtin=life.gtin)
+    assert await lots(recall_id="RC-never-issued") == []
     response = await trace_api.get(f"/v1/consignees/{PHARMACIES[0]}/lots", headers=REGULATOR)
     mine = [e for e in response.json()["items"] if e["lot"] == life.lot]
     assert [(e["shipped"], e["returned"], e["shipments"]) for e in mine] == [(20, 4, 1)]

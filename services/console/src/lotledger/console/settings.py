@@ -55,7 +55,7 @@ class ConsoleSettings(BaseSettings):
     )
     console_timeline_page: int = Field(default=100, ge=10, le=1000)
     console_recall_scan: int = Field(
-        default=500, ge=1, le=10_000, description="recalled lots examined for a recall id"
+        default=500, ge=1, le=10_000, description="lots shown for one recall id, at most"
     )
 
     @property

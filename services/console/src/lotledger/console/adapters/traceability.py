@@ -59,15 +59,16 @@ class TraceabilityApi:
         path = f"/v1/lots/{lot_path(gtin, lot)}/epcis"
         return (await self.api.request("GET", path, token)).content
 
-    async def recalled_lots(self, token: str, limit: int) -> list[tuple[str, str]]:
-        """(gtin, lot) of recalled lots the token sees, at most `limit`."""
+    async def recalled_under(self, token: str, recall_id: str, limit: int) -> list[tuple[str, str]]:
+        """(gtin, lot) of the lots recalled under `recall_id` that the token sees, at most
+        `limit`."""
         found: list[tuple[str, str]] = []
         offset: int | None = 0
         while offset is not None and len(found) < limit:
             page = await self.api.get(
                 "/v1/lots",
                 token,
-                {"status": "recalled", "limit": min(1000, limit - len(found)), "offset": offset},
+                {"recall_id": recall_id, "limit": min(1000, limit - len(found)), "offset": offset},
             )
             found += [(i["gtin"], i["lot"]) for i in page["items"]]
             offset = page.get("next_offset")

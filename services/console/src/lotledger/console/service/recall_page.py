@@ -1,9 +1,9 @@
 """The recall report: every lot recalled under one recall id (or one lot), with its
 consignees, on hand by location and reconciliation.
 
-No API lists the lots of a recall id; the page composes the ones that exist: the recalled
-lots the user sees (at most `scan` of them), their recall reports side by side (8 at a
-time), kept where a notice carries the id, then those lots' summaries."""
+The lots recalled under the id that the user sees (at most `scan` of them, found by
+traceability through their `recalled` events), then their recall reports and summaries
+side by side (8 at a time)."""
 
 from __future__ import annotations
 
@@ -40,13 +40,12 @@ class RecallPage:
 
 async def by_recall_id(apis: Apis, token: str, recall_id: str, scan: int) -> RecallPage:
     t = apis.traceability
-    candidates = await t.recalled_lots(token, scan)
-    reports = await bounded(candidates, lambda ref: t.recall_report(token, *ref))
-    ours = [r for r in reports if any(n.recall_id == recall_id for n in r.recalls)]
-    if not ours:
+    recalled = await t.recalled_under(token, recall_id, scan)
+    if not recalled:
         raise Missing(f"no recalled lot you can see was recalled under {recall_id!r}")
-    summaries = await bounded(ours, lambda r: t.summary(token, r.gtin, r.lot))
-    lots = [RecalledLot(r, s) for r, s in zip(ours, summaries, strict=True)]
+    reports = await bounded(recalled, lambda ref: t.recall_report(token, *ref))
+    summaries = await bounded(recalled, lambda ref: t.summary(token, *ref))
+    lots = [RecalledLot(r, s) for r, s in zip(reports, summaries, strict=True)]
     return RecallPage(recall_id, lots)
 
 

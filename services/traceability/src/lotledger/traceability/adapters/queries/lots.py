@@ -7,9 +7,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from lotledger.shared.contracts.stock import TYPE_OF, Recalled
 from lotledger.shared.db import Driver, Row
 from lotledger.traceability.adapters.queries.session import Filters
 from lotledger.traceability.adapters.rows import ReceiptRow, ShipmentRow
+
+RECALLED = TYPE_OF[Recalled]
+_RECALLED_UNDER = (
+    "(l.gtin, l.lot) IN (SELECT h.gtin, h.lot FROM history h "  # noqa: S608 (constant)
+    f"WHERE h.type = '{RECALLED}' AND h.data ->> 'recall_id' = {{}})"
+)
+"""The event type is written out, not bound: the partial index `history_recall_ids` holds
+only `recalled` events, and a bound type would hide that from the planner."""
 
 
 @dataclass(frozen=True)
@@ -19,6 +28,7 @@ class LotFilter:
     expiring_before: date | None = None
     location: str | None = None
     in_stock: bool | None = None
+    recall_id: str | None = None
     warehouses: Sequence[str] | None = None
 
 
@@ -88,6 +98,8 @@ async def lots(conn: Driver, f: LotFilter, limit: int, offset: int) -> list[LotR
         )
     if f.in_stock is not None:
         q.add("(l.on_hand > 0) = {}", f.in_stock)
+    if f.recall_id is not None:
+        q.add(_RECALLED_UNDER, f.recall_id)
     if f.warehouses is not None:
         q.add("l.warehouses && {}::text[]", list(f.warehouses))
     where = q.where()

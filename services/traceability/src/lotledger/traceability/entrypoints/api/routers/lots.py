@@ -26,7 +26,9 @@ from lotledger.traceability.entrypoints.api.views.lots import lot_entry, summary
 router = APIRouter(prefix="/v1/lots", tags=["lots"])
 
 
-@router.get("", response_model=Page[LotEntry], summary="Lots by gtin, status, expiry, location")
+@router.get(
+    "", response_model=Page[LotEntry], summary="Lots by gtin, status, expiry, location, recall"
+)
 async def list_lots(
     conn: Conn,
     who: Reader,
@@ -37,6 +39,10 @@ async def list_lots(
     ] = None,
     location: Annotated[LocationId | None, Query(description="with stock there now")] = None,
     in_stock: Annotated[bool | None, Query(description="on hand anywhere, or nowhere")] = None,
+    recall_id: Annotated[
+        str | None,
+        Query(min_length=1, description="recalled under this recall id"),
+    ] = None,
     limit: Limit = DEFAULT,
     offset: Offset = 0,
 ) -> Page[LotEntry]:
@@ -48,6 +54,7 @@ async def list_lots(
         expiring_before=expiring_before,
         location=location,
         in_stock=in_stock,
+        recall_id=recall_id,
         warehouses=scope(who),
     )
     rows = await q.lots(conn, found, limit + 1, offset)
