@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lotledger_bench.report import figures
+from lotledger_bench.report import figures, number
 
 BOUND = re.compile(r"([≥≤])\s*([\d,.]+)")
 RAW = (
@@ -31,10 +31,6 @@ def verdict(value: float, target: str) -> str:
     return "met" if met else "**missed**"
 
 
-def _num(value: float) -> str:
-    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
-
-
 def render(results: dict[str, Any]) -> str:
     by_key, scenarios = figures(results), results["scenarios"]
     lines = [
@@ -50,7 +46,7 @@ def render(results: dict[str, Any]) -> str:
         for f in s["figures"]:
             target = f.get("target") or ""
             lines.append(
-                f"| {s['title']} | {f['label']} | {_num(f['value'])} {f['unit']} | {target} | "
+                f"| {s['title']} | {f['label']} | {number(f['value'])} {f['unit']} | {target} | "
                 f"{verdict(f['value'], target)} |"
             )
     lines += ["", "| raw limit or peer | measured |", "|---|---:|"]
@@ -58,7 +54,7 @@ def render(results: dict[str, Any]) -> str:
         if key in by_key:
             f = by_key[key]
             title = scenarios[key.split(".")[0]]["title"].split(": ", 1)[-1]
-            lines.append(f"| {title}: {f['label']} | {_num(f['value'])} {f['unit']} |")
+            lines.append(f"| {title}: {f['label']} | {number(f['value'])} {f['unit']} |")
     lines += ["", "| lotledger ÷ raw limit or peer | ratio |", "|---|---:|"]
     lines += [f"| {r['label']} | {r['ratio']:.3f} |" for r in results.get("ratios", [])]
     return "\n".join(lines) + "\n"

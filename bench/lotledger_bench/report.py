@@ -75,7 +75,11 @@ def ratios(results: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _num(value: float) -> str:
+def number(value: float) -> str:
+    """A figure as the reports print it: a ratio below 1 with three decimals (0.474 is not
+    0.5 against a target of 0.5), small figures with one, large ones whole."""
+    if abs(value) < 1:
+        return f"{value:.3f}"
     return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
 
 
@@ -99,7 +103,7 @@ def markdown(results: dict[str, Any]) -> str:
             continue
         for f in s["figures"]:
             lines.append(
-                f"| {s['title']} | {f['label']} | {_num(f['value'])} | {f['unit']} | "
+                f"| {s['title']} | {f['label']} | {number(f['value'])} | {f['unit']} | "
                 f"{f.get('target') or ''} |"
             )
         del name

@@ -111,7 +111,7 @@ async def run(cfg: BenchConfig) -> Path:
                 notes=outcome.notes,
             )
             for f in outcome.figures:
-                print(f"    {f.label}: {f.value:,.1f} {f.unit}", flush=True)
+                print(f"    {f.label}: {report.number(f.value)} {f.unit}", flush=True)
     finally:
         ctx.stop_all()
         results["seconds"] = round(time.monotonic() - t0, 1)
