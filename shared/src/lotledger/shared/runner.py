@@ -23,6 +23,13 @@ WORKER_HEALTHCHECK_S = 60
 """How long uvicorn's supervisor waits for a worker to answer its ping before killing and
 respawning it (uvicorn's default, 5 s, is shorter than a worker's start on two busy cores:
 two workers were killed and respawned in a loop and never became ready)."""
+KEEP_ALIVE_S = 75
+"""How long an API keeps an idle keep-alive connection open. uvicorn's default, 5 s, is
+shorter than clients keep idle connections pooled (Go 90 s, httpx 5 s, load balancers
+60 s), so a client could send a POST on a connection the server was just closing: the
+request was lost with "connection reset by peer" (one to three of ~17,500 POSTs in each
+bench run of `end_to_end`). Longer than the usual load-balancer idle timeout, so the
+client side closes first."""
 
 
 def run_cli(
@@ -69,6 +76,7 @@ def run_cli(
             access_log=False,
             log_config=None,
             timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
+            timeout_keep_alive=KEEP_ALIVE_S,
         )
         return 0
     if args.command == "migrate":

@@ -9,6 +9,7 @@ import uvicorn
 from lotledger.console import SERVICE
 from lotledger.console.settings import ConsoleSettings
 from lotledger.shared.logging import configure_logging
+from lotledger.shared.runner import KEEP_ALIVE_S
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         http="httptools",
         access_log=False,
         log_config=None,
+        timeout_keep_alive=KEEP_ALIVE_S,
     )
     return 0
 
