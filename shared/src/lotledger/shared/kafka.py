@@ -16,14 +16,6 @@ from lotledger.shared.settings import CommonSettings
 from lotledger.verify.kafka_log import partitions_of as partitions_of
 
 TOPIC_ALREADY_EXISTS = 36
-FETCH_MAX_WAIT_MS = 50
-"""How long the broker may hold a consumer's fetch when it has nothing new. aiokafka sends
-one fetch per broker at a time and leaves out the partitions whose records the consumer
-has not yet taken; a partition taken just after a fetch went out waits for that fetch to
-return before it is asked for again. With the default (500 ms) a projector's next records
-on a busy partition waited up to half a second behind a long poll of the idle ones (seen
-as 0.5-0.6 s from relay to projector under the `end_to_end` bench). 50 ms bounds that
-wait; an idle consumer then sends 20 small fetches a second."""
 STRUCTURED = [("content-type", b"application/cloudevents+json")]
 """Kafka headers of a CloudEvent in structured content mode (the whole event is the value)."""
 
@@ -57,7 +49,6 @@ def create_consumer(
         "max_poll_records": 2000,
         "fetch_max_bytes": 16 * 1024 * 1024,
         "max_partition_fetch_bytes": 4 * 1024 * 1024,
-        "fetch_max_wait_ms": FETCH_MAX_WAIT_MS,
     }
     options.update(overrides)
     return AIOKafkaConsumer(**options)
