@@ -35,9 +35,6 @@ class Readings(ReadingStore):
                 latest[o.sensor] = o
         return sorted(latest.values(), key=lambda o: (o.at, o.sensor))
 
-    async def retirements(self, location: str) -> list[Observation]:
-        return []
-
 
 class Climate(ClimateStore):
     def __init__(self, stored: list[Excursion]) -> None:
@@ -81,7 +78,13 @@ async def test_judging_again_from_the_anchor_finds_what_a_whole_run_finds(
     since = min(o.at for o in late)
 
     anchor, held = await recompute_from(
-        Readings(every), Climate(_run(earlier, grace)), COLD_ROOM, Metric.TEMPERATURE, since, LIMITS
+        Readings(every),
+        Climate(_run(earlier, grace)),
+        COLD_ROOM,
+        Metric.TEMPERATURE,
+        since,
+        LIMITS,
+        [],
     )
 
     assert anchor is not None

@@ -9,7 +9,7 @@ exactly the open alerts of the scope it looked at, and the warehouses it concern
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from lotledger.alerts.domain.alert import Alert, Change, ChangeKind
 from lotledger.alerts.domain.conditions import AlertKey, Scope
@@ -72,8 +72,45 @@ _UPDATE = (
 )
 
 
-def _column(alerts: Sequence[Alert], value: Callable[[Alert], object]) -> list[object]:
-    return [value(a) for a in alerts]
+def _raised_row(a: Alert) -> tuple[object, ...]:
+    """`_INSERT_RAISED`'s columns of one alert."""
+    return (
+        a.alert_id,
+        a.key.alert_type.value,
+        a.key.subject,
+        a.key.tier,
+        a.key.group,
+        a.severity.value,
+        a.status.value,
+        json_param(dict(a.details)),
+        a.place.gtin,
+        a.place.warehouse,
+        a.place.location,
+        a.raised_at,
+        a.changed_at,
+        json_param(list(a.warehouses)),
+    )
+
+
+def _changed_row(a: Alert) -> tuple[object, ...]:
+    """`_UPDATE`'s columns of one alert."""
+    return (
+        a.alert_id,
+        a.severity.value,
+        a.status.value,
+        json_param(dict(a.details)),
+        a.changed_at,
+        a.acknowledged_by,
+        a.acknowledged_at,
+        a.resolved_by,
+        a.resolved_at,
+        json_param(list(a.warehouses)),
+    )
+
+
+def _columns(rows: Sequence[tuple[object, ...]]) -> list[list[object]]:
+    """Rows as the columns an `unnest` statement takes."""
+    return [list(column) for column in zip(*rows, strict=True)]
 
 
 class AlertStore:
@@ -116,43 +153,14 @@ class AlertStore:
         then the latest state of each changed alert in another. A raise whose id is
         already stored (an event-triggered raise seen before) writes nothing and is
         answered False."""
-        raises = [c.alert for c in changes if c.kind is ChangeKind.RAISED]
+        raises = [_raised_row(c.alert) for c in changes if c.kind is ChangeKind.RAISED]
         inserted: set[str] = set()
         if raises:
-            rows = await self._conn.fetch(
-                _INSERT_RAISED,
-                _column(raises, lambda a: a.alert_id),
-                _column(raises, lambda a: a.key.alert_type.value),
-                _column(raises, lambda a: a.key.subject),
-                _column(raises, lambda a: a.key.tier),
-                _column(raises, lambda a: a.key.group),
-                _column(raises, lambda a: a.severity.value),
-                _column(raises, lambda a: a.status.value),
-                _column(raises, lambda a: json_param(dict(a.details))),
-                _column(raises, lambda a: a.place.gtin),
-                _column(raises, lambda a: a.place.warehouse),
-                _column(raises, lambda a: a.place.location),
-                _column(raises, lambda a: a.raised_at),
-                _column(raises, lambda a: a.changed_at),
-                _column(raises, lambda a: json_param(list(a.warehouses))),
-            )
+            rows = await self._conn.fetch(_INSERT_RAISED, *_columns(raises))
             inserted = {str(r["alert_id"]) for r in rows}
         latest = {c.alert.alert_id: c.alert for c in changes if c.kind is not ChangeKind.RAISED}
         if latest:
-            updated = list(latest.values())
-            await self._conn.execute(
-                _UPDATE,
-                _column(updated, lambda a: a.alert_id),
-                _column(updated, lambda a: a.severity.value),
-                _column(updated, lambda a: a.status.value),
-                _column(updated, lambda a: json_param(dict(a.details))),
-                _column(updated, lambda a: a.changed_at),
-                _column(updated, lambda a: a.acknowledged_by),
-                _column(updated, lambda a: a.acknowledged_at),
-                _column(updated, lambda a: a.resolved_by),
-                _column(updated, lambda a: a.resolved_at),
-                _column(updated, lambda a: json_param(list(a.warehouses))),
-            )
+            await self._conn.execute(_UPDATE, *_columns([_changed_row(a) for a in latest.values()]))
         saved = []
         for change in changes:
             if change.kind is ChangeKind.RAISED:

@@ -32,7 +32,8 @@ _EARLIER_AVAILABLE = (
     "AND l.status = 'available' AND l.lot <> d.lot "
     "AND l.expiry < (SELECT p.expiry FROM lots p WHERE p.gtin = d.gtin AND p.lot = d.lot) "
     "AND EXISTS (SELECT 1 FROM lot_stock s WHERE s.gtin = l.gtin AND s.lot = l.lot "
-    "AND s.warehouse = d.warehouse) ORDER BY l.expiry, l.lot LIMIT $4)) x ORDER BY d.i"
+    "AND s.warehouse = d.warehouse) ORDER BY l.expiry, l.lot LIMIT $4)) x "
+    "ORDER BY d.i, x.expiry, x.lot"
 )
 
 

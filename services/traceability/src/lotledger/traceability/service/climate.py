@@ -9,9 +9,9 @@ state with the new readings. Otherwise (a logger's buffer arriving late, a range
 retirement that changes the past) the series is recomputed from the stored readings,
 starting at the latest instant at or before that time just before which the location was
 in range by every sensor's held reading (`recompute_from`), from the readings each sensor
-held then. Either way
-the result depends only on the readings and the catalog, never on how they were batched
-or in which order they arrived, so a rebuild finds the live read model again.
+held then. Either way the result depends only on the readings and the catalog, never on
+how they were batched or in which order they arrived, so a rebuild finds the live read
+model again.
 
 The excursions before (the stored ones from the anchor on, or the state's open ones) and
 after are compared: what is new or changed is written and published, what disappeared
@@ -20,7 +20,7 @@ after are compared: what is new or changed is written and published, what disapp
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -125,12 +125,13 @@ async def judge(
             before = start.confirmed()
             observations = work.new.get(key, [])
         else:
+            retired = await readings.retirements(location)
             anchor, held = await recompute_from(
-                readings, climate, location, metric, since, limits_at
+                readings, climate, location, metric, since, limits_at, retired
             )
             before = await climate.excursions_from(location, metric, anchor)
             start = SeriesState(location, metric)
-            observations = await _history(readings, location, metric, anchor, held)
+            observations = await _history(readings, location, metric, anchor, held, retired)
         end, touched = detect(start, observations, limits_at, rules.grace_minutes)
         if end.last_at is not None:
             saved.append(end)
@@ -151,16 +152,18 @@ async def recompute_from(
     metric: Metric,
     since: datetime | None,
     limits_at: Callable[[datetime], Limits],
+    retirements: Sequence[Observation],
 ) -> tuple[datetime | None, list[Observation]]:
     """Where a recomputation of the series disturbed from `since` may begin afresh, and the
     readings each sensor held just before it: the latest instant not after `since` just
     before which no stored excursion was under way (one ending at that very instant still
     was) and no sensor held an out-of-range reading (an excursion still within its grace
     period is not stored). Starting later would open an excursion at a held reading's time
-    instead of at its true start, under another id."""
+    instead of at its true start, under another id. `retirements` are the location's
+    (`ReadingStore.retirements`)."""
     if since is None:
         return None, []
-    retired = {o.sensor: o.at for o in await readings.retirements(location)}
+    retired = {o.sensor: o.at for o in retirements}
     at = since
     while True:
         at = await climate.anchor(location, metric, at)
@@ -183,12 +186,12 @@ async def _history(
     metric: Metric,
     anchor: datetime | None,
     held: list[Observation],
+    retired: Sequence[Observation],
 ) -> list[Observation]:
     """What the detector is fed to recompute from `anchor`: the readings each sensor held
     then, the location's retirements, and every reading from `anchor` on, in time order
     (a retirement after a reading at the same instant)."""
     rest = await readings.since(location, metric, anchor)
-    retired = await readings.retirements(location)
     merged = [*held, *rest, *retired]
     merged.sort(key=lambda o: (o.at, o.value is None, o.sensor))
     return merged
