@@ -40,7 +40,6 @@ SettingsDep = Annotated[TraceabilitySettings, Depends(settings)]
 Reader = Annotated[Principal, Depends(current_principal)]
 """The authenticated caller; roles are checked by the access table (access.py)."""
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="page size")]
-Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 DEFAULT = DEFAULT_LIMIT
 
 

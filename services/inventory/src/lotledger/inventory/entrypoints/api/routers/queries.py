@@ -34,6 +34,7 @@ from lotledger.shared.identifiers import (
     batch_id,
     warehouse_of,
 )
+from lotledger.shared.web.paging import Offset
 from lotledger.shared.web.paths import LotInPath
 from lotledger.shared.web.security import Caller
 from lotledger.verify.chain import verify_chain
@@ -123,7 +124,7 @@ async def stock(
     location: Annotated[LocationId | None, Query()] = None,
     warehouse: Annotated[WarehouseId | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    offset: Offset = 0,
 ) -> StockView:
     scope = [warehouse] if warehouse else None
     if location is not None:

@@ -17,6 +17,7 @@ from lotledger.shared.calendar import CalendarDate
 from lotledger.shared.contracts.catalog import Measure, Sensor, SensorStatus
 from lotledger.shared.contracts.topics import CATALOG
 from lotledger.shared.identifiers import LocationId, WarehouseId, warehouse_of
+from lotledger.shared.web.paging import Offset
 from lotledger.shared.web.security import Caller
 
 router = APIRouter(prefix="/v1", tags=["master data"])
@@ -84,7 +85,7 @@ async def list_sensors(
     location: Annotated[LocationId | None, Query()] = None,
     warehouse: Annotated[WarehouseId | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[Sensor]:
     if location is not None:
         who.require_warehouse(warehouse_of(location))

@@ -22,6 +22,7 @@ from lotledger.shared.auth import Principal
 from lotledger.shared.contracts.stock import HoldingStatus
 from lotledger.shared.contracts.sync import Resolution
 from lotledger.shared.identifiers import LocationId, Lot, ReasonCode, WarehouseId
+from lotledger.shared.web.paging import Offset
 from lotledger.shared.web.security import Caller
 
 router = APIRouter(prefix="/v1/sync-conflicts", tags=["sync conflicts"])
@@ -114,7 +115,7 @@ async def list_conflicts(
     status: Annotated[Literal["open", "all"], Query()] = "open",
     warehouse: Annotated[WarehouseId | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    offset: Offset = 0,
 ) -> SyncConflictsView:
     scope = [warehouse] if warehouse else None
     if warehouse is not None:

@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from lotledger.shared.identifiers import PartyId
+from lotledger.shared.web.paging import Offset
 from lotledger.traceability.adapters.queries import lots as q
 from lotledger.traceability.entrypoints.api.dependencies import (
     DEFAULT,
     Conn,
     Limit,
-    Offset,
     Reader,
     scope,
 )

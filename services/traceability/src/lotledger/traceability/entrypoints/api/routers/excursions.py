@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from lotledger.shared.identifiers import LocationId, warehouse_of
+from lotledger.shared.web.paging import Offset
 from lotledger.shared.web.windows import TimeWindow
 from lotledger.traceability.adapters.queries import climate as q
 from lotledger.traceability.domain.errors import UnknownExcursion
@@ -16,7 +17,6 @@ from lotledger.traceability.entrypoints.api.dependencies import (
     ClockDep,
     Conn,
     Limit,
-    Offset,
     Reader,
     scope,
 )

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Query
 from lotledger.shared.calendar import CalendarDate
 from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.identifiers import Gtin, LocationId, warehouse_of
+from lotledger.shared.web.paging import Offset
 from lotledger.traceability.adapters.queries import lots as q
 from lotledger.traceability.entrypoints.api.dependencies import (
     DEFAULT,
     Conn,
     Limit,
-    Offset,
     Reader,
     scope,
 )

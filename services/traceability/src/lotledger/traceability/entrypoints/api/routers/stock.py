@@ -8,12 +8,12 @@ from fastapi import APIRouter, Query
 
 from lotledger.shared.identifiers import Gtin, LocationId, warehouse_of
 from lotledger.shared.instants import Instant
+from lotledger.shared.web.paging import Offset
 from lotledger.traceability.adapters.queries.stock import stock_as_of
 from lotledger.traceability.entrypoints.api.dependencies import (
     DEFAULT,
     Conn,
     Limit,
-    Offset,
     Reader,
     scope,
 )
