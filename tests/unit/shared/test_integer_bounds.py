@@ -57,7 +57,7 @@ def _integers(
 def integers(service: str, app: FastAPI) -> list[tuple[str, Any]]:
     document = app.openapi()
     schemas = document.get("components", {}).get("schemas", {})
-    found = []
+    found: list[tuple[str, Any]] = []
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             route = f"{service}:{method.upper()} {path}"
