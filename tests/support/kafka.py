@@ -66,11 +66,13 @@ def of_subject(messages: list[dict[str, Any]], subject: str) -> list[dict[str, A
 
 
 async def group_members(bootstrap: str, group: str) -> int:
-    """The members of consumer group `group`, as the broker sees them."""
+    """The members of consumer group `group` once it is stable, as the broker sees them;
+    0 while it rebalances (members may be listed before they hold their partitions)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
         (response,) = await admin.describe_consumer_groups([group])
-        return len(response.groups[0][5])
+        _, _, state, _, _, members, *_ = response.groups[0]
+        return len(members) if state == "Stable" else 0
     finally:
         await admin.close()

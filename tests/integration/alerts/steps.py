@@ -133,7 +133,7 @@ async def end_offsets(world: AlertsWorld, topic: str) -> dict[Any, int]:
 
 
 async def published(world: AlertsWorld) -> None:
-    """Wait until inventory's relays have published every committed stock event (a relay
+    """Wait until inventory's relays have published every committed event (a relay
     publishes a slot's rows only once it holds the slot, so right after the world starts
     the outbox may still hold what the test wrote)."""
     conn = await asyncpg.connect(world.infra.url("inventory", driver="postgresql"))
@@ -169,8 +169,10 @@ async def repartitioned(world: AlertsWorld, group: str = REPARTITION_GROUP) -> N
 
 
 async def consumed(world: AlertsWorld, topic: str) -> None:
-    """Wait until the projector's stored positions reach the topic's current end (stock's
-    through the repartition stage: its current end re-keyed by product)."""
+    """Wait until the projector's stored positions reach the topic's current end once
+    every event inventory committed is in it (stock's through the repartition stage: its
+    current end re-keyed by product)."""
+    await published(world)
     if topic == STOCK:
         await repartitioned(world)
         topic = ALERTS_STOCK_BY_PRODUCT

@@ -280,8 +280,8 @@ class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
         for tp in assigned:
             if tp in stored:
                 self.consumer.seek(tp, stored[tp])
-            else:
-                await self.consumer.seek_to_beginning(tp)
+        if fresh := [tp for tp in assigned if tp not in stored]:
+            await self.consumer.seek_to_beginning(*fresh)
         log.info(
             "partitions_assigned",
             consumer=self.projector.projection.consumer,
