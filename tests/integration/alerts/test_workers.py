@@ -100,7 +100,7 @@ async def test_a_member_sigkilled_mid_load_loses_and_doubles_nothing() -> None:
             await world.until(lambda: _members_are(world, 3), timeout_s=120)
             codes = alerts_workload.gtins(PRODUCTS, first=6000)
             publishing = asyncio.create_task(
-                alerts_workload.publish(world.settings, codes, EVENTS * 2, seed=29)
+                alerts_workload.publish(world.settings, codes, EVENTS * 4, seed=29)
             )
 
             async def applied(at_least: int) -> bool:
@@ -110,8 +110,8 @@ async def test_a_member_sigkilled_mid_load_loses_and_doubles_nothing() -> None:
                 )
                 return int(rows[0]["n"]) >= at_least
 
-            await world.until(lambda: applied(EVENTS // 5), timeout_s=180)
-            assert not await applied(EVENTS * 2), "killed mid-load, not after it"
+            await world.until(lambda: applied(EVENTS // 10), timeout_s=180)
+            assert not await applied(EVENTS * 4), "killed mid-load, not after it"
             processes[0].send_signal(signal.SIGKILL)
             await processes[0].wait()
             sent = await publishing

@@ -23,7 +23,7 @@ from tests.support.kafka import group_members
 from tests.support.processes import spawn_cli
 from tests.support.tokens import TEST_SECRET
 
-PRODUCTS, EVENTS, PARTITIONS = 40, 4000, 6
+PRODUCTS, EVENTS, PARTITIONS = 40, 24_000, 6
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ async def test_a_member_sigkilled_mid_load_loses_and_doubles_nothing(infra: Infr
         async def projected(at_least: int) -> bool:
             return int(await conn.fetchval("SELECT count(*) FROM history")) >= at_least
 
-        await _until(lambda: projected(EVENTS // 5), timeout_s=180)
+        await _until(lambda: projected(EVENTS // 20), timeout_s=180)
         assert not await projected(EVENTS), "killed mid-load, not after it"
         members[0].send_signal(signal.SIGKILL)
         await members[0].wait()
