@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from lotledger.shared.clock import local_date
@@ -91,6 +92,18 @@ class Zones:
 
 
 @dataclass(frozen=True)
+class WarehouseStock:
+    """A lot's positive quantities in one warehouse, and the part of them in the available
+    holding."""
+
+    on_hand: int = 0
+    available: int = 0
+
+
+NO_STOCK = WarehouseStock()
+
+
+@dataclass(frozen=True)
 class LotFacts:
     """One batch: its fixed expiry, QA status and stock per location id, and `held`: the
     part of a location's stock in a holding other than available (a return, an incoming
@@ -109,8 +122,21 @@ class LotFacts:
     def batch_id(self) -> str:
         return batch_id(self.gtin, self.lot)
 
+    @cached_property
+    def by_warehouse(self) -> Mapping[str, WarehouseStock]:
+        """What the lot holds in each warehouse where it has stock, worked out once: the
+        rules read it for every warehouse of every lot of a product on each evaluation."""
+        out: dict[str, WarehouseStock] = {}
+        for loc, qty in self.on_hand.items():
+            if qty > 0:
+                warehouse = warehouse_of(loc)
+                before = out.get(warehouse, NO_STOCK)
+                free = qty - min(self.held.get(loc, 0), qty)
+                out[warehouse] = WarehouseStock(before.on_hand + qty, before.available + free)
+        return out
+
     def warehouses(self) -> list[str]:
-        return sorted({warehouse_of(loc) for loc, qty in self.on_hand.items() if qty > 0})
+        return sorted(self.by_warehouse)
 
     def on_hand_in(self, warehouse: str) -> dict[str, int]:
         """Positive quantities by location within `warehouse`, locations sorted."""
@@ -125,8 +151,7 @@ class LotFacts:
 
     def available_in(self, warehouse: str) -> int:
         """What the available holdings hold in `warehouse` (the batch's status aside)."""
-        here = self.on_hand_in(warehouse)
-        return sum(qty - min(self.held.get(loc, 0), qty) for loc, qty in here.items())
+        return self.by_warehouse.get(warehouse, NO_STOCK).available
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from lotledger.alerts.domain.facts import LotFacts, ProductThresholds, Zones
+from lotledger.alerts.domain.facts import NO_STOCK, LotFacts, ProductThresholds, Zones
 from lotledger.alerts.domain.forecast_reorder import (
     DEFAULT_COVER_DAYS,
     DEFAULT_LEAD_TIME_DAYS,
@@ -87,11 +87,9 @@ class WarehouseForecast:
 
 
 def forecast_lot(lot: LotFacts, warehouse: str, cost: Cost | None) -> ForecastLot:
-    here = lot.on_hand_in(warehouse)
-    on_hand = sum(here.values())
-    held = sum(min(lot.held.get(loc, 0), qty) for loc, qty in here.items())
-    sellable = on_hand - held if lot.status is BatchStatus.AVAILABLE else 0
-    return ForecastLot(lot.lot, lot.expiry, sellable, on_hand - sellable, cost)
+    here = lot.by_warehouse.get(warehouse, NO_STOCK)
+    sellable = here.available if lot.status is BatchStatus.AVAILABLE else 0
+    return ForecastLot(lot.lot, lot.expiry, sellable, here.on_hand - sellable, cost)
 
 
 def forecast_product(
@@ -111,17 +109,21 @@ def forecast_product(
         if known.unit_cost is not None and known.currency
         else None
     )
-    ours = [lot for lot in lots if lot.gtin == gtin]
-    warehouses = set(histories).union(*(lot.warehouses() for lot in ours))
+    stocked: dict[str, list[LotFacts]] = {warehouse: [] for warehouse in histories}
+    for lot in lots:
+        if lot.gtin == gtin:
+            for warehouse in lot.by_warehouse:
+                stocked.setdefault(warehouse, []).append(lot)
     out = []
-    for warehouse in sorted(warehouses):
+    for warehouse in sorted(stocked):
         here = known.in_warehouse(warehouse)
         history = histories.get(warehouse) or WarehouseHistory(warehouse)
         today = zones.today(warehouse, now)
         shelf = here.min_remaining_days or 0
         speed = velocity(history.daily_shipped, history.first_received, today, settings.window_days)
-        stock = [forecast_lot(lot, warehouse, costs.get(lot.lot, default)) for lot in ours]
-        stock = [lot for lot in stock if lot.sellable or lot.held]
+        stock = [
+            forecast_lot(lot, warehouse, costs.get(lot.lot, default)) for lot in stocked[warehouse]
+        ]
         risk = expiry_risk(stock, speed.per_day, today, shelf)
         lead, level = here.lead_time_days, here.service_level
         policy = ReorderPolicy(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from lotledger.alerts.domain.facts import LotFacts, ProductThresholds, Zones
 from lotledger.shared.contracts.stock import BatchStatus
@@ -47,15 +47,27 @@ def product_stock(
     holds it now or is named in `stocked_in`: the warehouses that have ever held it. Those
     keep a level of zero after their last lot leaves, which is what makes a stock-out seen."""
     ours = [lot for lot in lots if lot.gtin == gtin]
-    warehouses = set(stocked_in).union(*(lot.warehouses() for lot in ours))
-    levels = []
-    for warehouse in sorted(warehouses):
-        shelf = thresholds.in_warehouse(warehouse).min_remaining_days if thresholds else None
-        earliest = zones.today(warehouse, now) + timedelta(days=shelf or 0)
-        on_hand = available = 0
-        for lot in ours:
-            on_hand += sum(lot.on_hand_in(warehouse).values())
-            if lot.status is BatchStatus.AVAILABLE and lot.expiry >= earliest:
-                available += lot.available_in(warehouse)
-        levels.append(StockLevel(gtin, warehouse, available, on_hand))
-    return ProductStock(gtin, tuple(levels))
+    on_hand = dict.fromkeys(stocked_in, 0)
+    available = dict.fromkeys(stocked_in, 0)
+    earliest: dict[str, date] = {}
+    for lot in ours:
+        for warehouse, stock in lot.by_warehouse.items():
+            on_hand[warehouse] = on_hand.get(warehouse, 0) + stock.on_hand
+            available.setdefault(warehouse, 0)
+            if lot.status is not BatchStatus.AVAILABLE:
+                continue
+            if warehouse not in earliest:
+                earliest[warehouse] = _earliest(warehouse, zones, now, thresholds)
+            if lot.expiry >= earliest[warehouse]:
+                available[warehouse] += stock.available
+    return ProductStock(
+        gtin, tuple(StockLevel(gtin, w, available[w], on_hand[w]) for w in sorted(on_hand))
+    )
+
+
+def _earliest(
+    warehouse: str, zones: Zones, now: datetime, thresholds: ProductThresholds | None
+) -> date:
+    """The first expiry date still sellable in `warehouse` today."""
+    shelf = thresholds.in_warehouse(warehouse).min_remaining_days if thresholds else None
+    return zones.today(warehouse, now) + timedelta(days=shelf or 0)
