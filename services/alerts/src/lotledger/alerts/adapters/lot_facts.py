@@ -16,25 +16,28 @@ from lotledger.alerts.domain.facts import LotFacts
 from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.db import Row, json_value
 
-_LOTS = (
+_COLUMNS = (
     "SELECT l.gtin, l.lot, l.expiry, l.status, "
     "COALESCE((SELECT jsonb_object_agg(s.location, s.qty) FROM lot_stock s "
     "WHERE s.gtin = l.gtin AND s.lot = l.lot), '{}'::jsonb)::text AS on_hand, "
     "COALESCE((SELECT jsonb_object_agg(s.location, s.held) FROM lot_stock s "
     "WHERE s.gtin = l.gtin AND s.lot = l.lot AND s.held > 0), '{}'::jsonb)::text AS held "
-    "FROM lots l "
 )
+_LOTS = _COLUMNS + "FROM lots l "
 
 _EARLIER_AVAILABLE = (
     "SELECT d.i, x.* FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY "  # noqa: S608
     f"AS d(gtin, lot, warehouse, i) CROSS JOIN LATERAL ({_LOTS}WHERE l.gtin = d.gtin "
-    f"AND l.lot = d.lot UNION ALL ({_LOTS}WHERE l.gtin = d.gtin "
-    "AND l.status = 'available' AND l.lot <> d.lot "
+    f"AND l.lot = d.lot UNION ALL ({_COLUMNS}FROM (SELECT DISTINCT s.lot FROM lot_stock s "
+    "WHERE s.gtin = d.gtin AND s.warehouse = d.warehouse AND s.lot <> d.lot) w "
+    "JOIN lots l ON l.gtin = d.gtin AND l.lot = w.lot WHERE l.status = 'available' "
     "AND l.expiry < (SELECT p.expiry FROM lots p WHERE p.gtin = d.gtin AND p.lot = d.lot) "
-    "AND EXISTS (SELECT 1 FROM lot_stock s WHERE s.gtin = l.gtin AND s.lot = l.lot "
-    "AND s.warehouse = d.warehouse) ORDER BY l.expiry, l.lot LIMIT $4)) x "
+    "ORDER BY l.expiry, l.lot LIMIT $4)) x "
     "ORDER BY d.i, x.expiry, x.lot"
 )
+"""The picked lot, then at most $4 available lots of its product expiring before it with
+stock in the pick's warehouse, earliest first: drawn from the lots with stock there
+(`lot_stock_by_warehouse`), however many lots the product has emptied before."""
 
 
 def _lot(row: Row) -> LotFacts:
@@ -120,8 +123,8 @@ class LotFactsStore:
         self, picks: Sequence[tuple[str, str, str]], limit: int
     ) -> list[list[LotFacts]]:
         """For each (gtin, lot, warehouse): the lot and at most `limit` available lots of
-        its product expiring before it with stock in the warehouse, earliest first (an
-        index range each, however many lots the product has); one read for all."""
+        its product expiring before it with stock in the warehouse, earliest first; one
+        read for all."""
         out: list[list[LotFacts]] = [[] for _ in picks]
         if not picks:
             return out
