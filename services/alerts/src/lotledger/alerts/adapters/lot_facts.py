@@ -25,22 +25,14 @@ _LOTS = (
     "FROM lots l "
 )
 
-_EARLIER_AVAILABLE = (
-    "SELECT d.i, x.* FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY "  # noqa: S608
-    f"AS d(gtin, lot, warehouse, i) CROSS JOIN LATERAL ({_LOTS}WHERE l.gtin = d.gtin "
-    f"AND l.lot = d.lot UNION ALL ({_LOTS}WHERE (l.gtin, l.lot) IN (SELECT s.gtin, s.lot "
-    "FROM lot_stock s WHERE s.gtin = d.gtin AND s.warehouse = d.warehouse AND s.lot <> d.lot "
-    "OFFSET 0) AND l.status = 'available' "
-    "AND l.expiry < (SELECT p.expiry FROM lots p WHERE p.gtin = d.gtin AND p.lot = d.lot) "
-    "ORDER BY l.expiry, l.lot LIMIT $4)) x "
-    "ORDER BY d.i, x.expiry, x.lot"
+_STOCKED_AVAILABLE = (
+    "SELECT DISTINCT s.gtin, s.warehouse, s.lot, l.expiry FROM lot_stock s "
+    "JOIN unnest($1::text[], $2::text[]) AS p(gtin, warehouse) "
+    "ON s.gtin = p.gtin AND s.warehouse = p.warehouse "
+    "JOIN lots l ON l.gtin = s.gtin AND l.lot = s.lot WHERE l.status = 'available'"
 )
-"""The picked lot and at most $4 available lots of its product expiring before it with
-stock in the pick's warehouse. The candidates are the lots with stock there
-(`lot_stock_by_warehouse`; `OFFSET 0` keeps the planner from walking the product's lots by
-expiry instead): picking first-expiry-first empties the early lots, which keep their
-status, so that walk passed a product's whole emptied history on every pick. 20 products
-of 3,000 lots, 200 of them stocked, 75 picks: 284 ms by the walk, 45 ms from the stock."""
+"""The available lots with stock in each (gtin, warehouse), by `lot_stock_by_warehouse`:
+as many rows as there are stocked lots, whatever the product's history."""
 
 
 def _lot(row: Row) -> LotFacts:
@@ -126,20 +118,36 @@ class LotFactsStore:
         self, picks: Sequence[tuple[str, str, str]], limit: int
     ) -> list[list[LotFacts]]:
         """For each (gtin, lot, warehouse): the lot and at most `limit` available lots of
-        its product expiring before it with stock in the warehouse, earliest first; one
-        read for all."""
+        its product expiring before it with stock in the warehouse, in expiry order;
+        nothing for a lot never received. The candidates are read from the stock in the
+        picks' warehouses, not along the product's lots by expiry: picking
+        first-expiry-first empties the early lots, which keep their status, and that walk
+        passed a product's whole emptied history on every pick (130-480 ms a batch at 500
+        ops/s in the bench). Three reads for all the picks."""
         out: list[list[LotFacts]] = [[] for _ in picks]
         if not picks:
             return out
+        picked = {(lot.gtin, lot.lot): lot for lot in await self.lots(_pairs(picks))}
+        places = sorted({(gtin, warehouse) for gtin, _, warehouse in picks})
         rows = await self._conn.fetch(
-            _EARLIER_AVAILABLE,
-            [gtin for gtin, _, _ in picks],
-            [lot for _, lot, _ in picks],
-            [warehouse for _, _, warehouse in picks],
-            limit,
+            _STOCKED_AVAILABLE, [g for g, _ in places], [w for _, w in places]
         )
+        stocked: dict[tuple[str, str], list[tuple[date, str]]] = {}
         for r in rows:
-            out[r["i"] - 1].append(_lot(r))
+            stocked.setdefault((r["gtin"], r["warehouse"]), []).append((r["expiry"], r["lot"]))
+        chosen: list[list[str]] = []
+        for gtin, lot, warehouse in picks:
+            this = picked.get((gtin, lot))
+            earlier = sorted(
+                c for c in stocked.get((gtin, warehouse), []) if this and c < (this.expiry, "")
+            )
+            chosen.append([name for _, name in earlier[:limit]])
+        wanted = {(p[0], name) for p, names in zip(picks, chosen, strict=True) for name in names}
+        facts = {(f.gtin, f.lot): f for f in await self.lots(sorted(wanted))}
+        for i, ((gtin, lot, _), names) in enumerate(zip(picks, chosen, strict=True)):
+            if (gtin, lot) in picked:
+                found = [facts[(gtin, n)] for n in names] + [picked[(gtin, lot)]]
+                out[i] = sorted(found, key=lambda f: (f.expiry, f.lot))
         return out
 
     async def lots(self, batches: list[tuple[str, str]]) -> list[LotFacts]:
@@ -172,3 +180,7 @@ class LotFactsStore:
     async def stocked_products(self) -> list[str]:
         rows = await self._conn.fetch("SELECT DISTINCT gtin FROM stocked_in ORDER BY gtin")
         return [r["gtin"] for r in rows]
+
+
+def _pairs(picks: Sequence[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    return sorted({(gtin, lot) for gtin, lot, _ in picks})
