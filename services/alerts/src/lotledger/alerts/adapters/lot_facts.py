@@ -98,13 +98,14 @@ class LotFactsStore:
     async def lots_of(self, including: Mapping[str, Iterable[str]]) -> dict[str, list[LotFacts]]:
         """Each product's lots with stock on hand, plus the lots named for it whatever
         their stock (a lot just emptied must be seen to lose its alerts); every product
-        asked for has an entry."""
+        asked for has an entry. Read from the stock (and the names), one lot at a time
+        by its key: a product's emptied lots, most of its history, are never visited."""
         named = sorted({(gtin, lot) for gtin, lots in including.items() for lot in lots})
         rows = await self._conn.fetch(
-            _LOTS  # noqa: S608 (constants only)
-            + "WHERE l.gtin = ANY($1::text[]) AND ((l.gtin, l.lot) IN (SELECT * FROM "
-            "unnest($2::text[], $3::text[])) OR EXISTS (SELECT 1 FROM lot_stock s "
-            "WHERE s.gtin = l.gtin AND s.lot = l.lot)) ORDER BY l.gtin, l.lot",
+            "SELECT x.* FROM (SELECT gtin, lot FROM lot_stock WHERE gtin = ANY($1::text[]) "  # noqa: S608 (constants only)
+            "UNION SELECT * FROM unnest($2::text[], $3::text[])) AS k(gtin, lot) "
+            f"CROSS JOIN LATERAL ({_LOTS}WHERE l.gtin = k.gtin AND l.lot = k.lot) x "
+            "ORDER BY x.gtin, x.lot",
             sorted(including),
             [gtin for gtin, _ in named],
             [lot for _, lot in named],
