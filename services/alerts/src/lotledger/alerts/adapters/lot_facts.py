@@ -25,6 +25,15 @@ _LOTS = (
     "FROM lots l "
 )
 
+_ON_HAND_OR_NAMED = (
+    "SELECT x.* FROM (SELECT gtin, lot FROM lot_stock WHERE gtin = ANY($1::text[]) "  # noqa: S608
+    "UNION SELECT * FROM unnest($2::text[], $3::text[])) AS k(gtin, lot) "
+    f"CROSS JOIN LATERAL ({_LOTS}WHERE l.gtin = k.gtin AND l.lot = k.lot) x "
+    "ORDER BY x.gtin, x.lot"
+)
+"""The lots with stock of the products $1 and the lots named ($2, $3), each read by its
+key."""
+
 _STOCKED_AVAILABLE = (
     "SELECT DISTINCT s.gtin, s.warehouse, s.lot, l.expiry FROM lot_stock s "
     "JOIN unnest($1::text[], $2::text[]) AS p(gtin, warehouse) "
@@ -102,10 +111,7 @@ class LotFactsStore:
         by its key: a product's emptied lots, most of its history, are never visited."""
         named = sorted({(gtin, lot) for gtin, lots in including.items() for lot in lots})
         rows = await self._conn.fetch(
-            "SELECT x.* FROM (SELECT gtin, lot FROM lot_stock WHERE gtin = ANY($1::text[]) "  # noqa: S608 (constants only)
-            "UNION SELECT * FROM unnest($2::text[], $3::text[])) AS k(gtin, lot) "
-            f"CROSS JOIN LATERAL ({_LOTS}WHERE l.gtin = k.gtin AND l.lot = k.lot) x "
-            "ORDER BY x.gtin, x.lot",
+            _ON_HAND_OR_NAMED,
             sorted(including),
             [gtin for gtin, _ in named],
             [lot for _, lot in named],
@@ -128,7 +134,8 @@ class LotFactsStore:
         out: list[list[LotFacts]] = [[] for _ in picks]
         if not picks:
             return out
-        picked = {(lot.gtin, lot.lot): lot for lot in await self.lots(_pairs(picks))}
+        named = sorted({(gtin, lot) for gtin, lot, _ in picks})
+        picked = {(lot.gtin, lot.lot): lot for lot in await self.lots(named)}
         places = sorted({(gtin, warehouse) for gtin, _, warehouse in picks})
         rows = await self._conn.fetch(
             _STOCKED_AVAILABLE, [g for g, _ in places], [w for _, w in places]
@@ -136,13 +143,17 @@ class LotFactsStore:
         stocked: dict[tuple[str, str], list[tuple[date, str]]] = {}
         for r in rows:
             stocked.setdefault((r["gtin"], r["warehouse"]), []).append((r["expiry"], r["lot"]))
+        for candidates in stocked.values():
+            candidates.sort()
         chosen: list[list[str]] = []
         for gtin, lot, warehouse in picks:
             this = picked.get((gtin, lot))
-            earlier = sorted(
-                c for c in stocked.get((gtin, warehouse), []) if this and c < (this.expiry, "")
-            )
-            chosen.append([name for _, name in earlier[:limit]])
+            earlier = [
+                name
+                for expiry, name in stocked.get((gtin, warehouse), [])
+                if this is not None and expiry < this.expiry
+            ]
+            chosen.append(earlier[:limit])
         wanted = {(p[0], name) for p, names in zip(picks, chosen, strict=True) for name in names}
         facts = {(f.gtin, f.lot): f for f in await self.lots(sorted(wanted))}
         for i, ((gtin, lot, _), names) in enumerate(zip(picks, chosen, strict=True)):
@@ -181,7 +192,3 @@ class LotFactsStore:
     async def stocked_products(self) -> list[str]:
         rows = await self._conn.fetch("SELECT DISTINCT gtin FROM stocked_in ORDER BY gtin")
         return [r["gtin"] for r in rows]
-
-
-def _pairs(picks: Sequence[tuple[str, str, str]]) -> list[tuple[str, str]]:
-    return sorted({(gtin, lot) for gtin, lot, _ in picks})
