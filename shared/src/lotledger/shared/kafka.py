@@ -10,12 +10,18 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.client import AIOKafkaClient
 from aiokafka.errors import for_code
+from aiokafka.protocol.api import Response
+from aiokafka.protocol.metadata import MetadataRequest
 
 from lotledger.shared.contracts.topics import TOPICS, TopicSpec, topic_configs
 from lotledger.shared.settings import CommonSettings
 from lotledger.verify.kafka_log import partitions_of as partitions_of
 
 TOPIC_ALREADY_EXISTS = 36
+CONSUMER_METADATA_MAX_AGE_MS = 10_000
+"""A group member is given partitions only of topics its metadata knows, and aiokafka asks
+again only when that metadata expires (5 minutes by default): a topic made after the member
+joined, or one its broker had not heard of yet, would stay unconsumed that long."""
 STRUCTURED = [("content-type", b"application/cloudevents+json")]
 """Kafka headers of a CloudEvent in structured content mode (the whole event is the value)."""
 
@@ -49,6 +55,7 @@ def create_consumer(
         "max_poll_records": 2000,
         "fetch_max_bytes": 16 * 1024 * 1024,
         "max_partition_fetch_bytes": 4 * 1024 * 1024,
+        "metadata_max_age_ms": CONSUMER_METADATA_MAX_AGE_MS,
     }
     options.update(overrides)
     return AIOKafkaConsumer(**options)
@@ -85,26 +92,35 @@ async def ensure_topics(
             elif code != TOPIC_ALREADY_EXISTS:
                 raise for_code(code)(f"creating topic {topic}")
         if created:
-            await _wait_for_leaders(admin, created, timeout_s)
+            await _wait_until_every_broker_knows(settings.kafka_bootstrap, created, timeout_s)
         return created
     finally:
         await admin.close()
 
 
-async def _wait_for_leaders(
-    admin: AIOKafkaAdminClient, topics: list[str], timeout_s: float
+async def _wait_until_every_broker_knows(
+    bootstrap: str, topics: list[str], timeout_s: float
 ) -> None:
-    async with asyncio.timeout(timeout_s):
-        while True:
-            described = await admin.describe_topics(topics)
-            if all(
-                t["error_code"] == 0
-                and t["partitions"]
-                and all(p["leader"] >= 0 for p in t["partitions"])
-                for t in described
-            ):
-                return
-            await asyncio.sleep(0.1)
+    """A new topic reaches each broker's metadata cache on its own time. A consumer whose
+    group is assigned by a broker that does not know the topic yet gets no partition of it,
+    and asks again only when its metadata expires (minutes), so wait for every broker."""
+    client = AIOKafkaClient(bootstrap_servers=bootstrap, client_id="lotledger-admin")
+    await client.bootstrap()
+    request = MetadataRequest(topics, allow_auto_topic_creation=False)
+    try:
+        async with asyncio.timeout(timeout_s):
+            for broker in client.cluster.brokers():
+                while not _leaders_known(await client.send(broker.nodeId, request)):  # noqa: ASYNC110
+                    await asyncio.sleep(0.1)
+    finally:
+        await client.close()
+
+
+def _leaders_known(metadata: Response) -> bool:
+    return all(
+        t["error_code"] == 0 and t["partitions"] and all(p["leader"] >= 0 for p in t["partitions"])
+        for t in metadata.to_object()["topics"]
+    )
 
 
 async def delete_topics(settings: CommonSettings, names: list[str]) -> None:
