@@ -22,10 +22,8 @@ from datetime import datetime
 from uuid import UUID
 
 from lotledger.shared.db import Driver
+from lotledger.shared.publishing import Reached
 from lotledger.shared.relay_slots import SLOTS
-
-Reached = dict[tuple[str, int], int]
-"""(topic, partition) → the next offset."""
 
 OUTBOX_DDL = """
 CREATE TABLE outbox (

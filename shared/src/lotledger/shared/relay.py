@@ -33,8 +33,9 @@ from prometheus_client import Counter, Gauge
 
 from lotledger.shared.db import driver_connect
 from lotledger.shared.kafka import STRUCTURED, create_consumer, create_producer, partitions_of
-from lotledger.shared.outbox import Outbox, OutboxMessage, Reached
+from lotledger.shared.outbox import Outbox, OutboxMessage
 from lotledger.shared.outbox_metrics import BacklogProbe
+from lotledger.shared.publishing import Outgoing, Reached, publish
 from lotledger.shared.relay_leases import SlotLeases
 from lotledger.shared.relay_slots import namespace
 from lotledger.shared.runner import sleep_or_stop, wait_any
@@ -149,18 +150,13 @@ class OutboxRelay:
 
     async def _send(self, producer: AIOKafkaProducer, batch: list[OutboxMessage]) -> Reached:
         with publishing(batch, STRUCTURED, self._topic_of) as headers:
-            sends = [
-                await producer.send(
-                    self._topic_of(m), m.payload, key=m.key.encode(), headers=headers(i)
-                )
-                for i, m in enumerate(batch)
-            ]
-            acknowledged = await asyncio.gather(*sends)
-        reached: Reached = {}
-        for meta in acknowledged:
-            key = (meta.topic, meta.partition)
-            reached[key] = max(reached.get(key, 0), meta.offset + 1)
-        return reached
+            return await publish(
+                producer,
+                (
+                    Outgoing(self._topic_of(m), m.key.encode(), m.payload, headers(i))
+                    for i, m in enumerate(batch)
+                ),
+            )
 
     def _topic_of(self, message: Traced) -> str:
         return message.topic or str(self.config.default_topic)

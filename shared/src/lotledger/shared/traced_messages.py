@@ -24,10 +24,10 @@ from opentelemetry.context import Context
 from opentelemetry.trace import Span, SpanKind
 
 from lotledger.shared import tracing
+from lotledger.shared.publishing import Headers
 
 TRACEPARENT = "ce_traceparent"
 TRACESTATE = "ce_tracestate"
-Headers = list[tuple[str, bytes]]
 
 
 class Traced(Protocol):

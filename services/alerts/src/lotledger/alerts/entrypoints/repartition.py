@@ -32,6 +32,7 @@ from prometheus_client import Counter
 from lotledger.shared.contracts.topics import ALERTS_STOCK_BY_PRODUCT, STOCK
 from lotledger.shared.kafka import create_consumer, create_producer
 from lotledger.shared.projection import Record, fetch
+from lotledger.shared.publishing import Outgoing, publish
 from lotledger.shared.settings import CommonSettings
 from lotledger.shared.traced_messages import forwarding
 
@@ -104,18 +105,14 @@ class Repartitioner:
         acknowledgement."""
         records = [record for part in batches.values() for record in part]
         with forwarding(CLIENT, records, self.target) as headers:
-            sent = [
-                await producer.send(
-                    self.target,
-                    value=record.value,
-                    key=product_key(record),
-                    headers=headers(i),
-                    timestamp_ms=record.timestamp,
-                )
-                for i, record in enumerate(records)
-            ]
-            await asyncio.gather(*sent)
-        return len(sent)
+            await publish(
+                producer,
+                (
+                    Outgoing(self.target, product_key(r), r.value, headers(i), r.timestamp)
+                    for i, r in enumerate(records)
+                ),
+            )
+        return len(records)
 
     async def commit(
         self, consumer: AIOKafkaConsumer, batches: dict[TopicPartition, list[Record]]

@@ -24,6 +24,7 @@ from lotledger.shared.errors import DomainError
 from lotledger.shared.idempotency import DuplicateKey, StoredResponse, replay
 from lotledger.shared.identifiers import warehouse_of
 from lotledger.shared.kafka import STRUCTURED
+from lotledger.shared.publishing import Outgoing, publish
 
 SEND_TIMEOUT_S = 15.0
 
@@ -89,16 +90,13 @@ async def _send(
     try:
         producer = await rt.telemetry.get()
         async with asyncio.timeout(SEND_TIMEOUT_S):
-            sends = [
-                await producer.send(
-                    topic,
-                    _event(r, who, now).to_json(),
-                    key=r.sensor.encode(),
-                    headers=STRUCTURED,
-                )
-                for r in readings
-            ]
-            await asyncio.gather(*sends)
+            await publish(
+                producer,
+                [
+                    Outgoing(topic, r.sensor.encode(), _event(r, who, now).to_json(), STRUCTURED)
+                    for r in readings
+                ],
+            )
     except Exception as exc:
         raise TelemetryUnavailable(f"Kafka did not acknowledge the readings: {exc}") from exc
 
