@@ -51,6 +51,13 @@ class CommonSettings(ObservabilitySettings):
     topic_prefix: str = ""
     topic_partitions: int = Field(default=6, ge=1)
     topic_replication: int = Field(default=1, ge=1)
+    kafka_fetch_min_bytes: int = Field(
+        default=1,
+        ge=1,
+        le=16 * 1024 * 1024,
+        description="bytes a consumer's fetch waits for (up to `kafka_fetch_max_wait_ms`)",
+    )
+    kafka_fetch_max_wait_ms: int = Field(default=500, ge=0, le=60_000)
     record_retention_days: int = Field(
         default=RECORD_DAYS,
         ge=1,
