@@ -4,9 +4,16 @@ from uuid import uuid4
 import orjson
 from aiokafka import TopicPartition
 
-from lotledger.shared.contracts.topics import STOCK
+from lotledger.shared.contracts.topics import STOCK, TopicSpec
 from lotledger.shared.envelope import CloudEvent
-from lotledger.shared.kafka import STRUCTURED, create_consumer, create_producer, partitions_of
+from lotledger.shared.kafka import (
+    STRUCTURED,
+    create_consumer,
+    create_producer,
+    delete_topics,
+    ensure_topics,
+    partitions_of,
+)
 from lotledger.shared.publishing import Outgoing, publish
 from lotledger.shared.settings import CommonSettings
 
@@ -53,14 +60,23 @@ async def test_cloudevent_round_trips_through_the_real_broker(
 async def test_published_records_land_where_a_keyed_send_puts_them_in_the_order_given(
     common_settings: CommonSettings,
 ) -> None:
-    """1,500 records of 1 KB on 40 keys: more than one batch per partition."""
-    topic = common_settings.topic(STOCK)
+    """1,500 records of 1 KB on 40 keys: more than one batch per partition. On a topic
+    of its own: the session's stock topic is read by relays and projectors."""
+    settings = common_settings.model_copy(update={"topic_prefix": f"pub{uuid4().hex[:8]}."})
+    [topic] = await ensure_topics(settings, [TopicSpec("publish", "a test's keys")])
+    try:
+        await _publish_and_read_back(settings, topic)
+    finally:
+        await delete_topics(settings, [topic])
+
+
+async def _publish_and_read_back(settings: CommonSettings, topic: str) -> None:
     keys = [f"09506000134352/PB-{uuid4().hex[:6]}-{i}".encode() for i in range(40)]
-    producer = create_producer(common_settings, client_id="test-publish")
+    producer = create_producer(settings, client_id="test-publish")
     await producer.start()
     try:
         where = {k: (await producer.send_and_wait(topic, b"{}", key=k)).partition for k in keys}
-        before = await _ends(common_settings, topic)
+        before = await _ends(settings, topic)
         records = [
             Outgoing(topic, keys[n % 40], orjson.dumps({"n": n, "pad": "x" * 1000}), STRUCTURED)
             for n in range(1500)
@@ -68,10 +84,10 @@ async def test_published_records_land_where_a_keyed_send_puts_them_in_the_order_
         reached = await publish(producer, records)
     finally:
         await producer.stop()
-    after = await _ends(common_settings, topic)
+    after = await _ends(settings, topic)
     assert reached == {(topic, p): end for p, end in after.items() if end > before[p]}
     assert sum(after.values()) - sum(before.values()) == 1500
-    consumer = create_consumer(common_settings, group_id=None, client_id="test-publish-read")
+    consumer = create_consumer(settings, group_id=None, client_id="test-publish-read")
     await consumer.start()
     try:
         got: dict[bytes, list[tuple[int, int]]] = {}

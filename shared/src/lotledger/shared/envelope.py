@@ -33,6 +33,19 @@ def format_time(value: datetime) -> str:
     return instant.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
+def event_id_of(value: bytes | None) -> str | None:
+    """The CloudEvent id in a Kafka record's value; None for a value that is not a JSON
+    object with one (a foreign or broken record, which readers skip rather than stop on)."""
+    if not value:
+        return None
+    try:
+        event = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return None
+    found = event.get("id") if isinstance(event, dict) else None
+    return str(found) if found else None
+
+
 class CloudEvent(BaseModel):
     model_config = ConfigDict(frozen=True, extra="allow")
 

@@ -25,13 +25,15 @@ import contextlib
 import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
 
-import orjson
 import structlog
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from prometheus_client import Counter, Gauge
 
 from lotledger.shared.db import driver_connect
+from lotledger.shared.envelope import event_id_of
 from lotledger.shared.kafka import STRUCTURED, create_consumer, create_producer, partitions_of
 from lotledger.shared.outbox import Outbox, OutboxMessage
 from lotledger.shared.outbox_metrics import BacklogProbe
@@ -197,19 +199,29 @@ async def _published_since(
     partitions: list[TopicPartition],
     stored: Reached,
     ends: dict[TopicPartition, int],
-) -> tuple[list[str], Reached]:
+) -> tuple[list[UUID], Reached]:
     pending = {tp for tp in partitions if stored.get((tp.topic, tp.partition), 0) < ends[tp]}
     consumer.assign(list(pending))
     for tp in pending:
         consumer.seek(tp, stored.get((tp.topic, tp.partition), 0))
-    found: list[str] = []
+    found: list[UUID] = []
     while pending:
         batches = await consumer.getmany(*pending, timeout_ms=1000)
         for tp, messages in batches.items():
-            found.extend(orjson.loads(m.value)["id"] for m in messages if m.value)
+            found.extend(i for i in map(_our_event_id, messages) if i)
             if messages and messages[-1].offset + 1 >= ends[tp]:
                 pending.discard(tp)
         for tp in list(pending):
             if await consumer.position(tp) >= ends[tp]:
                 pending.discard(tp)
     return found, {(tp.topic, tp.partition): ends[tp] for tp in partitions}
+
+
+def _our_event_id(message: ConsumerRecord[Any, Any]) -> UUID | None:
+    """The event id of an outbox row published; None for a record that cannot be one (a
+    foreign or broken record on the topic is passed over, not a reason to stop)."""
+    found = event_id_of(message.value)
+    try:
+        return UUID(found) if found else None
+    except ValueError:
+        return None

@@ -18,12 +18,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Protocol
 
-import orjson
 from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.trace import Span, SpanKind
 
 from lotledger.shared import tracing
+from lotledger.shared.envelope import event_id_of
 from lotledger.shared.publishing import Headers
 
 TRACEPARENT = "ce_traceparent"
@@ -177,7 +177,7 @@ def consuming(consumer: str, records: Sequence[Any], traced: bool = True) -> Ite
             continue
         span = _process_span(consumer, r, parent)
         spans.append(span)
-        event_id = _event_id(r.value)
+        event_id = event_id_of(r.value)
         if event_id:
             contexts[event_id] = trace.set_span_in_context(span)
     token = _consumed.set(contexts)
@@ -186,17 +186,6 @@ def consuming(consumer: str, records: Sequence[Any], traced: bool = True) -> Ite
             yield
     finally:
         _consumed.reset(token)
-
-
-def _event_id(value: bytes) -> str | None:
-    """The CloudEvent id of a record; None for a value the projection will skip as
-    unreadable (tracing must never be what blocks a partition)."""
-    try:
-        event = orjson.loads(value)
-    except orjson.JSONDecodeError:
-        return None
-    found = event.get("id") if isinstance(event, dict) else None
-    return str(found) if found else None
 
 
 def consumed(event_id: str | None) -> Context | None:
