@@ -9,12 +9,13 @@ Runs on an asyncpg connection inside the caller's transaction.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
+
+import orjson
 
 from lotledger.alerts.domain.forecast import WarehouseForecast
 from lotledger.alerts.domain.forecast_risk import ExpiryRisk, HeldLot, LotRisk
@@ -58,7 +59,7 @@ def _unmoney(s: str | None) -> Decimal | None:
 
 
 def encode(v: Velocity, r: ExpiryRisk) -> str:
-    return json.dumps(
+    return orjson.dumps(
         {
             "velocity": [_fraction(v.per_day), v.sigma, v.days, v.shipped, _day(v.since)],
             "today": r.today.isoformat(),
@@ -81,11 +82,11 @@ def encode(v: Velocity, r: ExpiryRisk) -> str:
             "days_of_cover": _fraction(r.days_of_cover),
             "stock_out_on": _day(r.stock_out_on),
         }
-    )
+    ).decode()
 
 
 def decode(gtin: str, warehouse: str, computed_at: datetime, doc: str) -> KeptForecast:
-    d = json.loads(doc)
+    d = orjson.loads(doc)
     per_day, sigma, days, shipped, since = d["velocity"]
     risk = ExpiryRisk(
         today=date.fromisoformat(d["today"]),
