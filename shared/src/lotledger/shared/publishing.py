@@ -54,6 +54,13 @@ class _Filling:
         self.batch: Any = producer.create_batch()
         self.records = 0
 
+    def add(self, r: Outgoing) -> bool:
+        """False when the batch is full (an empty batch takes any record)."""
+        if self.batch.append(key=r.key, value=r.value, timestamp=r.timestamp_ms, headers=r.headers):
+            self.records += 1
+            return True
+        return False
+
 
 async def publish(producer: AIOKafkaProducer, records: Iterable[Outgoing]) -> Reached:
     """Send `records` and wait until every one is acknowledged (raising the first failure).
@@ -74,18 +81,16 @@ async def publish(producer: AIOKafkaProducer, records: Iterable[Outgoing]) -> Re
         if n is None:
             n = counts[r.topic] = len(await producer.partitions_for(r.topic))
         tp = (r.topic, random.randrange(n) if r.key is None else key_partition(r.key, n))
-        while True:
-            target = filling.get(tp) or filling.setdefault(tp, _Filling(producer))
-            if target.batch.append(
-                key=r.key, value=r.value, timestamp=r.timestamp_ms, headers=r.headers
-            ):
-                target.records += 1
-                break
+        if tp not in filling:
+            filling[tp] = _Filling(producer)
+        while not filling[tp].add(r):
             await submit(tp)
+            filling[tp] = _Filling(producer)
     for tp in list(filling):
         await submit(tp)
+    acks = await asyncio.gather(*(future for future, _ in sent))
     reached: Reached = {}
-    for meta, (_, size) in zip(await asyncio.gather(*(f for f, _ in sent)), sent, strict=True):
+    for meta, (_, size) in zip(acks, sent, strict=True):
         tp = (meta.topic, meta.partition)
         reached[tp] = max(reached.get(tp, 0), meta.offset + size)
     return reached
