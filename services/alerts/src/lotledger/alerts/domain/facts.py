@@ -149,10 +149,6 @@ class LotFacts:
     def total(self) -> int:
         return sum(qty for qty in self.on_hand.values() if qty > 0)
 
-    def available_in(self, warehouse: str) -> int:
-        """What the available holdings hold in `warehouse` (the batch's status aside)."""
-        return self.by_warehouse.get(warehouse, NO_STOCK).available
-
 
 @dataclass(frozen=True)
 class Shipment:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from lotledger.alerts.domain.conditions import AlertKey, Condition, Evaluation, Scope
-from lotledger.alerts.domain.facts import FefoDeviation, LotFacts, RecallFacts, Zones
+from lotledger.alerts.domain.facts import NO_STOCK, FefoDeviation, LotFacts, RecallFacts, Zones
 from lotledger.alerts.domain.severity import SEVERITY, recall_severity
 from lotledger.shared.contracts.alerts import AlertType
 from lotledger.shared.contracts.stock import BatchStatus
@@ -59,7 +59,7 @@ def recall_raised(recall: RecallFacts, lot: LotFacts) -> Condition:
         "locations": {loc: qty for loc, qty in sorted(lot.on_hand.items()) if qty > 0},
         "by_warehouse": {
             warehouse: {
-                "on_hand": sum(lot.on_hand_in(warehouse).values()),
+                "on_hand": lot.by_warehouse.get(warehouse, NO_STOCK).on_hand,
                 "consignees": consignee_lines(
                     (s.party, s.shipped, s.returned)
                     for s in recall.shipments
@@ -104,7 +104,7 @@ def fefo_deviation(deviation: FefoDeviation, lots: Sequence[LotFacts], zones: Zo
             if lot.gtin == deviation.gtin
             and lot.lot != deviation.lot
             and lot.status is BatchStatus.AVAILABLE
-            and lot.on_hand_in(warehouse)
+            and warehouse in lot.by_warehouse
             and today <= lot.expiry
             and (picked is None or lot.expiry < picked.expiry)
         ),
@@ -124,7 +124,7 @@ def fefo_deviation(deviation: FefoDeviation, lots: Sequence[LotFacts], zones: Zo
             {
                 "lot": lot.lot,
                 "expiry": lot.expiry.isoformat(),
-                "on_hand": sum(lot.on_hand_in(warehouse).values()),
+                "on_hand": lot.by_warehouse.get(warehouse, NO_STOCK).on_hand,
             }
             for lot in earlier
         ],
