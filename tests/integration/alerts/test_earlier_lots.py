@@ -1,20 +1,25 @@
-"""The earlier lots a FEFO deviation names: available lots of the product expiring before
-the picked one with stock in the pick's warehouse, at most the limit, in expiry order
-with the picked lot. Emptied lots (their status stays available), lots held elsewhere and
-lots not available are passed over, however many there are. On the real alerts schema,
-rolled back."""
+"""The earlier lots a FEFO deviation names, from the lots the projector reads for the
+touched products (`LotFactsStore.lots_of`): available lots of the product expiring
+before the picked one with stock in the pick's warehouse, at most `EARLIER_LOTS_NAMED`,
+in expiry order. Emptied lots (their status stays available) are not read at all, however
+many there are; lots held elsewhere and lots not available are passed over. On the real
+alerts schema, rolled back."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
 
 from lotledger.alerts.adapters.lot_facts import LotFactsStore
 from lotledger.alerts.adapters.write_behind import WriteBehindConnection
+from lotledger.alerts.domain.facts import FefoDeviation
+from lotledger.alerts.domain.triggered import EARLIER_LOTS_NAMED, fefo_deviation
+from tests.unit.alerts.fixtures import ZONES
 
 GTIN = "09506000134352"
 FIRST = date(2027, 1, 1)
+PICKED_AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
 async def _lot(
@@ -39,6 +44,15 @@ async def _lot(
         )
 
 
+def _picked(location: str) -> FefoDeviation:
+    return FefoDeviation("evt-1", GTIN, "PICKED", location, 1, "SO-1", "PHARMACY-1", PICKED_AT)
+
+
+def _named(details: object) -> list[str]:
+    assert isinstance(details, dict)
+    return [lot["lot"] for lot in details["earlier_lots"]]
+
+
 async def test_a_deviation_names_the_earliest_available_lots_stocked_in_its_warehouse(
     alerts_conn: asyncpg.Connection,
 ) -> None:
@@ -51,15 +65,21 @@ async def test_a_deviation_names_the_earliest_available_lots_stocked_in_its_ware
     await _lot(alerts_conn, "THIRD", 30, "available", {"WH1/AMB-A/01": 2, "WH2/AMB-A/01": 7})
     await _lot(alerts_conn, "LATER", 90, "available", {"WH1/AMB-A/01": 6})
     await _lot(alerts_conn, "PICKED", 60, "available", {"WH1/AMB-A/01": 3})
+    for n in range(EARLIER_LOTS_NAMED + 1):
+        await _lot(alerts_conn, f"WH3-{n:02d}", 40 - n, "available", {"WH3/AMB-A/01": 1})
     lots = LotFactsStore(WriteBehindConnection(alerts_conn))
 
-    two, every, other = await lots.earlier_available(
-        [(GTIN, "PICKED", "WH1"), (GTIN, "PICKED", "WH1"), (GTIN, "PICKED", "WH2")],
-        limit=2,
-    )
-    assert [lot.lot for lot in two] == ["FIRST", "SECOND", "PICKED"]
-    assert two[0].on_hand == {"WH1/AMB-A/01": 5, "WH1/AMB-A/02": 1}
-    assert [lot.lot for lot in every] == ["FIRST", "SECOND", "PICKED"]
-    assert [lot.lot for lot in other] == ["ELSEWHERE", "THIRD", "PICKED"]
-    (wider,) = await lots.earlier_available([(GTIN, "PICKED", "WH1")], limit=5)
-    assert [lot.lot for lot in wider] == ["FIRST", "SECOND", "THIRD", "PICKED"]
+    (read,) = (await lots.lots_of({GTIN: ["PICKED", "EMPTIED-000"]})).values()
+
+    assert {lot.lot for lot in read} >= {"FIRST", "PICKED", "EMPTIED-000"}
+    assert not any(lot.lot.startswith("EMPTIED-") and lot.lot != "EMPTIED-000" for lot in read)
+    first = next(lot for lot in read if lot.lot == "FIRST")
+    assert first.on_hand == {"WH1/AMB-A/01": 5, "WH1/AMB-A/02": 1}
+    wh1 = fefo_deviation(_picked("WH1/AMB-A/01"), read, ZONES).details
+    assert _named(wh1) == ["FIRST", "SECOND", "THIRD"]
+    assert _named(fefo_deviation(_picked("WH2/AMB-A/01"), read, ZONES).details) == [
+        "ELSEWHERE",
+        "THIRD",
+    ]
+    wh3 = _named(fefo_deviation(_picked("WH3/AMB-A/01"), read, ZONES).details)
+    assert wh3 == [f"WH3-{n:02d}" for n in range(EARLIER_LOTS_NAMED, 0, -1)]

@@ -47,14 +47,43 @@ class AttemptRecord:
     duration_ms: float
 
 
+@dataclass(frozen=True)
+class _Subscriber:
+    id: str
+    types: frozenset[str]
+    stock_types: frozenset[str]
+
+    def wants_alert(self, alert_type: AlertType) -> bool:
+        return alert_type.value in self.types or not (self.types or self.stock_types)
+
+    def wants_stock(self, event_type: str) -> bool:
+        return event_type in self.stock_types or STOCK_WILDCARD in self.stock_types
+
+
 class DeliveryStore:
-    """Stores live for one transaction, so the subscribers read for an event or alert type
-    are kept for the rest of it (a projector batch asks once per type, not once per event)."""
+    """Stores live for one transaction, so the active subscriptions are read once for
+    it, oldest first, whatever the event and alert types a projector batch brings."""
 
     def __init__(self, conn: Driver) -> None:
         self._conn = conn
-        self._stock_subscribers: dict[str, list[str]] = {}
-        self._alert_subscribers: dict[tuple[AlertType, str | None], list[str]] = {}
+        self._subscribers: list[_Subscriber] | None = None
+
+    async def prefetch(self) -> None:
+        """Read the active subscriptions now, before the writes a batch holds back
+        (`adapters.write_behind`): a read in their midst sends them early."""
+        await self._active()
+
+    async def _active(self) -> list[_Subscriber]:
+        if self._subscribers is None:
+            rows = await self._conn.fetch(
+                "SELECT subscription_id::text AS id, types, stock_types FROM subscriptions "
+                "WHERE deleted_at IS NULL ORDER BY created_at"
+            )
+            self._subscribers = [
+                _Subscriber(r["id"], frozenset(r["types"]), frozenset(r["stock_types"]))
+                for r in rows
+            ]
+        return self._subscribers
 
     async def enqueue(
         self,
@@ -66,32 +95,15 @@ class DeliveryStore:
     ) -> int:
         """One pending delivery of `event` per active subscription wanting `alert_type`,
         except `exclude`; returns how many."""
-        subscribers = self._alert_subscribers.get((alert_type, exclude))
-        if subscribers is None:
-            rows = await self._conn.fetch(
-                "SELECT subscription_id::text AS id FROM subscriptions WHERE deleted_at IS NULL "
-                "AND ($1 = ANY(types) OR "
-                "(cardinality(types) = 0 AND cardinality(stock_types) = 0)) "
-                "AND subscription_id::text IS DISTINCT FROM $2 ORDER BY created_at",
-                alert_type.value,
-                exclude,
-            )
-            subscribers = [r["id"] for r in rows]
-            self._alert_subscribers[(alert_type, exclude)] = subscribers
+        subscribers = [
+            s.id for s in await self._active() if s.id != exclude and s.wants_alert(alert_type)
+        ]
         return await self._insert(event, subscribers, alert_id, traceparent)
 
     async def enqueue_stock(self, event: CloudEvent) -> int:
         """One pending delivery of a stock event (the CloudEvent as on Kafka) per active
         subscription naming its type or `lotledger.stock.*`; ordered per batch."""
-        subscribers = self._stock_subscribers.get(event.type)
-        if subscribers is None:
-            rows = await self._conn.fetch(
-                "SELECT subscription_id::text AS id FROM subscriptions WHERE deleted_at IS NULL "
-                "AND ($1 = ANY(stock_types) OR $2 = ANY(stock_types)) ORDER BY created_at",
-                event.type,
-                STOCK_WILDCARD,
-            )
-            subscribers = self._stock_subscribers[event.type] = [r["id"] for r in rows]
+        subscribers = [s.id for s in await self._active() if s.wants_stock(event.type)]
         return await self._insert(
             event, subscribers, event.subject or "", consumed_traceparent(str(event.id))
         )

@@ -123,28 +123,27 @@ class ForecastLatestStore:
     async def keep(
         self, forecasts: Mapping[str, Sequence[WarehouseForecast]], at: datetime
     ) -> None:
-        """Replace each product's rows with its forecasts (one per warehouse)."""
+        """Replace each product's rows with its forecasts (one per warehouse), in one
+        statement: the rows it deletes and the rows it writes are never the same."""
         if not forecasts:
             return
         kept = [(gtin, f) for gtin, fs in sorted(forecasts.items()) for f in fs]
         await self._conn.execute(
-            "DELETE FROM forecast_latest f WHERE f.gtin = ANY($1::text[]) AND (f.gtin, "
-            "f.warehouse) NOT IN (SELECT * FROM unnest($2::text[], $3::text[]))",
+            "WITH k AS (SELECT * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[]) "
+            "AS k(gtin, warehouse, qty_at_risk, forecast)), "
+            "gone AS (DELETE FROM forecast_latest f WHERE f.gtin = ANY($1::text[]) "
+            "AND (f.gtin, f.warehouse) NOT IN (SELECT gtin, warehouse FROM k)) "
+            "INSERT INTO forecast_latest (gtin, warehouse, qty_at_risk, computed_at, forecast) "
+            "SELECT gtin, warehouse, qty_at_risk, $6, forecast::jsonb FROM k "
+            "ON CONFLICT (gtin, warehouse) DO UPDATE SET qty_at_risk = EXCLUDED.qty_at_risk, "
+            "computed_at = EXCLUDED.computed_at, forecast = EXCLUDED.forecast",
             sorted(forecasts),
             [gtin for gtin, _ in kept],
             [f.warehouse for _, f in kept],
+            [f.risk.qty_at_risk for _, f in kept],
+            [encode(f.velocity, f.risk) for _, f in kept],
+            at,
         )
-        if kept:
-            await self._conn.executemany(
-                "INSERT INTO forecast_latest (gtin, warehouse, qty_at_risk, computed_at, "
-                "forecast) VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (gtin, warehouse) "
-                "DO UPDATE SET qty_at_risk = EXCLUDED.qty_at_risk, "
-                "computed_at = EXCLUDED.computed_at, forecast = EXCLUDED.forecast",
-                [
-                    (gtin, f.warehouse, f.risk.qty_at_risk, at, encode(f.velocity, f.risk))
-                    for gtin, f in kept
-                ],
-            )
 
     async def top(self, warehouses: Iterable[str], limit: int) -> list[KeptForecast]:
         """The kept forecasts in `warehouses`, most units at risk first (then gtin and

@@ -8,47 +8,56 @@ replayed event (version not above it) is recognised and skipped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from lotledger.alerts.adapters.write_behind import WriteBehindConnection
 from lotledger.alerts.domain.facts import LotFacts
 from lotledger.shared.contracts.stock import BatchStatus
-from lotledger.shared.db import Row, json_value
+from lotledger.shared.db import Row
 
-_LOTS = (
-    "SELECT l.gtin, l.lot, l.expiry, l.status, "
-    "COALESCE((SELECT jsonb_object_agg(s.location, s.qty) FROM lot_stock s "
-    "WHERE s.gtin = l.gtin AND s.lot = l.lot), '{}'::jsonb)::text AS on_hand, "
-    "COALESCE((SELECT jsonb_object_agg(s.location, s.held) FROM lot_stock s "
-    "WHERE s.gtin = l.gtin AND s.lot = l.lot AND s.held > 0), '{}'::jsonb)::text AS held "
-    "FROM lots l "
+_NAMED = (
+    "SELECT l.gtin, l.lot, l.expiry, l.status, s.location, s.qty, s.held "
+    "FROM lots l LEFT JOIN lot_stock s ON s.gtin = l.gtin AND s.lot = l.lot "
+    "JOIN unnest($1::text[], $2::text[]) AS b(gtin, lot) ON l.gtin = b.gtin AND l.lot = b.lot "
+    "ORDER BY 1, 2"
 )
+"""The batches named ($1, $2): a row per location with stock, or one row without."""
 
 _ON_HAND_OR_NAMED = (
-    "SELECT x.* FROM (SELECT gtin, lot FROM lot_stock WHERE gtin = ANY($1::text[]) "  # noqa: S608
-    "UNION SELECT * FROM unnest($2::text[], $3::text[])) AS k(gtin, lot) "
-    f"CROSS JOIN LATERAL ({_LOTS}WHERE l.gtin = k.gtin AND l.lot = k.lot) x "
-    "ORDER BY x.gtin, x.lot"
+    "SELECT l.gtin, l.lot, l.expiry, l.status, s.location, s.qty, s.held "
+    "FROM lot_stock s JOIN lots l ON l.gtin = s.gtin AND l.lot = s.lot "
+    "WHERE s.gtin = ANY($1::text[]) UNION ALL "
+    "SELECT l.gtin, l.lot, l.expiry, l.status, s.location, s.qty, s.held "
+    "FROM lots l LEFT JOIN lot_stock s ON s.gtin = l.gtin AND s.lot = l.lot "
+    "JOIN unnest($2::text[], $3::text[]) AS b(gtin, lot) ON l.gtin = b.gtin AND l.lot = b.lot "
+    "ORDER BY 1, 2"
 )
-"""The lots with stock of the products $1 and the lots named ($2, $3), each read by its
-key."""
-
-_STOCKED_AVAILABLE = (
-    "SELECT DISTINCT s.gtin, s.warehouse, s.lot, l.expiry FROM lot_stock s "
-    "JOIN unnest($1::text[], $2::text[]) AS p(gtin, warehouse) "
-    "ON s.gtin = p.gtin AND s.warehouse = p.warehouse "
-    "JOIN lots l ON l.gtin = s.gtin AND l.lot = s.lot WHERE l.status = 'available'"
-)
-"""The available lots with stock in each (gtin, warehouse), by `lot_stock_by_warehouse`:
-as many rows as there are stocked lots, whatever the product's history."""
+"""The stock rows of the products $1, then the rows of the lots named ($2, $3); a named
+lot with stock comes twice over, which `_lots` folds into one."""
 
 
-def _lot(row: Row) -> LotFacts:
-    on_hand = {loc: int(qty) for loc, qty in json_value(row["on_hand"]).items()}
-    held = {loc: int(qty) for loc, qty in json_value(row["held"]).items()}
-    status = BatchStatus(row["status"])
-    return LotFacts(row["gtin"], row["lot"], row["expiry"], status, on_hand, held)
+def _lots(rows: Iterable[Row]) -> list[LotFacts]:
+    """Rows of (batch, location) ordered by batch into one `LotFacts` per batch. Flat rows
+    cost a fraction of aggregating each lot's locations into JSON in the query (35 ms → 4
+    ms for 30 products of 150-350 lots each in the bench)."""
+    out: list[LotFacts] = []
+    key: tuple[str, str] | None = None
+    on_hand: dict[str, int] = {}
+    held: dict[str, int] = {}
+    for r in rows:
+        if (r["gtin"], r["lot"]) != key:
+            key = (r["gtin"], r["lot"])
+            on_hand, held = {}, {}
+            out.append(
+                LotFacts(r["gtin"], r["lot"], r["expiry"], BatchStatus(r["status"]), on_hand, held)
+            )
+        location = r["location"]
+        if location is not None:
+            on_hand[location] = int(r["qty"])
+            if r["held"] > 0:
+                held[location] = int(r["held"])
+    return out
 
 
 class LotFactsStore:
@@ -117,59 +126,13 @@ class LotFactsStore:
             [lot for _, lot in named],
         )
         out: dict[str, list[LotFacts]] = {gtin: [] for gtin in including}
-        for r in rows:
-            out[r["gtin"]].append(_lot(r))
-        return out
-
-    async def earlier_available(
-        self, picks: Sequence[tuple[str, str, str]], limit: int
-    ) -> list[list[LotFacts]]:
-        """For each (gtin, lot, warehouse): the lot and at most `limit` available lots of
-        its product expiring before it with stock in the warehouse, in expiry order;
-        nothing for a lot never received. The candidates are read from the stock in the
-        picks' warehouses, not along the product's lots by expiry: picking
-        first-expiry-first empties the early lots, which keep their status, and that walk
-        passed a product's whole emptied history on every pick (130-480 ms a batch at 500
-        ops/s in the bench). Three reads for all the picks."""
-        out: list[list[LotFacts]] = [[] for _ in picks]
-        if not picks:
-            return out
-        named = sorted({(gtin, lot) for gtin, lot, _ in picks})
-        picked = {(lot.gtin, lot.lot): lot for lot in await self.lots(named)}
-        places = sorted({(gtin, warehouse) for gtin, _, warehouse in picks})
-        rows = await self._conn.fetch(
-            _STOCKED_AVAILABLE, [g for g, _ in places], [w for _, w in places]
-        )
-        stocked: dict[tuple[str, str], list[tuple[date, str]]] = {}
-        for r in rows:
-            stocked.setdefault((r["gtin"], r["warehouse"]), []).append((r["expiry"], r["lot"]))
-        for candidates in stocked.values():
-            candidates.sort()
-        chosen: list[list[str]] = []
-        for gtin, lot, warehouse in picks:
-            this = picked.get((gtin, lot))
-            earlier = [
-                name
-                for expiry, name in stocked.get((gtin, warehouse), [])
-                if this is not None and expiry < this.expiry
-            ]
-            chosen.append(earlier[:limit])
-        wanted = {(p[0], name) for p, names in zip(picks, chosen, strict=True) for name in names}
-        facts = {(f.gtin, f.lot): f for f in await self.lots(sorted(wanted))}
-        for i, ((gtin, lot, _), names) in enumerate(zip(picks, chosen, strict=True)):
-            if (gtin, lot) in picked:
-                found = [facts[(gtin, n)] for n in names] + [picked[(gtin, lot)]]
-                out[i] = sorted(found, key=lambda f: (f.expiry, f.lot))
+        for lot in _lots(rows):
+            out[lot.gtin].append(lot)
         return out
 
     async def lots(self, batches: list[tuple[str, str]]) -> list[LotFacts]:
-        rows = await self._conn.fetch(
-            _LOTS + "JOIN unnest($1::text[], $2::text[]) AS b(gtin, lot) "
-            "ON l.gtin = b.gtin AND l.lot = b.lot ORDER BY l.gtin, l.lot",
-            [g for g, _ in batches],
-            [lot for _, lot in batches],
-        )
-        return [_lot(r) for r in rows]
+        rows = await self._conn.fetch(_NAMED, [g for g, _ in batches], [lot for _, lot in batches])
+        return _lots(rows)
 
     async def stocked_in(self, gtins: Iterable[str]) -> dict[str, list[str]]:
         """The warehouses each product was ever stocked in; every product asked for has

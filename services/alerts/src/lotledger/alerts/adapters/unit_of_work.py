@@ -73,10 +73,12 @@ class Stores:
     async def within(cls, conn: AsyncConnection) -> Stores:
         """Stores on the driver under `conn`, inside `conn`'s transaction. SQLAlchemy
         begins a transaction on the driver only with its first statement, so one is sent
-        through it first: otherwise the stores' statements would each commit on their own,
-        apart from the consumer positions written later."""
-        await conn.execute(text("SELECT 1"))
+        through it first, unless it has (the projector's position locks): otherwise the
+        stores' statements would each commit on their own, apart from the consumer
+        positions written later."""
         driver = await driver_of(conn)
+        if not driver.is_in_transaction():
+            await conn.execute(text("SELECT 1"))
         if not driver.is_in_transaction():
             raise RuntimeError("stores need a connection inside a transaction")
         return cls.on(driver)

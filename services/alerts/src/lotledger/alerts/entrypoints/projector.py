@@ -76,11 +76,11 @@ class AlertsProjection:
         await stores.lock_subjects(await batch_locks.keys_of(stores, parsed))
         ctx = Context(stores, self.clock.now(), self.new_id, self.forecast)
         latest: Latest = {}
-        await stores.lots.prefetch_versions(
-            (payload.gtin, payload.lot)
-            for _, payload in parsed
-            if isinstance(payload, stock.StockEvent)
-        )
+        batches = [(p.gtin, p.lot) for _, p in parsed if isinstance(p, stock.StockEvent)]
+        if batches:
+            await stores.lots.prefetch_versions(batches)
+            await ctx.zones()
+            await stores.deliveries.prefetch()
         for envelope, payload in parsed:
             await _apply(ctx, envelope, payload, latest)
         await stock_events.evaluate_touched(ctx)

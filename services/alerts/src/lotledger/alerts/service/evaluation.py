@@ -18,7 +18,7 @@ from lotledger.alerts.domain import climate, lifecycle, rules, triggered
 from lotledger.alerts.domain.alert import Change, NewId, fresh_id
 from lotledger.alerts.domain.climate_facts import ExcursionRecord, SensorFacts
 from lotledger.alerts.domain.conditions import Condition, Evaluation, Scope
-from lotledger.alerts.domain.facts import FefoDeviation, Zones
+from lotledger.alerts.domain.facts import FefoDeviation, LotFacts, Zones
 from lotledger.alerts.domain.forecast import ForecastSettings
 from lotledger.alerts.domain.levels import product_stock
 from lotledger.alerts.domain.rules_config import RulesConfig
@@ -62,7 +62,11 @@ class Context:
 
 
 async def products(
-    ctx: Context, wanted: Mapping[str, Iterable[str]], *, every_lot: bool = True
+    ctx: Context,
+    wanted: Mapping[str, Iterable[str]],
+    *,
+    every_lot: bool = True,
+    lots: Mapping[str, Sequence[LotFacts]] | None = None,
 ) -> dict[str, Evaluation]:
     """Each product's lots on hand (expiry rules), its levels per warehouse (stock
     rules) and its forecast per warehouse (expiry_risk, reorder_suggested), the facts of
@@ -72,13 +76,16 @@ async def products(
     changes nothing. With `every_lot=False` the expiry rules judge the named batches only:
     a lot's expiry conditions depend on its own facts, the product's thresholds and the
     day, so after stock events a lot they did not touch has not changed (a new day is the
-    sweep's, new thresholds the catalog's, and both judge every lot)."""
+    sweep's, new thresholds the catalog's, and both judge every lot). `lots`, when
+    given, are the products' lots as `LotFactsStore.lots_of` read them for `wanted` in this
+    transaction."""
     named = {gtin: sorted(set(batches)) for gtin, batches in wanted.items()}
     if not named:
         return {}
-    lots = await ctx.stores.lots.lots_of(
-        {gtin: [split_batch_id(b)[1] for b in batches] for gtin, batches in named.items()}
-    )
+    if lots is None:
+        lots = await ctx.stores.lots.lots_of(
+            {gtin: [split_batch_id(b)[1] for b in batches] for gtin, batches in named.items()}
+        )
     thresholds = await ctx.stores.catalog.thresholds_of(named)
     zones, config = await ctx.zones(), await ctx.config()
     stocked_in = await ctx.stores.lots.stocked_in(named)

@@ -7,18 +7,20 @@ in stream order (one key, one partition), so versions only move forward.
 After each event: subscribers to its type get a webhook delivery of the event itself and
 a recall raises its alert (id derived from the event). When the batch of records has been
 applied (`evaluate_touched`): each pick marked `fefo_deviation` raises one, naming the
-earlier lots available then (one read for all the batch's picks), and the product's
+earlier lots available then, and the product's
 expiry and level rules and the batch's recall condition are evaluated once per product,
 so a product with thousands of lots on hand costs one evaluation per batch, not one per
-event.
+event. The touched products' lots are read once for both.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import structlog
 
 from lotledger.alerts.domain import triggered
-from lotledger.alerts.domain.facts import FefoDeviation
+from lotledger.alerts.domain.facts import FefoDeviation, LotFacts
 from lotledger.alerts.service import evaluation as ev
 from lotledger.alerts.service.recording import Cause
 from lotledger.shared.contracts import stock as s
@@ -112,21 +114,16 @@ async def _triggered(ctx: ev.Context, envelope: CloudEvent, event: s.StockEvent)
         ctx.deviations.append((FefoDeviation.from_picked(str(envelope.id), event), cause))
 
 
-async def _raise_deviations(ctx: ev.Context) -> None:
+async def _raise_deviations(ctx: ev.Context, lots: Mapping[str, Sequence[LotFacts]]) -> None:
+    """Each deviation names the earlier lots among its product's `lots`: the lots with
+    stock after the batch was applied, and the lots it touched."""
     deviations, ctx.deviations = ctx.deviations, []
     if not deviations:
         return
-    earlier = await ctx.stores.lots.earlier_available(
-        [(d.gtin, d.lot, warehouse_of(d.location)) for d, _ in deviations],
-        triggered.EARLIER_LOTS_NAMED,
-    )
     zones = await ctx.zones()
     await ev.trigger_each(
         ctx,
-        [
-            (triggered.fefo_deviation(d, lots, zones), cause)
-            for (d, cause), lots in zip(deviations, earlier, strict=True)
-        ],
+        [(triggered.fefo_deviation(d, lots[d.gtin], zones), cause) for d, cause in deviations],
     )
 
 
@@ -161,13 +158,15 @@ async def evaluate_touched(ctx: ev.Context) -> None:
     product's rules caused by its latest event (the expiry rules of the batches changed
     only), each batch's recall condition by the batch's latest event. The batch's FEFO
     deviations are raised first."""
-    await _raise_deviations(ctx)
+    facts = await ctx.stores.lots.lots_of(ctx.touched)
+    await _raise_deviations(ctx, facts)
     touched = [(gtin, lot) for gtin, lots in ctx.touched.items() for lot in lots]
     recalled = await ctx.stores.recalls.recalled_among(touched) if touched else set()
     evaluations = await ev.products(
         ctx,
         {gtin: [batch_id(gtin, lot) for lot in lots] for gtin, lots in ctx.touched.items()},
         every_lot=False,
+        lots=facts,
     )
     await ev.settle_each(
         ctx,
