@@ -6,7 +6,8 @@ marked `fefo_deviation` raises one per pick, a kept sync conflict raises one per
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from lotledger.alerts.domain.conditions import AlertKey, Condition, Evaluation, Scope
@@ -88,28 +89,54 @@ EARLIER_LOTS_NAMED = 10
 """A deviation alert names at most this many earlier lots, the earliest first."""
 
 
-def fefo_deviation(deviation: FefoDeviation, lots: Sequence[LotFacts], zones: Zones) -> Condition:
+class ProductLots:
+    """A product's lots for naming earlier lots, its available ones ordered by expiry once,
+    so each of many deviating picks walks only the lots before its own."""
+
+    def __init__(self, lots: Iterable[LotFacts]) -> None:
+        self._lots = list(lots)
+        self._by_name = {(lot.gtin, lot.lot): lot for lot in self._lots}
+        self._available = sorted(
+            (lot for lot in self._lots if lot.status is BatchStatus.AVAILABLE),
+            key=lambda lot: (lot.expiry, lot.lot),
+        )
+
+    def get(self, gtin: str, lot: str) -> LotFacts | None:
+        return self._by_name.get((gtin, lot))
+
+    def earlier(self, deviation: FefoDeviation, warehouse: str, today: date) -> list[LotFacts]:
+        """The available lots of the deviation's product with stock in `warehouse`, not
+        expired `today`, expiring before the picked lot, earliest first, at most
+        `EARLIER_LOTS_NAMED`."""
+        picked = self.get(deviation.gtin, deviation.lot)
+        out: list[LotFacts] = []
+        for lot in self._available:
+            if picked is not None and lot.expiry >= picked.expiry:
+                break
+            if (
+                lot.gtin == deviation.gtin
+                and lot.lot != deviation.lot
+                and warehouse in lot.by_warehouse
+                and today <= lot.expiry
+            ):
+                out.append(lot)
+                if len(out) == EARLIER_LOTS_NAMED:
+                    break
+        return out
+
+
+def fefo_deviation(
+    deviation: FefoDeviation, lots: Iterable[LotFacts] | ProductLots, zones: Zones
+) -> Condition:
     """The alert of one deviating pick, naming the earliest-expiring available lots of the
     product (at most `EARLIER_LOTS_NAMED`) that were in the same warehouse when the
-    consumer batch holding the pick was applied."""
+    consumer batch holding the pick was applied. Many picks of one product share one
+    `ProductLots`."""
+    product = lots if isinstance(lots, ProductLots) else ProductLots(lots)
     warehouse = warehouse_of(deviation.location)
     today = zones.today(warehouse, deviation.picked_at)
-    picked = next(
-        (lot for lot in lots if (lot.gtin, lot.lot) == (deviation.gtin, deviation.lot)), None
-    )
-    earlier = sorted(
-        (
-            lot
-            for lot in lots
-            if lot.gtin == deviation.gtin
-            and lot.lot != deviation.lot
-            and lot.status is BatchStatus.AVAILABLE
-            and warehouse in lot.by_warehouse
-            and today <= lot.expiry
-            and (picked is None or lot.expiry < picked.expiry)
-        ),
-        key=lambda lot: (lot.expiry, lot.lot),
-    )[:EARLIER_LOTS_NAMED]
+    picked = product.get(deviation.gtin, deviation.lot)
+    earlier = product.earlier(deviation, warehouse, today)
     details = {
         "gtin": deviation.gtin,
         "lot": deviation.lot,

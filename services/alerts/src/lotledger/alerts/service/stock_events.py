@@ -121,9 +121,10 @@ async def _raise_deviations(ctx: ev.Context, lots: Mapping[str, Sequence[LotFact
     if not deviations:
         return
     zones = await ctx.zones()
+    products = {gtin: triggered.ProductLots(lots[gtin]) for gtin in {d.gtin for d, _ in deviations}}
     await ev.trigger_each(
         ctx,
-        [(triggered.fefo_deviation(d, lots[d.gtin], zones), cause) for d, cause in deviations],
+        [(triggered.fefo_deviation(d, products[d.gtin], zones), cause) for d, cause in deviations],
     )
 
 
