@@ -42,10 +42,6 @@ def _unfraction(pair: list[int] | None) -> Fraction | None:
     return None if pair is None else Fraction(pair[0], pair[1])
 
 
-def _day(d: date | None) -> str | None:
-    return None if d is None else d.isoformat()
-
-
 def _undate(s: str | None) -> date | None:
     return None if s is None else date.fromisoformat(s)
 
@@ -59,28 +55,30 @@ def _unmoney(s: str | None) -> Decimal | None:
 
 
 def encode(v: Velocity, r: ExpiryRisk) -> str:
+    """Dates go to orjson as they are (it writes them as ISO days, None as null): a
+    forecast names every lot of its warehouse, three dates each."""
     return orjson.dumps(
         {
-            "velocity": [_fraction(v.per_day), v.sigma, v.days, v.shipped, _day(v.since)],
-            "today": r.today.isoformat(),
+            "velocity": [_fraction(v.per_day), v.sigma, v.days, v.shipped, v.since],
+            "today": r.today,
             "lots": [
                 [
                     lot.lot,
-                    _day(lot.expiry),
-                    _day(lot.stops_sellable_on),
+                    lot.expiry,
+                    lot.stops_sellable_on,
                     lot.qty,
                     lot.qty_at_risk,
                     _money(lot.value_at_risk),
                     lot.currency,
-                    _day(lot.reached_on),
+                    lot.reached_on,
                 ]
                 for lot in r.lots
             ],
-            "held": [[h.lot, _day(h.expiry), h.qty, _money(h.value), h.currency] for h in r.held],
+            "held": [[h.lot, h.expiry, h.qty, _money(h.value), h.currency] for h in r.held],
             "qty_at_risk": r.qty_at_risk,
             "value_at_risk": {c: str(v) for c, v in r.value_at_risk.items()},
             "days_of_cover": _fraction(r.days_of_cover),
-            "stock_out_on": _day(r.stock_out_on),
+            "stock_out_on": r.stock_out_on,
         }
     ).decode()
 
