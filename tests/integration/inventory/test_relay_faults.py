@@ -22,7 +22,7 @@ from tests.support.world import COLD, LOCATIONS, PRODUCTS, SUPPLIER, seed_catalo
 
 SCANNER = bearer("scanner", warehouses=["WH1"])
 BATCHES = 30
-PICKS_PER_BATCH = 40
+PICKS_PER_BATCH = 120
 
 
 @pytest.fixture(scope="module")
