@@ -7,10 +7,10 @@ in stream order (one key, one partition), so versions only move forward.
 After each event: subscribers to its type get a webhook delivery of the event itself and
 a recall raises its alert (id derived from the event). When the batch of records has been
 applied (`evaluate_touched`): each pick marked `fefo_deviation` raises one, naming the
-earlier lots available then, and the product's
-expiry and level rules and the batch's recall condition are evaluated once per product,
-so a product with thousands of lots on hand costs one evaluation per batch, not one per
-event. The touched products' lots are read once for both.
+earlier lots available then, and the product's expiry and level rules and the batch's
+recall condition are evaluated once per product, so a product with thousands of lots on
+hand costs one evaluation per batch, not one per event. The touched products' lots are
+read once for both.
 """
 
 from __future__ import annotations
