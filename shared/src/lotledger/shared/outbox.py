@@ -101,21 +101,17 @@ class Outbox:
     def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
-    async def next_batch(
-        self, slots: Collection[int], limit: int, besides: Sequence[int] = ()
-    ) -> list[OutboxMessage]:
-        """The oldest unpublished rows of `slots`, except the ids `besides` (rows in
-        flight). Rows are deleted once published, so a row whose transaction commits late
-        (holding an earlier id) is still found next time: nothing depends on ids becoming
-        visible in order."""
+    async def next_batch(self, slots: Collection[int], limit: int) -> list[OutboxMessage]:
+        """The oldest unpublished rows of `slots`. Rows are deleted once published, so a
+        row whose transaction commits late (holding an earlier id) is still found next
+        time: nothing depends on ids becoming visible in order."""
         if not slots:
             return []
         rows = await self._conn.fetch(
             "SELECT id, topic, key, event_id, payload, traceparent FROM outbox "
-            "WHERE slot = ANY($1::smallint[]) AND id <> ALL($3::bigint[]) ORDER BY id LIMIT $2",
+            "WHERE slot = ANY($1::smallint[]) ORDER BY id LIMIT $2",
             sorted(slots),
             limit,
-            list(besides),
         )
         return [
             OutboxMessage(

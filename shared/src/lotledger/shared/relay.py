@@ -124,20 +124,17 @@ class OutboxRelay:
             due = 0.0
             unrecorded: Reached = {}
             recorded_at = time.monotonic()
-            ahead: list[OutboxMessage] = []
             while not stop.is_set():
                 if time.monotonic() >= due:
-                    if await self._rebalance(outbox, leases, stop):
-                        ahead = []
+                    await self._rebalance(outbox, leases, stop)
                     due = time.monotonic() + self.rebalance_s
                 await self._backlog.maybe(outbox)
-                batch = ahead or await outbox.next_batch(leases.held, self.config.batch_size)
+                batch = await outbox.next_batch(leases.held, self.config.batch_size)
                 if not batch:
                     self._wake.clear()
                     await wait_any(self._wake, stop, min(self.idle_wait_s, self.rebalance_s))
                     continue
-                reached, ahead = await self._send_reading_ahead(producer, outbox, batch, leases)
-                for tp, offset in reached.items():
+                for tp, offset in (await self._send(producer, batch)).items():
                     unrecorded[tp] = max(offset, unrecorded.get(tp, 0))
                 if time.monotonic() - recorded_at < self.record_every_s:
                     await outbox.published([m.id for m in batch], {}, leases.held)
@@ -148,32 +145,7 @@ class OutboxRelay:
         finally:
             await producer.stop()
 
-    async def _send_reading_ahead(
-        self,
-        producer: AIOKafkaProducer,
-        outbox: Outbox,
-        batch: list[OutboxMessage],
-        leases: SlotLeases,
-    ) -> tuple[Reached, list[OutboxMessage]]:
-        """Send `batch` and, while Kafka acknowledges it, read the next one: the lowest
-        rows of the held slots besides those in flight. A key's earlier row is visible
-        whenever its later row is (one key's writers commit one after another), so it is
-        in flight, sent before, or ahead of the later row in the next batch, which is sent
-        only once this one is acknowledged."""
-        sending = asyncio.ensure_future(self._send(producer, batch))
-        try:
-            ahead = await outbox.next_batch(
-                leases.held, self.config.batch_size, [m.id for m in batch]
-            )
-        except BaseException:
-            sending.cancel()
-            with contextlib.suppress(BaseException):
-                await sending
-            raise
-        return await sending, ahead
-
-    async def _rebalance(self, outbox: Outbox, leases: SlotLeases, stop: asyncio.Event) -> bool:
-        """Returns whether the held slots changed."""
+    async def _rebalance(self, outbox: Outbox, leases: SlotLeases, stop: asyncio.Event) -> None:
         change = await leases.rebalance()
         if change.gained:
             await self.recover(outbox, change.gained)
@@ -189,7 +161,6 @@ class OutboxRelay:
         if self._companion is None and await leases.try_single(self.config.lock_key):
             log.info("relay_companion_active")
             self._companion = asyncio.create_task(self.while_active(stop))
-        return bool(change.gained or change.released)
 
     async def _send(self, producer: AIOKafkaProducer, batch: list[OutboxMessage]) -> Reached:
         with publishing(batch, STRUCTURED, self._topic_of) as headers:
