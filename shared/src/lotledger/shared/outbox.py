@@ -122,15 +122,9 @@ class Outbox:
 
     async def published(self, ids: Sequence[int], reached: Reached, slots: Collection[int]) -> None:
         """Forget published rows and record the next offset per partition for every held
-        (and recovered) slot, atomically; with nothing `reached`, one DELETE. Offsets
-        recorded late only make a recovery read further: the invariant holds for any
-        offset at or below the true one."""
-        delete = "DELETE FROM outbox WHERE id = ANY($1::bigint[])"
-        if not reached or not slots:
-            await self._conn.execute(delete, list(ids))
-            return
+        (and recovered) slot, atomically."""
         async with self._conn.transaction():
-            await self._conn.execute(delete, list(ids))
+            await self._conn.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", list(ids))
             await self._record(reached, slots)
 
     async def forget_events(

@@ -13,10 +13,7 @@ per event id (inventory's relay, made generic for every service with an outbox).
 - Once per event id: before sending a slot's rows for the first time (after a claim, a
   start or any send failure), the relay reads each partition forward from the slot's
   recorded offsets and removes from the outbox every row of the slot it finds already
-  published. Offsets are recorded with a delete at most every `record_every_s`, not
-  with each one: every held slot × every partition reached is a row to rewrite, 32 to 64
-  of them for the 1 or 2 rows a cycle sends at 500 ops/s; a recovery reads at most that
-  much further.
+  published.
 - `while_active`, a service's work besides publishing, runs in one relay only, behind
   the config's `lock_key`.
 """
@@ -76,14 +73,12 @@ class OutboxRelay:
         config: RelayConfig,
         idle_wait_s: float = 1.0,
         rebalance_s: float = 1.0,
-        record_every_s: float = 1.0,
     ) -> None:
         self.settings = settings
         self.config = config
         self.topics = list(config.topics)
         self.idle_wait_s = idle_wait_s
         self.rebalance_s = rebalance_s
-        self.record_every_s = record_every_s
         self._wake = asyncio.Event()
         self._backlog = BacklogProbe(config.schema)
         self._companion: asyncio.Task[None] | None = None
@@ -122,8 +117,6 @@ class OutboxRelay:
             if leases.held:
                 await self.recover(outbox, leases.held)
             due = 0.0
-            unrecorded: Reached = {}
-            recorded_at = time.monotonic()
             while not stop.is_set():
                 if time.monotonic() >= due:
                     await self._rebalance(outbox, leases, stop)
@@ -134,13 +127,8 @@ class OutboxRelay:
                     self._wake.clear()
                     await wait_any(self._wake, stop, min(self.idle_wait_s, self.rebalance_s))
                     continue
-                for tp, offset in (await self._send(producer, batch)).items():
-                    unrecorded[tp] = max(offset, unrecorded.get(tp, 0))
-                if time.monotonic() - recorded_at < self.record_every_s:
-                    await outbox.published([m.id for m in batch], {}, leases.held)
-                else:
-                    await outbox.published([m.id for m in batch], unrecorded, leases.held)
-                    unrecorded, recorded_at = {}, time.monotonic()
+                reached = await self._send(producer, batch)
+                await outbox.published([m.id for m in batch], reached, leases.held)
                 self.config.published.inc(len(batch))
         finally:
             await producer.stop()
