@@ -16,14 +16,6 @@ from lotledger.alerts.domain.facts import LotFacts
 from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.db import Row
 
-_NAMED = (
-    "SELECT l.gtin, l.lot, l.expiry, l.status, s.location, s.qty, s.held "
-    "FROM lots l LEFT JOIN lot_stock s ON s.gtin = l.gtin AND s.lot = l.lot "
-    "JOIN unnest($1::text[], $2::text[]) AS b(gtin, lot) ON l.gtin = b.gtin AND l.lot = b.lot "
-    "ORDER BY 1, 2"
-)
-"""The batches named ($1, $2): a row per location with stock, or one row without."""
-
 _ON_HAND_OR_NAMED = (
     "SELECT l.gtin, l.lot, l.expiry, l.status, s.location, s.qty, s.held "
     "FROM lot_stock s JOIN lots l ON l.gtin = s.gtin AND l.lot = s.lot "
@@ -131,7 +123,10 @@ class LotFactsStore:
         return out
 
     async def lots(self, batches: list[tuple[str, str]]) -> list[LotFacts]:
-        rows = await self._conn.fetch(_NAMED, [g for g, _ in batches], [lot for _, lot in batches])
+        """The batches named, whatever their stock."""
+        rows = await self._conn.fetch(
+            _ON_HAND_OR_NAMED, [], [g for g, _ in batches], [lot for _, lot in batches]
+        )
         return _lots(rows)
 
     async def stocked_in(self, gtins: Iterable[str]) -> dict[str, list[str]]:
