@@ -37,7 +37,7 @@ from tests.support.world import COLD, seed_catalog
 
 SCANNER = bearer("scanner", warehouses=["WH1"])
 LOTS = 64
-PICKS = 60
+PICKS = 120
 TAKEOVER_PROMISE_S = 10.0
 
 
