@@ -33,10 +33,10 @@ class Database:
     events: list[SignedEvent] = field(default_factory=list)
     answers: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)
-    appended: list[Appended] = field(default_factory=list)
-    """Every append's statement input, committed or not, in order."""
     """What each unit did: `begin optimistic|locking`, `read`, `probe <limits>`, `lock`,
     `append`, `commit`."""
+    appended: list[Appended] = field(default_factory=list)
+    """Every append's statement input, committed or not, in order."""
     before_append: list[Callable[[Database], None]] = field(default_factory=list)
     """Run one per append, in order, just before it: a concurrent writer committing."""
     before_read: list[Callable[[Database], None]] = field(default_factory=list)

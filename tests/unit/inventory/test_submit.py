@@ -261,6 +261,79 @@ async def test_a_retry_of_a_key_in_the_same_group_replays_the_first_answer() -> 
     assert orjson.loads(again.response.body) == live.plain()
 
 
+class Held(FakeUnitOfWork):
+    """A unit whose commit waits for `release`: a group still in flight."""
+
+    def __init__(self, db: Database, locking: bool, release: asyncio.Event) -> None:
+        super().__init__(db, locking)
+        self.release = release
+
+    async def commit(self) -> None:
+        await self.release.wait()
+        await super().commit()
+
+
+async def test_a_request_alone_does_not_wait_for_the_window() -> None:
+    db = Database()
+    db.put(lot("A", 2))
+    group = GroupCommit(db.factory, StockPolicy(), window_s=3600)
+    outcome = await asyncio.wait_for(group.submit(request(stock.Operation(pick(1, "A")))), 10)
+    assert isinstance(outcome.results[0], stock.Accepted)
+    assert db.log[0] == "begin optimistic"
+
+
+async def test_requests_arriving_while_every_lane_is_busy_go_together_when_one_frees() -> None:
+    db = Database()
+    db.put(lot("A", 5), lot("B", 5, date(2027, 7, 1)))
+    release = asyncio.Event()
+    units = iter([lambda locking: Held(db, locking, release)])
+    group = GroupCommit(
+        lambda locking=True: next(units, db.factory)(locking),
+        StockPolicy(),
+        window_s=3600,
+        lanes=1,
+    )
+    first = asyncio.create_task(group.submit(request(stock.Operation(pick(1, "A")))))
+    while "append" not in db.log:
+        await asyncio.sleep(0)
+    later = [
+        asyncio.create_task(group.submit(request(stock.Operation(pick(1, name)))))
+        for name in ("A", "B")
+    ]
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert not any(t.done() for t in later)
+    assert db.log.count("begin locking") == 0
+    release.set()
+    outcomes = [await first, *(await asyncio.gather(*later))]
+    assert all(isinstance(o.results[0], stock.Accepted) for o in outcomes)
+    assert db.log.count("begin locking") == 1
+    assert db.log.count("append") == 2
+    assert group.groups == 1
+    assert db.batches[batch_id(COLD_GTIN, "A")].on_hand == {SHELF: 3}
+
+
+async def test_a_slow_group_holds_the_next_requests_no_longer_than_the_window() -> None:
+    db = Database()
+    db.put(lot("A", 5), lot("B", 5, date(2027, 7, 1)))
+    release = asyncio.Event()
+    units = iter([lambda locking: Held(db, locking, release)])
+    group = GroupCommit(
+        lambda locking=True: next(units, db.factory)(locking),
+        StockPolicy(),
+        window_s=0.01,
+        lanes=1,
+    )
+    slow = asyncio.create_task(group.submit(request(stock.Operation(pick(1, "A")))))
+    while "append" not in db.log:
+        await asyncio.sleep(0)
+    quick = await asyncio.wait_for(group.submit(request(stock.Operation(pick(1, "B")))), 10)
+    assert isinstance(quick.results[0], stock.Accepted)
+    assert not slow.done()
+    release.set()
+    assert isinstance((await slow).results[0], stock.Accepted)
+
+
 REQUEST: ContextVar[str] = ContextVar("request", default="none")
 
 

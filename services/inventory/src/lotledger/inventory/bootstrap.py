@@ -103,6 +103,7 @@ def create_app(settings: InventorySettings | None = None, clock: Clock | None = 
             rt.catalog_cache,
             settings.inventory_group_commit_window_ms / 1000,
             settings.inventory_group_commit_max,
+            settings.inventory_group_commit_lanes,
         )
         add_standard_readiness(app, rt.engine, settings.kafka_bootstrap)
         watcher = asyncio.create_task(_watch_outbox(rt))

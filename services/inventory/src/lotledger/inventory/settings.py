@@ -59,10 +59,17 @@ class InventorySettings(CommonSettings):
         default=2.0,
         ge=0,
         le=50,
-        description="how long a single-operation POST waits for others to commit with it",
+        description="longest a single-operation POST waits, when every lane is busy, for "
+        "a group to finish before starting one of its own",
     )
     inventory_group_commit_max: int = Field(
         default=64, ge=1, le=1000, description="most requests committed together (1: never)"
+    )
+    inventory_group_commit_lanes: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="groups in flight before a single-operation POST waits to join the next",
     )
     inventory_port: int = 8001
     cold_min_c: float = Field(default=2.0, ge=-80, le=60, description="cold class: lower bound")

@@ -1,11 +1,17 @@
 """Group commit: concurrent single-operation requests decided and appended together.
 
-Requests arriving within `window_s` of the first one waiting (or `max_size` of them) are
-run as one request of many operations, in one locking transaction and one append: each
-operation is decided on its own, as its own principal with its own metadata, and keeps
-its own result (a refusal appends nothing and touches no neighbour). Operations on the
-same batch are decided in arrival order, as if sent one after another. Nobody is answered
-before the group's commit.
+A request that finds fewer than `lanes` groups in flight starts a group at the end of the
+event loop's current turn, with every request that arrived in the same turn: an idle
+service adds no wait. When every lane is busy, arrivals wait for a group to finish and
+then go together, or for `window_s` at most (a slow group never holds the others for
+longer), or until `max_size` of them are waiting. So the busier the service, the larger
+the groups, with no fixed delay paid at low load.
+
+A group is run as one request of many operations, in one locking transaction and one
+append: each operation is decided on its own, as its own principal with its own metadata,
+and keeps its own result (a refusal appends nothing and touches no neighbour). Operations
+on the same batch are decided in arrival order, as if sent one after another. Nobody is
+answered before the group's commit. A group of one takes the usual optimistic path.
 
 If the group's transaction fails as a whole (a concurrency failure, an idempotency key
 taken meanwhile, a probe that read too little, anything unexpected), no neighbour pays
@@ -61,10 +67,12 @@ class GroupCommit:
         cache: CatalogCache | None = None,
         window_s: float = 0.002,
         max_size: int = 64,
+        lanes: int = 2,
     ) -> None:
         self._uow, self._policy, self._cache = uow, policy, cache
-        self._window_s, self._max_size = window_s, max_size
+        self._window_s, self._max_size, self._lanes = window_s, max_size, lanes
         self._waiting: list[_Waiting] = []
+        self._soon: asyncio.Handle | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._running: set[asyncio.Task[None]] = set()
         self.groups = 0
@@ -75,21 +83,32 @@ class GroupCommit:
             return await submit(request, self._uow, self._policy, self._cache)
         waiting = _Waiting(request)
         self._waiting.append(waiting)
-        if len(self._waiting) >= self._max_size:
-            self._flush()
+        if len(self._running) < self._lanes or len(self._waiting) >= self._max_size:
+            self._flush_soon()
         elif self._timer is None:
             self._timer = asyncio.get_running_loop().call_later(self._window_s, self._flush)
         return await waiting.answer
 
+    def _flush_soon(self) -> None:
+        if self._soon is None:
+            self._soon = asyncio.get_running_loop().call_soon(self._flush)
+
     def _flush(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        group, self._waiting = self._waiting, []
-        if group:
+        for handle in (self._soon, self._timer):
+            if handle is not None:
+                handle.cancel()
+        self._soon = self._timer = None
+        while self._waiting:
+            group = self._waiting[: self._max_size]
+            del self._waiting[: self._max_size]
             task = asyncio.create_task(self._run(group))
             self._running.add(task)
-            task.add_done_callback(self._running.discard)
+            task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._running.discard(task)
+        if self._waiting:
+            self._flush_soon()
 
     async def _run(self, group: list[_Waiting]) -> None:
         """A retry of a key already in the group waits for the group and then runs alone
