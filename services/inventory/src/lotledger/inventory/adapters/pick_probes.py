@@ -51,17 +51,24 @@ CROSS JOIN LATERAL (
            ELSE COALESCE((SELECT x.expiry FROM batches x WHERE x.batch_id = r.batch_id),
                          r.expiry, '-infinity'::date) END AS before) e
 CROSS JOIN LATERAL (
-    SELECT s.batch_id FROM stock_levels s
+    SELECT s.batch_id, s.expiry FROM stock_levels s
     WHERE s.gtin = r.gtin AND s.warehouse = r.warehouse AND s.status = 'available'
       AND s.pickable AND s.holding = 'available' AND s.expiry >= r.earliest
-      AND s.expiry < e.before
       AND (r.location IS NULL OR s.location = r.location)
       AND s.batch_id IS DISTINCT FROM r.batch_id
     ORDER BY s.expiry, s.lot LIMIT r.lim) c
 JOIN batches b ON b.batch_id = c.batch_id
+WHERE c.expiry < e.before
 """  # noqa: S608 (constants only)
-"""One index scan per probe (see migration 0003), each row tagged with its probe's
-1-based index `i`."""
+"""One index scan per probe (see migration 0003) that stops after `lim` rows, each row
+tagged with its probe's 1-based index `i`.
+
+The upper bound (`before`) is applied to those rows, not inside the scan: they come in
+expiry order, so the first `lim` from `earliest` that fall before it are exactly the
+first `lim` of the range. Inside the scan, a range bounded by two unknowns was
+estimated at a handful of rows, and on some statistics Postgres chose a bitmap scan of
+every matching row and a sort instead (5.8 ms against 0.4 ms for a product with ~700
+lots on hand)."""
 
 
 def probe_arguments(probes: Sequence[PickProbe]) -> list[list[object]]:
