@@ -86,7 +86,7 @@ async def test_a_probe_reads_the_first_earlier_lots_in_expiry_order_from_the_ind
             await conn.execute("SET search_path = inventory")
             await conn.execute("ANALYZE stock_levels")
             plan = "\n".join(
-                r[0]
+                r["QUERY PLAN"]
                 for r in await conn.fetch(
                     f"EXPLAIN (ANALYZE, COSTS OFF) {PROBE}", *probe_arguments(probes)
                 )
