@@ -69,3 +69,15 @@ def problem_type(response: httpx.Response) -> str:
     body = response.json()
     assert body["status"] == response.status_code, body
     return str(body["type"]).rsplit(":", 1)[1]
+
+
+async def post_operations(
+    client: httpx.AsyncClient, operations: list[dict[str, Any]], headers: dict[str, str] = SCANNER
+) -> None:
+    """`/v1/operations` in requests of at most 1,000, every operation accepted."""
+    for start in range(0, len(operations), 1000):
+        response = await client.post(
+            "/v1/operations", headers=headers, json={"operations": operations[start : start + 1000]}
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["refused"] == 0, response.text

@@ -13,9 +13,10 @@ from lotledger.inventory.bootstrap import create_app
 from lotledger.shared.identifiers import batch_id
 from tests.support.apps import serve
 from tests.support.private import private_inventory, settings_for
-from tests.support.stock import SCANNER, problem_type, receive
+from tests.support.relay import receipt
+from tests.support.stock import SCANNER, post_operations, problem_type, receive
 from tests.support.tokens import bearer
-from tests.support.world import COLD, PHARMACIES, SUPPLIER, fresh_product, seed_catalog
+from tests.support.world import COLD, PHARMACIES, fresh_product, seed_catalog
 
 LOTS = 800
 
@@ -57,30 +58,14 @@ async def test_a_probe_reads_the_first_earlier_lots_in_expiry_order_from_the_ind
         f"MANY{n:04d}": date(2027, 1, 1) + timedelta(days=n * 337 % LOTS) for n in range(LOTS)
     }
     lots = sorted(expiry, key=expiry.__getitem__)
-    operations = [
-        {
-            "op": "receipt",
-            "client_op_id": f"r-{lot}",
-            "gtin": COLD,
-            "lot": lot,
-            "expiry": expiry[lot].isoformat(),
-            "qty": 1,
-            "location": "WH1/COLD-A/01",
-            "supplier": SUPPLIER,
-        }
-        for lot in sorted(lots)
-    ]
+    operations = [{**receipt(lot, 1), "expiry": expiry[lot].isoformat()} for lot in sorted(lots)]
     picked = [lots[-1], lots[2], lots[0]]
     probes = [
         PickProbe(COLD, "WH1", None, date(2026, 11, 24), batch_id(COLD, lot), 3) for lot in picked
     ]
     async with private_inventory() as infra, serve(create_app(settings_for(infra))) as client:
         await seed_catalog(client, bearer("admin"))
-        response = await client.post(
-            "/v1/operations", headers=SCANNER, json={"operations": operations}
-        )
-        assert response.status_code == 200, response.text
-        assert response.json()["refused"] == 0
+        await post_operations(client, operations)
         conn = await asyncpg.connect(infra.owner_url("inventory", driver="postgresql"))
         try:
             await conn.execute("SET search_path = inventory")

@@ -5,39 +5,16 @@ table has grown, until autovacuum's first ANALYZE: on a new database, the append
 single POST read the whole table (13,730 such scans of `batches` in a three-minute bench
 run, 76 million rows)."""
 
-import httpx
-
 from lotledger.inventory.bootstrap import create_app
 from lotledger.shared.db import create_engine, driver_of
 from tests.support.apps import serve
 from tests.support.private import private_inventory, settings_for
-from tests.support.stock import SCANNER
+from tests.support.relay import receipt
+from tests.support.stock import post_operations
 from tests.support.tokens import bearer
-from tests.support.world import COLD, SUPPLIER, seed_catalog
+from tests.support.world import COLD, seed_catalog
 
 LOTS = 3000
-
-
-async def _receive_many(client: httpx.AsyncClient) -> None:
-    operations = [
-        {
-            "op": "receipt",
-            "client_op_id": f"r-PLAN{n}",
-            "gtin": COLD,
-            "lot": f"PLAN{n}",
-            "expiry": "2028-01-31",
-            "qty": 1,
-            "location": "WH1/COLD-A/01",
-            "supplier": SUPPLIER,
-        }
-        for n in range(LOTS)
-    ]
-    for start in range(0, LOTS, 1000):
-        response = await client.post(
-            "/v1/operations", headers=SCANNER, json={"operations": operations[start : start + 1000]}
-        )
-        assert response.status_code == 200, response.text
-        assert response.json()["refused"] == 0
 
 
 JOINED = """
@@ -61,7 +38,7 @@ async def test_a_statement_first_run_on_a_small_table_reads_it_by_index_once_it_
                 await driver.execute(f"PREPARE joined(text[], int[]) AS {JOINED}")
                 for _ in range(8):
                     await driver.fetch(execute)
-                await _receive_many(client)
+                await post_operations(client, [receipt(f"PLAN{n}", 1) for n in range(LOTS)])
                 plan = "\n".join(r["QUERY PLAN"] for r in await driver.fetch(f"EXPLAIN {execute}"))
                 rows = await driver.fetch(execute)
         finally:

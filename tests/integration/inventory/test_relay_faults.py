@@ -17,6 +17,7 @@ from tests.support.infra import Infra
 from tests.support.kafka import read_topic
 from tests.support.private import private_inventory, settings_for
 from tests.support.relay import outbox_size, pick, receipt, spawn_relay, versions_by_subject
+from tests.support.stock import post_operations
 from tests.support.tokens import bearer
 from tests.support.world import COLD, LOCATIONS, PRODUCTS, SUPPLIER, seed_catalog
 
@@ -38,13 +39,7 @@ async def test_relay_killed_mid_stream_resumes_without_loss_or_duplicates(world:
         lots = [f"KILL{i:03d}" for i in range(BATCHES)]
         operations = [receipt(lot, PICKS_PER_BATCH) for lot in lots]
         operations += [pick(lot, n) for n in range(PICKS_PER_BATCH) for lot in lots]
-        for start in range(0, len(operations), 1000):
-            response = await client.post(
-                "/v1/operations",
-                headers=SCANNER,
-                json={"operations": operations[start : start + 1000]},
-            )
-            assert response.json()["refused"] == 0
+        await post_operations(client, operations, SCANNER)
     committed = await outbox_size(world)
     catalog = len(PRODUCTS) + 2 * len(LOCATIONS)
     assert committed == BATCHES * (PICKS_PER_BATCH + 1) + catalog, (

@@ -8,7 +8,6 @@ import signal
 import time
 import uuid
 from collections.abc import AsyncIterator
-from typing import Any
 
 import asyncpg
 import orjson
@@ -32,6 +31,7 @@ from tests.support.relay import (
     until_slots_split,
     versions_by_subject,
 )
+from tests.support.stock import post_operations
 from tests.support.tokens import bearer
 from tests.support.world import COLD, seed_catalog
 
@@ -45,15 +45,6 @@ TAKEOVER_PROMISE_S = 10.0
 async def world() -> AsyncIterator[Infra]:
     async with private_inventory() as infra:
         yield infra
-
-
-async def _post(client: Any, operations: list[dict[str, Any]]) -> None:
-    for start in range(0, len(operations), 1000):
-        response = await client.post(
-            "/v1/operations", headers=SCANNER, json={"operations": operations[start : start + 1000]}
-        )
-        assert response.status_code == 200, response.text
-        assert response.json()["refused"] == 0, response.text
 
 
 async def _rows_by_slot(infra: Infra) -> dict[int, set[int]]:
@@ -103,7 +94,7 @@ async def test_two_relays_share_the_slots_and_one_killed_under_load_loses_and_do
         b = await spawn_relay(world, batch_size=10)
         try:
             split = await until_slots_split(url, 2)
-            load = asyncio.create_task(_post(client, operations))
+            load = asyncio.create_task(post_operations(client, operations))
             await _until_each_published(world, split)
             a.send_signal(signal.SIGKILL)
             await a.wait()

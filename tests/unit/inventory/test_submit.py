@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from contextvars import ContextVar
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 import orjson
@@ -282,7 +282,18 @@ async def test_a_request_alone_does_not_wait_for_the_window() -> None:
     assert db.log[0] == "begin optimistic"
 
 
-async def test_requests_arriving_while_every_lane_is_busy_go_together_when_one_frees() -> None:
+@dataclass
+class OneLaneHeld:
+    """A one-lane group commit whose first request (a pick of lot A) has appended and
+    waits in its commit until `release` is set."""
+
+    db: Database
+    group: GroupCommit
+    release: asyncio.Event
+    first: asyncio.Task[stock.Outcome]
+
+
+async def one_lane_held(window_s: float) -> OneLaneHeld:
     db = Database()
     db.put(lot("A", 5), lot("B", 5, date(2027, 7, 1)))
     release = asyncio.Event()
@@ -290,12 +301,18 @@ async def test_requests_arriving_while_every_lane_is_busy_go_together_when_one_f
     group = GroupCommit(
         lambda locking=True: next(units, db.factory)(locking),
         StockPolicy(),
-        window_s=3600,
+        window_s=window_s,
         lanes=1,
     )
     first = asyncio.create_task(group.submit(request(stock.Operation(pick(1, "A")))))
     while "append" not in db.log:
         await asyncio.sleep(0)
+    return OneLaneHeld(db, group, release, first)
+
+
+async def test_requests_arriving_while_every_lane_is_busy_go_together_when_one_frees() -> None:
+    held = await one_lane_held(window_s=3600)
+    db, group = held.db, held.group
     later = [
         asyncio.create_task(group.submit(request(stock.Operation(pick(1, name)))))
         for name in ("A", "B")
@@ -304,8 +321,8 @@ async def test_requests_arriving_while_every_lane_is_busy_go_together_when_one_f
         await asyncio.sleep(0)
     assert not any(t.done() for t in later)
     assert db.log.count("begin locking") == 0
-    release.set()
-    outcomes = [await first, *(await asyncio.gather(*later))]
+    held.release.set()
+    outcomes = [await held.first, *(await asyncio.gather(*later))]
     assert all(isinstance(o.results[0], stock.Accepted) for o in outcomes)
     assert db.log.count("begin locking") == 1
     assert db.log.count("append") == 2
@@ -314,24 +331,13 @@ async def test_requests_arriving_while_every_lane_is_busy_go_together_when_one_f
 
 
 async def test_a_slow_group_holds_the_next_requests_no_longer_than_the_window() -> None:
-    db = Database()
-    db.put(lot("A", 5), lot("B", 5, date(2027, 7, 1)))
-    release = asyncio.Event()
-    units = iter([lambda locking: Held(db, locking, release)])
-    group = GroupCommit(
-        lambda locking=True: next(units, db.factory)(locking),
-        StockPolicy(),
-        window_s=0.01,
-        lanes=1,
-    )
-    slow = asyncio.create_task(group.submit(request(stock.Operation(pick(1, "A")))))
-    while "append" not in db.log:
-        await asyncio.sleep(0)
-    quick = await asyncio.wait_for(group.submit(request(stock.Operation(pick(1, "B")))), 10)
+    held = await one_lane_held(window_s=0.01)
+    submitted = held.group.submit(request(stock.Operation(pick(1, "B"))))
+    quick = await asyncio.wait_for(submitted, 10)
     assert isinstance(quick.results[0], stock.Accepted)
-    assert not slow.done()
-    release.set()
-    assert isinstance((await slow).results[0], stock.Accepted)
+    assert not held.first.done()
+    held.release.set()
+    assert isinstance((await held.first).results[0], stock.Accepted)
 
 
 REQUEST: ContextVar[str] = ContextVar("request", default="none")

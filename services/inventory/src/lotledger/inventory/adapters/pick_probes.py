@@ -67,8 +67,8 @@ The upper bound (`before`) is applied to those rows, not inside the scan: they c
 expiry order, so the first `lim` from `earliest` that fall before it are exactly the
 first `lim` of the range. Inside the scan, a range bounded by two unknowns was
 estimated at a handful of rows, and on some statistics Postgres chose a bitmap scan of
-every matching row and a sort instead (5.8 ms against 0.4 ms for a product with ~700
-lots on hand)."""
+every matching row and a sort instead (5.3-5.8 ms against 0.4 ms for a product with
+~700 lots on hand; docs/adr/0014, fourth amendment)."""
 
 
 def probe_arguments(probes: Sequence[PickProbe]) -> list[list[object]]:
