@@ -5,12 +5,15 @@ responses of idempotency keys and, for an offline sync with refusals, its sync c
 Another writer of the same batch, or of the same idempotency key, makes it fail as a
 whole (a unique violation, or `append_conflict` raising a serialization failure), so it is
 safe without any lock held. Parameters are named (`:name`) and numbered in order of first
-appearance by `compile_named`; the conflicts' part is in the statement only when the
-request has conflicts, so the usual request plans nothing for it.
+appearance by `compile_named`. Only the events and their outbox rows are always in the
+statement; every other part (created and moved batches, emptied and changed stock lines,
+sync conflicts, idempotency keys) is in it only when the request writes something there,
+so Postgres plans nothing the request leaves empty (`compiled`).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,8 +28,8 @@ from lotledger.shared.db import json_param
 from lotledger.shared.idempotency import StoredResponse
 from lotledger.shared.identifiers import warehouse_of
 
-_WRITES = """
-WITH ev AS (
+_EVENTS = """
+ev AS (
     INSERT INTO events (event_id, stream_id, source, version, type, data, occurred_at, actor,
                         device, correlation_id, causation_id, recorded_time, prev_hash, hash)
     SELECT * FROM unnest(:ev_id::uuid[], :ev_stream::text[], :ev_source::text[],
@@ -40,7 +43,8 @@ ob AS (
     SELECT :stock_topic, k, i, p, t FROM unnest(:ev_stream::text[], :ev_id::uuid[],
                                                 :ev_payload::bytea[], :ev_trace::text[])
          AS x(k, i, p, t)
-    RETURNING 1),
+    RETURNING 1)"""
+_CREATED = """
 cr AS (
     INSERT INTO batches (batch_id, gtin, lot, expiry, status, version, head_hash, on_hand,
                          warehouses, held, last_at, updated_at)
@@ -51,7 +55,8 @@ cr AS (
                 :c_warehouses::jsonb[], :c_held::jsonb[], :c_last_at::timestamptz[])
          AS u(batch_id, gtin, lot, expiry, status, version, head_hash, on_hand, warehouses,
               held, last_at)
-    ON CONFLICT (batch_id) DO NOTHING RETURNING 1),
+    ON CONFLICT (batch_id) DO NOTHING RETURNING 1)"""
+_UPDATED = """
 up AS (
     UPDATE batches AS b SET status = u.status, version = u.version, head_hash = u.head_hash,
         on_hand = u.on_hand, updated_at = :now, held = u.held, last_at = u.last_at,
@@ -62,13 +67,15 @@ up AS (
                 :u_expected::int[])
          AS u(batch_id, gtin, lot, expiry, status, version, head_hash, on_hand, warehouses,
               held, last_at, expected)
-    WHERE b.batch_id = u.batch_id AND b.version = u.expected RETURNING 1),
+    WHERE b.batch_id = u.batch_id AND b.version = u.expected RETURNING 1)"""
+_GONE = """
 gone AS (
     DELETE FROM stock_levels s
     USING unnest(:gone_batch::text[], :gone_location::text[], :gone_holding::text[])
           AS g(b, l, h)
     WHERE s.batch_id = g.b AND s.location = g.l AND s.holding = g.h
-    RETURNING 1),
+    RETURNING 1)"""
+_LEVELS = """
 lv AS (
     INSERT INTO stock_levels (batch_id, location, holding, gtin, lot, warehouse, qty, expiry,
                               status, pickable)
@@ -78,8 +85,7 @@ lv AS (
                          :lv_pickable::bool[])
     ON CONFLICT (batch_id, location, holding) DO UPDATE SET qty = EXCLUDED.qty,
         expiry = EXCLUDED.expiry, status = EXCLUDED.status, pickable = EXCLUDED.pickable
-    RETURNING 1),
-"""
+    RETURNING 1)"""
 _CONFLICTS = """
 sc AS (
     INSERT INTO sync_conflicts (conflict_id, principal, client_op_id, op, operation, problem,
@@ -95,23 +101,59 @@ sob AS (
     INSERT INTO outbox (topic, key, event_id, payload)
     SELECT :sync_topic, i::text, i, p FROM unnest(:sc_id::uuid[], :sc_payload::bytea[])
          AS x(i, p)
-    RETURNING 1),
-"""
-_CHECK = """
+    RETURNING 1)"""
+_KEYS = """
 idem AS (
     INSERT INTO idempotency (principal, key, fingerprint, status, body)
     SELECT * FROM unnest(:idem_principal::text[], :idem_key::text[], :idem_fingerprint::text[],
                          :idem_status::int[], :idem_body::bytea[])
-    ON CONFLICT DO NOTHING RETURNING 1)
-SELECT CASE
-    WHEN (SELECT count(*) FROM cr) <> :created OR (SELECT count(*) FROM up) <> :updated
-        THEN append_conflict('a batch changed since it was read')
-    WHEN (SELECT count(*) FROM idem) <> cardinality(:idem_key::text[])
-        THEN append_conflict('an idempotency key was taken meanwhile')
-    ELSE (SELECT count(*) FROM ev) + (SELECT count(*) FROM ob) + (SELECT count(*) FROM gone)
-         + (SELECT count(*) FROM lv){conflicts}
-END AS writes
-"""
+    ON CONFLICT DO NOTHING RETURNING 1)"""
+
+_CHANGED = (
+    "WHEN (SELECT count(*) FROM {cte}) <> :{n} "
+    "THEN append_conflict('a batch changed since it was read')"
+)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """An optional part of the append: its CTEs, those it adds to the count of rows
+    written, and the check that fails the whole statement when it wrote too few."""
+
+    ctes: str
+    counted: tuple[str, ...] = ()
+    check: str = ""
+
+
+_PARTS: dict[str, _Part] = {
+    "created": _Part(_CREATED, check=_CHANGED.format(cte="cr", n="created")),
+    "updated": _Part(_UPDATED, check=_CHANGED.format(cte="up", n="updated")),
+    "gone": _Part(_GONE, ("gone",)),
+    "levels": _Part(_LEVELS, ("lv",)),
+    "conflicts": _Part(_CONFLICTS, ("sc", "sob")),
+    "keys": _Part(
+        _KEYS,
+        check="WHEN (SELECT count(*) FROM idem) <> cardinality(:idem_key::text[]) "
+        "THEN append_conflict('an idempotency key was taken meanwhile')",
+    ),
+}
+
+PARTS = tuple(_PARTS)
+
+
+@functools.cache
+def compiled(parts: frozenset[str]) -> tuple[str, tuple[str, ...]]:
+    """The append for a request that writes `parts` (names of `_PARTS`). A part the request
+    leaves empty is left out of the text: Postgres plans every CTE of a statement at every
+    execution (`plan_cache_mode`, docs/adr/0014), and for a single POST planning the whole
+    statement cost more than running it."""
+    chosen = [part for name, part in _PARTS.items() if name in parts]
+    ctes = ",".join([_EVENTS, *(p.ctes for p in chosen)])
+    counted = ["ev", "ob", *(cte for p in chosen for cte in p.counted)]
+    total = " + ".join(f"(SELECT count(*) FROM {cte})" for cte in counted)  # noqa: S608
+    checks = " ".join(p.check for p in chosen if p.check)
+    result = f"CASE {checks} ELSE {total} END" if checks else total
+    return compile_named(f"WITH{ctes}\nSELECT {result} AS writes\n")
 
 
 @dataclass(frozen=True)
@@ -184,17 +226,24 @@ def compile_named(sql: str) -> tuple[str, tuple[str, ...]]:
     return _NAME.sub(number, sql), tuple(order)
 
 
-APPEND = compile_named(_WRITES + _CHECK.replace("{conflicts}", ""))
-APPEND_WITH_CONFLICTS = compile_named(
-    _WRITES
-    + _CONFLICTS
-    + _CHECK.replace("{conflicts}", " + (SELECT count(*) FROM sc) + (SELECT count(*) FROM sob)")
-)
+def parts_of(a: Appended) -> frozenset[str]:
+    """The optional parts of the append that `a` writes something in."""
+    created = any(a.loaded_versions.get(s.batch_id, 0) == 0 for s in a.states)
+    updated = any(a.loaded_versions.get(s.batch_id, 0) > 0 for s in a.states)
+    written = {
+        "created": created,
+        "updated": updated,
+        "gone": bool(a.gone),
+        "levels": bool(a.levels),
+        "conflicts": bool(a.conflicts),
+        "keys": bool(a.keys),
+    }
+    return frozenset(name for name, used in written.items() if used)
 
 
 def append_statement(appended: Appended) -> tuple[str, list[object]]:
     """The statement for `appended` and its arguments, in order."""
-    sql, names = APPEND_WITH_CONFLICTS if appended.conflicts else APPEND
+    sql, names = compiled(parts_of(appended))
     values = _append_values(appended)
     missing = set(names) - set(values)
     if missing:

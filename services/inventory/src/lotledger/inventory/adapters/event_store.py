@@ -25,7 +25,7 @@ from lotledger.inventory.adapters.pick_probes import (
     probe_arguments,
     probed,
 )
-from lotledger.inventory.adapters.store_sql import LOCK, READ
+from lotledger.inventory.adapters.store_sql import LOCK, READ, READ_NAMED
 from lotledger.inventory.adapters.stored_events import ENVELOPE_COLUMNS, stored_envelope
 from lotledger.inventory.domain.batch import BatchState
 from lotledger.inventory.domain.timeline import Stamped
@@ -49,7 +49,11 @@ class EventStore:
     ) -> tuple[list[BatchState], Probed]:
         """Named batches and the probes' results without locks (the optimistic path:
         the append detects any concurrent writer)."""
-        rows = await self._conn.fetch(READ, *probe_arguments(probes), sorted(set(batch_ids)))
+        ids = sorted(set(batch_ids))
+        if not probes:
+            rows = await self._conn.fetch(READ_NAMED, ids)
+            return [state_from_row(r) for r in rows], probed(probes, [])
+        rows = await self._conn.fetch(READ, *probe_arguments(probes), ids)
         named = [state_from_row(r) for r in rows if r["i"] == 0]
         return named, probed(probes, [r for r in rows if r["i"] != 0])
 
