@@ -39,12 +39,20 @@ def session_settings(schema: str, application_name: str) -> dict[str, str]:
     five executions when it looks no dearer, and a plan made while a table is small (a new
     database, before autovacuum's first ANALYZE) keeps scanning the whole table once it is
     large: on a fresh bench database, 13,730 sequential scans of `batches` read 76 million
-    rows in three minutes of single POSTs (docs/adr/0014, fourth amendment)."""
+    rows in three minutes of single POSTs (docs/adr/0014, fourth amendment).
+
+    And no JIT compilation: Postgres compiles a statement whose estimated cost passes
+    `jit_above_cost`, and the estimate of a request's probes (a lateral index scan per
+    pick, estimated at hundreds of rows each and stopping after a few) grows with the
+    table. Once `stock_levels` held ~200,000 lines, the read of a `/v1/operations` request
+    of 1,000 operations spent 269 ms compiling and 20 ms running (docs/adr/0014, fifth
+    amendment). Every statement here is short; none gains from it."""
     return {
         "search_path": schema,
         "application_name": application_name,
         "timezone": "UTC",
         "plan_cache_mode": "force_custom_plan",
+        "jit": "off",
     }
 
 
