@@ -83,8 +83,18 @@ def holdings(
     since: datetime | None = None,
 ) -> list[Holding]:
     """Every holding of `states` in scope, as FEFO sees it at the pick's instant."""
+    return list(each_holding(batches, states, facts, scope, since))
+
+
+def each_holding(
+    batches: Batches,
+    states: Iterable[BatchState],
+    facts: Facts,
+    scope: Scope,
+    since: datetime | None = None,
+) -> Iterator[Holding]:
+    """`holdings`, one at a time."""
     instant = since or facts.now
-    found = []
     places: dict[tuple[str, str], tuple[bool, date, int]] = {}
     for state in states:
         if state.expiry is None or state.status is None:
@@ -103,21 +113,18 @@ def holdings(
                     today_at(location, instant),
                     min_days(facts, state.gtin, location.warehouse),
                 )
-            found.append(
-                Holding(
-                    state.gtin,
-                    state.lot,
-                    state.expiry,
-                    state.status,
-                    loc_id,
-                    qty,
-                    place[0],
-                    place[1],
-                    holding,
-                    place[2],
-                )
+            yield Holding(
+                state.gtin,
+                state.lot,
+                state.expiry,
+                state.status,
+                loc_id,
+                qty,
+                place[0],
+                place[1],
+                holding,
+                place[2],
             )
-    return found
 
 
 def _available(state: BatchState) -> Iterator[tuple[str, HoldingStatus, int]]:
@@ -191,7 +198,7 @@ def plan(cmd: c.PickStock, batches: Batches, facts: Facts, within: Scope | None 
                 for s in batches.of_gtin(cmd.gtin)
                 if s.expiry is not None and s.expiry < expiry and s.lot != cmd.lot
             ]
-            in_warehouse = holdings(
+            in_warehouse = each_holding(
                 batches, earlier, facts, lambda loc: warehouse_of(loc) == warehouse, since
             )
             deviation = is_deviation(in_warehouse, cmd.lot, expiry, cmd.min_remaining_days)
