@@ -62,6 +62,7 @@ class KafkaInstance:
 
     async def start(self) -> None:
         """Start every broker that is not running and wait until all of them answer."""
+        forget_dead_logs(self.name)
         await self._run("up")
 
     async def stop(self) -> None:
@@ -82,6 +83,32 @@ class KafkaInstance:
         while node in await self.pids():
             await asyncio.sleep(0.1)
         return pid
+
+
+def forget_dead_logs(name: str, log_dir: Path | None = None) -> list[Path]:
+    """Remove the broker logs of earlier instances of `name`'s kind (`{kind}-{pid}`) whose
+    process is gone; returns them. `reset` removes an instance's data, not its logs (a
+    failed session's logs are worth reading), so they are forgotten when the next session
+    of the kind starts one."""
+    kind, _, _ = name.rpartition("-")
+    home = Path(os.environ.get("LOTLEDGER_HOME", Path.home() / ".lotledger"))
+    removed = []
+    for log in (log_dir or home / "log").glob(f"kafka-{kind}-*.log"):
+        pid = log.name.removeprefix(f"kafka-{kind}-").split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            log.unlink(missing_ok=True)
+            removed.append(log)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _free(port: int) -> bool:
