@@ -90,8 +90,8 @@ async def test_two_relays_share_the_slots_and_one_killed_under_load_loses_and_do
         operations = [receipt(lot, PICKS) for lot in lots]
         operations += [pick(lot, n) for n in range(PICKS) for lot in lots]
 
-        a = await spawn_relay(world, batch_size=10)
-        b = await spawn_relay(world, batch_size=10)
+        a = await spawn_relay(world, batch_size=2)
+        b = await spawn_relay(world, batch_size=2)
         try:
             split = await until_slots_split(url, 2)
             load = asyncio.create_task(post_operations(client, operations))
