@@ -5,7 +5,11 @@ the low-stock alert raised, its publication and the webhook POST share one trace
 hop the child of the one before, and the receiver gets the trace in `traceparent`.
 
 Every worker runs in this process (the alerts world, plus traceability's projector), so
-one in-memory exporter sees every span, over the real Postgres and Kafka."""
+one in-memory exporter sees every span, over the real Postgres and Kafka.
+
+The pick waits until alerts knows the product's reorder point: the catalog record and the
+stock records travel different topics, and a catalog record applied after the pick raises
+the same alert under its own cause, in the product PUT's trace."""
 
 from __future__ import annotations
 
@@ -77,6 +81,7 @@ async def test_one_trace_spans_the_post_relay_projectors_alert_and_webhook() -> 
             )
             assert created.status_code == 201, created.text
             await product(world, gtin, reorder_point=5)
+            await world.until(lambda: world.sql("SELECT 1 FROM products WHERE gtin = $1", gtin))
             await receive(world, gtin, lot, 20, "2027-09-30")
             await pick(world, gtin, lot, 16)
             await receiver.wait_for(_low_stock_of(gtin))
