@@ -72,6 +72,7 @@ async def test_two_more_projectors_in_the_group_leave_what_one_evaluation_would(
         )
         assert {r["alert_type"] for r in raised} >= {"low_stock"}
 
+        await world.forecasts_caught_up()
         report = await world.sweep(world.clock.now())
         assert report.changes == {}
 

@@ -23,6 +23,8 @@ from pydantic import SecretStr
 
 from lotledger.alerts.bootstrap import (
     build_deliverer,
+    build_forecast_catch_up,
+    build_pacing,
     build_projector,
     build_publisher,
     build_repartitioner,
@@ -32,6 +34,7 @@ from lotledger.alerts.bootstrap import (
 )
 from lotledger.alerts.entrypoints.sweeper import Sweeper
 from lotledger.alerts.runtime import AlertsRuntime
+from lotledger.alerts.service.forecast_pacing import ForecastPacing
 from lotledger.alerts.service.sweep import SweepReport
 from lotledger.alerts.settings import AlertsSettings
 from lotledger.inventory.bootstrap import create_app as inventory_app
@@ -90,6 +93,8 @@ class AlertsWorld:
     sweeper: Sweeper
     inventory: httpx.AsyncClient
     api: httpx.AsyncClient
+    pacing: ForecastPacing
+    """The world's projector's: forecasts it deferred are settled by its catch-up."""
 
     async def sweep(self, at: datetime) -> SweepReport:
         return await self.sweeper.sweep_once(at)
@@ -110,6 +115,14 @@ class AlertsWorld:
                     await asyncio.sleep(0.1)
         except TimeoutError as exc:
             raise AssertionError(f"condition not met after {timeout_s}s") from exc
+
+    async def forecasts_caught_up(self) -> None:
+        """Until the forecasts the projector deferred are settled (ADR 0015 §8)."""
+
+        async def none_pending() -> bool:
+            return not self.pacing.pending
+
+        await self.until(none_pending)
 
     async def produce(self, topic: str, key: str, *events: CloudEvent) -> None:
         producer = create_producer(self.settings, "alerts-test-producer")
@@ -165,7 +178,9 @@ async def alerts_world(
             runtime = build_runtime(settings, clock, pool_size=4)
             stack.push_async_callback(runtime.engine.dispose)
             await stack.enter_async_context(_task(build_repartitioner(runtime).run))
-            await stack.enter_async_context(_task(build_projector(runtime).run))
+            pacing = build_pacing(runtime)
+            await stack.enter_async_context(_task(build_projector(runtime, pacing).run))
+            await stack.enter_async_context(_task(build_forecast_catch_up(runtime, pacing).run))
             if deliver:
                 workers = build_runtime(settings, SystemClock(), pool_size=4)
                 stack.push_async_callback(workers.engine.dispose)
@@ -176,7 +191,7 @@ async def alerts_world(
                 await stack.enter_async_context(_task(deliverer.run))
             api = await stack.enter_async_context(serve(create_app(settings, clock)))
             yield AlertsWorld(
-                infra, settings, clock, runtime, build_sweeper(runtime), inventory, api
+                infra, settings, clock, runtime, build_sweeper(runtime), inventory, api, pacing
             )
     finally:
         await teardown(infra)

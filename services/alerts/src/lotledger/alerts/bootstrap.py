@@ -20,12 +20,14 @@ from lotledger.alerts.entrypoints.api.access import ACCESS
 from lotledger.alerts.entrypoints.api.problem_map import PROBLEMS
 from lotledger.alerts.entrypoints.api.routers import alerts, forecast, reports, rules, webhooks
 from lotledger.alerts.entrypoints.deliverer import Deliverer
+from lotledger.alerts.entrypoints.forecast_catch_up import ForecastCatchUp
 from lotledger.alerts.entrypoints.projector import GROUP, AlertsProjection
 from lotledger.alerts.entrypoints.publisher import Publisher
 from lotledger.alerts.entrypoints.repartition import Repartitioner
 from lotledger.alerts.entrypoints.restoring import RestoringProjection
 from lotledger.alerts.entrypoints.sweeper import Sweeper
 from lotledger.alerts.runtime import AlertsRuntime
+from lotledger.alerts.service.forecast_pacing import ForecastPacing
 from lotledger.alerts.settings import AlertsSettings
 from lotledger.shared.clock import Clock, SystemClock
 from lotledger.shared.db import create_engine
@@ -101,11 +103,22 @@ def build_runtime(
     )
 
 
-def build_projector(rt: AlertsRuntime) -> Projector:
-    projection = AlertsProjection(rt.settings, rt.clock, forecast=rt.settings.forecast_settings())
+def build_pacing(rt: AlertsRuntime) -> ForecastPacing:
+    return ForecastPacing(rt.settings.alerts_forecast_interval_s)
+
+
+def build_projector(rt: AlertsRuntime, pacing: ForecastPacing | None = None) -> Projector:
+    """Without `pacing`, every batch runs its products' forecasts."""
+    projection = AlertsProjection(
+        rt.settings, rt.clock, forecast=rt.settings.forecast_settings(), pacing=pacing
+    )
     return Projector(
         rt.settings, rt.engine, projection, GROUP, max_records=rt.settings.alerts_projector_batch
     )
+
+
+def build_forecast_catch_up(rt: AlertsRuntime, pacing: ForecastPacing) -> ForecastCatchUp:
+    return ForecastCatchUp(rt.engine, pacing, rt.clock, rt.settings.forecast_settings())
 
 
 def build_repartitioner(rt: AlertsRuntime) -> Repartitioner:

@@ -13,22 +13,30 @@ from lotledger.shared.runner import run_cli, run_until_signalled
 
 
 async def project(_: argparse.Namespace) -> int:
-    from lotledger.alerts.bootstrap import build_projector, build_repartitioner, build_runtime
+    from lotledger.alerts.bootstrap import (
+        build_forecast_catch_up,
+        build_pacing,
+        build_projector,
+        build_repartitioner,
+        build_runtime,
+    )
     from lotledger.alerts.entrypoints.workers import supervise
 
     rt = build_runtime(AlertsSettings(), SystemClock(), pool_size=2)
+    pacing = build_pacing(rt)
 
     async def projecting(stop: asyncio.Event) -> None:
-        await build_projector(rt).run(stop)
+        await build_projector(rt, pacing).run(stop)
 
-    async def both(stop: asyncio.Event) -> None:
+    async def all_three(stop: asyncio.Event) -> None:
         await asyncio.gather(
             supervise("repartition", build_repartitioner(rt).run, stop),
             supervise("project", projecting, stop),
+            supervise("forecast", build_forecast_catch_up(rt, pacing).run, stop),
         )
 
     try:
-        await run_until_signalled(both)
+        await run_until_signalled(all_three)
     finally:
         await rt.engine.dispose()
     return 0

@@ -75,6 +75,13 @@ class AlertsSettings(CommonSettings):
     alerts_forecast_min_history_days: int = Field(
         default=14, ge=1, le=3650, description="days of history before forecast alerts"
     )
+    alerts_forecast_interval_s: float = Field(
+        default=5.0,
+        ge=0,
+        le=3600,
+        description="a product's forecast rules run at most this often after stock events "
+        "(0: with every projector batch)",
+    )
 
     def forecast_settings(self) -> ForecastSettings:
         return ForecastSettings(

@@ -33,6 +33,7 @@ from lotledger.alerts.service import (
     sync_events,
 )
 from lotledger.alerts.service.evaluation import Context
+from lotledger.alerts.service.forecast_pacing import ForecastPacing
 from lotledger.shared.clock import Clock
 from lotledger.shared.contracts import catalog, excursions, stock, sync, telemetry, topics
 from lotledger.shared.contracts.common import Payload
@@ -63,10 +64,12 @@ class AlertsProjection:
         clock: Clock,
         new_id: NewId = fresh_id,
         forecast: ForecastSettings = DEFAULT_FORECAST,
+        pacing: ForecastPacing | None = None,
     ) -> None:
         self.clock = clock
         self.new_id = new_id
         self.forecast = forecast
+        self.pacing = pacing
         self._topic = {settings.topic(name): name for name in PAYLOADS}
         self.topics: Sequence[str] = sorted(self._topic)
 
@@ -74,7 +77,7 @@ class AlertsProjection:
         stores = await Stores.within(conn)
         parsed = [p for p in map(self._parse, records) if p is not None]
         await stores.lock_subjects(await batch_locks.keys_of(stores, parsed))
-        ctx = Context(stores, self.clock.now(), self.new_id, self.forecast)
+        ctx = Context(stores, self.clock.now(), self.new_id, self.forecast, self.pacing)
         latest: Latest = {}
         batches = [(p.gtin, p.lot) for _, p in parsed if isinstance(p, stock.StockEvent)]
         if batches:

@@ -9,7 +9,7 @@ excursion): every open alert of the group's types that no condition holds for re
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -23,11 +23,13 @@ from lotledger.alerts.domain.forecast import ForecastSettings
 from lotledger.alerts.domain.levels import product_stock
 from lotledger.alerts.domain.rules_config import RulesConfig
 from lotledger.alerts.service import forecasting
+from lotledger.alerts.service.forecast_pacing import ForecastPacing
 from lotledger.alerts.service.recording import Cause, record, record_each
 from lotledger.shared.contracts.alerts import AlertType
 from lotledger.shared.identifiers import split_batch_id
 
 LOT_TYPES = (AlertType.NEAR_EXPIRY, AlertType.EXPIRED_ON_HAND)
+UNEVALUATED = Evaluation(Scope())
 
 
 @dataclass
@@ -39,6 +41,8 @@ class Context:
     now: datetime
     new_id: NewId = fresh_id
     forecast: ForecastSettings = field(default_factory=ForecastSettings)
+    pacing: ForecastPacing | None = None
+    """How often stock events run a product's forecast (None: with every batch)."""
     touched: dict[str, dict[str, Cause]] = field(default_factory=dict)
     """Lots changed by stock events not yet evaluated, by gtin, in order of their latest
     event."""
@@ -67,6 +71,7 @@ async def products(
     *,
     every_lot: bool = True,
     lots: Mapping[str, Sequence[LotFacts]] | None = None,
+    forecast: Collection[str] | None = None,
 ) -> dict[str, Evaluation]:
     """Each product's lots on hand (expiry rules), its levels per warehouse (stock
     rules) and its forecast per warehouse (expiry_risk, reorder_suggested), the facts of
@@ -78,7 +83,9 @@ async def products(
     day, so after stock events a lot they did not touch has not changed (a new day is the
     sweep's, new thresholds the catalog's, and both judge every lot). `lots`, when
     given, are the products' lots as `LotFactsStore.lots_of` read them for `wanted` in this
-    transaction."""
+    transaction. `forecast`, when given, names the products whose forecast rules are
+    evaluated (`service.forecast_pacing`); the others' open forecast alerts are left as
+    they are."""
     named = {gtin: sorted(set(batches)) for gtin, batches in wanted.items()}
     if not named:
         return {}
@@ -90,7 +97,12 @@ async def products(
     zones, config = await ctx.zones(), await ctx.config()
     stocked_in = await ctx.stores.lots.stocked_in(named)
     forecasts = await forecasting.evaluate(
-        ctx.stores, lots, thresholds, zones, ctx.now, ctx.forecast
+        ctx.stores,
+        {gtin: lots[gtin] for gtin in named if forecast is None or gtin in forecast},
+        thresholds,
+        zones,
+        ctx.now,
+        ctx.forecast,
     )
     out: dict[str, Evaluation] = {}
     for gtin, batches in named.items():
@@ -103,7 +115,7 @@ async def products(
                 *(rules.evaluate_lot(lot, limits, zones, config, ctx.now) for lot in judged),
                 *(Evaluation(Scope.of(batch, *LOT_TYPES)) for batch in batches),
                 rules.evaluate_stock(stock, limits),
-                forecasts[gtin],
+                forecasts.get(gtin, UNEVALUATED),
             ]
         )
     return out

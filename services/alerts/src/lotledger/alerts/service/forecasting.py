@@ -33,6 +33,8 @@ async def evaluate(
     """The forecast rules of each product of `lots` (its lots on hand), each product's
     forecasts kept for the report; the facts are read once for all of them."""
     gtins = sorted(lots)
+    if not gtins:
+        return {}
     histories = await stores.forecast.histories(gtins, _since(now, settings).date())
     costs = await stores.forecast.costs(gtins)
     kept: dict[str, list[WarehouseForecast]] = {}

@@ -10,7 +10,8 @@ applied (`evaluate_touched`): each pick marked `fefo_deviation` raises one, nami
 earlier lots available then, and the product's expiry and level rules and the batch's
 recall condition are evaluated once per product, so a product with thousands of lots on
 hand costs one evaluation per batch, not one per event. The touched products' lots are
-read once for both.
+read once for both. The forecast rules run as the context's pacing allows
+(`service.forecast_pacing`); `forecast_deferred` runs those it put off.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import structlog
 from lotledger.alerts.domain import triggered
 from lotledger.alerts.domain.facts import FefoDeviation, LotFacts
 from lotledger.alerts.service import evaluation as ev
+from lotledger.alerts.service import forecasting
 from lotledger.alerts.service.recording import Cause
 from lotledger.shared.contracts import stock as s
 from lotledger.shared.contracts.holdings import AVAILABLE, holding_deltas
@@ -163,18 +165,29 @@ async def evaluate_touched(ctx: ev.Context) -> None:
     await _raise_deviations(ctx, facts)
     touched = [(gtin, lot) for gtin, lots in ctx.touched.items() for lot in lots]
     recalled = await ctx.stores.recalls.recalled_among(touched) if touched else set()
+    latest = {gtin: next(reversed(lots.values())) for gtin, lots in ctx.touched.items()}
     evaluations = await ev.products(
         ctx,
         {gtin: [batch_id(gtin, lot) for lot in lots] for gtin, lots in ctx.touched.items()},
         every_lot=False,
         lots=facts,
+        forecast=None if ctx.pacing is None else ctx.pacing.now_or_later(latest),
     )
-    await ev.settle_each(
-        ctx,
-        [(evaluations[gtin], next(reversed(lots.values()))) for gtin, lots in ctx.touched.items()],
-    )
+    await ev.settle_each(ctx, [(evaluations[gtin], latest[gtin]) for gtin in ctx.touched])
     for gtin, lots in ctx.touched.items():
         for lot, cause in lots.items():
             if (gtin, lot) in recalled:
                 await ev.settle(ctx, await ev.recall(ctx, gtin, lot), cause)
     ctx.touched.clear()
+
+
+async def forecast_deferred(ctx: ev.Context, deferred: Mapping[str, Cause]) -> None:
+    """The forecast rules of products whose forecast the pacing deferred, each under the
+    cause it was deferred with (the caller holds the products' subject locks)."""
+    gtins = sorted(deferred)
+    lots = await ctx.stores.lots.lots_of(dict.fromkeys(gtins, ()))
+    thresholds = await ctx.stores.catalog.thresholds_of(gtins)
+    forecasts = await forecasting.evaluate(
+        ctx.stores, lots, thresholds, await ctx.zones(), ctx.now, ctx.forecast
+    )
+    await ev.settle_each(ctx, [(forecasts[gtin], deferred[gtin]) for gtin in gtins])
