@@ -28,6 +28,8 @@ _ON_HAND_OR_NAMED = (
 """The stock rows of the products $1, then the rows of the lots named ($2, $3); a named
 lot with stock comes twice over, which `_lots` folds into one."""
 
+_STATUS = {status.value: status for status in BatchStatus}
+
 
 def _lots(rows: Iterable[Row]) -> list[LotFacts]:
     """Rows of (batch, location) ordered by batch into one `LotFacts` per batch. Flat rows
@@ -42,7 +44,7 @@ def _lots(rows: Iterable[Row]) -> list[LotFacts]:
             key = (r["gtin"], r["lot"])
             on_hand, held = {}, {}
             out.append(
-                LotFacts(r["gtin"], r["lot"], r["expiry"], BatchStatus(r["status"]), on_hand, held)
+                LotFacts(r["gtin"], r["lot"], r["expiry"], _STATUS[r["status"]], on_hand, held)
             )
         location = r["location"]
         if location is not None:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cached_property
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from lotledger.shared.clock import local_date
@@ -91,10 +91,9 @@ class Zones:
         return local_date(now, ZoneInfo(self.by_warehouse.get(warehouse, "UTC")))
 
 
-@dataclass(frozen=True)
-class WarehouseStock:
+class WarehouseStock(NamedTuple):
     """A lot's positive quantities in one warehouse, and the part of them in the available
-    holding."""
+    holding. A tuple: every evaluation builds one per lot and warehouse."""
 
     on_hand: int = 0
     available: int = 0
@@ -122,17 +121,24 @@ class LotFacts:
     def batch_id(self) -> str:
         return batch_id(self.gtin, self.lot)
 
-    @cached_property
+    @property
     def by_warehouse(self) -> Mapping[str, WarehouseStock]:
         """What the lot holds in each warehouse where it has stock, worked out once: the
-        rules read it for every warehouse of every lot of a product on each evaluation."""
+        rules read it for every warehouse of every lot of a product on each evaluation.
+        (Kept by hand: `functools.cached_property` takes a lock on every first read.)"""
+        try:
+            return self.__dict__["_by_warehouse"]  # type: ignore[no-any-return]
+        except KeyError:
+            pass
         out: dict[str, WarehouseStock] = {}
+        held = self.held
         for loc, qty in self.on_hand.items():
             if qty > 0:
                 warehouse = warehouse_of(loc)
-                before = out.get(warehouse, NO_STOCK)
-                free = qty - min(self.held.get(loc, 0), qty)
-                out[warehouse] = WarehouseStock(before.on_hand + qty, before.available + free)
+                on_hand, available = out.get(warehouse, NO_STOCK)
+                free = qty - min(held.get(loc, 0), qty) if held else qty
+                out[warehouse] = WarehouseStock(on_hand + qty, available + free)
+        self.__dict__["_by_warehouse"] = out
         return out
 
     def warehouses(self) -> list[str]:
