@@ -264,4 +264,7 @@ async def test_the_openapi_document_names_every_endpoint(world: AlertsWorld) -> 
         "/v1/webhooks/{webhook_id}/deliveries",
     } <= set(document["paths"])
     ready = await world.api.get("/readyz")
-    assert ready.json() == {"status": "ready", "checks": {"database": "ok", "kafka": "ok"}}
+    assert ready.json() == {
+        "status": "ready",
+        "checks": {"database": "ok", "schema": "ok", "kafka": "ok"},
+    }

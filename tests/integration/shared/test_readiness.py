@@ -14,7 +14,7 @@ from lotledger.inventory.settings import InventorySettings
 from lotledger.traceability.bootstrap import create_app as traceability_app
 from lotledger.traceability.settings import TraceabilitySettings
 from tests.support.apps import serve
-from tests.support.infra import Infra
+from tests.support.infra import Infra, migrate
 from tests.support.kafka_instance import KafkaInstance
 from tests.support.tokens import TEST_SECRET
 
@@ -41,6 +41,7 @@ async def broker():  # type: ignore[no-untyped-def]
 async def test_readyz_reports_kafka_outage_and_recovery(
     infra: Infra, broker: KafkaInstance
 ) -> None:
+    await migrate(infra, "inventory")
     settings = InventorySettings(
         inventory_database_url=infra.url("inventory"),
         kafka_bootstrap=broker.bootstrap,
@@ -48,12 +49,12 @@ async def test_readyz_reports_kafka_outage_and_recovery(
     )
     async with serve(inventory_app(settings)) as client:
         ready = await _wait_for(client, 200)
-        assert ready["checks"] == {"database": "ok", "kafka": "ok"}
+        assert ready["checks"] == {"database": "ok", "schema": "ok", "kafka": "ok"}
         assert (await client.get("/healthz")).status_code == 200
 
         await broker.stop()
         down = await _wait_for(client, 503)
-        assert down["checks"] == {"database": "ok", "kafka": "unreachable"}
+        assert down["checks"] == {"database": "ok", "schema": "ok", "kafka": "unreachable"}
         assert (await client.get("/healthz")).status_code == 200
 
         await broker.start()
@@ -69,10 +70,16 @@ async def test_readyz_reports_an_unreachable_database(infra: Infra) -> None:
     async with serve(traceability_app(settings)) as client:
         response = await client.get("/readyz")
         assert response.status_code == 503
-        assert response.json()["checks"] == {"database": "unreachable", "kafka": "ok"}
+        assert response.json()["checks"] == {
+            "database": "unreachable",
+            "schema": "unknown",
+            "kafka": "ok",
+        }
 
 
 async def test_every_service_serves_openapi_metrics_and_readiness(infra: Infra) -> None:
+    for service in ("inventory", "traceability", "alerts"):
+        await migrate(infra, service)
     apps = [
         inventory_app(
             InventorySettings(

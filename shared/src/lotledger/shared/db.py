@@ -91,6 +91,28 @@ async def database_ready(engine: AsyncEngine, timeout_s: float = 2.0) -> bool:
     return True
 
 
+MISSING_OBJECTS = (
+    "SELECT count(*) FROM unnest(CAST(:tables AS text[])) AS t(name) "
+    "WHERE to_regclass(format('%I.%I', current_schema(), name)) IS NULL"
+)
+
+
+async def schema_ready(
+    engine: AsyncEngine, tables: Sequence[str], timeout_s: float = 2.0
+) -> bool | None:
+    """Whether every one of `tables` is in the engine's schema: false until the service's
+    migrations ran (an unmigrated schema answers every request with a missing table);
+    None when the database does not answer."""
+    try:
+        async with asyncio.timeout(timeout_s), engine.connect() as conn:
+            missing = await conn.scalar(text(MISSING_OBJECTS), {"tables": list(tables)})
+    except (OSError, TimeoutError):
+        return None
+    except Exception:
+        return False
+    return bool(missing == 0)
+
+
 def json_param(value: object) -> str:
     """A json/jsonb parameter for a driver-level (asyncpg) statement."""
     return orjson.dumps(value).decode()

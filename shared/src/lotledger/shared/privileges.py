@@ -72,6 +72,10 @@ class Privileges:
     sequences: Mapping[str, bool] = field(default_factory=dict)
     """Standalone sequence → whether the runtime role may use it (nextval)."""
 
+    def granted(self) -> list[str]:
+        """The tables and views the runtime role may use at all."""
+        return sorted(name for name, access in self.tables.items() if access.privileges)
+
     def append_only(self) -> list[str]:
         return sorted(name for name, access in self.tables.items() if access.append_only)
 

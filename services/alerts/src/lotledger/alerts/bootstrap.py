@@ -146,7 +146,7 @@ def create_app(settings: AlertsSettings | None = None, clock: Clock | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rt = build_runtime(settings, clock)
         app.state.runtime = rt
-        add_standard_readiness(app, rt.engine, settings.kafka_bootstrap)
+        add_standard_readiness(app, rt.engine, settings.kafka_bootstrap, RUNTIME.granted())
         try:
             yield
         finally:

@@ -105,7 +105,7 @@ def create_app(settings: InventorySettings | None = None, clock: Clock | None = 
             settings.inventory_group_commit_max,
             settings.inventory_group_commit_lanes,
         )
-        add_standard_readiness(app, rt.engine, settings.kafka_bootstrap)
+        add_standard_readiness(app, rt.engine, settings.kafka_bootstrap, RUNTIME.granted())
         watcher = asyncio.create_task(_watch_outbox(rt))
         stop = asyncio.Event()
         listener = asyncio.create_task(

@@ -104,7 +104,7 @@ def create_app(settings: TraceabilitySettings | None = None, clock: Clock | None
         engine = build_engine(settings, "api")
         app.state.engine = engine
         app.state.clock = clock
-        add_standard_readiness(app, engine, settings.kafka_bootstrap)
+        add_standard_readiness(app, engine, settings.kafka_bootstrap, RUNTIME.granted())
         try:
             yield
         finally:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.responses import Response
 
 from lotledger.shared.auth import Authenticator
-from lotledger.shared.db import database_ready
+from lotledger.shared.db import database_ready, schema_ready
 from lotledger.shared.kafka import kafka_ready
 from lotledger.shared.settings import CommonSettings
 from lotledger.shared.tracing import configure_tracing, shutdown_tracing
@@ -31,7 +31,8 @@ from lotledger.shared.web.problems import (
 from lotledger.shared.web.ratelimit import RateLimit
 from lotledger.shared.web.traced import TraceRequests
 
-ReadinessCheck = Callable[[], Awaitable[bool]]
+ReadinessCheck = Callable[[], Awaitable[bool | None]]
+"""True ready, False not, None: cannot tell (what it needs is unreachable)."""
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
@@ -83,6 +84,9 @@ def create_service_app(
     return app
 
 
+FAILED_AS = {"schema": "not migrated"}
+
+
 def operations_router() -> APIRouter:
     router = APIRouter(tags=["operations"])
 
@@ -100,7 +104,8 @@ def operations_router() -> APIRouter:
         names = list(checks)
         results = await asyncio.gather(*(checks[n]() for n in names))
         status: dict[str, Any] = {
-            n: ("ok" if ok else "unreachable") for n, ok in zip(names, results, strict=True)
+            n: "ok" if ok else "unknown" if ok is None else FAILED_AS.get(n, "unreachable")
+            for n, ok in zip(names, results, strict=True)
         }
         ready = bool(names) and all(results)
         return JSONResponse(
@@ -115,7 +120,12 @@ def operations_router() -> APIRouter:
     return router
 
 
-def add_standard_readiness(app: FastAPI, engine: AsyncEngine, kafka_bootstrap: str) -> None:
-    """`/readyz` checks: the service's database and the Kafka cluster."""
+def add_standard_readiness(
+    app: FastAPI, engine: AsyncEngine, kafka_bootstrap: str, tables: Sequence[str] = ()
+) -> None:
+    """`/readyz` checks: the service's database, its schema migrated (`tables` there),
+    and the Kafka cluster."""
     app.state.readiness["database"] = lambda: database_ready(engine)
+    if tables:
+        app.state.readiness["schema"] = lambda: schema_ready(engine, tables)
     app.state.readiness["kafka"] = lambda: kafka_ready(kafka_bootstrap)

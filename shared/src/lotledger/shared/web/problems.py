@@ -1,7 +1,8 @@
 """RFC 9457 problem+json responses: one shape for every error a service returns.
 
 Validation failures (422) list each offending field with the rule it broke; malformed
-JSON is 400; unexpected failures are 500 with no stack trace or SQL in the body.
+JSON is 400; a schema the service's migrations have not reached is 503; unexpected
+failures are 500 with no stack trace or SQL in the body.
 """
 
 from __future__ import annotations
@@ -182,6 +183,34 @@ def invalid_input(errors: list[dict[str, str]]) -> Problem:
     return Problem(422, "invalid-input", "Invalid input", detail, {"errors": errors})
 
 
+UNDEFINED_OBJECTS = frozenset({"42P01", "42703", "42883", "3F000"})
+"""SQLSTATEs of a table, column, function or schema the statement names but the database
+lacks: the service's SQL is fixed, so its schema is not migrated to this version."""
+SCHEMA_NOT_MIGRATED = Problem(
+    503,
+    "schema-not-migrated",
+    "Database schema not migrated",
+    "the service's database schema is not at this version; run the service's `migrate`",
+)
+
+
+def missing_schema_object(exc: BaseException) -> str | None:
+    """The SQLSTATE, when `exc` or an error it wraps (SQLAlchemy's `orig`, a cause) is a
+    missing schema object."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        error = pending.pop()
+        if error is None or id(error) in seen:
+            continue
+        seen.add(id(error))
+        if (state := getattr(error, "sqlstate", None)) in UNDEFINED_OBJECTS:
+            return str(state)
+        orig = getattr(error, "orig", None)
+        pending += [orig if isinstance(orig, BaseException) else None, error.__cause__]
+    return None
+
+
 def install_problem_handlers(app: FastAPI, mapping: DomainProblemMap | None = None) -> None:
     domain_map: DomainProblemMap = mapping or {}
 
@@ -231,6 +260,9 @@ def install_problem_handlers(app: FastAPI, mapping: DomainProblemMap | None = No
         )
 
     async def on_unexpected(request: Request, exc: Exception) -> Response:
+        if missing := missing_schema_object(exc):
+            log.error("schema_not_migrated", path=request.url.path, sqlstate=missing)
+            return SCHEMA_NOT_MIGRATED.response(request.url.path)
         log.error("unhandled_error", path=request.url.path, error=type(exc).__name__, exc_info=exc)
         return Problem(
             500,
