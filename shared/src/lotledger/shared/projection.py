@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 import structlog
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
-from aiokafka.errors import CommitFailedError
+from aiokafka.errors import CommitFailedError, KafkaError
 from aiokafka.structs import OffsetAndMetadata
 from prometheus_client import Counter, Gauge
 from sqlalchemy import text
@@ -184,6 +184,13 @@ async def fetch(
     return batches
 
 
+COMMIT_EVERY_S = 1.0
+"""How often a projector copies its positions to Kafka. Only the positions stored with the
+read models count (a member seeks to them when assigned); the copy is for the group's
+lag as tools see it, so it need not cost a broker round trip after every batch (at 500
+events/s the traceability projector commits ~30 batches a second)."""
+
+
 class Projector:
     """Runs a projection as a member of a consumer group."""
 
@@ -215,13 +222,23 @@ class Projector:
         consumer.subscribe(list(self.projection.topics), listener=_SeekToStored(self, consumer))
         await consumer.start()
         log.info("projector_started", consumer=self.projection.consumer, group=self.group_id)
+        committed_at: float | None = None
+        behind = False
         try:
             while not stop.is_set():
                 batches = await fetch(consumer, (), 200, self.max_records)
                 if batches:
                     await self.apply(batches)
+                    behind = True
+                if behind and (
+                    committed_at is None or time.monotonic() - committed_at >= COMMIT_EVERY_S
+                ):
                     await self._commit(consumer)
+                    committed_at, behind = time.monotonic(), False
                 self._observe_lag(consumer)
+            if behind:
+                with contextlib.suppress(KafkaError):
+                    await self._commit(consumer)
         finally:
             await consumer.stop()
 
