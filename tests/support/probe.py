@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lotledger.shared.db import create_engine
-from lotledger.shared.projection import POSITIONS_DDL
+from lotledger.shared.positions import POSITIONS_DDL
 from tests.support.infra import Infra, owner_role
 
 

@@ -21,7 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from lotledger.shared.clock import ManualClock
 from lotledger.shared.compare import compare_tables
 from lotledger.shared.kafka import partitions_of
-from lotledger.shared.projection import Projector, Record, replay_all, stored_positions
+from lotledger.shared.positions import stored_positions
+from lotledger.shared.projection import Projector, Record, replay_all
 from lotledger.traceability.adapters.compare import COMPARED
 from lotledger.traceability.bootstrap import build_engine, build_projection
 from lotledger.traceability.service.projection import TraceabilityProjection

@@ -17,32 +17,23 @@ import contextlib
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import structlog
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import CommitFailedError, KafkaError
 from aiokafka.structs import OffsetAndMetadata
 from prometheus_client import Counter, Gauge
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from lotledger.shared.batch_fetch import Record as Record
+from lotledger.shared.batch_fetch import fetch
 from lotledger.shared.kafka import create_consumer, partitions_of
+from lotledger.shared.positions import lock_positions, save_positions, stored_positions
 from lotledger.shared.settings import CommonSettings
 from lotledger.shared.traced_messages import consuming
 
 log = structlog.get_logger("lotledger.projection")
-
-POSITIONS_DDL = """
-CREATE TABLE consumer_positions (
-    consumer    text NOT NULL,
-    topic       text NOT NULL,
-    partition   integer NOT NULL,
-    next_offset bigint NOT NULL,
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (consumer, topic, partition)
-);
-"""
 
 APPLIED = Counter("lotledger_projection_records_total", "Records applied", ["consumer"])
 LAG_MESSAGES = Gauge(
@@ -56,9 +47,6 @@ LAG_SECONDS = Gauge(
     "Now minus the broker timestamp of the last applied record",
     ["consumer"],
 )
-
-Record = Any
-"""An aiokafka ConsumerRecord (aiokafka ships no type information)."""
 
 
 class Projection(Protocol):
@@ -75,53 +63,6 @@ class Projection(Protocol):
     async def apply(self, conn: AsyncConnection, records: Sequence[Record]) -> None:
         """Apply records (each partition's in offset order) inside the open transaction."""
         ...
-
-
-async def stored_positions(conn: AsyncConnection, consumer: str) -> dict[TopicPartition, int]:
-    rows = await conn.execute(
-        text(
-            "SELECT topic, partition, next_offset FROM consumer_positions "
-            "WHERE consumer = :consumer"
-        ),
-        {"consumer": consumer},
-    )
-    return {TopicPartition(r.topic, r.partition): r.next_offset for r in rows}
-
-
-async def save_positions(
-    conn: AsyncConnection, consumer: str, positions: dict[TopicPartition, int]
-) -> None:
-    await conn.execute(
-        text(
-            "INSERT INTO consumer_positions (consumer, topic, partition, next_offset) "
-            "SELECT :consumer, * FROM unnest(CAST(:topics AS text[]), CAST(:partitions AS int[]),"
-            " CAST(:offsets AS bigint[])) ON CONFLICT (consumer, topic, partition) DO UPDATE "
-            "SET next_offset = EXCLUDED.next_offset, updated_at = now()"
-        ),
-        {
-            "consumer": consumer,
-            "topics": [tp.topic for tp in positions],
-            "partitions": [tp.partition for tp in positions],
-            "offsets": list(positions.values()),
-        },
-    )
-
-
-async def lock_positions(
-    conn: AsyncConnection, consumer: str, partitions: Sequence[TopicPartition]
-) -> dict[TopicPartition, int]:
-    """Serialise appliers of `partitions` until the transaction ends (advisory locks taken in
-    a fixed order) and return their stored positions as of after the wait."""
-    keys = sorted({f"{consumer}\x1f{tp.topic}\x1f{tp.partition}" for tp in partitions})
-    await conn.execute(
-        text(
-            "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) "
-            "FROM unnest(CAST(:keys AS text[])) AS k ORDER BY k"
-        ),
-        {"keys": keys},
-    )
-    stored = await stored_positions(conn, consumer)
-    return {tp: o for tp, o in stored.items() if tp in set(partitions)}
 
 
 @dataclass
@@ -143,45 +84,6 @@ def fresh_records(
             kept.extend(fresh)
             moved[tp] = fresh[-1].offset + 1
     return Batch(kept, moved)
-
-
-CATCH_UP_MS = 20
-"""How long a batch of waiting records waits for the fetch their taking set off: a round
-trip to a broker that has the records (a few ms), bounded for one that has none."""
-WAITING_S = 0.002
-"""A first call that returned sooner found the records already fetched."""
-
-
-async def fetch(
-    consumer: AIOKafkaConsumer,
-    partitions: Iterable[TopicPartition],
-    timeout_ms: int,
-    max_records: int,
-) -> dict[TopicPartition, list[Record]]:
-    """Wait up to `timeout_ms` for records, then take whatever else has already arrived, up
-    to `max_records`: a backlog is applied in large batches (one transaction each), while a
-    quiet stream still goes through record by record as it comes.
-
-    Records that were waiting (the first call returned at once) are what the consumer
-    fetched while the caller applied its last batch. The consumer fetches a partition
-    again only once its records are taken, so what arrived meanwhile is still on the
-    broker: wait `CATCH_UP_MS` for that fetch too, or it waits for the next batch."""
-    wanted = tuple(partitions)
-    started = time.monotonic()
-    batches: dict[TopicPartition, list[Record]] = await consumer.getmany(
-        *wanted, timeout_ms=timeout_ms, max_records=max_records
-    )
-    waiting = time.monotonic() - started < WAITING_S
-    taken = sum(len(records) for records in batches.values())
-    while batches and taken < max_records:
-        wait_ms, waiting = (CATCH_UP_MS if waiting else 0), False
-        more = await consumer.getmany(*wanted, timeout_ms=wait_ms, max_records=max_records - taken)
-        if not more:
-            break
-        for tp, records in more.items():
-            batches.setdefault(tp, []).extend(records)
-            taken += len(records)
-    return batches
 
 
 COMMIT_EVERY_S = 1.0

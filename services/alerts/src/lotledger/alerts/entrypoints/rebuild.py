@@ -35,7 +35,8 @@ from lotledger.shared.contracts import topics
 from lotledger.shared.db import driver_of
 from lotledger.shared.kafka import partitions_of
 from lotledger.shared.migrations import migrate
-from lotledger.shared.projection import replay_all, stored_positions
+from lotledger.shared.positions import stored_positions
+from lotledger.shared.projection import replay_all
 from lotledger.shared.schema_reset import reset_schema
 
 LATER = [topics.ALERTS_STOCK_BY_PRODUCT, topics.TELEMETRY, topics.EXCURSIONS, topics.ALERTS]

@@ -29,9 +29,9 @@ from aiokafka.errors import CommitFailedError
 from aiokafka.structs import OffsetAndMetadata
 from prometheus_client import Counter
 
+from lotledger.shared.batch_fetch import Record, fetch
 from lotledger.shared.contracts.topics import ALERTS_STOCK_BY_PRODUCT, STOCK
 from lotledger.shared.kafka import create_consumer, create_producer
-from lotledger.shared.projection import Record, fetch
 from lotledger.shared.publishing import Outgoing, publish
 from lotledger.shared.settings import CommonSettings
 from lotledger.shared.traced_messages import forwarding

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from lotledger.shared.migrations import run_script
 from lotledger.shared.outbox import OUTBOX_DDL
-from lotledger.shared.projection import POSITIONS_DDL
+from lotledger.shared.positions import POSITIONS_DDL
 
 revision: str = "0001"
 down_revision: str | None = None
