@@ -37,7 +37,8 @@ class ForecastCatchUp:
         self.clock = clock
         self.forecast = forecast
         self.new_id = new_id
-        self.poll_s = min(max(pacing.interval_s / 5, 0.05), 1.0)
+        self.poll_s = min(max(pacing.interval_s / 5, 0.05), 1.0) if pacing.interval_s else 1.0
+        """A fifth of the interval; with no interval nothing is ever deferred."""
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
