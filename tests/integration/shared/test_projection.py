@@ -2,7 +2,7 @@
 under redelivery, a crash between the database and Kafka commits, and replays."""
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from uuid import uuid4
 
@@ -168,6 +168,64 @@ async def test_two_members_owning_one_partition_apply_its_records_once(
         async with engine.connect() as conn:
             stored = await conn.execute(text("SELECT next_offset FROM consumer_positions"))
             assert stored.scalar_one() == 20
+    finally:
+        await engine.dispose()
+
+
+class Remembers(Summing):
+    """Records the `Remembering` calls; fails its apply while `fail` is set."""
+
+    def __init__(self, topic: str) -> None:
+        super().__init__(topic)
+        self.calls: list[object] = []
+        self.fail = False
+
+    def resume(self, continued: Collection[TopicPartition]) -> None:
+        self.calls.append(sorted(tp.partition for tp in continued))
+
+    def committed(self) -> None:
+        self.calls.append("committed")
+
+    def abandoned(self) -> None:
+        self.calls.append("abandoned")
+
+    async def apply(self, conn: AsyncConnection, records: Sequence[Record]) -> None:
+        await super().apply(conn, records)
+        if self.fail:
+            raise RuntimeError("apply failed")
+
+
+async def test_a_remembering_projection_is_told_which_partitions_it_wrote_last(
+    infra: Infra, common_settings: CommonSettings
+) -> None:
+    """A partition continues for a member while the stored position is the one it wrote;
+    a failed batch is abandoned and changes nothing."""
+    engine = await _schema(infra, f"probe_{uuid4().hex[:8]}")
+    try:
+        p0, p1 = TopicPartition("probe-memory", 0), TopicPartition("probe-memory", 1)
+
+        def records(*offsets: int) -> list[FakeRecord]:
+            return [FakeRecord(o, b"1") for o in offsets]
+
+        ours, theirs = Remembers("probe-memory"), Remembers("probe-memory")
+        a = Projector(common_settings, engine, ours, "unused")
+        b = Projector(common_settings, engine, theirs, "unused")
+        await a.apply({p0: records(0, 1), p1: records(0)})
+        await a.apply({p0: records(2), p1: records(1)})
+        await b.apply({p1: records(2)})
+        ours.fail = True
+        with pytest.raises(RuntimeError, match="apply failed"):
+            await a.apply({p0: records(3), p1: records(3)})
+        ours.fail = False
+        await a.apply({p0: records(3), p1: records(3)})
+        assert ours.calls == [
+            [], "committed",
+            [0, 1], "committed",
+            [0], "abandoned",
+            [0], "committed",
+        ]  # fmt: skip
+        assert theirs.calls == [[], "committed"]
+        assert await _total(engine) == (8, 8)
     finally:
         await engine.dispose()
 

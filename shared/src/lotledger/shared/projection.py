@@ -15,9 +15,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import structlog
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
@@ -62,6 +62,26 @@ class Projection(Protocol):
 
     async def apply(self, conn: AsyncConnection, records: Sequence[Record]) -> None:
         """Apply records (each partition's in offset order) inside the open transaction."""
+        ...
+
+
+@runtime_checkable
+class Remembering(Protocol):
+    """A projection that keeps what it read of its read models in memory between batches.
+    Its memory of a partition holds only while the partition's stored position is the one
+    this process wrote last: otherwise another member, or a rebuild, has written since."""
+
+    def resume(self, continued: Collection[TopicPartition]) -> None:
+        """Before each `apply`, in its transaction, with the batch's partitions whose stored
+        position this process wrote last."""
+        ...
+
+    def committed(self) -> None:
+        """The batch's transaction committed."""
+        ...
+
+    def abandoned(self) -> None:
+        """The batch's transaction failed, or its commit is in doubt."""
         ...
 
 
@@ -113,6 +133,8 @@ class Projector:
         self.max_records = max_records
         self.traced = traced
         self.positions: dict[TopicPartition, int] = {}
+        self._written: dict[TopicPartition, int] = {}
+        """The positions this process stored last, by partition."""
 
     async def run(self, stop: asyncio.Event) -> None:
         consumer = create_consumer(
@@ -148,14 +170,25 @@ class Projector:
         """Apply one fetched batch exactly once; returns the records applied."""
         if not fresh_records(batches, self.positions).records:
             return 0
-        async with self.engine.begin() as conn:
-            stored = await lock_positions(conn, self.projection.consumer, list(batches))
-            floors = {tp: max(self.positions.get(tp, 0), stored.get(tp, 0)) for tp in batches}
-            batch = fresh_records(batches, floors)
-            if batch.records:
-                with consuming(self.projection.consumer, batch.records, self.traced):
-                    await self.projection.apply(conn, batch.records)
-                await save_positions(conn, self.projection.consumer, batch.positions)
+        memory = self.projection if isinstance(self.projection, Remembering) else None
+        try:
+            async with self.engine.begin() as conn:
+                stored = await lock_positions(conn, self.projection.consumer, list(batches))
+                floors = {tp: max(self.positions.get(tp, 0), stored.get(tp, 0)) for tp in batches}
+                batch = fresh_records(batches, floors)
+                if batch.records:
+                    if memory is not None:
+                        memory.resume([tp for tp in batches if self._wrote_last(tp, stored)])
+                    with consuming(self.projection.consumer, batch.records, self.traced):
+                        await self.projection.apply(conn, batch.records)
+                    await save_positions(conn, self.projection.consumer, batch.positions)
+        except BaseException:
+            if memory is not None:
+                memory.abandoned()
+            raise
+        if memory is not None and batch.records:
+            memory.committed()
+        self._written.update(batch.positions)
         self.positions.update(floors)
         self.positions.update(batch.positions)
         if not batch.records:
@@ -164,6 +197,9 @@ class Projector:
         newest = max(r.timestamp for r in batch.records)
         LAG_SECONDS.labels(self.projection.consumer).set(max(time.time() - newest / 1000, 0))
         return len(batch.records)
+
+    def _wrote_last(self, tp: TopicPartition, stored: Mapping[TopicPartition, int]) -> bool:
+        return tp in self._written and stored.get(tp) == self._written[tp]
 
     async def _commit(self, consumer: AIOKafkaConsumer) -> None:
         """The positions to Kafka too, for the group's lag as tools see it. The stored

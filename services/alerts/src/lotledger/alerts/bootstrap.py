@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lotledger.alerts import DESCRIPTION, SERVICE, VERSION
+from lotledger.alerts.adapters.lot_memory import LotMemory
 from lotledger.alerts.adapters.privileges import RUNTIME
 from lotledger.alerts.adapters.secret_box import SecretBox
 from lotledger.alerts.adapters.unit_of_work import UnitOfWork
@@ -109,8 +110,13 @@ def build_pacing(rt: AlertsRuntime) -> ForecastPacing:
 
 def build_projector(rt: AlertsRuntime, pacing: ForecastPacing | None = None) -> Projector:
     """Without `pacing`, every batch runs its products' forecasts."""
+    products = rt.settings.alerts_lot_memory_products
     projection = AlertsProjection(
-        rt.settings, rt.clock, forecast=rt.settings.forecast_settings(), pacing=pacing
+        rt.settings,
+        rt.clock,
+        forecast=rt.settings.forecast_settings(),
+        pacing=pacing,
+        lot_memory=LotMemory(products) if products else None,
     )
     return Projector(
         rt.settings, rt.engine, projection, GROUP, max_records=rt.settings.alerts_projector_batch

@@ -82,6 +82,13 @@ class AlertsSettings(CommonSettings):
         description="a product's forecast rules run at most this often after stock events "
         "(0: with every projector batch)",
     )
+    alerts_lot_memory_products: int = Field(
+        default=2000,
+        ge=0,
+        le=1_000_000,
+        description="products whose lots on hand the projector keeps in memory between "
+        "batches (0: every batch reads all lots of the products it touches)",
+    )
 
     def forecast_settings(self) -> ForecastSettings:
         return ForecastSettings(

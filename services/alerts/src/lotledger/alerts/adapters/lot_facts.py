@@ -107,21 +107,36 @@ class LotFactsStore:
         (`adapters.write_behind`)."""
         self._conn.held.add_stock((gtin, lot, location), delta, held_delta)
 
-    async def lots_of(self, including: Mapping[str, Iterable[str]]) -> dict[str, list[LotFacts]]:
+    async def lots_of(
+        self,
+        including: Mapping[str, Iterable[str]],
+        known: Mapping[str, Mapping[str, LotFacts]] | None = None,
+    ) -> dict[str, list[LotFacts]]:
         """Each product's lots with stock on hand, plus the lots named for it whatever
         their stock (a lot just emptied must be seen to lose its alerts); every product
-        asked for has an entry. Read from the stock (and the names), one lot at a time
-        by its key: a product's emptied lots, most of its history, are never visited."""
+        asked for has an entry, its lots in lot order. Read from the stock (and the
+        names), one lot at a time by its key: a product's emptied lots, most of its
+        history, are never visited. A product in `known` (its lots on hand, by lot, as
+        they were before any write the named lots had since) has only its named lots read."""
+        known = known or {}
         named = sorted({(gtin, lot) for gtin, lots in including.items() for lot in lots})
         rows = await self._conn.fetch(
             _ON_HAND_OR_NAMED,
-            sorted(including),
+            sorted(gtin for gtin in including if gtin not in known),
             [gtin for gtin, _ in named],
             [lot for _, lot in named],
         )
         out: dict[str, list[LotFacts]] = {gtin: [] for gtin in including}
+        fresh: dict[str, dict[str, LotFacts]] = {}
         for lot in _lots(rows):
-            out[lot.gtin].append(lot)
+            if lot.gtin in known:
+                fresh.setdefault(lot.gtin, {})[lot.lot] = lot
+            else:
+                out[lot.gtin].append(lot)
+        for gtin, lots in known.items():
+            if gtin in out:
+                merged = {**lots, **fresh.get(gtin, {})}
+                out[gtin] = [merged[lot] for lot in sorted(merged)]
         return out
 
     async def lots(self, batches: list[tuple[str, str]]) -> list[LotFacts]:

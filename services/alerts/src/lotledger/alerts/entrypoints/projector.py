@@ -14,13 +14,15 @@ rather than blocking its partition.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
 import structlog
+from aiokafka import TopicPartition
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from lotledger.alerts.adapters.lot_memory import LotMemory
 from lotledger.alerts.adapters.unit_of_work import Stores
 from lotledger.alerts.domain.alert import NewId, fresh_id
 from lotledger.alerts.domain.forecast import DEFAULT_FORECAST, ForecastSettings
@@ -65,19 +67,46 @@ class AlertsProjection:
         new_id: NewId = fresh_id,
         forecast: ForecastSettings = DEFAULT_FORECAST,
         pacing: ForecastPacing | None = None,
+        lot_memory: LotMemory | None = None,
     ) -> None:
+        """`lot_memory`: the touched products' lots kept between batches (None: every
+        batch reads all of them)."""
         self.clock = clock
         self.new_id = new_id
         self.forecast = forecast
         self.pacing = pacing
+        self.lot_memory = lot_memory
         self._topic = {settings.topic(name): name for name in PAYLOADS}
+        self._stock = settings.topic(topics.ALERTS_STOCK_BY_PRODUCT)
         self.topics: Sequence[str] = sorted(self._topic)
+
+    def resume(self, continued: Collection[TopicPartition]) -> None:
+        if self.lot_memory is not None:
+            self.lot_memory.resume([tp.partition for tp in continued if tp.topic == self._stock])
+
+    def committed(self) -> None:
+        if self.lot_memory is not None:
+            self.lot_memory.committed()
+
+    def abandoned(self) -> None:
+        if self.lot_memory is not None:
+            self.lot_memory.abandoned()
 
     async def apply(self, conn: AsyncConnection, records: Sequence[Record]) -> None:
         stores = await Stores.within(conn)
-        parsed = [p for p in map(self._parse, records) if p is not None]
+        parsed: list[tuple[CloudEvent, Payload]] = []
+        partition_of: dict[str, int] = {}
+        for record in records:
+            if (p := self._parse(record)) is not None:
+                parsed.append(p)
+                if record.topic == self._stock and isinstance(p[1], stock.StockEvent):
+                    partition_of[p[1].gtin] = record.partition
         await stores.lock_subjects(await batch_locks.keys_of(stores, parsed))
-        ctx = Context(stores, self.clock.now(), self.new_id, self.forecast, self.pacing)
+        if self.lot_memory is not None:
+            self.lot_memory.start(partition_of)
+        ctx = Context(
+            stores, self.clock.now(), self.new_id, self.forecast, self.pacing, self.lot_memory
+        )
         latest: Latest = {}
         batches = [(p.gtin, p.lot) for _, p in parsed if isinstance(p, stock.StockEvent)]
         if batches:

@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from lotledger.alerts.adapters.lot_memory import LotMemory
 from lotledger.alerts.adapters.unit_of_work import Stores
 from lotledger.alerts.domain import climate, lifecycle, rules, triggered
 from lotledger.alerts.domain.alert import Change, NewId, fresh_id
@@ -43,6 +44,8 @@ class Context:
     forecast: ForecastSettings = field(default_factory=ForecastSettings)
     pacing: ForecastPacing | None = None
     """How often stock events run a product's forecast (None: with every batch)."""
+    lot_memory: LotMemory | None = None
+    """Touched products' lots on hand as earlier batches left them (None: read them all)."""
     touched: dict[str, dict[str, Cause]] = field(default_factory=dict)
     """Lots changed by stock events not yet evaluated, by gtin, in order of their latest
     event."""

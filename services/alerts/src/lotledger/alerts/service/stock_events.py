@@ -10,7 +10,8 @@ applied (`evaluate_touched`): each pick marked `fefo_deviation` raises one, nami
 earlier lots available then, and the product's expiry and level rules and the batch's
 recall condition are evaluated once per product, so a product with thousands of lots on
 hand costs one evaluation per batch, not one per event. The touched products' lots are
-read once for both. The forecast rules run as the context's pacing allows
+read once for both: only the lots touched, for a product the context's `lot_memory`
+knows. The forecast rules run as the context's pacing allows
 (`service.forecast_pacing`); `forecast_deferred` runs those it put off.
 """
 
@@ -161,7 +162,12 @@ async def evaluate_touched(ctx: ev.Context) -> None:
     product's rules caused by its latest event (the expiry rules of the batches changed
     only), each batch's recall condition by the batch's latest event. The batch's FEFO
     deviations are raised first."""
-    facts = await ctx.stores.lots.lots_of(ctx.touched)
+    memory = ctx.lot_memory
+    facts = await ctx.stores.lots.lots_of(
+        ctx.touched, memory.recall(ctx.touched) if memory is not None else None
+    )
+    if memory is not None:
+        memory.keep(facts)
     await _raise_deviations(ctx, facts)
     touched = [(gtin, lot) for gtin, lots in ctx.touched.items() for lot in lots]
     recalled = await ctx.stores.recalls.recalled_among(touched) if touched else set()
