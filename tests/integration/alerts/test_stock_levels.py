@@ -9,7 +9,7 @@ from typing import Any
 from lotledger.alerts.entrypoints.projector import AlertsProjection
 from lotledger.shared.contracts.topics import STOCK
 from lotledger.shared.envelope import CloudEvent
-from lotledger.shared.projection import replay_all
+from lotledger.shared.replay import replay_all
 from tests.integration.alerts.steps import applied, consumed, history, pick, product, receive
 from tests.integration.alerts.world import AlertsWorld, fresh_gtin
 from tests.support.kafka import read_topic

@@ -14,7 +14,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from lotledger.shared.kafka import create_producer
-from lotledger.shared.projection import Projector, Record, replay_all
+from lotledger.shared.projection import Projector, Record
+from lotledger.shared.replay import replay_all
 from lotledger.shared.settings import CommonSettings
 from tests.support.infra import Infra
 from tests.support.probe import probe_schema

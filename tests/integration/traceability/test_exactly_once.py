@@ -22,7 +22,8 @@ from lotledger.shared.clock import ManualClock
 from lotledger.shared.compare import compare_tables
 from lotledger.shared.kafka import partitions_of
 from lotledger.shared.positions import stored_positions
-from lotledger.shared.projection import Projector, Record, replay_all
+from lotledger.shared.projection import Projector, Record
+from lotledger.shared.replay import replay_all
 from lotledger.traceability.adapters.compare import COMPARED
 from lotledger.traceability.bootstrap import build_engine, build_projection
 from lotledger.traceability.service.projection import TraceabilityProjection

@@ -36,7 +36,7 @@ from lotledger.shared.db import driver_of
 from lotledger.shared.kafka import partitions_of
 from lotledger.shared.migrations import migrate
 from lotledger.shared.positions import stored_positions
-from lotledger.shared.projection import replay_all
+from lotledger.shared.replay import replay_all
 from lotledger.shared.schema_reset import reset_schema
 
 LATER = [topics.ALERTS_STOCK_BY_PRODUCT, topics.TELEMETRY, topics.EXCURSIONS, topics.ALERTS]

@@ -32,7 +32,7 @@ from lotledger.shared.compare import TableVerdict, at_live_cut, compare_tables, 
 from lotledger.shared.kafka import partitions_of
 from lotledger.shared.migrations import migrate
 from lotledger.shared.positions import stored_positions
-from lotledger.shared.projection import replay_all
+from lotledger.shared.replay import replay_all
 from lotledger.shared.schema_reset import reset_schema
 from lotledger.traceability.adapters.compare import COMPARED
 from lotledger.traceability.adapters.records import Topics

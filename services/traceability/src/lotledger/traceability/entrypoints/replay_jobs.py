@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from lotledger.shared.gc_tuning import tune_gc
 from lotledger.shared.kafka import partitions_of
-from lotledger.shared.projection import replay_all
+from lotledger.shared.replay import replay_all
 from lotledger.traceability.entrypoints.wiring import Wiring
 
 
