@@ -38,7 +38,7 @@ class Record:
 
 class WatchedMemory(LotMemory):
     def __init__(self) -> None:
-        super().__init__(100)
+        super().__init__(10_000)
         self.recalled: list[list[str]] = []
 
     def recall(self, gtins: Any) -> dict[str, Mapping[str, LotFacts]]:

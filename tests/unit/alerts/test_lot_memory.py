@@ -67,15 +67,24 @@ def test_what_a_batch_keeps_is_not_recalled_before_it_commits() -> None:
     assert memory.recall([GTIN]) == {}
 
 
-def test_the_least_recently_used_products_go_first() -> None:
-    memory = LotMemory(2)
+def test_the_least_recently_used_products_go_first_until_the_lots_fit() -> None:
+    memory = LotMemory(4)
     gtins = ["09506000000011", "09506000000028", "09506000000035"]
+    sizes = {gtins[0]: 2, gtins[1]: 1, gtins[2]: 2}
     for n, gtin in enumerate(gtins):
         _batch(memory, [0], dict.fromkeys(gtins, 0))
         if n == 2:
             assert list(memory.recall([gtins[0]])) == [gtins[0]]
-        memory.keep({gtin: [_lot("A", 1, gtin)]})
+        memory.keep({gtin: [_lot(f"L{i}", 1, gtin) for i in range(sizes[gtin])]})
         memory.committed()
     _batch(memory, [0], dict.fromkeys(gtins, 0))
     assert sorted(memory.recall(gtins)) == [gtins[0], gtins[2]]
+    assert len(memory) == 4
+
+
+def test_a_product_kept_again_counts_its_lots_once() -> None:
+    memory = _kept_after_one_batch(A=5, B=3)
+    _batch(memory, [0], {GTIN: 0})
+    memory.keep({GTIN: [_lot("A", 5), _lot("B", 0), _lot("C", 1)]})
+    memory.committed()
     assert len(memory) == 2

@@ -110,13 +110,13 @@ def build_pacing(rt: AlertsRuntime) -> ForecastPacing:
 
 def build_projector(rt: AlertsRuntime, pacing: ForecastPacing | None = None) -> Projector:
     """Without `pacing`, every batch runs its products' forecasts."""
-    products = rt.settings.alerts_lot_memory_products
+    kept = rt.settings.alerts_lot_memory_lots
     projection = AlertsProjection(
         rt.settings,
         rt.clock,
         forecast=rt.settings.forecast_settings(),
         pacing=pacing,
-        lot_memory=LotMemory(products) if products else None,
+        lot_memory=LotMemory(kept) if kept else None,
     )
     return Projector(
         rt.settings, rt.engine, projection, GROUP, max_records=rt.settings.alerts_projector_batch

@@ -82,12 +82,13 @@ class AlertsSettings(CommonSettings):
         description="a product's forecast rules run at most this often after stock events "
         "(0: with every projector batch)",
     )
-    alerts_lot_memory_products: int = Field(
-        default=2000,
+    alerts_lot_memory_lots: int = Field(
+        default=100_000,
         ge=0,
-        le=1_000_000,
-        description="products whose lots on hand the projector keeps in memory between "
-        "batches (0: every batch reads all lots of the products it touches)",
+        le=100_000_000,
+        description="lots (about 1 KB each) the projector keeps in memory between batches, "
+        "whole products, the least recently used forgotten first (0: every batch reads "
+        "all lots of the products it touches)",
     )
 
     def forecast_settings(self) -> ForecastSettings:

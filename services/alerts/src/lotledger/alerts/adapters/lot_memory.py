@@ -27,10 +27,12 @@ class _Kept(NamedTuple):
 
 
 class LotMemory:
-    """At most `max_products` products, the least recently used forgotten first."""
+    """The lots of at most `max_lots` lots in all (~1 KB each), the least recently used
+    products forgotten first."""
 
-    def __init__(self, max_products: int) -> None:
-        self.max_products = max_products
+    def __init__(self, max_lots: int) -> None:
+        self.max_lots = max_lots
+        self._lots = 0
         self._kept: OrderedDict[str, _Kept] = OrderedDict()
         self._continued: frozenset[int] = frozenset()
         self._partition_of: Mapping[str, int] = {}
@@ -70,16 +72,23 @@ class LotMemory:
 
     def committed(self) -> None:
         for gtin, kept in self._staged.items():
+            self._forget(gtin)
             self._kept[gtin] = kept
-            self._kept.move_to_end(gtin)
-        while len(self._kept) > self.max_products:
-            self._kept.popitem(last=False)
+            self._lots += len(kept.lots)
+        while self._lots > self.max_lots:
+            self._forget(next(iter(self._kept)))
         self._staged = {}
 
     def abandoned(self) -> None:
         for gtin in self._staged:
-            self._kept.pop(gtin, None)
+            self._forget(gtin)
         self._staged = {}
 
+    def _forget(self, gtin: str) -> None:
+        kept = self._kept.pop(gtin, None)
+        if kept is not None:
+            self._lots -= len(kept.lots)
+
     def __len__(self) -> int:
-        return len(self._kept)
+        """Lots kept."""
+        return self._lots
