@@ -56,6 +56,15 @@ def replay(stored: StoredResponse, request_fingerprint: str | None) -> StoredRes
     return stored
 
 
+FIND = (
+    "SELECT i.key, i.fingerprint, i.status, i.body FROM unnest($2::text[]) AS k(key) "
+    "CROSS JOIN LATERAL (SELECT * FROM idempotency i "
+    "WHERE i.principal = $1 AND i.key = k.key LIMIT 1) AS i"
+)
+"""A key names one row at most; the `LIMIT` also keeps the planner from flattening the
+subquery into a join, which it may hash over every row of the principal."""
+
+
 class IdempotencyStore:
     """Stored responses in the `idempotency` table of the connection's schema."""
 
@@ -64,14 +73,12 @@ class IdempotencyStore:
         self._lock_space = f"lotledger.{service}.idempotency"
 
     async def find(self, principal: str, keys: Sequence[str]) -> dict[str, StoredResponse]:
+        """One index probe per key whatever the table's statistics say: planned as
+        `key = ANY(...)`, 1,000 keys on a table not yet analysed filtered every row of the
+        principal (50 ms at 200,000 rows, growing with them; 1.6 ms so)."""
         if not keys:
             return {}
-        rows = await self._conn.fetch(
-            "SELECT key, fingerprint, status, body FROM idempotency "
-            "WHERE principal = $1 AND key = ANY($2::text[])",
-            principal,
-            list(keys),
-        )
+        rows = await self._conn.fetch(FIND, principal, list(keys))
         return {
             r["key"]: StoredResponse(r["fingerprint"], r["status"], bytes(r["body"])) for r in rows
         }
