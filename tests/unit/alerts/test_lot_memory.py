@@ -60,6 +60,14 @@ def test_a_batch_that_did_not_commit_leaves_nothing_and_forgets_what_it_read() -
     assert memory.recall([GTIN]) == {}
 
 
+def test_a_batch_not_resumed_recalls_nothing() -> None:
+    memory = _kept_after_one_batch(A=5)
+    memory.resume([0])
+    memory.committed()
+    memory.start({GTIN: 0})
+    assert memory.recall([GTIN]) == {}
+
+
 def test_what_a_batch_keeps_is_not_recalled_before_it_commits() -> None:
     memory = LotMemory(10)
     _batch(memory, [0], {GTIN: 0})

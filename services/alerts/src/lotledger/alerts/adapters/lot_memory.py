@@ -77,12 +77,16 @@ class LotMemory:
             self._lots += len(kept.lots)
         while self._lots > self.max_lots:
             self._forget(next(iter(self._kept)))
-        self._staged = {}
+        self._end()
 
     def abandoned(self) -> None:
         for gtin in self._staged:
             self._forget(gtin)
-        self._staged = {}
+        self._end()
+
+    def _end(self) -> None:
+        """Nothing is recalled until the next `resume` says which partitions continue."""
+        self._staged, self._continued = {}, frozenset()
 
     def _forget(self, gtin: str) -> None:
         kept = self._kept.pop(gtin, None)
