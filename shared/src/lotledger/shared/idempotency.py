@@ -73,9 +73,10 @@ class IdempotencyStore:
         self._lock_space = f"lotledger.{service}.idempotency"
 
     async def find(self, principal: str, keys: Sequence[str]) -> dict[str, StoredResponse]:
-        """One index probe per key whatever the table's statistics say: planned as
-        `key = ANY(...)`, 1,000 keys on a table not yet analysed filtered every row of the
-        principal (50 ms at 200,000 rows, growing with them; 1.6 ms so)."""
+        """One index probe per key whatever the table's statistics say. Asked as
+        `key = ANY(...)`, 1,000 keys on a table not yet analysed were found by filtering
+        every row of the principal: 50 ms at 200,000 rows and growing with them, against
+        1.6 ms probing the index."""
         if not keys:
             return {}
         rows = await self._conn.fetch(FIND, principal, list(keys))

@@ -27,8 +27,8 @@ class _Kept(NamedTuple):
 
 
 class LotMemory:
-    """The lots of at most `max_lots` lots in all (~1 KB each), the least recently used
-    products forgotten first."""
+    """At most `max_lots` lots in all (~1 KB each), kept by whole products, the least
+    recently used product forgotten first."""
 
     def __init__(self, max_lots: int) -> None:
         self.max_lots = max_lots
