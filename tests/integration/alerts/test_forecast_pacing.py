@@ -15,11 +15,11 @@ from aiokafka import TopicPartition
 from lotledger.alerts.entrypoints.forecast_catch_up import ForecastCatchUp
 from lotledger.alerts.entrypoints.projector import AlertsProjection
 from lotledger.alerts.service.forecast_pacing import ForecastPacing
-from lotledger.shared.contracts.stock import BatchStatus, Picked, Received, StockEvent
+from lotledger.shared.contracts.stock import BatchStatus, Picked, Received
 from lotledger.shared.contracts.topics import ALERTS_STOCK_BY_PRODUCT
 from lotledger.shared.envelope import CloudEvent
 from lotledger.shared.projection import Projector
-from tests.integration.alerts.test_projection import FakeRecord
+from tests.integration.alerts.records import FakeRecord, stock_envelope
 from tests.integration.alerts.world import ADMIN, TODAY, AlertsWorld, fresh_gtin
 from tests.support.world import PHARMACIES, SUPPLIER, fresh_lot
 
@@ -32,18 +32,6 @@ class Ticks:
 
     def __call__(self) -> float:
         return self.now
-
-
-def _event(event: StockEvent, type_: str, version: int) -> CloudEvent:
-    return CloudEvent(
-        id=uuid.uuid4(),
-        source="/inventory/WH1",
-        type=f"lotledger.stock.{type_}.v1",
-        subject=f"{event.gtin}/{event.lot}",
-        time=event.at,
-        data=event.as_data(),
-        streamversion=version,
-    )
 
 
 async def _risk(world: AlertsWorld, gtin: str) -> dict[str, Any] | None:
@@ -97,13 +85,13 @@ async def test_a_forecast_within_the_interval_waits_for_the_catch_up(world: Aler
         record = FakeRecord(tp.topic, tp.partition, offset, event.to_json(), 0)
         assert await projector.apply({tp: [record]}) == 1
 
-    await apply(0, _event(received, "received", 1))
+    await apply(0, stock_envelope(received, 1))
     first = await _risk(world, gtin)
     assert first is not None, "forecast in the first batch"
     assert first["qty_at_risk"] == 100
 
     ticks.now += 1
-    await apply(1, _event(picked, "picked", 2))
+    await apply(1, stock_envelope(picked, 2))
     on_hand = await world.sql("SELECT sum(qty) AS n FROM lot_stock WHERE gtin = $1", gtin)
     assert on_hand[0]["n"] == 90, "the pick's facts are applied"
     assert await _risk(world, gtin) == first, "the forecast waits for its interval"

@@ -20,20 +20,11 @@ from lotledger.alerts.domain.facts import LotFacts
 from lotledger.alerts.entrypoints.projector import AlertsProjection
 from lotledger.shared.contracts import stock as s
 from lotledger.shared.contracts.topics import ALERTS_STOCK_BY_PRODUCT
-from lotledger.shared.envelope import CloudEvent
 from lotledger.shared.projection import Projector
+from tests.integration.alerts.records import FakeRecord, stock_envelope
 from tests.integration.alerts.steps import product
 from tests.integration.alerts.world import TODAY, AlertsWorld, fresh_gtin
 from tests.support.world import SUPPLIER, fresh_lot
-
-
-@dataclass(frozen=True)
-class Record:
-    topic: str
-    partition: int
-    offset: int
-    value: bytes
-    timestamp: int
 
 
 class WatchedMemory(LotMemory):
@@ -61,16 +52,8 @@ class Stream:
         out = []
         for event in events:
             self.versions[event.lot] = self.versions.get(event.lot, 0) + 1
-            envelope = CloudEvent(
-                id=uuid.uuid4(),
-                source="/inventory/WH1",
-                type=s.TYPE_OF[type(event)],
-                subject=f"{event.gtin}/{event.lot}",
-                time=TODAY,
-                data=event.as_data(),
-                streamversion=self.versions[event.lot],
-            )
-            out.append(Record(topic, 0, self.offset, envelope.to_json(), 0))
+            envelope = stock_envelope(event, self.versions[event.lot])
+            out.append(FakeRecord(topic, 0, self.offset, envelope.to_json(), 0))
             self.offset += 1
         return {TopicPartition(topic, 0): out}
 

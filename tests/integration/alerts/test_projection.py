@@ -5,7 +5,6 @@ batch applied again through the shared `Projector` counts once."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -16,17 +15,9 @@ from lotledger.shared.contracts.stock import BatchStatus, Received
 from lotledger.shared.contracts.topics import ALERTS_STOCK_BY_PRODUCT
 from lotledger.shared.envelope import CloudEvent
 from lotledger.shared.projection import Projector
+from tests.integration.alerts.records import FakeRecord, stock_envelope
 from tests.integration.alerts.world import TODAY, AlertsWorld, fresh_gtin
 from tests.support.world import SUPPLIER, fresh_lot
-
-
-@dataclass(frozen=True)
-class FakeRecord:
-    topic: str
-    partition: int
-    offset: int
-    value: bytes
-    timestamp: int
 
 
 def _receipt(gtin: str, lot: str) -> CloudEvent:
@@ -40,15 +31,7 @@ def _receipt(gtin: str, lot: str) -> CloudEvent:
         supplier=SUPPLIER,
         status=BatchStatus.AVAILABLE,
     )
-    return CloudEvent(
-        id=uuid.uuid4(),
-        source="/inventory/WH1",
-        type="lotledger.stock.received.v1",
-        subject=f"{gtin}/{lot}",
-        time=TODAY,
-        data=received.as_data(),
-        streamversion=1,
-    )
+    return stock_envelope(received, 1)
 
 
 async def _written(world: AlertsWorld, gtin: str) -> tuple[int, int, int]:
