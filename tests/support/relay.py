@@ -1,5 +1,5 @@
 """What the relay fault tests share: stock operations to post, the relay as a process of its
-own (so it can be SIGKILLed), the outbox's size, who holds which slots, and what reached
+own (so it can be SIGKILLed), what it has yet to publish, who holds which slots, and what reached
 the stock topic."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from typing import Any
 
 import asyncpg
 
-from lotledger.inventory.entrypoints.relay import LOCK_KEY
+from lotledger.inventory.adapters.event_source import UNPUBLISHED
+from lotledger.inventory.entrypoints.relay import EVENTS_LOCK_KEY
 from lotledger.shared.relay_leases import LOCKS
 from lotledger.shared.relay_slots import SLOTS, namespace
 from tests.support.infra import Infra
@@ -57,10 +58,13 @@ def versions_by_subject(messages: list[dict[str, Any]]) -> dict[str, list[int]]:
     return by_subject
 
 
-async def outbox_size(infra: Infra) -> int:
+async def unpublished(infra: Infra) -> int:
+    """Stock events the relay has not published, and outbox rows (catalog, sync)."""
     conn = await asyncpg.connect(infra.url("inventory", driver="postgresql"))
     try:
-        return int(await conn.fetchval("SELECT count(*) FROM inventory.outbox"))
+        await conn.execute("SET search_path TO inventory")
+        events = await conn.fetchval(f"SELECT n FROM ({UNPUBLISHED}) AS u")  # noqa: S608
+        return int(events) + int(await conn.fetchval("SELECT count(*) FROM outbox"))
     finally:
         await conn.close()
 
@@ -80,11 +84,11 @@ async def spawn_relay(infra: Infra, batch_size: int = 25) -> asyncio.subprocess.
 
 
 async def slots_by_relay(url: str, schema: str = "inventory") -> dict[int, set[int]]:
-    """The outbox slots each live inventory relay (by backend pid) holds, as Postgres
-    sees the relays' advisory locks."""
+    """The stock events' slots each live inventory relay (by the backend pid of its event
+    source's connection) holds, as Postgres sees the relays' advisory locks."""
     conn = await asyncpg.connect(url)
     try:
-        rows = await conn.fetch(LOCKS, namespace(LOCK_KEY, schema))
+        rows = await conn.fetch(LOCKS, namespace(EVENTS_LOCK_KEY, schema))
     finally:
         await conn.close()
     held: dict[int, set[int]] = defaultdict(set)

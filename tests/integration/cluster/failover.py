@@ -38,7 +38,7 @@ from tests.support.kafka import read_topic
 from tests.support.kafka_instance import KafkaInstance
 from tests.support.private import settings_for
 from tests.support.probe import probe_schema
-from tests.support.relay import outbox_size, pick, receipt, spawn_relay
+from tests.support.relay import pick, receipt, spawn_relay, unpublished
 from tests.support.tokens import bearer
 from tests.support.world import seed_catalog
 
@@ -281,11 +281,11 @@ async def _warm(world: Infra, engine: AsyncEngine, run: Failover) -> bool:
         return False
     async with engine.connect() as conn:
         applied = (await conn.execute(text("SELECT count(*) FROM applied"))).scalar_one()
-    return applied > 100 and await outbox_size(world) < run.committed_stock_events
+    return applied > 100 and await unpublished(world) < run.committed_stock_events
 
 
 async def _outbox_empty(world: Infra) -> bool:
-    return await outbox_size(world) == 0
+    return await unpublished(world) == 0
 
 
 async def _applied_all(engine: AsyncEngine, run: Failover) -> bool:

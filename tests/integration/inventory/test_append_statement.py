@@ -33,6 +33,6 @@ async def test_every_combination_of_parts_prepares_with_its_named_parameters(
                 ):
                     assert (table in sql) == (part in parts), (parts, table)
                 assert "INSERT INTO events" in sql
-                assert "INSERT INTO outbox" in sql
+                assert ("INSERT INTO outbox" in sql) == ("conflicts" in parts), parts
     finally:
         await conn.close()

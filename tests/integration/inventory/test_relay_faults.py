@@ -16,7 +16,7 @@ from tests.support.apps import serve
 from tests.support.infra import Infra
 from tests.support.kafka import read_topic
 from tests.support.private import private_inventory, settings_for
-from tests.support.relay import outbox_size, pick, receipt, spawn_relay, versions_by_subject
+from tests.support.relay import pick, receipt, spawn_relay, unpublished, versions_by_subject
 from tests.support.stock import post_operations
 from tests.support.tokens import bearer
 from tests.support.world import COLD, LOCATIONS, PRODUCTS, SUPPLIER, seed_catalog
@@ -40,7 +40,7 @@ async def test_relay_killed_mid_stream_resumes_without_loss_or_duplicates(world:
         operations = [receipt(lot, PICKS_PER_BATCH) for lot in lots]
         operations += [pick(lot, n) for n in range(PICKS_PER_BATCH) for lot in lots]
         await post_operations(client, operations, SCANNER)
-    committed = await outbox_size(world)
+    committed = await unpublished(world)
     catalog = len(PRODUCTS) + 2 * len(LOCATIONS)
     assert committed == BATCHES * (PICKS_PER_BATCH + 1) + catalog, (
         "stock + catalog (a sensor a location)"
@@ -49,26 +49,26 @@ async def test_relay_killed_mid_stream_resumes_without_loss_or_duplicates(world:
     kills = 0
     for _ in range(3):
         relay = await spawn_relay(world)
-        before = await outbox_size(world)
+        before = await unpublished(world)
         for _ in range(600):
             await asyncio.sleep(0.02)
-            if await outbox_size(world) < before - 150:
+            if await unpublished(world) < before - 150:
                 break
         relay.send_signal(signal.SIGKILL)
         await relay.wait()
         kills += 1
-    assert 0 < await outbox_size(world) < committed, "the kills did not land mid-stream"
+    assert 0 < await unpublished(world) < committed, "the kills did not land mid-stream"
 
     relay = await spawn_relay(world)
     try:
         for _ in range(1500):
-            if await outbox_size(world) == 0:
+            if await unpublished(world) == 0:
                 break
             await asyncio.sleep(0.02)
     finally:
         relay.send_signal(signal.SIGTERM)
         await relay.wait()
-    assert await outbox_size(world) == 0
+    assert await unpublished(world) == 0
 
     topic = settings.topic("lotledger.stock.v1")
     expected_events = BATCHES * (PICKS_PER_BATCH + 1)
@@ -86,8 +86,8 @@ async def test_relay_killed_mid_stream_resumes_without_loss_or_duplicates(world:
 
 
 class HeldCommit(UnitOfWork):
-    """A unit of work whose commit waits for a signal: its outbox row holds an earlier id
-    than rows committed meanwhile."""
+    """A unit of work whose commit waits for a signal: its event row holds an earlier
+    position and transaction id than rows committed meanwhile."""
 
     inserted = asyncio.Event()
     release = asyncio.Event()
@@ -99,6 +99,9 @@ class HeldCommit(UnitOfWork):
 
 
 async def test_a_late_commit_with_an_earlier_id_is_not_skipped(world: Infra) -> None:
+    """While the slow receipt's transaction is open, the fast receipt committed after it
+    waits (the relay's horizon is the oldest open transaction); once the slow one commits,
+    both are published, the slow one first in the relay's order."""
     settings = settings_for(world)
     relay = Relay(settings, idle_wait_s=0.1)
     stop = asyncio.Event()
@@ -140,11 +143,7 @@ async def test_a_late_commit_with_an_earlier_id_is_not_skipped(world: Infra) -> 
             )
             assert fast.status_code == 201
             topic = settings.topic("lotledger.stock.v1")
-            await read_topic(
-                world.kafka_bootstrap,
-                topic,
-                until=lambda ms: any(m["subject"] == f"{COLD}/FAST-1" for m in ms),
-            )
+            await _still_waiting(world, "FAST-1")
             HeldCommit.release.set()
             assert (await held).status_code == 201
             messages = await read_topic(
@@ -158,21 +157,49 @@ async def test_a_late_commit_with_an_earlier_id_is_not_skipped(world: Infra) -> 
             )
             assert slow["id"] != fast_event["id"]
             assert await _positions(world, "SLOW-1") < await _positions(world, "FAST-1")
+            assert await _tx(world, "SLOW-1") < await _tx(world, "FAST-1")
     finally:
         stop.set()
         await asyncio.wait_for(relay_task, 30)
 
 
 async def _positions(infra: Infra, lot: str) -> int:
-    """The global position (assigned at insert, like the outbox id) of a lot's receipt."""
+    """The global position (assigned at insert) of a lot's receipt."""
+    return int(await _receipt_column(infra, lot, "position"))
+
+
+async def _tx(infra: Infra, lot: str) -> int:
+    """The id of the transaction that wrote a lot's receipt."""
+    return int(await _receipt_column(infra, lot, "tx::text"))
+
+
+async def _receipt_column(infra: Infra, lot: str, column: str) -> Any:
     conn = await asyncpg.connect(infra.url("inventory", driver="postgresql"))
     try:
-        return int(
-            await conn.fetchval(
-                "SELECT position FROM inventory.events WHERE stream_id = $1 AND version = 1",
+        return await conn.fetchval(
+            f"SELECT {column} FROM inventory.events "  # noqa: S608 (the tests' own names)
+            "WHERE stream_id = $1 AND version = 1",
+            f"{COLD}/{lot}",
+        )
+    finally:
+        await conn.close()
+
+
+async def _still_waiting(infra: Infra, lot: str, for_s: float = 1.0) -> None:
+    """The lot's receipt stays ahead of its slot's cursor for `for_s` while the relay
+    runs (ten idle waits, two hundred reads of a held-back slot)."""
+    conn = await asyncpg.connect(infra.url("inventory", driver="postgresql"))
+    try:
+        deadline = asyncio.get_running_loop().time() + for_s
+        while asyncio.get_running_loop().time() < deadline:
+            published = await conn.fetchval(
+                "SELECT (e.tx, e.position) <= (c.tx, c.position) FROM inventory.events e "
+                "JOIN inventory.relay_cursors c ON c.slot = e.slot "
+                "WHERE e.stream_id = $1 AND e.version = 1",
                 f"{COLD}/{lot}",
             )
-        )
+            assert published is False, f"{lot} was published before an older commit"
+            await asyncio.sleep(0.05)
     finally:
         await conn.close()
 
@@ -190,8 +217,9 @@ class HeldGroupCommit(UnitOfWork):
 
 
 async def test_a_late_group_commit_is_not_skipped(world: Infra) -> None:
-    """Three receipts committed together, late, under earlier ids and positions than a
-    receipt committed meanwhile: the relay publishes all four."""
+    """Three receipts committed together, late, under earlier transaction ids and
+    positions than a receipt committed meanwhile: that one waits for them, then the relay
+    publishes all four."""
     settings = settings_for(world, inventory_group_commit_window_ms=20.0)
     relay = Relay(settings, idle_wait_s=0.1)
     stop = asyncio.Event()
@@ -209,15 +237,11 @@ async def test_a_late_group_commit_is_not_skipped(world: Infra) -> None:
             runtime.uow = normal_uow
             assert (await client.post(**_receipt("FASTG-1"))).status_code == 201
             topic = settings.topic("lotledger.stock.v1")
-            await read_topic(
-                world.kafka_bootstrap,
-                topic,
-                until=lambda ms: any(m["subject"] == f"{COLD}/FASTG-1" for m in ms),
-            )
+            await _still_waiting(world, "FASTG-1")
             HeldGroupCommit.release.set()
             assert [r.status_code for r in await held] == [201] * 3
             assert app.state.group_commit.groups == 1
-            wanted = {f"{COLD}/{lot}" for lot in slow_lots}
+            wanted = {f"{COLD}/{lot}" for lot in [*slow_lots, "FASTG-1"]}
             messages = await read_topic(
                 world.kafka_bootstrap,
                 topic,
@@ -227,6 +251,7 @@ async def test_a_late_group_commit_is_not_skipped(world: Infra) -> None:
             fast = await _positions(world, "FASTG-1")
             for lot in slow_lots:
                 assert await _positions(world, lot) < fast
+                assert await _tx(world, lot) < await _tx(world, "FASTG-1")
     finally:
         stop.set()
         await asyncio.wait_for(relay_task, 30)

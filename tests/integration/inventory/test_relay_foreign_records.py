@@ -15,7 +15,7 @@ from lotledger.shared.contracts.topics import STOCK
 from lotledger.shared.kafka import create_producer, partitions_of
 from tests.support.apps import serve
 from tests.support.private import private_inventory, settings_for
-from tests.support.relay import outbox_size, receipt
+from tests.support.relay import receipt, unpublished
 from tests.support.tokens import bearer
 from tests.support.world import COLD, seed_catalog
 
@@ -46,7 +46,7 @@ async def test_foreign_records_on_the_topic_do_not_stop_the_relay() -> None:
         relaying = asyncio.create_task(Relay(settings, idle_wait_s=0.1).run(stop))
         try:
             async with asyncio.timeout(30):
-                while await outbox_size(world):
+                while await unpublished(world):
                     assert not relaying.done(), relaying
                     await asyncio.sleep(0.1)
         finally:

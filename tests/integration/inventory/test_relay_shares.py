@@ -1,5 +1,5 @@
 """Several relays at once (issue 17 item 2, docs/adr/0018-relay-shares.md): two relays
-split the outbox's slots and both publish; one SIGKILLed under load has its slots taken by
+split the stock events' slots and both publish; one SIGKILLed under load has its slots taken by
 the survivor within the 10 s promise; a restarted relay gets its share back; Kafka holds
 every event once, in per-batch order."""
 
@@ -17,17 +17,18 @@ from lotledger.inventory.bootstrap import create_app
 from lotledger.inventory.entrypoints.relay import Relay
 from lotledger.shared.kafka import create_producer
 from lotledger.shared.outbox import Outbox
+from lotledger.shared.relay import OutboxRelay
 from lotledger.shared.relay_slots import SLOTS
 from tests.support.apps import serve
 from tests.support.infra import Infra
 from tests.support.kafka import read_topic
 from tests.support.private import private_inventory, settings_for
 from tests.support.relay import (
-    outbox_size,
     pick,
     receipt,
     slots_by_relay,
     spawn_relay,
+    unpublished,
     until_slots_split,
     versions_by_subject,
 )
@@ -47,35 +48,28 @@ async def world() -> AsyncIterator[Infra]:
         yield infra
 
 
-async def _rows_by_slot(infra: Infra) -> dict[int, set[int]]:
+async def _cursors(infra: Infra) -> dict[int, tuple[str, int]]:
     conn = await asyncpg.connect(infra.url("inventory", driver="postgresql"))
     try:
-        rows = await conn.fetch("SELECT slot, id FROM inventory.outbox")
+        rows = await conn.fetch("SELECT slot, tx::text, position FROM inventory.relay_cursors")
     finally:
         await conn.close()
-    by_slot: dict[int, set[int]] = {}
-    for r in rows:
-        by_slot.setdefault(r["slot"], set()).add(r["id"])
-    return by_slot
-
-
-def _rows_of(by_slot: dict[int, set[int]], slots: set[int]) -> set[int]:
-    return {i for s in slots for i in by_slot.get(s, set())}
+    return {r["slot"]: (r["tx"], r["position"]) for r in rows}
 
 
 async def _until_each_published(infra: Infra, split: dict[int, set[int]]) -> None:
-    """Each relay deletes rows of its own slots (only a slot's holder deletes its rows)
-    while the split holds: both publish at once."""
+    """Each relay moves the cursors of its own slots (only a slot's holder moves it) while
+    the split holds: both publish at once."""
     url = infra.url("inventory", driver="postgresql")
     publishing: set[int] = set()
     async with asyncio.timeout(120):
         while publishing != set(split):
-            before = await _rows_by_slot(infra)
+            before = await _cursors(infra)
             await asyncio.sleep(0.05)
-            now = await _rows_by_slot(infra)
+            now = await _cursors(infra)
             assert await slots_by_relay(url) == split, "the split changed meanwhile"
             publishing |= {
-                pid for pid, held in split.items() if _rows_of(before, held) - _rows_of(now, held)
+                pid for pid, held in split.items() if any(before[s] != now[s] for s in held)
             }
 
 
@@ -99,7 +93,7 @@ async def test_two_relays_share_the_slots_and_one_killed_under_load_loses_and_do
             a.send_signal(signal.SIGKILL)
             await a.wait()
             killed_at = time.monotonic()
-            assert await outbox_size(world) > 0, "the kill did not land mid-stream"
+            assert await unpublished(world) > 0, "the kill did not land mid-stream"
             survivor = await until_slots_split(url, 1, timeout_s=60)
             takeover_s = time.monotonic() - killed_at
             assert takeover_s < TAKEOVER_PROMISE_S, f"takeover took {takeover_s:.1f} s"
@@ -111,7 +105,7 @@ async def test_two_relays_share_the_slots_and_one_killed_under_load_loses_and_do
                 back = await until_slots_split(url, 2)
                 assert sorted(len(s) for s in back.values()) == [SLOTS // 2, SLOTS // 2]
                 async with asyncio.timeout(120):
-                    while await outbox_size(world):
+                    while await unpublished(world):
                         await asyncio.sleep(0.1)
             finally:
                 c.send_signal(signal.SIGTERM)
@@ -146,7 +140,7 @@ async def test_a_slots_recovery_finds_its_sent_rows_below_another_slots_recorded
     Recovering B's slot reads from B's slot's offsets, finds the row in Kafka and removes
     it, so it is not sent twice (a per-partition offset would have skipped it)."""
     settings = settings_for(world)
-    topic = settings.topic("lotledger.stock.v1")
+    topic = settings.topic("lotledger.catalog.v1")
     conn = await asyncpg.connect(world.url("inventory", driver="postgresql"))
     await conn.execute("SET search_path = inventory")
     producer = create_producer(settings, "test-relay-shares")
@@ -174,9 +168,9 @@ async def test_a_slots_recovery_finds_its_sent_rows_below_another_slots_recorded
             topic, orjson.dumps({"id": str(a_row)}), key=a_key.encode(), partition=0
         )
         [a_message] = await outbox.next_batch({a_slot}, 10)
-        await outbox.published([a_message.id], {(topic, 0): a_sent.offset + 1}, {a_slot})
+        await outbox.published([a_message], {(topic, 0): a_sent.offset + 1}, {a_slot})
 
-        assert await Relay(settings).recover(outbox, {b_slot}) == 1
+        assert await Relay(settings).outbox.recover(outbox, {b_slot}) == 1
         assert await outbox.next_batch({b_slot}, 10) == []
         assert await conn.fetchval("SELECT count(*) FROM outbox WHERE key = $1", b_key) == 0
     finally:
@@ -184,7 +178,7 @@ async def test_a_slots_recovery_finds_its_sent_rows_below_another_slots_recorded
         await conn.close()
 
 
-class Companion(Relay):
+class Companion(OutboxRelay):
     """A relay whose `while_active` work records that it runs."""
 
     running: set[int] = set()
@@ -200,7 +194,8 @@ class Companion(Relay):
 async def test_the_companion_work_runs_in_one_relay_and_moves_when_it_stops(world: Infra) -> None:
     settings = settings_for(world)
     url = world.url("inventory", driver="postgresql")
-    relays = [Companion(settings, idle_wait_s=0.1, rebalance_s=0.2) for _ in range(2)]
+    config = Relay(settings).events.config
+    relays = [Companion(settings, config, idle_wait_s=0.1, rebalance_s=0.2) for _ in range(2)]
     stops = [asyncio.Event(), asyncio.Event()]
     tasks = [asyncio.create_task(r.run(s)) for r, s in zip(relays, stops, strict=True)]
     try:

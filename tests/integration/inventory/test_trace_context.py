@@ -1,5 +1,5 @@
-"""The outbox row of a stock or catalog event keeps the trace context of the request that
-wrote it (docs/adr/0019): NULL while tracing is off, the request's server span when on; the
+"""A stock event's row and a catalog event's outbox row keep the trace context of the
+request that wrote it (docs/adr/0019): NULL while tracing is off, the request's server span when on; the
 event's hashed bytes are the same either way (no trace member in them)."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def _receipt(lot: str) -> dict[str, Any]:
     }
 
 
-async def test_an_outbox_row_keeps_its_request_trace_only_when_tracing_is_on() -> None:
+async def test_a_published_row_keeps_its_request_trace_only_when_tracing_is_on() -> None:
     untraced, traced = fresh_lot("TOFF"), fresh_lot("TON")
     async with private_inventory() as infra:
         app = create_app(settings_for(infra), SystemClock())
@@ -56,7 +56,8 @@ async def test_an_outbox_row_keeps_its_request_trace_only_when_tracing_is_on() -
         conn = await asyncpg.connect(infra.url("inventory", driver="postgresql"))
         try:
             rows = await conn.fetch(
-                "SELECT key, traceparent, payload FROM inventory.outbox WHERE key LIKE $1",
+                "SELECT stream_id AS key, traceparent, payload FROM inventory.events "
+                "WHERE stream_id LIKE $1",
                 f"{COLD}/%",
             )
             (product,) = await conn.fetch(

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 from uuid import UUID
 
 from lotledger.shared.db import Driver
@@ -89,17 +90,49 @@ skipped row)."""
 
 @dataclass(frozen=True)
 class OutboxMessage:
+    """A row to publish. `id` orders a source's rows (the outbox id; an event's position);
+    `slot` and `tx` are set by sources that keep a cursor (the event table)."""
+
     id: int
     topic: str
     key: str
     event_id: UUID
     payload: bytes
     traceparent: str | None = None
+    slot: int = -1
+    tx: int = 0
+
+
+class RelaySource(Protocol):
+    """What a relay publishes from: the outbox (rows deleted once sent) or an event table
+    read by cursor (`lotledger.inventory.adapters.event_source`). Both record, with what
+    they forget, the Kafka offsets reached per (slot, topic, partition), under the same
+    invariant (module docstring)."""
+
+    held_back: bool
+    """The last `next_batch` left committed rows for later (they may not be sent yet)."""
+
+    async def next_batch(self, slots: Collection[int], limit: int) -> list[OutboxMessage]: ...
+
+    async def published(
+        self, batch: Sequence[OutboxMessage], reached: Reached, slots: Collection[int]
+    ) -> None: ...
+
+    async def forget_events(
+        self, event_ids: Sequence[UUID | str], reached: Reached, slots: Collection[int]
+    ) -> int: ...
+
+    async def backlog(self) -> tuple[int, datetime | None, datetime]: ...
+
+    async def offsets(self, slots: Collection[int]) -> Reached: ...
 
 
 class Outbox:
+    held_back = False
+
     def __init__(self, conn: Driver) -> None:
         self._conn = conn
+        self._offsets = SlotOffsets(conn, "relay_offsets")
 
     async def next_batch(self, slots: Collection[int], limit: int) -> list[OutboxMessage]:
         """The oldest unpublished rows of `slots`. Rows are deleted once published, so a
@@ -120,12 +153,16 @@ class Outbox:
             for r in rows
         ]
 
-    async def published(self, ids: Sequence[int], reached: Reached, slots: Collection[int]) -> None:
+    async def published(
+        self, batch: Sequence[OutboxMessage], reached: Reached, slots: Collection[int]
+    ) -> None:
         """Forget published rows and record the next offset per partition for every held
         (and recovered) slot, atomically."""
         async with self._conn.transaction():
-            await self._conn.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", list(ids))
-            await self._record(reached, slots)
+            await self._conn.execute(
+                "DELETE FROM outbox WHERE id = ANY($1::bigint[])", [m.id for m in batch]
+            )
+            await self._offsets.record(reached, slots)
 
     async def forget_events(
         self, event_ids: Sequence[UUID | str], reached: Reached, slots: Collection[int]
@@ -139,7 +176,7 @@ class Outbox:
                 list(event_ids),
                 sorted(slots),
             )
-            await self._record(reached, slots)
+            await self._offsets.record(reached, slots)
         return int(status.rsplit(" ", 1)[1])
 
     async def backlog(self) -> tuple[int, datetime | None, datetime]:
@@ -151,24 +188,37 @@ class Outbox:
         return int(row["n"]), row["oldest"], row["now"]
 
     async def offsets(self, slots: Collection[int]) -> Reached:
+        return await self._offsets.starts(slots)
+
+
+class SlotOffsets:
+    """A relay source's Kafka offsets per (slot, topic, partition), in `table`."""
+
+    def __init__(self, conn: Driver, table: str) -> None:
+        self._conn = conn
+        self._select = (
+            "SELECT topic, partition, min(next_offset) AS low, count(*) AS n "  # noqa: S608
+            f"FROM {table} WHERE slot = ANY($1::smallint[]) GROUP BY topic, partition"
+        )
+        self._upsert = (
+            f"INSERT INTO {table} (slot, topic, partition, next_offset) "  # noqa: S608
+            "SELECT * FROM unnest($1::smallint[], $2::text[], $3::int[], $4::bigint[]) "
+            "ON CONFLICT (slot, topic, partition) DO UPDATE SET next_offset = "
+            f"GREATEST({table}.next_offset, EXCLUDED.next_offset)"
+        )
+
+    async def starts(self, slots: Collection[int]) -> Reached:
         """Where a recovery of `slots` starts reading each partition: the lowest offset
         recorded for any of them (0 where one of them has none)."""
-        rows = await self._conn.fetch(
-            "SELECT topic, partition, min(next_offset) AS low, count(*) AS n "
-            "FROM relay_offsets WHERE slot = ANY($1::smallint[]) GROUP BY topic, partition",
-            sorted(slots),
-        )
+        rows = await self._conn.fetch(self._select, sorted(slots))
         return {(r["topic"], r["partition"]): r["low"] if r["n"] == len(slots) else 0 for r in rows}
 
-    async def _record(self, reached: Reached, slots: Collection[int]) -> None:
+    async def record(self, reached: Reached, slots: Collection[int]) -> None:
         if not reached or not slots:
             return
         keys = [(s, t, p, n) for s in sorted(slots) for (t, p), n in reached.items()]
         await self._conn.execute(
-            "INSERT INTO relay_offsets (slot, topic, partition, next_offset) "
-            "SELECT * FROM unnest($1::smallint[], $2::text[], $3::int[], $4::bigint[]) "
-            "ON CONFLICT (slot, topic, partition) DO UPDATE SET next_offset = "
-            "GREATEST(relay_offsets.next_offset, EXCLUDED.next_offset)",
+            self._upsert,
             [k[0] for k in keys],
             [k[1] for k in keys],
             [k[2] for k in keys],

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from prometheus_client import Gauge
 
-from lotledger.shared.outbox import Outbox
+from lotledger.shared.outbox import RelaySource
 
 OUTBOX_BACKLOG = Gauge(
     "lotledger_outbox_backlog", "Events committed but not yet in Kafka", ["outbox"]
@@ -33,8 +33,8 @@ class BacklogProbe:
         self.every_s = every_s
         self._last = float("-inf")
 
-    async def maybe(self, outbox: Outbox) -> None:
+    async def maybe(self, source: RelaySource) -> None:
         if time.monotonic() - self._last < self.every_s:
             return
         self._last = time.monotonic()
-        report_backlog(self.outbox, *await outbox.backlog())
+        report_backlog(self.outbox, *await source.backlog())

@@ -1,18 +1,19 @@
-"""An outbox relay: publishes a schema's committed outbox rows to Kafka, in order, once
-per event id (inventory's relay, made generic for every service with an outbox).
+"""A relay: publishes a schema's committed rows to Kafka, in order, once per event id,
+from an outbox (every service's) or from an event table read by cursor (inventory's stock
+events, `lotledger.inventory.adapters.event_source`; docs/adr/0014).
 
-- Several relays at once (docs/adr/0018-relay-shares.md): the outbox is split into
+- Several relays at once (docs/adr/0018-relay-shares.md): a source's rows are split into
   slots by a hash of the row's key; each live relay holds its share of the slots as
   session advisory locks and publishes only their rows. Every `rebalance_s` it looks at
   who is alive and gives up or claims slots, so a killed relay's slots are taken over
   at the survivors' next look.
-- Order: a slot's rows are sent in outbox-id order with an idempotent producer by the
-  one relay holding it, so each key's events keep the order in which the writer
-  committed them (the writer serialises one key's commits: inventory by the batch's row
-  lock, traceability by partition ownership).
+- Order: a slot's rows are sent in the source's order (outbox id; an event's transaction
+  and position) with an idempotent producer by the one relay holding it, so each key's
+  events keep the order in which the writer committed them (the writer serialises one
+  key's commits: inventory by the batch's row lock, traceability by partition ownership).
 - Once per event id: before sending a slot's rows for the first time (after a claim, a
   start or any send failure), the relay reads each partition forward from the slot's
-  recorded offsets and removes from the outbox every row of the slot it finds already
+  recorded offsets and has the source forget every row of the slot it finds already
   published.
 - `while_active`, a service's work besides publishing, runs in one relay only, behind
   the config's `lock_key`.
@@ -23,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -32,10 +33,10 @@ import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from prometheus_client import Counter, Gauge
 
-from lotledger.shared.db import driver_connect
+from lotledger.shared.db import Driver, driver_connect
 from lotledger.shared.envelope import event_id_of
 from lotledger.shared.kafka import STRUCTURED, create_consumer, create_producer, partitions_of
-from lotledger.shared.outbox import Outbox, OutboxMessage
+from lotledger.shared.outbox import Outbox, OutboxMessage, RelaySource
 from lotledger.shared.outbox_metrics import BacklogProbe
 from lotledger.shared.publishing import Outgoing, Reached, publish
 from lotledger.shared.relay_leases import SlotLeases
@@ -64,6 +65,13 @@ class RelayConfig:
     recovered: Counter
     default_topic: str | None = None
     """Where rows with an empty `topic` go (an outbox that feeds a single topic)."""
+    source: Callable[[Driver], RelaySource] = Outbox
+    """What the relay reads: the schema's outbox, or an event table read by cursor."""
+    source_name: str = "outbox"
+    """The source's NOTIFY channel is `{schema}_{source_name}`; its backlog gauge is
+    labelled with the schema, and `.{source_name}` for any source but the outbox."""
+    held_back_poll_s: float = 0.005
+    """How soon to read again when the source left committed rows for later."""
 
 
 class OutboxRelay:
@@ -80,7 +88,10 @@ class OutboxRelay:
         self.idle_wait_s = idle_wait_s
         self.rebalance_s = rebalance_s
         self._wake = asyncio.Event()
-        self._backlog = BacklogProbe(config.schema)
+        label = config.schema
+        if config.source_name != "outbox":
+            label = f"{config.schema}.{config.source_name}"
+        self._backlog = BacklogProbe(label)
         self._companion: asyncio.Task[None] | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -89,17 +100,19 @@ class OutboxRelay:
         try:
             await leases.join()
             log.info("relay_joined", pid=leases.pid)
-            await conn.add_listener(f"{self.config.schema}_outbox", lambda *_: self._wake.set())
-            outbox = Outbox(conn)
+            await conn.add_listener(
+                f"{self.config.schema}_{self.config.source_name}", lambda *_: self._wake.set()
+            )
+            source = self.config.source(conn)
             while not stop.is_set():
                 try:
-                    await self._serve(outbox, leases, stop)
+                    await self._serve(source, leases, stop)
                 except Exception as exc:
                     if conn.is_closed():
                         raise
                     log.warning("relay_send_failed", error=str(exc))
                     with contextlib.suppress(Exception):
-                        await self._backlog.maybe(outbox)
+                        await self._backlog.maybe(source)
                     await sleep_or_stop(stop, 1.0)
         finally:
             if self._companion is not None:
@@ -110,33 +123,36 @@ class OutboxRelay:
     async def while_active(self, stop: asyncio.Event) -> None:
         """Work that belongs to one relay of the service (a service may add some)."""
 
-    async def _serve(self, outbox: Outbox, leases: SlotLeases, stop: asyncio.Event) -> None:
+    async def _serve(self, source: RelaySource, leases: SlotLeases, stop: asyncio.Event) -> None:
         producer = create_producer(self.settings, self.config.name, linger_ms=5)
         await producer.start()
         try:
             if leases.held:
-                await self.recover(outbox, leases.held)
+                await self.recover(source, leases.held)
             due = 0.0
             while not stop.is_set():
                 if time.monotonic() >= due:
-                    await self._rebalance(outbox, leases, stop)
+                    await self._rebalance(source, leases, stop)
                     due = time.monotonic() + self.rebalance_s
-                await self._backlog.maybe(outbox)
-                batch = await outbox.next_batch(leases.held, self.config.batch_size)
+                await self._backlog.maybe(source)
+                batch = await source.next_batch(leases.held, self.config.batch_size)
                 if not batch:
                     self._wake.clear()
-                    await wait_any(self._wake, stop, min(self.idle_wait_s, self.rebalance_s))
+                    wait = self.config.held_back_poll_s if source.held_back else self.idle_wait_s
+                    await wait_any(self._wake, stop, min(wait, self.rebalance_s))
                     continue
                 reached = await self._send(producer, batch)
-                await outbox.published([m.id for m in batch], reached, leases.held)
+                await source.published(batch, reached, leases.held)
                 self.config.published.inc(len(batch))
         finally:
             await producer.stop()
 
-    async def _rebalance(self, outbox: Outbox, leases: SlotLeases, stop: asyncio.Event) -> None:
+    async def _rebalance(
+        self, source: RelaySource, leases: SlotLeases, stop: asyncio.Event
+    ) -> None:
         change = await leases.rebalance()
         if change.gained:
-            await self.recover(outbox, change.gained)
+            await self.recover(source, change.gained)
         if change.gained or change.released:
             log.info(
                 "relay_slots",
@@ -163,10 +179,10 @@ class OutboxRelay:
     def _topic_of(self, message: Traced) -> str:
         return message.topic or str(self.config.default_topic)
 
-    async def recover(self, outbox: Outbox, slots: Collection[int]) -> int:
-        """Remove from the outbox the rows of `slots` that Kafka already holds past the
+    async def recover(self, source: RelaySource, slots: Collection[int]) -> int:
+        """Forget from the source the rows of `slots` that Kafka already holds past the
         slots' recorded offsets."""
-        stored = await outbox.offsets(slots)
+        stored = await source.offsets(slots)
         consumer = create_consumer(
             self.settings,
             group_id=None,
@@ -186,7 +202,7 @@ class OutboxRelay:
             found, reached = await _published_since(consumer, partitions, stored, ends)
         finally:
             await consumer.stop()
-        removed = await outbox.forget_events(found, reached, slots)
+        removed = await source.forget_events(found, reached, slots)
         self.config.recovered.inc(removed)
         log.info(
             "relay_recovered", slots=sorted(slots), already_published=removed, scanned=len(found)

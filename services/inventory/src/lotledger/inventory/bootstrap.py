@@ -84,8 +84,9 @@ def build_runtime(settings: InventorySettings, clock: Clock) -> InventoryRuntime
 async def _watch_outbox(rt: InventoryRuntime, every_s: float = 5.0) -> None:
     while True:
         with contextlib.suppress(Exception):
-            count, oldest = await rt.queries.outbox_backlog()
-            report_backlog(rt.settings.inventory_db_schema, count, oldest, datetime.now(UTC))
+            schema = rt.settings.inventory_db_schema
+            report_backlog(schema, *await rt.queries.outbox_backlog(), datetime.now(UTC))
+            report_backlog(f"{schema}.events", *await rt.queries.event_backlog(), datetime.now(UTC))
         await asyncio.sleep(every_s)
 
 

@@ -1,14 +1,15 @@
-"""Everything a request writes, as one statement (one round trip): events, outbox rows,
-batch states (checking the versions read), the stock lines it changed or emptied, the stored
-responses of idempotency keys and, for an offline sync with refusals, its sync conflicts.
+"""Everything a request writes, as one statement (one round trip): events (each with the
+bytes the stock relay publishes, docs/adr/0014), batch states (checking the versions
+read), the stock lines it changed or emptied, the stored responses of idempotency keys
+and, for an offline sync with refusals, its sync conflicts.
 
 Another writer of the same batch, or of the same idempotency key, makes it fail as a
 whole (a unique violation, or `append_conflict` raising a serialization failure), so it is
 safe without any lock held. Parameters are named (`:name`) and numbered in order of first
-appearance by `compile_named`. Only the events and their outbox rows are always in the
-statement; every other part (created and moved batches, emptied and changed stock lines,
-sync conflicts, idempotency keys) is in it only when the request writes something there,
-so Postgres plans nothing the request leaves empty (`compiled`).
+appearance by `compile_named`. Only the events are always in the statement; every other
+part (created and moved batches, emptied and changed stock lines, sync conflicts,
+idempotency keys) is in it only when the request writes something there, so Postgres
+plans nothing the request leaves empty (`compiled`).
 """
 
 from __future__ import annotations
@@ -31,18 +32,14 @@ from lotledger.shared.identifiers import warehouse_of
 _EVENTS = """
 ev AS (
     INSERT INTO events (event_id, stream_id, source, version, type, data, occurred_at, actor,
-                        device, correlation_id, causation_id, recorded_time, prev_hash, hash)
+                        device, correlation_id, causation_id, recorded_time, prev_hash, hash,
+                        payload, traceparent)
     SELECT * FROM unnest(:ev_id::uuid[], :ev_stream::text[], :ev_source::text[],
                          :ev_version::int[], :ev_type::text[], :ev_data::jsonb[],
                          :ev_time::timestamptz[], :ev_actor::text[], :ev_device::text[],
                          :ev_correlation::text[], :ev_causation::text[],
-                         :ev_recorded::timestamptz[], :ev_prev::text[], :ev_hash::text[])
-    RETURNING 1),
-ob AS (
-    INSERT INTO outbox (topic, key, event_id, payload, traceparent)
-    SELECT :stock_topic, k, i, p, t FROM unnest(:ev_stream::text[], :ev_id::uuid[],
-                                                :ev_payload::bytea[], :ev_trace::text[])
-         AS x(k, i, p, t)
+                         :ev_recorded::timestamptz[], :ev_prev::text[], :ev_hash::text[],
+                         :ev_payload::bytea[], :ev_trace::text[])
     RETURNING 1)"""
 _CREATED = """
 cr AS (
@@ -149,7 +146,7 @@ def compiled(parts: frozenset[str]) -> tuple[str, tuple[str, ...]]:
     statement cost more than running it."""
     chosen = [part for name, part in _PARTS.items() if name in parts]
     ctes = ",".join([_EVENTS, *(p.ctes for p in chosen)])
-    counted = ["ev", "ob", *(cte for p in chosen for cte in p.counted)]
+    counted = ["ev", *(cte for p in chosen for cte in p.counted)]
     total = " + ".join(f"(SELECT count(*) FROM {cte})" for cte in counted)  # noqa: S608
     checks = " ".join(p.check for p in chosen if p.check)
     result = f"CASE {checks} ELSE {total} END" if checks else total
@@ -272,7 +269,6 @@ def _append_values(a: Appended) -> dict[str, object]:
         "ev_hash": [x.hash for x in e],
         "ev_payload": [x.to_json() for x in e],
         "ev_trace": [x.traceparent for x in e],
-        "stock_topic": a.stock_topic,
         "now": a.now,
         "gone_batch": [b for b, _, _ in a.gone],
         "gone_location": [loc for _, loc, _ in a.gone],

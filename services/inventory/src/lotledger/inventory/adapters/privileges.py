@@ -39,6 +39,8 @@ RUNTIME = Privileges(
         "idempotency": table(SELECT, INSERT),
         "outbox": table(SELECT, INSERT, DELETE),
         "relay_offsets": table(SELECT, INSERT, UPDATE),
+        "relay_cursors": table(SELECT, INSERT, UPDATE),
+        "event_relay_offsets": table(SELECT, INSERT, UPDATE),
         "alembic_version": NO_ACCESS,
     },
     functions={
@@ -46,5 +48,6 @@ RUNTIME = Privileges(
         "events_are_immutable()": TRIGGER,
         "append_only_guard()": TRIGGER,
         "outbox_notify()": TRIGGER,
+        "events_notify()": TRIGGER,
     },
 )

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lotledger.inventory.adapters.batch_rows import state_from_row
+from lotledger.inventory.adapters.event_source import UNPUBLISHED
 from lotledger.inventory.adapters.tables import (
     BatchRow,
     CatalogAuditRow,
@@ -210,3 +211,9 @@ class InventoryQueries:
                 )
             ).one()
         return int(row[0]), row[1]
+
+    async def event_backlog(self) -> tuple[int, datetime | None]:
+        """Stock events the relay has not published, and when the oldest was recorded."""
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(text(UNPUBLISHED))).one()
+        return int(row.n), row.oldest

@@ -7,6 +7,8 @@ from __future__ import annotations
 from lotledger.inventory.adapters.batch_rows import BATCH_COLUMNS
 from lotledger.inventory.adapters.pick_probes import PROBE
 
+BATCH_LOCK_SEED = 0x6261746368  # "batch"
+
 READ_NAMED = f"""
 SELECT 0::bigint AS i, {BATCH_COLUMNS}
 FROM batches b WHERE b.batch_id = ANY($1::text[])"""  # noqa: S608 (constants only)
@@ -20,6 +22,22 @@ UNION ALL
 the probes' part costs ~0.4 ms at each execution even when it has no rows to read, ten
 times the named read's (docs/adr/0014): a request without probes reads `READ_NAMED`."""
 LOCK = f"""
-SELECT {BATCH_COLUMNS}
-FROM batches b WHERE b.batch_id = ANY($1::text[]) ORDER BY b.batch_id FOR UPDATE
+WITH serialised AS MATERIALIZED (
+    SELECT pg_advisory_xact_lock(hashtextextended(id, {BATCH_LOCK_SEED}))
+    FROM (SELECT DISTINCT unnest($1::text[]) AS id ORDER BY 1) AS ids)
+SELECT {BATCH_COLUMNS},
+    CASE WHEN b.xmin::text::bigint > 2 AND (
+        (pg_current_xact_id()::text::bigint - b.xmin::text::bigint) % 4294967296
+        + 4294967296) % 4294967296 NOT BETWEEN 1 AND 2147483647
+    THEN append_conflict('a batch was last written by a younger transaction') END AS stale
+FROM batches b
+WHERE b.batch_id = ANY($1::text[]) AND (SELECT count(*) FROM serialised) >= 0
+ORDER BY b.batch_id FOR UPDATE OF b
 """  # noqa: S608 (constants only)
+"""The named batches locked for the transaction in batch-id order: first by advisory
+locks, which assign the transaction no id, then by row locks, which do. So the id is
+taken once the other locking writers of these batches have ended, and each head read was
+written by an older transaction; if one was not (an optimistic append that committed
+meanwhile), the statement fails as a conflict and the request is tried again. The stock
+relay publishes a batch's events in the order of their transactions' ids
+(adapters/event_source.py). xmin 1 and 2 are the bootstrap and frozen ids."""
