@@ -5,7 +5,6 @@ scenarios that ran before it."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -19,6 +18,7 @@ from lotledger_bench.loadgen import Loadgen
 from lotledger_bench.processes import Process, free_port, service, wait_healthy
 from lotledger_bench.registry import Outcome
 
+from lotledger.inventory.adapters.event_source import UNPUBLISHED
 from lotledger.shared.auth import mint_token
 
 
@@ -139,12 +139,12 @@ class Context:
     async def events(self) -> int:
         return await self.scalar("SELECT count(*) FROM inventory.events")
 
-    async def outbox(self) -> int:
-        return await self.scalar("SELECT count(*) FROM inventory.outbox")
-
-    async def wait_outbox_empty(self, timeout_s: float) -> bool:
-        for _ in range(int(timeout_s * 5)):
-            if await self.outbox() == 0:
-                return True
-            await asyncio.sleep(0.2)
-        return False
+    async def unpublished(self) -> int:
+        """Stock events the relay has not published yet (docs/adr/0014)."""
+        conn = await asyncpg.connect(
+            self.env.database_admin_url(), server_settings={"search_path": "inventory"}
+        )
+        try:
+            return int(await conn.fetchval(f"SELECT n FROM ({UNPUBLISHED}) AS u"))  # noqa: S608
+        finally:
+            await conn.close()

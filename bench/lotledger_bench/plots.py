@@ -1,5 +1,5 @@
 """PNG plots: latency percentiles against offered load, throughput per stage beside the
-raw limits and the peer, the relay's outbox drain, and the distribution of POST →
+raw limits and the peer, the relay's drain of waiting events, and the distribution of POST →
 visible and POST → alert latencies."""
 
 from __future__ import annotations
@@ -112,8 +112,8 @@ def relay_drain(out: Path, results: dict[str, Any]) -> str | None:
         ax.plot([c[0] for c in curve], [c[1] for c in curve], label=label)
     ax.set(
         xlabel="seconds since relay start",
-        ylabel="events in outbox",
-        title="Relays draining the outbox",
+        ylabel="events not yet published",
+        title="Relays draining the stock events",
     )
     ax.legend(loc="upper right")
     ax.grid(True, alpha=0.3)

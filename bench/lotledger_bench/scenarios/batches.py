@@ -1,6 +1,6 @@
 """`/v1/operations` batches: closed loop with the bench's append concurrency, each request
 N operations (a receipt of a new lot and picks of it, repeated), one transaction each.
-Run with the relay stopped: the events it leaves in the outbox are the relay's backlog.
+Run with the relay stopped: the events it leaves unpublished are the relay's backlog.
 
 events/s is counted in the store: events committed between the end of the warm-up and the
 end of the run, over that window (requests of 1,000 operations take seconds each, so
@@ -18,7 +18,7 @@ from lotledger_bench.registry import Figure, Outcome, scenario
 @scenario(
     "batches",
     "/v1/operations batches",
-    "events/s appended (store + outbox, one transaction per request)",
+    "events/s appended (events, batch states and stock lines, one transaction per request)",
     services=True,
     relay=False,
 )

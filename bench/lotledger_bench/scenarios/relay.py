@@ -1,10 +1,11 @@
-"""Relay: with the relays stopped, let the outbox fill to at least N events (the batches
+"""Relay: with the relays stopped, let at least N stock events wait (the batches
 scenario's leftovers, topped up through /operations), start the relay and time it until
-the outbox is empty (its rate counts from its first publish; the start-up, recovery scan
-and producer connect, is reported apart). Then fill it again and drain it with two relays
-sharing the slots (docs/adr/0018-relay-shares.md): the rows are set aside while the two
-relays start and split the slots, and put back in one statement, so their rate counts
-two relays at work, not the split."""
+every one is published (its rate counts from its first publish; the start-up, recovery
+scan and producer connect, is reported apart). Then let them pile up again and drain
+them with two relays sharing the slots (docs/adr/0018-relay-shares.md): the slots'
+cursors are moved past the waiting events while the two relays start and split the
+slots, and moved back in one statement, so their rate counts two relays at work, not the
+split. The relay reads the event table by cursor (docs/adr/0014)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from lotledger_bench.context import Context
 from lotledger_bench.processes import Process
 from lotledger_bench.registry import Figure, Outcome, scenario
 
-from lotledger.inventory.entrypoints.relay import LOCK_KEY
+from lotledger.inventory.entrypoints.relay import EVENTS_LOCK_KEY
 from lotledger.shared.relay_leases import LOCKS
 from lotledger.shared.relay_slots import SLOTS, namespace
 
@@ -25,13 +26,14 @@ TOP_UP_MAX_S = 120.0
 """A slow /operations path gets a smaller backlog rather than a longer run."""
 SET_ASIDE = (
     "DROP TABLE IF EXISTS inventory.relay_bench_hold",
-    "CREATE TABLE inventory.relay_bench_hold AS SELECT * FROM inventory.outbox",
-    "DELETE FROM inventory.outbox",
+    "CREATE TABLE inventory.relay_bench_hold AS SELECT * FROM inventory.relay_cursors",
+    "UPDATE inventory.relay_cursors c SET (tx, position) = (SELECT e.tx, e.position "
+    "FROM inventory.events e WHERE e.slot = c.slot ORDER BY e.tx DESC, e.position DESC LIMIT 1) "
+    "WHERE EXISTS (SELECT 1 FROM inventory.events e WHERE e.slot = c.slot)",
 )
 PUT_BACK = (
-    "INSERT INTO inventory.outbox (topic, key, event_id, payload, created_at, traceparent) "
-    "SELECT topic, key, event_id, payload, created_at, traceparent "
-    "FROM inventory.relay_bench_hold ORDER BY id",
+    "UPDATE inventory.relay_cursors c SET (tx, position) = (h.tx, h.position) "
+    "FROM inventory.relay_bench_hold h WHERE h.slot = c.slot",
     "DROP TABLE inventory.relay_bench_hold",
 )
 
@@ -58,7 +60,7 @@ async def _split(ctx: Context, relays: int) -> bool:
     """`relays` relays hold the slots between them, evenly."""
     conn = await asyncpg.connect(ctx.env.database_admin_url())
     try:
-        rows = await conn.fetch(LOCKS, namespace(LOCK_KEY, "inventory"))
+        rows = await conn.fetch(LOCKS, namespace(EVENTS_LOCK_KEY, "inventory"))
     finally:
         await conn.close()
     held: dict[int, int] = {}
@@ -71,8 +73,8 @@ async def _split(ctx: Context, relays: int) -> bool:
 
 
 async def _split_first(ctx: Context, relays: list[Process]) -> float | None:
-    """Start `relays` with the outbox's rows set aside, wait until they hold their shares
-    of the slots, then put the rows back (new ids, the same order) in one statement.
+    """Start `relays` with the waiting events passed by the cursors, wait until they hold
+    their shares of the slots, then move the cursors back in one statement.
     Returns how long the split took (None: not within the timeout; the rows go back
     anyway)."""
     conn = await asyncpg.connect(ctx.env.database_admin_url())
@@ -99,9 +101,9 @@ async def _split_first(ctx: Context, relays: list[Process]) -> float | None:
 
 async def _drain(ctx: Context, relays: list[Process], prefix: str) -> dict[str, Any]:
     target = ctx.cfg.durations.relay_events
-    if (backlog := await ctx.outbox()) < target:
+    if (backlog := await ctx.unpublished()) < target:
         await _top_up(ctx, target - backlog, prefix)
-        backlog = await ctx.outbox()
+        backlog = await ctx.unpublished()
     first_drop: float | None = None
     split_s: float | None = None
     if len(relays) > 1:
@@ -113,7 +115,7 @@ async def _drain(ctx: Context, relays: list[Process], prefix: str) -> dict[str, 
     deadline = started + ctx.cfg.durations.relay_timeout_s
     while curve[-1][1] > 0 and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
-        left = await ctx.outbox()
+        left = await ctx.unpublished()
         now = round(time.monotonic() - started, 2)
         if first_drop is None and left < backlog:
             first_drop = curve[-1][0]
@@ -140,8 +142,8 @@ async def _drain(ctx: Context, relays: list[Process], prefix: str) -> dict[str, 
 
 @scenario(
     "relay",
-    "Outbox relay",
-    "events/s from the outbox to Kafka (acks=all, idempotent), outbox full to empty, "
+    "Stock relay",
+    "events/s from the event table to Kafka (acks=all, idempotent), backlog to none, "
     "with one relay and with two sharing the slots",
     services=True,
     relay=False,

@@ -1,6 +1,6 @@
 """A stock event's row and a catalog event's outbox row keep the trace context of the
-request that wrote it (docs/adr/0019): NULL while tracing is off, the request's server span when on; the
-event's hashed bytes are the same either way (no trace member in them)."""
+request that wrote it (docs/adr/0019): NULL while tracing is off, the request's server
+span when on; the event's hashed bytes are the same either way (no trace member in them)."""
 
 from __future__ import annotations
 

@@ -32,6 +32,7 @@ from lotledger.shared.outbox import OutboxMessage, SlotOffsets
 from lotledger.shared.publishing import Reached
 from lotledger.shared.relay_slots import SLOTS
 
+_HORIZON = "h AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)"
 _AFTER_CURSORS = """
 unnest($1::smallint[]) AS s(slot)
 LEFT JOIN relay_cursors c ON c.slot = s.slot
@@ -40,29 +41,30 @@ CROSS JOIN LATERAL (
     FROM events e
     WHERE e.slot = s.slot
       AND (e.tx, e.position) > (coalesce(c.tx, '0'::xid8), coalesce(c.position, 0))
-      AND e.tx < h.horizon
-    ORDER BY e.tx, e.position LIMIT $2) e"""
+      AND e.tx < (SELECT horizon FROM h)
+    ORDER BY e.tx, e.position LIMIT $2) AS e"""
+"""Up to $2 rows of each slot of $1 after its cursor and below the horizon, in order: one
+short ordered scan of `events_relay` per slot."""
 
 READ = f"""
-WITH h AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon),
-waiting AS MATERIALIZED (
-    SELECT EXISTS (SELECT 1 FROM events x, h
-                   WHERE x.slot = ANY($1::smallint[]) AND x.tx >= h.horizon) AS held)
-SELECT r.position, r.tx::text AS tx, r.slot, r.stream_id, r.event_id, r.payload,
-       r.traceparent, waiting.held
-FROM h CROSS JOIN waiting LEFT JOIN LATERAL (
-    SELECT e.* FROM {_AFTER_CURSORS}
-    ORDER BY e.tx, e.position LIMIT $2) r ON true
-ORDER BY r.tx, r.position"""  # noqa: S608 (constants only)
-"""A batch of the held slots' rows after their cursors, below the horizon, in (tx,
-position) order, and whether committed rows wait beyond the horizon (one row with NULLs
-when there is nothing to read)."""
+WITH {_HORIZON}
+SELECT e.position, e.tx::text AS tx, e.slot, e.stream_id, e.event_id, e.payload,
+       e.traceparent, w.held
+FROM (SELECT EXISTS (
+        SELECT 1 FROM unnest($1::smallint[]) AS s(slot)
+        CROSS JOIN LATERAL (SELECT 1 FROM events x WHERE x.slot = s.slot
+                            AND x.tx >= (SELECT horizon FROM h) LIMIT 1) AS x) AS held) AS w
+LEFT JOIN LATERAL (SELECT e.* FROM {_AFTER_CURSORS}) AS e ON true
+ORDER BY e.tx, e.position"""  # noqa: S608 (constants only)
+"""A batch (each held slot's next rows, `$2` each), and whether committed rows of the
+held slots wait beyond the horizon (one row of NULLs and the flag when there is nothing
+to read). The rows of different slots need no common order."""
 
 NEXT = f"""
-WITH h AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)
-SELECT e.slot, e.tx::text AS tx, e.position, e.event_id FROM h, {_AFTER_CURSORS}
+WITH {_HORIZON}
+SELECT e.slot, e.tx::text AS tx, e.position, e.event_id FROM {_AFTER_CURSORS}
 ORDER BY e.slot, e.tx, e.position"""  # noqa: S608 (constants only)
-"""Up to $2 rows of each slot after its cursor (a recovery's walk)."""
+"""Each slot's next $2 rows (a recovery's walk)."""
 
 ADVANCE = """
 INSERT INTO relay_cursors (slot, tx, position)
@@ -71,12 +73,23 @@ ON CONFLICT (slot) DO UPDATE SET tx = EXCLUDED.tx, position = EXCLUDED.position
 WHERE (relay_cursors.tx, relay_cursors.position) < (EXCLUDED.tx, EXCLUDED.position)"""
 
 UNPUBLISHED = f"""
-SELECT count(e.position) AS n, min(e.recorded_at) AS oldest, now() AS now
+SELECT coalesce(sum(w.n), 0)::bigint AS n, min(w.oldest) AS oldest, now() AS now
 FROM generate_series(0, {SLOTS - 1}) AS s(slot)
 LEFT JOIN relay_cursors c ON c.slot = s.slot
-JOIN events e ON e.slot = s.slot
-    AND (e.tx, e.position) > (coalesce(c.tx, '0'::xid8), coalesce(c.position, 0))"""  # noqa: S608 (constants only)
-"""Stock events not yet published, and when the oldest was recorded."""
+CROSS JOIN LATERAL (
+    SELECT count(*) AS n, min(e.recorded_at) AS oldest FROM events e
+    WHERE e.slot = s.slot
+      AND (e.tx, e.position) > (coalesce(c.tx, '0'::xid8), coalesce(c.position, 0))) AS w
+"""  # noqa: S608 (constants only)
+"""Stock events not yet published, and when the oldest was recorded (a range of
+`events_relay` per slot)."""
+
+SESSION = "SET enable_bitmapscan = off"
+"""For the relay's own connection. A slot's scan stops after its share of the batch, in
+index order; Postgres estimates the rows after a cursor from a default selectivity, and
+when the share passes that estimate it plans a bitmap scan of every row after the cursor
+and a sort: 36 ms instead of 3 ms for 2,000 rows with 50,000 waiting, and growing with
+the backlog."""
 
 Cursor = tuple[int, int]
 
@@ -86,12 +99,17 @@ class EventSource:
         self._conn = conn
         self._offsets = SlotOffsets(conn, "event_relay_offsets")
         self.held_back = False
+        self._session_set = False
 
     async def next_batch(self, slots: Collection[int], limit: int) -> list[OutboxMessage]:
         if not slots:
             self.held_back = False
             return []
-        rows = await self._conn.fetch(READ, sorted(slots), limit)
+        if not self._session_set:
+            await self._conn.execute(SESSION)
+            self._session_set = True
+        share = -(-limit // len(slots))
+        rows = await self._conn.fetch(READ, sorted(slots), share)
         self.held_back = bool(rows[0]["held"])
         return [
             OutboxMessage(
@@ -130,7 +148,7 @@ class EventSource:
         passed = 0
         if found:
             stopped: set[int] = set()
-            for r in await self._conn.fetch(NEXT, sorted(slots), len(found)):
+            for r in await self._conn.fetch(NEXT, sorted(slots), len(found) + 1):
                 if r["slot"] in stopped:
                     continue
                 if r["event_id"] in found:

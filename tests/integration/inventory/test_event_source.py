@@ -1,0 +1,190 @@
+"""The event table as the stock relay's source (adapters/event_source.py, docs/adr/0014):
+rows of a transaction younger than the oldest one open wait; a cursor never passes a row
+that can still appear; recovery passes only rows Kafka holds one after another; the
+locking path refuses a head written by a transaction younger than its own."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import asyncpg
+import orjson
+import pytest
+
+from lotledger.inventory.adapters.event_source import READ, EventSource
+from lotledger.inventory.adapters.event_store import EventStore
+from lotledger.shared.relay_slots import SLOTS
+from tests.support.infra import Infra
+from tests.support.private import private_inventory
+
+ALL = set(range(SLOTS))
+
+
+@pytest.fixture(scope="module")
+async def world() -> AsyncIterator[Infra]:
+    async with private_inventory() as infra:
+        yield infra
+
+
+@pytest.fixture
+async def conn(world: Infra) -> AsyncIterator[asyncpg.Connection]:
+    connection = await connect(world)
+    try:
+        yield connection
+    finally:
+        await connection.close()
+
+
+async def connect(infra: Infra) -> asyncpg.Connection:
+    return await asyncpg.connect(
+        infra.url("inventory", driver="postgresql"), server_settings={"search_path": "inventory"}
+    )
+
+
+async def append(conn: asyncpg.Connection, stream: str, version: int) -> uuid.UUID:
+    """An event row as the append writes one (the columns the relay reads)."""
+    event_id = uuid.uuid4()
+    await conn.execute(
+        "INSERT INTO events (event_id, stream_id, source, version, type, data, occurred_at, "
+        "actor, prev_hash, hash, payload) VALUES ($1, $2, 'test', $3, 'test.v1', '{}', now(), "
+        "'test', repeat('0', 64), repeat('0', 64), $4)",
+        event_id,
+        stream,
+        version,
+        orjson.dumps({"id": str(event_id)}),
+    )
+    return event_id
+
+
+async def drain(source: EventSource) -> None:
+    """Publish (as far as the cursors know) everything the source offers now."""
+    while batch := await source.next_batch(ALL, 1000):
+        await source.published(batch, {}, ALL)
+
+
+async def test_a_younger_commit_waits_for_an_older_open_transaction(
+    world: Infra, conn: asyncpg.Connection
+) -> None:
+    source = EventSource(conn)
+    await drain(source)
+    older = await connect(world)
+    try:
+        transaction = older.transaction()
+        await transaction.start()
+        slow = await append(older, f"horizon-slow-{uuid.uuid4()}", 1)
+        fast = await append(conn, f"horizon-fast-{uuid.uuid4()}", 1)
+
+        assert await source.next_batch(ALL, 1000) == []
+        assert source.held_back, "a committed row waits beyond the horizon"
+
+        await transaction.commit()
+        batch = await source.next_batch(ALL, 1000)
+        assert [m.event_id for m in batch] == [slow, fast]
+        assert batch[0].tx < batch[1].tx
+        await source.published(batch, {}, ALL)
+        assert await source.next_batch(ALL, 1000) == []
+        assert not source.held_back
+    finally:
+        await older.close()
+
+
+async def test_an_aborted_transaction_holds_nothing_back(
+    world: Infra, conn: asyncpg.Connection
+) -> None:
+    source = EventSource(conn)
+    await drain(source)
+    other = await connect(world)
+    try:
+        transaction = other.transaction()
+        await transaction.start()
+        await append(other, f"aborted-{uuid.uuid4()}", 1)
+        kept = await append(conn, f"kept-{uuid.uuid4()}", 1)
+        await transaction.rollback()
+        assert [m.event_id for m in await source.next_batch(ALL, 1000)] == [kept]
+    finally:
+        await other.close()
+
+
+async def test_recovery_passes_only_the_rows_kafka_holds_one_after_another(
+    conn: asyncpg.Connection,
+) -> None:
+    source = EventSource(conn)
+    await drain(source)
+    stream = f"recovered-{uuid.uuid4()}"
+    ids = [await append(conn, stream, v) for v in (1, 2, 3, 4)]
+    (slot,) = {m.slot for m in await source.next_batch(ALL, 1000)}
+
+    passed = await source.forget_events([ids[0], ids[1], ids[3]], {}, {slot})
+
+    assert passed == 2
+    left = await source.next_batch({slot}, 1000)
+    assert [m.event_id for m in left] == [ids[2], ids[3]], "sent again, never skipped"
+
+
+async def test_the_backlog_counts_rows_after_the_cursors(conn: asyncpg.Connection) -> None:
+    source = EventSource(conn)
+    await drain(source)
+    assert (await source.backlog())[0] == 0
+    await append(conn, f"backlog-{uuid.uuid4()}", 1)
+    await append(conn, f"backlog-{uuid.uuid4()}", 1)
+    count, oldest, now = await source.backlog()
+    assert count == 2
+    assert oldest is not None
+    assert oldest <= now
+
+
+async def test_locking_refuses_a_head_written_by_a_younger_transaction(
+    world: Infra, conn: asyncpg.Connection
+) -> None:
+    """A locking writer that took its transaction id (here by an earlier write; in
+    production by another batch's row lock) before an append of the batch committed must
+    not build the next version on it: the relay orders a batch's events by transaction id."""
+    batch = f"locked-{uuid.uuid4()}"
+    await conn.execute(
+        "INSERT INTO batches (batch_id, gtin, lot, expiry, status, version, head_hash, "
+        "on_hand, warehouses, held, updated_at) VALUES ($1, '09506000134352', $1, "
+        "'2030-01-01', 'available', 1, repeat('0', 64), '{}', '{}', '{}', now())",
+        batch,
+    )
+    locker = await connect(world)
+    try:
+        transaction = locker.transaction()
+        await transaction.start()
+        await locker.fetchval("SELECT pg_current_xact_id()")
+        await conn.execute("UPDATE batches SET version = 2 WHERE batch_id = $1", batch)
+        with pytest.raises(asyncpg.SerializationError):
+            await EventStore(locker).lock([batch])
+        await transaction.rollback()
+
+        async with locker.transaction():
+            (state,) = await EventStore(locker).lock([batch])
+        assert state.version == 2
+    finally:
+        await locker.close()
+
+
+async def test_a_read_scans_each_slot_in_index_order_and_stops_at_its_share(
+    conn: asyncpg.Connection,
+) -> None:
+    """With many events waiting, a read reads about what it sends: a short ordered index
+    scan per slot (with Postgres's own choice, a bitmap scan of every waiting row and a
+    sort, adapters/event_source.SESSION)."""
+    source = EventSource(conn)
+    await drain(source)
+    await conn.execute(
+        "INSERT INTO events (event_id, stream_id, source, version, type, data, occurred_at, "
+        "actor, prev_hash, hash, payload) SELECT gen_random_uuid(), 'plan-' || (n % 500), "
+        "'test', n, 'test.v1', '{}', now(), 'test', repeat('0', 64), repeat('0', 64), "
+        "'\\x00' FROM generate_series(1, 40000) AS n"
+    )
+    await conn.execute("ANALYZE events")
+    batch = await source.next_batch(set(range(16)), 2000)
+    assert 0 < len(batch) <= 2000 + 16
+
+    plan = "\n".join(
+        r[0] for r in await conn.fetch(f"EXPLAIN (ANALYZE, COSTS OFF) {READ}", list(range(16)), 125)
+    )
+    assert "Index Scan using events_relay on events e" in plan, plan
+    assert "Bitmap" not in plan, plan
+    await drain(source)
