@@ -43,7 +43,7 @@ async def inventory(inventory_settings: InventorySettings) -> AsyncIterator[http
 
 @pytest.fixture(scope="session")
 async def relay(inventory_settings: InventorySettings) -> AsyncIterator[Relay]:
-    """The outbox relay running in-process for the whole session."""
+    """Inventory's relay running in-process for the whole session."""
     worker = Relay(inventory_settings, idle_wait_s=0.2)
     stop = asyncio.Event()
     task = asyncio.create_task(worker.run(stop))

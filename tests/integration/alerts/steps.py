@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import asyncpg
 from aiokafka import AIOKafkaConsumer
 
 from lotledger.alerts.entrypoints.repartition import GROUP as REPARTITION_GROUP
 from lotledger.shared.contracts.topics import ALERTS_STOCK_BY_PRODUCT, STOCK
 from lotledger.shared.kafka import partitions_of
 from tests.integration.alerts.world import ADMIN, AlertsWorld
+from tests.support.relay import unpublished
 from tests.support.stock import QA, SCANNER
 from tests.support.world import PHARMACIES, SUPPLIER
 
@@ -135,16 +135,12 @@ async def end_offsets(world: AlertsWorld, topic: str) -> dict[Any, int]:
 async def published(world: AlertsWorld) -> None:
     """Wait until inventory's relays have published every committed event (a relay
     publishes a slot's rows only once it holds the slot, so right after the world starts
-    the outbox may still hold what the test wrote)."""
-    conn = await asyncpg.connect(world.infra.url("inventory", driver="postgresql"))
-    try:
+    what the test wrote may still wait)."""
 
-        async def drained() -> bool:
-            return bool(await conn.fetchval("SELECT count(*) FROM inventory.outbox") == 0)
+    async def drained() -> bool:
+        return await unpublished(world.infra) == 0
 
-        await world.until(drained)
-    finally:
-        await conn.close()
+    await world.until(drained)
 
 
 async def repartitioned(world: AlertsWorld, group: str = REPARTITION_GROUP) -> None:

@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from tests.integration.alerts.steps import COLD_A, applied, post
+from lotledger.shared.contracts.topics import CATALOG
+from tests.integration.alerts.steps import COLD_A, applied, consumed, post
 from tests.integration.alerts.world import ADMIN, TODAY, AlertsWorld, alerts_world, fresh_gtin
 from tests.support.tokens import bearer
 from tests.support.world import PHARMACIES, SUPPLIER, fresh_lot
@@ -102,6 +103,7 @@ async def test_a_months_picks_forecast_risk_and_reorder_and_the_alerts_follow(
         f"/v1/products/{gtin}", json=product | {"lead_time_days": LEAD}, headers=ADMIN
     )
     assert created.status_code == 201, created.text
+    await consumed(world, CATALOG)
     await _receive(world, gtin, a, 400, EXPIRY_A, FIRST)
     await _receive(world, gtin, b, 100, date(2027, 6, 30), FIRST)
     for back in range(30, 0, -1):
@@ -112,6 +114,7 @@ async def test_a_months_picks_forecast_risk_and_reorder_and_the_alerts_follow(
     left_a = 400 - 30 * PER_DAY
     at_risk = math.ceil(left_a - v * 21)
     await applied(world, gtin, a, 31)
+    await world.forecasts_caught_up()
     opened = await _until_open(world, gtin, {"expiry_risk"})
     risk_alert = opened["expiry_risk"]
     assert risk_alert["subject"] == f"{gtin}@WH1"

@@ -3,7 +3,7 @@
 While it runs: the project's producer (`create_producer`: idempotent, acks=all) sends
 numbered records to a topic of its own, keyed so that each key's numbers rise; a Projector
 (the shared consumer machinery) applies them to a table; the inventory API takes stock
-operations and its outbox relay, as a process, publishes them. After a warm-up the broker
+operations and its relay, as a process, publishes them. After a warm-up the broker
 leading most partitions of both topics is SIGKILLed; once the controller has moved its
 leaderships the load goes on for a while on two brokers, then the broker is started again
 and the run waits until it is back in every partition's ISR. `Failover` keeps what each
@@ -217,7 +217,7 @@ async def run_failover(cluster: KafkaInstance, world: Infra) -> Failover:
             finally:
                 stop_load.set()
                 await asyncio.gather(*loads)
-        await until(lambda: _outbox_empty(world), 60, "the relay did not empty the outbox")
+        await until(lambda: _all_published(world), 60, "the relay did not publish everything")
         await until(
             lambda: _applied_all(engine, run), 60, "the projector did not apply every record"
         )
@@ -284,7 +284,7 @@ async def _warm(world: Infra, engine: AsyncEngine, run: Failover) -> bool:
     return applied > 100 and await unpublished(world) < run.committed_stock_events
 
 
-async def _outbox_empty(world: Infra) -> bool:
+async def _all_published(world: Infra) -> bool:
     return await unpublished(world) == 0
 
 

@@ -1,5 +1,5 @@
 """On a 3-broker cluster, the partition leader SIGKILLed during a load of acknowledged
-produces, a consumer and the outbox relay (failover.py plays it): no acknowledged record is
+produces, a consumer and the inventory relay (failover.py plays it): no acknowledged record is
 lost, writes and consumers go on, the relay still publishes every committed event once in
 per-batch order, and the broker's return is absorbed."""
 

@@ -7,12 +7,12 @@ import sqlite3
 from pathlib import Path
 from types import ModuleType
 
-import asyncpg
 import httpx
 
 from lotledger.inventory.entrypoints.relay import Relay
 from lotledger.inventory.settings import InventorySettings
 from tests.support.infra import Infra
+from tests.support.relay import unpublished
 from tests.support.stock import READER, SCANNER, receive
 from tests.support.world import COLD, PHARMACIES, fresh_lot
 
@@ -29,14 +29,10 @@ def _example() -> ModuleType:
 
 
 async def _relay_caught_up(infra: Infra) -> None:
-    conn = await asyncpg.connect(infra.url("inventory", driver="postgresql"))
-    try:
-        for _ in range(300):
-            if await conn.fetchval("SELECT count(*) FROM inventory.outbox") == 0:
-                return
-            await asyncio.sleep(0.05)
-    finally:
-        await conn.close()
+    for _ in range(300):
+        if await unpublished(infra) == 0:
+            return
+        await asyncio.sleep(0.05)
     raise AssertionError("relay did not catch up")
 
 

@@ -1,6 +1,6 @@
 """Records on the stock topic that are not events of this relay (not JSON, no id, an id
 that is not a UUID, no value) do not stop it: its recovery reads past them and it
-publishes what the outbox holds, once."""
+publishes every waiting event, once."""
 
 from __future__ import annotations
 
