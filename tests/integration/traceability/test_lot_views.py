@@ -165,6 +165,18 @@ async def test_lots_list_filters_and_consignee_view(
     assert [(e["shipped"], e["returned"], e["shipments"]) for e in mine] == [(20, 4, 1)]
 
 
+@pytest.mark.parametrize("value", ["RC\x001", "\u00b4\x1em", " RC-1", ""])
+async def test_a_recall_id_that_no_recall_can_have_is_refused(
+    trace_api: httpx.AsyncClient, value: str
+) -> None:
+    """A recall id as inventory takes one (`Reference`), so nothing else reaches the
+    database (a NUL made Postgres refuse the query: a 500 found by the fuzz test)."""
+    response = await trace_api.get("/v1/lots", params={"recall_id": value}, headers=REGULATOR)
+    assert response.status_code == 422, response.text
+    [error] = response.json()["errors"]
+    assert error["field"].endswith("recall_id")
+
+
 @pytest.mark.parametrize("value", ["2028-07-01T00:00:00Z", "20280701", "1830297600", "2028-7-1"])
 async def test_expiring_before_takes_exactly_a_date(
     trace_api: httpx.AsyncClient, value: str

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from lotledger.shared.calendar import CalendarDate
 from lotledger.shared.contracts.stock import BatchStatus
-from lotledger.shared.identifiers import Gtin, LocationId, warehouse_of
+from lotledger.shared.identifiers import Gtin, LocationId, Reference, warehouse_of
 from lotledger.shared.web.paging import Offset
 from lotledger.traceability.adapters.queries import lots as q
 from lotledger.traceability.entrypoints.api.dependencies import (
@@ -40,8 +40,7 @@ async def list_lots(
     location: Annotated[LocationId | None, Query(description="with stock there now")] = None,
     in_stock: Annotated[bool | None, Query(description="on hand anywhere, or nowhere")] = None,
     recall_id: Annotated[
-        str | None,
-        Query(min_length=1, description="recalled under this recall id"),
+        Reference | None, Query(description="recalled under this recall id")
     ] = None,
     limit: Limit = DEFAULT,
     offset: Offset = 0,
