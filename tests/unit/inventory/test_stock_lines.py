@@ -45,7 +45,7 @@ def pick(qty: int, location: str = SHELF) -> stock.Operation:
 
 
 async def lines_of(db: Database, *operations: stock.Operation) -> dict[tuple[str, str], int]:
-    request = stock.Request(list(operations), Metadata("qa-1", None, None, None, NOW), QA, "stock")
+    request = stock.Request(list(operations), Metadata("qa-1", None, None, None, NOW), QA)
     outcome = await stock.submit(request, db.factory, StockPolicy())
     assert all(isinstance(r, stock.Accepted) for r in outcome.results), outcome.results
     [appended] = db.appended

@@ -54,7 +54,7 @@ def pick(qty: int, name: str | None = None, ref: str = "SO-1") -> c.PickStock:
 
 
 def request(*operations: stock.Operation, **more: object) -> stock.Request:
-    return stock.Request(list(operations), META, SCANNER, "stock", **more)  # type: ignore[arg-type]
+    return stock.Request(list(operations), META, SCANNER, **more)  # type: ignore[arg-type]
 
 
 async def submit(db: Database, req: stock.Request) -> stock.Outcome:

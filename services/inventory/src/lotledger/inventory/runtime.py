@@ -15,7 +15,7 @@ from lotledger.inventory.domain.catalog import ClassRanges
 from lotledger.inventory.domain.policy import StockPolicy
 from lotledger.inventory.settings import InventorySettings
 from lotledger.shared.clock import Clock
-from lotledger.shared.contracts.topics import STOCK, SYNC
+from lotledger.shared.contracts.topics import SYNC
 from lotledger.shared.kafka import LazyProducer
 
 
@@ -36,10 +36,6 @@ class InventoryRuntime:
     @property
     def ranges(self) -> ClassRanges:
         return self.policy.ranges
-
-    @property
-    def stock_topic(self) -> str:
-        return self.settings.topic(STOCK)
 
     @property
     def sync_topic(self) -> str:

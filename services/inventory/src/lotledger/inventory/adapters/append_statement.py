@@ -201,7 +201,6 @@ class Appended:
     """Answers to remember: (principal, key, response)."""
     principal: str
     """Whose sync conflicts these are."""
-    stock_topic: str
     now: datetime
     conflicts: Sequence[ConflictRow] = ()
     sync_topic: str = ""

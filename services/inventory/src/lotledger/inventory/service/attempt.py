@@ -116,7 +116,6 @@ async def attempt(
                     lines,
                     to_remember,
                     principal,
-                    request.stock_topic,
                     request.meta.now,
                     conflicts,
                     request.sync_topic,

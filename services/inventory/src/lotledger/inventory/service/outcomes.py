@@ -115,7 +115,6 @@ class Request:
     operations: Sequence[Operation]
     meta: Metadata
     principal: Principal
-    stock_topic: str
     whole: WholeRequest | None = None
     problem_of: ProblemOf | None = None
     """Needed when operations have an `origin`: how their refusals are kept."""

@@ -49,7 +49,6 @@ class SerialDesk:
     uow: stock.UnitOfWorkFactory
     policy: StockPolicy
     cache: CatalogCache
-    stock_topic: str
     sync_topic: str
     """Where returned packs held as suspect are published."""
     meta: Metadata
@@ -161,7 +160,6 @@ async def _execute(
             [stock.Operation(cmd) for cmd in commands],
             desk.meta,
             principal or desk.principal,
-            desk.stock_topic,
             also=also,
         ),
         desk.uow,

@@ -59,5 +59,5 @@ async def run_command(
     fp = await request_fingerprint(request) if idempotency_key else None
     operation = stock.Operation(command, key=idempotency_key, fingerprint=fp)
     meta = metadata(principal, rt, idempotency_key)
-    single = stock.Request([operation], meta, principal, rt.stock_topic)
+    single = stock.Request([operation], meta, principal)
     return single_response(await group_commit(request).submit(single))

@@ -27,9 +27,7 @@ async def desk_for(
     if key:
         keyed = Key(key, await request_fingerprint(request))
     meta = metadata(who, rt, key)
-    return SerialDesk(
-        rt.uow, rt.policy, rt.catalog_cache, rt.stock_topic, rt.sync_topic, meta, who, keyed
-    )
+    return SerialDesk(rt.uow, rt.policy, rt.catalog_cache, rt.sync_topic, meta, who, keyed)
 
 
 def body_of(view: BaseModel) -> bytes:

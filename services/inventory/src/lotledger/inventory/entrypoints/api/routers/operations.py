@@ -223,7 +223,6 @@ async def operations(
             [op for _, op in runnable],
             metadata(who, rt, key),
             who,
-            rt.stock_topic,
             stock.WholeRequest(render_whole, key, fp),
             problem_of=lambda refusal: problem_for(refusal, PROBLEMS).body(),
             sync_topic=rt.sync_topic,

@@ -84,6 +84,4 @@ async def recall(
     fp = await request_fingerprint(request) if key else None
     whole = stock.WholeRequest(lambda results: (200, report(results)), key, fp)
     meta = metadata(who, rt, key)
-    return whole_response(
-        await submit(rt, stock.Request(operations, meta, who, rt.stock_topic, whole))
-    )
+    return whole_response(await submit(rt, stock.Request(operations, meta, who, whole)))

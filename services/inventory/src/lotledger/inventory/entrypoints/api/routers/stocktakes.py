@@ -123,6 +123,4 @@ async def post_stocktake(
         await request_fingerprint(request) if key else None,
     )
     meta = metadata(who, rt, key or body.stocktake_id)
-    return whole_response(
-        await submit(rt, stock.Request(operations, meta, who, rt.stock_topic, whole))
-    )
+    return whole_response(await submit(rt, stock.Request(operations, meta, who, whole)))

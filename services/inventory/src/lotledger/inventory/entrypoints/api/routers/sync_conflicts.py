@@ -150,9 +150,7 @@ async def apply(
     meta = metadata(who, rt, str(conflict_id))
     also = conflicts.application_also(conflict, body.reason, meta, rt.sync_topic)
     operation = stock.Operation(command, causation=str(conflict_id))
-    return single_response(
-        await submit(rt, stock.Request([operation], meta, who, rt.stock_topic, also=also))
-    )
+    return single_response(await submit(rt, stock.Request([operation], meta, who, also=also)))
 
 
 @router.post(
