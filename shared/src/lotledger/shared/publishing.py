@@ -15,21 +15,21 @@ from __future__ import annotations
 
 import asyncio
 import random
+import struct
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from aiokafka import AIOKafkaProducer
-from aiokafka.partitioner import murmur2
 
 Headers = list[tuple[str, bytes]]
 Reached = dict[tuple[str, int], int]
 """(topic, partition) → the offset after the last record acknowledged there."""
 
 
-@dataclass(frozen=True, slots=True)
-class Outgoing:
+class Outgoing(NamedTuple):
+    """A record to send (a named tuple: one is built per event sent)."""
+
     topic: str
     key: bytes | None
     value: bytes | None
@@ -37,12 +37,39 @@ class Outgoing:
     timestamp_ms: int | None = None
 
 
+_M = 0x5BD1E995
+_MASK = 0xFFFFFFFF
+
+
+def murmur2(data: bytes) -> int:
+    """Kafka's murmur2 (`org.apache.kafka.common.utils.Utils.murmur2`), as aiokafka's
+    `partitioner.murmur2` computes it, reading the 4-byte words at once: a relay meets
+    each new batch key once, and aiokafka's byte-by-byte loop was an eighth of a relay's
+    time (py-spy, the bench's drain of ~450,000 events over ~45,000 keys)."""
+    length = len(data)
+    h = 0x9747B28C ^ length
+    for k in struct.unpack_from(f"<{length >> 2}I", data):
+        k = (k * _M) & _MASK
+        k ^= k >> 24
+        h = ((h * _M) & _MASK) ^ ((k * _M) & _MASK)
+    tail = length & 3
+    if tail:
+        i = length & ~3
+        if tail == 3:
+            h ^= data[i + 2] << 16
+        if tail >= 2:
+            h ^= data[i + 1] << 8
+        h = ((h ^ data[i]) * _M) & _MASK
+    h ^= h >> 13
+    h = (h * _M) & _MASK
+    return h ^ (h >> 15)
+
+
 @lru_cache(maxsize=1 << 16)
 def key_partition(key: bytes, partitions: int) -> int:
     """The partition Kafka's default partitioner gives `key` among `partitions` (murmur2,
     as the Java client and aiokafka do)."""
-    hashed: int = murmur2(key)
-    return (hashed & 0x7FFFFFFF) % partitions
+    return (murmur2(key) & 0x7FFFFFFF) % partitions
 
 
 class _Filling:

@@ -117,7 +117,7 @@ class EventSource:
                 "",
                 r["stream_id"],
                 r["event_id"],
-                bytes(r["payload"]),
+                r["payload"],
                 r["traceparent"],
                 r["slot"],
                 int(r["tx"]),
