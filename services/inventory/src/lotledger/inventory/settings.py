@@ -85,7 +85,7 @@ class InventorySettings(CommonSettings):
     scan_horizon_days: float = Field(
         default=7.0, gt=0, le=366, description="how old a scanned_at may be"
     )
-    relay_batch_size: int = Field(default=2000, ge=1, le=20000)
+    relay_batch_size: int = Field(default=10_000, ge=1, le=20_000)
     telemetry_late_horizon_hours: float = Field(
         default=7 * 24.0,
         gt=0,
