@@ -13,7 +13,7 @@ from opentelemetry.trace import SpanKind
 
 from lotledger.shared import tracing
 from lotledger.shared.kafka import STRUCTURED
-from lotledger.shared.outbox import OutboxMessage
+from lotledger.shared.relay_source import OutboxMessage
 from lotledger.shared.traced_messages import (
     TRACEPARENT,
     caused_by,

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from prometheus_client import Gauge
 
-from lotledger.shared.outbox import RelaySource
+from lotledger.shared.relay_source import RelaySource
 
 OUTBOX_BACKLOG = Gauge(
     "lotledger_outbox_backlog", "Events committed but not yet in Kafka", ["outbox"]

@@ -36,11 +36,12 @@ from prometheus_client import Counter, Gauge
 from lotledger.shared.db import Driver, driver_connect
 from lotledger.shared.envelope import event_id_of
 from lotledger.shared.kafka import STRUCTURED, create_consumer, create_producer, partitions_of
-from lotledger.shared.outbox import Outbox, OutboxMessage, RelaySource
+from lotledger.shared.outbox import Outbox
 from lotledger.shared.outbox_metrics import BacklogProbe
 from lotledger.shared.publishing import Outgoing, Reached, publish
 from lotledger.shared.relay_leases import SlotLeases
 from lotledger.shared.relay_slots import namespace
+from lotledger.shared.relay_source import OutboxMessage, RelaySource
 from lotledger.shared.runner import sleep_or_stop, wait_any
 from lotledger.shared.settings import CommonSettings
 from lotledger.shared.traced_messages import Traced, publishing

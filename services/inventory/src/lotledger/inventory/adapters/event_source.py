@@ -28,9 +28,9 @@ from datetime import datetime
 from uuid import UUID
 
 from lotledger.shared.db import Driver
-from lotledger.shared.outbox import OutboxMessage, SlotOffsets
 from lotledger.shared.publishing import Reached
 from lotledger.shared.relay_slots import SLOTS
+from lotledger.shared.relay_source import OutboxMessage, SlotOffsets
 
 _HORIZON = "h AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)"
 _AFTER_CURSORS = """
