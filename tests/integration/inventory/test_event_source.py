@@ -5,6 +5,7 @@ locking path refuses a head written by a transaction younger than its own."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -14,11 +15,17 @@ import pytest
 
 from lotledger.inventory.adapters.event_source import READ, EventSource
 from lotledger.inventory.adapters.event_store import EventStore
+from lotledger.inventory.bootstrap import create_app
 from lotledger.shared.relay_slots import SLOTS
+from tests.support.apps import serve
 from tests.support.infra import Infra
-from tests.support.private import private_inventory
+from tests.support.private import private_inventory, settings_for
+from tests.support.relay import pick, receipt
+from tests.support.tokens import bearer
+from tests.support.world import COLD, seed_catalog
 
 ALL = set(range(SLOTS))
+SCANNER = bearer("scanner", warehouses=["WH1"])
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +159,9 @@ async def test_locking_refuses_a_head_written_by_a_younger_transaction(
         transaction = locker.transaction()
         await transaction.start()
         await locker.fetchval("SELECT pg_current_xact_id()")
-        await conn.execute("UPDATE batches SET version = 2 WHERE batch_id = $1", batch)
+        await conn.execute(
+            "UPDATE batches SET version = 2, tx = pg_current_xact_id() WHERE batch_id = $1", batch
+        )
         with pytest.raises(asyncpg.SerializationError):
             await EventStore(locker).lock([batch])
         await transaction.rollback()
@@ -188,3 +197,43 @@ async def test_a_read_scans_each_slot_in_index_order_and_stops_at_its_share(
     assert "Index Scan using events_relay on events e" in plan, plan
     assert "Bitmap" not in plan, plan
     await drain(source)
+
+
+async def test_a_batchs_versions_come_from_ever_younger_transactions(
+    world: Infra, conn: asyncpg.Connection
+) -> None:
+    """Concurrent single POSTs on a few batches (grouped, optimistic, and retried with
+    locks when they collide): each batch's events in version order are in (transaction id,
+    position) order, the order the relay publishes them in (a group appends several
+    versions in one transaction), and the batch's row names its head's transaction."""
+    lots = [f"YOUNGER{n}" for n in range(3)]
+    async with serve(create_app(settings_for(world))) as client:
+        await seed_catalog(client, bearer("admin"))
+        for lot in lots:
+            body = {k: v for k, v in receipt(lot, 200).items() if k not in ("op", "client_op_id")}
+            assert (
+                await client.post("/v1/receipts", json=body, headers=SCANNER)
+            ).status_code == 201
+        picks = [
+            {k: v for k, v in pick(lot, n).items() if k not in ("op", "client_op_id")}
+            for n in range(40)
+            for lot in lots
+        ]
+        answers = await asyncio.gather(
+            *(client.post("/v1/picks", json=body, headers=SCANNER) for body in picks)
+        )
+    assert [a.status_code for a in answers] == [201] * len(picks)
+    for lot in lots:
+        rows = await conn.fetch(
+            "SELECT version, tx::text::numeric AS tx, position FROM events "
+            "WHERE stream_id = $1 ORDER BY version",
+            f"{COLD}/{lot}",
+        )
+        assert [r["version"] for r in rows] == list(range(1, 42))
+        published = [(r["tx"], r["position"]) for r in rows]
+        assert published == sorted(published), f"{lot}: a version from an older transaction"
+        assert len({tx for tx, _ in published}) > 1, "the picks ran in more than one commit"
+        head = await conn.fetchval(
+            "SELECT tx::text::numeric FROM batches WHERE batch_id = $1", f"{COLD}/{lot}"
+        )
+        assert head == published[-1][0]

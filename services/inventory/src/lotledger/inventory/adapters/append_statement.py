@@ -57,6 +57,7 @@ _UPDATED = """
 up AS (
     UPDATE batches AS b SET status = u.status, version = u.version, head_hash = u.head_hash,
         on_hand = u.on_hand, updated_at = :now, held = u.held, last_at = u.last_at,
+        tx = pg_current_xact_id(),
         warehouses = ARRAY(SELECT jsonb_array_elements_text(u.warehouses))
     FROM unnest(:u_id::text[], :u_gtin::text[], :u_lot::text[], :u_expiry::date[],
                 :u_status::text[], :u_version::int[], :u_head::text[], :u_on_hand::jsonb[],

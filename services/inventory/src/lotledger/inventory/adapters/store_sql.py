@@ -26,9 +26,7 @@ WITH serialised AS MATERIALIZED (
     SELECT pg_advisory_xact_lock(hashtextextended(id, {BATCH_LOCK_SEED}))
     FROM (SELECT DISTINCT unnest($1::text[]) AS id ORDER BY 1) AS ids)
 SELECT {BATCH_COLUMNS},
-    CASE WHEN b.xmin::text::bigint > 2 AND (
-        (pg_current_xact_id()::text::bigint - b.xmin::text::bigint) % 4294967296
-        + 4294967296) % 4294967296 NOT BETWEEN 1 AND 2147483647
+    CASE WHEN b.tx > pg_current_xact_id()
     THEN append_conflict('a batch was last written by a younger transaction') END AS stale
 FROM batches b
 WHERE b.batch_id = ANY($1::text[]) AND (SELECT count(*) FROM serialised) >= 0
@@ -40,4 +38,6 @@ taken once the other locking writers of these batches have ended, and each head 
 written by an older transaction; if one was not (an optimistic append that committed
 meanwhile), the statement fails as a conflict and the request is tried again. The stock
 relay publishes a batch's events in the order of their transactions' ids
-(adapters/event_source.py). xmin 1 and 2 are the bootstrap and frozen ids."""
+(adapters/event_source.py). `batches.tx` is the id of the transaction that wrote the head
+(set by the append; 64 bits, so neither wraparound nor freezing blurs it as they would a
+row's `xmin`)."""

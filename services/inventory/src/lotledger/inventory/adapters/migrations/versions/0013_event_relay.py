@@ -1,8 +1,9 @@
-"""The event table is what the stock relay reads (docs/adr/0014, "The event table as the
-relay's source"): each event row carries the id of the transaction that wrote it (`tx`),
-its relay slot, its Kafka payload and trace context; the relay keeps a cursor per slot
-on `(tx, position)` and never passes the oldest transaction still running. Stock events
-no longer get an outbox row.
+"""The event table is what the stock relay reads (docs/adr/0014, seventh amendment): each
+event row carries the id of the transaction that wrote it (`tx`), its relay slot, its
+Kafka payload and trace context; the relay keeps a cursor per slot on `(tx, position)`
+and never passes the oldest transaction still running. Stock events no longer get an
+outbox row. A batch's row keeps the id of the transaction that wrote its head (`tx`), so
+the locking path can refuse to build on a younger one.
 
 Stop every relay before upgrading (as for `..._relay_slots`). Events still in the outbox
 are moved onto their event rows, and each slot's cursor starts just before its oldest
@@ -34,6 +35,8 @@ def upgrade(schema: str) -> None:
             GENERATED ALWAYS AS ((hashtext(stream_id) & {SLOTS - 1})::smallint) STORED;
     ALTER TABLE events ALTER COLUMN tx SET DEFAULT pg_current_xact_id();
     CREATE INDEX events_relay ON events (slot, tx, position);
+    ALTER TABLE batches ADD COLUMN tx xid8 NOT NULL DEFAULT '1'::xid8;
+    ALTER TABLE batches ALTER COLUMN tx SET DEFAULT pg_current_xact_id();
 
     CREATE TABLE relay_cursors (
         slot     smallint PRIMARY KEY,
@@ -79,4 +82,5 @@ def downgrade(schema: str) -> None:
     DROP INDEX events_relay;
     ALTER TABLE events DROP COLUMN slot, DROP COLUMN traceparent, DROP COLUMN payload,
         DROP COLUMN tx;
+    ALTER TABLE batches DROP COLUMN tx;
     """)
