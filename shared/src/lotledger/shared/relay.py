@@ -10,7 +10,8 @@ events, `lotledger.inventory.adapters.event_source`; docs/adr/0014).
 - Order: a slot's rows are sent in the source's order (outbox id; an event's transaction
   and position) with an idempotent producer by the one relay holding it, so each key's
   events keep the order in which the writer committed them (the writer serialises one
-  key's commits: inventory by the batch's row lock, traceability by partition ownership).
+  key's commits: inventory by the batch's locks, each version from a younger transaction
+  than the last, `store_sql.LOCK`; traceability by partition ownership).
 - Once per event id: before sending a slot's rows for the first time (after a claim, a
   start or any send failure), the relay reads each partition forward from the slot's
   recorded offsets and has the source forget every row of the slot it finds already
