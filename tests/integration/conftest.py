@@ -13,7 +13,7 @@ from lotledger.inventory.entrypoints.relay import Relay
 from lotledger.inventory.settings import InventorySettings
 from lotledger.shared.clock import ManualClock
 from tests.support.apps import serve
-from tests.support.infra import Infra
+from tests.support.infra import Infra, provision, teardown
 from tests.support.tokens import TEST_SECRET, bearer
 from tests.support.world import seed_catalog
 
@@ -50,3 +50,14 @@ async def relay(inventory_settings: InventorySettings) -> AsyncIterator[Relay]:
     yield worker
     stop.set()
     await asyncio.wait_for(task, 30)
+
+
+@pytest.fixture
+async def fresh_database() -> AsyncIterator[Infra]:
+    """A database of the test's own, no schema migrated (migration tests step through
+    revisions with `tests.support.infra.migrate_to`)."""
+    infra = await provision()
+    try:
+        yield infra
+    finally:
+        await teardown(infra)

@@ -10,14 +10,20 @@ owners. Missing infrastructure fails the session: nothing skips.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import asyncpg
 
 from lotledger.shared.kafka import kafka_ready
 from tests.support.runs import release_lease, sweep_dead_runs, take_lease
+
+if TYPE_CHECKING:
+    from lotledger.shared.privileges import Privileges
 
 ADMIN_URL = os.environ.get(
     "LOTLEDGER_TEST_ADMIN_URL", "postgresql://lotledger:lotledger@127.0.0.1:5433/lotledger"
@@ -121,23 +127,29 @@ async def teardown(infra: Infra) -> None:
     release_lease(infra.run_id)
 
 
-async def migrate(infra: Infra, service: str, schema: str | None = None) -> None:
-    """`service`'s migrations and runtime privileges, into `schema` (its own by default) of
-    the run's database, as `lotledger-<service> migrate` applies them."""
+def _scripts(service: str) -> tuple[Path, Privileges]:
+    """`service`'s migration scripts and its runtime role's declared privileges."""
     from lotledger.alerts import bootstrap as alerts
     from lotledger.alerts.adapters import privileges as alerts_privileges
     from lotledger.inventory import bootstrap as inventory
     from lotledger.inventory.adapters import privileges as inventory_privileges
-    from lotledger.shared.migrations import Migration
-    from lotledger.shared.migrations import migrate as apply_migration
     from lotledger.traceability import bootstrap as traceability
     from lotledger.traceability.adapters import privileges as traceability_privileges
 
-    script_location, declared = {
+    return {
         "inventory": (inventory.MIGRATIONS, inventory_privileges.RUNTIME),
         "traceability": (traceability.MIGRATIONS, traceability_privileges.RUNTIME),
         "alerts": (alerts.MIGRATIONS, alerts_privileges.RUNTIME),
     }[service]
+
+
+async def migrate(infra: Infra, service: str, schema: str | None = None) -> None:
+    """`service`'s migrations and runtime privileges, into `schema` (its own by default) of
+    the run's database, as `lotledger-<service> migrate` applies them."""
+    from lotledger.shared.migrations import Migration
+    from lotledger.shared.migrations import migrate as apply_migration
+
+    script_location, declared = _scripts(service)
     await apply_migration(
         Migration(
             script_location=script_location,
@@ -147,6 +159,18 @@ async def migrate(infra: Infra, service: str, schema: str | None = None) -> None
             runtime_role=service,
         )
     )
+
+
+async def migrate_to(infra: Infra, service: str, revision: str, *, down: bool = False) -> None:
+    """`service`'s schema upgraded (or, `down`, downgraded) to `revision` as its owner: a
+    migration test's steps, without runtime privileges."""
+    from alembic import command
+
+    from lotledger.shared.migrations import alembic_config
+
+    config = alembic_config(_scripts(service)[0], infra.url(owner_role(service)), service)
+    step = command.downgrade if down else command.upgrade
+    await asyncio.to_thread(step, config, revision)
 
 
 async def migrate_all(infra: Infra) -> None:

@@ -4,16 +4,9 @@ been in), shipments recorded before stay unattributed, and the downgrade merges 
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-
 import asyncpg
-import pytest
-from alembic import command
 
-from lotledger.alerts.bootstrap import MIGRATIONS
-from lotledger.shared.migrations import alembic_config, upgrade
-from tests.support.infra import Infra, owner_role, provision, teardown
+from tests.support.infra import Infra, migrate_to, owner_role
 
 BEFORE, REVISION = "0005_append_only", "0006_alert_warehouses"
 
@@ -40,20 +33,7 @@ INSERT INTO alerts (alert_id, alert_type, subject, tier, grp, severity, status, 
 """
 
 
-@pytest.fixture
-async def database() -> AsyncIterator[Infra]:
-    infra = await provision()
-    try:
-        yield infra
-    finally:
-        await teardown(infra)
-
-
 OWNER = owner_role("alerts")
-
-
-async def _migrate(infra: Infra, revision: str) -> None:
-    await asyncio.to_thread(upgrade, MIGRATIONS, infra.url(OWNER), "alerts", revision)
 
 
 async def _connect(infra: Infra) -> asyncpg.Connection:
@@ -62,12 +42,12 @@ async def _connect(infra: Infra) -> asyncpg.Connection:
     return conn
 
 
-async def test_existing_alerts_and_facts_get_their_warehouses(database: Infra) -> None:
-    await _migrate(database, BEFORE)
-    conn = await _connect(database)
+async def test_existing_alerts_and_facts_get_their_warehouses(fresh_database: Infra) -> None:
+    await migrate_to(fresh_database, "alerts", BEFORE)
+    conn = await _connect(fresh_database)
     try:
         await conn.execute(OLD_FACTS)
-        await _migrate(database, REVISION)
+        await migrate_to(fresh_database, "alerts", REVISION)
         held = await conn.fetch("SELECT lot, warehouse FROM lot_warehouses ORDER BY 1, 2")
         assert [tuple(r) for r in held] == [
             ("N1", "WH3"),
@@ -87,8 +67,7 @@ async def test_existing_alerts_and_facts_get_their_warehouses(database: Infra) -
         await conn.execute(
             "INSERT INTO shipments VALUES ('09506000134352', 'R1', '9506000000022', 2, 0, 'WH1')"
         )
-        config = alembic_config(MIGRATIONS, database.url(OWNER), "alerts")
-        await asyncio.to_thread(command.downgrade, config, BEFORE)
+        await migrate_to(fresh_database, "alerts", BEFORE, down=True)
         (merged,) = await conn.fetch("SELECT party, shipped, returned FROM shipments")
         assert tuple(merged) == ("9506000000022", 8, 1)
         assert await conn.fetchval("SELECT to_regclass('alerts.lot_warehouses')") is None

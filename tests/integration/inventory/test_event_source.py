@@ -8,9 +8,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import asyncpg
-import orjson
 import pytest
 
 from lotledger.inventory.adapters.event_source import READ, EventSource
@@ -18,6 +18,7 @@ from lotledger.inventory.adapters.event_store import EventStore
 from lotledger.inventory.bootstrap import create_app
 from lotledger.shared.relay_slots import SLOTS
 from tests.support.apps import serve
+from tests.support.event_rows import insert_event
 from tests.support.infra import Infra
 from tests.support.private import private_inventory, settings_for
 from tests.support.relay import pick, receipt
@@ -34,34 +35,28 @@ async def world() -> AsyncIterator[Infra]:
         yield infra
 
 
-@pytest.fixture
-async def conn(world: Infra) -> AsyncIterator[asyncpg.Connection]:
-    connection = await connect(world)
+@asynccontextmanager
+async def session(infra: Infra) -> AsyncIterator[asyncpg.Connection]:
+    connection = await asyncpg.connect(
+        infra.url("inventory", driver="postgresql"), server_settings={"search_path": "inventory"}
+    )
     try:
         yield connection
     finally:
         await connection.close()
 
 
-async def connect(infra: Infra) -> asyncpg.Connection:
-    return await asyncpg.connect(
-        infra.url("inventory", driver="postgresql"), server_settings={"search_path": "inventory"}
-    )
+@pytest.fixture
+async def conn(world: Infra) -> AsyncIterator[asyncpg.Connection]:
+    async with session(world) as connection:
+        yield connection
 
 
-async def append(conn: asyncpg.Connection, stream: str, version: int) -> uuid.UUID:
-    """An event row as the append writes one (the columns the relay reads)."""
-    event_id = uuid.uuid4()
-    await conn.execute(
-        "INSERT INTO events (event_id, stream_id, source, version, type, data, occurred_at, "
-        "actor, prev_hash, hash, payload) VALUES ($1, $2, 'test', $3, 'test.v1', '{}', now(), "
-        "'test', repeat('0', 64), repeat('0', 64), $4)",
-        event_id,
-        stream,
-        version,
-        orjson.dumps({"id": str(event_id)}),
-    )
-    return event_id
+@pytest.fixture
+async def other(world: Infra) -> AsyncIterator[asyncpg.Connection]:
+    """A second session, for a transaction that stays open beside `conn`'s work."""
+    async with session(world) as connection:
+        yield connection
 
 
 async def drain(source: EventSource) -> None:
@@ -71,46 +66,38 @@ async def drain(source: EventSource) -> None:
 
 
 async def test_a_younger_commit_waits_for_an_older_open_transaction(
-    world: Infra, conn: asyncpg.Connection
+    conn: asyncpg.Connection, other: asyncpg.Connection
 ) -> None:
     source = EventSource(conn)
     await drain(source)
-    older = await connect(world)
-    try:
-        transaction = older.transaction()
-        await transaction.start()
-        slow = await append(older, f"horizon-slow-{uuid.uuid4()}", 1)
-        fast = await append(conn, f"horizon-fast-{uuid.uuid4()}", 1)
+    transaction = other.transaction()
+    await transaction.start()
+    slow = await insert_event(other, f"horizon-slow-{uuid.uuid4()}", 1)
+    fast = await insert_event(conn, f"horizon-fast-{uuid.uuid4()}", 1)
 
-        assert await source.next_batch(ALL, 1000) == []
-        assert source.held_back, "a committed row waits beyond the horizon"
+    assert await source.next_batch(ALL, 1000) == []
+    assert source.held_back, "a committed row waits beyond the horizon"
 
-        await transaction.commit()
-        batch = await source.next_batch(ALL, 1000)
-        assert [m.event_id for m in batch] == [slow, fast]
-        assert batch[0].tx < batch[1].tx
-        await source.published(batch, {}, ALL)
-        assert await source.next_batch(ALL, 1000) == []
-        assert not source.held_back
-    finally:
-        await older.close()
+    await transaction.commit()
+    batch = await source.next_batch(ALL, 1000)
+    assert [m.event_id for m in batch] == [slow, fast]
+    assert batch[0].tx < batch[1].tx
+    await source.published(batch, {}, ALL)
+    assert await source.next_batch(ALL, 1000) == []
+    assert not source.held_back
 
 
 async def test_an_aborted_transaction_holds_nothing_back(
-    world: Infra, conn: asyncpg.Connection
+    conn: asyncpg.Connection, other: asyncpg.Connection
 ) -> None:
     source = EventSource(conn)
     await drain(source)
-    other = await connect(world)
-    try:
-        transaction = other.transaction()
-        await transaction.start()
-        await append(other, f"aborted-{uuid.uuid4()}", 1)
-        kept = await append(conn, f"kept-{uuid.uuid4()}", 1)
-        await transaction.rollback()
-        assert [m.event_id for m in await source.next_batch(ALL, 1000)] == [kept]
-    finally:
-        await other.close()
+    transaction = other.transaction()
+    await transaction.start()
+    await insert_event(other, f"aborted-{uuid.uuid4()}", 1)
+    kept = await insert_event(conn, f"kept-{uuid.uuid4()}", 1)
+    await transaction.rollback()
+    assert [m.event_id for m in await source.next_batch(ALL, 1000)] == [kept]
 
 
 async def test_recovery_passes_only_the_rows_kafka_holds_one_after_another(
@@ -119,7 +106,7 @@ async def test_recovery_passes_only_the_rows_kafka_holds_one_after_another(
     source = EventSource(conn)
     await drain(source)
     stream = f"recovered-{uuid.uuid4()}"
-    ids = [await append(conn, stream, v) for v in (1, 2, 3, 4)]
+    ids = [await insert_event(conn, stream, v) for v in (1, 2, 3, 4)]
     (slot,) = {m.slot for m in await source.next_batch(ALL, 1000)}
 
     passed = await source.forget_events([ids[0], ids[1], ids[3]], {}, {slot})
@@ -133,8 +120,8 @@ async def test_the_backlog_counts_rows_after_the_cursors(conn: asyncpg.Connectio
     source = EventSource(conn)
     await drain(source)
     assert (await source.backlog())[0] == 0
-    await append(conn, f"backlog-{uuid.uuid4()}", 1)
-    await append(conn, f"backlog-{uuid.uuid4()}", 1)
+    await insert_event(conn, f"backlog-{uuid.uuid4()}", 1)
+    await insert_event(conn, f"backlog-{uuid.uuid4()}", 1)
     count, oldest, now = await source.backlog()
     assert count == 2
     assert oldest is not None
@@ -142,7 +129,7 @@ async def test_the_backlog_counts_rows_after_the_cursors(conn: asyncpg.Connectio
 
 
 async def test_locking_refuses_a_head_written_by_a_younger_transaction(
-    world: Infra, conn: asyncpg.Connection
+    conn: asyncpg.Connection, other: asyncpg.Connection
 ) -> None:
     """A locking writer that took its transaction id (here by an earlier write; in
     production by another batch's row lock) before an append of the batch committed must
@@ -154,23 +141,19 @@ async def test_locking_refuses_a_head_written_by_a_younger_transaction(
         "'2030-01-01', 'available', 1, repeat('0', 64), '{}', '{}', '{}', now())",
         batch,
     )
-    locker = await connect(world)
-    try:
-        transaction = locker.transaction()
-        await transaction.start()
-        await locker.fetchval("SELECT pg_current_xact_id()")
-        await conn.execute(
-            "UPDATE batches SET version = 2, tx = pg_current_xact_id() WHERE batch_id = $1", batch
-        )
-        with pytest.raises(asyncpg.SerializationError):
-            await EventStore(locker).lock([batch])
-        await transaction.rollback()
+    transaction = other.transaction()
+    await transaction.start()
+    await other.fetchval("SELECT pg_current_xact_id()")
+    await conn.execute(
+        "UPDATE batches SET version = 2, tx = pg_current_xact_id() WHERE batch_id = $1", batch
+    )
+    with pytest.raises(asyncpg.SerializationError):
+        await EventStore(other).lock([batch])
+    await transaction.rollback()
 
-        async with locker.transaction():
-            (state,) = await EventStore(locker).lock([batch])
-        assert state.version == 2
-    finally:
-        await locker.close()
+    async with other.transaction():
+        (state,) = await EventStore(other).lock([batch])
+    assert state.version == 2
 
 
 async def test_a_read_scans_each_slot_in_index_order_and_stops_at_its_share(

@@ -6,65 +6,38 @@ while events wait."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
-from alembic import command
 
 from lotledger.inventory.adapters.event_source import EventSource
-from lotledger.inventory.bootstrap import MIGRATIONS
-from lotledger.shared.migrations import alembic_config, upgrade
 from lotledger.shared.relay_slots import SLOTS
-from tests.support.infra import Infra, owner_role, provision, teardown
+from tests.support.event_rows import insert_event
+from tests.support.infra import Infra, migrate_to, owner_role
 
 BEFORE, REVISION = "0012_suspect_record", "0013_event_relay"
 OWNER = owner_role("inventory")
 STREAM = "09506000134352/MIGRATED"
 
 
-@pytest.fixture
-async def database() -> AsyncIterator[Infra]:
-    infra = await provision()
-    try:
-        yield infra
-    finally:
-        await teardown(infra)
-
-
-async def _migrate(infra: Infra, revision: str) -> None:
-    await asyncio.to_thread(upgrade, MIGRATIONS, infra.url(OWNER), "inventory", revision)
-
-
-async def _event(conn: asyncpg.Connection, stream: str, version: int) -> uuid.UUID:
-    event_id = uuid.uuid4()
-    await conn.execute(
-        "INSERT INTO events (event_id, stream_id, source, version, type, data, occurred_at, "
-        "actor, prev_hash, hash) VALUES ($1, $2, 'test', $3, 'test.v1', '{}', now(), 'test', "
-        "repeat('0', 64), repeat('0', 64))",
-        event_id,
-        stream,
-        version,
-    )
-    return event_id
-
-
 async def test_waiting_stock_events_move_onto_their_rows_and_the_cursor_starts_before_them(
-    database: Infra,
+    fresh_database: Infra,
 ) -> None:
-    await _migrate(database, BEFORE)
-    conn = await asyncpg.connect(database.url(OWNER, driver="postgresql"))
+    await migrate_to(fresh_database, "inventory", BEFORE)
+    conn = await asyncpg.connect(fresh_database.url(OWNER, driver="postgresql"))
     await conn.execute("SET search_path = inventory")
     try:
         await conn.execute(
             "INSERT INTO relay_offsets (slot, topic, partition, next_offset) "
             "VALUES (3, 'stock', 0, 120)"
         )
-        other = [await _event(conn, f"09506000134352/OTHER{n}", 1) for n in range(20)]
-        published = await _event(conn, STREAM, 1)
-        waiting = [await _event(conn, STREAM, v) for v in (2, 3)]
+        other = [
+            await insert_event(conn, f"09506000134352/OTHER{n}", 1, payload=False)
+            for n in range(20)
+        ]
+        published = await insert_event(conn, STREAM, 1, payload=False)
+        waiting = [await insert_event(conn, STREAM, v, payload=False) for v in (2, 3)]
         for n, event_id in enumerate(waiting):
             await conn.execute(
                 "INSERT INTO outbox (topic, key, event_id, payload, traceparent) "
@@ -80,7 +53,7 @@ async def test_waiting_stock_events_move_onto_their_rows_and_the_cursor_starts_b
             uuid.uuid4(),
         )
 
-        await _migrate(database, REVISION)
+        await migrate_to(fresh_database, "inventory", REVISION)
 
         assert await conn.fetchval("SELECT array_agg(topic) FROM outbox") == ["catalog"]
         rows = await conn.fetch(
@@ -101,8 +74,7 @@ async def test_waiting_stock_events_move_onto_their_rows_and_the_cursor_starts_b
         assert published not in {m.event_id for m in batch}
         assert not {m.event_id for m in batch} & set(other)
 
-        config = alembic_config(MIGRATIONS, database.url(OWNER), "inventory")
         with pytest.raises(Exception, match="waiting for the relay"):
-            await asyncio.to_thread(command.downgrade, config, BEFORE)
+            await migrate_to(fresh_database, "inventory", BEFORE, down=True)
     finally:
         await conn.close()

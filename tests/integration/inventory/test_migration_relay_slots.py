@@ -4,39 +4,20 @@ below them was deleted), and the downgrade keeps each partition's lowest offset.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import AsyncIterator
 
 import asyncpg
-import pytest
-from alembic import command
 
-from lotledger.inventory.bootstrap import MIGRATIONS
-from lotledger.shared.migrations import alembic_config, upgrade
 from lotledger.shared.relay_slots import SLOTS
-from tests.support.infra import Infra, owner_role, provision, teardown
+from tests.support.infra import Infra, migrate_to, owner_role
 
 BEFORE, REVISION = "0010_trace_context", "0011_relay_slots"
 OWNER = owner_role("inventory")
 
 
-@pytest.fixture
-async def database() -> AsyncIterator[Infra]:
-    infra = await provision()
-    try:
-        yield infra
-    finally:
-        await teardown(infra)
-
-
-async def _migrate(infra: Infra, revision: str) -> None:
-    await asyncio.to_thread(upgrade, MIGRATIONS, infra.url(OWNER), "inventory", revision)
-
-
-async def test_every_slot_starts_from_the_single_relays_offsets(database: Infra) -> None:
-    await _migrate(database, BEFORE)
-    conn = await asyncpg.connect(database.url(OWNER, driver="postgresql"))
+async def test_every_slot_starts_from_the_single_relays_offsets(fresh_database: Infra) -> None:
+    await migrate_to(fresh_database, "inventory", BEFORE)
+    conn = await asyncpg.connect(fresh_database.url(OWNER, driver="postgresql"))
     await conn.execute("SET search_path = inventory")
     try:
         await conn.execute(
@@ -50,7 +31,7 @@ async def test_every_slot_starts_from_the_single_relays_offsets(database: Infra)
                 key,
                 uuid.uuid4(),
             )
-        await _migrate(database, REVISION)
+        await migrate_to(fresh_database, "inventory", REVISION)
 
         slots = await conn.fetch("SELECT key, slot, hashtext(key) & 31 AS hashed FROM outbox")
         assert all(r["slot"] == r["hashed"] for r in slots)
@@ -66,8 +47,7 @@ async def test_every_slot_starts_from_the_single_relays_offsets(database: Infra)
         ]
 
         await conn.execute("UPDATE relay_offsets SET next_offset = 150 WHERE slot <> 5")
-        config = alembic_config(MIGRATIONS, database.url(OWNER), "inventory")
-        await asyncio.to_thread(command.downgrade, config, BEFORE)
+        await migrate_to(fresh_database, "inventory", BEFORE, down=True)
         back = await conn.fetch("SELECT * FROM relay_offsets ORDER BY 1, 2")
         assert [tuple(r) for r in back] == [("catalog", 0, 7), ("stock", 0, 120), ("stock", 1, 80)]
     finally:
