@@ -10,7 +10,7 @@ from prometheus_client import REGISTRY
 
 from lotledger.shared.db import Driver
 from lotledger.shared.outbox import Outbox
-from lotledger.shared.outbox_metrics import BacklogProbe
+from lotledger.shared.outbox_metrics import BacklogProbe, backlog_label
 
 NOW = datetime(2026, 12, 4, 6, 0, tzinfo=UTC)
 
@@ -43,3 +43,8 @@ async def test_an_empty_outbox_is_zero_old() -> None:
     await BacklogProbe("probe_b", every_s=0).maybe(Outbox(cast(Driver, _Conn(0, None))))
     assert _gauge("lotledger_outbox_backlog", "probe_b") == 0
     assert _gauge("lotledger_outbox_oldest_seconds", "probe_b") == 0
+
+
+def test_a_source_other_than_the_outbox_is_labelled_apart_from_its_schemas_outbox() -> None:
+    assert backlog_label("inventory") == "inventory"
+    assert backlog_label("inventory", "events") == "inventory.events"

@@ -20,6 +20,12 @@ OUTBOX_OLDEST = Gauge(
 )
 
 
+def backlog_label(schema: str, source: str = "outbox") -> str:
+    """The `outbox` label of a relay source's gauges: the schema for its outbox,
+    `{schema}.{source}` for another source (inventory's `inventory.events`)."""
+    return schema if source == "outbox" else f"{schema}.{source}"
+
+
 def report_backlog(outbox: str, count: int, oldest: datetime | None, now: datetime) -> None:
     OUTBOX_BACKLOG.labels(outbox).set(count)
     OUTBOX_OLDEST.labels(outbox).set(max((now - oldest).total_seconds(), 0.0) if oldest else 0.0)

@@ -38,7 +38,7 @@ from lotledger.shared.db import Driver, driver_connect
 from lotledger.shared.envelope import event_id_of
 from lotledger.shared.kafka import STRUCTURED, create_consumer, create_producer, partitions_of
 from lotledger.shared.outbox import Outbox
-from lotledger.shared.outbox_metrics import BacklogProbe
+from lotledger.shared.outbox_metrics import BacklogProbe, backlog_label
 from lotledger.shared.publishing import Outgoing, Reached, publish
 from lotledger.shared.relay_leases import SlotLeases
 from lotledger.shared.relay_slots import namespace
@@ -70,8 +70,8 @@ class RelayConfig:
     source: Callable[[Driver], RelaySource] = Outbox
     """What the relay reads: the schema's outbox, or an event table read by cursor."""
     source_name: str = "outbox"
-    """The source's NOTIFY channel is `{schema}_{source_name}`; its backlog gauge is
-    labelled with the schema, and `.{source_name}` for any source but the outbox."""
+    """The source's NOTIFY channel is `{schema}_{source_name}`; its backlog gauge's label
+    is `outbox_metrics.backlog_label`."""
     held_back_poll_s: float = 0.005
     """How soon to read again when the source left committed rows for later."""
 
@@ -90,10 +90,7 @@ class OutboxRelay:
         self.idle_wait_s = idle_wait_s
         self.rebalance_s = rebalance_s
         self._wake = asyncio.Event()
-        label = config.schema
-        if config.source_name != "outbox":
-            label = f"{config.schema}.{config.source_name}"
-        self._backlog = BacklogProbe(label)
+        self._backlog = BacklogProbe(backlog_label(config.schema, config.source_name))
         self._companion: asyncio.Task[None] | None = None
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 
 from lotledger.inventory import DESCRIPTION, SERVICE, VERSION
 from lotledger.inventory.adapters.catalog_cache import CatalogCache
+from lotledger.inventory.adapters.event_source import EVENTS_SOURCE
 from lotledger.inventory.adapters.privileges import RUNTIME
 from lotledger.inventory.adapters.queries import InventoryQueries
 from lotledger.inventory.adapters.unit_of_work import UnitOfWork
@@ -44,7 +45,7 @@ from lotledger.shared.clock import Clock, SystemClock
 from lotledger.shared.db import create_engine
 from lotledger.shared.kafka import LazyProducer
 from lotledger.shared.migrations import Migration
-from lotledger.shared.outbox_metrics import report_backlog
+from lotledger.shared.outbox_metrics import backlog_label, report_backlog
 from lotledger.shared.settings import role_of
 from lotledger.shared.web.app import add_standard_readiness, create_service_app
 
@@ -86,7 +87,8 @@ async def _watch_outbox(rt: InventoryRuntime, every_s: float = 5.0) -> None:
         with contextlib.suppress(Exception):
             schema = rt.settings.inventory_db_schema
             report_backlog(schema, *await rt.queries.outbox_backlog(), datetime.now(UTC))
-            report_backlog(f"{schema}.events", *await rt.queries.event_backlog(), datetime.now(UTC))
+            events = backlog_label(schema, EVENTS_SOURCE)
+            report_backlog(events, *await rt.queries.event_backlog(), datetime.now(UTC))
         await asyncio.sleep(every_s)
 
 

@@ -32,6 +32,10 @@ from lotledger.shared.publishing import Reached
 from lotledger.shared.relay_slots import SLOTS
 from lotledger.shared.relay_source import OutboxMessage, SlotOffsets
 
+EVENTS_SOURCE = "events"
+"""The source's name: its NOTIFY channel is `{schema}_events` (the `events_inserted`
+trigger), its backlog gauge `{schema}.events`."""
+
 _HORIZON = "h AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)"
 _AFTER_CURSORS = """
 unnest($1::smallint[]) AS s(slot)

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from prometheus_client import Counter
 
-from lotledger.inventory.adapters.event_source import EventSource
+from lotledger.inventory.adapters.event_source import EVENTS_SOURCE, EventSource
 from lotledger.inventory.settings import InventorySettings
 from lotledger.shared.contracts.topics import CATALOG, CHECKPOINTS, STOCK, SYNC
 from lotledger.shared.relay import OutboxRelay, RelayConfig
@@ -46,7 +46,7 @@ class Relay:
             default_topic=stock,
             lock_key=EVENTS_LOCK_KEY,
             source=EventSource,
-            source_name="events",
+            source_name=EVENTS_SOURCE,
         )
         self.outbox = OutboxRelay(settings, outbox, idle_wait_s, rebalance_s)
         self.events = OutboxRelay(settings, events, idle_wait_s, rebalance_s)
