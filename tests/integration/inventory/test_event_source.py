@@ -87,6 +87,26 @@ async def test_a_younger_commit_waits_for_an_older_open_transaction(
     assert not source.held_back
 
 
+async def test_a_read_that_stops_at_a_slots_share_says_there_is_more(
+    conn: asyncpg.Connection,
+) -> None:
+    """The relay reads again at once after such a read, and paces itself otherwise."""
+    source = EventSource(conn)
+    await drain(source)
+    stream = f"share-{uuid.uuid4()}"
+    ids = [await insert_event(conn, stream, v) for v in (1, 2, 3)]
+    share = 2
+
+    first = await source.next_batch(ALL, share * SLOTS)
+    assert [m.event_id for m in first] == ids[:2]
+    assert source.more
+    await source.published(first, {}, ALL)
+
+    rest = await source.next_batch(ALL, share * SLOTS)
+    assert [m.event_id for m in rest] == ids[2:]
+    assert not source.more
+
+
 async def test_an_aborted_transaction_holds_nothing_back(
     conn: asyncpg.Connection, other: asyncpg.Connection
 ) -> None:

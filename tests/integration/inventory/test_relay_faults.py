@@ -205,7 +205,9 @@ async def _still_waiting(infra: Infra, lot: str, for_s: float = 1.0) -> None:
 
 
 class HeldGroupCommit(UnitOfWork):
-    """As HeldCommit, for the group commit's test."""
+    """As HeldCommit, for the group commit's test. It always locks, as a group's second
+    try does (after its optimistic first met another writer): only a locking unit keeps
+    its transaction open between the append and the commit."""
 
     inserted = asyncio.Event()
     release = asyncio.Event()

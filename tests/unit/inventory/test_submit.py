@@ -237,16 +237,50 @@ async def test_a_group_commits_once_and_keeps_each_outcome_its_own() -> None:
     assert sorted(k for _, k in db.answers) == ["a"]
 
 
-async def test_a_group_that_fails_as_a_whole_is_run_again_request_by_request() -> None:
+async def test_a_group_is_tried_optimistically_first() -> None:
     db = Database()
     db.put(lot("A", 2), lot("B", 2, date(2027, 7, 1)))
-    db.before_append.append(bumped(batch_id(COLD_GTIN, "B")))
     outcomes = await _grouped(
         db, request(stock.Operation(pick(1, "A"))), request(stock.Operation(pick(1, "B")))
     )
     assert all(isinstance(o.results[0], stock.Accepted) for o in outcomes)
-    assert db.log.count("begin locking") == 1
-    assert db.log.count("begin optimistic") == 2
+    assert db.log == ["begin optimistic", "read", "probe 3,3", "append", "commit"]
+
+
+async def test_a_group_that_met_another_writer_is_tried_again_locking() -> None:
+    db = Database()
+    db.put(lot("A", 2), lot("B", 2, date(2027, 7, 1)))
+    db.before_append.append(bumped(batch_id(COLD_GTIN, "B")))
+    group = GroupCommit(db.factory, StockPolicy(), window_s=0.05)
+    outcomes = await asyncio.gather(
+        group.submit(request(stock.Operation(pick(1, "A")))),
+        group.submit(request(stock.Operation(pick(1, "B")))),
+    )
+    assert all(isinstance(o.results[0], stock.Accepted) for o in outcomes)
+    assert [e for e in db.log if e.startswith("begin")] == ["begin optimistic", "begin locking"]
+    assert (group.groups, group.conflicts) == (1, 1)
+    assert [a.loaded_versions for a in db.appended][-1] == {
+        batch_id(COLD_GTIN, "A"): 1,
+        batch_id(COLD_GTIN, "B"): 2,
+    }
+    assert db.batches[batch_id(COLD_GTIN, "A")].on_hand == {SHELF: 1}
+    assert db.batches[batch_id(COLD_GTIN, "B")].on_hand == {SHELF: 1}
+
+
+async def test_a_group_that_fails_as_a_whole_is_run_again_request_by_request() -> None:
+    db = Database()
+    db.put(lot("A", 2), lot("B", 2, date(2027, 7, 1)))
+    db.before_append += [bumped(batch_id(COLD_GTIN, "B"))] * 2
+    outcomes = await _grouped(
+        db, request(stock.Operation(pick(1, "A"))), request(stock.Operation(pick(1, "B")))
+    )
+    assert all(isinstance(o.results[0], stock.Accepted) for o in outcomes)
+    assert [e for e in db.log if e.startswith("begin")] == [
+        "begin optimistic",
+        "begin locking",
+        "begin optimistic",
+        "begin optimistic",
+    ]
     assert db.batches[batch_id(COLD_GTIN, "A")].on_hand == {SHELF: 1}
     assert db.batches[batch_id(COLD_GTIN, "B")].on_hand == {SHELF: 1}
 
@@ -320,11 +354,11 @@ async def test_requests_arriving_while_every_lane_is_busy_go_together_when_one_f
     for _ in range(20):
         await asyncio.sleep(0)
     assert not any(t.done() for t in later)
-    assert db.log.count("begin locking") == 0
+    assert db.log.count("begin optimistic") == 1
     held.release.set()
     outcomes = [await held.first, *(await asyncio.gather(*later))]
     assert all(isinstance(o.results[0], stock.Accepted) for o in outcomes)
-    assert db.log.count("begin locking") == 1
+    assert db.log.count("begin optimistic") == 2
     assert db.log.count("append") == 2
     assert group.groups == 1
     assert db.batches[batch_id(COLD_GTIN, "A")].on_hand == {SHELF: 3}
@@ -348,7 +382,7 @@ async def test_a_request_run_again_alone_runs_in_its_own_context() -> None:
     started the group."""
     db = Database()
     db.put(lot("A", 2), lot("B", 2, date(2027, 7, 1)))
-    db.before_append.append(bumped(batch_id(COLD_GTIN, "B")))
+    db.before_append += [bumped(batch_id(COLD_GTIN, "B"))] * 2
     seen: list[tuple[str, bool]] = []
 
     def recording(locking: bool = True) -> FakeUnitOfWork:
@@ -366,4 +400,5 @@ async def test_a_request_run_again_alone_runs_in_its_own_context() -> None:
         as_request("b", request(stock.Operation(pick(1, "B")))),
     )
     assert all(isinstance(o.results[0], stock.Accepted) for o in outcomes)
-    assert sorted(name for name, locking in seen if not locking) == ["a", "b"]
+    assert [locking for _, locking in seen[:2]] == [False, True]
+    assert sorted(name for name, _ in seen[2:]) == ["a", "b"]

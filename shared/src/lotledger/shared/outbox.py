@@ -92,6 +92,7 @@ class Outbox:
 
     def __init__(self, conn: Driver) -> None:
         self._conn = conn
+        self.more = False
         self._offsets = SlotOffsets(conn, "relay_offsets")
 
     async def next_batch(self, slots: Collection[int], limit: int) -> list[OutboxMessage]:
@@ -99,6 +100,7 @@ class Outbox:
         row whose transaction commits late (holding an earlier id) is still found next
         time: nothing depends on ids becoming visible in order."""
         if not slots:
+            self.more = False
             return []
         rows = await self._conn.fetch(
             "SELECT id, topic, key, event_id, payload, traceparent FROM outbox "
@@ -106,6 +108,7 @@ class Outbox:
             sorted(slots),
             limit,
         )
+        self.more = len(rows) == limit
         return [
             OutboxMessage(
                 r["id"], r["topic"], r["key"], r["event_id"], bytes(r["payload"]), r["traceparent"]

@@ -38,6 +38,8 @@ class RelaySource(Protocol):
 
     held_back: bool
     """The last `next_batch` left committed rows for later (they may not be sent yet)."""
+    more: bool
+    """The last `next_batch` stopped at its limit: more rows may be ready to read now."""
 
     async def next_batch(self, slots: Collection[int], limit: int) -> list[OutboxMessage]: ...
 

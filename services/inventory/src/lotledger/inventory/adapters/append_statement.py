@@ -4,12 +4,16 @@ read), the stock lines it changed or emptied, the stored responses of idempotenc
 and, for an offline sync with refusals, its sync conflicts.
 
 Another writer of the same batch, or of the same idempotency key, makes it fail as a
-whole (a unique violation, or `append_conflict` raising a serialization failure), so it is
-safe without any lock held. Parameters are named (`:name`) and numbered in order of first
-appearance by `compile_named`. Only the events are always in the statement; every other
-part (created and moved batches, emptied and changed stock lines, sync conflicts,
-idempotency keys) is in it only when the request writes something there, so Postgres
-plans nothing the request leaves empty (`compiled`).
+whole (a unique violation, or `append_conflict` raising a serialization failure), so it
+is safe without any lock held. The batches are created and updated in batch-id order,
+before anything else is written (the checks that count them come first in the
+statement): two appends of overlapping batches wait for each other in one order, never
+in a cycle that only Postgres's deadlock timeout (a second) would break. Parameters are
+named (`:name`) and numbered in order of first appearance by `compile_named`. Only the
+events are always in the statement; every other part (created and moved batches, emptied
+and changed stock lines, sync conflicts, idempotency keys) is in it only when the
+request writes something there, so Postgres plans nothing the request leaves empty
+(`compiled`).
 """
 
 from __future__ import annotations
@@ -249,7 +253,8 @@ def append_statement(appended: Appended) -> tuple[str, list[object]]:
 
 
 def _append_values(a: Appended) -> dict[str, object]:
-    e, states, levels, keys = a.envelopes, a.states, a.levels, a.keys
+    e, levels, keys = a.envelopes, a.levels, a.keys
+    states = sorted(a.states, key=lambda s: s.batch_id)
     created = [s for s in states if a.loaded_versions.get(s.batch_id, 0) == 0]
     updated = [s for s in states if a.loaded_versions.get(s.batch_id, 0) > 0]
     values: dict[str, object] = {

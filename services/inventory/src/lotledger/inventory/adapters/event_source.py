@@ -23,6 +23,7 @@ one transaction.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from uuid import UUID
@@ -102,12 +103,12 @@ class EventSource:
     def __init__(self, conn: Driver) -> None:
         self._conn = conn
         self._offsets = SlotOffsets(conn, "event_relay_offsets")
-        self.held_back = False
+        self.held_back = self.more = False
         self._session_set = False
 
     async def next_batch(self, slots: Collection[int], limit: int) -> list[OutboxMessage]:
         if not slots:
-            self.held_back = False
+            self.held_back = self.more = False
             return []
         if not self._session_set:
             await self._conn.execute(SESSION)
@@ -115,6 +116,7 @@ class EventSource:
         share = -(-limit // len(slots))
         rows = await self._conn.fetch(READ, sorted(slots), share)
         self.held_back = bool(rows[0]["held"])
+        self.more = share in Counter(r["slot"] for r in rows if r["position"] is not None).values()
         return [
             OutboxMessage(
                 r["position"],
