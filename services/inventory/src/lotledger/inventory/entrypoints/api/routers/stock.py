@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from lotledger.inventory.entrypoints.api import schemas
+from lotledger.inventory.entrypoints.api.command_route import CommandRoute
 from lotledger.inventory.entrypoints.api.commanding import run_command
 from lotledger.inventory.entrypoints.api.dependencies import RuntimeDep
 from lotledger.inventory.entrypoints.api.views import CommandResponse
@@ -14,7 +15,7 @@ from lotledger.shared.web.idempotency import IdempotencyKey
 from lotledger.shared.web.problems import Problem
 from lotledger.shared.web.security import Caller
 
-router = APIRouter(prefix="/v1", tags=["stock"])
+router = APIRouter(prefix="/v1", tags=["stock"], route_class=CommandRoute)
 
 
 def pick_warehouse(body: schemas.Pick, principal: Principal) -> str | None:
