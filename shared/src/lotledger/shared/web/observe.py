@@ -4,7 +4,6 @@ a correlation id for logs and the response, latency metrics per route, a body ca
 from __future__ import annotations
 
 import time
-import uuid
 from typing import Any
 
 import orjson
@@ -13,6 +12,7 @@ from prometheus_client import Counter, Histogram
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from lotledger.shared.uuids import uuid4
 from lotledger.shared.web.http_refusals import BODY_CHUNKS
 
 REQUEST_SECONDS = Histogram(
@@ -38,7 +38,7 @@ class RequestObserver:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        correlation = _header(scope, b"x-correlation-id") or str(uuid.uuid4())
+        correlation = _header(scope, b"x-correlation-id") or str(uuid4())
         correlation = correlation[:128]
         structlog.contextvars.bind_contextvars(correlation_id=correlation)
         status = 500

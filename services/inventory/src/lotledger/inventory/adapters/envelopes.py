@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import orjson
 
@@ -23,6 +23,7 @@ from lotledger.inventory.domain.workspace import Pending
 from lotledger.shared.contracts.stock import TYPE_OF, StockEvent
 from lotledger.shared.envelope import format_time
 from lotledger.shared.identifiers import warehouse_of
+from lotledger.shared.uuids import uuid4
 from lotledger.verify.chain import hash_canonical
 
 
