@@ -45,6 +45,7 @@ RUNTIME = Privileges(
     },
     functions={
         "append_conflict(text)": EXECUTE,
+        "read_batches(text[], text[], text[], date[], text[], integer[], date[], text[])": EXECUTE,
         "events_are_immutable()": TRIGGER,
         "append_only_guard()": TRIGGER,
         "outbox_notify()": TRIGGER,
