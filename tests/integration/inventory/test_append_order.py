@@ -18,8 +18,9 @@ from lotledger.shared.clock import ManualClock
 from lotledger.shared.urls import lot_segment
 from tests.integration.conftest import TODAY
 from tests.support.apps import serve
+from tests.support.relay import pick
 from tests.support.tokens import bearer
-from tests.support.world import COLD, PHARMACIES, SUPPLIER, fresh_lot
+from tests.support.world import COLD, SUPPLIER, fresh_lot
 
 SCANNER = bearer("scanner", warehouses=["WH1"])
 SHELF = "WH1/COLD-A/01"
@@ -56,19 +57,6 @@ async def recorded(
         yield client
 
 
-def _pick(lot: str, n: int) -> dict[str, object]:
-    return {
-        "op": "pick",
-        "client_op_id": f"{lot}-{n}",
-        "gtin": COLD,
-        "lot": lot,
-        "qty": 1,
-        "location": SHELF,
-        "order_ref": f"SO-{lot}-{n}",
-        "ship_to": PHARMACIES[n % 3],
-    }
-
-
 async def test_appends_of_overlapping_batches_in_any_order_never_deadlock(
     recorded: httpx.AsyncClient,
 ) -> None:
@@ -87,7 +75,7 @@ async def test_appends_of_overlapping_batches_in_any_order_never_deadlock(
     bodies = []
     for n in range(REQUESTS):
         order = shuffled.sample(lots, len(lots))
-        bodies.append({"operations": [_pick(lot, n) for lot in order]})
+        bodies.append({"operations": [pick(lot, n) for lot in order]})
     Recorded.ended.clear()
 
     responses = await asyncio.gather(
