@@ -5,10 +5,14 @@ and, for an offline sync with refusals, its sync conflicts.
 
 Another writer of the same batch, or of the same idempotency key, makes it fail as a
 whole (a unique violation, or `append_conflict` raising a serialization failure), so it
-is safe without any lock held. The batches are created and updated in batch-id order,
-before anything else is written (the checks that count them come first in the
-statement): two appends of overlapping batches wait for each other in one order, never
-in a cycle that only Postgres's deadlock timeout (a second) would break. Parameters are
+is safe without any lock held. Before anything else is written (the checks that count
+them come first in the statement), the batches it updates are locked in batch-id order
+(`lk`: the order of a sort, whatever plan Postgres picks to join the update, where a
+hash join would go in the table's physical order), then those it creates are inserted in
+batch-id order. The locking path (store_sql.LOCK) takes its batches in the same order
+before its append creates any. So two writers of overlapping batches wait for each other
+in one order, never in a cycle that only Postgres's deadlock timeout (a second) would
+break. Idempotency keys are inserted in key order for the same reason. Parameters are
 named (`:name`) and numbered in order of first appearance by `compile_named`. Only the
 events are always in the statement; every other part (created and moved batches, emptied
 and changed stock lines, sync conflicts, idempotency keys) is in it only when the
@@ -57,6 +61,10 @@ cr AS (
          AS u(batch_id, gtin, lot, expiry, status, version, head_hash, on_hand, warehouses,
               held, last_at)
     ON CONFLICT (batch_id) DO NOTHING RETURNING 1)"""
+_LOCKED = """
+lk AS (
+    SELECT b.batch_id FROM batches AS b WHERE b.batch_id = ANY(:u_id::text[])
+    ORDER BY b.batch_id FOR NO KEY UPDATE OF b)"""
 _UPDATED = """
 up AS (
     UPDATE batches AS b SET status = u.status, version = u.version, head_hash = u.head_hash,
@@ -128,6 +136,7 @@ class _Part:
 
 
 _PARTS: dict[str, _Part] = {
+    "locked": _Part(_LOCKED, check=_CHANGED.format(cte="lk", n="updated")),
     "created": _Part(_CREATED, check=_CHANGED.format(cte="cr", n="created")),
     "updated": _Part(_UPDATED, check=_CHANGED.format(cte="up", n="updated")),
     "gone": _Part(_GONE, ("gone",)),
@@ -232,6 +241,7 @@ def parts_of(a: Appended) -> frozenset[str]:
     created = any(a.loaded_versions.get(s.batch_id, 0) == 0 for s in a.states)
     updated = any(a.loaded_versions.get(s.batch_id, 0) > 0 for s in a.states)
     written = {
+        "locked": updated,
         "created": created,
         "updated": updated,
         "gone": bool(a.gone),
@@ -253,7 +263,8 @@ def append_statement(appended: Appended) -> tuple[str, list[object]]:
 
 
 def _append_values(a: Appended) -> dict[str, object]:
-    e, levels, keys = a.envelopes, a.levels, a.keys
+    e, levels = a.envelopes, a.levels
+    keys = sorted(a.keys, key=lambda k: (k[0], k[1]))
     states = sorted(a.states, key=lambda s: s.batch_id)
     created = [s for s in states if a.loaded_versions.get(s.batch_id, 0) == 0]
     updated = [s for s in states if a.loaded_versions.get(s.batch_id, 0) > 0]
