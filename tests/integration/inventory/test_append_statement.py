@@ -1,38 +1,79 @@
-"""The append holds only the parts a request writes (`append_statement.compiled`): each of
-the 64 combinations is a statement Postgres accepts, typing every parameter it names, in
-the order the arguments are given."""
+"""The append is a call of `append_request` (migration `0015_append_plan`) with every
+parameter passed by name, whose plan each session makes once: made on empty tables, it
+still reads them by index once they have grown."""
 
-import itertools
+from datetime import UTC, datetime
 
 import asyncpg
+import pytest
 
-from lotledger.inventory.adapters.append_statement import PARTS, compiled
+from lotledger.inventory.adapters.append_statement import APPEND, PARAMETERS
+from lotledger.inventory.bootstrap import create_app
+from lotledger.shared.identifiers import batch_id
+from tests.integration.inventory.test_pick_probes import LOTS, _seq_scans
+from tests.support.apps import serve
 from tests.support.infra import Infra
+from tests.support.private import private_inventory, settings_for
+from tests.support.relay import receipt
+from tests.support.stock import post_operations
+from tests.support.tokens import bearer
+from tests.support.world import COLD, seed_catalog
+
+SCALARS = {"now", "created", "updated", "principal", "sync_topic"}
 
 
-async def test_every_combination_of_parts_prepares_with_its_named_parameters(
-    migrated: Infra,
-) -> None:
+async def test_the_call_names_every_parameter_of_the_function(migrated: Infra) -> None:
     conn = await asyncpg.connect(
         migrated.url("inventory", driver="postgresql"),
         server_settings={"search_path": "inventory"},
     )
     try:
-        for n in range(len(PARTS) + 1):
-            for parts in itertools.combinations(PARTS, n):
-                sql, names = compiled(frozenset(parts))
-                statement = await conn.prepare(sql)
-                assert len(statement.get_parameters()) == len(names), parts
-                for table, part in (
-                    ("INSERT INTO batches", "created"),
-                    ("UPDATE batches", "updated"),
-                    ("DELETE FROM stock_levels", "gone"),
-                    ("INSERT INTO stock_levels", "levels"),
-                    ("INSERT INTO sync_conflicts", "conflicts"),
-                    ("INSERT INTO idempotency", "keys"),
-                ):
-                    assert (table in sql) == (part in parts), (parts, table)
-                assert "INSERT INTO events" in sql
-                assert ("INSERT INTO outbox" in sql) == ("conflicts" in parts), parts
+        names = await conn.fetchval(
+            "SELECT proargnames FROM pg_proc WHERE proname = 'append_request'"
+        )
+        parameters = (await conn.prepare(APPEND)).get_parameters()
     finally:
         await conn.close()
+    assert sorted(names) == sorted(f"p_{name}" for name in PARAMETERS)
+    assert len(parameters) == len(PARAMETERS)
+
+
+def _arguments(batch: str) -> list[object]:
+    """An append that updates `batch` from a version it never had, and empties a stock
+    line of it that does not exist: it reads both tables by key, then fails."""
+    values: dict[str, object] = {name: [] for name in PARAMETERS if name not in SCALARS}
+    values |= {
+        "now": datetime.now(UTC),
+        "created": 0,
+        "updated": 1,
+        "principal": "test",
+        "sync_topic": "",
+        "u_id": [batch],
+        "u_expected": [999],
+        "gone_batch": [batch],
+        "gone_location": ["WH1/NOWHERE"],
+        "gone_holding": ["available"],
+    }
+    return [values[name] for name in PARAMETERS]
+
+
+async def test_the_append_planned_on_empty_tables_reads_them_by_index_once_grown() -> None:
+    lots = [f"GROWN{n:04d}" for n in range(LOTS)]
+    moved = batch_id(COLD, lots[-1])
+    async with private_inventory() as infra, serve(create_app(settings_for(infra))) as client:
+        await seed_catalog(client, bearer("admin"))
+        conn = await asyncpg.connect(infra.url("inventory", driver="postgresql"))
+        try:
+            await conn.execute("SET search_path = inventory")
+            for _ in range(8):
+                with pytest.raises(asyncpg.SerializationError):
+                    await conn.fetchval(APPEND, *_arguments(moved))
+            await post_operations(client, [receipt(lot, 1) for lot in lots])
+            before = await _seq_scans(conn)
+            for _ in range(20):
+                with pytest.raises(asyncpg.SerializationError):
+                    await conn.fetchval(APPEND, *_arguments(moved))
+            after = await _seq_scans(conn)
+        finally:
+            await conn.close()
+    assert after == before, "the append scanned batches or stock_levels whole"

@@ -22,7 +22,7 @@ SELECT b.batch_id, b.version
 FROM batches b JOIN unnest($1::text[], $2::int[]) AS u(batch_id, expected)
   ON b.batch_id = u.batch_id AND b.version = u.expected
 """
-"""The shape in which the append finds the batches it moves (`append_statement.py`): a
+"""The shape in which the append finds the batches it moves (`append_request`): a
 join of the table to the request's arrays."""
 
 

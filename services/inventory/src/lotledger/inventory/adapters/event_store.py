@@ -68,7 +68,7 @@ class EventStore:
         return [state_from_row(r) for r in rows]
 
     async def append(self, appended: Appended) -> None:
-        """One statement (append_statement.py): everything the request writes."""
+        """One call (append_statement.py): everything the request writes."""
         sql, arguments = append_statement(appended)
         await self._conn.fetchval(sql, *arguments)
 

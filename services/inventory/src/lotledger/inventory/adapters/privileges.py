@@ -14,6 +14,20 @@ from lotledger.shared.privileges import (
     table,
 )
 
+APPEND_REQUEST = (
+    "append_request(uuid[], text[], text[], integer[], text[], jsonb[], "
+    "timestamp with time zone[], text[], text[], text[], text[], "
+    "timestamp with time zone[], text[], text[], bytea[], text[], "
+    "timestamp with time zone, integer, text[], text[], text[], date[], text[], "
+    "integer[], text[], jsonb[], jsonb[], jsonb[], timestamp with time zone[], integer, "
+    "text[], text[], text[], date[], text[], integer[], text[], jsonb[], jsonb[], "
+    "jsonb[], timestamp with time zone[], integer[], text[], text[], text[], text[], "
+    "text[], text[], text[], text[], text[], integer[], date[], text[], boolean[], text, "
+    "text, uuid[], text[], text[], jsonb[], jsonb[], jsonb[], text[], text[], text[], "
+    "timestamp with time zone[], bytea[], text[], text[], text[], integer[], bytea[])"
+)
+"""Migration `0015_append_plan`'s function, by its argument types."""
+
 RUNTIME = Privileges(
     tables={
         "events": APPEND_ONLY,
@@ -46,6 +60,7 @@ RUNTIME = Privileges(
     functions={
         "append_conflict(text)": EXECUTE,
         "read_batches(text[], text[], text[], date[], text[], integer[], date[], text[])": EXECUTE,
+        APPEND_REQUEST: EXECUTE,
         "events_are_immutable()": TRIGGER,
         "append_only_guard()": TRIGGER,
         "outbox_notify()": TRIGGER,

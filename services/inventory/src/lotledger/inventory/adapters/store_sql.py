@@ -1,6 +1,7 @@
 """The SQL text of the event store's reads: the optimistic read of named batches and
 probes in one round trip (a function, migration `0014_read_plan`), and the locking read.
-(The append's text is append_statement.py's, the probes' pick_probes.py's.)"""
+(The append is a function, `append_request`, called by append_statement.py; the probes'
+text is pick_probes.py's.)"""
 
 from __future__ import annotations
 
