@@ -39,8 +39,8 @@ async def test_the_call_names_every_parameter_of_the_function(migrated: Infra) -
 
 
 def _arguments(batch: str) -> list[object]:
-    """An append that updates `batch` from a version it never had, and empties a stock
-    line of it that does not exist: it reads both tables by key, then fails."""
+    """An append that updates `batch` from a version it never had: it locks the batch and
+    looks for its version by key, then fails."""
     values: dict[str, object] = {name: [] for name in PARAMETERS if name not in SCALARS}
     values |= {
         "now": datetime.now(UTC),
@@ -50,9 +50,6 @@ def _arguments(batch: str) -> list[object]:
         "sync_topic": "",
         "u_id": [batch],
         "u_expected": [999],
-        "gone_batch": [batch],
-        "gone_location": ["WH1/NOWHERE"],
-        "gone_holding": ["available"],
     }
     return [values[name] for name in PARAMETERS]
 
@@ -76,4 +73,4 @@ async def test_the_append_planned_on_empty_tables_reads_them_by_index_once_grown
             after = await _seq_scans(conn)
         finally:
             await conn.close()
-    assert after == before, "the append scanned batches or stock_levels whole"
+    assert after == before, "the append scanned batches whole"
