@@ -112,16 +112,15 @@ APPEND = "SELECT append_request({})".format(
 
 
 def append_statement(appended: Appended) -> tuple[str, list[object]]:
-    """The call for `appended` and its arguments, in order."""
+    """The call for `appended` and its arguments, in order: NULL for every part the request
+    does not write (the function skips it; asyncpg sends a NULL for nothing, an empty
+    array for a header and a type)."""
     values = _append_values(appended)
-    return APPEND, [values[name] for name in PARAMETERS]
+    return APPEND, [values.get(name) for name in PARAMETERS]
 
 
 def _append_values(a: Appended) -> dict[str, object]:
     e = a.envelopes
-    levels = sorted(a.levels, key=lambda v: (v.batch_id, v.location, v.holding))
-    gone = sorted(a.gone)
-    keys = sorted(a.keys, key=lambda k: (k[0], k[1]))
     states = sorted(a.states, key=lambda s: s.batch_id)
     created = [s for s in states if a.loaded_versions.get(s.batch_id, 0) == 0]
     updated = [s for s in states if a.loaded_versions.get(s.batch_id, 0) > 0]
@@ -143,45 +142,60 @@ def _append_values(a: Appended) -> dict[str, object]:
         "ev_payload": [x.to_json() for x in e],
         "ev_trace": [x.traceparent for x in e],
         "now": a.now,
-        "gone_batch": [b for b, _, _ in gone],
-        "gone_location": [loc for _, loc, _ in gone],
-        "gone_holding": [h for _, _, h in gone],
-        "lv_batch": [v.batch_id for v in levels],
-        "lv_location": [v.location for v in levels],
-        "lv_holding": [v.holding for v in levels],
-        "lv_gtin": [v.gtin for v in levels],
-        "lv_lot": [v.lot for v in levels],
-        "lv_warehouse": [warehouse_of(v.location) for v in levels],
-        "lv_qty": [v.qty for v in levels],
-        "lv_expiry": [v.expiry for v in levels],
-        "lv_status": [v.status for v in levels],
-        "lv_pickable": [v.pickable for v in levels],
         "principal": a.principal,
-        "idem_principal": [p for p, _, _ in keys],
-        "idem_key": [k for _, k, _ in keys],
-        "idem_fingerprint": [r.fingerprint for _, _, r in keys],
-        "idem_status": [r.status for _, _, r in keys],
-        "idem_body": [r.body for _, _, r in keys],
         "created": len(created),
         "updated": len(updated),
-        "u_expected": [a.loaded_versions[s.batch_id] for s in updated],
     }
     for prefix, group in (("c", created), ("u", updated)):
-        for name, column in zip(STATE_PARAMS, state_columns(group), strict=True):
-            values[f"{prefix}_{name}"] = column
-    c = a.conflicts
-    values |= {
-        "sc_id": [x.conflict_id for x in c],
-        "sc_client_op": [x.client_op_id for x in c],
-        "sc_op": [x.op for x in c],
-        "sc_operation": [json_param(x.operation) for x in c],
-        "sc_problem": [json_param(x.problem) for x in c],
-        "sc_warehouses": [json_param(x.warehouses) for x in c],
-        "sc_gtin": [x.gtin for x in c],
-        "sc_lot": [x.lot for x in c],
-        "sc_device": [x.device for x in c],
-        "sc_scanned": [x.scanned_at for x in c],
-        "sc_payload": [x.payload for x in c],
-        "sync_topic": a.sync_topic,
-    }
+        if group:
+            for name, column in zip(STATE_PARAMS, state_columns(group), strict=True):
+                values[f"{prefix}_{name}"] = column
+    if updated:
+        values["u_expected"] = [a.loaded_versions[s.batch_id] for s in updated]
+    if a.gone:
+        gone = sorted(a.gone)
+        values |= {
+            "gone_batch": [b for b, _, _ in gone],
+            "gone_location": [loc for _, loc, _ in gone],
+            "gone_holding": [h for _, _, h in gone],
+        }
+    if a.levels:
+        levels = sorted(a.levels, key=lambda v: (v.batch_id, v.location, v.holding))
+        values |= {
+            "lv_batch": [v.batch_id for v in levels],
+            "lv_location": [v.location for v in levels],
+            "lv_holding": [v.holding for v in levels],
+            "lv_gtin": [v.gtin for v in levels],
+            "lv_lot": [v.lot for v in levels],
+            "lv_warehouse": [warehouse_of(v.location) for v in levels],
+            "lv_qty": [v.qty for v in levels],
+            "lv_expiry": [v.expiry for v in levels],
+            "lv_status": [v.status for v in levels],
+            "lv_pickable": [v.pickable for v in levels],
+        }
+    if a.keys:
+        keys = sorted(a.keys, key=lambda k: (k[0], k[1]))
+        values |= {
+            "idem_principal": [p for p, _, _ in keys],
+            "idem_key": [k for _, k, _ in keys],
+            "idem_fingerprint": [r.fingerprint for _, _, r in keys],
+            "idem_status": [r.status for _, _, r in keys],
+            "idem_body": [r.body for _, _, r in keys],
+        }
+    if a.conflicts:
+        c = a.conflicts
+        values |= {
+            "sc_id": [x.conflict_id for x in c],
+            "sc_client_op": [x.client_op_id for x in c],
+            "sc_op": [x.op for x in c],
+            "sc_operation": [json_param(x.operation) for x in c],
+            "sc_problem": [json_param(x.problem) for x in c],
+            "sc_warehouses": [json_param(x.warehouses) for x in c],
+            "sc_gtin": [x.gtin for x in c],
+            "sc_lot": [x.lot for x in c],
+            "sc_device": [x.device for x in c],
+            "sc_scanned": [x.scanned_at for x in c],
+            "sc_payload": [x.payload for x in c],
+            "sync_topic": a.sync_topic,
+        }
     return values

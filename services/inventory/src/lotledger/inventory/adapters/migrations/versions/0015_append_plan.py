@@ -6,12 +6,12 @@ connection), the append cost Postgres 0.17–0.33 ms to plan and 0.32–0.79 ms 
 fifth of Postgres's time in a run of single POSTs went to planning it. A statement held
 only the parts a request wrote (64 texts), so that nothing empty was planned; planned once
 per session, the function holds every part as a statement of its own, run only when the
-request writes something there: a part left empty costs nothing, and the outbox's
-statement trigger, which wakes its relay, fires only for a request that keeps sync
-conflicts (it fires for an INSERT of no rows). Joins are nested loops over the
-request's arrays with index lookups (sequential and bitmap scans, hash and merge joins
-off), so a plan made while the tables were small does not scan them whole once they have
-grown.
+request writes something there (its arrays are NULL otherwise): a part left empty costs
+nothing, and the outbox's statement trigger, which wakes its relay, fires only for a
+request that keeps sync conflicts (it fires for an INSERT of no rows). Joins are nested
+loops over the request's arrays with index lookups (sequential and bitmap scans, hash
+and merge joins off), so a plan made while the tables were small does not scan them
+whole once they have grown.
 
 What it writes, in one transaction (the call's), in this order: the batches the request
 updates, locked in batch-id order (the order of a sort, whatever the plan);
