@@ -5,6 +5,8 @@ table has grown, until autovacuum's first ANALYZE: on a new database, the append
 single POST read the whole table (13,730 such scans of `batches` in a three-minute bench
 run, 76 million rows)."""
 
+import asyncpg
+
 from lotledger.inventory.bootstrap import create_app
 from lotledger.shared.db import create_engine, driver_of
 from tests.support.apps import serve
@@ -45,3 +47,25 @@ async def test_a_statement_first_run_on_a_small_table_reads_it_by_index_once_it_
             await engine.dispose()
     assert "Seq Scan on batches" not in plan, plan
     assert [r["batch_id"] for r in rows] == [lot]
+
+
+async def test_analyze_keeps_statistics_of_events_only_for_what_plans_read() -> None:
+    """ANALYZE of `events` sorts no payloads, data or hashes (migration
+    `0016_maintenance`); the columns plans read keep their statistics."""
+    async with private_inventory() as infra, serve(create_app(settings_for(infra))) as client:
+        await seed_catalog(client, bearer("admin"))
+        await post_operations(client, [receipt(f"STATS{n:03d}", 1) for n in range(50)])
+        conn = await asyncpg.connect(infra.owner_url("inventory", driver="postgresql"))
+        try:
+            await conn.execute("ANALYZE inventory.events")
+            studied = {
+                r["attname"]
+                for r in await conn.fetch(
+                    "SELECT attname FROM pg_stats "
+                    "WHERE schemaname = 'inventory' AND tablename = 'events'"
+                )
+            }
+        finally:
+            await conn.close()
+    assert {"stream_id", "version", "position", "slot", "tx", "type", "occurred_at"} <= studied
+    assert not studied & {"data", "payload", "hash", "prev_hash", "traceparent", "actor"}
