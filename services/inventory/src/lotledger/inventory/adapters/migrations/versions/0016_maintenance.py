@@ -3,8 +3,9 @@
 - `batches` and `stock_levels` are analysed once the rows changed since the last time
   pass five times the table (`autovacuum_analyze_scale_factor = 5`; the default is a
   tenth). Every single POST updates a batch and a stock line, so by default both were
-  analysed at every autovacuum round, once a minute, and each ANALYZE made every session
-  plan its statements again: the single POST's worst seconds at 750 ops/s. What their
+  analysed at every autovacuum round, once a minute. Each ANALYZE makes every session
+  plan its statements on the table again, and the seconds it ran in were the single
+  POST's worst at 750 ops/s. What their
   plans depend on (expiry, status, warehouse, product) moves slowly; a table that only
   grows is analysed again once it has grown sixfold (inserts count as changes).
 - ANALYZE of `events` keeps no statistics for the columns no query filters, joins or
