@@ -8,18 +8,15 @@ import asyncpg
 import pytest
 
 from lotledger.inventory.adapters.append_statement import APPEND, PARAMETERS
-from lotledger.inventory.bootstrap import create_app
 from lotledger.shared.identifiers import batch_id
-from tests.integration.inventory.test_pick_probes import LOTS, _seq_scans
-from tests.support.apps import serve
 from tests.support.infra import Infra
-from tests.support.private import private_inventory, settings_for
+from tests.support.plans import runtime_session, seq_scans
 from tests.support.relay import receipt
 from tests.support.stock import post_operations
-from tests.support.tokens import bearer
-from tests.support.world import COLD, seed_catalog
+from tests.support.world import COLD
 
 SCALARS = {"now", "created", "updated", "principal", "sync_topic"}
+LOTS = 800
 
 
 async def test_the_call_names_every_parameter_of_the_function(migrated: Infra) -> None:
@@ -57,20 +54,14 @@ def _arguments(batch: str) -> list[object]:
 async def test_the_append_planned_on_empty_tables_reads_them_by_index_once_grown() -> None:
     lots = [f"GROWN{n:04d}" for n in range(LOTS)]
     moved = batch_id(COLD, lots[-1])
-    async with private_inventory() as infra, serve(create_app(settings_for(infra))) as client:
-        await seed_catalog(client, bearer("admin"))
-        conn = await asyncpg.connect(infra.url("inventory", driver="postgresql"))
-        try:
-            await conn.execute("SET search_path = inventory")
-            for _ in range(8):
-                with pytest.raises(asyncpg.SerializationError):
-                    await conn.fetchval(APPEND, *_arguments(moved))
-            await post_operations(client, [receipt(lot, 1) for lot in lots])
-            before = await _seq_scans(conn)
-            for _ in range(20):
-                with pytest.raises(asyncpg.SerializationError):
-                    await conn.fetchval(APPEND, *_arguments(moved))
-            after = await _seq_scans(conn)
-        finally:
-            await conn.close()
+    async with runtime_session() as (client, conn):
+        for _ in range(8):
+            with pytest.raises(asyncpg.SerializationError):
+                await conn.fetchval(APPEND, *_arguments(moved))
+        await post_operations(client, [receipt(lot, 1) for lot in lots])
+        before = await seq_scans(conn)
+        for _ in range(20):
+            with pytest.raises(asyncpg.SerializationError):
+                await conn.fetchval(APPEND, *_arguments(moved))
+        after = await seq_scans(conn)
     assert after == before, "the append scanned batches whole"

@@ -13,6 +13,7 @@ from lotledger.inventory.adapters.store_sql import READ, READ_NAMED
 from lotledger.inventory.bootstrap import create_app
 from lotledger.shared.identifiers import batch_id
 from tests.support.apps import serve
+from tests.support.plans import runtime_session, seq_scans
 from tests.support.private import private_inventory, settings_for
 from tests.support.relay import receipt
 from tests.support.stock import SCANNER, post_operations, problem_type, receive
@@ -88,16 +89,6 @@ async def test_a_probe_reads_the_first_earlier_lots_in_expiry_order_from_the_ind
     assert by_probe == {1: lots[:3], 2: lots[:2]}
 
 
-SEQ_SCANS = """
-SELECT coalesce(sum(seq_scan), 0) FROM pg_stat_user_tables
-WHERE schemaname = 'inventory' AND relname IN ('batches', 'stock_levels')"""
-
-
-async def _seq_scans(conn: asyncpg.Connection) -> int:
-    await conn.execute("SELECT pg_stat_force_next_flush()")
-    return int(await conn.fetchval(SEQ_SCANS))
-
-
 async def test_the_optimistic_read_planned_on_empty_tables_reads_them_by_index_once_grown() -> None:
     """The read's plan is made once per session (`store_sql.READ`, a function): the plan
     made on a new database is still an index read once the tables hold 800 lots, and the
@@ -109,26 +100,20 @@ async def test_the_optimistic_read_planned_on_empty_tables_reads_them_by_index_o
         PickProbe(COLD, "WH1", "WH1/COLD-A/01", date(2026, 11, 24), None, 20),
     ]
     named = [batch_id(COLD, lots[5]), batch_id(COLD, lots[-1])]
-    async with private_inventory() as infra, serve(create_app(settings_for(infra))) as client:
-        await seed_catalog(client, bearer("admin"))
-        conn = await asyncpg.connect(infra.url("inventory", driver="postgresql"))
-        try:
-            await conn.execute("SET search_path = inventory")
-            for _ in range(8):
-                assert await conn.fetch(READ, *probe_arguments(probes), named) == []
-            await post_operations(
-                client,
-                [{**receipt(lot, 1), "expiry": expiry[lot].isoformat()} for lot in lots],
-            )
-            before = await _seq_scans(conn)
-            rows = [await conn.fetch(READ, *probe_arguments(probes), named) for _ in range(20)]
-            after = await _seq_scans(conn)
-            statements = [
-                *await conn.fetch(READ_NAMED, named),
-                *await conn.fetch(PROBE, *probe_arguments(probes)),
-            ]
-        finally:
-            await conn.close()
+    async with runtime_session() as (client, conn):
+        for _ in range(8):
+            assert await conn.fetch(READ, *probe_arguments(probes), named) == []
+        await post_operations(
+            client,
+            [{**receipt(lot, 1), "expiry": expiry[lot].isoformat()} for lot in lots],
+        )
+        before = await seq_scans(conn)
+        rows = [await conn.fetch(READ, *probe_arguments(probes), named) for _ in range(20)]
+        after = await seq_scans(conn)
+        statements = [
+            *await conn.fetch(READ_NAMED, named),
+            *await conn.fetch(PROBE, *probe_arguments(probes)),
+        ]
     assert after == before, "the read scanned batches or stock_levels whole"
     assert sorted(map(tuple, rows[-1])) == sorted(map(tuple, statements))
     assert {r["i"] for r in rows[-1]} == {0, 1, 2}
