@@ -1,6 +1,8 @@
 """Optimistic appends of overlapping batches (a group commit's first try, a
 `/v1/operations` request) wait for each other in batch-id order: none is ever broken out
-of a deadlock by Postgres, which would first hold both for its deadlock timeout (1 s)."""
+of a deadlock by Postgres, which would first hold both for its deadlock timeout (1 s).
+The lots are received in reverse batch-id order, so the table's physical order, which a
+hash join follows, starts as the opposite of the order the locking path takes."""
 
 import asyncio
 import random
@@ -33,7 +35,9 @@ REQUESTS = 40
 class Recorded(UnitOfWork):
     """A unit of work that keeps what ended each try, on a connection whose planner joins
     by hashing: the plan a small `batches` table gets (a fresh database's), which scans the
-    table in its physical order, the order its rows' latest versions happen to lie in."""
+    table in its physical order, the order its rows' latest versions happen to lie in.
+    (The append's own statements plan with nested loops, `append_request`'s settings;
+    its lock order comes from a sort either way.)"""
 
     ended: list[type[BaseException] | None] = []
 
