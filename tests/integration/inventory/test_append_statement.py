@@ -1,13 +1,14 @@
-"""The append is a call of `append_request` (migration `0015_append_plan`) with every
-parameter passed by name, whose plan each session makes once: made on empty tables, it
-still reads them by index once they have grown."""
+"""The append is a call of `append_request` (migrations `0015_append_plan`,
+`0017_quiet_conflicts`) with every parameter passed by name, whose plan each session makes
+once: made on empty tables, it still reads them by index once they have grown. A batch
+that moved on since it was read makes it write nothing and say so, without an error."""
 
+import uuid
 from datetime import UTC, datetime
 
 import asyncpg
-import pytest
 
-from lotledger.inventory.adapters.append_statement import APPEND, PARAMETERS
+from lotledger.inventory.adapters.append_statement import APPEND, BATCH_CHANGED, PARAMETERS
 from lotledger.shared.identifiers import batch_id
 from tests.support.infra import Infra
 from tests.support.plans import runtime_session, seq_scans
@@ -35,9 +36,10 @@ async def test_the_call_names_every_parameter_of_the_function(migrated: Infra) -
     assert len(parameters) == len(PARAMETERS)
 
 
-def _arguments(batch: str) -> list[object]:
-    """An append that updates `batch` from a version it never had: it locks the batch and
-    looks for its version by key, then fails."""
+def _arguments(batch: str, event: dict[str, object] | None = None) -> list[object]:
+    """An append that updates `batch` from a version it never had (and writes `event`, the
+    `ev_` arguments without their prefix): it locks the batch by key and compares its
+    version with the one read."""
     values: dict[str, object] = {name: [] for name in PARAMETERS if name not in SCALARS}
     values |= {
         "now": datetime.now(UTC),
@@ -48,7 +50,44 @@ def _arguments(batch: str) -> list[object]:
         "u_id": [batch],
         "u_expected": [999],
     }
+    values |= {f"ev_{name}": [value] for name, value in (event or {}).items()}
     return [values[name] for name in PARAMETERS]
+
+
+def _event(stream: str) -> dict[str, object]:
+    now = datetime.now(UTC)
+    return {
+        "id": uuid.uuid4(),
+        "stream": stream,
+        "source": "test",
+        "version": 2,
+        "type": "lotledger.stock.picked.v1",
+        "data": "{}",
+        "time": now,
+        "actor": "test",
+        "device": None,
+        "correlation": "test",
+        "causation": None,
+        "recorded": now,
+        "prev": "0" * 64,
+        "hash": "1" * 64,
+        "payload": b"{}",
+        "trace": None,
+    }
+
+
+async def test_an_append_from_a_version_the_batch_no_longer_has_writes_nothing() -> None:
+    """The optimistic path's ordinary conflict is an answer (`BATCH_CHANGED`), not a
+    serialization failure that Postgres would log with the whole call."""
+    lot = "MOVED0001"
+    moved = batch_id(COLD, lot)
+    async with runtime_session() as (client, conn):
+        await post_operations(client, [receipt(lot, 5)])
+        answer = await conn.fetchval(APPEND, *_arguments(moved, _event(moved)))
+        events = await conn.fetchval("SELECT count(*) FROM events WHERE stream_id = $1", moved)
+        version = await conn.fetchval("SELECT version FROM batches WHERE batch_id = $1", moved)
+    assert answer == BATCH_CHANGED
+    assert (events, version) == (1, 1)
 
 
 async def test_the_append_planned_on_empty_tables_reads_them_by_index_once_grown() -> None:
@@ -56,12 +95,10 @@ async def test_the_append_planned_on_empty_tables_reads_them_by_index_once_grown
     moved = batch_id(COLD, lots[-1])
     async with runtime_session() as (client, conn):
         for _ in range(8):
-            with pytest.raises(asyncpg.SerializationError):
-                await conn.fetchval(APPEND, *_arguments(moved))
+            assert await conn.fetchval(APPEND, *_arguments(moved)) == BATCH_CHANGED
         await post_operations(client, [receipt(lot, 1) for lot in lots])
         before = await seq_scans(conn)
         for _ in range(20):
-            with pytest.raises(asyncpg.SerializationError):
-                await conn.fetchval(APPEND, *_arguments(moved))
+            assert await conn.fetchval(APPEND, *_arguments(moved)) == BATCH_CHANGED
         after = await seq_scans(conn)
     assert after == before, "the append scanned batches whole"

@@ -14,7 +14,7 @@ from types import TracebackType
 
 import asyncpg
 
-from lotledger.inventory.adapters.append_statement import Appended
+from lotledger.inventory.adapters.append_statement import Appended, BatchChanged
 from lotledger.inventory.adapters.envelopes import SignedEvent
 from lotledger.inventory.adapters.pick_probes import PickProbe, Probed
 from lotledger.inventory.domain.batch import BatchState
@@ -113,7 +113,7 @@ class FakeStore:
         for batch, version in appended.loaded_versions.items():
             current = self._db.batches.get(batch)
             if (current.version if current else 0) != version:
-                raise asyncpg.SerializationError(f"batch {batch} changed")
+                raise BatchChanged(f"batch {batch} changed")
         for state in appended.states:
             if (
                 state.batch_id not in appended.loaded_versions

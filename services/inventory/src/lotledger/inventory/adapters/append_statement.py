@@ -5,13 +5,16 @@ publishes, docs/adr/0014), batch states (checking the versions read), the stock 
 request changed or emptied, the stored responses of idempotency keys and, for an offline
 sync with refusals, its sync conflicts.
 
-Another writer of the same batch, or of the same idempotency key, makes it fail as a
-whole (a unique violation, or `append_conflict` raising a serialization failure), so it
-is safe without any lock held. Writers of overlapping batches wait for each other in one
-order, never in a cycle that only Postgres's deadlock timeout (a second) would break: the
-function locks the batches it updates in batch-id order before creating any, the locking
-path (store_sql.LOCK) takes its batches in the same order before its append, and the
-batches, stock lines and keys are passed sorted.
+When a batch it updates is no longer at the version read, it writes nothing and returns
+`BATCH_CHANGED` (migration `0017_quiet_conflicts`: the optimistic path's ordinary outcome
+under contention is not an error in Postgres's log). Another writer that created the same
+batch or took the same idempotency key makes it fail as a whole (a unique violation, or
+`append_conflict` raising a serialization failure), so it is safe without any lock held.
+Writers of overlapping batches wait for each other in one order, never in a cycle that
+only Postgres's deadlock timeout (a second) would break: the function locks the batches it
+updates in batch-id order before creating any, the locking path (store_sql.LOCK) takes its
+batches in the same order before its append, and the batches, stock lines and keys are
+passed sorted.
 """
 
 from __future__ import annotations
@@ -44,6 +47,15 @@ class Level:
     expiry: date
     status: str
     pickable: bool
+
+
+BATCH_CHANGED = -1
+"""What `append_request` returns, having written nothing, when a batch it updates is no
+longer at the version read."""
+
+
+class BatchChanged(Exception):
+    """A batch the append updates changed since it was read; nothing was written."""
 
 
 LevelKey = tuple[str, str, str]

@@ -3,8 +3,8 @@
 Two ways to run a command, chosen by the caller:
 
 - optimistic (first attempt): read the batches without locks, decide, and append in one
-  statement that fails as a whole when another writer got there first (the unique
-  stream version, or the version-checked update raising a serialization failure);
+  statement that writes nothing when another writer got there first (`BatchChanged`
+  when a batch moved on, a unique violation when a batch or stream version was taken);
 - locking (after a conflict): inside a transaction, read the batches `FOR UPDATE` in
   batch-id order, so concurrent commands on one batch serialise and multi-batch commands
   cannot deadlock; the same append follows.
@@ -16,7 +16,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from lotledger.inventory.adapters.append_statement import Appended, append_statement
+from lotledger.inventory.adapters.append_statement import (
+    BATCH_CHANGED,
+    Appended,
+    BatchChanged,
+    append_statement,
+)
 from lotledger.inventory.adapters.batch_rows import state_from_row
 from lotledger.inventory.adapters.pick_probes import (
     PROBE,
@@ -68,9 +73,11 @@ class EventStore:
         return [state_from_row(r) for r in rows]
 
     async def append(self, appended: Appended) -> None:
-        """One call (append_statement.py): everything the request writes."""
+        """One call (append_statement.py): everything the request writes, or nothing and
+        `BatchChanged` when a batch it updates is no longer at the version read."""
         sql, arguments = append_statement(appended)
-        await self._conn.fetchval(sql, *arguments)
+        if await self._conn.fetchval(sql, *arguments) == BATCH_CHANGED:
+            raise BatchChanged("a batch changed since it was read")
 
     async def histories(
         self, batch_ids: Sequence[str], since: datetime

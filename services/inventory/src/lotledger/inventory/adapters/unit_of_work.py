@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from lotledger.inventory.adapters.append_statement import BatchChanged
 from lotledger.inventory.adapters.catalog_store import CatalogStore
 from lotledger.inventory.adapters.event_store import EventStore
 from lotledger.inventory.adapters.sensor_store import SensorStore
@@ -24,6 +25,7 @@ from lotledger.shared.db import Driver, DriverUnitOfWork, driver_of
 from lotledger.shared.idempotency import DuplicateKey, IdempotencyStore
 
 RETRYABLE: tuple[type[Exception], ...] = (
+    BatchChanged,
     DuplicateKey,
     asyncpg.SerializationError,
     asyncpg.DeadlockDetectedError,

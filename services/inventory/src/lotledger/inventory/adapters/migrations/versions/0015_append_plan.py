@@ -65,9 +65,22 @@ SIGNATURE = """append_request(
     p_idem_status integer[], p_idem_body bytea[])"""
 
 
-def upgrade(schema: str) -> None:
-    run_script(f"""
-    CREATE FUNCTION {SIGNATURE}
+LOCK_UPDATED = """
+        IF p_updated > 0 THEN
+            PERFORM FROM batches AS b WHERE b.batch_id = ANY(p_u_id)
+            ORDER BY b.batch_id FOR NO KEY UPDATE OF b;
+            GET DIAGNOSTICS n = ROW_COUNT;
+            IF n <> p_updated THEN
+                PERFORM append_conflict('a batch changed since it was read');
+            END IF;
+        END IF;"""
+"""Locks the batches the request updates, in batch-id order (a later revision replaces it)."""
+
+
+def definition(lock_updated: str, create: str = "CREATE") -> str:
+    """The function's text with `lock_updated` as its first part."""
+    return f"""
+    {create} FUNCTION {SIGNATURE}
     RETURNS bigint
     LANGUAGE plpgsql
     SET plan_cache_mode = force_generic_plan
@@ -79,15 +92,7 @@ def upgrade(schema: str) -> None:
     DECLARE
         n bigint;
         writes bigint;
-    BEGIN
-        IF p_updated > 0 THEN
-            PERFORM FROM batches AS b WHERE b.batch_id = ANY(p_u_id)
-            ORDER BY b.batch_id FOR NO KEY UPDATE OF b;
-            GET DIAGNOSTICS n = ROW_COUNT;
-            IF n <> p_updated THEN
-                PERFORM append_conflict('a batch changed since it was read');
-            END IF;
-        END IF;
+    BEGIN{lock_updated}
         IF p_created > 0 THEN
             INSERT INTO batches (batch_id, gtin, lot, expiry, status, version, head_hash,
                                  on_hand, warehouses, held, last_at, updated_at)
@@ -173,7 +178,11 @@ def upgrade(schema: str) -> None:
         END IF;
         RETURN writes;
     END $$;
-    """)  # noqa: S608 (constants only)
+    """  # noqa: S608 (constants only)
+
+
+def upgrade(schema: str) -> None:
+    run_script(definition(LOCK_UPDATED))
 
 
 def downgrade(schema: str) -> None:
