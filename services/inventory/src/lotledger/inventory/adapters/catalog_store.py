@@ -12,6 +12,21 @@ from lotledger.shared.db import Driver, Row, json_param, json_value
 
 __all__ = ["CatalogStore", "Change"]
 
+PICKABLE_AT = """
+WITH held AS MATERIALIZED (
+    SELECT b.batch_id FROM batches b
+    WHERE b.batch_id IN (SELECT s.batch_id FROM stock_levels s
+                         WHERE s.location = $1 AND s.pickable <> $2)
+    ORDER BY b.batch_id FOR SHARE OF b)
+UPDATE stock_levels SET pickable = $2
+WHERE location = $1 AND pickable <> $2 AND (SELECT count(*) FROM held) >= 0"""
+"""Every stock line at location $1 made pickable or not ($2), after the batches of those
+lines are locked in batch-id order (shared: this waits for appends of them, not for other
+catalog changes). An append locks its batches in that order before any stock line
+(`append_request`), and the count makes every batch lock come before the first line's:
+so a catalog change and an append never hold each other's lines, which locking the lines
+in the plan's order could (a deadlock that only Postgres's timeout would break)."""
+
 
 def _record(value: object) -> dict[str, Any]:
     return dict(json_value(value))
@@ -98,7 +113,7 @@ class CatalogStore:
         )
         if stored is not None:
             await self._conn.execute(
-                "UPDATE stock_levels SET pickable = $2 WHERE location = $1 AND pickable <> $2",
+                PICKABLE_AT,
                 location.location_id,
                 location.kind is not cat.LocationKind.QUARANTINE,
             )
