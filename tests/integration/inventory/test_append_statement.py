@@ -7,10 +7,11 @@ import uuid
 from datetime import UTC, datetime
 
 import asyncpg
+import pytest
 
 from lotledger.inventory.adapters.append_statement import APPEND, BATCH_CHANGED, PARAMETERS
 from lotledger.shared.identifiers import batch_id
-from tests.support.infra import Infra
+from tests.support.infra import Infra, migrate_to, owner_role
 from tests.support.plans import runtime_session, seq_scans
 from tests.support.relay import receipt
 from tests.support.stock import post_operations
@@ -102,3 +103,23 @@ async def test_the_append_planned_on_empty_tables_reads_them_by_index_once_grown
             assert await conn.fetchval(APPEND, *_arguments(moved)) == BATCH_CHANGED
         after = await seq_scans(conn)
     assert after == before, "the append scanned batches whole"
+
+
+async def test_the_downgrade_of_the_quiet_conflicts_raises_them_again(
+    fresh_database: Infra,
+) -> None:
+    """0017's downgrade restores 0015's function (it fails the call), and its upgrade the
+    answer; both are 0015's text but for the first part."""
+    await migrate_to(fresh_database, "inventory", "0017_quiet_conflicts")
+    conn = await asyncpg.connect(fresh_database.url(owner_role("inventory"), driver="postgresql"))
+    try:
+        await conn.execute("SET search_path = inventory")
+        missing = batch_id(COLD, "NEVER0001")
+        assert await conn.fetchval(APPEND, *_arguments(missing)) == BATCH_CHANGED
+        await migrate_to(fresh_database, "inventory", "0016_maintenance", down=True)
+        with pytest.raises(asyncpg.SerializationError):
+            await conn.fetchval(APPEND, *_arguments(missing))
+        await migrate_to(fresh_database, "inventory", "0017_quiet_conflicts")
+        assert await conn.fetchval(APPEND, *_arguments(missing)) == BATCH_CHANGED
+    finally:
+        await conn.close()
