@@ -4,7 +4,6 @@ refuses a replayed, tampered or stale request."""
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -17,6 +16,7 @@ import httpx
 
 from lotledger.alerts.adapters.webhook_client import request_headers
 from lotledger.alerts.domain.webhook_secrets import standard_key
+from lotledger.shared.modules import from_file
 from tests.integration.alerts.steps import product, receive
 from tests.integration.alerts.world import ADMIN, AlertsWorld, fresh_gtin
 from tests.support.receiver import new_secret
@@ -26,12 +26,7 @@ EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "webhook_receiver.p
 
 
 def _example() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("webhook_receiver", EXAMPLE)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return from_file(EXAMPLE, "webhook_receiver")
 
 
 @contextmanager

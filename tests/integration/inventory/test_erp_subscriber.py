@@ -2,7 +2,6 @@
 lotledger's own stock, and replays or duplicates change nothing."""
 
 import asyncio
-import importlib.util
 import sqlite3
 from pathlib import Path
 from types import ModuleType
@@ -11,6 +10,7 @@ import httpx
 
 from lotledger.inventory.entrypoints.relay import Relay
 from lotledger.inventory.settings import InventorySettings
+from lotledger.shared.modules import from_file
 from tests.support.infra import Infra
 from tests.support.relay import unpublished
 from tests.support.stock import READER, SCANNER, receive
@@ -20,12 +20,7 @@ EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "erp_subscriber.py"
 
 
 def _example() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("erp_subscriber", EXAMPLE)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return from_file(EXAMPLE, "erp_subscriber")
 
 
 async def _relay_caught_up(infra: Infra) -> None:

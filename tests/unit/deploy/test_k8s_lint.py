@@ -3,22 +3,18 @@ fails a manifest that names a key twice or runs a pod as root."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from lotledger.shared.modules import from_file
+
 K8S = Path(__file__).resolve().parents[3] / "deploy" / "k8s"
 
 
 def _lint() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("k8s_lint", K8S / "lint.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return from_file(K8S / "lint.py", "k8s_lint")
 
 
 lint = _lint()

@@ -16,12 +16,12 @@ Revises: 0016_maintenance
 Create Date: 2026-12-05
 """
 
-import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
 from lotledger.shared.migrations import run_script
+from lotledger.shared.modules import from_file
 
 revision: str = "0017_quiet_conflicts"
 down_revision: str | None = "0016_maintenance"
@@ -44,13 +44,7 @@ LOCK_AND_CHECK = """
 
 def _append_plan() -> ModuleType:
     """Revision 0015, whose text this one keeps but for the first part."""
-    path = Path(__file__).with_name("0015_append_plan.py")
-    spec = importlib.util.spec_from_file_location("append_plan_0015", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return from_file(Path(__file__).with_name("0015_append_plan.py"), "append_plan_0015")
 
 
 def upgrade(schema: str) -> None:
