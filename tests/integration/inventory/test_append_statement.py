@@ -1,7 +1,8 @@
 """The append is a call of `append_request` (migrations `0015_append_plan`,
-`0017_quiet_conflicts`) with every parameter passed by name, whose plan each session makes
-once: made on empty tables, it still reads them by index once they have grown. A batch
-that moved on since it was read makes it write nothing and say so, without an error."""
+`0017_quiet_conflicts`, `0018_location_kinds`) with every parameter passed by name,
+whose plan each session makes once: made on empty tables, it still reads them by index
+once they have grown. A batch that moved on since it was read makes it write nothing and
+say so, without an error."""
 
 import uuid
 from datetime import UTC, datetime
@@ -9,7 +10,12 @@ from datetime import UTC, datetime
 import asyncpg
 import pytest
 
-from lotledger.inventory.adapters.append_statement import APPEND, BATCH_CHANGED, PARAMETERS
+from lotledger.inventory.adapters.append_statement import (
+    APPEND,
+    BATCH_CHANGED,
+    PARAMETERS,
+    call,
+)
 from lotledger.shared.identifiers import batch_id
 from tests.support.infra import Infra, migrate_to, owner_role
 from tests.support.plans import runtime_session, seq_scans
@@ -18,6 +24,8 @@ from tests.support.stock import post_operations
 from tests.support.world import COLD
 
 SCALARS = {"now", "created", "updated", "principal", "sync_topic"}
+PARAMETERS_0017 = tuple(name for name in PARAMETERS if not name.startswith("at_"))
+APPEND_0017 = call(PARAMETERS_0017)
 LOTS = 800
 
 
@@ -37,7 +45,9 @@ async def test_the_call_names_every_parameter_of_the_function(migrated: Infra) -
     assert len(parameters) == len(PARAMETERS)
 
 
-def _arguments(batch: str, event: dict[str, object] | None = None) -> list[object]:
+def _arguments(
+    batch: str, event: dict[str, object] | None = None, parameters: tuple[str, ...] = PARAMETERS
+) -> list[object]:
     """An append that updates `batch` from a version it never had (and writes `event`, the
     `ev_` arguments without their prefix): it locks the batch by key and compares its
     version with the one read."""
@@ -52,7 +62,7 @@ def _arguments(batch: str, event: dict[str, object] | None = None) -> list[objec
         "u_expected": [999],
     }
     values |= {f"ev_{name}": [value] for name, value in (event or {}).items()}
-    return [values[name] for name in PARAMETERS]
+    return [values[name] for name in parameters]
 
 
 def _event(stream: str) -> dict[str, object]:
@@ -109,17 +119,21 @@ async def test_the_downgrade_of_the_quiet_conflicts_raises_them_again(
     fresh_database: Infra,
 ) -> None:
     """0017's downgrade restores 0015's function (it fails the call), and its upgrade the
-    answer; both are 0015's text but for the first part."""
-    await migrate_to(fresh_database, "inventory", "0017_quiet_conflicts")
+    answer; both are 0015's text but for the first part. 0018's downgrade restores 0017's
+    function, without the locations' arguments."""
+    await migrate_to(fresh_database, "inventory", "0018_location_kinds")
     conn = await asyncpg.connect(fresh_database.url(owner_role("inventory"), driver="postgresql"))
     try:
         await conn.execute("SET search_path = inventory")
         missing = batch_id(COLD, "NEVER0001")
         assert await conn.fetchval(APPEND, *_arguments(missing)) == BATCH_CHANGED
+        await migrate_to(fresh_database, "inventory", "0017_quiet_conflicts", down=True)
+        call, arguments = APPEND_0017, _arguments(missing, parameters=PARAMETERS_0017)
+        assert await conn.fetchval(call, *arguments) == BATCH_CHANGED
         await migrate_to(fresh_database, "inventory", "0016_maintenance", down=True)
         with pytest.raises(asyncpg.SerializationError):
-            await conn.fetchval(APPEND, *_arguments(missing))
-        await migrate_to(fresh_database, "inventory", "0017_quiet_conflicts")
+            await conn.fetchval(call, *arguments)
+        await migrate_to(fresh_database, "inventory", "0018_location_kinds")
         assert await conn.fetchval(APPEND, *_arguments(missing)) == BATCH_CHANGED
     finally:
         await conn.close()

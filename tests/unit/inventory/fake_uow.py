@@ -1,9 +1,9 @@
-"""An in-memory unit of work for the write path's service (`stock.submit`): batches,
-FEFO probes over available holdings, the optimistic append's version check, stored
-idempotency answers. Writes of a locking unit apply on `commit()`; an optimistic unit's
-append applies at once (its statement commits on its own). mypy checks it against what
-the service needs (`service.units.StockUnit`), so it cannot drift from the real stores'
-signatures."""
+"""An in-memory unit of work for the write path's service (`stock.submit`): batches, FEFO
+probes over available holdings, the optimistic append's version check, stored
+idempotency answers, the append's check of the locations' kinds it assumed. Writes of a
+locking unit apply on `commit()`; an optimistic unit's append applies at once (its
+statement commits on its own). mypy checks it against what the service needs
+(`service.units.StockUnit`), so it cannot drift from the real stores' signatures."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from types import TracebackType
 
 import asyncpg
 
-from lotledger.inventory.adapters.append_statement import Appended, BatchChanged
+from lotledger.inventory.adapters.append_statement import Appended, BatchChanged, CatalogChanged
 from lotledger.inventory.adapters.envelopes import SignedEvent
 from lotledger.inventory.adapters.pick_probes import PickProbe, Probed
 from lotledger.inventory.domain.batch import BatchState
@@ -35,6 +35,8 @@ class Database:
     log: list[str] = field(default_factory=list)
     """What each unit did: `begin optimistic|locking`, `read`, `probe <limits>`, `lock`,
     `append`, `commit`."""
+    locations: dict[str, Location] = field(default_factory=lambda: dict(LOCATIONS))
+    """The catalog's locations as committed."""
     appended: list[Appended] = field(default_factory=list)
     """Every append's statement input, committed or not, in order."""
     before_append: list[Callable[[Database], None]] = field(default_factory=list)
@@ -65,7 +67,7 @@ class Database:
                 and s.batch_id != p.batch_id
                 for loc in s.on_hand
                 if warehouse_of(loc) == p.warehouse
-                and pickable(LOCATIONS[loc])
+                and pickable(self.locations[loc])
                 and s.at(loc) > 0
                 and (p.location is None or loc == p.location)
             )[: p.limit]
@@ -114,6 +116,10 @@ class FakeStore:
             current = self._db.batches.get(batch)
             if (current.version if current else 0) != version:
                 raise BatchChanged(f"batch {batch} changed")
+        for location, assumed in appended.pickable_at.items():
+            record = self._db.locations.get(location)
+            if (record is None or pickable(record)) != assumed:
+                raise CatalogChanged(f"location {location} changed")
         for state in appended.states:
             if (
                 state.batch_id not in appended.loaded_versions
@@ -152,11 +158,14 @@ class FakeIdempotency:
 
 
 class FakeCatalog:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
     async def products(self, gtins: Sequence[str]) -> dict[str, Product]:
         return {g: PRODUCTS[g] for g in gtins if g in PRODUCTS}
 
     async def locations(self, ids: Sequence[str]) -> dict[str, Location]:
-        return {i: LOCATIONS[i] for i in ids if i in LOCATIONS}
+        return {i: self._db.locations[i] for i in ids if i in self._db.locations}
 
     async def warehouses(self, ids: Sequence[str]) -> dict[str, Warehouse]:
         return {}
@@ -168,7 +177,7 @@ class FakeUnitOfWork:
         self.locking = locking
         self.store = FakeStore(self)
         self.idempotency = FakeIdempotency(self)
-        self.catalog = FakeCatalog()
+        self.catalog = FakeCatalog(db)
         self._staged: list[Callable[[Database], None]] = []
 
     def stage(self, write: Callable[[Database], None]) -> None:

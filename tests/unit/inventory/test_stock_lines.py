@@ -4,14 +4,18 @@ on the in-memory unit of work)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
+from lotledger.inventory.adapters.catalog_cache import CatalogCache
 from lotledger.inventory.adapters.envelopes import Metadata
 from lotledger.inventory.domain import commands as c
 from lotledger.inventory.domain.batch import BatchState
+from lotledger.inventory.domain.errors import LocationNotPickable
 from lotledger.inventory.domain.policy import StockPolicy
 from lotledger.inventory.service import stock
 from lotledger.shared.auth import Principal, Role
+from lotledger.shared.contracts.catalog import LocationKind
 from lotledger.shared.contracts.stock import BatchStatus
 from lotledger.shared.identifiers import batch_id
 from tests.unit.inventory.fake_uow import Database
@@ -79,3 +83,50 @@ async def test_a_new_batch_writes_all_its_lines() -> None:
     db = Database()
     receive = c.ReceiveStock(COLD_GTIN, "N", date(2027, 6, 30), 5, SHELF, "GLN-SUPPLIER", "PO-1")
     assert await lines_of(db, stock.Operation(receive)) == {(SHELF, "available"): 5}
+
+
+def quarantined(location: str) -> Callable[[Database], None]:
+    """A catalog change committing: `location` made a quarantine location."""
+
+    def write(db: Database) -> None:
+        db.locations[location] = db.locations[location].model_copy(
+            update={"kind": LocationKind.QUARANTINE}
+        )
+
+    return write
+
+
+def listening_cache() -> CatalogCache:
+    cache = CatalogCache()
+    cache.listening = True
+    return cache
+
+
+async def test_a_receipt_decided_on_a_stale_location_is_tried_again_with_the_new_kind() -> None:
+    """The cache read the shelf as storage; the catalog quarantined it before the append.
+    The append refuses the assumption, the cache is dropped and the retry writes the line
+    not pickable."""
+    db, cache = Database(), listening_cache()
+    db.before_append.append(quarantined(SHELF))
+    receive = c.ReceiveStock(COLD_GTIN, "N", date(2027, 6, 30), 5, SHELF, "GLN-SUPPLIER", "PO-1")
+    request = stock.Request([stock.Operation(receive)], Metadata("qa-1", None, None, None, NOW), QA)
+    outcome = await stock.submit(request, db.factory, StockPolicy(), cache)
+    assert isinstance(outcome.results[0], stock.Accepted)
+    stale, fresh = db.appended
+    assert (stale.pickable_at, [line.pickable for line in stale.levels]) == ({SHELF: True}, [True])
+    assert (fresh.pickable_at, [line.pickable for line in fresh.levels]) == (
+        {SHELF: False},
+        [False],
+    )
+    assert len(db.events) == 1
+
+
+async def test_a_pick_from_a_shelf_quarantined_before_its_append_is_refused() -> None:
+    db, cache = db_with_lot(), listening_cache()
+    db.before_append.append(quarantined(OTHER))
+    request = stock.Request([pick(2, OTHER)], Metadata("qa-1", None, None, None, NOW), QA)
+    outcome = await stock.submit(request, db.factory, StockPolicy(), cache)
+    [result] = outcome.results
+    assert isinstance(result, LocationNotPickable), result
+    assert db.batches[BATCH].at(OTHER) == 4
+    assert db.events == []

@@ -7,7 +7,10 @@ sync with refusals, its sync conflicts.
 
 When a batch it updates is no longer at the version read, it writes nothing and returns
 `BATCH_CHANGED` (migration `0017_quiet_conflicts`: the optimistic path's ordinary outcome
-under contention is not an error in Postgres's log). Another writer that created the same
+under contention is not an error in Postgres's log). When a location of a stock line it
+writes or empties is not as pickable as the request assumed (the catalog changed it after
+the request's cache read it), it writes nothing and returns `CATALOG_CHANGED` (migration
+`0018_location_kinds`). Another writer that created the same
 batch or took the same idempotency key makes it fail as a whole (a unique violation, or
 `append_conflict` raising a serialization failure), so it is safe without any lock held.
 Writers of overlapping batches wait for each other in one order, never in a cycle that
@@ -20,7 +23,7 @@ passed sorted.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -56,6 +59,15 @@ longer at the version read."""
 
 class BatchChanged(Exception):
     """A batch the append updates changed since it was read; nothing was written."""
+
+
+CATALOG_CHANGED = -2
+"""What `append_request` returns, having written nothing, when a location of its stock
+lines is not as pickable as the request assumed."""
+
+
+class CatalogChanged(Exception):
+    """The catalog changed a location the request decided on; nothing was written."""
 
 
 LevelKey = tuple[str, str, str]
@@ -95,6 +107,9 @@ class Appended:
     sync_topic: str = ""
     gone: Sequence[LevelKey] = ()
     """The stock lines the request emptied."""
+    pickable_at: Mapping[str, bool] = field(default_factory=dict)
+    """Whether each location of the lines written or emptied is pickable, as the request's
+    decisions assumed (checked against the catalog as committed)."""
 
 
 PARAMETERS = (
@@ -115,12 +130,19 @@ PARAMETERS = (
     *(f"sc_{n}" for n in ("id", "client_op", "op", "operation", "problem", "warehouses")),
     *(f"sc_{n}" for n in ("gtin", "lot", "device", "scanned", "payload")),
     *(f"idem_{n}" for n in ("principal", "key", "fingerprint", "status", "body")),
+    "at_location",
+    "at_pickable",
 )
 """The function's parameters, each `p_` + name, passed by name."""
 
-APPEND = "SELECT append_request({})".format(
-    ", ".join(f"p_{name} => ${i}" for i, name in enumerate(PARAMETERS, 1))
-)
+
+def call(parameters: Sequence[str]) -> str:
+    """The function's call with `parameters`, by name, as $1, $2…"""
+    named = (f"p_{name} => ${i}" for i, name in enumerate(parameters, 1))
+    return "SELECT append_request({})".format(", ".join(named))
+
+
+APPEND = call(PARAMETERS)
 
 
 def append_statement(appended: Appended) -> tuple[str, list[object]]:
@@ -184,6 +206,12 @@ def _append_values(a: Appended) -> dict[str, object]:
             "lv_expiry": [v.expiry for v in levels],
             "lv_status": [v.status for v in levels],
             "lv_pickable": [v.pickable for v in levels],
+        }
+    if a.pickable_at:
+        at = sorted(a.pickable_at.items())
+        values |= {
+            "at_location": [location for location, _ in at],
+            "at_pickable": [pickable for _, pickable in at],
         }
     if a.keys:
         keys = sorted(a.keys, key=lambda k: (k[0], k[1]))

@@ -12,20 +12,19 @@ from lotledger.shared.db import Driver, Row, json_param, json_value
 
 __all__ = ["CatalogStore", "Change"]
 
-PICKABLE_AT = """
-WITH held AS MATERIALIZED (
-    SELECT b.batch_id FROM batches b
-    WHERE b.batch_id IN (SELECT s.batch_id FROM stock_levels s
-                         WHERE s.location = $1 AND s.pickable <> $2)
-    ORDER BY b.batch_id FOR SHARE OF b)
-UPDATE stock_levels SET pickable = $2
-WHERE location = $1 AND pickable <> $2 AND (SELECT count(*) FROM held) >= 0"""
-"""Every stock line at location $1 made pickable or not ($2), after the batches of those
-lines are locked in batch-id order (shared: this waits for appends of them, not for other
-catalog changes). An append locks its batches in that order before any stock line
-(`append_request`), and the count makes every batch lock come before the first line's:
-so a catalog change and an append never hold each other's lines, which locking the lines
-in the plan's order could (a deadlock that only Postgres's timeout would break)."""
+KINDS_LOCK = "SELECT pg_advisory_xact_lock('locations'::regclass::oid::integer, 1)"
+"""Taken before a location's stock lines are set, until the transaction ends. Every append
+that writes or empties a stock line takes it shared once it holds its batches, then checks
+the pickability it assumed of the lines' locations against the committed records
+(migration `0018_location_kinds`). So the change waits for the appends in flight, and an
+append that comes after it sees the new kind: no line is written with a location's old
+kind, and no pick takes goods from a location quarantined before the pick commits. Once
+this is held no other transaction holds a stock line of any location, so setting them
+cannot deadlock. One key for every location: a location's kind changes rarely, and the
+appends wait for as long as the change takes to set its lines."""
+
+PICKABLE_AT = "UPDATE stock_levels SET pickable = $2 WHERE location = $1 AND pickable <> $2"
+"""Every stock line at location $1 made pickable or not ($2), under `KINDS_LOCK`."""
 
 
 def _record(value: object) -> dict[str, Any]:
@@ -112,6 +111,7 @@ class CatalogStore:
             change,
         )
         if stored is not None:
+            await self._conn.execute(KINDS_LOCK)
             await self._conn.execute(
                 PICKABLE_AT,
                 location.location_id,

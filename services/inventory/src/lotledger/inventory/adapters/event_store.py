@@ -18,8 +18,10 @@ from typing import Any
 
 from lotledger.inventory.adapters.append_statement import (
     BATCH_CHANGED,
+    CATALOG_CHANGED,
     Appended,
     BatchChanged,
+    CatalogChanged,
     append_statement,
 )
 from lotledger.inventory.adapters.batch_rows import state_from_row
@@ -74,10 +76,14 @@ class EventStore:
 
     async def append(self, appended: Appended) -> None:
         """One call (append_statement.py): everything the request writes, or nothing and
-        `BatchChanged` when a batch it updates is no longer at the version read."""
+        `BatchChanged` when a batch it updates is no longer at the version read, or
+        `CatalogChanged` when a location of its lines is not as pickable as assumed."""
         sql, arguments = append_statement(appended)
-        if await self._conn.fetchval(sql, *arguments) == BATCH_CHANGED:
+        answer = await self._conn.fetchval(sql, *arguments)
+        if answer == BATCH_CHANGED:
             raise BatchChanged("a batch changed since it was read")
+        if answer == CATALOG_CHANGED:
+            raise CatalogChanged("a location changed since the request read it")
 
     async def histories(
         self, batch_ids: Sequence[str], since: datetime

@@ -24,9 +24,10 @@ APPEND_REQUEST = (
     "jsonb[], timestamp with time zone[], integer[], text[], text[], text[], text[], "
     "text[], text[], text[], text[], text[], integer[], date[], text[], boolean[], text, "
     "text, uuid[], text[], text[], jsonb[], jsonb[], jsonb[], text[], text[], text[], "
-    "timestamp with time zone[], bytea[], text[], text[], text[], integer[], bytea[])"
+    "timestamp with time zone[], bytea[], text[], text[], text[], integer[], bytea[], "
+    "text[], boolean[])"
 )
-"""Migration `0015_append_plan`'s function, by its argument types."""
+"""Migration `0018_location_kinds`'s function, by its argument types."""
 
 RUNTIME = Privileges(
     tables={

@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from lotledger.inventory.adapters.append_statement import BatchChanged
+from lotledger.inventory.adapters.append_statement import BatchChanged, CatalogChanged
 from lotledger.inventory.adapters.catalog_store import CatalogStore
 from lotledger.inventory.adapters.event_store import EventStore
 from lotledger.inventory.adapters.sensor_store import SensorStore
@@ -26,6 +26,7 @@ from lotledger.shared.idempotency import DuplicateKey, IdempotencyStore
 
 RETRYABLE: tuple[type[Exception], ...] = (
     BatchChanged,
+    CatalogChanged,
     DuplicateKey,
     asyncpg.SerializationError,
     asyncpg.DeadlockDetectedError,

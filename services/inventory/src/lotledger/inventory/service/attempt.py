@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import orjson
 
-from lotledger.inventory.adapters.append_statement import Appended, ConflictRow
+from lotledger.inventory.adapters.append_statement import Appended, CatalogChanged, ConflictRow
 from lotledger.inventory.adapters.catalog_cache import CatalogCache
 from lotledger.inventory.adapters.envelopes import envelope
 from lotledger.inventory.domain.errors import InsufficientStock
@@ -107,21 +107,26 @@ async def attempt(
         envelopes = [e for r in results if isinstance(r, Accepted) for e in r.events]
         if envelopes or conflicts:
             touched = [replace(s, head_hash=heads[s.batch_id]) for s in workspace.touched()]
-            lines, gone = changed_lines(workspace.loaded, touched, facts)
-            await uow.store.append(
-                Appended(
-                    envelopes,
-                    touched,
-                    workspace.loaded_versions,
-                    lines,
-                    to_remember,
-                    principal,
-                    request.meta.now,
-                    conflicts,
-                    request.sync_topic,
-                    gone,
+            lines = changed_lines(workspace.loaded, touched, facts)
+            try:
+                await uow.store.append(
+                    Appended(
+                        envelopes,
+                        touched,
+                        workspace.loaded_versions,
+                        lines.written,
+                        to_remember,
+                        principal,
+                        request.meta.now,
+                        conflicts,
+                        request.sync_topic,
+                        lines.gone,
+                        lines.pickable_at,
+                    )
                 )
-            )
+            except CatalogChanged:
+                cache.invalidate()
+                raise
         elif to_remember:
             for who in dict.fromkeys(w for w, _, _ in to_remember):
                 mine = [(k, r) for w, k, r in to_remember if w == who]

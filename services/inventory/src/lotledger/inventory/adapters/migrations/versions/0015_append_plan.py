@@ -77,10 +77,10 @@ LOCK_UPDATED = """
 """Locks the batches the request updates, in batch-id order (a later revision replaces it)."""
 
 
-def definition(lock_updated: str, create: str = "CREATE") -> str:
-    """The function's text with `lock_updated` as its first part."""
+def definition(lock_updated: str, create: str = "CREATE", signature: str = SIGNATURE) -> str:
+    """The function's text with `lock_updated` as its first part (and `signature`)."""
     return f"""
-    {create} FUNCTION {SIGNATURE}
+    {create} FUNCTION {signature}
     RETURNS bigint
     LANGUAGE plpgsql
     SET plan_cache_mode = force_generic_plan
