@@ -1,5 +1,5 @@
 """The append is a call of `append_request` (migrations `0015_append_plan`,
-`0017_quiet_conflicts`, `0018_location_kinds`) with every parameter passed by name,
+`0017_quiet_conflicts`, `0018_catalog_versions`) with every parameter passed by name,
 whose plan each session makes once: made on empty tables, it still reads them by index
 once they have grown. A batch that moved on since it was read makes it write nothing and
 say so, without an error."""
@@ -24,7 +24,7 @@ from tests.support.stock import post_operations
 from tests.support.world import COLD
 
 SCALARS = {"now", "created", "updated", "principal", "sync_topic"}
-PARAMETERS_0017 = tuple(name for name in PARAMETERS if not name.startswith("at_"))
+PARAMETERS_0017 = tuple(name for name in PARAMETERS if not name.startswith("cat_"))
 APPEND_0017 = call(PARAMETERS_0017)
 LOTS = 800
 
@@ -120,8 +120,8 @@ async def test_the_downgrade_of_the_quiet_conflicts_raises_them_again(
 ) -> None:
     """0017's downgrade restores 0015's function (it fails the call), and its upgrade the
     answer; both are 0015's text but for the first part. 0018's downgrade restores 0017's
-    function, without the locations' arguments."""
-    await migrate_to(fresh_database, "inventory", "0018_location_kinds")
+    function, without the catalog's arguments."""
+    await migrate_to(fresh_database, "inventory", "0018_catalog_versions")
     conn = await asyncpg.connect(fresh_database.url(owner_role("inventory"), driver="postgresql"))
     try:
         await conn.execute("SET search_path = inventory")
@@ -133,7 +133,7 @@ async def test_the_downgrade_of_the_quiet_conflicts_raises_them_again(
         await migrate_to(fresh_database, "inventory", "0016_maintenance", down=True)
         with pytest.raises(asyncpg.SerializationError):
             await conn.fetchval(call, *arguments)
-        await migrate_to(fresh_database, "inventory", "0018_location_kinds")
+        await migrate_to(fresh_database, "inventory", "0018_catalog_versions")
         assert await conn.fetchval(APPEND, *_arguments(missing)) == BATCH_CHANGED
     finally:
         await conn.close()

@@ -1,6 +1,6 @@
 """An in-memory unit of work for the write path's service (`stock.submit`): batches, FEFO
 probes over available holdings, the optimistic append's version check, stored
-idempotency answers, the append's check of the locations' kinds it assumed. Writes of a
+idempotency answers, the append's check of the catalog versions it read. Writes of a
 locking unit apply on `commit()`; an optimistic unit's append applies at once (its
 statement commits on its own). mypy checks it against what the service needs
 (`service.units.StockUnit`), so it cannot drift from the real stores' signatures."""
@@ -15,6 +15,7 @@ from types import TracebackType
 import asyncpg
 
 from lotledger.inventory.adapters.append_statement import Appended, BatchChanged, CatalogChanged
+from lotledger.inventory.adapters.catalog_store import Stored
 from lotledger.inventory.adapters.envelopes import SignedEvent
 from lotledger.inventory.adapters.pick_probes import PickProbe, Probed
 from lotledger.inventory.domain.batch import BatchState
@@ -37,6 +38,12 @@ class Database:
     `append`, `commit`."""
     locations: dict[str, Location] = field(default_factory=lambda: dict(LOCATIONS))
     """The catalog's locations as committed."""
+    versions: dict[tuple[str, str], int] = field(default_factory=dict)
+    """Catalog records' versions, by (kind, key): 1 unless a test changed the record."""
+
+    def version(self, kind: str, key: str, exists: bool) -> int:
+        return self.versions.get((kind, key), 1) if exists else 0
+
     appended: list[Appended] = field(default_factory=list)
     """Every append's statement input, committed or not, in order."""
     before_append: list[Callable[[Database], None]] = field(default_factory=list)
@@ -116,10 +123,10 @@ class FakeStore:
             current = self._db.batches.get(batch)
             if (current.version if current else 0) != version:
                 raise BatchChanged(f"batch {batch} changed")
-        for location, assumed in appended.pickable_at.items():
-            record = self._db.locations.get(location)
-            if (record is None or pickable(record)) != assumed:
-                raise CatalogChanged(f"location {location} changed")
+        for kind, key, version in appended.catalog:
+            exists = key in (PRODUCTS if kind == "product" else self._db.locations)
+            if self._db.version(kind, key, exists and kind != "warehouse") != version:
+                raise CatalogChanged(f"{kind} {key} changed")
         for state in appended.states:
             if (
                 state.batch_id not in appended.loaded_versions
@@ -161,13 +168,20 @@ class FakeCatalog:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def products(self, gtins: Sequence[str]) -> dict[str, Product]:
-        return {g: PRODUCTS[g] for g in gtins if g in PRODUCTS}
+    async def products(self, gtins: Sequence[str]) -> dict[str, Stored[Product]]:
+        return {
+            g: Stored(PRODUCTS[g], self._db.version("product", g, True))
+            for g in gtins
+            if g in PRODUCTS
+        }
 
-    async def locations(self, ids: Sequence[str]) -> dict[str, Location]:
-        return {i: self._db.locations[i] for i in ids if i in self._db.locations}
+    async def locations(self, ids: Sequence[str]) -> dict[str, Stored[Location]]:
+        found = self._db.locations
+        return {
+            i: Stored(found[i], self._db.version("location", i, True)) for i in ids if i in found
+        }
 
-    async def warehouses(self, ids: Sequence[str]) -> dict[str, Warehouse]:
+    async def warehouses(self, ids: Sequence[str]) -> dict[str, Stored[Warehouse]]:
         return {}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lotledger.inventory.adapters.catalog_cache import CatalogCache
+from lotledger.inventory.adapters.catalog_store import Stored
 from lotledger.shared.contracts.catalog import Location, Product, Warehouse
 
 
@@ -15,15 +16,15 @@ class Catalog:
         self.records: dict[str, Warehouse] = {}
         self.reads: list[list[str]] = []
 
-    async def products(self, gtins: Sequence[str], /) -> dict[str, Product]:
+    async def products(self, gtins: Sequence[str], /) -> dict[str, Stored[Product]]:
         raise AssertionError("not used")
 
-    async def locations(self, ids: Sequence[str], /) -> dict[str, Location]:
+    async def locations(self, ids: Sequence[str], /) -> dict[str, Stored[Location]]:
         raise AssertionError("not used")
 
-    async def warehouses(self, ids: Sequence[str], /) -> dict[str, Warehouse]:
+    async def warehouses(self, ids: Sequence[str], /) -> dict[str, Stored[Warehouse]]:
         self.reads.append(list(ids))
-        return {i: self.records[i] for i in ids if i in self.records}
+        return {i: Stored(self.records[i], 1) for i in ids if i in self.records}
 
 
 class Clock:
@@ -47,26 +48,30 @@ def listening(clock: Clock | None = None) -> CatalogCache:
 async def test_a_record_read_once_is_answered_from_memory() -> None:
     catalog, cache = Catalog(), listening()
     catalog.records["WH1"] = warehouse("WH1")
-    assert await cache.warehouses(catalog, ["WH1"]) == {"WH1": catalog.records["WH1"]}
-    assert await cache.warehouses(catalog, ["WH1"]) == {"WH1": catalog.records["WH1"]}
+    assert (await cache.warehouses(catalog, ["WH1"])).records == {"WH1": catalog.records["WH1"]}
+    assert (await cache.warehouses(catalog, ["WH1"])).records == {"WH1": catalog.records["WH1"]}
     assert catalog.reads == [["WH1"]]
 
 
 async def test_a_key_the_catalog_lacks_is_remembered_as_absent() -> None:
     catalog, cache = Catalog(), listening()
     catalog.records["WH1"] = warehouse("WH1")
-    assert await cache.warehouses(catalog, ["WH1", "WH2"]) == {"WH1": catalog.records["WH1"]}
-    assert await cache.warehouses(catalog, ["WH2"]) == {}
-    assert await cache.warehouses(catalog, ["WH2", "WH1"]) == {"WH1": catalog.records["WH1"]}
+    assert (await cache.warehouses(catalog, ["WH1", "WH2"])).records == {
+        "WH1": catalog.records["WH1"]
+    }
+    assert (await cache.warehouses(catalog, ["WH2"])).records == {}
+    assert (await cache.warehouses(catalog, ["WH2", "WH1"])).records == {
+        "WH1": catalog.records["WH1"]
+    }
     assert catalog.reads == [["WH1", "WH2"]]
 
 
 async def test_a_catalog_change_drops_absences_too() -> None:
     catalog, cache = Catalog(), listening()
-    assert await cache.warehouses(catalog, ["WH2"]) == {}
+    assert (await cache.warehouses(catalog, ["WH2"])).records == {}
     catalog.records["WH2"] = warehouse("WH2")
     cache.invalidate("WH2")
-    assert await cache.warehouses(catalog, ["WH2"]) == {"WH2": catalog.records["WH2"]}
+    assert (await cache.warehouses(catalog, ["WH2"])).records == {"WH2": catalog.records["WH2"]}
     assert catalog.reads == [["WH2"], ["WH2"]]
 
 
@@ -78,6 +83,14 @@ async def test_records_and_absences_expire() -> None:
     clock.now = 31.0
     await cache.warehouses(catalog, ["WH1", "WH2"])
     assert catalog.reads == [["WH1", "WH2"], ["WH1", "WH2"]]
+
+
+async def test_an_answer_carries_every_key_s_version_and_zero_for_an_absent_one() -> None:
+    catalog, cache = Catalog(), listening()
+    catalog.records["WH1"] = warehouse("WH1")
+    first = await cache.warehouses(catalog, ["WH2", "WH1"])
+    again = await cache.warehouses(catalog, ["WH1", "WH2"])
+    assert first.versions == again.versions == {"WH1": 1, "WH2": 0}
 
 
 async def test_without_a_live_listener_every_lookup_reads() -> None:

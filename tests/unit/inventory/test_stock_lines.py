@@ -92,6 +92,7 @@ def quarantined(location: str) -> Callable[[Database], None]:
         db.locations[location] = db.locations[location].model_copy(
             update={"kind": LocationKind.QUARANTINE}
         )
+        db.versions["location", location] = 2
 
     return write
 
@@ -113,11 +114,10 @@ async def test_a_receipt_decided_on_a_stale_location_is_tried_again_with_the_new
     outcome = await stock.submit(request, db.factory, StockPolicy(), cache)
     assert isinstance(outcome.results[0], stock.Accepted)
     stale, fresh = db.appended
-    assert (stale.pickable_at, [line.pickable for line in stale.levels]) == ({SHELF: True}, [True])
-    assert (fresh.pickable_at, [line.pickable for line in fresh.levels]) == (
-        {SHELF: False},
-        [False],
-    )
+    assert ("location", SHELF, 1) in stale.catalog
+    assert [line.pickable for line in stale.levels] == [True]
+    assert ("location", SHELF, 2) in fresh.catalog
+    assert [line.pickable for line in fresh.levels] == [False]
     assert len(db.events) == 1
 
 

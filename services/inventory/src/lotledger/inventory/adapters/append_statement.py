@@ -7,10 +7,10 @@ sync with refusals, its sync conflicts.
 
 When a batch it updates is no longer at the version read, it writes nothing and returns
 `BATCH_CHANGED` (migration `0017_quiet_conflicts`: the optimistic path's ordinary outcome
-under contention is not an error in Postgres's log). When a location of a stock line it
-writes or empties is not as pickable as the request assumed (the catalog changed it after
-the request's cache read it), it writes nothing and returns `CATALOG_CHANGED` (migration
-`0018_location_kinds`). Another writer that created the same
+under contention is not an error in Postgres's log). When a catalog record the request
+decided on is no longer at the version read (a change committed after the request's
+cache read it), it writes nothing and returns `CATALOG_CHANGED` (migration
+`0018_catalog_versions`). Another writer that created the same
 batch or took the same idempotency key makes it fail as a whole (a unique violation, or
 `append_conflict` raising a serialization failure), so it is safe without any lock held.
 Writers of overlapping batches wait for each other in one order, never in a cycle that
@@ -23,7 +23,7 @@ passed sorted.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -62,12 +62,17 @@ class BatchChanged(Exception):
 
 
 CATALOG_CHANGED = -2
-"""What `append_request` returns, having written nothing, when a location of its stock
-lines is not as pickable as the request assumed."""
+"""What `append_request` returns, having written nothing, when a catalog record the
+request decided on is no longer at the version read."""
 
 
 class CatalogChanged(Exception):
-    """The catalog changed a location the request decided on; nothing was written."""
+    """The catalog changed a record the request decided on; nothing was written."""
+
+
+CatalogRead = tuple[str, str, int]
+"""A catalog record a request decided on: its kind (`product`, `location`, `warehouse`),
+its key and the version read (0: the catalog did not have it)."""
 
 
 LevelKey = tuple[str, str, str]
@@ -107,9 +112,8 @@ class Appended:
     sync_topic: str = ""
     gone: Sequence[LevelKey] = ()
     """The stock lines the request emptied."""
-    pickable_at: Mapping[str, bool] = field(default_factory=dict)
-    """Whether each location of the lines written or emptied is pickable, as the request's
-    decisions assumed (checked against the catalog as committed)."""
+    catalog: Sequence[CatalogRead] = ()
+    """The catalog records the request decided on (checked against the committed ones)."""
 
 
 PARAMETERS = (
@@ -130,8 +134,7 @@ PARAMETERS = (
     *(f"sc_{n}" for n in ("id", "client_op", "op", "operation", "problem", "warehouses")),
     *(f"sc_{n}" for n in ("gtin", "lot", "device", "scanned", "payload")),
     *(f"idem_{n}" for n in ("principal", "key", "fingerprint", "status", "body")),
-    "at_location",
-    "at_pickable",
+    *(f"cat_{n}" for n in ("kind", "id", "version")),
 )
 """The function's parameters, each `p_` + name, passed by name."""
 
@@ -207,11 +210,12 @@ def _append_values(a: Appended) -> dict[str, object]:
             "lv_status": [v.status for v in levels],
             "lv_pickable": [v.pickable for v in levels],
         }
-    if a.pickable_at:
-        at = sorted(a.pickable_at.items())
+    if a.catalog:
+        read = sorted(a.catalog)
         values |= {
-            "at_location": [location for location, _ in at],
-            "at_pickable": [pickable for _, pickable in at],
+            "cat_kind": [kind for kind, _, _ in read],
+            "cat_id": [key for _, key, _ in read],
+            "cat_version": [version for _, _, version in read],
         }
     if a.keys:
         keys = sorted(a.keys, key=lambda k: (k[0], k[1]))

@@ -6,7 +6,12 @@ listener the cache is bypassed, and entries expire after `ttl_s` regardless.
 A key the catalog does not have is remembered as absent too: warehouse records are
 optional, and every receipt asked for its warehouse's, so a catalog without them cost a
 round trip per receipt (32,000 in three minutes of single POSTs). A record created later
-arrives with its notification, which drops the absence with the rest."""
+arrives with its notification, which drops the absence with the rest.
+
+Each answer carries the versions of the records it gives (0 for a key the catalog did not
+have): an append compares them with the committed ones under the catalog's lock
+(`catalog_store.CATALOG_LOCK`), so a record read before a change that committed after
+it makes the request decide again, with the cache dropped (`service.attempt`)."""
 
 from __future__ import annotations
 
@@ -14,10 +19,12 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol, TypeVar
+from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
 
 import structlog
 
+from lotledger.inventory.adapters.catalog_store import Stored
 from lotledger.shared.contracts.catalog import Location, Product, Warehouse
 from lotledger.shared.db import driver_connect
 
@@ -28,9 +35,17 @@ V = TypeVar("V")
 class CatalogReads(Protocol):
     """What the cache loads master data from: a unit of work's `CatalogStore`, or a fake."""
 
-    async def products(self, gtins: Sequence[str], /) -> dict[str, Product]: ...
-    async def locations(self, ids: Sequence[str], /) -> dict[str, Location]: ...
-    async def warehouses(self, ids: Sequence[str], /) -> dict[str, Warehouse]: ...
+    async def products(self, gtins: Sequence[str], /) -> dict[str, Stored[Product]]: ...
+    async def locations(self, ids: Sequence[str], /) -> dict[str, Stored[Location]]: ...
+    async def warehouses(self, ids: Sequence[str], /) -> dict[str, Stored[Warehouse]]: ...
+
+
+@dataclass(frozen=True)
+class Known(Generic[V]):
+    """The records found for the keys asked for, and every key's version (0: absent)."""
+
+    records: dict[str, V] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
 
 
 class CatalogCache:
@@ -38,44 +53,42 @@ class CatalogCache:
         self.ttl_s = ttl_s
         self.clock = clock
         self.listening = False
-        self._products: dict[str, tuple[float, Product | None]] = {}
-        self._locations: dict[str, tuple[float, Location | None]] = {}
-        self._warehouses: dict[str, tuple[float, Warehouse | None]] = {}
+        self._products: dict[str, tuple[float, Stored[Product] | None]] = {}
+        self._locations: dict[str, tuple[float, Stored[Location] | None]] = {}
+        self._warehouses: dict[str, tuple[float, Stored[Warehouse] | None]] = {}
 
     def invalidate(self, *_: object) -> None:
         self._products.clear()
         self._locations.clear()
         self._warehouses.clear()
 
-    async def products(self, store: CatalogReads, gtins: Sequence[str]) -> dict[str, Product]:
+    async def products(self, store: CatalogReads, gtins: Sequence[str]) -> Known[Product]:
         return await self._get(self._products, gtins, store.products)
 
-    async def locations(self, store: CatalogReads, ids: Sequence[str]) -> dict[str, Location]:
+    async def locations(self, store: CatalogReads, ids: Sequence[str]) -> Known[Location]:
         return await self._get(self._locations, ids, store.locations)
 
-    async def warehouses(self, store: CatalogReads, ids: Sequence[str]) -> dict[str, Warehouse]:
+    async def warehouses(self, store: CatalogReads, ids: Sequence[str]) -> Known[Warehouse]:
         return await self._get(self._warehouses, ids, store.warehouses)
 
     async def _get(
         self,
-        cache: dict[str, tuple[float, V | None]],
+        cache: dict[str, tuple[float, Stored[V] | None]],
         keys: Sequence[str],
-        load: Callable[[Sequence[str]], Awaitable[dict[str, V]]],
-    ) -> dict[str, V]:
+        load: Callable[[Sequence[str]], Awaitable[dict[str, Stored[V]]]],
+    ) -> Known[V]:
+        wanted = set(keys)
         if not self.listening:
-            return await load(keys)
+            return _known(wanted, await load(sorted(wanted)))
         now = self.clock()
-        known = {
-            k: hit[1] for k in set(keys) if (hit := cache.get(k)) and now - hit[0] < self.ttl_s
-        }
-        found = {k: v for k, v in known.items() if v is not None}
-        missing = sorted(set(keys) - set(known))
+        known = {k: hit[1] for k in wanted if (hit := cache.get(k)) and now - hit[0] < self.ttl_s}
+        missing = sorted(wanted - set(known))
         if missing:
             loaded = await load(missing)
             for key in missing:
-                cache[key] = (now, loaded.get(key))
-            found.update(loaded)
-        return found
+                known[key] = loaded.get(key)
+                cache[key] = (now, known[key])
+        return _known(wanted, {k: v for k, v in known.items() if v is not None})
 
     async def listen(self, url: str, schema: str, stop: asyncio.Event) -> None:
         """Keep a LISTEN connection; the cache is used only while it is up."""
@@ -99,3 +112,10 @@ class CatalogCache:
                         await conn.close()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), 1.0)
+
+
+def _known(keys: set[str], found: dict[str, Stored[V]]) -> Known[V]:
+    return Known(
+        {k: s.record for k, s in found.items()},
+        {k: found[k].version if k in found else 0 for k in sorted(keys)},
+    )

@@ -3,28 +3,41 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from lotledger.inventory.adapters.catalog_changes import Change, Entity, record_change
 from lotledger.shared.contracts import catalog as cat
 from lotledger.shared.contracts.common import Payload
 from lotledger.shared.db import Driver, Row, json_param, json_value
 
-__all__ = ["CatalogStore", "Change"]
+__all__ = ["CatalogStore", "Change", "Stored"]
 
-KINDS_LOCK = "SELECT pg_advisory_xact_lock('locations'::regclass::oid::integer, 1)"
-"""Taken before a location's stock lines are set, until the transaction ends. Every append
-that writes or empties a stock line takes it shared once it holds its batches, then checks
-the pickability it assumed of the lines' locations against the committed records
-(migration `0018_location_kinds`). So the change waits for the appends in flight, and an
-append that comes after it sees the new kind: no line is written with a location's old
-kind, and no pick takes goods from a location quarantined before the pick commits. Once
-this is held no other transaction holds a stock line of any location, so setting them
-cannot deadlock. One key for every location: a location's kind changes rarely, and the
-appends wait for as long as the change takes to set its lines."""
+CATALOG_LOCK = "SELECT pg_advisory_xact_lock('products'::regclass::oid::integer, 1)"
+"""Taken by every change of a product, location or warehouse before it reads or writes
+anything, until its transaction ends. Every append takes it shared once it holds its
+batches, then compares the versions of the records its request decided on with the
+committed ones (migration `0018_catalog_versions`). So a change waits for the appends in
+flight, and an append that comes after it decides again if a record it used changed:
+each append is serialised before or after every catalog change. An append takes it
+before its first stock line, so once a change holds it no other transaction holds a
+line, and the location's lines it sets cannot deadlock. One key for the whole catalog:
+an append takes one lock however many records it read; the price is that appends wait
+while a catalog change runs (milliseconds, a few times a day)."""
 
 PICKABLE_AT = "UPDATE stock_levels SET pickable = $2 WHERE location = $1 AND pickable <> $2"
-"""Every stock line at location $1 made pickable or not ($2), under `KINDS_LOCK`."""
+"""Every stock line at location $1 made pickable or not ($2), under `CATALOG_LOCK`."""
+
+R = TypeVar("R")
+P = TypeVar("P", bound=Payload)
+
+
+@dataclass(frozen=True)
+class Stored(Generic[R]):
+    """A catalog record with its version (each change adds one)."""
+
+    record: R
+    version: int
 
 
 def _record(value: object) -> dict[str, Any]:
@@ -37,33 +50,32 @@ class CatalogStore:
     def __init__(self, conn: Driver) -> None:
         self._conn = conn
 
-    async def products(self, gtins: Sequence[str]) -> dict[str, cat.Product]:
-        if not gtins:
-            return {}
-        rows = await self._conn.fetch(
-            "SELECT record FROM products WHERE gtin = ANY($1::text[])", list(set(gtins))
-        )
-        products = (cat.Product.model_validate(_record(r["record"])) for r in rows)
-        return {p.gtin: p for p in products}
+    async def hold_appends(self) -> None:
+        """`CATALOG_LOCK`: the first statement of a catalog change."""
+        await self._conn.execute(CATALOG_LOCK)
 
-    async def locations(self, location_ids: Sequence[str]) -> dict[str, cat.Location]:
-        if not location_ids:
-            return {}
-        rows = await self._conn.fetch(
-            "SELECT record FROM locations WHERE location_id = ANY($1::text[])",
-            list(set(location_ids)),
-        )
-        locations = (cat.Location.model_validate(_record(r["record"])) for r in rows)
-        return {loc.location_id: loc for loc in locations}
+    async def products(self, gtins: Sequence[str]) -> dict[str, Stored[cat.Product]]:
+        return await self._read("products", "gtin", cat.Product, gtins)
 
-    async def warehouses(self, ids: Sequence[str]) -> dict[str, cat.Warehouse]:
-        if not ids:
+    async def locations(self, ids: Sequence[str]) -> dict[str, Stored[cat.Location]]:
+        return await self._read("locations", "location_id", cat.Location, ids)
+
+    async def warehouses(self, ids: Sequence[str]) -> dict[str, Stored[cat.Warehouse]]:
+        return await self._read("warehouses", "warehouse_id", cat.Warehouse, ids)
+
+    async def _read(
+        self, table: str, key: str, model: type[P], keys: Sequence[str]
+    ) -> dict[str, Stored[P]]:
+        """The records of `table` whose `key` is one of `keys`, with their versions."""
+        if not keys:
             return {}
         rows = await self._conn.fetch(
-            "SELECT record FROM warehouses WHERE warehouse_id = ANY($1::text[])", list(set(ids))
+            f"SELECT {key} AS key, record, version FROM {table} WHERE {key} = ANY($1::text[])",  # noqa: S608 (names are this module's constants)
+            sorted(set(keys)),
         )
-        found = (cat.Warehouse.model_validate(_record(r["record"])) for r in rows)
-        return {w.warehouse: w for w in found}
+        return {
+            r["key"]: Stored(model.model_validate(_record(r["record"])), r["version"]) for r in rows
+        }
 
     async def product_for_update(self, gtin: str) -> cat.Product | None:
         """The stored product, locked until the transaction ends."""
@@ -111,7 +123,6 @@ class CatalogStore:
             change,
         )
         if stored is not None:
-            await self._conn.execute(KINDS_LOCK)
             await self._conn.execute(
                 PICKABLE_AT,
                 location.location_id,

@@ -25,9 +25,9 @@ APPEND_REQUEST = (
     "text[], text[], text[], text[], text[], integer[], date[], text[], boolean[], text, "
     "text, uuid[], text[], text[], jsonb[], jsonb[], jsonb[], text[], text[], text[], "
     "timestamp with time zone[], bytea[], text[], text[], text[], integer[], bytea[], "
-    "text[], boolean[])"
+    "text[], text[], integer[])"
 )
-"""Migration `0018_location_kinds`'s function, by its argument types."""
+"""Migration `0018_catalog_versions`'s function, by its argument types."""
 
 RUNTIME = Privileges(
     tables={

@@ -75,7 +75,7 @@ async def attempt(
             if (_principal(op, request), op.key) not in stored
         ]
         workspace, truncated = await load(uow, commands, request.meta, reads, policy)
-        facts = await facts_for(uow, cache, commands, workspace, request.meta, policy)
+        facts, read = await facts_for(uow, cache, commands, workspace, request.meta, policy)
         heads = {s.batch_id: s.head_hash for s in workspace.states()}
         results: list[Result] = []
         to_remember: list[tuple[str, str, StoredResponse]] = []
@@ -107,21 +107,21 @@ async def attempt(
         envelopes = [e for r in results if isinstance(r, Accepted) for e in r.events]
         if envelopes or conflicts:
             touched = [replace(s, head_hash=heads[s.batch_id]) for s in workspace.touched()]
-            lines = changed_lines(workspace.loaded, touched, facts)
+            lines, gone = changed_lines(workspace.loaded, touched, facts)
             try:
                 await uow.store.append(
                     Appended(
                         envelopes,
                         touched,
                         workspace.loaded_versions,
-                        lines.written,
+                        lines,
                         to_remember,
                         principal,
                         request.meta.now,
                         conflicts,
                         request.sync_topic,
-                        lines.gone,
-                        lines.pickable_at,
+                        gone,
+                        read,
                     )
                 )
             except CatalogChanged:

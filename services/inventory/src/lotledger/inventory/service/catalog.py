@@ -1,5 +1,7 @@
 """Registering and updating master data: one transaction holding the record, its audit
-row and the catalog event for Kafka. A product's storage class changes only where its
+row and the catalog event for Kafka. Each first holds the stock appends
+(`CatalogStore.hold_appends`): an append in flight commits first, and one that decided on
+a record this changes decides again. A product's storage class changes only where its
 stock still fits (checked under the product's row lock); a location's record carries
 every range it has had (decided under the location's row lock)."""
 
@@ -16,9 +18,10 @@ async def save_product(
     uow_factory: UnitOfWorkFactory, product: Product, change: Change, ranges: ClassRanges
 ) -> bool:
     async with uow_factory() as uow:
+        await uow.catalog.hold_appends()
         before = await uow.catalog.product_for_update(product.gtin)
         stocked = await uow.catalog.locations(await uow.catalog.stocked_locations(product.gtin))
-        check_storage_class_change(before, product, stocked.values(), ranges)
+        check_storage_class_change(before, product, [s.record for s in stocked.values()], ranges)
         created = await uow.catalog.save_product(product, change)
         await uow.commit()
     return created
@@ -29,6 +32,7 @@ async def save_location(
 ) -> tuple[bool, Location]:
     """(whether it was new, the record as stored: with its ranges in force over time)."""
     async with uow_factory() as uow:
+        await uow.catalog.hold_appends()
         before = await uow.catalog.location_for_update(location.location_id)
         location = with_ranges(location, before, change.now)
         created = await uow.catalog.save_location(location, change)
@@ -40,6 +44,7 @@ async def save_warehouse(
     uow_factory: UnitOfWorkFactory, warehouse: Warehouse, change: Change
 ) -> bool:
     async with uow_factory() as uow:
+        await uow.catalog.hold_appends()
         created = await uow.catalog.save_warehouse(warehouse, change)
         await uow.commit()
     return created

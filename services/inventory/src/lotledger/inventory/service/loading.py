@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from lotledger.inventory.adapters.catalog_cache import CatalogCache
+from lotledger.inventory.adapters.append_statement import CatalogRead
+from lotledger.inventory.adapters.catalog_cache import CatalogCache, Known
 from lotledger.inventory.adapters.envelopes import Metadata
 from lotledger.inventory.adapters.pick_probes import PickProbe
 from lotledger.inventory.domain import commands as c
@@ -116,16 +117,30 @@ async def facts_for(
     workspace: Workspace,
     meta: Metadata,
     policy: StockPolicy,
-) -> Facts:
+) -> tuple[Facts, list[CatalogRead]]:
+    """The facts the commands are decided on, and the catalog records among them with the
+    versions read (which the append checks)."""
     location_ids = {loc for cmd in commands for loc in _named_locations(cmd)}
     location_ids |= {loc for state in workspace.states() for loc in state.on_hand}
     locations = await cache.locations(uow.catalog, sorted(location_ids))
+    products = await cache.products(uow.catalog, sorted({cmd.gtin for cmd in commands}))
     receiving = {warehouse_of(cmd.location) for cmd in commands if isinstance(cmd, c.ReceiveStock)}
-    return Facts(
+    warehouses = await cache.warehouses(uow.catalog, sorted(receiving)) if receiving else Known()
+    facts = Facts(
         now=meta.now,
         actor=meta.actor,
-        products=await cache.products(uow.catalog, sorted({cmd.gtin for cmd in commands})),
-        locations=locations,
+        products=products.records,
+        locations=locations.records,
         policy=policy,
-        warehouses=await cache.warehouses(uow.catalog, sorted(receiving)) if receiving else {},
+        warehouses=warehouses.records,
     )
+    read = [
+        (kind, key, version)
+        for kind, known in (
+            ("product", products),
+            ("location", locations),
+            ("warehouse", warehouses),
+        )
+        for key, version in known.versions.items()
+    ]
+    return facts, read

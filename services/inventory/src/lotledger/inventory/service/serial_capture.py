@@ -43,7 +43,7 @@ async def capture(
     capture_id = uuid4()
     async with desk.uow() as unit:
         products = await unit.catalog.products(sorted(announced.gtins()))
-        check_products(announced, {g for g, p in products.items() if p.serialised})
+        check_products(announced, {g for g, p in products.items() if p.record.serialised})
         packs, ssccs = list(announced.packs), list(announced.container_parents)
         known_packs, known_ssccs = await unit.serials.known(packs, ssccs)
         if known_packs or known_ssccs:

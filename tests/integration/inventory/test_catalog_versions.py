@@ -1,0 +1,136 @@
+"""An append checks the versions of the catalog records its request decided on against the
+committed ones, under a lock every catalog change takes exclusively before it reads
+anything (migration `0018_catalog_versions`, `catalog_store.CATALOG_LOCK`): a request
+that decided on an old record writes nothing, and a change waits for the appends in
+flight. End to end, a receipt decided on a product's old record is decided again."""
+
+import asyncio
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import httpx
+
+from lotledger.inventory.adapters.append_statement import (
+    APPEND,
+    CATALOG_CHANGED,
+    PARAMETERS,
+    CatalogRead,
+)
+from lotledger.inventory.adapters.catalog_cache import CatalogCache
+from lotledger.inventory.adapters.catalog_store import Stored
+from lotledger.inventory.bootstrap import create_app
+from lotledger.shared.contracts.catalog import Location, Product, Warehouse
+from tests.support.apps import serve
+from tests.support.plans import runtime_session
+from tests.support.private import private_inventory, settings_for
+from tests.support.relay import receipt
+from tests.support.stock import post_operations
+from tests.support.tokens import bearer
+from tests.support.world import COLD, LOCATIONS, PRODUCTS, seed_catalog
+
+ADMIN = bearer("admin")
+SHELF = "WH1/COLD-A/02"
+SCALARS = {"created": 0, "updated": 0, "principal": "test", "sync_topic": ""}
+WAITING_FOR_A_LOCK = """
+SELECT count(*) FROM pg_stat_activity
+WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"""
+
+
+def having_read(*read: CatalogRead) -> list[object]:
+    """An append that writes nothing but decided on the records `read`."""
+    values: dict[str, object] = {n: [] for n in PARAMETERS} | SCALARS
+    values |= {
+        "now": datetime.now(UTC),
+        "cat_kind": [kind for kind, _, _ in read],
+        "cat_id": [key for _, key, _ in read],
+        "cat_version": [version for _, _, version in read],
+    }
+    return [values[name] for name in PARAMETERS]
+
+
+async def quarantine(client: httpx.AsyncClient, location: str) -> httpx.Response:
+    record = {**LOCATIONS[location], "kind": "quarantine"}
+    return await client.put(f"/v1/locations/{location}", json=record, headers=ADMIN)
+
+
+async def test_an_append_that_read_an_older_record_writes_nothing() -> None:
+    async with runtime_session() as (client, conn):
+        await post_operations(client, [receipt("VERSIONS01", 4) | {"location": SHELF}])
+        response = await quarantine(client, SHELF)
+        assert response.status_code == 200, response.text
+        version = await conn.fetchval("SELECT version FROM locations WHERE location_id = $1", SHELF)
+        answers = [
+            await conn.fetchval(APPEND, *having_read(*read))
+            for read in (
+                [("location", SHELF, version - 1)],
+                [("location", SHELF, version)],
+                [("product", COLD, 1), ("location", SHELF, version)],
+                [("product", COLD, 2)],
+                [("warehouse", "WH9", 0)],
+                [("location", "WH9/NONE/01", 1)],
+            )
+        ]
+        lines = await conn.fetch("SELECT pickable FROM stock_levels WHERE location = $1", SHELF)
+    assert answers == [CATALOG_CHANGED, 0, 0, CATALOG_CHANGED, 0, CATALOG_CHANGED]
+    assert [r["pickable"] for r in lines] == [False]
+
+
+async def test_a_catalog_change_waits_for_an_append_in_flight() -> None:
+    async with runtime_session() as (client, conn):
+        await post_operations(client, [receipt("VERSIONS02", 4) | {"location": SHELF}])
+        version = await conn.fetchval("SELECT version FROM locations WHERE location_id = $1", SHELF)
+        appending = conn.transaction()
+        await appending.start()
+        assert await conn.fetchval(APPEND, *having_read(("location", SHELF, version))) == 0
+        change = asyncio.create_task(quarantine(client, SHELF))
+        while not change.done() and not await conn.fetchval(WAITING_FOR_A_LOCK):
+            await asyncio.sleep(0.01)
+        assert not change.done(), "the catalog change did not wait for the append"
+        before = await conn.fetchval("SELECT pickable FROM stock_levels WHERE location = $1", SHELF)
+        await appending.commit()
+        response = await change
+        after = await conn.fetchval("SELECT pickable FROM stock_levels WHERE location = $1", SHELF)
+        late = await conn.fetchval(APPEND, *having_read(("location", SHELF, version)))
+    assert response.status_code == 200, response.text
+    assert (before, after, late) == (True, False, CATALOG_CHANGED)
+
+
+class OldProduct:
+    """The catalog as it was before a change: what a notification not yet arrived leaves
+    in a process's cache. Counts its loads."""
+
+    def __init__(self, product: Product) -> None:
+        self.product, self.loads = product, 0
+
+    async def products(self, gtins: Sequence[str], /) -> dict[str, Stored[Product]]:
+        self.loads += 1
+        return {g: Stored(self.product, 1) for g in gtins}
+
+    async def locations(self, ids: Sequence[str], /) -> dict[str, Stored[Location]]:
+        raise AssertionError("not used")
+
+    async def warehouses(self, ids: Sequence[str], /) -> dict[str, Stored[Warehouse]]:
+        raise AssertionError("not used")
+
+
+async def test_a_receipt_decided_on_a_product_s_old_record_is_decided_again() -> None:
+    """The product is made to need inspection; the process's cache still holds it as not
+    needing any when the next receipt is decided. The receipt lands pending inspection."""
+    async with private_inventory() as infra:
+        app = create_app(settings_for(infra))
+        async with serve(app) as client:
+            await seed_catalog(client, ADMIN)
+            cache: CatalogCache = app.state.runtime.catalog_cache
+            while not cache.listening:
+                await asyncio.sleep(0.01)
+            old = OldProduct(Product.model_validate({**PRODUCTS[COLD], "gtin": COLD}))
+            await cache.products(old, [COLD])
+            inspected = {**PRODUCTS[COLD], "inspect_receipts": True}
+            response = await client.put(f"/v1/products/{COLD}", json=inspected, headers=ADMIN)
+            assert response.status_code == 200, response.text
+            while old.loads < 2:
+                await asyncio.sleep(0.01)
+                await cache.products(old, [COLD])
+            await post_operations(client, [receipt("VERSIONS03", 2)])
+            batch = await client.get(f"/v1/batches/{COLD}/VERSIONS03", headers=ADMIN)
+    assert batch.json()["held"] == {"WH1/COLD-A/01": {"pending_inspection": 2}}
