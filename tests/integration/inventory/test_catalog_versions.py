@@ -17,7 +17,7 @@ from lotledger.inventory.adapters.append_statement import (
     CatalogRead,
 )
 from lotledger.inventory.adapters.catalog_cache import CatalogCache
-from lotledger.inventory.adapters.catalog_store import Stored
+from lotledger.inventory.adapters.catalog_store import CatalogStore, Stored
 from lotledger.inventory.adapters.envelopes import Metadata
 from lotledger.inventory.bootstrap import create_app
 from lotledger.inventory.domain import commands as c
@@ -143,3 +143,21 @@ async def test_a_receipt_decided_on_a_product_s_old_record_is_decided_again() ->
         assert (await cache.products(old, [COLD])).versions == {COLD: 2}
     assert old.loads == 1
     assert batch.json()["held"] == {SHELF: {"pending_inspection": 2}}
+
+
+async def test_a_catalog_change_waits_for_a_transaction_that_holds_changes_off() -> None:
+    """As a serials capture does while it checks that its products are serialised."""
+    async with runtime_session() as (client, conn):
+        reading = conn.transaction()
+        await reading.start()
+        await CatalogStore(conn).hold_changes()
+        serialised = {**PRODUCTS[COLD], "serialised": True}
+        change = asyncio.create_task(
+            client.put(f"/v1/products/{COLD}", json=serialised, headers=ADMIN)
+        )
+        while not change.done() and not await conn.fetchval(WAITING_FOR_A_LOCK):
+            await asyncio.sleep(0.01)
+        assert not change.done(), "the catalog change did not wait for the reader"
+        await reading.commit()
+        response = await change
+    assert response.status_code == 200, response.text

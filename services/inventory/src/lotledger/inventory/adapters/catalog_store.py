@@ -25,6 +25,12 @@ line, and the location's lines it sets cannot deadlock. One key for the whole ca
 an append takes one lock however many records it read; the price is that appends wait
 while a catalog change runs (milliseconds, a few times a day)."""
 
+CATALOG_READ = "SELECT pg_advisory_xact_lock_shared('products'::regclass::oid::integer, 1)"
+"""`CATALOG_LOCK` shared, as an append takes it: for a transaction that decides on catalog
+records it reads itself, outside the appends' version check (a serials capture checking
+its products). No change commits until it ends, and the records it reads after are as
+committed."""
+
 PICKABLE_AT = "UPDATE stock_levels SET pickable = $2 WHERE location = $1 AND pickable <> $2"
 """Every stock line at location $1 made pickable or not ($2), under `CATALOG_LOCK`."""
 
@@ -53,6 +59,10 @@ class CatalogStore:
     async def hold_appends(self) -> None:
         """`CATALOG_LOCK`: the first statement of a catalog change."""
         await self._conn.execute(CATALOG_LOCK)
+
+    async def hold_changes(self) -> None:
+        """`CATALOG_READ`, before the records this transaction decides on are read."""
+        await self._conn.execute(CATALOG_READ)
 
     async def products(self, gtins: Sequence[str]) -> dict[str, Stored[cat.Product]]:
         return await self._read("products", "gtin", cat.Product, gtins)

@@ -1,8 +1,9 @@
 """Capturing a supplier's EPCIS document as advance shipping information (ADR 0016 §5).
 
-The document is read (domain.serial_capture), its products checked to be serialised, and
-its packs and SSCCs checked to be new; then everything is stored in one transaction, or
-nothing is. Concurrent captures of the same pack: the primary key refuses the second."""
+The document is read (domain.serial_capture), its products checked to be serialised
+(holding catalog changes off until it commits), and its packs and SSCCs checked to be
+new; then everything is stored in one transaction, or nothing is. Concurrent captures of
+the same pack: the primary key refuses the second."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ async def capture(
     announced = read_capture(events)
     capture_id = uuid4()
     async with desk.uow() as unit:
+        await unit.catalog.hold_changes()
         products = await unit.catalog.products(sorted(announced.gtins()))
         check_products(announced, {g for g, p in products.items() if p.record.serialised})
         packs, ssccs = list(announced.packs), list(announced.container_parents)
