@@ -28,9 +28,10 @@ from tests.support.apps import serve
 from tests.support.plans import runtime_session
 from tests.support.private import private_inventory, settings_for
 from tests.support.relay import receipt
-from tests.support.stock import post_operations
+from tests.support.stock import SCANNER as SCANNER_TOKEN
+from tests.support.stock import post_operations, problem_type
 from tests.support.tokens import bearer
-from tests.support.world import COLD, LOCATIONS, PRODUCTS, SUPPLIER, seed_catalog
+from tests.support.world import COLD, LOCATIONS, PHARMACIES, PRODUCTS, SUPPLIER, seed_catalog
 
 ADMIN = bearer("admin")
 SHELF = "WH1/COLD-A/02"
@@ -161,3 +162,58 @@ async def test_a_catalog_change_waits_for_a_transaction_that_holds_changes_off()
         await reading.commit()
         response = await change
     assert response.status_code == 200, response.text
+
+
+async def test_stock_posts_racing_a_location_s_changes_leave_its_lines_as_its_kind() -> None:
+    """Receipts of new lots onto a shelf and picks from it, single POSTs all at once, while
+    the shelf is quarantined and released in turn (after every 24 answers), ending
+    quarantined: every receipt is
+    taken, every pick is taken or refused, and no line there is pickable. A pick refused
+    while the shelf is quarantined is refused as not pickable, or as short when it read the
+    lines after the change and the location before it (nothing is written then)."""
+    async with runtime_session() as (client, conn):
+        await post_operations(
+            client, [receipt(f"RACE{n:03d}", 2) | {"location": SHELF} for n in range(30)]
+        )
+        done: list[int] = []
+
+        async def receive(n: int) -> httpx.Response:
+            body = {**receipt(f"RACER{n:03d}", 1), "location": SHELF, "reference": "PO-1"}
+            del body["op"], body["client_op_id"]
+            response = await client.post("/v1/receipts", json=body, headers=SCANNER_TOKEN)
+            done.append(n)
+            return response
+
+        async def pick(n: int) -> httpx.Response:
+            body = {"gtin": COLD, "qty": 1, "location": SHELF, "order_ref": f"SO-{n}"}
+            body["ship_to"] = PHARMACIES[0]
+            response = await client.post("/v1/picks", json=body, headers=SCANNER_TOKEN)
+            done.append(n)
+            return response
+
+        async def turn() -> list[int]:
+            statuses = []
+            for kind in ("quarantine", "storage", "quarantine", "storage", "quarantine"):
+                record = {**LOCATIONS[SHELF], "kind": kind}
+                response = await client.put(f"/v1/locations/{SHELF}", json=record, headers=ADMIN)
+                statuses.append(response.status_code)
+                while len(done) < 24 * len(statuses):
+                    await asyncio.sleep(0.001)
+            return statuses
+
+        changes, *answers = await asyncio.gather(
+            turn(), *(receive(n) for n in range(60)), *(pick(n) for n in range(60))
+        )
+        lines = await conn.fetch(
+            "SELECT pickable, qty FROM stock_levels WHERE location = $1", SHELF
+        )
+        taken = [r for r in answers[60:] if r.status_code == 201]
+    assert changes == [200] * 5
+    assert [r.status_code for r in answers[:60]] == [201] * 60, answers[0].text
+    refused = [r for r in answers[60:] if r.status_code != 201]
+    assert {(r.status_code, problem_type(r)) for r in refused} <= {
+        (409, "location-not-pickable"),
+        (409, "insufficient-stock"),
+    }
+    assert not any(r["pickable"] for r in lines)
+    assert sum(r["qty"] for r in lines) == 30 * 2 + 60 - len(taken)
