@@ -77,13 +77,14 @@ class EventStore:
     async def append(self, appended: Appended) -> None:
         """One call (append_statement.py): everything the request writes, or nothing and
         `BatchChanged` when a batch it updates is no longer at the version read, or
-        `CatalogChanged` when a location of its lines is not as pickable as assumed."""
+        `CatalogChanged` when a catalog record its request decided on is no longer at
+        the version read."""
         sql, arguments = append_statement(appended)
         answer = await self._conn.fetchval(sql, *arguments)
         if answer == BATCH_CHANGED:
             raise BatchChanged("a batch changed since it was read")
         if answer == CATALOG_CHANGED:
-            raise CatalogChanged("a location changed since the request read it")
+            raise CatalogChanged("a catalog record changed since the request read it")
 
     async def histories(
         self, batch_ids: Sequence[str], since: datetime
