@@ -190,12 +190,7 @@ def _append_values(a: Appended) -> dict[str, object]:
     if updated:
         values["u_expected"] = [a.loaded_versions[s.batch_id] for s in updated]
     if a.gone:
-        gone = sorted(a.gone)
-        values |= {
-            "gone_batch": [b for b, _, _ in gone],
-            "gone_location": [loc for _, loc, _ in gone],
-            "gone_holding": [h for _, _, h in gone],
-        }
+        values |= _columns(("gone_batch", "gone_location", "gone_holding"), a.gone)
     if a.levels:
         levels = sorted(a.levels, key=lambda v: (v.batch_id, v.location, v.holding))
         values |= {
@@ -211,12 +206,7 @@ def _append_values(a: Appended) -> dict[str, object]:
             "lv_pickable": [v.pickable for v in levels],
         }
     if a.catalog:
-        read = sorted(a.catalog)
-        values |= {
-            "cat_kind": [kind for kind, _, _ in read],
-            "cat_id": [key for _, key, _ in read],
-            "cat_version": [version for _, _, version in read],
-        }
+        values |= _columns(("cat_kind", "cat_id", "cat_version"), a.catalog)
     if a.keys:
         keys = sorted(a.keys, key=lambda k: (k[0], k[1]))
         values |= {
@@ -243,3 +233,9 @@ def _append_values(a: Appended) -> dict[str, object]:
             "sync_topic": a.sync_topic,
         }
     return values
+
+
+def _columns(names: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> dict[str, list[Any]]:
+    """`rows` in order, one list per column, named `names`."""
+    ordered = sorted(rows)
+    return {name: [row[i] for row in ordered] for i, name in enumerate(names)}
